@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './schema/attribute';
+export * from './schema/user.schema';
