@@ -1,8 +1,8 @@
 // Two tiers: `unit` (pure logic, no services, fast) and `e2e` (real Kafka + Postgres, run by scripts/test.sh).
 const moduleNameMapper = {
-  '^@scimflow/(scim|contracts|messaging|persistence|config)(/(.*))?$': '<rootDir>/libs/$1/src$2',
+  '^@scimflow/(scim|contracts|messaging|persistence|config|provisioning)(/(.*))?$': '<rootDir>/libs/$1/src$2',
 };
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+const transform = { '^.+\\.ts$': ['ts-jest', {}] };
 
 module.exports = {
   projects: [
@@ -27,7 +27,7 @@ module.exports = {
       transform,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.ts'],
     },
   ],
 };

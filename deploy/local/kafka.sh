@@ -73,8 +73,11 @@ start() {
   fetch_jars
   if pid="$(running_pid)"; then
     log "already running (pid $pid) on $bootstrap"
+  elif answers; then
+    # Another checkout's broker (e.g. from `npm run up`): share it; topic prefixes keep runs apart.
+    log "a broker this script did not start already answers on $bootstrap; using it"; return 0
   elif port_open; then
-    log "something else listens on $bootstrap; set LOCAL_KAFKA_PORT or KAFKA_BROKERS"; exit 1
+    log "something that is not Kafka listens on $bootstrap; set LOCAL_KAFKA_PORT or KAFKA_BROKERS"; exit 1
   else
     write_config
     if [ ! -f "$state/data/meta.properties" ]; then

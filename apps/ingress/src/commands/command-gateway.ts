@@ -1,0 +1,74 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '@scimflow/config';
+import { CommandAction, CommandOutcome, COMMAND_SCHEMA_VERSION, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
+import { CoalescingProducer, KAFKA, RequestNotSentError, RequestReplyClient, RequestTimeoutError } from '@scimflow/messaging';
+import { ScimError } from '@scimflow/scim';
+
+export interface CommandRequest {
+  tenantId: string;
+  resourceType: ResourceType;
+  resourceId: string;
+  action: CommandAction;
+  payload?: unknown;
+  ifMatch?: string;
+  requestId?: string;
+}
+
+/**
+ * Publishes a write as a ProvisioningCommand and waits for the reconciler's outcome.
+ * If Kafka does not take the command, or the outcome does not come in time, the client gets
+ * 503 + Retry-After: in the first case nothing was accepted; in the second the command is durable
+ * and will still be applied, so a retry sees its effect.
+ */
+@Injectable()
+export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
+  private readonly client: RequestReplyClient;
+
+  constructor(@Inject(KAFKA) kafka: Kafka, producer: CoalescingProducer, private readonly config: AppConfig) {
+    this.client = new RequestReplyClient(kafka, producer, topicName('commandOutcomes', config.KAFKA_TOPIC_PREFIX), `${config.KAFKA_TOPIC_PREFIX}scimflow-ingress`);
+  }
+
+  get isReady(): boolean {
+    return this.client.isReady;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.client.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.stop();
+  }
+
+  async submit(req: CommandRequest): Promise<CommandOutcome> {
+    const command: ProvisioningCommand = {
+      v: COMMAND_SCHEMA_VERSION,
+      commandId: randomUUID(),
+      issuedAt: new Date().toISOString(),
+      ...req,
+    };
+    let outcome: CommandOutcome;
+    try {
+      outcome = await this.client.request<CommandOutcome>(
+        {
+          topic: topicName('commands', this.config.KAFKA_TOPIC_PREFIX),
+          key: resourceKey(req.tenantId, req.resourceId),
+          value: JSON.stringify(command),
+          headers: { 'schema-version': String(COMMAND_SCHEMA_VERSION) },
+        },
+        command.commandId,
+        this.config.COMMAND_TIMEOUT_MS,
+      );
+    } catch (e) {
+      if (e instanceof RequestNotSentError)
+        throw ScimError.unavailable('The provisioning pipeline is unavailable; the request was not accepted. Retry later.', this.config.RETRY_AFTER_SECONDS);
+      if (e instanceof RequestTimeoutError)
+        throw ScimError.unavailable('The request was accepted but not applied in time; it will be applied. Retry later to see the result.', this.config.RETRY_AFTER_SECONDS);
+      throw e;
+    }
+    if (outcome.error) throw ScimError.fromBody(outcome.error);
+    return outcome;
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { HealthController, ScimflowConfigModule } from '@scimflow/config';
+import { MessagingModule } from '@scimflow/messaging';
+import { PersistenceModule } from '@scimflow/persistence';
+import { ScimBearerStrategy } from './auth/scim-bearer.strategy';
+import { CommandGateway } from './commands/command-gateway';
+import { ScimExceptionFilter } from './scim/scim-exception.filter';
+import { UsersController } from './scim/users.controller';
+
+@Module({
+  imports: [ScimflowConfigModule, PersistenceModule, MessagingModule.forApp('ingress'), PassportModule],
+  controllers: [HealthController, UsersController],
+  providers: [ScimBearerStrategy, CommandGateway, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
+})
+export class IngressModule {}

@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { startApp } from '@scimflow/config';
+import { configureIngress } from './configure';
+import { IngressModule } from './ingress.module';
+
+void startApp('ingress', IngressModule, (c) => c.INGRESS_PORT, configureIngress);

@@ -1,0 +1,41 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { Response } from 'express';
+import { ScimError, ScimErrorType } from '@scimflow/scim';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+/** The one place where errors become HTTP answers: always a SCIM error body (RFC 7644 §3.12). */
+@Catch()
+export class ScimExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ScimExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const error = toScimError(exception);
+    if (error.status >= 500 && error.status !== 503) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
+    if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="scimflow"');
+    res.status(error.status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(error.toBody()));
+  }
+}
+
+const BY_STATUS: Record<number, ScimErrorType | undefined> = { 400: 'invalidSyntax' };
+
+export function toScimError(exception: unknown): ScimError {
+  if (exception instanceof ScimError) return exception;
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'object' && response && 'message' in response
+        ? ([] as unknown[]).concat((response as { message: unknown }).message).join('; ')
+        : exception.message;
+    return new ScimError(status, status === 401 ? 'Authentication required: a valid bearer token for this tenant' : message, BY_STATUS[status]);
+  }
+  // body-parser errors carry `status` and `type`
+  const e = exception as { status?: number; type?: string; message?: string };
+  if (e?.type === 'entity.parse.failed') return ScimError.badRequest('invalidSyntax', `Request body is not valid JSON: ${e.message}`);
+  if (e?.type === 'entity.too.large') return new ScimError(413, 'Request body too large');
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new ScimError(415, e.message ?? 'Unsupported encoding');
+  return new ScimError(500, 'Internal server error');
+}

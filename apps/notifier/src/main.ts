@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { startApp } from '@scimflow/config';
+import { NotifierModule } from './notifier.module';
+
+void startApp('notifier', NotifierModule, (c) => c.NOTIFIER_PORT);

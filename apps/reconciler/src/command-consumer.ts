@@ -1,0 +1,80 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { AppConfig } from '@scimflow/config';
+import { CommandOutcome, ProvisioningCommand, topicName } from '@scimflow/contracts';
+import { CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, OrderedConsumer, REPLY_TO_HEADER } from '@scimflow/messaging';
+import { ScimError } from '@scimflow/scim';
+import { OutboxRelay } from './outbox-relay/outbox-relay';
+import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
+
+export const RECONCILER_GROUP = 'scimflow-reconciler';
+
+/** Consumes `scim.commands` in per-user order, applies each command and answers the waiting request. */
+@Injectable()
+export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CommandConsumer.name);
+  private readonly consumer: OrderedConsumer;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    config: AppConfig,
+    private readonly applyUserCommand: ApplyUserCommand,
+    private readonly producer: CoalescingProducer,
+    private readonly relay: OutboxRelay,
+  ) {
+    this.consumer = new OrderedConsumer(kafka, {
+      groupId: config.KAFKA_TOPIC_PREFIX + RECONCILER_GROUP,
+      topics: [topicName('commands', config.KAFKA_TOPIC_PREFIX)],
+      fromBeginning: true,
+      handle: (records) => this.handle(records),
+    });
+  }
+
+  get isAssigned(): boolean {
+    return this.consumer.isAssigned;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  private async handle(records: ConsumedRecord[]): Promise<void> {
+    for (const record of records) {
+      const command = this.parse(record);
+      const outcome = command
+        ? (await this.applyUserCommand.execute(command)).outcome
+        : { commandId: record.headers[CORRELATION_HEADER] ?? 'unknown', status: 400, error: ScimError.badRequest('invalidSyntax', 'malformed command').toBody() };
+      this.relay.kick();
+      await this.reply(record, outcome);
+    }
+  }
+
+  /** A record we cannot read did not come from our ingress; it is logged and answered, not retried forever. */
+  private parse(record: ConsumedRecord): ProvisioningCommand | undefined {
+    try {
+      const command = JSON.parse(record.value?.toString('utf8') ?? '') as ProvisioningCommand;
+      if (command && typeof command.commandId === 'string' && command.v === 1) return command;
+    } catch (e) {
+      this.logger.error(`unreadable command at ${record.topic}[${record.partition}]@${record.offset}: ${(e as Error).message}`);
+      return undefined;
+    }
+    this.logger.error(`unsupported command at ${record.topic}[${record.partition}]@${record.offset}`);
+    return undefined;
+  }
+
+  private async reply(record: ConsumedRecord, outcome: CommandOutcome): Promise<void> {
+    const replyTo = record.headers[REPLY_TO_HEADER];
+    const correlationId = record.headers[CORRELATION_HEADER];
+    if (!replyTo || !correlationId) return; // replays and other producers expect no answer
+    await this.producer.send({
+      topic: replyTo,
+      key: correlationId,
+      value: JSON.stringify(outcome),
+      headers: { [CORRELATION_HEADER]: correlationId },
+    });
+  }
+}

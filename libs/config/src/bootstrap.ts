@@ -1,0 +1,31 @@
+import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { validateConfig } from './config';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/**
+ * Starts one of the apps: config validated before anything connects (fail fast, readable),
+ * shutdown hooks on so consumers commit and in-flight requests finish on SIGTERM.
+ */
+export async function startApp(
+  name: string,
+  module: Type<unknown>,
+  port: (config: ReturnType<typeof validateConfig>) => number,
+  configure?: (app: INestApplication) => void,
+): Promise<INestApplication> {
+  let config;
+  try {
+    config = validateConfig(process.env);
+  } catch (e) {
+    console.error(`${name}: ${(e as Error).message}`);
+    process.exit(78); // EX_CONFIG
+  }
+  const level = LEVELS.indexOf(config.LOG_LEVEL as LogLevel);
+  const app = await NestFactory.create(module, { logger: LEVELS.slice(0, level + 1), bodyParser: false });
+  configure?.(app);
+  app.enableShutdownHooks();
+  await app.listen(port(config), '0.0.0.0');
+  new Logger(name).log(`listening on ${await app.getUrl()}`);
+  return app;
+}

@@ -1,0 +1,32 @@
+import { validateConfig } from './config';
+
+describe('validateConfig', () => {
+  it('applies defaults for an empty environment', () => {
+    const c = validateConfig({});
+    expect(c.INGRESS_PORT).toBe(8080);
+    expect(c.KAFKA_BROKERS).toBe('127.0.0.1:19092');
+    expect(c.COMMAND_TIMEOUT_MS).toBe(15000);
+  });
+
+  it('reads numbers from strings', () => {
+    expect(validateConfig({ INGRESS_PORT: '9090' }).INGRESS_PORT).toBe(9090);
+  });
+
+  it('lists every invalid setting in one readable message', () => {
+    let message = '';
+    try {
+      validateConfig({ INGRESS_PORT: 'x', DATABASE_URL: 'mysql://x', KAFKA_BROKERS: 'nohost' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^Invalid configuration:\n/);
+    expect(message).toMatch(/- INGRESS_PORT="x": .*integer/);
+    expect(message).toMatch(/- DATABASE_URL="mysql:\/\/x": DATABASE_URL must be a postgres:\/\/ URL/);
+    expect(message).toMatch(/- KAFKA_BROKERS="nohost": /);
+    expect(message.split('\n')).toHaveLength(4);
+  });
+
+  it('ignores unrelated variables', () => {
+    expect(() => validateConfig({ PATH: '/bin', HOME: '/root' })).not.toThrow();
+  });
+});

@@ -1,0 +1,57 @@
+import { ScimErrorBody } from '@scimflow/scim';
+
+/** Contract version of ProvisioningCommand; bump on any incompatible change and keep reading the old one. */
+export const COMMAND_SCHEMA_VERSION = 1;
+
+export type ResourceType = 'User';
+export type CommandAction = 'create' | 'replace' | 'patch' | 'delete';
+
+/**
+ * A validated SCIM write, published by the ingress to `scim.commands` and applied by the reconciler.
+ * Everything the reconciler needs is in the command: replaying the topic reproduces the state.
+ */
+export interface ProvisioningCommand {
+  v: typeof COMMAND_SCHEMA_VERSION;
+  /** unique per accepted request; the reconciler's idempotency key */
+  commandId: string;
+  tenantId: string;
+  resourceType: ResourceType;
+  /** server-assigned id; for create, chosen by the ingress */
+  resourceId: string;
+  action: CommandAction;
+  /** create/replace: normalized SCIM document; patch: the PatchOp message as received (validated); delete: none */
+  payload?: unknown;
+  /** optimistic concurrency: the If-Match ETag, when the client sent one */
+  ifMatch?: string;
+  /** ISO time the ingress accepted the request */
+  issuedAt: string;
+  /** HTTP request id, for tracing and audit */
+  requestId?: string;
+}
+
+/** The reconciler's answer to one command, sent to `scim.command-outcomes` and also stored for replays. */
+export interface CommandOutcome {
+  commandId: string;
+  /** HTTP status to answer with (201, 200, 204, or the error's status) */
+  status: number;
+  /** the resource after the command (create/replace/patch), as stored, without meta.location */
+  resource?: StoredResourceView;
+  error?: ScimErrorBody;
+}
+
+/** What the reconciler tells the ingress about a resource; the ingress renders it as SCIM. */
+export interface StoredResourceView {
+  id: string;
+  document: Record<string, unknown>;
+  version: number;
+  created: string;
+  lastModified: string;
+}
+
+/** Record headers that carry request–reply metadata. */
+export const Header = {
+  correlationId: 'correlation-id',
+  replyTo: 'reply-to',
+  schemaVersion: 'schema-version',
+  eventType: 'ce_type',
+} as const;

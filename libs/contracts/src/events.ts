@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+
+/** CloudEvents 1.0 JSON envelope (structured mode). */
+export interface CloudEvent<T> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  /** version of `data`'s schema; consumers switch on it */
+  dataschema: string;
+  /** extension attributes (CloudEvents allows lowercase alphanumerics) */
+  tenantid: string;
+  sequence: number;
+  data: T;
+}
+
+export const UserEventType = {
+  created: 'dev.scimflow.user.created.v1',
+  updated: 'dev.scimflow.user.updated.v1',
+  deactivated: 'dev.scimflow.user.deactivated.v1',
+  reactivated: 'dev.scimflow.user.reactivated.v1',
+  deleted: 'dev.scimflow.user.deleted.v1',
+} as const;
+export type UserEventTypeName = (typeof UserEventType)[keyof typeof UserEventType];
+
+export const USER_CHANGED_DATASCHEMA = 'https://scimflow.dev/schemas/events/user-changed/v1.json';
+
+/** One changed top-level attribute: its value before and after (undefined = absent). */
+export interface AttributeChange {
+  attribute: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface UserChangedData {
+  userId: string;
+  externalId?: string | null;
+  userName: string;
+  active: boolean;
+  /** the command that caused the change */
+  commandId: string;
+  changes: AttributeChange[];
+  /** the whole user after the change; absent on delete */
+  user?: Record<string, unknown>;
+}
+
+export type UserChangedEvent = CloudEvent<UserChangedData>;
+
+/**
+ * Event ids are derived, not random: the same command applied twice would produce the same id,
+ * so downstream de-duplication works even across a replay.
+ */
+export function eventId(commandId: string, type: string, sequence: number): string {
+  const h = createHash('sha256').update(`${commandId}|${type}|${sequence}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Top-level attribute differences between two SCIM documents (deep equality per attribute). */
+export function diffDocuments(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): AttributeChange[] {
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  const changes: AttributeChange[] = [];
+  for (const attribute of [...keys].sort()) {
+    const b = before?.[attribute];
+    const a = after?.[attribute];
+    if (!deepEqual(a, b)) changes.push({ attribute, before: b, after: a });
+  }
+  return changes;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));
+}
+
+/** Classifies a user change for the event type; activity transitions get their own types. */
+export function userEventType(before: { active: boolean } | undefined, after: { active: boolean } | undefined): UserEventTypeName {
+  if (!before) return UserEventType.created;
+  if (!after) return UserEventType.deleted;
+  if (before.active && !after.active) return UserEventType.deactivated;
+  if (!before.active && after.active) return UserEventType.reactivated;
+  return UserEventType.updated;
+}

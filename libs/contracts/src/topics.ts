@@ -1,0 +1,40 @@
+/**
+ * Kafka topics of scimflow. Names are prefixed with KAFKA_TOPIC_PREFIX (empty in production) so that
+ * test runs and several environments can share one cluster without seeing each other's records.
+ */
+export const TopicName = {
+  /** ProvisioningCommand, keyed `tenantId:resourceId` so one resource's commands stay in order. */
+  commands: 'scim.commands',
+  /** CommandOutcome replies for request–reply, keyed by correlation id. */
+  commandOutcomes: 'scim.command-outcomes',
+  /** UserChanged events (CloudEvents 1.0), keyed `tenantId:userId`. */
+  userChanged: 'scim.user-changed',
+} as const;
+
+export type TopicKey = keyof typeof TopicName;
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  /** topic-level configs, e.g. retention */
+  config?: Record<string, string>;
+}
+
+/** Partition counts are explicit: the commands topic bounds reconciler parallelism (≥ 12). */
+export function topicSpecs(prefix = ''): TopicSpec[] {
+  return [
+    { name: prefix + TopicName.commands, partitions: 12, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
+    // Outcomes matter only for seconds (the waiting HTTP request); keep them an hour.
+    { name: prefix + TopicName.commandOutcomes, partitions: 12, config: { 'retention.ms': String(3600 * 1000) } },
+    { name: prefix + TopicName.userChanged, partitions: 12, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
+  ];
+}
+
+export function topicName(key: TopicKey, prefix = ''): string {
+  return prefix + TopicName[key];
+}
+
+/** The record key that orders everything about one resource of one tenant. */
+export function resourceKey(tenantId: string, resourceId: string): string {
+  return `${tenantId}:${resourceId}`;
+}

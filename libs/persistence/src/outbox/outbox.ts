@@ -1,0 +1,44 @@
+import { EntityManager } from 'typeorm';
+
+export interface OutboxRecord {
+  topic: string;
+  key: string;
+  payload: object;
+  headers?: Record<string, string>;
+}
+
+export interface PendingOutboxRecord extends OutboxRecord {
+  id: string;
+}
+
+/** Writes and drains the transactional outbox (table outbox_events). */
+export class Outbox {
+  async append(em: EntityManager, records: OutboxRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const values: unknown[] = [];
+    const tuples = records.map((r, i) => {
+      values.push(r.topic, r.key, r.payload, r.headers ?? {});
+      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
+    });
+    await em.query(`INSERT INTO outbox_events (topic, record_key, payload, headers) VALUES ${tuples.join(', ')}`, values);
+  }
+
+  /** The oldest unpublished records, in the order they were committed for any one key. */
+  async pending(em: EntityManager, limit: number): Promise<PendingOutboxRecord[]> {
+    const rows: { id: string; topic: string; record_key: string; payload: object; headers: Record<string, string> }[] = await em.query(
+      `SELECT id, topic, record_key, payload, headers FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({ id: String(r.id), topic: r.topic, key: r.record_key, payload: r.payload, headers: r.headers }));
+  }
+
+  /** Published rows are removed: Kafka is the log from here on. */
+  async markPublished(em: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length) await em.query(`DELETE FROM outbox_events WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  async depth(em: EntityManager): Promise<number> {
+    const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL`);
+    return n;
+  }
+}

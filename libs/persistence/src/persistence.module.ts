@@ -1,0 +1,26 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@scimflow/config';
+import { dataSourceOptions } from './data-source';
+import { TenantDirectory } from './tenants/tenant-directory';
+import { UserStore } from './users/user-store';
+import { Outbox } from './outbox/outbox';
+
+/** Postgres through TypeORM, and the stores built on it. Schema changes only through migrations. */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => dataSourceOptions(config.DATABASE_URL),
+    }),
+  ],
+  providers: [
+    { provide: TenantDirectory, inject: [DataSource], useFactory: (ds: DataSource) => new TenantDirectory(ds) },
+    { provide: UserStore, inject: [DataSource], useFactory: (ds: DataSource) => new UserStore(ds) },
+    { provide: Outbox, useValue: new Outbox() },
+  ],
+  exports: [TenantDirectory, UserStore, Outbox],
+})
+export class PersistenceModule {}

@@ -1,0 +1,35 @@
+import { hashSecret, issueToken, parseToken, tokenFingerprint, verifySecret } from './secret-token';
+
+describe('secret tokens', () => {
+  it('issues tokens that parse back to their id and verify against their hash', async () => {
+    const issued = await issueToken();
+    const parsed = parseToken(issued.token);
+    expect(parsed?.id).toBe(issued.id);
+    expect(await verifySecret(parsed!.secret, issued.secretHash)).toBe(true);
+  });
+
+  it('rejects a wrong secret', async () => {
+    const issued = await issueToken();
+    const other = await issueToken();
+    expect(await verifySecret(parseToken(other.token)!.secret, issued.secretHash)).toBe(false);
+  });
+
+  it('never stores the secret in clear', async () => {
+    const issued = await issueToken();
+    expect(issued.secretHash).not.toContain(parseToken(issued.token)!.secret);
+    expect(issued.secretHash).toMatch(/^scrypt\$/);
+  });
+
+  it('salts hashes', async () => {
+    expect(await hashSecret('same')).not.toBe(await hashSecret('same'));
+  });
+
+  it.each(['', 'Bearer x', 'scimflow_short_x', 'scimflow_abcdefabcdef_tooshort'])('does not parse %p', (t) => {
+    expect(parseToken(t)).toBeUndefined();
+  });
+
+  it('fingerprints without revealing the token', () => {
+    expect(tokenFingerprint('abc')).not.toContain('abc');
+    expect(tokenFingerprint('abc')).toBe(tokenFingerprint('abc'));
+  });
+});

@@ -1,0 +1,116 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
+import { compileFilterToSql, enterpriseUserSchema, FilterNode, SqlFilterTarget, userSchema } from '@scimflow/scim';
+import type { UserState } from '@scimflow/provisioning';
+
+/** How SCIM User attributes map onto the scim_users table, for the filter compiler. */
+export const USER_SQL_TARGET: SqlFilterTarget = {
+  schemas: [userSchema, enterpriseUserSchema],
+  document: 'u.document',
+  columns: {
+    id: { sql: 'u.id::text', type: 'string', caseExact: true },
+    username: { sql: 'u.user_name', type: 'string', caseExact: false },
+    externalid: { sql: 'u.external_id', type: 'string', caseExact: true },
+    active: { sql: 'u.active', type: 'boolean', caseExact: false },
+    'meta.created': { sql: 'u.created_at', type: 'dateTime', caseExact: false },
+    'meta.lastmodified': { sql: 'u.updated_at', type: 'dateTime', caseExact: false },
+  },
+};
+
+interface UserRow {
+  id: string;
+  tenant_id: string;
+  user_name: string;
+  external_id: string | null;
+  active: boolean;
+  document: Record<string, unknown>;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'u.id, u.tenant_id, u.user_name, u.external_id, u.active, u.document, u.version, u.created_at, u.updated_at';
+
+function toState(r: UserRow): UserState {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    userName: r.user_name,
+    externalId: r.external_id,
+    active: r.active,
+    document: r.document,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string) => UUID.test(s);
+
+/** Users of all tenants. Every query is scoped by tenant id; no method reads across tenants. */
+export class UserStore {
+  constructor(private readonly ds: DataSource) {}
+
+  async findById(tenantId: string, id: string, em: EntityManager = this.ds.manager): Promise<UserState | undefined> {
+    if (!isUuid(id)) return undefined;
+    const rows: UserRow[] = await em.query(`SELECT ${COLUMNS} FROM scim_users u WHERE u.tenant_id = $1 AND u.id = $2`, [tenantId, id]);
+    return rows[0] && toState(rows[0]);
+  }
+
+  /** Page of users matching the filter, ordered by creation (stable across pages). `startIndex` is 1-based. */
+  async list(tenantId: string, filter: FilterNode | undefined, startIndex: number, count: number): Promise<{ total: number; users: UserState[] }> {
+    const where = filter ? compileFilterToSql(filter, USER_SQL_TARGET, 1) : undefined;
+    const condition = where ? `AND (${where.sql})` : '';
+    const params = [tenantId, ...(where?.params ?? [])];
+    const [{ total }] = await this.ds.query(`SELECT count(*)::int AS total FROM scim_users u WHERE u.tenant_id = $1 ${condition}`, params);
+    if (count === 0 || total === 0) return { total, users: [] };
+    const rows: UserRow[] = await this.ds.query(
+      `SELECT ${COLUMNS} FROM scim_users u WHERE u.tenant_id = $1 ${condition}
+       ORDER BY u.created_at, u.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, count, startIndex - 1],
+    );
+    return { total, users: rows.map(toState) };
+  }
+
+  // ---- the reconciler's writes, always inside its transaction ----
+
+  async lockForUpdate(em: EntityManager, tenantId: string, id: string): Promise<UserState | undefined> {
+    const rows: UserRow[] = await em.query(`SELECT ${COLUMNS} FROM scim_users u WHERE u.tenant_id = $1 AND u.id = $2 FOR UPDATE`, [tenantId, id]);
+    return rows[0] && toState(rows[0]);
+  }
+
+  async insert(em: EntityManager, s: UserState): Promise<void> {
+    await em.query(
+      `INSERT INTO scim_users (id, tenant_id, user_name, external_id, active, document, version, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [s.id, s.tenantId, s.userName, s.externalId, s.active, s.document, s.version, s.createdAt, s.updatedAt],
+    );
+  }
+
+  async update(em: EntityManager, s: UserState): Promise<void> {
+    await em.query(
+      `UPDATE scim_users SET user_name = $3, external_id = $4, active = $5, document = $6, version = $7, updated_at = $8
+       WHERE tenant_id = $1 AND id = $2`,
+      [s.tenantId, s.id, s.userName, s.externalId, s.active, s.document, s.version, s.updatedAt],
+    );
+  }
+
+  async delete(em: EntityManager, tenantId: string, id: string): Promise<void> {
+    await em.query(`DELETE FROM scim_users WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  }
+
+  // ---- idempotency ----
+
+  async processedOutcome(em: EntityManager, commandId: string): Promise<CommandOutcome | undefined> {
+    const rows: { outcome: CommandOutcome }[] = await em.query(`SELECT outcome FROM processed_commands WHERE command_id = $1`, [commandId]);
+    return rows[0]?.outcome;
+  }
+
+  async recordOutcome(em: EntityManager, command: ProvisioningCommand, outcome: CommandOutcome, at: Date): Promise<void> {
+    await em.query(
+      `INSERT INTO processed_commands (command_id, tenant_id, resource_id, outcome, processed_at) VALUES ($1, $2, $3, $4, $5)`,
+      [command.commandId, command.tenantId, command.resourceId, outcome, at],
+    );
+  }
+}

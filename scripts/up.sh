@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# npm run up — the whole system on this machine: dependencies, Postgres, Kafka, migrations, topics,
+# the three apps, a demo webhook receiver and a demo tenant. Safe to run again.
+source "$(dirname "$0")/lib.sh"
+
+ensure_node_modules
+build
+ensure_postgres
+ensure_kafka
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://localhost:${INGRESS_PORT:-8080}}"
+node dist/apps/scimctl/src/main.js migrate >/dev/null
+node dist/apps/scimctl/src/main.js topics >/dev/null
+
+start() { # name, command…
+  local name="$1"; shift
+  local pidfile="$RUN/$name.pid"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    say "$name already running (pid $(cat "$pidfile")); restarting it with the new build"
+    kill "$(cat "$pidfile")"; while kill -0 "$(cat "$pidfile")" 2>/dev/null; do sleep 0.2; done
+  fi
+  setsid nohup "$@" >"$STATE/logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$pidfile"
+}
+
+wait_http() { # name url
+  for _ in $(seq 1 60); do curl -fsS "$2" >/dev/null 2>&1 && return; sleep 0.5; done
+  say "$1 did not become healthy; last log lines:"; tail -n 30 "$STATE/logs/$1.log" >&2; exit 1
+}
+
+DEMO_WEBHOOK_PORT="${DEMO_WEBHOOK_PORT:-8090}"
+start webhook-sink node scripts/webhook-sink.js "$DEMO_WEBHOOK_PORT" "$STATE/logs/webhook-events.jsonl"
+start reconciler node dist/apps/reconciler/src/main.js
+start notifier node dist/apps/notifier/src/main.js
+start ingress node dist/apps/ingress/src/main.js
+wait_http reconciler "http://127.0.0.1:${RECONCILER_PORT:-8081}/healthz"
+wait_http notifier "http://127.0.0.1:${NOTIFIER_PORT:-8082}/healthz"
+wait_http ingress "http://127.0.0.1:${INGRESS_PORT:-8080}/healthz"
+
+# The demo tenant is created once; its token is shown only at creation, so it is kept (git-ignored).
+demo="$STATE/demo-tenant.json"
+if [ ! -s "$demo" ] || ! node dist/apps/scimctl/src/main.js tenant list | grep -q "$(node -pe "require('$demo').tenantId")"; then
+  node dist/apps/scimctl/src/main.js tenant create --name "Demo tenant" --webhook "http://127.0.0.1:$DEMO_WEBHOOK_PORT/events" > "$demo"
+fi
+base="$(node -pe "require('$demo').scimBaseUrl")"
+token="$(node -pe "require('$demo').token")"
+
+cat <<MSG
+
+scimflow is up.
+  SCIM base URL (Entra "Tenant URL"): $base
+  Secret token:                       $token
+  Health:      curl http://127.0.0.1:${INGRESS_PORT:-8080}/healthz
+  Try it:      curl -H "Authorization: Bearer $token" "$base/Users?filter=userName%20eq%20%22nobody%22"
+  Events:      the demo tenant's webhook events are appended to $STATE/logs/webhook-events.jsonl
+  Logs:        $STATE/logs/{ingress,reconciler,notifier}.log
+  Kafka:       $KAFKA_BROKERS    Postgres: $DATABASE_URL
+  Stop:        npm run down
+MSG

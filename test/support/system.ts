@@ -1,0 +1,72 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createServer } from 'node:net';
+import { DataSource } from 'typeorm';
+import { configureIngress } from '../../apps/ingress/src/configure';
+import { IngressModule } from '../../apps/ingress/src/ingress.module';
+import { NotifierModule } from '../../apps/notifier/src/notifier.module';
+import { ReconcilerModule } from '../../apps/reconciler/src/reconciler.module';
+import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
+
+export interface RunningSystem {
+  baseUrl: string;
+  ingress: INestApplication;
+  reconciler: INestApplication;
+  notifier: INestApplication;
+  db: DataSource;
+  createTenant(name: string, webhooks?: string[]): Promise<{ tenantId: string; token: string; scimBaseUrl: string }>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** The three apps, each a real Nest application on its own port, against the run's Kafka and Postgres. */
+export async function startSystem(): Promise<RunningSystem> {
+  const port = await freePort();
+  process.env.INGRESS_PORT = String(port);
+  process.env.PUBLIC_BASE_URL = `http://127.0.0.1:${port}`;
+  process.env.WEBHOOK_RETRY_BASE_MS = '50';
+  process.env.WEBHOOK_RETRY_MAX_MS = '500';
+  process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
+  const logger = ['error', 'warn'] as const;
+
+  const reconciler = await NestFactory.create(ReconcilerModule, { logger: [...logger] });
+  await reconciler.listen(0, '127.0.0.1');
+  const notifier = await NestFactory.create(NotifierModule, { logger: [...logger] });
+  await notifier.listen(0, '127.0.0.1');
+  const ingress = await NestFactory.create(IngressModule, { logger: [...logger], bodyParser: false });
+  configureIngress(ingress);
+  await ingress.listen(port, '127.0.0.1');
+
+  const db = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 4 } }));
+  await db.initialize();
+  const directory = new TenantDirectory(db);
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    baseUrl,
+    ingress,
+    reconciler,
+    notifier,
+    db,
+    async createTenant(name, webhooks = []) {
+      const created = await directory.createTenant(name, webhooks);
+      return { tenantId: created.tenant.id, token: created.token, scimBaseUrl: `${baseUrl}/scim/v2/${created.tenant.id}` };
+    },
+    async stop() {
+      await ingress.close();
+      await reconciler.close();
+      await notifier.close();
+      await db.destroy();
+    },
+  };
+}
