@@ -11,7 +11,7 @@ export function dataSourceOptions(databaseUrl: string, extra: Partial<DataSource
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    logging: false, // expected constraint violations are mapped to SCIM errors; real failures surface where they are handled
     extra: { max: 20, application_name: 'scimflow' },
     ...extra,
   } as DataSourceOptions;

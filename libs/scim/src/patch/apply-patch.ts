@@ -1,0 +1,457 @@
+import { ScimError } from '../errors';
+import { matchesValueFilter, parsePatchPath } from '../filter';
+import { FilterNode, PatchPath } from '../filter/ast';
+import { attr as defineAttribute, AttributeDefinition, findAttribute, SchemaDefinition } from '../schema/attribute';
+import { coerceOne, coerceValue } from '../resource/coerce';
+import { assertMutability, assertRequiredKept, forEachAttribute } from '../resource/mutability';
+import { normalizeResource } from '../resource/normalize';
+import { attributesOf, containerKey, extensionDefining, findSchema } from '../resource/schema-index';
+import { ResourceTypeSchemas, ScimDocument } from '../resource/types';
+import { clone, deepEqual, elementMatches, elementsEqual, isAssigned, isPlainObject } from '../resource/values';
+import { PatchOperation, PatchOpName } from './patch-request';
+
+export interface PatchResult {
+  document: ScimDocument;
+  /** false when the patched document equals the input, so the caller can skip the write */
+  changed: boolean;
+}
+
+/** A resolved PATCH target: one attribute (maybe one sub-attribute, maybe filtered elements). */
+interface Target {
+  schema: SchemaDefinition;
+  /** the extension URN the attribute is nested under; undefined for top-level attributes */
+  container?: string;
+  attr: AttributeDefinition;
+  sub?: AttributeDefinition;
+  filter?: FilterNode;
+  label: string;
+}
+
+type Resolved = Target | { wholeSchema: SchemaDefinition; label: string };
+
+const invalidPath = (detail: string) => ScimError.badRequest('invalidPath', detail);
+const invalidValue = (detail: string) => ScimError.badRequest('invalidValue', detail);
+const noTarget = (detail: string) => ScimError.badRequest('noTarget', detail);
+
+/**
+ * Applies PATCH operations (RFC 7644 §3.5.2) to a stored document (as returned by normalizeResource) and returns
+ * a new one; the input is not mutated. The whole request is atomic: any error throws ScimError and nothing applies.
+ *
+ * Choices where the RFC is open or Entra deviates from it:
+ * - `remove` of a filter that matches nothing, or of an absent attribute, is a no-op (Entra retries removals).
+ * - `remove` with a `value` on a multi-valued attribute removes the elements matching those values (Entra's
+ *   `{"op":"Remove","path":"members","value":[{"value":"id"}]}`); on a single-valued one it removes the value
+ *   only if it matches.
+ * - `add` with a value filter that matches nothing creates the element the filter describes when it is a
+ *   conjunction of `eq` comparisons (`emails[type eq "work"].value`, which Entra sends as "Add" for a new email);
+ *   `replace` with no match is 400 noTarget as the RFC says.
+ * - `attr.sub` on a multi-valued attribute without a filter applies to every element.
+ * - A required attribute that is removed or becomes unassigned is 400 `mutability`, not `invalidValue`: RFC 7644
+ *   §3.5.2 says so explicitly ("If an attribute is removed or becomes unassigned and is defined as a required
+ *   attribute or a read-only attribute, the server SHALL return … scimType … mutability"). Checked after all
+ *   operations, since operations apply in sequence and only the result must be valid.
+ * - Setting `primary: true` on one element sets it to false on the others (RFC 7644 §3.5.2).
+ * - null values mean "unassigned" (RFC 7643 §2.5): `replace` with null removes, null sub-attributes in a merge
+ *   unassign them.
+ */
+export function applyPatch(doc: ScimDocument, ops: PatchOperation[], types: ResourceTypeSchemas): PatchResult {
+  const work = clone(doc);
+  if (!Array.isArray(work.schemas)) work.schemas = [types.core.id];
+  const engine = new PatchEngine(types, work);
+  ops.forEach((op, i) => engine.apply(op, i));
+  forEachAttribute(types, doc, work, assertRequiredKept);
+  // Re-validate so a patched document obeys exactly the rules of a PUT body.
+  const normalized = normalizeResource(work, types, 'replace');
+  const document = keepReadOnly(doc, normalized, types);
+  return { document, changed: !deepEqual(doc, document) };
+}
+
+/**
+ * readOnly attributes (id, meta, groups) cannot be PATCHed and normalizeResource drops them; if the stored document
+ * carries them, they stay as they were.
+ */
+function keepReadOnly(stored: ScimDocument, normalized: ScimDocument, types: ResourceTypeSchemas): ScimDocument {
+  const out: ScimDocument = { schemas: normalized.schemas };
+  const schemas = [...(normalized.schemas as string[])];
+  for (const schema of [types.core, ...types.extensions]) {
+    const key = containerKey(types, schema);
+    const from = (doc: ScimDocument) => (key ? (isPlainObject(doc[key]) ? (doc[key] as Record<string, unknown>) : {}) : doc);
+    const values: Record<string, unknown> = {};
+    for (const def of attributesOf(types, schema)) {
+      const value = def.mutability === 'readOnly' ? from(stored)[def.name] : from(normalized)[def.name];
+      if (value !== undefined) values[def.name] = value;
+    }
+    if (!key) Object.assign(out, values);
+    else if (Object.keys(values).length) {
+      out[key] = values;
+      if (!schemas.includes(key)) schemas.push(key);
+    }
+  }
+  out.schemas = schemas;
+  return out;
+}
+
+class PatchEngine {
+  constructor(
+    private readonly types: ResourceTypeSchemas,
+    private readonly doc: ScimDocument,
+  ) {}
+
+  apply(op: PatchOperation, index: number): void {
+    const at = `Operations[${index}]`;
+    const hasValue = 'value' in op && op.value !== undefined;
+    if (!op.path) {
+      if (op.op === 'remove') throw noTarget(`${at}: 'remove' requires a 'path'`);
+      if (!isPlainObject(op.value)) throw invalidValue(`${at}: without a 'path', 'value' must be an object of attributes`);
+      this.applyAttributeMap(op.op, op.value, undefined);
+      return;
+    }
+    const resolved = this.resolve(op.path, op.rawPath ?? formatFallback(op.path), this.types.core);
+    if ('wholeSchema' in resolved) this.applyToSchema(op.op, resolved.wholeSchema, op.value, resolved.label);
+    else this.applyTarget(op.op, resolved, op.value, hasValue);
+  }
+
+  /** `add`/`replace` without a path (or with a schema URN path): each key of the value is a path of its own. */
+  private applyAttributeMap(op: PatchOpName, map: Record<string, unknown>, schema: SchemaDefinition | undefined): void {
+    for (const [key, value] of Object.entries(map)) {
+      // Clients echo the resource's `schemas`; it is not an attribute, and normalizeResource recomputes it.
+      if (!schema && key.toLowerCase() === 'schemas') continue;
+      const wholeSchema = schema ? undefined : findSchema(this.types, key);
+      if (wholeSchema) {
+        this.applyToSchema(op, wholeSchema, value, key);
+        continue;
+      }
+      const resolved = this.resolve(parsePath(key), key, schema ?? this.types.core);
+      if ('wholeSchema' in resolved) this.applyToSchema(op, resolved.wholeSchema, value, key);
+      else this.applyTarget(op, resolved, value, true);
+    }
+  }
+
+  private applyToSchema(op: PatchOpName, schema: SchemaDefinition, value: unknown, label: string): void {
+    if (op === 'remove') {
+      const container = containerKey(this.types, schema);
+      for (const attr of attributesOf(this.types, schema)) {
+        this.applyTarget('remove', { schema, container, attr, label: `${label}:${attr.name}` }, undefined, false);
+      }
+      return;
+    }
+    if (value === null) {
+      // null means unassigned (RFC 7643 §2.5): replacing an extension with null clears it, adding null adds nothing.
+      if (op === 'replace') this.applyToSchema('remove', schema, undefined, label);
+      return;
+    }
+    if (!isPlainObject(value)) throw invalidValue(`'${label}' must be an object holding the schema's attributes`);
+    this.applyAttributeMap(op, value, schema);
+  }
+
+  /** Resolves a parsed path against the definitions; `schema` is where unqualified names are looked up. */
+  private resolve(path: PatchPath, label: string, schema: SchemaDefinition): Resolved {
+    const whole = findSchema(this.types, label);
+    if (whole) return { wholeSchema: whole, label };
+    const ref = path.attribute;
+    if (ref.schema !== undefined) {
+      const named = findSchema(this.types, ref.schema);
+      if (!named) {
+        // The parser reads a bare `urn:…:2.0:User` as schema `urn:…:2.0` + attribute `User`.
+        const bare = findSchema(this.types, `${ref.schema}:${ref.attribute}`);
+        if (bare && !ref.subAttribute && !path.valueFilter && !path.subAttribute) return { wholeSchema: bare, label };
+        throw invalidPath(`Unknown schema '${ref.schema}' in path '${label}'`);
+      }
+      schema = named;
+    }
+    const attr = findAttribute(attributesOf(this.types, schema), ref.attribute);
+    if (!attr) {
+      const hint = schema === this.types.core ? extensionDefining(this.types, ref.attribute) : undefined;
+      throw invalidPath(
+        `Unknown attribute '${ref.attribute}' in path '${label}'` + (hint ? `; did you mean '${hint.id}:${ref.attribute}'?` : ''),
+      );
+    }
+    const subName = path.subAttribute ?? ref.subAttribute;
+    let sub: AttributeDefinition | undefined;
+    if (subName !== undefined) {
+      if (attr.type !== 'complex') throw invalidPath(`Attribute '${attr.name}' has no sub-attributes (path '${label}')`);
+      sub = findAttribute(attr.subAttributes, subName);
+      if (!sub) throw invalidPath(`Unknown sub-attribute '${attr.name}.${subName}' in path '${label}'`);
+    }
+    if (path.valueFilter) {
+      if (!attr.multiValued && attr.type !== 'complex') {
+        throw invalidPath(`A value filter needs a multi-valued or complex attribute; '${attr.name}' is neither (path '${label}')`);
+      }
+      assertFilterAttributes(path.valueFilter, attr, label);
+    }
+    return { schema, container: containerKey(this.types, schema), attr, sub, filter: path.valueFilter, label };
+  }
+
+  private applyTarget(op: PatchOpName, t: Target, value: unknown, hasValue: boolean): void {
+    const holder = this.holder(t, op !== 'remove');
+    if (!holder) return;
+    const before = clone(holder[t.attr.name]);
+    if (t.filter) this.applyFiltered(op, t, value, holder);
+    else if (t.sub) this.applySub(op, t, t.sub, value, holder);
+    else this.applyWhole(op, t, value, hasValue, holder);
+    if (!isAssigned(holder[t.attr.name])) delete holder[t.attr.name];
+    assertMutability(t.attr, before, holder[t.attr.name], this.qualified(t));
+  }
+
+  /** The object holding the target attribute: the document, or the extension object under its URN. */
+  private holder(t: Target, create: boolean): Record<string, unknown> | undefined {
+    if (!t.container) return this.doc;
+    const existing = this.doc[t.container];
+    if (isPlainObject(existing)) return existing;
+    if (!create) return undefined;
+    const made: Record<string, unknown> = {};
+    this.doc[t.container] = made;
+    return made;
+  }
+
+  private qualified(t: Target): string {
+    return t.container ? `${t.container}:${t.attr.name}` : t.attr.name;
+  }
+
+  // ---- path = attribute -------------------------------------------------------------------------------
+
+  private applyWhole(op: PatchOpName, t: Target, raw: unknown, hasValue: boolean, holder: Record<string, unknown>): void {
+    const { attr } = t;
+    const current = holder[attr.name];
+    if (op === 'remove') {
+      if (hasValue && raw !== null) this.removeValues(t, raw, holder);
+      else delete holder[attr.name];
+      return;
+    }
+    const value = coerceValue(attr, raw, t.label, { wrapSingle: true, keepNulls: true });
+    if (attr.multiValued) {
+      const given = (value as unknown[] | undefined) ?? [];
+      if (op === 'replace') {
+        holder[attr.name] = given;
+        clearOtherPrimaries(attr, given, given);
+        return;
+      }
+      // add: append, skipping values already present (RFC 7644 §3.5.2.1 leaves duplicates to the server)
+      const list = Array.isArray(current) ? [...current] : [];
+      const added = given.filter((el) => !list.some((existing) => elementsEqual(attr, existing, el)));
+      list.push(...added);
+      holder[attr.name] = list;
+      clearOtherPrimaries(attr, list, added);
+      return;
+    }
+    if (attr.type === 'complex' && value !== undefined) {
+      // Both add and replace merge the given sub-attributes and leave the others (RFC 7644 §3.5.2.1, §3.5.2.3).
+      holder[attr.name] = merge(isPlainObject(current) ? current : {}, value as Record<string, unknown>);
+      return;
+    }
+    if (value === undefined) delete holder[attr.name];
+    else holder[attr.name] = value;
+  }
+
+  /** Entra's remove-with-value: drop the elements (or the single value) matching the given values. */
+  private removeValues(t: Target, raw: unknown, holder: Record<string, unknown>): void {
+    const { attr } = t;
+    const current = holder[attr.name];
+    const patterns = (Array.isArray(raw) ? raw : [raw])
+      .map((p, i) => coerceOne(attr, p, `${t.label}[${i}]`))
+      .filter((p) => p !== undefined);
+    if (!patterns.length) return;
+    if (attr.multiValued) {
+      if (!Array.isArray(current)) return;
+      holder[attr.name] = current.filter((el) => !patterns.some((p) => elementMatches(attr, el, p)));
+    } else if (patterns.some((p) => elementMatches(attr, current, p))) {
+      delete holder[attr.name];
+    }
+  }
+
+  // ---- path = attribute.subAttribute ------------------------------------------------------------------
+
+  private applySub(op: PatchOpName, t: Target, sub: AttributeDefinition, raw: unknown, holder: Record<string, unknown>): void {
+    const { attr } = t;
+    const value = op === 'remove' ? undefined : coerceValue(sub, raw, t.label, { wrapSingle: true });
+    if (!attr.multiValued) {
+      const current = isPlainObject(holder[attr.name]) ? (holder[attr.name] as Record<string, unknown>) : undefined;
+      if (op === 'remove' && !current) return;
+      const next = withSub(current ?? {}, sub, value, op);
+      holder[attr.name] = next;
+      assertMutability(sub, current?.[sub.name], next[sub.name], `${this.qualified(t)}.${sub.name}`);
+      return;
+    }
+    // No filter on a multi-valued attribute: every element.
+    const list = Array.isArray(holder[attr.name]) ? (holder[attr.name] as unknown[]) : [];
+    if (!list.length) {
+      if (value !== undefined) holder[attr.name] = [{ [sub.name]: value }];
+      return;
+    }
+    const next = list.map((el) => withSub(isPlainObject(el) ? el : {}, sub, value, op));
+    list.forEach((el, i) => this.assertElement(t, el, next[i], sub));
+    holder[attr.name] = next;
+    if (op !== 'remove') clearOtherPrimaries(attr, next, next);
+  }
+
+  // ---- path = attribute[filter] or attribute[filter].subAttribute ---------------------------------------
+
+  private applyFiltered(op: PatchOpName, t: Target, raw: unknown, holder: Record<string, unknown>): void {
+    const { attr, sub } = t;
+    const current = holder[attr.name];
+    const single = !attr.multiValued;
+    const elements: unknown[] = single ? (isAssigned(current) ? [current] : []) : Array.isArray(current) ? [...current] : [];
+    const matched = new Set(elements.filter((el) => this.matches(t, el)));
+    const write = (list: unknown[]) => {
+      holder[attr.name] = single ? list[0] : list;
+    };
+
+    if (op === 'remove') {
+      if (!matched.size) return;
+      if (!sub) return write(elements.filter((el) => !matched.has(el)));
+      const next = elements.map((el) => (matched.has(el) && isPlainObject(el) ? withSub(el, sub, undefined, op) : el));
+      elements.forEach((el, i) => matched.has(el) && this.assertElement(t, el, next[i], sub));
+      return write(next);
+    }
+
+    if (!matched.size) {
+      if (op === 'replace' || single) throw noTarget(`No value of '${this.qualified(t)}' matches the filter in path '${t.label}'`);
+      const created = this.createFromFilter(t, raw);
+      const next = [...elements, created];
+      clearOtherPrimaries(attr, next, [created]);
+      return write(next);
+    }
+
+    const touched: unknown[] = [];
+    const next = elements.map((el) => {
+      if (!matched.has(el)) return el;
+      let replacement: unknown;
+      if (sub) {
+        replacement = withSub(isPlainObject(el) ? el : {}, sub, coerceValue(sub, raw, t.label, { wrapSingle: true }), op);
+      } else {
+        const value = coerceOne(attr, raw, t.label, { keepNulls: op === 'add' });
+        // RFC 7644 §3.5.2.3: replace replaces the matching values; add merges into them.
+        replacement = op === 'add' && isPlainObject(el) && isPlainObject(value) ? merge(el, value) : value;
+      }
+      this.assertElement(t, el, replacement, sub);
+      touched.push(replacement);
+      return replacement;
+    });
+    const kept = next.filter((el) => el !== undefined);
+    clearOtherPrimaries(attr, kept, touched);
+    write(kept);
+  }
+
+  /** `add` with a filter matching nothing: the new element is what the filter's `eq` comparisons describe plus the value. */
+  private createFromFilter(t: Target, raw: unknown): unknown {
+    const seed = t.attr.type === 'complex' && t.filter ? seedFromFilter(t.filter, t.attr) : undefined;
+    if (!seed) throw noTarget(`No value of '${this.qualified(t)}' matches the filter in path '${t.label}'`);
+    const base = coerceOne(t.attr, seed, t.label) as Record<string, unknown>;
+    let given: unknown;
+    if (t.sub) given = { [t.sub.name]: coerceValue(t.sub, raw, t.label, { wrapSingle: true }) };
+    else given = coerceOne(t.attr, raw, t.label);
+    if (given !== undefined && !isPlainObject(given)) throw invalidValue(`'${t.label}' needs an object value`);
+    return { ...base, ...(given as Record<string, unknown> | undefined) };
+  }
+
+  private matches(t: Target, element: unknown): boolean {
+    if (!t.filter) return true;
+    try {
+      if (t.attr.type === 'complex') return matchesValueFilter(t.filter, element, t.attr);
+      // A simple multi-valued attribute's elements are addressed as `value` (`folders[value eq "x"]`).
+      const asComplex = defineAttribute(t.attr.name, 'complex', {
+        multiValued: true,
+        subAttributes: [defineAttribute('value', t.attr.type, { caseExact: t.attr.caseExact })],
+      });
+      return matchesValueFilter(t.filter, { value: element }, asComplex);
+    } catch (err) {
+      // A filter that cannot be evaluated makes the PATCH path invalid (RFC 7644 §3.12 invalidPath).
+      if (err instanceof ScimError) throw invalidPath(`${err.detail} (path '${t.label}')`);
+      throw err;
+    }
+  }
+
+  /**
+   * In-place edits of an existing element: an explicitly targeted sub-attribute must respect its mutability;
+   * otherwise immutable sub-attributes must keep their values. Adding and removing whole elements is free.
+   */
+  private assertElement(t: Target, before: unknown, after: unknown, sub: AttributeDefinition | undefined): void {
+    if (!isPlainObject(before) || after === undefined) return;
+    const afterObj = isPlainObject(after) ? after : {};
+    const label = `${this.qualified(t)}[${t.filter ? 'filter' : '*'}]`;
+    if (sub) return assertMutability(sub, before[sub.name], afterObj[sub.name], `${label}.${sub.name}`);
+    for (const s of t.attr.subAttributes ?? []) {
+      if (s.mutability === 'immutable') assertMutability(s, before[s.name], afterObj[s.name], `${label}.${s.name}`);
+    }
+  }
+}
+
+/** Value filters name sub-attributes of the filtered attribute (`value` for a simple multi-valued one); others are typos. */
+function assertFilterAttributes(node: FilterNode, attr: AttributeDefinition, label: string): void {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      assertFilterAttributes(node.left, attr, label);
+      assertFilterAttributes(node.right, attr, label);
+      return;
+    case 'not':
+      return assertFilterAttributes(node.filter, attr, label);
+    case 'valuePath':
+      throw invalidPath(`Value filters cannot be nested (path '${label}')`);
+    default: {
+      const name = node.attribute.attribute;
+      const known = attr.type === 'complex' ? findAttribute(attr.subAttributes, name) : name.toLowerCase() === 'value';
+      if (!known) throw invalidPath(`Unknown sub-attribute '${attr.name}.${name}' in the filter of path '${label}'`);
+    }
+  }
+}
+
+/** `type eq "work" and primary eq true` → `{ type: "work", primary: true }`; undefined for any other filter. */
+function seedFromFilter(node: FilterNode, attr: AttributeDefinition): Record<string, unknown> | undefined {
+  if (node.kind === 'compare') {
+    if (node.op !== 'eq' || node.value === null || node.attribute.schema || node.attribute.subAttribute) return undefined;
+    const sub = findAttribute(attr.subAttributes, node.attribute.attribute);
+    return sub && { [sub.name]: node.value };
+  }
+  if (node.kind === 'and') {
+    const left = seedFromFilter(node.left, attr);
+    const right = seedFromFilter(node.right, attr);
+    if (!left || !right || Object.keys(right).some((k) => k in left && !deepEqual(left[k], right[k]))) return undefined;
+    return { ...left, ...right };
+  }
+  return undefined;
+}
+
+/** Sets (or, with undefined, unassigns) one sub-attribute; `add` appends to a multi-valued sub-attribute. */
+function withSub(el: Record<string, unknown>, sub: AttributeDefinition, value: unknown, op: PatchOpName): Record<string, unknown> {
+  const next = { ...el };
+  if (value === undefined) delete next[sub.name];
+  else if (op === 'add' && sub.multiValued && Array.isArray(next[sub.name])) {
+    const list = next[sub.name] as unknown[];
+    next[sub.name] = [...list, ...(value as unknown[]).filter((v) => !list.some((x) => elementsEqual(sub, x, v)))];
+  } else next[sub.name] = value;
+  return next;
+}
+
+/** Merges sub-attributes into a complex value; null unassigns (RFC 7643 §2.5). */
+function merge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** RFC 7644 §3.5.2: setting primary true on some values sets it false on the others. */
+function clearOtherPrimaries(attr: AttributeDefinition, list: unknown[], touched: unknown[]): void {
+  const primary = findAttribute(attr.subAttributes, 'primary');
+  if (!primary || !touched.some((el) => isPlainObject(el) && el[primary.name] === true)) return;
+  list.forEach((el, i) => {
+    if (isPlainObject(el) && el[primary.name] === true && !touched.includes(el)) list[i] = { ...el, [primary.name]: false };
+  });
+}
+
+function parsePath(key: string): PatchPath {
+  try {
+    return parsePatchPath(key);
+  } catch (err) {
+    throw invalidPath(`Invalid attribute path '${key}' in value: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function formatFallback(path: PatchPath): string {
+  const ref = path.attribute;
+  const base = (ref.schema ? `${ref.schema}:` : '') + ref.attribute + (ref.subAttribute ? `.${ref.subAttribute}` : '');
+  return base + (path.valueFilter ? '[…]' : '') + (path.subAttribute ? `.${path.subAttribute}` : '');
+}

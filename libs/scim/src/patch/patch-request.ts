@@ -1,0 +1,119 @@
+import { ArrayNotEmpty, IsArray, IsIn, IsOptional, IsString, validateSync, ValidationError } from 'class-validator';
+import { ScimError } from '../errors';
+import { parsePatchPath } from '../filter';
+import { PatchPath } from '../filter/ast';
+
+export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+export type PatchOpName = 'add' | 'replace' | 'remove';
+
+export interface PatchOperation {
+  op: PatchOpName;
+  path?: PatchPath;
+  value?: unknown;
+  /** the path as the client wrote it, for error details */
+  rawPath?: string;
+}
+
+/** The PatchOp envelope (RFC 7644 §3.5.2), after its member names were matched case-insensitively. */
+class PatchOpMessageDto {
+  @IsArray({ message: "'schemas' must be an array" })
+  @IsString({ each: true, message: "'schemas' must contain strings" })
+  schemas!: unknown;
+
+  @IsArray({ message: "'Operations' must be an array" })
+  @ArrayNotEmpty({ message: "'Operations' must not be empty" })
+  Operations!: unknown;
+}
+
+class PatchOperationDto {
+  @IsIn(['add', 'replace', 'remove'], { message: "'op' must be one of add, replace, remove" })
+  op!: unknown;
+
+  @IsOptional()
+  @IsString({ message: "'path' must be a string" })
+  path?: unknown;
+}
+
+/**
+ * Validates a PATCH body and returns its operations with parsed paths. Member names (`Operations`, `op`, `path`,
+ * `value`) and `op` values are case-insensitive because Entra sends `"op": "Replace"` and older clients `operations`.
+ * Errors: envelope → 400 invalidSyntax; unknown op → invalidSyntax; remove without path → noTarget (RFC 7644
+ * §3.5.2.2); unparsable path → invalidPath; add/replace without value → invalidValue ("a required value was missing").
+ */
+export function parsePatchRequest(body: unknown): PatchOperation[] {
+  if (!isObject(body)) throw syntax('The PATCH request body must be a JSON object');
+  const message = Object.assign(new PatchOpMessageDto(), {
+    schemas: member(body, 'schemas'),
+    Operations: member(body, 'operations'),
+  });
+  assertValid(message, 'invalidSyntax');
+  if (!(message.schemas as string[]).some((s) => s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase())) {
+    throw syntax(`'schemas' must contain '${PATCH_OP_SCHEMA}'`);
+  }
+  return (message.Operations as unknown[]).map((raw, i) => parseOperation(raw, i));
+}
+
+function parseOperation(raw: unknown, index: number): PatchOperation {
+  const at = `Operations[${index}]`;
+  if (!isObject(raw)) throw syntax(`${at} must be an object`);
+  const opValue = member(raw, 'op');
+  const pathValue = member(raw, 'path');
+  const dto = Object.assign(new PatchOperationDto(), {
+    op: typeof opValue === 'string' ? opValue.toLowerCase() : opValue,
+    path: pathValue === null ? undefined : pathValue,
+  });
+  const errors = validateSync(dto);
+  const pathError = errors.find((e) => e.property === 'path');
+  if (pathError) throw ScimError.badRequest('invalidPath', `${at}: ${firstMessage(pathError)}`);
+  if (errors.length) throw syntax(`${at}: ${firstMessage(errors[0])}`);
+
+  const op = dto.op as PatchOpName;
+  const rawPath = typeof dto.path === 'string' && dto.path.trim() !== '' ? dto.path.trim() : undefined;
+  const hasValue = hasMember(raw, 'value');
+  if (op === 'remove' && rawPath === undefined) throw ScimError.badRequest('noTarget', `${at}: 'remove' requires a 'path'`);
+  if (op !== 'remove' && !hasValue) throw ScimError.badRequest('invalidValue', `${at}: '${op}' requires a 'value'`);
+
+  const operation: PatchOperation = { op };
+  if (rawPath !== undefined) {
+    operation.rawPath = rawPath;
+    operation.path = parsePath(rawPath, at);
+  }
+  if (hasValue) operation.value = member(raw, 'value');
+  return operation;
+}
+
+function parsePath(rawPath: string, at: string): PatchPath {
+  try {
+    return parsePatchPath(rawPath);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw ScimError.badRequest('invalidPath', `${at}: invalid path '${rawPath}': ${reason}`);
+  }
+}
+
+function assertValid(dto: object, scimType: 'invalidSyntax'): void {
+  const errors = validateSync(dto);
+  if (errors.length) throw ScimError.badRequest(scimType, firstMessage(errors[0]));
+}
+
+function firstMessage(error: ValidationError): string {
+  return Object.values(error.constraints ?? {})[0] ?? `invalid '${error.property}'`;
+}
+
+const syntax = (detail: string) => ScimError.badRequest('invalidSyntax', detail);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The member whose name matches case-insensitively; two spellings of the same member are ambiguous. */
+function member(obj: Record<string, unknown>, name: string): unknown {
+  const keys = Object.keys(obj).filter((k) => k.toLowerCase() === name);
+  if (keys.length > 1) throw syntax(`Member '${name}' is given more than once (${keys.join(', ')})`);
+  return keys.length ? obj[keys[0]] : undefined;
+}
+
+function hasMember(obj: Record<string, unknown>, name: string): boolean {
+  return Object.keys(obj).some((k) => k.toLowerCase() === name);
+}

@@ -1,0 +1,70 @@
+import { AttributeDefinition, findAttribute, SchemaDefinition } from '../schema/attribute';
+import { commonAttributes } from '../schema/user.schema';
+import { ResourceTypeSchemas } from './types';
+
+/** Attributes that live at the top level of a document: the common ones (RFC 7643 §3.1) plus the core schema's. */
+export function topLevelAttributes(types: ResourceTypeSchemas): AttributeDefinition[] {
+  return [...commonAttributes, ...types.core.attributes];
+}
+
+/** The attributes addressable under a schema: for the core schema that includes the common attributes. */
+export function attributesOf(types: ResourceTypeSchemas, schema: SchemaDefinition): AttributeDefinition[] {
+  return schema === types.core ? topLevelAttributes(types) : schema.attributes;
+}
+
+/** Schema URNs compare case-insensitively (clients are inconsistent, and RFC 8141 URN namespaces are). */
+export function findSchema(types: ResourceTypeSchemas, urn: string): SchemaDefinition | undefined {
+  const lower = urn.toLowerCase();
+  return [types.core, ...types.extensions].find((s) => s.id.toLowerCase() === lower);
+}
+
+export function findExtension(types: ResourceTypeSchemas, urn: string): SchemaDefinition | undefined {
+  const lower = urn.toLowerCase();
+  return types.extensions.find((s) => s.id.toLowerCase() === lower);
+}
+
+/**
+ * Splits a fully-qualified name `urn:…:User:name.givenName` into its schema and the rest (`name.givenName`).
+ * Uses the known schema ids rather than a grammar, since URNs contain both ':' and '.' (`…:2.0:User`).
+ * The longest id wins, in case one id is a prefix of another.
+ */
+export function splitSchemaPrefix(types: ResourceTypeSchemas, text: string): { schema: SchemaDefinition; rest: string } | undefined {
+  const lower = text.toLowerCase();
+  let best: SchemaDefinition | undefined;
+  for (const schema of [types.core, ...types.extensions]) {
+    const prefix = schema.id.toLowerCase() + ':';
+    if (lower.startsWith(prefix) && lower.length > prefix.length && (!best || schema.id.length > best.id.length)) best = schema;
+  }
+  return best && { schema: best, rest: text.slice(best.id.length + 1) };
+}
+
+/** Where the values of `schema`'s attributes sit in a document: top level for core, under the URN for extensions. */
+export function containerKey(types: ResourceTypeSchemas, schema: SchemaDefinition): string | undefined {
+  return schema === types.core ? undefined : schema.id;
+}
+
+/** A simple attribute path without filters: `attr`, `attr.sub`, optionally URN-prefixed, or a bare schema URN. */
+export type SimplePath =
+  | { kind: 'schema'; schema: SchemaDefinition }
+  | { kind: 'attribute'; schema: SchemaDefinition; attr: AttributeDefinition; sub?: AttributeDefinition };
+
+/** Resolves a simple path (as used in `attributes`/`excludedAttributes` and flattened URN keys); undefined if unknown. */
+export function resolveSimplePath(types: ResourceTypeSchemas, text: string): SimplePath | undefined {
+  const whole = findSchema(types, text);
+  if (whole) return { kind: 'schema', schema: whole };
+  const prefixed = splitSchemaPrefix(types, text);
+  if (!prefixed && /^urn:/i.test(text)) return undefined;
+  const schema = prefixed?.schema ?? types.core;
+  const [attrName, subName, ...extra] = (prefixed?.rest ?? text).split('.');
+  if (extra.length) return undefined;
+  const attr = findAttribute(attributesOf(types, schema), attrName);
+  if (!attr) return undefined;
+  if (subName === undefined) return { kind: 'attribute', schema, attr };
+  const sub = findAttribute(attr.subAttributes, subName);
+  return sub && { kind: 'attribute', schema, attr, sub };
+}
+
+/** For error details: which extension defines an attribute the client wrote unqualified. */
+export function extensionDefining(types: ResourceTypeSchemas, name: string): SchemaDefinition | undefined {
+  return types.extensions.find((s) => findAttribute(s.attributes, name));
+}

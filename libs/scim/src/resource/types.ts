@@ -1,0 +1,19 @@
+import { SchemaDefinition } from '../schema/attribute';
+import { enterpriseUserSchema, userSchema } from '../schema/user.schema';
+
+/**
+ * The schemas of one resource type: its core schema plus the extensions it allows (RFC 7643 §6).
+ * Everything in `resource/` and `patch/` is driven by this, so Group and tenant-defined extensions reuse the same code.
+ */
+export interface ResourceTypeSchemas {
+  core: SchemaDefinition;
+  extensions: SchemaDefinition[];
+}
+
+/**
+ * A resource as stored: canonical attribute names, core and common attributes at the top level,
+ * extension attributes nested under their schema URN, `schemas` listing core + extensions present.
+ */
+export type ScimDocument = Record<string, unknown>;
+
+export const userResourceTypeSchemas: ResourceTypeSchemas = { core: userSchema, extensions: [enterpriseUserSchema] };
