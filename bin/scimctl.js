@@ -10,5 +10,4 @@ if (!existsSync(main)) {
   process.stderr.write('scimctl: building the project once (npm run build)…\n');
   execSync('npm run -s build', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
-process.argv.splice(1, 1, main);
-require(main);
+require(main).main(process.argv.slice(2));

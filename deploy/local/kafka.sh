@@ -25,7 +25,7 @@ fetch_jars() {
   command -v java >/dev/null || { log "Java 17+ is needed to run Kafka"; exit 1; }
   log "fetching Apache Kafka $version jars from Maven Central into $libs"
   rm -rf "$libs"; mkdir -p "$libs"
-  mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs"
+  mvn -q -B -Dstyle.color=never -f "$here/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs"
   touch "$libs/.complete"
 }
 

@@ -78,15 +78,18 @@ export async function run(argv: string[], out: (line: string) => void = console.
   throw new UsageError(group ? `unknown command: ${argv.join(' ')}` : 'no command given');
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  if (argv.includes('--help') || argv.includes('-h')) {
+/** Process entry: used by bin/scimctl.js (`npx scimctl`) and by `node dist/apps/scimctl/src/main.js`. */
+export function main(argv = process.argv.slice(2)): void {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
-  } else {
-    run(argv).catch((e: Error) => {
-      console.error(`scimctl: ${e.message}`);
-      if (e instanceof UsageError || e.name === 'TypeError') console.error(`\n${USAGE}`);
-      process.exit(e instanceof UsageError ? 2 : 1);
-    });
+    if (argv.length === 0) process.exitCode = 2;
+    return;
   }
+  run(argv).catch((e: Error) => {
+    console.error(`scimctl: ${e.message}`);
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(`\n${USAGE}`);
+    process.exitCode = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+  });
 }
+
+if (require.main === module) main();

@@ -7,8 +7,7 @@ import {
   UserChangedEvent,
   userEventType,
 } from '@scimflow/contracts';
-import { applyPatch, normalizeResource, parsePatchRequest, ScimError } from '@scimflow/scim';
-import { userResourceType } from './user-resource-type';
+import { applyPatch, normalizeResource, parsePatchRequest, ScimError, userResourceTypeSchemas as userResourceType } from '@scimflow/scim';
 import { etag, userColumns, UserState } from './user-state';
 
 export const EVENT_SOURCE = '/scimflow/reconciler';

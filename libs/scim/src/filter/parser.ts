@@ -288,6 +288,8 @@ class Parser {
       case 'u': {
         const hex = this.text.slice(this.pos, this.pos + 4);
         if (!/^[0-9A-Fa-f]{4}$/.test(hex)) this.fail('invalid \\u escape (expected 4 hex digits)', start);
+        // Postgres text and jsonb cannot hold U+0000, so no stored value could ever match it.
+        if (hex === '0000') this.fail('strings cannot contain the NUL character (\\u0000)', start);
         this.pos += 4;
         // Surrogate halves are kept as they are, so "\ud83d\ude00" yields one astral character.
         return String.fromCharCode(parseInt(hex, 16));
@@ -312,7 +314,7 @@ class Parser {
   // ---- scanning helpers ---------------------------------------------------------------------------------
 
   private checkInput(): void {
-    if (typeof this.text !== 'string') this.fail(`${this.what} must be a string`, 0);
+    if (typeof this.text !== 'string') throw ScimError.badRequest(this.errorType, `Invalid ${this.what}: it must be a string.`);
     if (this.text.length > MAX_FILTER_LENGTH) {
       this.fail(`${this.what} is longer than ${MAX_FILTER_LENGTH} characters`, MAX_FILTER_LENGTH);
     }
@@ -387,7 +389,8 @@ class Parser {
   }
 
   private fail(message: string, at: number = this.pos): never {
-    const where = at >= this.text.length ? `at the end of the ${this.what}` : `at character ${at + 1}`;
+    const length = typeof this.text === 'string' ? this.text.length : 0;
+    const where = at >= length ? `at the end of the ${this.what}` : `at character ${at + 1}`;
     throw ScimError.badRequest(this.errorType, `Invalid ${this.what}: ${message} (${where}).`);
   }
 }

@@ -219,6 +219,8 @@ export function planComparison(
       // RFC 7644 §3.4.2.2: ordering a binary attribute is a 400 invalidFilter.
       if (type === 'binary' && ORDERING_OPS.has(op)) fail(`'${op}' cannot be used on a binary attribute`);
       if (typeof value !== 'string') fail(`'${op}' on a string attribute needs a string value`);
+      // Postgres cannot store U+0000, so the SQL side could not even send it; reject it on both sides.
+      if ((value as string).includes('\u0000')) fail('strings cannot contain the NUL character (\\u0000)');
       return { kind, op, value: value as string, caseExact: type === 'binary' ? true : caseExact };
     }
     case 'boolean': {

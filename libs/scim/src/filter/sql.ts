@@ -10,6 +10,7 @@
  * standard_conforming_strings is on (Postgres' default), because the LIKE escape is written '\'.
  * Needs Postgres 12+ (jsonb_path_exists).
  */
+import { ScimError } from '../errors';
 import { AttributeType, SchemaDefinition } from '../schema/attribute';
 import { FilterNode } from './ast';
 import {
@@ -63,7 +64,8 @@ const SQL_OPERATOR: Record<'eq' | 'gt' | 'ge' | 'lt' | 'le', string> = { eq: '='
  * appended to a query that already has `paramOffset` parameters. Throws ScimError invalidFilter.
  */
 export function compileFilterToSql(node: FilterNode, target: SqlFilterTarget, paramOffset = 0): SqlFilter {
-  if (!Number.isInteger(paramOffset) || paramOffset < 0) throw new RangeError('paramOffset must be a non-negative integer');
+  // A caller's bug, not the client's: a 500, still as the system's one error type.
+  if (!Number.isInteger(paramOffset) || paramOffset < 0) throw new ScimError(500, 'paramOffset must be a non-negative integer');
   const compiler = new SqlCompiler(target, paramOffset);
   const sql = compiler.compile(node, { kind: 'resource', schemas: target.schemas }, target.document);
   return { sql, params: compiler.params };
@@ -135,7 +137,7 @@ class SqlCompiler {
       return textual ? `(${column.sql} IS NOT NULL AND ${column.sql} <> '')` : `(${column.sql} IS NOT NULL)`;
     }
     this.checkUsable(resolved);
-    return this.walk(resolved.steps, base, (leaf) => `jsonb_path_exists(${leaf}, ${PRESENT_JSONPATH})`);
+    return this.walk(resolved.steps, base, (leaf) => `(jsonb_path_exists(${leaf}, ${PRESENT_JSONPATH}))`);
   }
 
   private valuePath(node: Extract<FilterNode, { kind: 'valuePath' }>, scope: Scope, base: string): string {
@@ -226,6 +228,8 @@ class SqlCompiler {
   }
 
   private param(value: unknown, type: 'text' | 'numeric' | 'boolean' | 'timestamptz'): string {
+    // Postgres text cannot hold U+0000; reject it here rather than fail the query (the parser already does).
+    if (typeof value === 'string' && value.includes('\u0000')) throw filterError('strings cannot contain the NUL character (\\u0000).');
     this.params.push(value);
     return `$${this.offset + this.params.length}::${type}`;
   }

@@ -1,5 +1,5 @@
 import { ScimError } from '../errors';
-import { matchesValueFilter, parsePatchPath } from '../filter';
+import { formatPatchPath, matchesValueFilter, parsePatchPath } from '../filter';
 import { FilterNode, PatchPath } from '../filter/ast';
 import { attr as defineAttribute, AttributeDefinition, findAttribute, SchemaDefinition } from '../schema/attribute';
 import { coerceOne, coerceValue } from '../resource/coerce';
@@ -49,7 +49,12 @@ const noTarget = (detail: string) => ScimError.badRequest('noTarget', detail);
  * - A required attribute that is removed or becomes unassigned is 400 `mutability`, not `invalidValue`: RFC 7644
  *   §3.5.2 says so explicitly ("If an attribute is removed or becomes unassigned and is defined as a required
  *   attribute or a read-only attribute, the server SHALL return … scimType … mutability"). Checked after all
- *   operations, since operations apply in sequence and only the result must be valid.
+ *   operations, since operations apply in sequence and only the result must be valid. An extension's required
+ *   attributes bind only while the extension holds data (as in normalizeResource), so removing a whole extension is fine.
+ * - readOnly attributes (id, meta, groups, manager.displayName) named by a path or a no-path key are 400 mutability
+ *   when the value would change; readOnly sub-attributes inside a value are ignored, as on PUT.
+ * - A single value where a multi-valued attribute expects an array is taken as a one-element array.
+ * - `schemas` inside a no-path value is ignored (clients echo it; it is recomputed).
  * - Setting `primary: true` on one element sets it to false on the others (RFC 7644 §3.5.2).
  * - null values mean "unassigned" (RFC 7643 §2.5): `replace` with null removes, null sub-attributes in a merge
  *   unassign them.
@@ -59,7 +64,7 @@ export function applyPatch(doc: ScimDocument, ops: PatchOperation[], types: Reso
   if (!Array.isArray(work.schemas)) work.schemas = [types.core.id];
   const engine = new PatchEngine(types, work);
   ops.forEach((op, i) => engine.apply(op, i));
-  forEachAttribute(types, doc, work, assertRequiredKept);
+  forEachAttribute(types, doc, work, assertRequiredKept, true);
   // Re-validate so a patched document obeys exactly the rules of a PUT body.
   const normalized = normalizeResource(work, types, 'replace');
   const document = keepReadOnly(doc, normalized, types);
@@ -106,7 +111,7 @@ class PatchEngine {
       this.applyAttributeMap(op.op, op.value, undefined);
       return;
     }
-    const resolved = this.resolve(op.path, op.rawPath ?? formatFallback(op.path), this.types.core);
+    const resolved = this.resolve(op.path, op.rawPath ?? formatPatchPath(op.path), this.types.core);
     if ('wholeSchema' in resolved) this.applyToSchema(op.op, resolved.wholeSchema, op.value, resolved.label);
     else this.applyTarget(op.op, resolved, op.value, hasValue);
   }
@@ -450,8 +455,3 @@ function parsePath(key: string): PatchPath {
   }
 }
 
-function formatFallback(path: PatchPath): string {
-  const ref = path.attribute;
-  const base = (ref.schema ? `${ref.schema}:` : '') + ref.attribute + (ref.subAttribute ? `.${ref.subAttribute}` : '');
-  return base + (path.valueFilter ? '[…]' : '') + (path.subAttribute ? `.${path.subAttribute}` : '');
-}

@@ -1,10 +1,5 @@
 export * from './types';
-export { normalizeResource, assertRequired } from './normalize';
+export { normalizeResource } from './normalize';
 export { projectResource } from './project';
 export type { ProjectionOptions } from './project';
-export { coerceValue, coerceOne } from './coerce';
-export type { CoerceOptions } from './coerce';
-export { assertMutability, assertRequiredKept, assertImmutableUnchanged } from './mutability';
-export { deepEqual, isAssigned, valuesEqual, elementMatches } from './values';
-export { topLevelAttributes, attributesOf, findSchema, findExtension, splitSchemaPrefix, resolveSimplePath } from './schema-index';
-export type { SimplePath } from './schema-index';
+export { assertImmutableUnchanged } from './mutability';

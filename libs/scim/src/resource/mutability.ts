@@ -35,17 +35,23 @@ export function assertRequiredKept(def: AttributeDefinition, before: unknown, af
   }
 }
 
-/** Calls `visit` for every attribute of every schema with its value in the two documents. */
+/**
+ * Calls `visit` for every attribute of every schema with its value in the two documents.
+ * `usedAfter`: only extensions that still hold data in `after` (an extension's required attributes bind only
+ * while the extension is used, as in normalizeResource).
+ */
 export function forEachAttribute(
   types: ResourceTypeSchemas,
   before: ScimDocument,
   after: ScimDocument,
   visit: (def: AttributeDefinition, before: unknown, after: unknown, label: string) => void,
+  usedAfter = false,
 ): void {
   for (const schema of [types.core, ...types.extensions]) {
     const key = containerKey(types, schema);
     const b = key ? before[key] : before;
     const a = key ? after[key] : after;
+    if (usedAfter && key && !isAssigned(a)) continue;
     for (const def of attributesOf(types, schema)) {
       visit(def, isPlainObject(b) ? b[def.name] : undefined, isPlainObject(a) ? a[def.name] : undefined, key ? `${key}:${def.name}` : def.name);
     }
