@@ -6,12 +6,20 @@
 #   npm test -- e2e     end-to-end tests only
 source "$(dirname "$0")/lib.sh"
 scope="${1:-all}"
+rm -f "$RUN"/jest-*.json
 
 ensure_node_modules
 build
-if [ "$scope" != e2e ]; then npx jest --selectProjects unit --silent; fi
+if [ "$scope" != e2e ]; then npx jest --selectProjects unit --silent --json --outputFile="$RUN/jest-unit.json"; fi
 if [ "$scope" != unit ]; then
   ensure_postgres
   ensure_kafka
-  npx jest --selectProjects e2e --runInBand
+  npx jest --selectProjects e2e --runInBand --json --outputFile="$RUN/jest-e2e.json"
 fi
+# One plain closing line over both tiers, for CI and humans.
+node -e '
+  const fs = require("fs"); let p = 0, f = 0, s = 0;
+  for (const file of process.argv.slice(1)) { if (!fs.existsSync(file)) continue;
+    const r = JSON.parse(fs.readFileSync(file)); p += r.numPassedTests; f += r.numFailedTests; s += r.numPendingTests + r.numTodoTests; }
+  console.log(`tests: ${p} passed, ${f} failed` + (s ? `, ${s} skipped` : ""));
+' "$RUN/jest-unit.json" "$RUN/jest-e2e.json"

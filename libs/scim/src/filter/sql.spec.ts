@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { ScimError } from '../errors';
 import { attr as def, SchemaDefinition } from '../schema/attribute';
 import { enterpriseUserSchema, userSchema } from '../schema/user.schema';
-import { FilterNode } from './ast';
+import { AttributeReference, CompareOperator, FilterNode, FilterValue } from './ast';
 import { parseFilter } from './parser';
 import { DATE_TIME_PATTERN } from './semantics';
 import { compileFilterToSql, escapeLike, SqlFilterTarget } from './sql';
@@ -403,5 +404,60 @@ describe('escapeLike', () => {
     ['%_\\', '\\%\\_\\\\'],
   ])('%s → %s', (input, expected) => {
     expect(escapeLike(input)).toBe(expected);
+  });
+});
+
+describe('property: SQL text never contains input', () => {
+  // Any strings at all as attribute names, URNs and values, including quotes, backslashes, `$1`, `--` and `;`.
+  const anyText = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 16 }),
+    fc.constantFrom("'", "''", '"', '\\', '$1', '$$', '--', ';', '/*', "x'); DROP TABLE users;--", 'userName', 'emails', 'value', 'type'),
+  );
+  const known = fc.constantFrom('userName', 'externalId', 'id', 'active', 'title', 'name', 'emails', 'phoneNumbers', 'meta', 'manager', 'employeeNumber');
+  const ref: fc.Arbitrary<AttributeReference> = fc
+    .record({
+      schema: fc.option(fc.oneof(anyText, fc.constant(ENTERPRISE), fc.constant(CUSTOM)), { nil: undefined, freq: 3 }),
+      attribute: fc.oneof(known, anyText),
+      subAttribute: fc.option(fc.oneof(fc.constantFrom('value', 'type', 'givenName', 'created'), anyText), { nil: undefined, freq: 2 }),
+    })
+    .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as unknown as AttributeReference);
+  const value: fc.Arbitrary<FilterValue> = fc.oneof(anyText, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.constantFrom('2020-01-01T00:00:00Z', 'True'));
+  const leaf: fc.Arbitrary<FilterNode> = fc.oneof(
+    fc.record({ kind: fc.constant('present' as const), attribute: ref }),
+    fc.record({ kind: fc.constant('compare' as const), attribute: ref, op: fc.constantFrom<CompareOperator>('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'), value }),
+  );
+  const tree = fc.letrec<{ node: FilterNode }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.record({ kind: fc.constant('valuePath' as const), attribute: ref, filter: tie('node') }),
+      fc.record({ kind: fc.constantFrom('and' as const, 'or' as const), left: tie('node'), right: tie('node') }),
+      fc.record({ kind: fc.constant('not' as const), filter: tie('node') }),
+    ),
+  })).node;
+
+  it.each<[string, SqlFilterTarget, number]>([
+    ['lenient', lenient, 300],
+    ['strict', target, 20],
+  ])('%s target: compiles to fixed SQL with every input in params, or rejects with invalidFilter', (_name, t, minimum) => {
+    let compiled = 0;
+    fc.assert(
+      fc.property(tree, fc.nat(5), (node, offset) => {
+        let out;
+        try {
+          out = compileFilterToSql(node, t, offset);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ScimError);
+          expect((e as ScimError).status).toBe(400);
+          expect((e as ScimError).scimType).toBe('invalidFilter');
+          return;
+        }
+        compiled++;
+        expectParameterised(out.sql, out.params, offset);
+      }),
+      { numRuns: 1500 },
+    );
+    // The property must not hold vacuously: enough trees compile.
+    expect(compiled).toBeGreaterThan(minimum);
   });
 });
