@@ -1,0 +1,17 @@
+import { AppConfig } from '@scimflow/config';
+
+/** Thrown for a wrong invocation: the CLI prints the usage and exits with 2. */
+export class UsageError extends Error {}
+
+export interface CliContext {
+  config: AppConfig;
+  /** prints one line to stdout (JSON for machine-readable output) */
+  out: (line: string) => void;
+}
+
+/** One scimctl command, e.g. words ['tenant', 'create']. Commands live one per file in ./commands. */
+export interface CliCommand {
+  words: string[];
+  usage: string;
+  run(args: string[], ctx: CliContext): Promise<void>;
+}

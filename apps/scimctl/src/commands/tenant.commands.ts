@@ -1,0 +1,37 @@
+import { parseArgs } from 'node:util';
+import { migrate, TenantDirectory } from '@scimflow/persistence';
+import { CliCommand, UsageError } from '../command';
+import { withDatabase } from './database';
+
+export const tenantCreateCommand: CliCommand = {
+  words: ['tenant', 'create'],
+  usage: 'scimctl tenant create --name NAME [--webhook URL]...   create a tenant; prints {"tenantId","scimBaseUrl","token"}',
+  async run(args, { config, out }) {
+    const { values } = parseArgs({ args, options: { name: { type: 'string' }, webhook: { type: 'string', multiple: true } }, strict: true });
+    if (!values.name?.trim()) throw new UsageError('tenant create needs --name NAME');
+    for (const url of values.webhook ?? []) if (!/^https?:\/\//.test(url)) throw new UsageError(`--webhook must be an http(s) URL: ${url}`);
+    await migrate(config.DATABASE_URL);
+    const created = await withDatabase(config.DATABASE_URL, (ds) => new TenantDirectory(ds).createTenant(values.name!.trim(), values.webhook ?? []));
+    out(JSON.stringify({ tenantId: created.tenant.id, scimBaseUrl: `${config.PUBLIC_BASE_URL}/scim/v2/${created.tenant.id}`, token: created.token }));
+  },
+};
+
+export const tenantListCommand: CliCommand = {
+  words: ['tenant', 'list'],
+  usage: 'scimctl tenant list                                    list tenants (one JSON object per line)',
+  async run(args, { config, out }) {
+    parseArgs({ args, options: {}, strict: true });
+    const tenants = await withDatabase(config.DATABASE_URL, (ds) => new TenantDirectory(ds).listTenants());
+    for (const t of tenants)
+      out(
+        JSON.stringify({
+          tenantId: t.id,
+          name: t.name,
+          status: t.status,
+          createdAt: t.createdAt.toISOString(),
+          scimBaseUrl: `${config.PUBLIC_BASE_URL}/scim/v2/${t.id}`,
+          webhooks: (t.webhooks ?? []).map((w) => w.url),
+        }),
+      );
+  },
+};
