@@ -1,0 +1,61 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** A scimflow app running as its own OS process, as in production. */
+export class AppProcess {
+  private child?: ChildProcess;
+  readonly log: string[] = [];
+
+  constructor(
+    readonly name: 'ingress' | 'reconciler' | 'notifier',
+    private readonly env: Record<string, string>,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(healthUrl: string): Promise<void> {
+    this.child = spawn(process.execPath, [path.join(ROOT, `dist/apps/${this.name}/src/main.js`)], {
+      env: { ...process.env, ...this.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (b: Buffer) => {
+      this.log.push(b.toString());
+      if (this.log.length > 200) this.log.shift();
+    };
+    this.child.stdout!.on('data', keep);
+    this.child.stderr!.on('data', keep);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (this.child.exitCode !== null) throw new Error(`${this.name} exited: ${this.log.join('')}`);
+      try {
+        if ((await fetch(healthUrl)).ok) return;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > deadline) throw new Error(`${this.name} not healthy in 60 s: ${this.log.join('')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Peak resident set size so far (VmHWM), in MB. */
+  peakRssMb(): number {
+    if (!this.child?.pid) return 0;
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill(signal);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}

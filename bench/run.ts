@@ -1,0 +1,406 @@
+/**
+ * npm run bench — scimflow against the hardware's limit, on this machine, with real Kafka and Postgres.
+ * Writes bench/results/<time>.json and prints a summary with pass/fail against the targets.
+ * BENCH_SCALE (default 1) scales every count down for a quick run, e.g. BENCH_SCALE=0.05.
+ */
+import 'reflect-metadata';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { COMMAND_SCHEMA_VERSION, resourceKey, topicName } from '@scimflow/contracts';
+import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
+import { closedLoop, HttpTarget, openLoop, percentiles } from './load';
+import { AppProcess } from './processes';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const n = (x: number) => Math.max(1, Math.round(x * SCALE));
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const ROOT = path.resolve(__dirname, '../..');
+
+const TARGETS = {
+  writesPerSecond: 3000,
+  writeP99At500Ms: 50,
+  lookupP99Ms: 5,
+  replayPerSecond: 15000,
+  deliveriesPerSecond: 5000,
+  rssMb: 200,
+};
+
+interface Report {
+  startedAt: string;
+  scale: number;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
+  baseline: Record<string, unknown>;
+  scenarios: Record<string, unknown>;
+  peakRssMb: Record<string, number>;
+  verdicts: { target: string; value: number; limit: number; pass: boolean }[];
+}
+
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+async function main() {
+  const baseDb = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/scimflow';
+  const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+  const run = Date.now().toString(36);
+  const dbUrl = new URL(baseDb);
+  dbUrl.pathname = `/scimflow_bench_${run}`;
+  const prefix = `bench-${run}.`;
+  const report: Report = {
+    startedAt: new Date().toISOString(),
+    scale: SCALE,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    baseline: {},
+    scenarios: {},
+    peakRssMb: {},
+    verdicts: [],
+  };
+
+  log(`database ${dbUrl.pathname.slice(1)}, topic prefix ${prefix}`);
+  await migrate(dbUrl.toString());
+  const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 4 } }));
+  await ds.initialize();
+
+  // ---- the machine's own limits ----
+  report.baseline.pgbenchInsertTps = pgbench(dbUrl.toString());
+  report.baseline.nodeHttp = await trivialHttpBaseline();
+  log(`baseline: pgbench ${report.baseline.pgbenchInsertTps} commits/s, node http ${(report.baseline.nodeHttp as { throughput: number }).throughput} req/s`);
+
+  // ---- scimflow ----
+  const receiver = await startReceiver();
+  const tenant = await new TenantDirectory(ds).createTenant('bench', [receiver.url]);
+  const ports = { ingress: 18080, reconciler: 18081, notifier: 18082 };
+  const env = {
+    DATABASE_URL: dbUrl.toString(),
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC_PREFIX: prefix,
+    INGRESS_PORT: String(ports.ingress),
+    RECONCILER_PORT: String(ports.reconciler),
+    NOTIFIER_PORT: String(ports.notifier),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${ports.ingress}`,
+  };
+  const apps = {
+    reconciler: new AppProcess('reconciler', env),
+    notifier: new AppProcess('notifier', env),
+    ingress: new AppProcess('ingress', env),
+  };
+  await apps.reconciler.start(`http://127.0.0.1:${ports.reconciler}/healthz`);
+  await apps.notifier.start(`http://127.0.0.1:${ports.notifier}/healthz`);
+  await apps.ingress.start(`http://127.0.0.1:${ports.ingress}/healthz`);
+  const scim = new HttpTarget(new URL(`http://127.0.0.1:${ports.ingress}/scim/v2/${tenant.tenant.id}`), { authorization: `Bearer ${tenant.token}` });
+
+  try {
+    // 1. Entra's initial cycle
+    const userIds: string[] = [];
+    const cycleUsers = n(20000);
+    let created = 0;
+    const lookups: number[] = [];
+    const writes: number[] = [];
+    const cycleStart = performance.now();
+    let errors = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (created < cycleUsers) {
+          const i = created++;
+          const userName = `user${i}@bench.example`;
+          let t = performance.now();
+          const q = await scim.send({ method: 'GET', path: `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}` });
+          lookups.push(performance.now() - t);
+          t = performance.now();
+          const res = await scim.send({
+            method: 'POST',
+            path: '/Users',
+            body: { schemas: [USER], userName, externalId: `ext-${i}`, active: true, name: { givenName: 'Bench', familyName: `User ${i}` }, emails: [{ type: 'work', value: userName, primary: true }] },
+          });
+          writes.push(performance.now() - t);
+          if (q.status !== 200 || res.status !== 201) errors++;
+          else userIds.push(JSON.parse(res.body).id);
+        }
+      }),
+    );
+    const cycleMs = performance.now() - cycleStart;
+    report.scenarios.entraInitialCycle = {
+      users: cycleUsers,
+      errors,
+      durationMs: Math.round(cycleMs),
+      writesPerSecond: Math.round((cycleUsers / cycleMs) * 1000),
+      createLatencyMs: percentiles(writes),
+      lookupLatencyMs: percentiles(lookups),
+      groups: await groupsPhase(scim, userIds, n(500)),
+    };
+    log(`initial cycle: ${JSON.stringify(report.scenarios.entraInitialCycle)}`);
+
+    // End-to-end write throughput at concurrency 64 (PATCH: the dominant write of steady state)
+    let k = 0;
+    const writeTotal = n(20000);
+    report.scenarios.writesAtConcurrency64 = await closedLoop(
+      scim,
+      () => (k < writeTotal ? patchRequest(userIds[k++ % userIds.length], k) : undefined),
+      64,
+    );
+    log(`writes @64: ${JSON.stringify(report.scenarios.writesAtConcurrency64)}`);
+
+    // 2. Steady state mix at fixed arrival rates
+    const steady: Record<string, unknown> = {};
+    const createdInMix: string[] = [];
+    for (const rate of [100, 500, 2000]) {
+      const mix = (i: number) => {
+        const r = (i * 7919) % 100;
+        if (r < 70) return patchRequest(userIds[(i * 31) % userIds.length], i);
+        if (r < 90) return { method: 'GET', path: `/Users?filter=${encodeURIComponent(`userName eq "user${(i * 13) % userIds.length}@bench.example"`)}` };
+        if (r < 95 || createdInMix.length === 0)
+          return { method: 'POST', path: '/Users', body: { schemas: [USER], userName: `mix-${rate}-${i}-${randomUUID()}@bench.example` }, expect: [201] };
+        return { method: 'DELETE', path: `/Users/${createdInMix.pop()}`, expect: [204, 404] };
+      };
+      steady[`${rate}rps`] = await openLoop(scim, mix, rate, Math.max(3000, n(15000)));
+      log(`steady ${rate}/s: ${JSON.stringify(steady[`${rate}rps`])}`);
+    }
+    report.scenarios.steadyState = steady;
+
+    // userName lookups with 1,000,000 users stored (bulk-loaded into a second tenant: lookups are per tenant)
+    report.scenarios.lookupAtScale = await lookupAtScale(ds, n(1_000_000), brokers, ports.ingress);
+    log(`lookup at scale: ${JSON.stringify(report.scenarios.lookupAtScale)}`);
+
+    // 3 + 4. Replay a backlog of commands through a stopped-then-started reconciler; the notifier delivers their events
+    await apps.reconciler.stop();
+    const backlog = n(200_000);
+    const produced = await produceBacklog(brokers, prefix, tenant.tenant.id, backlog);
+    receiver.reset();
+    const before = Number((await ds.query(`SELECT count(*)::int AS c FROM processed_commands`))[0].c);
+    const replayStart = performance.now();
+    await apps.reconciler.start(`http://127.0.0.1:${ports.reconciler}/healthz`);
+    for (;;) {
+      const done = Number((await ds.query(`SELECT count(*)::int AS c FROM processed_commands`))[0].c) - before;
+      if (done >= backlog) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const replayMs = performance.now() - replayStart;
+    report.scenarios.replay = { commands: backlog, produceMs: produced, durationMs: Math.round(replayMs), commandsPerSecond: Math.round((backlog / replayMs) * 1000) };
+    log(`replay: ${JSON.stringify(report.scenarios.replay)}`);
+    const deliveryDeadline = Date.now() + 600_000;
+    while (receiver.count < backlog && Date.now() < deliveryDeadline) await new Promise((r) => setTimeout(r, 250));
+    report.scenarios.notifier = {
+      events: backlog,
+      delivered: receiver.count,
+      deliveriesPerSecond: receiver.count > 1 ? Math.round((receiver.count / (receiver.last - receiver.first)) * 1000) : 0,
+    };
+    log(`notifier: ${JSON.stringify(report.scenarios.notifier)}`);
+
+    for (const [name, app] of Object.entries(apps)) report.peakRssMb[name] = app.peakRssMb();
+  } finally {
+    scim.close();
+    for (const app of Object.values(apps)) await app.stop();
+    await receiver.close();
+    await ds.destroy();
+    await dropBenchState(baseDb, dbUrl.pathname.slice(1), brokers, prefix);
+  }
+
+  const s = report.scenarios as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const verdict = (target: string, value: number, limit: number, higherIsBetter: boolean) =>
+    report.verdicts.push({ target, value, limit, pass: higherIsBetter ? value >= limit : value <= limit });
+  verdict('end-to-end writes/s at concurrency 64', s.writesAtConcurrency64.throughput, TARGETS.writesPerSecond, true);
+  verdict('write p99 ms at 500 req/s', s.steadyState['500rps'].latencyMs.p99, TARGETS.writeP99At500Ms, false);
+  verdict(`userName eq p99 ms with ${s.lookupAtScale.users} users`, s.lookupAtScale.latencyMs.p99, TARGETS.lookupP99Ms, false);
+  verdict('replay commands/s', s.replay.commandsPerSecond, TARGETS.replayPerSecond, true);
+  verdict('notifier deliveries/s', s.notifier.deliveriesPerSecond, TARGETS.deliveriesPerSecond, true);
+  for (const [name, mb] of Object.entries(report.peakRssMb)) verdict(`${name} peak RSS MB`, mb, TARGETS.rssMb, false);
+  const ratios = {
+    writesVsPgbench: ratio(s.writesAtConcurrency64.throughput, report.baseline.pgbenchInsertTps as number),
+    writesVsNodeHttp: ratio(s.writesAtConcurrency64.throughput, (report.baseline.nodeHttp as { throughput: number }).throughput),
+    replayVsPgbench: ratio(s.replay.commandsPerSecond, report.baseline.pgbenchInsertTps as number),
+  };
+  (report as unknown as { ratios: unknown }).ratios = ratios;
+
+  mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  const file = path.join(ROOT, `bench/results/${report.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  console.log(`\nscimflow benchmark (scale ${SCALE}, ${report.machine.cpus} cores) → ${path.relative(ROOT, file)}`);
+  console.log(`machine: pgbench single-row insert ${report.baseline.pgbenchInsertTps} commits/s; trivial node http ${(report.baseline.nodeHttp as { throughput: number }).throughput} req/s`);
+  console.log(`ratios: ${JSON.stringify(ratios)}`);
+  for (const v of report.verdicts) console.log(`${v.pass ? 'PASS' : 'FAIL'}  ${v.target}: ${v.value} (target ${v.limit})`);
+}
+
+const ratio = (a: number, b: number) => (b ? Math.round((a / b) * 100) / 100 : null);
+
+function patchRequest(id: string, i: number) {
+  return {
+    method: 'PATCH',
+    path: `/Users/${id}`,
+    body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: `title-${i}` }] },
+    expect: [200],
+  };
+}
+
+/** Groups with memberships, when the Groups endpoint exists. */
+async function groupsPhase(scim: HttpTarget, userIds: string[], groups: number) {
+  const probe = await scim.send({ method: 'GET', path: '/Groups?count=1' });
+  if (probe.status !== 200) return { skipped: `GET /Groups answered ${probe.status}` };
+  let g = 0;
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (g < groups) {
+        const i = g++;
+        let t = performance.now();
+        const res = await scim.send({ method: 'POST', path: '/Groups', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `group-${i}` } });
+        latencies.push(performance.now() - t);
+        if (res.status !== 201) {
+          errors++;
+          continue;
+        }
+        const id = JSON.parse(res.body).id;
+        const members = Array.from({ length: 40 }, (_, j) => ({ value: userIds[(i * 40 + j) % userIds.length] }));
+        t = performance.now();
+        const patch = await scim.send({ method: 'PATCH', path: `/Groups/${id}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: members }] } });
+        latencies.push(performance.now() - t);
+        if (patch.status >= 300) errors++;
+      }
+    }),
+  );
+  const ms = performance.now() - start;
+  return { groups, membersPerGroup: 40, errors, durationMs: Math.round(ms), requestsPerSecond: Math.round(((groups * 2) / ms) * 1000), latencyMs: percentiles(latencies) };
+}
+
+async function lookupAtScale(ds: DataSource, users: number, _brokers: string, ingressPort: number) {
+  const tenant = await new TenantDirectory(ds).createTenant('bench-lookup');
+  const t0 = performance.now();
+  const chunk = 100_000;
+  for (let from = 0; from < users; from += chunk) {
+    await ds.query(
+      `INSERT INTO scim_users (id, tenant_id, user_name, external_id, active, document, version, created_at, updated_at)
+       SELECT gen_random_uuid(), $1, 'u' || g || '@scale.example', 'x' || g, true,
+              jsonb_build_object('schemas', jsonb_build_array($2::text), 'userName', 'u' || g || '@scale.example', 'active', true), 1, now(), now()
+       FROM generate_series($3::int, $4::int) AS g`,
+      [tenant.tenant.id, USER, from, Math.min(users, from + chunk) - 1],
+    );
+  }
+  await ds.query('ANALYZE scim_users');
+  const loadMs = performance.now() - t0;
+  const target = new HttpTarget(new URL(`http://127.0.0.1:${ingressPort}/scim/v2/${tenant.tenant.id}`), { authorization: `Bearer ${tenant.token}` }, 16);
+  let i = 0;
+  const total = n(5000) < 2000 ? 2000 : n(5000);
+  const result = await closedLoop(
+    target,
+    () => (i++ < total ? { method: 'GET', path: `/Users?filter=${encodeURIComponent(`userName eq "U${(i * 7919) % users}@SCALE.example"`)}`, expect: [200] } : undefined),
+    8,
+  );
+  target.close();
+  return { users, loadMs: Math.round(loadMs), ...result };
+}
+
+async function produceBacklog(brokers: string, prefix: string, tenantId: string, count: number): Promise<number> {
+  const kafka = new Kafka({ brokers: brokers.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const t0 = performance.now();
+  const batch = 2000;
+  for (let from = 0; from < count; from += batch) {
+    const messages = Array.from({ length: Math.min(batch, count - from) }, (_, j) => {
+      const id = randomUUID();
+      const i = from + j;
+      return {
+        key: resourceKey(tenantId, id),
+        value: JSON.stringify({
+          v: COMMAND_SCHEMA_VERSION,
+          commandId: randomUUID(),
+          tenantId,
+          resourceType: 'User',
+          resourceId: id,
+          action: 'create',
+          payload: { schemas: [USER], userName: `replay${i}@bench.example`, active: true },
+          issuedAt: new Date().toISOString(),
+        }),
+      };
+    });
+    await producer.send({ topic: topicName('commands', prefix), messages });
+  }
+  await producer.disconnect();
+  return Math.round(performance.now() - t0);
+}
+
+function pgbench(databaseUrl: string): number | null {
+  try {
+    const url = new URL(databaseUrl);
+    const conn = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), url.pathname.slice(1)];
+    execFileSync('psql', [...conn, '-qc', 'CREATE TABLE IF NOT EXISTS bench_insert (id bigserial primary key, v text)'], { stdio: 'ignore' });
+    const script = path.join(os.tmpdir(), `scimflow-pgbench-${process.pid}.sql`);
+    writeFileSync(script, "INSERT INTO bench_insert (v) VALUES ('x');\n");
+    const out = execFileSync('pgbench', ['-n', '-c', '16', '-j', '2', '-T', '10', '-f', script, ...conn], { encoding: 'utf8' });
+    return Math.round(Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? 0));
+  } catch (e) {
+    log(`pgbench unavailable: ${(e as Error).message.split('\n')[0]}`);
+    return null;
+  }
+}
+
+/** The same load generator against a Node server that does nothing: the ceiling for any Node HTTP service here. */
+async function trivialHttpBaseline() {
+  const child = spawn(process.execPath, ['-e', "require('http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end('{}')}).listen(18099,'127.0.0.1')"]);
+  await new Promise((r) => setTimeout(r, 500));
+  const target = new HttpTarget(new URL('http://127.0.0.1:18099/'), {});
+  let i = 0;
+  const result = await closedLoop(target, () => (i++ < 50_000 ? { method: 'GET', path: '/' } : undefined), 64);
+  target.close();
+  child.kill();
+  return result;
+}
+
+async function startReceiver() {
+  const state = { count: 0, first: 0, last: 0 };
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const now = performance.now();
+      if (state.count === 0) state.first = now;
+      state.count++;
+      state.last = now;
+      res.writeHead(204).end();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((r) => server.listen(18098, '127.0.0.1', r));
+  return {
+    url: 'http://127.0.0.1:18098/events',
+    get count() {
+      return state.count;
+    },
+    get first() {
+      return state.first;
+    },
+    get last() {
+      return state.last;
+    },
+    reset() {
+      state.count = 0;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+async function dropBenchState(baseDb: string, db: string, brokers: string, prefix: string) {
+  if (process.env.BENCH_KEEP === '1') return;
+  const admin = new Kafka({ brokers: brokers.split(','), clientId: 'bench-cleanup', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+  if (topics.length) await admin.deleteTopics({ topics });
+  await admin.disconnect();
+  const u = new URL(baseDb);
+  u.pathname = '/postgres';
+  const client = new Client({ connectionString: u.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+  await client.end();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
