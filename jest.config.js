@@ -1,6 +1,8 @@
 // Two tiers: `unit` (pure logic, no services, fast) and `e2e` (real Kafka + Postgres, run by scripts/test.sh).
 const moduleNameMapper = {
-  '^@scimflow/(scim|contracts|messaging|persistence|config|provisioning)(/(.*))?$': '<rootDir>/libs/$1/src$2',
+  '^@scimflow/access(/(.*))?$': '<rootDir>/libs/access/src$1',
+  '^@scimflow/webhooks(/(.*))?$': '<rootDir>/libs/webhooks/src$1',
+  '^@scimflow/(scim|contracts|messaging|persistence|config|provisioning|observability)(/(.*))?$': '<rootDir>/libs/$1/src$2',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', {}] };
 

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { HealthController, ScimflowConfigModule } from '@scimflow/config';
+import { ScimflowConfigModule } from '@scimflow/config';
+import { ObservabilityModule } from '@scimflow/observability';
 import { MessagingModule } from '@scimflow/messaging';
 import { PersistenceModule } from '@scimflow/persistence';
 import { ScimBearerStrategy } from './auth/scim-bearer.strategy';
@@ -10,8 +11,8 @@ import { ScimExceptionFilter } from './scim/scim-exception.filter';
 import { UsersController } from './scim/users.controller';
 
 @Module({
-  imports: [ScimflowConfigModule, PersistenceModule, MessagingModule.forApp('ingress'), PassportModule],
-  controllers: [HealthController, UsersController],
+  imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), PassportModule],
+  controllers: [UsersController],
   providers: [ScimBearerStrategy, CommandGateway, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
 })
 export class IngressModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { HealthController, ScimflowConfigModule } from '@scimflow/config';
+import { ScimflowConfigModule } from '@scimflow/config';
+import { ObservabilityModule } from '@scimflow/observability';
 import { MessagingModule } from '@scimflow/messaging';
 import { PersistenceModule } from '@scimflow/persistence';
 import { EventConsumer } from './event-consumer';
@@ -7,8 +8,8 @@ import { DeliverEvent } from './usecases/deliver-event/deliver-event.usecase';
 import { WebhookSender } from './usecases/deliver-event/webhook-sender';
 
 @Module({
-  imports: [ScimflowConfigModule, PersistenceModule, MessagingModule.forApp('notifier')],
-  controllers: [HealthController],
+  imports: [ScimflowConfigModule, ObservabilityModule.forApp('notifier', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('notifier')],
+  controllers: [],
   providers: [WebhookSender, DeliverEvent, EventConsumer],
 })
 export class NotifierModule {}

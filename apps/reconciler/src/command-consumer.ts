@@ -3,6 +3,7 @@ import { Kafka } from 'kafkajs';
 import { AppConfig } from '@scimflow/config';
 import { CommandOutcome, ProvisioningCommand, topicName } from '@scimflow/contracts';
 import { CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, OrderedConsumer, REPLY_TO_HEADER } from '@scimflow/messaging';
+import { Metrics, Readiness } from '@scimflow/observability';
 import { ScimError } from '@scimflow/scim';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
@@ -21,8 +22,13 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     private readonly applyUserCommand: ApplyUserCommand,
     private readonly producer: CoalescingProducer,
     private readonly relay: OutboxRelay,
+    private readonly metrics: Metrics,
+    readiness: Readiness,
   ) {
+    readiness.register('commands-consumer', () => this.consumer.isAssigned);
+    const lag = metrics.gauge('scimflow_consumer_lag', 'records behind the end of the partition', ['group', 'topic', 'partition']);
     this.consumer = new OrderedConsumer(kafka, {
+      observe: (b) => lag.set({ group: RECONCILER_GROUP, topic: b.topic, partition: String(b.partition) }, b.lag),
       groupId: config.KAFKA_TOPIC_PREFIX + RECONCILER_GROUP,
       topics: [topicName('commands', config.KAFKA_TOPIC_PREFIX)],
       fromBeginning: true,
@@ -45,9 +51,15 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
   private async handle(records: ConsumedRecord[]): Promise<void> {
     for (const record of records) {
       const command = this.parse(record);
+      const started = process.hrtime.bigint();
       const outcome = command
         ? (await this.applyUserCommand.execute(command)).outcome
         : { commandId: record.headers[CORRELATION_HEADER] ?? 'unknown', status: 400, error: ScimError.badRequest('invalidSyntax', 'malformed command').toBody() };
+      const labels = { resource: command?.resourceType ?? 'unknown', action: command?.action ?? 'unknown', status: String(outcome.status) };
+      this.metrics.counter('scimflow_commands_applied_total', 'commands applied, by outcome status', Object.keys(labels)).inc(labels);
+      this.metrics
+        .histogram('scimflow_command_apply_duration_seconds', 'time to apply one command in Postgres', ['resource', 'action'])
+        .observe({ resource: labels.resource, action: labels.action }, Number(process.hrtime.bigint() - started) / 1e9);
       this.relay.kick();
       await this.reply(record, outcome);
     }

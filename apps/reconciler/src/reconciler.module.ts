@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { HealthController, ScimflowConfigModule } from '@scimflow/config';
+import { ScimflowConfigModule } from '@scimflow/config';
+import { ObservabilityModule } from '@scimflow/observability';
 import { MessagingModule } from '@scimflow/messaging';
 import { PersistenceModule } from '@scimflow/persistence';
 import { CommandConsumer } from './command-consumer';
@@ -7,8 +8,8 @@ import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
 
 @Module({
-  imports: [ScimflowConfigModule, PersistenceModule, MessagingModule.forApp('reconciler')],
-  controllers: [HealthController],
+  imports: [ScimflowConfigModule, ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
+  controllers: [],
   providers: [ApplyUserCommand, OutboxRelay, CommandConsumer],
 })
 export class ReconcilerModule {}

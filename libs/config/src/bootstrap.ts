@@ -1,5 +1,6 @@
 import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { validateConfig } from './config';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -22,7 +23,8 @@ export async function startApp(
     process.exit(78); // EX_CONFIG
   }
   const level = LEVELS.indexOf(config.LOG_LEVEL as LogLevel);
-  const app = await NestFactory.create(module, { logger: LEVELS.slice(0, level + 1), bodyParser: false });
+  const app = await NestFactory.create(module, { logger: LEVELS.slice(0, level + 1), bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(PinoLogger)); // structured JSON logs from here on (nestjs-pino)
   configure?.(app);
   app.enableShutdownHooks();
   await app.listen(port(config), '0.0.0.0');

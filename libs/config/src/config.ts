@@ -42,15 +42,51 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   RETRY_AFTER_SECONDS = 5;
 
-  /** Webhook retry backoff: first delay and cap (ms). */
+  /**
+   * Webhook retry backoff: first delay and cap (ms). Each user's lane retries on its own, so the cap bounds
+   * how often a receiver that is down is called per user: minutes, not seconds.
+   */
   @Transform(toInt) @IsInt() @Min(1)
-  WEBHOOK_RETRY_BASE_MS = 500;
+  WEBHOOK_RETRY_BASE_MS = 1000;
 
   @Transform(toInt) @IsInt() @Min(1)
-  WEBHOOK_RETRY_MAX_MS = 60000;
+  WEBHOOK_RETRY_MAX_MS = 600000;
 
+  /** How long an event is retried (from when it was queued or redriven) before it becomes a dead letter. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  WEBHOOK_RETRY_HORIZON_MS = 24 * 3600 * 1000;
+
+  /** Timeout of one webhook request (the spec recommends 15–30 s at most). */
   @Transform(toInt) @IsInt() @Min(100)
   WEBHOOK_TIMEOUT_MS = 10000;
+
+  /**
+   * How long a notifier instance owns a (subscription, user) lane while delivering; another instance takes the
+   * lane over after this if the owner died. Must exceed WEBHOOK_TIMEOUT_MS (checked at start-up).
+   */
+  @Transform(toInt) @IsInt() @Min(1000)
+  WEBHOOK_LEASE_MS = 60000;
+
+  /** Lanes one notifier instance delivers at the same time. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  WEBHOOK_CONCURRENCY = 16;
+
+  /** How often an idle delivery worker looks for due deliveries queued by other instances (ms). */
+  @Transform(toInt) @IsInt() @Min(10)
+  WEBHOOK_POLL_MS = 500;
+
+  /** Delivered events and delivery attempts are kept this long (longer than the event topics, so re-reading them never re-delivers). */
+  @Transform(toInt) @IsInt() @Min(1)
+  WEBHOOK_RETENTION_DAYS = 8;
+
+  /**
+   * 32 bytes, base64 (`openssl rand -base64 32`): encrypts webhook signing secrets at rest (AES-256-GCM).
+   * Empty: secrets are stored as they are (see docs/webhooks.md). Every process that creates or uses
+   * subscriptions (notifier, scimctl, admin API) needs the same value.
+   */
+  @IsOptional() @IsString()
+  @Matches(/^$|^[A-Za-z0-9+/]{43}=$/, { message: 'WEBHOOK_SECRETS_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)' })
+  WEBHOOK_SECRETS_KEY = '';
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';

@@ -1,4 +1,3 @@
 export * from './config';
 export * from './config.module';
-export * from './health.controller';
 export * from './bootstrap';

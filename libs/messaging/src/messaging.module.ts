@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { AppConfig } from '@scimflow/config';
+import { Readiness } from '@scimflow/observability';
 import { topicSpecs } from '@scimflow/contracts';
 import { CoalescingProducer } from './coalescing-producer';
 import { createKafka, parseBrokers } from './kafka';
@@ -16,7 +17,10 @@ export class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(KAFKA) private readonly kafka: Kafka,
     private readonly producer: CoalescingProducer,
     private readonly config: AppConfig,
-  ) {}
+    readiness: Readiness,
+  ) {
+    readiness.register('kafka-producer', () => this.producer.isConnected);
+  }
 
   async onModuleInit(): Promise<void> {
     const { created, warnings } = await ensureTopics(this.kafka, topicSpecs(this.config.KAFKA_TOPIC_PREFIX));

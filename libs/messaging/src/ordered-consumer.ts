@@ -19,6 +19,8 @@ export interface OrderedConsumerOptions {
   handle: (records: ConsumedRecord[]) => Promise<void>;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** called after each handled batch: how far behind this partition is, for metrics */
+  observe?: (batch: { topic: string; partition: number; records: number; lag: number; durationMs: number }) => void;
 }
 
 /**
@@ -77,6 +79,7 @@ export class OrderedConsumer {
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     if (batch.messages.length === 0) return;
+    const started = Date.now();
     const records = batch.messages.map((m) => toRecord(batch.topic, batch.partition, m));
     await forEachConcurrently(groupByKey(records), this.options.keyConcurrency ?? 16, (group) =>
       this.handleWithRetry(group, heartbeat, () => isRunning() && !isStale()),
@@ -84,6 +87,13 @@ export class OrderedConsumer {
     resolveOffset(batch.lastOffset());
     await heartbeat();
     await commitOffsetsIfNecessary();
+    this.options.observe?.({
+      topic: batch.topic,
+      partition: batch.partition,
+      records: records.length,
+      lag: Number(batch.offsetLag()),
+      durationMs: Date.now() - started,
+    });
   }
 
   private async handleWithRetry(records: ConsumedRecord[], heartbeat: () => Promise<void>, active: () => boolean): Promise<void> {

@@ -1,11 +1,20 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Injectable, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@scimflow/config';
+import { Readiness } from '@scimflow/observability';
 import { dataSourceOptions } from './data-source';
 import { TenantDirectory } from './tenants/tenant-directory';
 import { UserStore } from './users/user-store';
 import { Outbox } from './outbox/outbox';
+
+/** Ready only while Postgres answers. */
+@Injectable()
+export class DatabaseReadiness {
+  constructor(ds: DataSource, readiness: Readiness) {
+    readiness.register('postgres', async () => (await ds.query('SELECT 1 AS ok'))[0].ok === 1);
+  }
+}
 
 /** Postgres through TypeORM, and the stores built on it. Schema changes only through migrations. */
 @Global()
@@ -20,6 +29,7 @@ import { Outbox } from './outbox/outbox';
     { provide: TenantDirectory, inject: [DataSource], useFactory: (ds: DataSource) => new TenantDirectory(ds) },
     { provide: UserStore, inject: [DataSource], useFactory: (ds: DataSource) => new UserStore(ds) },
     { provide: Outbox, useValue: new Outbox() },
+    DatabaseReadiness,
   ],
   exports: [TenantDirectory, UserStore, Outbox],
 })

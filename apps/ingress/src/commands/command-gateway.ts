@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@scimflow/config';
 import { CommandAction, CommandOutcome, COMMAND_SCHEMA_VERSION, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
 import { CoalescingProducer, KAFKA, RequestNotSentError, RequestReplyClient, RequestTimeoutError } from '@scimflow/messaging';
+import { Readiness } from '@scimflow/observability';
 import { ScimError } from '@scimflow/scim';
 
 export interface CommandRequest {
@@ -26,7 +27,8 @@ export interface CommandRequest {
 export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
   private readonly client: RequestReplyClient;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, producer: CoalescingProducer, private readonly config: AppConfig) {
+  constructor(@Inject(KAFKA) kafka: Kafka, producer: CoalescingProducer, private readonly config: AppConfig, readiness: Readiness) {
+    readiness.register('command-outcomes-consumer', () => this.client.isReady);
     this.client = new RequestReplyClient(kafka, producer, topicName('commandOutcomes', config.KAFKA_TOPIC_PREFIX), `${config.KAFKA_TOPIC_PREFIX}scimflow-ingress`);
   }
 

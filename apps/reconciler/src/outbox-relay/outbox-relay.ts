@@ -1,11 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import { CoalescingProducer, sleep } from '@scimflow/messaging';
+import { Metrics } from '@scimflow/observability';
 import { Outbox } from '@scimflow/persistence';
 
 const RELAY_LOCK = 727275;
 const BATCH = 500;
 const IDLE_POLL_MS = 1000;
+const DEPTH_COUNT_INTERVAL_MS = 5000;
 
 /**
  * Publishes committed outbox events to Kafka. One relay at a time holds a session advisory lock,
@@ -26,7 +28,23 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly ds: DataSource,
     private readonly outbox: Outbox,
     private readonly producer: CoalescingProducer,
-  ) {}
+    metrics: Metrics,
+  ) {
+    const depth = metrics.gauge('scimflow_outbox_depth', 'events committed but not yet published', ['relay']);
+    const published = metrics.counter('scimflow_outbox_published_total', 'events published from the outbox');
+    this.onDrained = async (n, manager) => {
+      published.inc(n);
+      // Drained to empty: depth is 0. Behind: count, but at most every few seconds (a count is not free).
+      if (n < BATCH) depth.set({ relay: 'leader' }, 0);
+      else if (Date.now() - this.depthCountedAt > DEPTH_COUNT_INTERVAL_MS) {
+        this.depthCountedAt = Date.now();
+        depth.set({ relay: 'leader' }, await this.outbox.depth(manager));
+      }
+    };
+  }
+
+  private depthCountedAt = 0;
+  private readonly onDrained: (published: number, manager: QueryRunner['manager']) => Promise<void>;
 
   onApplicationBootstrap(): void {
     this.running = true;
@@ -111,6 +129,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       pending.map((r) => ({ topic: r.topic, key: r.key, value: JSON.stringify(r.payload), headers: r.headers })),
     );
     await this.outbox.markPublished(runner.manager, pending.map((r) => r.id));
+    await this.onDrained(pending.length, runner.manager);
     return pending.length;
   }
 }

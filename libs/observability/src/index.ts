@@ -1,0 +1,4 @@
+export * from './metrics';
+export * from './readiness';
+export * from './logging';
+export * from './observability.module';

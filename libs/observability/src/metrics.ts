@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * One Prometheus registry per process. Metrics are created on first use and memoised by name,
+ * so a component declares what it records where it records it.
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly made = new Map<string, Counter | Gauge | Histogram>();
+
+  constructor(app = 'scimflow') {
+    this.registry.setDefaultLabels({ app });
+    collectDefaultMetrics({ register: this.registry, prefix: 'scimflow_' });
+  }
+
+  counter(name: string, help: string, labelNames: string[] = []): Counter {
+    return this.memo(name, () => new Counter({ name, help, labelNames, registers: [this.registry] })) as Counter;
+  }
+
+  gauge(name: string, help: string, labelNames: string[] = []): Gauge {
+    return this.memo(name, () => new Gauge({ name, help, labelNames, registers: [this.registry] })) as Gauge;
+  }
+
+  /** Latency histograms in seconds, with buckets from 1 ms to 10 s. */
+  histogram(name: string, help: string, labelNames: string[] = [], buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]): Histogram {
+    return this.memo(name, () => new Histogram({ name, help, labelNames, buckets, registers: [this.registry] })) as Histogram;
+  }
+
+  private memo(name: string, make: () => Counter | Gauge | Histogram) {
+    let m = this.made.get(name);
+    if (!m) this.made.set(name, (m = make()));
+    return m;
+  }
+}

@@ -1,0 +1,31 @@
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from '@scimflow/config';
+import { EndpointsController } from './endpoints.controller';
+import { HttpMetricsMiddleware } from './http-metrics.middleware';
+import { loggingParams } from './logging';
+import { Metrics } from './metrics';
+import { Readiness, ReadinessController } from './readiness';
+
+/** Logs, metrics, liveness and readiness for one app: /healthz, /readyz, /metrics on its HTTP port. */
+@Global()
+@Module({})
+export class ObservabilityModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
+  }
+
+  static forApp(app: string, options: { httpLogs: boolean }): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      imports: [
+        TerminusModule.forRoot({ logger: false }),
+        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => loggingParams(app, config.LOG_LEVEL, options.httpLogs) }),
+      ],
+      controllers: [EndpointsController, ReadinessController],
+      providers: [{ provide: Metrics, useValue: new Metrics(app) }, Readiness],
+      exports: [Metrics, Readiness],
+    };
+  }
+}
