@@ -3,7 +3,7 @@ import { Kafka } from 'kafkajs';
 import { AppConfig } from '@scimflow/config';
 import { CommandOutcome, ProvisioningCommand, topicName } from '@scimflow/contracts';
 import { CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, OrderedConsumer, REPLY_TO_HEADER } from '@scimflow/messaging';
-import { Metrics, Readiness } from '@scimflow/observability';
+import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scimflow/observability';
 import { ScimError } from '@scimflow/scim';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
@@ -50,19 +50,23 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
 
   private async handle(records: ConsumedRecord[]): Promise<void> {
     for (const record of records) {
-      const command = this.parse(record);
-      const started = process.hrtime.bigint();
-      const outcome = command
-        ? (await this.applyUserCommand.execute(command)).outcome
-        : { commandId: record.headers[CORRELATION_HEADER] ?? 'unknown', status: 400, error: ScimError.badRequest('invalidSyntax', 'malformed command').toBody() };
-      const labels = { resource: command?.resourceType ?? 'unknown', action: command?.action ?? 'unknown', status: String(outcome.status) };
-      this.metrics.counter('scimflow_commands_applied_total', 'commands applied, by outcome status', Object.keys(labels)).inc(labels);
-      this.metrics
-        .histogram('scimflow_command_apply_duration_seconds', 'time to apply one command in Postgres', ['resource', 'action'])
-        .observe({ resource: labels.resource, action: labels.action }, Number(process.hrtime.bigint() - started) / 1e9);
-      this.relay.kick();
-      await this.reply(record, outcome);
+      await inSpan('apply command', SpanKind.CONSUMER, extractTraceContext(record.headers), { 'messaging.kafka.offset': record.offset }, () => this.handleOne(record));
     }
+  }
+
+  private async handleOne(record: ConsumedRecord): Promise<void> {
+    const command = this.parse(record);
+    const started = process.hrtime.bigint();
+    const outcome = command
+      ? (await this.applyUserCommand.execute(command)).outcome
+      : { commandId: record.headers[CORRELATION_HEADER] ?? 'unknown', status: 400, error: ScimError.badRequest('invalidSyntax', 'malformed command').toBody() };
+    const labels = { resource: command?.resourceType ?? 'unknown', action: command?.action ?? 'unknown', status: String(outcome.status) };
+    this.metrics.counter('scimflow_commands_applied_total', 'commands applied, by outcome status', Object.keys(labels)).inc(labels);
+    this.metrics
+      .histogram('scimflow_command_apply_duration_seconds', 'time to apply one command in Postgres', ['resource', 'action'])
+      .observe({ resource: labels.resource, action: labels.action }, Number(process.hrtime.bigint() - started) / 1e9);
+    this.relay.kick();
+    await this.reply(record, outcome);
   }
 
   /** A record we cannot read did not come from our ingress; it is logged and answered, not retried forever. */

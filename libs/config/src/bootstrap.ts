@@ -1,6 +1,7 @@
 import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
+import { startTracing } from '@scimflow/observability';
 import { validateConfig } from './config';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -22,6 +23,7 @@ export async function startApp(
     console.error(`${name}: ${(e as Error).message}`);
     process.exit(78); // EX_CONFIG
   }
+  startTracing(`scimflow-${name}`);
   const level = LEVELS.indexOf(config.LOG_LEVEL as LogLevel);
   const app = await NestFactory.create(module, { logger: LEVELS.slice(0, level + 1), bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(PinoLogger)); // structured JSON logs from here on (nestjs-pino)

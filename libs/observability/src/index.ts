@@ -2,3 +2,4 @@ export * from './metrics';
 export * from './readiness';
 export * from './logging';
 export * from './observability.module';
+export * from './tracing';

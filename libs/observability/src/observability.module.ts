@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@scimflow/config';
 import { EndpointsController } from './endpoints.controller';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
+import { HttpTracingMiddleware } from './http-tracing.middleware';
 import { loggingParams } from './logging';
 import { Metrics } from './metrics';
 import { Readiness, ReadinessController } from './readiness';
@@ -13,7 +14,7 @@ import { Readiness, ReadinessController } from './readiness';
 @Module({})
 export class ObservabilityModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
+    consumer.apply(HttpTracingMiddleware, HttpMetricsMiddleware).forRoutes('*');
   }
 
   static forApp(app: string, options: { httpLogs: boolean }): DynamicModule {

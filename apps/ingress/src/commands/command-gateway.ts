@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@scimflow/config';
 import { CommandAction, CommandOutcome, COMMAND_SCHEMA_VERSION, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
 import { CoalescingProducer, KAFKA, RequestNotSentError, RequestReplyClient, RequestTimeoutError } from '@scimflow/messaging';
-import { Readiness } from '@scimflow/observability';
+import { injectTraceHeaders, Readiness } from '@scimflow/observability';
 import { ScimError } from '@scimflow/scim';
 
 export interface CommandRequest {
@@ -58,7 +58,7 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
           topic: topicName('commands', this.config.KAFKA_TOPIC_PREFIX),
           key: resourceKey(req.tenantId, req.resourceId),
           value: JSON.stringify(command),
-          headers: { 'schema-version': String(COMMAND_SCHEMA_VERSION) },
+          headers: injectTraceHeaders({ 'schema-version': String(COMMAND_SCHEMA_VERSION) }),
         },
         command.commandId,
         this.config.COMMAND_TIMEOUT_MS,

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { injectTraceHeaders } from '@scimflow/observability';
 
 export interface OutboxRecord {
   topic: string;
@@ -17,7 +18,8 @@ export class Outbox {
     if (records.length === 0) return;
     const values: unknown[] = [];
     const tuples = records.map((r, i) => {
-      values.push(r.topic, r.key, r.payload, r.headers ?? {});
+      // the trace of the command that caused the event travels with it to the notifier and webhooks
+      values.push(r.topic, r.key, r.payload, injectTraceHeaders({ ...r.headers }));
       return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
     });
     await em.query(`INSERT INTO outbox_events (topic, record_key, payload, headers) VALUES ${tuples.join(', ')}`, values);
