@@ -4,3 +4,5 @@ export { matchesFilter, compileMatcher, matchesValueFilter } from './matcher';
 export type { MatchOptions } from './matcher';
 export { compileFilterToSql, escapeLike } from './sql';
 export type { SqlColumn, SqlFilterTarget, SqlFilter } from './sql';
+export { parseSort, compileSortToSql, compareSortKeys, sortKeyValue } from './sort';
+export type { SortSpec, SortOrder, SortKeyKind, SqlSort } from './sort';

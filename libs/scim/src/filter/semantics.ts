@@ -5,7 +5,7 @@
  * filter fails the same way whether it is matched in memory or compiled to SQL.
  */
 import { ScimError } from '../errors';
-import { AttributeDefinition, AttributeType, findAttribute, SchemaDefinition } from '../schema/attribute';
+import { AttributeDefinition, AttributeType, findAttribute, SchemaDefinition, schemaAttribute } from '../schema/attribute';
 import { commonAttributes } from '../schema/user.schema';
 import { AttributeReference, CompareOperator, FilterNode, FilterValue } from './ast';
 import { formatAttribute } from './parser';
@@ -79,7 +79,8 @@ export function resolveAttribute(ref: AttributeReference, scope: Scope): Resolve
       const ext = schemas[index];
       container = { key: ext.id, multiValued: false };
       keyPrefix = `${ext.id}:`;
-      top = findAttribute(ext.attributes, ref.attribute);
+      // Only a URN-qualified name reaches an open schema's undeclared attributes.
+      top = schemaAttribute(ext, ref.attribute);
       location = 'extension';
       if (!top) problem = `unknown attribute '${ref.attribute}' in schema '${ext.id}'`;
     } else {

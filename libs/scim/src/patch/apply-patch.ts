@@ -5,7 +5,7 @@ import { attr as defineAttribute, AttributeDefinition, findAttribute, SchemaDefi
 import { coerceOne, coerceValue } from '../resource/coerce';
 import { assertMutability, assertRequiredKept, forEachAttribute } from '../resource/mutability';
 import { normalizeResource } from '../resource/normalize';
-import { attributesOf, containerKey, extensionDefining, findSchema } from '../resource/schema-index';
+import { attributeOf, attributesWithValues, containerKey, extensionDefining, findSchema } from '../resource/schema-index';
 import { ResourceTypeSchemas, ScimDocument } from '../resource/types';
 import { clone, deepEqual, elementMatches, elementsEqual, isAssigned, isPlainObject } from '../resource/values';
 import { PatchOperation, PatchOpName } from './patch-request';
@@ -82,7 +82,7 @@ function keepReadOnly(stored: ScimDocument, normalized: ScimDocument, types: Res
     const key = containerKey(types, schema);
     const from = (doc: ScimDocument) => (key ? (isPlainObject(doc[key]) ? (doc[key] as Record<string, unknown>) : {}) : doc);
     const values: Record<string, unknown> = {};
-    for (const def of attributesOf(types, schema)) {
+    for (const def of attributesWithValues(types, schema, from(normalized))) {
       const value = def.mutability === 'readOnly' ? from(stored)[def.name] : from(normalized)[def.name];
       if (value !== undefined) values[def.name] = value;
     }
@@ -135,7 +135,8 @@ class PatchEngine {
   private applyToSchema(op: PatchOpName, schema: SchemaDefinition, value: unknown, label: string): void {
     if (op === 'remove') {
       const container = containerKey(this.types, schema);
-      for (const attr of attributesOf(this.types, schema)) {
+      const values = container ? this.doc[container] : this.doc;
+      for (const attr of attributesWithValues(this.types, schema, values)) {
         this.applyTarget('remove', { schema, container, attr, label: `${label}:${attr.name}` }, undefined, false);
       }
       return;
@@ -164,7 +165,7 @@ class PatchEngine {
       }
       schema = named;
     }
-    const attr = findAttribute(attributesOf(this.types, schema), ref.attribute);
+    const attr = attributeOf(this.types, schema, ref.attribute);
     if (!attr) {
       const hint = schema === this.types.core ? extensionDefining(this.types, ref.attribute) : undefined;
       throw invalidPath(

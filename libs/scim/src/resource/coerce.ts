@@ -21,6 +21,7 @@ const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\
  */
 export function coerceValue(def: AttributeDefinition, value: unknown, path: string, opts: CoerceOptions = {}): unknown {
   if (value === null || value === undefined) return undefined;
+  if (def.coerceToString && !def.multiValued) return stringForm(value);
   if (!def.multiValued) {
     if (Array.isArray(value)) throw invalid(`Attribute '${path}' is single-valued; an array was given`);
     return coerceOne(def, value, path, opts);
@@ -57,6 +58,7 @@ export function coerceOne(def: AttributeDefinition, value: unknown, path: string
     case 'reference':
     case 'binary':
       if (typeof value === 'string') return value;
+      if (def.coerceToString) return stringForm(value);
       throw invalid(`Attribute '${path}' must be a string`);
     case 'boolean':
       if (typeof value === 'boolean') return value;
@@ -73,6 +75,11 @@ export function coerceOne(def: AttributeDefinition, value: unknown, path: string
       if (typeof value === 'string' && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))) return value;
       throw invalid(`Attribute '${path}' must be an xsd:dateTime string`);
   }
+}
+
+/** The string an open schema's attribute stores for any JSON value: strings as they are, others as their JSON text. */
+function stringForm(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function coerceComplex(def: AttributeDefinition, value: unknown, path: string, opts: CoerceOptions): unknown {

@@ -1,7 +1,7 @@
 import { ScimError } from '../errors';
 import { AttributeDefinition, findAttribute, SchemaDefinition } from '../schema/attribute';
 import { coerceValue } from './coerce';
-import { attributesOf, extensionDefining, findExtension, findSchema, splitSchemaPrefix } from './schema-index';
+import { attributeOf, attributesOf, extensionDefining, findExtension, findSchema, splitSchemaPrefix } from './schema-index';
 import { ResourceTypeSchemas, ScimDocument } from './types';
 import { isAssigned, isPlainObject } from './values';
 
@@ -30,7 +30,7 @@ export function normalizeResource(body: unknown, types: ResourceTypeSchemas, mod
   const gathered = new Map<SchemaDefinition, Map<string, Gathered>>();
   const gather = (schema: SchemaDefinition, name: string, raw: unknown, label: string, allowSub: boolean) => {
     const [attrName, subName, ...rest] = allowSub ? name.split('.') : [name];
-    const def = findAttribute(attributesOf(types, schema), attrName);
+    const def = attributeOf(types, schema, attrName);
     if (!def || rest.length) throw invalid(unknownAttributeDetail(types, schema, label, attrName));
     // readOnly attributes (id, meta, groups, …) are ignored on input (RFC 7643 §2.2), whatever their value.
     if (def.mutability === 'readOnly') return;
@@ -72,7 +72,10 @@ export function normalizeResource(body: unknown, types: ResourceTypeSchemas, mod
   const present: string[] = [];
   for (const schema of [types.core, ...types.extensions]) {
     const values: Record<string, unknown> = {};
-    for (const def of attributesOf(types, schema)) {
+    const declared = attributesOf(types, schema);
+    // An open schema's undeclared attributes exist only as far as the body uses them.
+    const undeclared = [...(gathered.get(schema)?.values() ?? [])].map((g) => g.def).filter((def) => !declared.includes(def));
+    for (const def of [...declared, ...undeclared]) {
       const entry = gathered.get(schema)?.get(def.name);
       const value = entry && coerceValue(def, combine(entry), entry.label);
       if (value !== undefined) values[def.name] = value;

@@ -1,5 +1,5 @@
-import { AttributeDefinition } from '../schema/attribute';
-import { attributesOf, resolveSimplePath } from './schema-index';
+import { AttributeDefinition, SchemaDefinition } from '../schema/attribute';
+import { attributesOf, attributesWithValues, resolveSimplePath } from './schema-index';
 import { ResourceTypeSchemas } from './types';
 import { isAssigned, isPlainObject } from './values';
 
@@ -8,8 +8,18 @@ export interface ProjectionOptions {
   excludedAttributes?: string[];
 }
 
-/** Per attribute: the whole attribute was named, or these sub-attributes (canonical names). */
-type Selection = Map<AttributeDefinition, 'all' | Set<string>>;
+/**
+ * Per attribute: the whole attribute was named, or these sub-attributes (canonical names). Schemas named as a whole
+ * are kept too, for the undeclared attributes of open schemas, which exist only in the data.
+ */
+interface Selection {
+  attributes: Map<AttributeDefinition, 'all' | Set<string>>;
+  schemas: Set<SchemaDefinition>;
+}
+
+function selected(selection: Selection, schema: SchemaDefinition, def: AttributeDefinition): 'all' | Set<string> | undefined {
+  return selection.attributes.get(def) ?? (selection.schemas.has(schema) ? 'all' : undefined);
+}
 
 /**
  * Applies `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5, §3.9) to a resource, driven by `returned`:
@@ -24,7 +34,7 @@ export function projectResource(
   opts: ProjectionOptions = {},
 ): Record<string, unknown> {
   const requested = opts.attributes?.length ? select(types, opts.attributes) : undefined;
-  const excluded = opts.excludedAttributes?.length ? select(types, opts.excludedAttributes) : new Map();
+  const excluded = opts.excludedAttributes?.length ? select(types, opts.excludedAttributes) : { attributes: new Map(), schemas: new Set<SchemaDefinition>() };
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(resource)) {
     if (key === 'schemas') {
@@ -34,19 +44,20 @@ export function projectResource(
     const extension = types.extensions.find((s) => s.id === key);
     if (extension) {
       if (!isPlainObject(value)) continue;
-      const projected = projectAttributes(value, attributesOf(types, extension), requested, excluded);
+      const projected = projectAttributes(extension, value, attributesWithValues(types, extension, value), requested, excluded);
       if (Object.keys(projected).length) out[key] = projected;
       continue;
     }
     const def = attributesOf(types, types.core).find((d) => d.name === key);
     if (!def) continue;
-    const projected = projectAttribute(def, value, requested, excluded);
+    const projected = projectAttribute(types.core, def, value, requested, excluded);
     if (projected !== undefined) out[key] = projected;
   }
   return out;
 }
 
 function projectAttributes(
+  schema: SchemaDefinition,
   values: Record<string, unknown>,
   defs: AttributeDefinition[],
   requested: Selection | undefined,
@@ -55,19 +66,25 @@ function projectAttributes(
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     const def = defs.find((d) => d.name === key);
-    const projected = def && projectAttribute(def, value, requested, excluded);
+    const projected = def && projectAttribute(schema, def, value, requested, excluded);
     if (projected !== undefined) out[key] = projected;
   }
   return out;
 }
 
-function projectAttribute(def: AttributeDefinition, value: unknown, requested: Selection | undefined, excluded: Selection): unknown {
+function projectAttribute(
+  schema: SchemaDefinition,
+  def: AttributeDefinition,
+  value: unknown,
+  requested: Selection | undefined,
+  excluded: Selection,
+): unknown {
   if (def.returned === 'never' || !isAssigned(value)) return undefined;
   if (def.returned === 'always') return pickSubs(def, value, undefined, undefined, true);
-  const want = requested?.get(def);
+  const want = requested && selected(requested, schema, def);
   if (requested && !want) return undefined;
   if (!requested && def.returned === 'request') return undefined;
-  const drop = excluded.get(def);
+  const drop = selected(excluded, schema, def);
   if (drop === 'all') return undefined;
   return pickSubs(def, value, want === 'all' ? undefined : want, drop, want !== undefined);
 }
@@ -100,7 +117,8 @@ function pickSubs(
 }
 
 function select(types: ResourceTypeSchemas, names: string[]): Selection {
-  const selection: Selection = new Map();
+  const selection = new Map<AttributeDefinition, 'all' | Set<string>>();
+  const schemas = new Set<SchemaDefinition>();
   const all = (def: AttributeDefinition) => selection.set(def, 'all');
   for (const raw of names) {
     const name = raw.trim();
@@ -108,6 +126,7 @@ function select(types: ResourceTypeSchemas, names: string[]): Selection {
     if (!path) continue;
     if (path.kind === 'schema') {
       attributesOf(types, path.schema).forEach(all);
+      schemas.add(path.schema);
       continue;
     }
     if (!path.sub) {
@@ -120,6 +139,5 @@ function select(types: ResourceTypeSchemas, names: string[]): Selection {
     subs.add(path.sub.name);
     selection.set(path.attr, subs);
   }
-  return selection;
+  return { attributes: selection, schemas };
 }
-

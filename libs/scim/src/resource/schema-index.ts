@@ -1,4 +1,4 @@
-import { AttributeDefinition, findAttribute, SchemaDefinition } from '../schema/attribute';
+import { additionalAttribute, AttributeDefinition, findAttribute, SchemaDefinition } from '../schema/attribute';
 import { commonAttributes } from '../schema/user.schema';
 import { ResourceTypeSchemas } from './types';
 
@@ -10,6 +10,25 @@ export function topLevelAttributes(types: ResourceTypeSchemas): AttributeDefinit
 /** The attributes addressable under a schema: for the core schema that includes the common attributes. */
 export function attributesOf(types: ResourceTypeSchemas, schema: SchemaDefinition): AttributeDefinition[] {
   return schema === types.core ? topLevelAttributes(types) : schema.attributes;
+}
+
+/** One attribute addressable under a schema (see attributesOf), including an open schema's undeclared ones. */
+export function attributeOf(types: ResourceTypeSchemas, schema: SchemaDefinition, name: string): AttributeDefinition | undefined {
+  return findAttribute(attributesOf(types, schema), name) ?? additionalAttribute(schema, name);
+}
+
+/**
+ * The attributes of a schema that a set of values may hold: the declared ones, and for an open schema also the
+ * undeclared keys present in `values` (the extension object of a document).
+ */
+export function attributesWithValues(types: ResourceTypeSchemas, schema: SchemaDefinition, values: unknown): AttributeDefinition[] {
+  const declared = attributesOf(types, schema);
+  if (!schema.additionalStringAttributes || typeof values !== 'object' || values === null || Array.isArray(values)) return declared;
+  const extra = Object.keys(values)
+    .filter((key) => !findAttribute(declared, key))
+    .map((key) => additionalAttribute(schema, key))
+    .filter((def): def is AttributeDefinition => def !== undefined);
+  return extra.length ? [...declared, ...extra] : declared;
 }
 
 /** Schema URNs compare case-insensitively (clients are inconsistent, and RFC 8141 URN namespaces are). */
@@ -57,7 +76,7 @@ export function resolveSimplePath(types: ResourceTypeSchemas, text: string): Sim
   const schema = prefixed?.schema ?? types.core;
   const [attrName, subName, ...extra] = (prefixed?.rest ?? text).split('.');
   if (extra.length) return undefined;
-  const attr = findAttribute(attributesOf(types, schema), attrName);
+  const attr = attributeOf(types, schema, attrName);
   if (!attr) return undefined;
   if (subName === undefined) return { kind: 'attribute', schema, attr };
   const sub = findAttribute(attr.subAttributes, subName);

@@ -17,3 +17,9 @@ export interface ResourceTypeSchemas {
 export type ScimDocument = Record<string, unknown>;
 
 export const userResourceTypeSchemas: ResourceTypeSchemas = { core: userSchema, extensions: [enterpriseUserSchema] };
+
+/** A tenant's User resource type: core, the enterprise extension, then the tenant's registered extensions. */
+export function userResourceTypeFor(tenantExtensions: readonly SchemaDefinition[]): ResourceTypeSchemas {
+  if (!tenantExtensions.length) return userResourceTypeSchemas;
+  return { core: userSchema, extensions: [enterpriseUserSchema, ...tenantExtensions] };
+}

@@ -20,6 +20,11 @@ export interface AttributeDefinition {
   canonicalValues?: string[];
   referenceTypes?: string[];
   subAttributes?: AttributeDefinition[];
+  /**
+   * scimflow-specific, not part of the RFC 7643 representation: a value of another JSON type is stored as its
+   * string form (42 → "42") instead of being rejected. Set on the attributes of an open schema (see below).
+   */
+  coerceToString?: boolean;
 }
 
 export interface SchemaDefinition {
@@ -27,6 +32,12 @@ export interface SchemaDefinition {
   name: string;
   description: string;
   attributes: AttributeDefinition[];
+  /**
+   * scimflow-specific: an open schema. Besides `attributes`, any valid attribute name is accepted as a single-valued,
+   * case-insensitive string whose non-string values are converted to strings. For extensions whose keys are chosen
+   * by the customer, such as Entra's `urn:ietf:params:scim:schemas:extension:2.0:Metadata:<key>` mappings.
+   */
+  additionalStringAttributes?: boolean;
 }
 
 /** Builds a definition with RFC 7643 §2.2 defaults, so the tables below list only what differs. */
@@ -49,4 +60,28 @@ export function findAttribute(list: readonly AttributeDefinition[] | undefined, 
   if (!list) return undefined;
   const lower = name.toLowerCase();
   return list.find((a) => a.name.toLowerCase() === lower);
+}
+
+/** ATTRNAME of RFC 7643 §2.1 (`$ref` is reserved for reference sub-attributes). */
+export const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/** Definitions of undeclared attributes of open schemas, kept per schema so each name has one definition object. */
+const additional = new WeakMap<SchemaDefinition, Map<string, AttributeDefinition>>();
+
+/**
+ * An attribute of a schema: a declared one (case-insensitively), or for an open schema the definition of an
+ * undeclared one. Undeclared names keep the spelling the client used, so they are matched case-sensitively.
+ */
+export function schemaAttribute(schema: SchemaDefinition, name: string): AttributeDefinition | undefined {
+  return findAttribute(schema.attributes, name) ?? additionalAttribute(schema, name);
+}
+
+/** The definition an open schema gives an undeclared attribute name; undefined for other schemas or bad names. */
+export function additionalAttribute(schema: SchemaDefinition, name: string): AttributeDefinition | undefined {
+  if (!schema.additionalStringAttributes || !ATTRIBUTE_NAME.test(name)) return undefined;
+  let byName = additional.get(schema);
+  if (!byName) additional.set(schema, (byName = new Map()));
+  let def = byName.get(name);
+  if (!def) byName.set(name, (def = attr(name, 'string', { coerceToString: true })));
+  return def;
 }
