@@ -3,7 +3,8 @@ import { ScimErrorBody } from '@scimflow/scim';
 /** Contract version of ProvisioningCommand; bump on any incompatible change and keep reading the old one. */
 export const COMMAND_SCHEMA_VERSION = 1;
 
-export type ResourceType = 'User';
+/** 'Group' was added within v1 (User commands are unchanged); the reconciler answers other types with 400. */
+export type ResourceType = 'User' | 'Group';
 export type CommandAction = 'create' | 'replace' | 'patch' | 'delete';
 
 /**

@@ -1,3 +1,4 @@
 export * from './topics';
 export * from './commands';
 export * from './events';
+export * from './group-events';

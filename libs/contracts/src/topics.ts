@@ -9,6 +9,10 @@ export const TopicName = {
   commandOutcomes: 'scim.command-outcomes',
   /** UserChanged events (CloudEvents 1.0), keyed `tenantId:userId`. */
   userChanged: 'scim.user-changed',
+  /** GroupChanged events (CloudEvents 1.0), keyed `tenantId:groupId`. */
+  groupChanged: 'scim.group-changed',
+  /** MembershipChanged events (CloudEvents 1.0), one per affected user, keyed `tenantId:userId`. */
+  membershipChanged: 'scim.membership-changed',
 } as const;
 
 export type TopicKey = keyof typeof TopicName;
@@ -27,6 +31,8 @@ export function topicSpecs(prefix = ''): TopicSpec[] {
     // Outcomes matter only for seconds (the waiting HTTP request); keep them an hour.
     { name: prefix + TopicName.commandOutcomes, partitions: 12, config: { 'retention.ms': String(3600 * 1000) } },
     { name: prefix + TopicName.userChanged, partitions: 12, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
+    { name: prefix + TopicName.groupChanged, partitions: 12, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
+    { name: prefix + TopicName.membershipChanged, partitions: 12, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
   ];
 }
 

@@ -3,6 +3,7 @@ export * from './schema/attribute';
 export * from './schema/user.schema';
 export * from './schema/schema-registration';
 export * from './schema/discovery';
+export * from './schema/group.schema';
 export * from './filter';
 export * from './resource';
 export * from './patch';
