@@ -1,0 +1,5 @@
+export * from './signature';
+export * from './secret-box';
+export * from './delivery-policy';
+export * from './event-filter';
+export * from './deliverable-event';
