@@ -35,6 +35,9 @@ describe('scimctl', () => {
       tenantId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       scimBaseUrl: `${system.baseUrl}/scim/v2/${created.tenantId}`,
       token: expect.stringMatching(/^scimflow_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/),
+      tokenUrl: `${system.baseUrl}/oauth/${created.tenantId}/token`,
+      clientId: expect.stringMatching(/^sfc_[a-z0-9]{24}$/),
+      clientSecret: expect.stringMatching(/^sfcs_[A-Za-z0-9_-]{43}$/),
     });
 
     // what the customer pastes into Entra works: Test Connection answers 200 with an empty list

@@ -1,12 +1,19 @@
 import { INestApplication } from '@nestjs/common';
-import { json, NextFunction, Request, Response } from 'express';
+import { json, NextFunction, Request, Response, urlencoded } from 'express';
+import { AppConfig } from '@scimflow/config';
+import { setupAdminDocs } from './admin/admin-docs';
 import { SCIM_CONTENT_TYPE, toScimError } from './scim/scim-exception.filter';
 
-export const MAX_BODY = '1mb';
-
-/** HTTP details the Nest pipeline does not cover: SCIM's media type, and body errors as SCIM errors. */
+/**
+ * HTTP details the Nest pipeline does not cover: SCIM's media type, form bodies of the token
+ * endpoint, the body size limit (MAX_BODY_BYTES, larger is 413), body errors as SCIM errors, and
+ * the admin API's OpenAPI document.
+ */
 export function configureIngress(app: INestApplication): void {
-  app.use(json({ type: ['application/json', 'application/scim+json', 'application/*+json'], limit: MAX_BODY }));
+  const limit = app.get(AppConfig).MAX_BODY_BYTES;
+  app.use(json({ type: ['application/json', 'application/scim+json', 'application/*+json'], limit }));
+  // extended: false keeps repeated parameters as arrays, so the token endpoint can refuse them (RFC 6749 §3.2)
+  app.use(urlencoded({ type: 'application/x-www-form-urlencoded', extended: false, limit }));
   // Body-parser errors happen before Nest's filters run; render them the same way.
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
@@ -16,4 +23,5 @@ export function configureIngress(app: INestApplication): void {
   const http = app.getHttpAdapter().getInstance();
   http.disable('x-powered-by');
   http.set('etag', false); // ETags are SCIM versions, set by the controllers
+  setupAdminDocs(app);
 }

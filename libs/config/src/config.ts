@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsCidrList, IsAdminToken } from './access-settings';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
@@ -88,6 +89,50 @@ export class AppConfig {
   @Matches(/^$|^[A-Za-z0-9+/]{43}=$/, { message: 'WEBHOOK_SECRETS_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)' })
   WEBHOOK_SECRETS_KEY = '';
 
+  /**
+   * Bearer credential of the admin API (/admin). Empty: the admin API answers 503 (disabled).
+   * At least 32 characters; `npm run up` generates one if none is set.
+   */
+  @IsAdminToken()
+  ADMIN_TOKEN = '';
+
+  /** Lifetime of OAuth access tokens issued by the token endpoints (expires_in). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+  /**
+   * CIDR blocks of reverse proxies whose X-Forwarded-For is believed (comma-separated). The client is
+   * the right-most address in X-Forwarded-For that is not one of these. Empty: the socket peer is the client.
+   */
+  @IsCidrList()
+  TRUSTED_PROXIES = '';
+
+  /** Default per-tenant rate limit of the SCIM API and token endpoint, per ingress instance (token bucket). */
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_PER_SECOND = 25;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_BURST = 50;
+
+  /** Largest accepted request body; larger ones are answered 413. */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  MAX_BODY_BYTES = 1024 * 1024;
+
+  /** How long the ingress caches a tenant's status, allow-list and rate limit (changes from scimctl take this long). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  TENANT_CACHE_TTL_MS = 5000;
+
+  /** How long a federated issuer's JWKS is cached; an unknown kid refetches sooner. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  JWKS_CACHE_TTL_MS = 600000;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  JWKS_FETCH_TIMEOUT_MS = 5000;
+
+  /** Tolerated clock difference when checking exp/nbf/iat of federated assertions. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600)
+  ASSERTION_CLOCK_SKEW_SECONDS = 60;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';
 
@@ -102,7 +147,9 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });
   const errors = validateSync(config, { skipMissingProperties: false });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  - ${e.property}=${JSON.stringify(env[e.property] ?? null)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    // secrets are never echoed, not even a wrong one
+    const shown = (p: string) => (/TOKEN|SECRET|PASSWORD/.test(p) ? '"<redacted>"' : JSON.stringify(env[p] ?? null));
+    const lines = errors.map((e) => `  - ${e.property}=${shown(e.property)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return config;

@@ -5,6 +5,11 @@ import { AppConfig } from '@scimflow/config';
 import { Readiness } from '@scimflow/observability';
 import { dataSourceOptions } from './data-source';
 import { TenantDirectory } from './tenants/tenant-directory';
+import { TenantAdmin } from './tenants/tenant-admin';
+import { SecretTokens } from './tenants/secret-tokens';
+import { OAuthClients } from './tenants/oauth-clients';
+import { FederatedCredentials } from './tenants/federated-credentials';
+import { SigningKeys } from './tenants/signing-keys';
 import { UserStore } from './users/user-store';
 import { Outbox } from './outbox/outbox';
 
@@ -27,10 +32,15 @@ export class DatabaseReadiness {
   ],
   providers: [
     { provide: TenantDirectory, inject: [DataSource], useFactory: (ds: DataSource) => new TenantDirectory(ds) },
+    ...[TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys].map((store) => ({
+      provide: store,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new store(ds),
+    })),
     { provide: UserStore, inject: [DataSource], useFactory: (ds: DataSource) => new UserStore(ds) },
     { provide: Outbox, useValue: new Outbox() },
     DatabaseReadiness,
   ],
-  exports: [TenantDirectory, UserStore, Outbox],
+  exports: [TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, Outbox],
 })
 export class PersistenceModule {}

@@ -2,17 +2,22 @@ import { parseArgs } from 'node:util';
 import { migrate, TenantDirectory } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
+import { createdTenantView } from '@scimflow/persistence';
+import { tenantOptions } from './tenant-options';
 
 export const tenantCreateCommand: CliCommand = {
   words: ['tenant', 'create'],
-  usage: 'scimctl tenant create --name NAME [--webhook URL]...   create a tenant; prints {"tenantId","scimBaseUrl","token"}',
+  usage:
+    'scimctl tenant create --name NAME [--profile segura|appsec|workforce|surecloud|custom] [--webhook URL]... [--allow-ip CIDR]...\n' +
+    '                                                       create a tenant; prints {"tenantId","scimBaseUrl","token","tokenUrl","clientId","clientSecret"}',
   async run(args, { config, out }) {
-    const { values } = parseArgs({ args, options: { name: { type: 'string' }, webhook: { type: 'string', multiple: true } }, strict: true });
+    const { values } = parseArgs({ args, options: { name: { type: 'string' }, webhook: { type: 'string', multiple: true }, profile: { type: 'string' }, 'allow-ip': { type: 'string', multiple: true } }, strict: true });
     if (!values.name?.trim()) throw new UsageError('tenant create needs --name NAME');
     for (const url of values.webhook ?? []) if (!/^https?:\/\//.test(url)) throw new UsageError(`--webhook must be an http(s) URL: ${url}`);
+    const options = tenantOptions(values);
     await migrate(config.DATABASE_URL);
-    const created = await withDatabase(config.DATABASE_URL, (ds) => new TenantDirectory(ds).createTenant(values.name!.trim(), values.webhook ?? []));
-    out(JSON.stringify({ tenantId: created.tenant.id, scimBaseUrl: `${config.PUBLIC_BASE_URL}/scim/v2/${created.tenant.id}`, token: created.token }));
+    const created = await withDatabase(config.DATABASE_URL, (ds) => new TenantDirectory(ds).createTenant(values.name!.trim(), values.webhook ?? [], options));
+    out(JSON.stringify(createdTenantView(created, config.PUBLIC_BASE_URL)));
   },
 };
 

@@ -18,6 +18,10 @@ export class TenantToken {
   @Column('text', { name: 'secret_hash' })
   secretHash: string;
 
+  /** what the token is for, e.g. "Entra production app" (helps to tell tokens apart when rotating) */
+  @Column('text', { nullable: true })
+  description: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

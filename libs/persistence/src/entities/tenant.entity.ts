@@ -4,6 +4,10 @@ import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 export type TenantStatus = 'active' | 'disabled';
 
+/** The product a tenant stands behind (../shared/product-profiles.md); its rules come with the profile. */
+export const TENANT_PROFILES = ['segura', 'appsec', 'workforce', 'surecloud', 'custom'] as const;
+export type TenantProfile = (typeof TENANT_PROFILES)[number];
+
 /** A customer's Entra connection: one SCIM base URL, its credentials and its product's data. */
 @Entity({ name: 'tenants' })
 export class Tenant {
@@ -15,6 +19,24 @@ export class Tenant {
 
   @Column('text', { default: 'active' })
   status: TenantStatus;
+
+  @Column('text', { default: 'custom' })
+  profile: TenantProfile;
+
+  /** the profile's per-tenant settings */
+  @Column('jsonb', { default: {} })
+  settings: Record<string, unknown>;
+
+  /** CIDR blocks that may call this tenant's SCIM API and token endpoint; empty = everyone */
+  @Column('text', { name: 'allowed_source_ips', array: true, default: [] })
+  allowedSourceIps: string[];
+
+  /** overrides RATE_LIMIT_PER_SECOND / RATE_LIMIT_BURST; both null = the defaults */
+  @Column('integer', { name: 'rate_limit_per_second', nullable: true })
+  rateLimitPerSecond: number | null;
+
+  @Column('integer', { name: 'rate_limit_burst', nullable: true })
+  rateLimitBurst: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -2,16 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { Tenant, TenantToken, WebhookEndpoint } from '../entities';
 import { issueToken, parseToken, tokenFingerprint, verifySecret } from './secret-token';
+import { createOAuthClient, IssuedClientCredentials } from './oauth-clients';
+import { NewTenantOptions, tenantColumns } from './tenant-admin';
 
 export interface CreatedTenant {
   tenant: Tenant;
   /** shown once; only its hash is stored */
   token: string;
   webhooks: WebhookEndpoint[];
+  /** OAuth client credentials; the secret is shown once */
+  client: IssuedClientCredentials;
 }
 
 export interface AuthenticatedTenant {
   tenantId: string;
+  /** the secret token's id, or the access token's jti */
   tokenId: string;
 }
 
@@ -24,14 +29,15 @@ export class TenantDirectory {
 
   constructor(private readonly ds: DataSource) {}
 
-  async createTenant(name: string, webhookUrls: string[] = []): Promise<CreatedTenant> {
+  async createTenant(name: string, webhookUrls: string[] = [], options: NewTenantOptions = {}): Promise<CreatedTenant> {
     const issued = await issueToken();
     return this.ds.transaction(async (em) => {
-      const tenant = await em.save(em.create(Tenant, { id: randomUUID(), name, status: 'active' }));
+      const tenant = await em.save(em.create(Tenant, { id: randomUUID(), name, status: 'active', ...tenantColumns(options) }));
       await em.save(em.create(TenantToken, { id: issued.id, tenantId: tenant.id, secretHash: issued.secretHash }));
+      const client = await createOAuthClient(em, tenant.id);
       const webhooks: WebhookEndpoint[] = [];
       for (const url of webhookUrls) webhooks.push(await em.save(em.create(WebhookEndpoint, { id: randomUUID(), tenantId: tenant.id, url, enabled: true })));
-      return { tenant, token: issued.token, webhooks };
+      return { tenant, token: issued.token, webhooks, client };
     });
   }
 
@@ -51,6 +57,11 @@ export class TenantDirectory {
     return this.ds.getRepository(WebhookEndpoint).find({ where: { tenantId, enabled: true }, order: { createdAt: 'ASC' } });
   }
 
+  /** Drops a revoked token from the verification cache, so revocation through this process takes effect at once. */
+  forgetToken(tokenId: string): void {
+    for (const [fingerprint, v] of this.verified) if (v.auth.tokenId === tokenId) this.verified.delete(fingerprint);
+  }
+
   /** The tenant a bearer token belongs to, or undefined for an unknown, revoked or wrong token (one answer for all). */
   async authenticate(token: string): Promise<AuthenticatedTenant | undefined> {
     const fingerprint = tokenFingerprint(token);
@@ -60,8 +71,9 @@ export class TenantDirectory {
     if (!parsed) return undefined;
     const row = await this.ds
       .getRepository(TenantToken)
-      .findOne({ where: { id: parsed.id, revokedAt: IsNull() }, relations: { tenant: true } });
-    if (!row || row.tenant?.status !== 'active') return undefined;
+      .findOne({ where: { id: parsed.id, revokedAt: IsNull() } });
+    // A disabled tenant's token still authenticates: the SCIM guard then answers 403 "tenant disabled".
+    if (!row) return undefined;
     if (!(await verifySecret(parsed.secret, row.secretHash))) return undefined;
     const auth = { tenantId: row.tenantId, tokenId: row.id };
     this.verified.set(fingerprint, { auth, until: Date.now() + VERIFIED_TOKEN_TTL_MS });

@@ -1,0 +1,48 @@
+import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '@scimflow/config';
+import { SigningKeys, signingKeyViews } from '@scimflow/persistence';
+import { AccessTokens } from '../auth/access-tokens';
+import { AdminGuard } from './admin.guard';
+import { ErrorSchema, SigningKeySchema } from './admin.schemas';
+import { found } from './admin-tenants.controller';
+
+/** The keys that sign OAuth access tokens (shared by all tenants). */
+@ApiTags('signing keys')
+@ApiBearerAuth()
+@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body' })
+@Controller('admin/signing-keys')
+@UseGuards(AdminGuard)
+export class AdminSigningKeysController {
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly accessTokens: AccessTokens,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List signing keys, newest first, with their state' })
+  @ApiOkResponse({ type: [SigningKeySchema] })
+  async list() {
+    return signingKeyViews(await this.keys.list());
+  }
+
+  @Post('rotate')
+  @ApiOperation({ summary: 'Create a new signing key; older keys stop signing and verify until their tokens have expired' })
+  @ApiCreatedResponse({ type: [SigningKeySchema] })
+  async rotate() {
+    await this.keys.rotate(this.config.ACCESS_TOKEN_TTL_SECONDS);
+    this.accessTokens.forgetKeys();
+    return signingKeyViews(await this.keys.list());
+  }
+
+  @Post(':kid/retire')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Retire a key now: tokens it signed are refused (use for a leaked key)' })
+  @ApiOkResponse({ type: [SigningKeySchema] })
+  async retire(@Param('kid') kid: string) {
+    found(await this.keys.retire(kid), `Signing key ${kid}`);
+    this.accessTokens.forgetKeys();
+    return signingKeyViews(await this.keys.list());
+  }
+}

@@ -1,0 +1,124 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes, ValidationPipe } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CidrError } from '@scimflow/access';
+import { AppConfig } from '@scimflow/config';
+import { canonicalCidrs, createdTenantView, Tenant, TenantAdmin, TenantDirectory, TenantView, tenantView } from '@scimflow/persistence';
+import { ScimError } from '@scimflow/scim';
+import { TenantAccess } from '../auth/tenant-access';
+import { AllowedSourceIpsDto, CreateTenantDto, RateLimitDto } from './admin.dto';
+import { AdminGuard } from './admin.guard';
+import { CreatedTenantSchema, ErrorSchema, TenantSchema } from './admin.schemas';
+
+export const ADMIN_VALIDATION = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+
+export function validCidrs(blocks: readonly string[]): string[] {
+  try {
+    return canonicalCidrs(blocks);
+  } catch (e) {
+    if (e instanceof CidrError) throw ScimError.badRequest('invalidValue', e.message);
+    throw e;
+  }
+}
+
+export function found<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw ScimError.notFound(`${what} not found`);
+  return value;
+}
+
+/** Tenant lifecycle and access settings. Errors are SCIM error bodies, as everywhere in scimflow. */
+@ApiTags('tenants')
+@ApiBearerAuth()
+@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401 bad admin credential, 503 admin API disabled, 400, 404)' })
+@Controller('admin/tenants')
+@UseGuards(AdminGuard)
+@UsePipes(ADMIN_VALIDATION)
+export class AdminTenantsController {
+  constructor(
+    private readonly directory: TenantDirectory,
+    private readonly tenants: TenantAdmin,
+    private readonly access: TenantAccess,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a tenant with a secret token and OAuth client credentials (secrets shown once)' })
+  @ApiCreatedResponse({ type: CreatedTenantSchema })
+  async create(@Body() body: CreateTenantDto) {
+    const created = await this.directory.createTenant(body.name.trim(), body.webhooks ?? [], {
+      profile: body.profile,
+      allowedSourceIps: validCidrs(body.allowedSourceIps ?? []),
+      rateLimit: body.rateLimit ?? null,
+    });
+    return { ...createdTenantView(created, this.config.PUBLIC_BASE_URL), name: created.tenant.name, profile: created.tenant.profile };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List tenants' })
+  @ApiOkResponse({ type: [TenantSchema] })
+  async list(): Promise<TenantView[]> {
+    return (await this.tenants.list()).map((t) => this.view(t));
+  }
+
+  @Get(':tenantId')
+  @ApiOperation({ summary: 'Get a tenant' })
+  @ApiOkResponse({ type: TenantSchema })
+  async get(@Param('tenantId') tenantId: string): Promise<TenantView> {
+    return this.view(found(await this.tenants.get(tenantId), `Tenant ${tenantId}`));
+  }
+
+  @Post(':tenantId/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disable a tenant: its SCIM API and token endpoint answer 403 until it is enabled' })
+  @ApiOkResponse({ type: TenantSchema })
+  disable(@Param('tenantId') tenantId: string): Promise<TenantView> {
+    return this.changed(tenantId, this.tenants.setStatus(tenantId, 'disabled'));
+  }
+
+  @Post(':tenantId/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Enable a disabled tenant' })
+  @ApiOkResponse({ type: TenantSchema })
+  enable(@Param('tenantId') tenantId: string): Promise<TenantView> {
+    return this.changed(tenantId, this.tenants.setStatus(tenantId, 'active'));
+  }
+
+  @Delete(':tenantId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a tenant with its credentials, users and groups (cannot be undone)' })
+  @ApiNoContentResponse()
+  async remove(@Param('tenantId') tenantId: string): Promise<void> {
+    found((await this.tenants.delete(tenantId)) || null, `Tenant ${tenantId}`);
+    this.access.forget(tenantId);
+  }
+
+  @Put(':tenantId/allowed-source-ips')
+  @ApiOperation({ summary: 'Replace the allowed source networks (CIDR, IPv4/IPv6); [] allows every address' })
+  @ApiOkResponse({ type: TenantSchema })
+  setAllowedSourceIps(@Param('tenantId') tenantId: string, @Body() body: AllowedSourceIpsDto): Promise<TenantView> {
+    return this.changed(tenantId, this.tenants.setAllowedSourceIps(tenantId, validCidrs(body.allowedSourceIps)));
+  }
+
+  @Put(':tenantId/rate-limit')
+  @ApiOperation({ summary: "Set the tenant's rate limit (token bucket per ingress instance)" })
+  @ApiOkResponse({ type: TenantSchema })
+  setRateLimit(@Param('tenantId') tenantId: string, @Body() body: RateLimitDto): Promise<TenantView> {
+    return this.changed(tenantId, this.tenants.setRateLimit(tenantId, { perSecond: body.perSecond, burst: body.burst }));
+  }
+
+  @Delete(':tenantId/rate-limit')
+  @ApiOperation({ summary: 'Use the configured default rate limit again' })
+  @ApiOkResponse({ type: TenantSchema })
+  resetRateLimit(@Param('tenantId') tenantId: string): Promise<TenantView> {
+    return this.changed(tenantId, this.tenants.setRateLimit(tenantId, null));
+  }
+
+  private async changed(tenantId: string, change: Promise<Tenant | null>): Promise<TenantView> {
+    const tenant = found(await change, `Tenant ${tenantId}`);
+    this.access.forget(tenantId);
+    return this.view(tenant);
+  }
+
+  private view(t: Tenant): TenantView {
+    return tenantView(t, this.config.PUBLIC_BASE_URL);
+  }
+}

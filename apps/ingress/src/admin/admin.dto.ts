@@ -1,0 +1,103 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { TENANT_PROFILES, TenantProfile } from '@scimflow/persistence';
+
+/** Request bodies of the admin API, validated (unknown properties are refused) and described in /admin/docs. */
+
+export class RateLimitDto {
+  @ApiProperty({ example: 25, description: 'sustained requests per second (per ingress instance)' })
+  @IsInt()
+  @Min(1)
+  perSecond: number;
+
+  @ApiProperty({ example: 50, description: 'requests allowed at once after a quiet period' })
+  @IsInt()
+  @Min(1)
+  burst: number;
+}
+
+export class CreateTenantDto {
+  @ApiProperty({ example: 'Contoso' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ enum: TENANT_PROFILES, default: 'custom', description: 'the product profile (its rules are applied by the reconciler)' })
+  @IsOptional()
+  @IsIn(TENANT_PROFILES)
+  profile?: TenantProfile;
+
+  @ApiPropertyOptional({ type: [String], example: ['https://product.example/scim-events'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { each: true })
+  webhooks?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['203.0.113.0/24', '2001:db8::/32'], description: 'CIDR blocks allowed to call; empty = all' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
+  allowedSourceIps?: string[];
+
+  @ApiPropertyOptional({ type: RateLimitDto, description: 'absent = the configured default' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  rateLimit?: RateLimitDto;
+}
+
+export class AllowedSourceIpsDto {
+  @ApiProperty({ type: [String], example: ['203.0.113.0/24', '198.51.100.7', '2001:db8::/32'], description: 'CIDR blocks (IPv4/IPv6); [] allows every address' })
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
+  allowedSourceIps: string[];
+}
+
+export class CreateSecretTokenDto {
+  @ApiPropertyOptional({ example: 'Entra production app, 2025 rotation' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  description?: string;
+}
+
+/** http only for loopback (tests, local issuers); everything else must be https */
+const JWKS_URL = /^(https:\/\/|http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/)/;
+
+export class CreateFederatedCredentialDto {
+  @ApiProperty({ example: 'https://login.microsoftonline.com/<entra-tenant-id>/v2.0', description: 'the exact `iss` of the assertions' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  issuer: string;
+
+  @ApiProperty({ example: 'https://login.microsoftonline.com/<entra-tenant-id>/discovery/v2.0/keys', description: "the issuer's JWK Set (https; http only on loopback)" })
+  @IsString()
+  @Matches(JWKS_URL, { message: 'jwksUrl must be an https URL (http only for 127.0.0.1, localhost or [::1])' })
+  @MaxLength(1000)
+  jwksUrl: string;
+
+  @ApiProperty({ example: '<object id of the Entra service principal>', description: 'the exact `sub` of the assertions' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  subject: string;
+
+  @ApiPropertyOptional({ example: 'api://AzureADTokenExchange', description: "a value the assertions' `aud` must contain; default: the tenant's token URL" })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  audience?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  description?: string;
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { AdminCredentialsController } from './admin-credentials.controller';
+import { AdminSigningKeysController } from './admin-signing-keys.controller';
+import { AdminTenantsController } from './admin-tenants.controller';
+import { AdminGuard } from './admin.guard';
+
+/** The admin API under /admin (tenants, credentials, signing keys). Uses the ingress's auth providers. */
+@Module({
+  imports: [AuthModule],
+  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController],
+  providers: [AdminGuard],
+})
+export class AdminModule {}

@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { TENANT_PROFILES } from '@scimflow/persistence';
+import { RateLimitDto } from './admin.dto';
+
+/** Response shapes for the OpenAPI document (the values come from the views in @scimflow/persistence). */
+
+export class TenantSchema {
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: TENANT_PROFILES }) profile: string;
+  @ApiProperty({ enum: ['active', 'disabled'] }) status: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ description: 'Entra "Tenant URL"' }) scimBaseUrl: string;
+  @ApiProperty({ description: 'Entra "Token Endpoint"' }) tokenUrl: string;
+  @ApiProperty({ type: [String] }) allowedSourceIps: string[];
+  @ApiProperty({ type: RateLimitDto, nullable: true, description: 'null: the configured default' }) rateLimit: RateLimitDto | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) settings: Record<string, unknown>;
+}
+
+export class CreatedTenantSchema {
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty({ description: 'Entra "Tenant URL"' }) scimBaseUrl: string;
+  @ApiProperty({ description: 'Entra "Secret Token"; shown once' }) token: string;
+  @ApiProperty({ description: 'Entra "Token Endpoint"' }) tokenUrl: string;
+  @ApiProperty({ description: 'Entra "Client Identifier"' }) clientId: string;
+  @ApiProperty({ description: 'Entra "Client Secret"; shown once' }) clientSecret: string;
+}
+
+export class SecretTokenSchema {
+  @ApiProperty() id: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
+}
+
+export class CreatedSecretTokenSchema {
+  @ApiProperty() id: string;
+  @ApiProperty({ description: 'shown once' }) token: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class OAuthClientSchema {
+  @ApiProperty() clientId: string;
+  @ApiProperty() hasSecret: boolean;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) secretCreatedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt: string | null;
+  @ApiProperty() tokenUrl: string;
+}
+
+export class ClientSecretSchema {
+  @ApiProperty() clientId: string;
+  @ApiProperty({ description: 'shown once' }) clientSecret: string;
+  @ApiProperty() tokenUrl: string;
+}
+
+export class FederatedCredentialSchema {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() issuer: string;
+  @ApiProperty() jwksUrl: string;
+  @ApiProperty() subject: string;
+  @ApiProperty() audience: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt: string | null;
+}
+
+export class SigningKeySchema {
+  @ApiProperty() kid: string;
+  @ApiProperty({ example: 'ES256' }) algorithm: string;
+  @ApiProperty({ enum: ['signing', 'verifying', 'expired', 'retired'] }) state: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) verifyUntil: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) retiredAt: string | null;
+}
+
+export class ErrorSchema {
+  @ApiProperty({ example: ['urn:ietf:params:scim:api:messages:2.0:Error'] }) schemas: string[];
+  @ApiProperty({ example: '404' }) status: string;
+  @ApiPropertyOptional() scimType?: string;
+  @ApiProperty() detail: string;
+}

@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+import { tenantEndpoints } from '@scimflow/access';
+import { OAuthClients, oauthClientView, TenantAdmin } from '@scimflow/persistence';
+import { CliCommand, UsageError } from '../command';
+import { withDatabase } from './database';
+
+/** `scimctl client get|rotate-secret|remove-secret --tenant T`: a tenant's OAuth client credentials. */
+
+function tenantOf(values: { tenant?: string }, command: string): string {
+  if (!values.tenant) throw new UsageError(`${command} needs --tenant TENANT_ID`);
+  return values.tenant;
+}
+
+export const clientGetCommand: CliCommand = {
+  words: ['client', 'get'],
+  usage: 'scimctl client get --tenant T                          show the OAuth client (Client Identifier, Token Endpoint)',
+  async run(args, { config, out }) {
+    const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
+    const tenantId = tenantOf(values, 'client get');
+    const client = await withDatabase(config.DATABASE_URL, (ds) => new OAuthClients(ds).find(tenantId));
+    if (!client) throw new Error(`no OAuth client for tenant ${tenantId}`);
+    out(JSON.stringify(oauthClientView(client, config.PUBLIC_BASE_URL)));
+  },
+};
+
+export const clientRotateSecretCommand: CliCommand = {
+  words: ['client', 'rotate-secret'],
+  usage: 'scimctl client rotate-secret --tenant T                new client secret, printed once; the old one stops working',
+  async run(args, { config, out }) {
+    const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
+    const tenantId = tenantOf(values, 'client rotate-secret');
+    const issued = await withDatabase(config.DATABASE_URL, async (ds) => {
+      if (!(await new TenantAdmin(ds).get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
+      return new OAuthClients(ds).rotateSecret(tenantId);
+    });
+    out(JSON.stringify({ ...issued, tokenUrl: tenantEndpoints(config.PUBLIC_BASE_URL, tenantId).tokenUrl }));
+  },
+};
+
+export const clientRemoveSecretCommand: CliCommand = {
+  words: ['client', 'remove-secret'],
+  usage: 'scimctl client remove-secret --tenant T                no client secret: authenticate only with federated assertions',
+  async run(args, { config, out }) {
+    const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
+    const tenantId = tenantOf(values, 'client remove-secret');
+    if (!(await withDatabase(config.DATABASE_URL, (ds) => new OAuthClients(ds).removeSecret(tenantId)))) throw new Error(`no OAuth client for tenant ${tenantId}`);
+    out(JSON.stringify({ tenantId, hasSecret: false }));
+  },
+};
+
+export const CLIENT_COMMANDS = [clientGetCommand, clientRotateSecretCommand, clientRemoveSecretCommand];

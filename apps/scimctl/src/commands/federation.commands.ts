@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util';
+import { tenantEndpoints } from '@scimflow/access';
+import { FederatedCredentials, federatedCredentialView, TenantAdmin } from '@scimflow/persistence';
+import { CliCommand, UsageError } from '../command';
+import { withDatabase } from './database';
+
+/**
+ * `scimctl federation add|list|remove --tenant T`: trusted issuers whose JWTs authenticate the tenant's
+ * client at its token endpoint (Entra workload identity federation, RFC 7523), with no client secret.
+ */
+
+function tenantOf(values: { tenant?: string }, command: string): string {
+  if (!values.tenant) throw new UsageError(`${command} needs --tenant TENANT_ID`);
+  return values.tenant;
+}
+
+const JWKS_URL = /^(https:\/\/|http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/)/;
+
+export const federationAddCommand: CliCommand = {
+  words: ['federation', 'add'],
+  usage:
+    'scimctl federation add --tenant T --issuer ISS --jwks-url URL --subject SUB [--audience AUD] [--description TEXT]\n' +
+    "                                                       trust the issuer's JWTs about SUB (audience default: the token URL)",
+  async run(args, { config, out }) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        tenant: { type: 'string' },
+        issuer: { type: 'string' },
+        'jwks-url': { type: 'string' },
+        subject: { type: 'string' },
+        audience: { type: 'string' },
+        description: { type: 'string' },
+      },
+      strict: true,
+    });
+    const tenantId = tenantOf(values, 'federation add');
+    if (!values.issuer || !values['jwks-url'] || !values.subject) throw new UsageError('federation add needs --issuer, --jwks-url and --subject');
+    if (!JWKS_URL.test(values['jwks-url'])) throw new UsageError('--jwks-url must be https (http only for 127.0.0.1, localhost or [::1])');
+    const created = await withDatabase(config.DATABASE_URL, async (ds) => {
+      if (!(await new TenantAdmin(ds).get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
+      return new FederatedCredentials(ds).add(tenantId, {
+        issuer: values.issuer!,
+        jwksUrl: values['jwks-url']!,
+        subject: values.subject!,
+        audience: values.audience ?? tenantEndpoints(config.PUBLIC_BASE_URL, tenantId).tokenUrl,
+        description: values.description,
+      });
+    });
+    out(JSON.stringify(federatedCredentialView(created)));
+  },
+};
+
+export const federationListCommand: CliCommand = {
+  words: ['federation', 'list'],
+  usage: 'scimctl federation list --tenant T                     list trusted issuers',
+  async run(args, { config, out }) {
+    const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
+    const tenantId = tenantOf(values, 'federation list');
+    for (const c of await withDatabase(config.DATABASE_URL, (ds) => new FederatedCredentials(ds).list(tenantId))) out(JSON.stringify(federatedCredentialView(c)));
+  },
+};
+
+export const federationRemoveCommand: CliCommand = {
+  words: ['federation', 'remove'],
+  usage: 'scimctl federation remove --tenant T CREDENTIAL_ID     stop trusting an issuer',
+  async run(args, { config, out }) {
+    const { values, positionals } = parseArgs({ args, options: { tenant: { type: 'string' } }, allowPositionals: true, strict: true });
+    const tenantId = tenantOf(values, 'federation remove');
+    if (positionals.length !== 1) throw new UsageError('federation remove needs exactly one credential id');
+    if (!(await withDatabase(config.DATABASE_URL, (ds) => new FederatedCredentials(ds).remove(tenantId, positionals[0]))))
+      throw new Error(`no federated credential ${positionals[0]} for tenant ${tenantId}`);
+    out(JSON.stringify({ id: positionals[0], removed: true }));
+  },
+};
+
+export const FEDERATION_COMMANDS = [federationAddCommand, federationListCommand, federationRemoveCommand];

@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import { SigningKeys, signingKeyViews } from '@scimflow/persistence';
+import { CliCommand, UsageError } from '../command';
+import { withDatabase } from './database';
+
+/**
+ * `scimctl keys list|rotate|retire`: the keys that sign OAuth access tokens. After a rotation the
+ * new key signs and older keys verify until ACCESS_TOKEN_TTL_SECONDS have passed; retiring a key
+ * refuses its tokens (a running ingress applies this within 30 s).
+ */
+
+export const keysListCommand: CliCommand = {
+  words: ['keys', 'list'],
+  usage: 'scimctl keys list                                      list access-token signing keys (newest first) with their state',
+  async run(args, { config, out }) {
+    parseArgs({ args, options: {}, strict: true });
+    for (const k of await withDatabase(config.DATABASE_URL, async (ds) => signingKeyViews(await new SigningKeys(ds).list()))) out(JSON.stringify(k));
+  },
+};
+
+export const keysRotateCommand: CliCommand = {
+  words: ['keys', 'rotate'],
+  usage: 'scimctl keys rotate                                    new signing key; old keys verify until their tokens expire',
+  async run(args, { config, out }) {
+    parseArgs({ args, options: {}, strict: true });
+    const key = await withDatabase(config.DATABASE_URL, (ds) => new SigningKeys(ds).rotate(config.ACCESS_TOKEN_TTL_SECONDS));
+    out(JSON.stringify({ kid: key.kid, algorithm: key.algorithm, state: 'signing', createdAt: key.createdAt.toISOString() }));
+  },
+};
+
+export const keysRetireCommand: CliCommand = {
+  words: ['keys', 'retire'],
+  usage: 'scimctl keys retire KID                                refuse every token the key signed (for a leaked key)',
+  async run(args, { config, out }) {
+    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+    if (positionals.length !== 1) throw new UsageError('keys retire needs exactly one kid');
+    const key = await withDatabase(config.DATABASE_URL, (ds) => new SigningKeys(ds).retire(positionals[0]));
+    if (!key) throw new Error(`no signing key ${positionals[0]}`);
+    out(JSON.stringify({ kid: key.kid, state: 'retired', retiredAt: key.retiredAt?.toISOString() }));
+  },
+};
+
+export const KEYS_COMMANDS = [keysListCommand, keysRotateCommand, keysRetireCommand];

@@ -1,0 +1,86 @@
+import { DataSource } from 'typeorm';
+import { formatCidr, parseCidrList, RateLimit } from '@scimflow/access';
+import { Tenant, TenantProfile, TenantStatus } from '../entities';
+import { isUuid } from '../users/user-store';
+
+export interface NewTenantOptions {
+  profile?: TenantProfile;
+  settings?: Record<string, unknown>;
+  /** CIDR blocks; stored in canonical form */
+  allowedSourceIps?: readonly string[];
+  /** null or absent = the configured default */
+  rateLimit?: RateLimit | null;
+}
+
+/** Canonical CIDR texts (`10.0.0.1/8` is refused, `192.0.2.1` becomes `192.0.2.1/32`); throws CidrError. */
+export function canonicalCidrs(blocks: readonly string[]): string[] {
+  return [...new Set(parseCidrList(blocks).map(formatCidr))];
+}
+
+export function tenantColumns(o: NewTenantOptions): Partial<Tenant> {
+  const columns: Partial<Tenant> = {};
+  if (o.profile !== undefined) columns.profile = o.profile;
+  if (o.settings !== undefined) columns.settings = o.settings;
+  if (o.allowedSourceIps !== undefined) columns.allowedSourceIps = canonicalCidrs(o.allowedSourceIps);
+  if (o.rateLimit) Object.assign(columns, { rateLimitPerSecond: o.rateLimit.perSecond, rateLimitBurst: o.rateLimit.burst });
+  return columns;
+}
+
+/** What the ingress needs to know about a tenant on every request. */
+export interface TenantAccessPolicy {
+  tenantId: string;
+  status: TenantStatus;
+  allowedSourceIps: string[];
+  /** null = the configured default */
+  rateLimit: RateLimit | null;
+}
+
+/** Tenant lifecycle and access settings, for the admin API and scimctl. Unknown or malformed ids read as "no such tenant". */
+export class TenantAdmin {
+  constructor(private readonly ds: DataSource) {}
+
+  list(): Promise<Tenant[]> {
+    return this.ds.getRepository(Tenant).find({ order: { createdAt: 'ASC' } });
+  }
+
+  get(tenantId: string): Promise<Tenant | null> {
+    if (!isUuid(tenantId)) return Promise.resolve(null);
+    return this.ds.getRepository(Tenant).findOne({ where: { id: tenantId } });
+  }
+
+  setStatus(tenantId: string, status: TenantStatus): Promise<Tenant | null> {
+    return this.change(tenantId, { status });
+  }
+
+  setAllowedSourceIps(tenantId: string, blocks: readonly string[]): Promise<Tenant | null> {
+    return this.change(tenantId, { allowedSourceIps: canonicalCidrs(blocks) });
+  }
+
+  setRateLimit(tenantId: string, limit: RateLimit | null): Promise<Tenant | null> {
+    return this.change(tenantId, { rateLimitPerSecond: limit?.perSecond ?? null, rateLimitBurst: limit?.burst ?? null });
+  }
+
+  /** Deletes the tenant and, by cascade, its credentials, users and groups. */
+  async delete(tenantId: string): Promise<boolean> {
+    if (!isUuid(tenantId)) return false;
+    const result = await this.ds.getRepository(Tenant).delete({ id: tenantId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async accessPolicy(tenantId: string): Promise<TenantAccessPolicy | undefined> {
+    const t = await this.get(tenantId);
+    if (!t) return undefined;
+    return {
+      tenantId: t.id,
+      status: t.status,
+      allowedSourceIps: t.allowedSourceIps,
+      rateLimit: t.rateLimitPerSecond && t.rateLimitBurst ? { perSecond: t.rateLimitPerSecond, burst: t.rateLimitBurst } : null,
+    };
+  }
+
+  private async change(tenantId: string, columns: Partial<Pick<Tenant, 'status' | 'allowedSourceIps' | 'rateLimitPerSecond' | 'rateLimitBurst'>>): Promise<Tenant | null> {
+    if (!isUuid(tenantId)) return null;
+    const result = await this.ds.getRepository(Tenant).update({ id: tenantId }, columns);
+    return result.affected ? this.get(tenantId) : null;
+  }
+}
