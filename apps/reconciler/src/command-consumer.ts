@@ -6,6 +6,7 @@ import { CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, OrderedC
 import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scimflow/observability';
 import { ScimError } from '@scimflow/scim';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
+import { ApplyGroupCommand } from './usecases/apply-group-command/apply-group-command.usecase';
 import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
 
 export const RECONCILER_GROUP = 'scimflow-reconciler';
@@ -20,6 +21,7 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     @Inject(KAFKA) kafka: Kafka,
     config: AppConfig,
     private readonly applyUserCommand: ApplyUserCommand,
+    private readonly applyGroupCommand: ApplyGroupCommand,
     private readonly producer: CoalescingProducer,
     private readonly relay: OutboxRelay,
     private readonly metrics: Metrics,
@@ -58,7 +60,7 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     const command = this.parse(record);
     const started = process.hrtime.bigint();
     const outcome = command
-      ? (await this.applyUserCommand.execute(command)).outcome
+      ? await this.apply(command)
       : { commandId: record.headers[CORRELATION_HEADER] ?? 'unknown', status: 400, error: ScimError.badRequest('invalidSyntax', 'malformed command').toBody() };
     const labels = { resource: command?.resourceType ?? 'unknown', action: command?.action ?? 'unknown', status: String(outcome.status) };
     this.metrics.counter('scimflow_commands_applied_total', 'commands applied, by outcome status', Object.keys(labels)).inc(labels);
@@ -67,6 +69,14 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
       .observe({ resource: labels.resource, action: labels.action }, Number(process.hrtime.bigint() - started) / 1e9);
     this.relay.kick();
     await this.reply(record, outcome);
+  }
+
+  /** Dispatch by resource type; v1 commands written before Groups existed carry 'User'. */
+  private async apply(command: ProvisioningCommand): Promise<CommandOutcome> {
+    if (command.resourceType === 'Group') return (await this.applyGroupCommand.execute(command)).outcome;
+    if (command.resourceType === 'User') return (await this.applyUserCommand.execute(command)).outcome;
+    this.logger.error(`command ${command.commandId} has unsupported resourceType ${String(command.resourceType)}`);
+    return { commandId: command.commandId, status: 400, error: ScimError.badRequest('invalidSyntax', 'unsupported resource type').toBody() };
   }
 
   /** A record we cannot read did not come from our ingress; it is logged and answered, not retried forever. */

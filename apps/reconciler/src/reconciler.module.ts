@@ -5,11 +5,12 @@ import { MessagingModule } from '@scimflow/messaging';
 import { PersistenceModule } from '@scimflow/persistence';
 import { CommandConsumer } from './command-consumer';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
+import { ApplyGroupCommand } from './usecases/apply-group-command/apply-group-command.usecase';
 import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
 
 @Module({
   imports: [ScimflowConfigModule, ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
   controllers: [],
-  providers: [ApplyUserCommand, OutboxRelay, CommandConsumer],
+  providers: [ApplyUserCommand, ApplyGroupCommand, OutboxRelay, CommandConsumer],
 })
 export class ReconcilerModule {}

@@ -10,5 +10,8 @@ export * from './tenants/federated-credentials';
 export * from './tenants/signing-keys';
 export * from './tenants/views';
 export * from './users/user-store';
+export * from './groups/group-store';
+export * from './groups/group-filter';
+export * from './groups/membership-store';
 export * from './persistence.module';
 export * from './outbox/outbox';

@@ -11,6 +11,8 @@ import { OAuthClients } from './tenants/oauth-clients';
 import { FederatedCredentials } from './tenants/federated-credentials';
 import { SigningKeys } from './tenants/signing-keys';
 import { UserStore } from './users/user-store';
+import { GroupStore } from './groups/group-store';
+import { MembershipStore } from './groups/membership-store';
 import { Outbox } from './outbox/outbox';
 
 /** Ready only while Postgres answers. */
@@ -38,9 +40,11 @@ export class DatabaseReadiness {
       useFactory: (ds: DataSource) => new store(ds),
     })),
     { provide: UserStore, inject: [DataSource], useFactory: (ds: DataSource) => new UserStore(ds) },
+    { provide: GroupStore, inject: [DataSource], useFactory: (ds: DataSource) => new GroupStore(ds) },
+    { provide: MembershipStore, useValue: new MembershipStore() },
     { provide: Outbox, useValue: new Outbox() },
     DatabaseReadiness,
   ],
-  exports: [TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, Outbox],
+  exports: [TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, GroupStore, MembershipStore, Outbox],
 })
 export class PersistenceModule {}

@@ -1,6 +1,7 @@
 import { OutboxEvent } from './outbox-event.entity';
 import { ProcessedCommand } from './processed-command.entity';
 import { ScimUser } from './scim-user.entity';
+import { ScimGroup, ScimGroupMember } from './scim-group.entity';
 import { TenantToken } from './tenant-token.entity';
 import { OAuthClient } from './oauth-client.entity';
 import { FederatedCredential } from './federated-credential.entity';
@@ -10,9 +11,10 @@ import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 export { OutboxEvent, ProcessedCommand, ScimUser, Tenant, TenantToken, WebhookDelivery, WebhookEndpoint };
+export { ScimGroup, ScimGroupMember };
 export type { TenantStatus } from './tenant.entity';
 export { OAuthClient, FederatedCredential, SigningKey };
 export { TENANT_PROFILES } from './tenant.entity';
 export type { TenantProfile } from './tenant.entity';
 
-export const ENTITIES = [Tenant, TenantToken, OAuthClient, FederatedCredential, SigningKey, WebhookEndpoint, ScimUser, ProcessedCommand, OutboxEvent, WebhookDelivery];
+export const ENTITIES = [Tenant, TenantToken, OAuthClient, FederatedCredential, SigningKey, WebhookEndpoint, ScimUser, ProcessedCommand, OutboxEvent, WebhookDelivery, ScimGroup, ScimGroupMember];

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CommandOutcome, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { CommandOutcome, isMembershipEvent, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
 import { AppConfig } from '@scimflow/config';
-import { Outbox, UserStore } from '@scimflow/persistence';
-import { decideUserCommand, outcomeOf, UserDecision } from '@scimflow/provisioning';
+import { MembershipStore, Outbox, UserStore } from '@scimflow/persistence';
+import { decideUserCommand, outcomeOf, UserDecision, userDeletionEvents } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 
 export interface AppliedCommand {
@@ -27,6 +27,7 @@ export class ApplyUserCommand {
     private readonly ds: DataSource,
     private readonly users: UserStore,
     private readonly outbox: Outbox,
+    private readonly memberships: MembershipStore,
     private readonly config: AppConfig,
   ) {}
 
@@ -38,14 +39,19 @@ export class ApplyUserCommand {
 
         const current = await this.users.lockForUpdate(em, command.tenantId, command.resourceId);
         const decision = decideUserCommand(current, command, now);
+        // A deleted user leaves every group first: membership-removed events, then user-deleted as the last one.
+        const leaving =
+          decision.kind === 'delete'
+            ? userDeletionEvents(command, current!, await this.memberships.removeUserEverywhere(em, command.tenantId, command.resourceId), now)
+            : undefined;
         await this.write(em, command, decision);
         const outcome = outcomeOf(command, decision);
         await this.users.recordOutcome(em, command, outcome, now);
-        const events = decision.kind === 'save' || decision.kind === 'delete' ? [decision.event] : [];
+        const events = leaving ? [...leaving.memberships, leaving.deleted] : decision.kind === 'save' ? [decision.event] : [];
         await this.outbox.append(
           em,
           events.map((e) => ({
-            topic: topicName('userChanged', this.config.KAFKA_TOPIC_PREFIX),
+            topic: topicName(isMembershipEvent(e) ? 'membershipChanged' : 'userChanged', this.config.KAFKA_TOPIC_PREFIX),
             key: resourceKey(command.tenantId, command.resourceId),
             payload: e,
             headers: { ce_type: e.type, ce_id: e.id, 'content-type': 'application/cloudevents+json' },

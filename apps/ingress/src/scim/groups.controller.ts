@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { isUuid } from '@scimflow/persistence';
+import { normalizeGroup, splitGroupPatch } from '@scimflow/provisioning';
+import { parseFilter, parsePatchRequest, ScimError } from '@scimflow/scim';
+import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
+import { CommandGateway } from '../commands/command-gateway';
+import { GroupResponses } from './group-responses';
+import { ListQuery, projectionOf } from './list-query';
+
+/**
+ * /scim/v2/{tenantId}/Groups. Like Users: reads from Postgres, writes validated here and applied by the reconciler
+ * through Kafka. Members are Users of the same tenant; PATCH answers 204 No Content (RFC 7644 §3.5.2 allows it,
+ * and it is what Entra's documented group sequence shows), since a group's member list can be very large.
+ */
+@Controller('scim/v2/:tenantId/Groups')
+@UseGuards(TenantGuard)
+export class GroupsController {
+  constructor(
+    private readonly commands: CommandGateway,
+    private readonly responses: GroupResponses,
+  ) {}
+
+  @Post()
+  async create(@CurrentTenant() tenantId: string, @Body() body: unknown, @Res() res: Response) {
+    const payload = validGroup(body, 'create');
+    const outcome = await this.commands.submit({ tenantId, resourceType: 'Group', resourceId: randomUUID(), action: 'create', payload });
+    await this.responses.sendWritten(res, tenantId, outcome.resource!, 201);
+  }
+
+  @Get()
+  async list(@CurrentTenant() tenantId: string, @Query() query: Record<string, unknown>, @Res() res: Response) {
+    const q = ListQuery.parse(query);
+    const filter = q.filter !== undefined ? parseFilter(q.filter) : undefined;
+    await this.responses.sendList(res, tenantId, filter, q);
+  }
+
+  @Get(':id')
+  async get(@CurrentTenant() tenantId: string, @Param('id') id: string, @Query() query: Record<string, unknown>, @Res() res: Response) {
+    await this.responses.sendById(res, tenantId, id, projectionOf(query));
+  }
+
+  @Put(':id')
+  async replace(@CurrentTenant() tenantId: string, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res() res: Response) {
+    assertId(id);
+    const payload = validGroup(body, 'replace');
+    const outcome = await this.commands.submit({ tenantId, resourceType: 'Group', resourceId: id, action: 'replace', payload, ifMatch });
+    await this.responses.sendWritten(res, tenantId, outcome.resource!, 200);
+  }
+
+  @Patch(':id')
+  async patch(@CurrentTenant() tenantId: string, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res() res: Response) {
+    assertId(id);
+    // Malformed operations and member values are rejected here; the reconciler applies the rest to the current state.
+    splitGroupPatch(parsePatchRequest(body), id);
+    const outcome = await this.commands.submit({ tenantId, resourceType: 'Group', resourceId: id, action: 'patch', payload: body, ifMatch });
+    res.setHeader('ETag', `W/"${outcome.resource!.version}"`);
+    res.status(204).end();
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@CurrentTenant() tenantId: string, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined) {
+    assertId(id);
+    await this.commands.submit({ tenantId, resourceType: 'Group', resourceId: id, action: 'delete', ifMatch });
+  }
+}
+
+function assertId(id: string) {
+  if (!isUuid(id)) throw ScimError.notFound(`Group ${id} not found`);
+}
+
+/** The command payload: the normalized group, members reduced to their ids. */
+function validGroup(body: unknown, mode: 'create' | 'replace'): Record<string, unknown> {
+  const { document, userIds } = normalizeGroup(body, mode);
+  return userIds.length ? { ...document, members: userIds.map((value) => ({ value })) } : document;
+}

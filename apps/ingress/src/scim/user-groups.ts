@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@scimflow/config';
+import { GroupStore } from '@scimflow/persistence';
+import { pick, renderUserGroup, userGroupsProjection } from '@scimflow/provisioning';
+import { ProjectionOptions } from '@scimflow/scim';
+
+/**
+ * Fills the read-only `groups` attribute of rendered users from the membership table: one query for a whole
+ * page of users, and none when the projection leaves `groups` out.
+ */
+@Injectable()
+export class UserGroups {
+  constructor(
+    private readonly groups: GroupStore,
+    private readonly config: AppConfig,
+  ) {}
+
+  async attach(tenantId: string, users: Record<string, unknown>[], projection: ProjectionOptions): Promise<void> {
+    const subs = userGroupsProjection(projection);
+    if (!subs || !users.length) return;
+    const byUser = await this.groups.groupsOfUsers(tenantId, users.map((u) => String(u.id)));
+    const base = `${this.config.PUBLIC_BASE_URL}/scim/v2/${tenantId}`;
+    for (const user of users) {
+      const groups = byUser.get(String(user.id));
+      if (groups?.length) user.groups = groups.map((g) => pick(renderUserGroup(g, base), subs));
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '@scimflow/config';
+import { ChangeEvent, CommandOutcome, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { GroupStore, MembershipStore, Outbox, OutboxRecord, UserStore } from '@scimflow/persistence';
+import {
+  decideGroupCommand,
+  finalizeGroupChange,
+  GroupDecision,
+  groupOutcome,
+  MembershipDiffBuilder,
+  membershipEvents,
+} from '@scimflow/provisioning';
+import { ScimError } from '@scimflow/scim';
+import type { AppliedCommand } from '../apply-user-command/apply-user-command.usecase';
+
+const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
+/** Outbox rows per INSERT: a 50,000-member change must stay under Postgres' 65,535 parameters per statement. */
+const OUTBOX_CHUNK = 1000;
+/** Unknown member ids named in one error detail. */
+const UNKNOWN_IDS_SHOWN = 20;
+
+/**
+ * Applies one Group command in one Postgres transaction: the group row, the membership diff (computed by SQL on
+ * scim_group_members, never by loading the group), the members' new versions, the idempotency record and every
+ * event (group-changed, and membership-changed per affected user) commit together or not at all.
+ */
+@Injectable()
+export class ApplyGroupCommand {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly groups: GroupStore,
+    private readonly memberships: MembershipStore,
+    private readonly users: UserStore,
+    private readonly outbox: Outbox,
+    private readonly config: AppConfig,
+  ) {}
+
+  async execute(command: ProvisioningCommand, now = new Date()): Promise<AppliedCommand> {
+    try {
+      return await this.ds.transaction('READ COMMITTED', async (em) => {
+        const prior = await this.users.processedOutcome(em, command.commandId);
+        if (prior) return { outcome: prior, firstTime: false, events: 0 };
+
+        const current = await this.groups.lockForUpdate(em, command.tenantId, command.resourceId);
+        const decision = decideGroupCommand(current, command, now);
+        if (decision.kind === 'reject') throw decision.error; // recorded below, after the rollback
+        const { outcome, records } = decision.kind === 'delete' ? await this.delete(em, command, decision, now) : await this.save(em, command, decision, now);
+        await this.users.recordOutcome(em, command, outcome, now);
+        for (let i = 0; i < records.length; i += OUTBOX_CHUNK) await this.outbox.append(em, records.slice(i, i + OUTBOX_CHUNK));
+        return { outcome, firstTime: true, events: records.length };
+      });
+    } catch (e) {
+      const rejection = this.rejection(e, command);
+      if (!rejection) throw e; // infrastructure failure: the consumer retries the command
+      const outcome: CommandOutcome = groupOutcome(command, { error: rejection });
+      // Recorded so that a redelivery answers the same, whatever changed meanwhile.
+      await this.ds.transaction(async (em) => {
+        if (!(await this.users.processedOutcome(em, command.commandId))) await this.users.recordOutcome(em, command, outcome, now);
+      });
+      return { outcome, firstTime: true, events: 0 };
+    }
+  }
+
+  private async save(em: EntityManager, command: ProvisioningCommand, decision: Extract<GroupDecision, { kind: 'save' }>, now: Date) {
+    const { tenantId, resourceId: groupId } = command;
+    const isNew = !decision.before;
+    // The row must exist before memberships reference it; its final version is written below.
+    if (isNew) await this.groups.insert(em, decision.state);
+
+    const steps = decision.memberSteps;
+    const named = unique(steps.flatMap((s) => (s.op === 'removeAll' ? [] : s.userIds)));
+    const replacesAll = steps.some((s) => s.op === 'removeAll' || s.op === 'replace');
+    await this.memberships.lockUsers(em, tenantId, named, replacesAll && !isNew ? groupId : undefined);
+    const unknown = await this.memberships.unknownUsers(em, tenantId, unique(steps.flatMap((s) => (s.op === 'add' || s.op === 'replace' ? s.userIds : []))));
+    if (unknown.length) throw unknownMembers(unknown);
+
+    const diff = new MembershipDiffBuilder();
+    for (const step of steps) {
+      if (step.op === 'add') diff.recordAdded(await this.memberships.add(em, tenantId, groupId, step.userIds, now));
+      else if (step.op === 'remove') diff.recordRemoved(await this.memberships.remove(em, tenantId, groupId, step.userIds));
+      else if (step.op === 'removeAll') diff.recordRemoved(await this.memberships.removeAll(em, tenantId, groupId));
+      else {
+        const { added, removed } = await this.memberships.replace(em, tenantId, groupId, step.userIds, now);
+        diff.recordRemoved(removed).recordAdded(added);
+      }
+    }
+    const net = diff.result();
+    const change = finalizeGroupChange(decision, net, command, now);
+    if (!change) return { outcome: groupOutcome(command, { state: decision.before!, created: false }), records: [] };
+    const state = change.state!;
+    await this.groups.update(em, state);
+    const versions = await this.memberships.advanceUserVersions(em, tenantId, [...net.added, ...net.removed], now);
+    const records = [
+      ...change.events.map((e) => this.record('groupChanged', resourceKey(tenantId, groupId), e)),
+      ...membershipEvents(command, state, net, versions, now).map((e) => this.record('membershipChanged', resourceKey(tenantId, e.data.userId), e)),
+    ];
+    return { outcome: groupOutcome(command, { state, created: isNew }), records };
+  }
+
+  private async delete(em: EntityManager, command: ProvisioningCommand, decision: Extract<GroupDecision, { kind: 'delete' }>, now: Date) {
+    const { tenantId, resourceId: groupId } = command;
+    await this.memberships.lockUsers(em, tenantId, [], groupId);
+    const removed = await this.memberships.removeAll(em, tenantId, groupId);
+    const net = new MembershipDiffBuilder().recordRemoved(removed).result();
+    const change = finalizeGroupChange(decision, net, command, now)!;
+    await this.groups.delete(em, tenantId, groupId);
+    const versions = await this.memberships.advanceUserVersions(em, tenantId, net.removed, now);
+    const records = [
+      ...change.events.map((e) => this.record('groupChanged', resourceKey(tenantId, groupId), e)),
+      ...membershipEvents(command, decision.before, net, versions, now).map((e) =>
+        this.record('membershipChanged', resourceKey(tenantId, e.data.userId), e),
+      ),
+    ];
+    return { outcome: groupOutcome(command, { deleted: true }), records };
+  }
+
+  private record(topic: 'groupChanged' | 'membershipChanged', key: string, e: ChangeEvent): OutboxRecord {
+    return {
+      topic: topicName(topic, this.config.KAFKA_TOPIC_PREFIX),
+      key,
+      payload: e,
+      headers: { ce_type: e.type, ce_id: e.id, 'content-type': 'application/cloudevents+json' },
+    };
+  }
+
+  /** Client errors become the command's outcome; anything else is a failure to retry. */
+  private rejection(e: unknown, command: ProvisioningCommand): ScimError | undefined {
+    if (e instanceof ScimError) return e.status < 500 ? e : undefined;
+    const code = (e as { code?: string }).code;
+    const constraint = (e as { constraint?: string }).constraint;
+    if (code === UNIQUE_VIOLATION && constraint === 'scim_groups_tenant_display_name')
+      return ScimError.conflict('displayName is already taken by another group of this tenant');
+    if (code === UNIQUE_VIOLATION && (constraint === 'scim_groups_pkey' || constraint === 'scim_groups_tenant_id'))
+      return ScimError.conflict(`Group ${command.resourceId} already exists`);
+    if (code === FOREIGN_KEY_VIOLATION && constraint === 'scim_group_members_user')
+      return ScimError.badRequest('invalidValue', 'A member is not a User of this tenant');
+    if (code === FOREIGN_KEY_VIOLATION) return ScimError.notFound(`tenant ${command.tenantId} does not exist`);
+    return undefined;
+  }
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
+
+/** RFC 7644 leaves unknown members open; we refuse the whole request and name them, so nothing half-applies. */
+function unknownMembers(ids: string[]): ScimError {
+  const shown = ids.slice(0, UNKNOWN_IDS_SHOWN).join(', ');
+  const more = ids.length > UNKNOWN_IDS_SHOWN ? ` and ${ids.length - UNKNOWN_IDS_SHOWN} more` : '';
+  return ScimError.badRequest('invalidValue', `Members must be Users of this tenant; unknown member ids: ${shown}${more}`);
+}
