@@ -71,10 +71,10 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     await this.reply(record, outcome);
   }
 
-  /** Dispatch by resource type; v1 commands written before Groups existed carry 'User'. */
+  /** Dispatch by resource type; a v1 command without one is a User command (the only kind before Groups). */
   private async apply(command: ProvisioningCommand): Promise<CommandOutcome> {
     if (command.resourceType === 'Group') return (await this.applyGroupCommand.execute(command)).outcome;
-    if (command.resourceType === 'User') return (await this.applyUserCommand.execute(command)).outcome;
+    if (command.resourceType === 'User' || command.resourceType === undefined) return (await this.applyUserCommand.execute(command)).outcome;
     this.logger.error(`command ${command.commandId} has unsupported resourceType ${String(command.resourceType)}`);
     return { commandId: command.commandId, status: 400, error: ScimError.badRequest('invalidSyntax', 'unsupported resource type').toBody() };
   }
