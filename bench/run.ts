@@ -84,6 +84,9 @@ async function main() {
     RECONCILER_PORT: String(ports.reconciler),
     NOTIFIER_PORT: String(ports.notifier),
     PUBLIC_BASE_URL: `http://127.0.0.1:${ports.ingress}`,
+    // the bench measures throughput, not the per-tenant rate limit (which would answer 429 at 50/s)
+    RATE_LIMIT_PER_SECOND: '1000000',
+    RATE_LIMIT_BURST: '1000000',
   };
   const apps = {
     reconciler: new AppProcess('reconciler', env),

@@ -27,6 +27,12 @@ wait_http() { # name url
   say "$1 did not become healthy; last log lines:"; tail -n 30 "$STATE/logs/$1.log" >&2; exit 1
 }
 
+# The admin API (/admin) needs a credential: unless ADMIN_TOKEN is set, one is generated once and kept (git-ignored).
+if [ -z "${ADMIN_TOKEN:-}" ]; then
+  [ -s "$STATE/admin-token" ] || (umask 077; node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64url'))" > "$STATE/admin-token")
+  export ADMIN_TOKEN="$(cat "$STATE/admin-token")"
+fi
+
 DEMO_WEBHOOK_PORT="${DEMO_WEBHOOK_PORT:-8090}"
 start webhook-sink node scripts/webhook-sink.js "$DEMO_WEBHOOK_PORT" "$STATE/logs/webhook-events.jsonl"
 start reconciler node dist/apps/reconciler/src/main.js
@@ -43,12 +49,16 @@ if [ ! -s "$demo" ] || ! node dist/apps/scimctl/src/main.js tenant list | grep -
 fi
 base="$(node -pe "require('$demo').scimBaseUrl")"
 token="$(node -pe "require('$demo').token")"
+# a demo tenant created before OAuth credentials existed has none: say how to get them
+oauth="$(node -pe "const d = require('$demo'); d.tokenUrl ? \`\${d.tokenUrl}\n  Client ID / Client Secret:          \${d.clientId} / \${d.clientSecret}\` : '(none: delete $demo and run npm run up again)'")"
 
 cat <<MSG
 
 scimflow is up.
   SCIM base URL (Entra "Tenant URL"): $base
   Secret token:                       $token
+  OAuth Token Endpoint:               $oauth
+  Admin API:   http://127.0.0.1:${INGRESS_PORT:-8080}/admin/docs   (Authorization: Bearer $ADMIN_TOKEN)
   Health:      curl http://127.0.0.1:${INGRESS_PORT:-8080}/healthz
   Try it:      curl -H "Authorization: Bearer $token" "$base/Users?filter=userName%20eq%20%22nobody%22"
   Events:      the demo tenant's webhook events are appended to $STATE/logs/webhook-events.jsonl

@@ -597,8 +597,13 @@ describe('tenants and credentials', () => {
       expect(created.status).toBe(201);
       bUserId = created.body.id;
       const group = await bScim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'B-Admins' });
-      // Groups are checked when this build has them
-      if (group.status === 201) bGroupId = group.body.id;
+      // Groups are checked whenever this build serves them (discovery lists the Group resource type)
+      const types = await bScim.get('/ResourceTypes');
+      const groupsServed = types.status === 200 && types.body.Resources.some((r: { id: string }) => r.id === 'Group');
+      if (groupsServed) {
+        expect(group.status).toBe(201);
+        bGroupId = group.body.id;
+      }
       bUserBefore = await bScim.get(`/Users/${bUserId}`);
       expect((await new ScimClient(a.scimBaseUrl, a.token).post('/Users', user('own@a.example'))).status).toBe(201);
     });

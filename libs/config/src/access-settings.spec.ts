@@ -10,14 +10,14 @@ function messageOf(env: Record<string, unknown>): string {
 }
 
 describe('access settings', () => {
-  it('defaults: admin API off, 1 h access tokens, no trusted proxies, 25/s burst 50, 1 MiB bodies', () => {
+  it('defaults: admin API off, 1 h access tokens, no trusted proxies, 50/s burst 100, 1 MiB bodies', () => {
     const c = validateConfig({});
     expect(c).toMatchObject({
       ADMIN_TOKEN: '',
       ACCESS_TOKEN_TTL_SECONDS: 3600,
       TRUSTED_PROXIES: '',
-      RATE_LIMIT_PER_SECOND: 25,
-      RATE_LIMIT_BURST: 50,
+      RATE_LIMIT_PER_SECOND: 50,
+      RATE_LIMIT_BURST: 100,
       MAX_BODY_BYTES: 1048576,
     });
   });

@@ -109,10 +109,10 @@ export class AppConfig {
 
   /** Default per-tenant rate limit of the SCIM API and token endpoint, per ingress instance (token bucket). */
   @Transform(toInt) @IsInt() @Min(1)
-  RATE_LIMIT_PER_SECOND = 25;
+  RATE_LIMIT_PER_SECOND = 50;
 
   @Transform(toInt) @IsInt() @Min(1)
-  RATE_LIMIT_BURST = 50;
+  RATE_LIMIT_BURST = 100;
 
   /** Largest accepted request body; larger ones are answered 413. */
   @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
