@@ -13,11 +13,15 @@ import { ScimExceptionFilter } from './scim/scim-exception.filter';
 import { GroupResponses } from './scim/group-responses';
 import { GroupsController } from './scim/groups.controller';
 import { UserGroups } from './scim/user-groups';
+import { DiscoveryController } from './scim/discovery.controller';
+import { ResourceTypeRegistry } from './scim/resource-types';
+import { RootSearchController } from './scim/root-search.controller';
 import { UsersController } from './scim/users.controller';
+import { UsersLister } from './scim/users-lister';
 
 @Module({
   imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), PassportModule, AuthModule, OAuthModule, AdminModule],
-  controllers: [UsersController, GroupsController],
-  providers: [CommandGateway, GroupResponses, UserGroups, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
+  controllers: [UsersController, DiscoveryController, RootSearchController, GroupsController],
+  providers: [CommandGateway, ResourceTypeRegistry, UsersLister, GroupResponses, UserGroups, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
 })
 export class IngressModule {}

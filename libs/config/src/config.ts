@@ -43,6 +43,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   RETRY_AFTER_SECONDS = 5;
 
+  /** How long the ingress and the reconciler cache a tenant's extension schemas (a registration takes this long to apply). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  TENANT_SCHEMA_CACHE_TTL_MS = 5000;
+
   /**
    * Webhook retry backoff: first delay and cap (ms). Each user's lane retries on its own, so the cap bounds
    * how often a receiver that is down is called per user: minutes, not seconds.

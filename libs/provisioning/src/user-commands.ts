@@ -7,7 +7,7 @@ import {
   UserChangedEvent,
   userEventType,
 } from '@scimflow/contracts';
-import { applyPatch, normalizeResource, parsePatchRequest, ScimError, userResourceTypeSchemas as userResourceType } from '@scimflow/scim';
+import { applyPatch, normalizeResource, parsePatchRequest, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
 import { etag, userColumns, UserState } from './user-state';
 
 export const EVENT_SOURCE = '/scimflow/reconciler';
@@ -20,20 +20,21 @@ export type UserDecision =
   | { kind: 'delete'; event: UserChangedEvent };
 
 /**
- * What a command does to a user, decided without I/O: the reconciler loads `current`, calls this,
- * and writes the result and its event in one transaction. Deterministic for a given (current, command,
- * now), which is what makes replays reproduce the same state and the same event ids.
+ * What a command does to a user, decided without I/O: the reconciler loads `current` and the tenant's User
+ * resource type (`types`: core, enterprise and the tenant's extensions), calls this, and writes the result and its
+ * event in one transaction. Deterministic for a given (current, command, now, types), which is what makes replays
+ * reproduce the same state and the same event ids.
  */
-export function decideUserCommand(current: UserState | undefined, command: ProvisioningCommand, now: Date): UserDecision {
+export function decideUserCommand(current: UserState | undefined, command: ProvisioningCommand, now: Date, types: ResourceTypeSchemas): UserDecision {
   try {
-    return decide(current, command, now);
+    return decide(current, command, now, types);
   } catch (e) {
     if (e instanceof ScimError) return { kind: 'reject', error: e };
     throw e;
   }
 }
 
-function decide(current: UserState | undefined, command: ProvisioningCommand, now: Date): UserDecision {
+function decide(current: UserState | undefined, command: ProvisioningCommand, now: Date, userResourceType: ResourceTypeSchemas): UserDecision {
   if (command.action !== 'create') {
     if (!current) throw ScimError.notFound(`User ${command.resourceId} not found`);
     if (command.ifMatch && command.ifMatch !== '*' && command.ifMatch !== etag(current.version))

@@ -5,15 +5,17 @@ import { AppConfig } from '@scimflow/config';
 import { CommandOutcome } from '@scimflow/contracts';
 import { isUuid, UserStore } from '@scimflow/persistence';
 import { etag, listResponse, renderUser } from '@scimflow/provisioning';
-import { normalizeResource, parseFilter, parsePatchRequest, projectResource, ScimError, userResourceTypeSchemas as userResourceType } from '@scimflow/scim';
+import { normalizeResource, parsePatchRequest, ProjectionOptions, projectResource, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
 import { CommandGateway } from '../commands/command-gateway';
-import { ListQuery, projectionOf } from './list-query';
+import { ListQuery, listRequestOf, projectionOf } from './list-query';
 import { SCIM_CONTENT_TYPE } from './scim-exception.filter';
+import { UsersLister } from './users-lister';
 
 /**
  * /scim/v2/{tenantId}/Users. Reads come from Postgres; writes are validated here, then applied by
- * the reconciler through Kafka, and answered with the reconciler's outcome.
+ * the reconciler through Kafka, and answered with the reconciler's outcome. Everything follows the tenant's User
+ * resource type (with its extension schemas); `attributes`/`excludedAttributes` apply to every answer with a body.
  */
 @Controller('scim/v2/:tenantId/Users')
 @UseGuards(TenantGuard)
@@ -22,57 +24,70 @@ export class UsersController {
     private readonly users: UserStore,
     private readonly commands: CommandGateway,
     private readonly config: AppConfig,
+    private readonly lister: UsersLister,
   ) {}
 
   @Post()
-  async create(@CurrentTenant() tenantId: string, @Body() body: unknown, @Res() res: Response) {
-    const document = normalizeResource(body, userResourceType, 'create');
+  async create(@CurrentTenant() tenantId: string, @Body() body: unknown, @Query() query: Record<string, unknown>, @Res() res: Response) {
+    const projection = projectionOf(query);
+    const types = await this.lister.types(tenantId);
+    const document = normalizeResource(body, types, 'create');
     const outcome = await this.commands.submit({ tenantId, resourceType: 'User', resourceId: randomUUID(), action: 'create', payload: document });
-    this.sendResource(res, tenantId, outcome, 201);
+    this.sendResource(res, tenantId, outcome, 201, types, projection);
   }
 
   @Get()
   async list(@CurrentTenant() tenantId: string, @Query() query: Record<string, unknown>, @Res() res: Response) {
-    const q = ListQuery.parse(query);
-    const filter = q.filter !== undefined ? parseFilter(q.filter) : undefined;
-    const { total, users } = await this.users.list(tenantId, filter, q.startIndex, q.count);
-    const base = this.baseUrl(tenantId);
-    const resources = users.map((u) =>
-      projectResource(
-        renderUser({ id: u.id, document: u.document, version: u.version, created: u.createdAt.toISOString(), lastModified: u.updatedAt.toISOString() }, base),
-        userResourceType,
-        q,
-      ),
-    );
-    res.status(200).type(SCIM_CONTENT_TYPE).send(JSON.stringify(listResponse(resources, total, q.startIndex)));
+    await this.sendList(res, tenantId, ListQuery.parse(query));
+  }
+
+  /** RFC 7644 §3.4.3: the query of GET /Users as a SearchRequest body, so it stays out of URLs and logs. */
+  @Post('.search')
+  async search(@CurrentTenant() tenantId: string, @Body() body: unknown, @Res() res: Response) {
+    await this.sendList(res, tenantId, ListQuery.fromSearchRequest(body));
   }
 
   @Get(':id')
   async get(@CurrentTenant() tenantId: string, @Param('id') id: string, @Query() query: Record<string, unknown>, @Res() res: Response) {
+    const projection = projectionOf(query);
     const user = await this.users.findById(tenantId, id);
     if (!user) throw ScimError.notFound(`User ${id} not found`);
-    const rendered = renderUser(
-      { id: user.id, document: user.document, version: user.version, created: user.createdAt.toISOString(), lastModified: user.updatedAt.toISOString() },
-      this.baseUrl(tenantId),
-    );
+    const [rendered] = await this.lister.render(tenantId, [user], await this.lister.types(tenantId), projection);
     res.setHeader('ETag', etag(user.version));
-    res.status(200).type(SCIM_CONTENT_TYPE).send(JSON.stringify(projectResource(rendered, userResourceType, projectionOf(query))));
+    res.status(200).type(SCIM_CONTENT_TYPE).send(JSON.stringify(rendered));
   }
 
   @Put(':id')
-  async replace(@CurrentTenant() tenantId: string, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res() res: Response) {
+  async replace(
+    @CurrentTenant() tenantId: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Query() query: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
     this.assertId(id);
-    const document = normalizeResource(body, userResourceType, 'replace');
+    const projection = projectionOf(query);
+    const types = await this.lister.types(tenantId);
+    const document = normalizeResource(body, types, 'replace');
     const outcome = await this.commands.submit({ tenantId, resourceType: 'User', resourceId: id, action: 'replace', payload: document, ifMatch });
-    this.sendResource(res, tenantId, outcome, 200);
+    this.sendResource(res, tenantId, outcome, 200, types, projection);
   }
 
   @Patch(':id')
-  async patch(@CurrentTenant() tenantId: string, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res() res: Response) {
+  async patch(
+    @CurrentTenant() tenantId: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Query() query: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
     this.assertId(id);
     parsePatchRequest(body); // reject malformed PATCH here; the reconciler applies it to the current state
+    const projection = projectionOf(query);
     const outcome = await this.commands.submit({ tenantId, resourceType: 'User', resourceId: id, action: 'patch', payload: body, ifMatch });
-    this.sendResource(res, tenantId, outcome, 200);
+    this.sendResource(res, tenantId, outcome, 200, await this.lister.types(tenantId), projection);
   }
 
   @Delete(':id')
@@ -90,11 +105,16 @@ export class UsersController {
     return `${this.config.PUBLIC_BASE_URL}/scim/v2/${tenantId}`;
   }
 
-  private sendResource(res: Response, tenantId: string, outcome: CommandOutcome, status: number) {
+  private async sendList(res: Response, tenantId: string, q: ReturnType<typeof ListQuery.parse>) {
+    const page = await this.lister.list(tenantId, listRequestOf(q));
+    res.status(200).type(SCIM_CONTENT_TYPE).send(JSON.stringify(listResponse(page.resources, page.total, q.startIndex)));
+  }
+
+  private sendResource(res: Response, tenantId: string, outcome: CommandOutcome, status: number, types: ResourceTypeSchemas, projection: ProjectionOptions) {
     const rendered = renderUser(outcome.resource!, this.baseUrl(tenantId));
     const meta = rendered.meta as { location: string; version: string };
     res.setHeader('ETag', meta.version);
     if (status === 201) res.setHeader('Location', meta.location);
-    res.status(status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(projectResource(rendered, userResourceType, {})));
+    res.status(status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(projectResource(rendered, types, projection)));
   }
 }

@@ -1,6 +1,8 @@
 import { CliCommand } from '../command';
 import { migrateCommand, topicsCommand } from './setup.commands';
 import { tenantCreateCommand, tenantListCommand } from './tenant.commands';
+import { schemaListCommand } from './schema-list.command';
+import { schemaRegisterCommand } from './schema-register.command';
 import { TENANT_ADMIN_COMMANDS } from './tenant-admin.commands';
 import { TOKEN_COMMANDS } from './token.commands';
 import { CLIENT_COMMANDS } from './client.commands';
@@ -8,4 +10,4 @@ import { FEDERATION_COMMANDS } from './federation.commands';
 import { KEYS_COMMANDS } from './keys.commands';
 
 /** Every scimctl command. Add a command in its own file and list it here. */
-export const COMMANDS: CliCommand[] = [tenantCreateCommand, tenantListCommand, ...TENANT_ADMIN_COMMANDS, ...TOKEN_COMMANDS, ...CLIENT_COMMANDS, ...FEDERATION_COMMANDS, ...KEYS_COMMANDS, migrateCommand, topicsCommand];
+export const COMMANDS: CliCommand[] = [tenantCreateCommand, tenantListCommand, schemaRegisterCommand, schemaListCommand, ...TENANT_ADMIN_COMMANDS, ...TOKEN_COMMANDS, ...CLIENT_COMMANDS, ...FEDERATION_COMMANDS, ...KEYS_COMMANDS, migrateCommand, topicsCommand];

@@ -1,11 +1,23 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
-import { compileFilterToSql, enterpriseUserSchema, FilterNode, SqlFilterTarget, userSchema } from '@scimflow/scim';
+import {
+  compileFilterToSql,
+  compileSortToSql,
+  FilterNode,
+  ResourceTypeSchemas,
+  SortSpec,
+  SqlFilterTarget,
+  userResourceTypeSchemas,
+} from '@scimflow/scim';
 import type { UserState } from '@scimflow/provisioning';
+import { queryResourcePage } from '../listing/resource-page';
 
-/** How SCIM User attributes map onto the scim_users table, for the filter compiler. */
-export const USER_SQL_TARGET: SqlFilterTarget = {
-  schemas: [userSchema, enterpriseUserSchema],
+/** How a tenant's SCIM User attributes map onto the scim_users table, for the filter and sort compilers. */
+export function userSqlTarget(types: ResourceTypeSchemas): SqlFilterTarget {
+  return { ...USER_COLUMNS, schemas: [types.core, ...types.extensions] };
+}
+
+const USER_COLUMNS: Omit<SqlFilterTarget, 'schemas'> = {
   document: 'u.document',
   columns: {
     id: { sql: 'u.id::text', type: 'string', caseExact: true },
@@ -16,6 +28,21 @@ export const USER_SQL_TARGET: SqlFilterTarget = {
     'meta.lastmodified': { sql: 'u.updated_at', type: 'dateTime', caseExact: false },
   },
 };
+
+/** The mapping for the User resource type without tenant extensions. */
+export const USER_SQL_TARGET: SqlFilterTarget = userSqlTarget(userResourceTypeSchemas);
+
+export interface UserListQuery {
+  filter?: FilterNode;
+  sort?: SortSpec;
+  /** 1-based */
+  startIndex: number;
+  count: number;
+  /** the tenant's User resource type (its extensions are filterable and sortable); default: core + enterprise */
+  types?: ResourceTypeSchemas;
+  /** a search across resource types: attributes Users do not have count as unassigned instead of 400 (RFC 7644 §3.4.2) */
+  lenient?: boolean;
+}
 
 interface UserRow {
   id: string;
@@ -58,19 +85,24 @@ export class UserStore {
     return rows[0] && toState(rows[0]);
   }
 
-  /** Page of users matching the filter, ordered by creation (stable across pages). `startIndex` is 1-based. */
-  async list(tenantId: string, filter: FilterNode | undefined, startIndex: number, count: number): Promise<{ total: number; users: UserState[] }> {
-    const where = filter ? compileFilterToSql(filter, USER_SQL_TARGET, 1) : undefined;
-    const condition = where ? `AND (${where.sql})` : '';
-    const params = [tenantId, ...(where?.params ?? [])];
-    const [{ total }] = await this.ds.query(`SELECT count(*)::int AS total FROM scim_users u WHERE u.tenant_id = $1 ${condition}`, params);
-    if (count === 0 || total === 0) return { total, users: [] };
-    const rows: UserRow[] = await this.ds.query(
-      `SELECT ${COLUMNS} FROM scim_users u WHERE u.tenant_id = $1 ${condition}
-       ORDER BY u.created_at, u.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, count, startIndex - 1],
-    );
-    return { total, users: rows.map(toState) };
+  /**
+   * Page of users matching the filter, sorted by `sort` and then by creation (stable across pages).
+   * With a sort, `sortKeys` holds each user's sort key (to merge with other resource types).
+   */
+  async list(tenantId: string, q: UserListQuery): Promise<{ total: number; users: UserState[]; sortKeys?: unknown[] }> {
+    const target = { ...userSqlTarget(q.types ?? userResourceTypeSchemas), strict: !q.lenient };
+    const { filter, sort } = q;
+    const page = await queryResourcePage<UserRow>(this.ds.manager, tenantId, {
+      from: 'scim_users u',
+      tenantColumn: 'u.tenant_id',
+      columns: COLUMNS,
+      defaultOrder: 'u.created_at, u.id',
+      where: filter && ((offset) => compileFilterToSql(filter, target, offset)),
+      sort: sort && ((offset) => compileSortToSql(sort, target, offset, q.lenient)),
+      startIndex: q.startIndex,
+      count: q.count,
+    });
+    return { total: page.total, users: page.rows.map(toState), sortKeys: page.sortKeys };
   }
 
   // ---- the reconciler's writes, always inside its transaction ----

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CommandOutcome, isMembershipEvent, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
 import { AppConfig } from '@scimflow/config';
-import { MembershipStore, Outbox, UserStore } from '@scimflow/persistence';
+import { MembershipStore, Outbox, TenantResourceTypes, UserStore } from '@scimflow/persistence';
 import { decideUserCommand, outcomeOf, UserDecision, userDeletionEvents } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 
@@ -26,19 +26,22 @@ export class ApplyUserCommand {
   constructor(
     private readonly ds: DataSource,
     private readonly users: UserStore,
+    private readonly resourceTypes: TenantResourceTypes,
     private readonly outbox: Outbox,
     private readonly memberships: MembershipStore,
     private readonly config: AppConfig,
   ) {}
 
   async execute(command: ProvisioningCommand, now = new Date()): Promise<AppliedCommand> {
+    // The tenant's User resource type (with its extension schemas), loaded before the transaction opens.
+    const types = await this.resourceTypes.user(command.tenantId);
     try {
       return await this.ds.transaction('READ COMMITTED', async (em) => {
         const prior = await this.users.processedOutcome(em, command.commandId);
         if (prior) return { outcome: prior, firstTime: false, events: 0 };
 
         const current = await this.users.lockForUpdate(em, command.tenantId, command.resourceId);
-        const decision = decideUserCommand(current, command, now);
+        const decision = decideUserCommand(current, command, now, types);
         // A deleted user leaves every group first: membership-removed events, then user-deleted as the last one.
         const leaving =
           decision.kind === 'delete'

@@ -1,0 +1,135 @@
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  AttributeDefinition,
+  enterpriseUserSchema,
+  incompatibleChanges,
+  ResourceTypeSchemas,
+  SchemaDefinition,
+  ScimError,
+  userResourceTypeFor,
+  userSchema,
+  validateSchemaRegistration,
+} from '@scimflow/scim';
+
+/** Resource types a tenant can extend. Only User for now; the table already keys schemas by resource type. */
+export type ExtensibleResourceType = 'User';
+
+/** Schemas every tenant's resource type has; a tenant schema may not reuse or overlap their ids. */
+const BUILT_IN: Record<ExtensibleResourceType, SchemaDefinition[]> = { User: [userSchema, enterpriseUserSchema] };
+
+export interface RegisteredSchema {
+  resourceType: ExtensibleResourceType;
+  schema: SchemaDefinition;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface SchemaRow {
+  resource_type: ExtensibleResourceType;
+  schema_id: string;
+  name: string;
+  description: string;
+  attributes: AttributeDefinition[];
+  additional_string_attributes: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toRegistered(r: SchemaRow): RegisteredSchema {
+  const schema: SchemaDefinition = { id: r.schema_id, name: r.name, description: r.description, attributes: r.attributes };
+  if (r.additional_string_attributes) schema.additionalStringAttributes = true;
+  return { resourceType: r.resource_type, schema, createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+const COLUMNS = 'resource_type, schema_id, name, description, attributes, additional_string_attributes, created_at, updated_at';
+
+/**
+ * Tenant-defined extension schemas (docs/extensions.md). Registering validates the definition
+ * (validateSchemaRegistration) and, for an id that exists, only accepts changes that keep stored documents valid
+ * (incompatibleChanges); schemas are never removed, since users' documents may hold their data.
+ * Used by `scimctl schema …` and meant for the admin API as well.
+ */
+export class TenantSchemaStore {
+  constructor(private readonly ds: DataSource) {}
+
+  async list(tenantId: string, resourceType: ExtensibleResourceType = 'User', em: EntityManager = this.ds.manager): Promise<RegisteredSchema[]> {
+    const rows: SchemaRow[] = await em.query(
+      `SELECT ${COLUMNS} FROM tenant_schemas WHERE tenant_id = $1 AND resource_type = $2 ORDER BY created_at, schema_id`,
+      [tenantId, resourceType],
+    );
+    return rows.map(toRegistered);
+  }
+
+  /** The tenant's extension schemas of a resource type, in registration order. */
+  async extensions(tenantId: string, resourceType: ExtensibleResourceType = 'User'): Promise<SchemaDefinition[]> {
+    return (await this.list(tenantId, resourceType)).map((r) => r.schema);
+  }
+
+  /** The tenant's User resource type: core + enterprise + its registered extensions. */
+  async userResourceType(tenantId: string): Promise<ResourceTypeSchemas> {
+    return userResourceTypeFor(await this.extensions(tenantId, 'User'));
+  }
+
+  /**
+   * Registers a schema, or updates the one with the same id (case-insensitively; the stored spelling is kept).
+   * Throws ScimError: 404 unknown tenant, 400 invalidValue invalid definition, 409 incompatible update.
+   */
+  async register(tenantId: string, input: unknown, resourceType: ExtensibleResourceType = 'User'): Promise<{ schema: SchemaDefinition; created: boolean }> {
+    return this.ds.transaction(async (em) => {
+      // Serialises registrations per tenant, so the overlap check below sees every other schema.
+      const tenant = await em.query(`SELECT id FROM tenants WHERE id = $1 FOR UPDATE`, [tenantId]);
+      if (!tenant.length) throw ScimError.notFound(`tenant ${tenantId} not found`);
+      const existing = await this.list(tenantId, resourceType, em);
+      const wantedId = typeof (input as { id?: unknown })?.id === 'string' ? ((input as { id: string }).id.toLowerCase()) : undefined;
+      const current = existing.find((r) => r.schema.id.toLowerCase() === wantedId);
+      const others = [...BUILT_IN[resourceType], ...existing.map((r) => r.schema)].filter((s) => s !== current?.schema);
+      const schema = validateSchemaRegistration(input, others.map((s) => s.id));
+
+      if (!current) {
+        await em.query(
+          `INSERT INTO tenant_schemas (tenant_id, resource_type, schema_id, name, description, attributes, additional_string_attributes)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [tenantId, resourceType, schema.id, schema.name, schema.description, JSON.stringify(schema.attributes), schema.additionalStringAttributes === true],
+        );
+        return { schema, created: true };
+      }
+      const reasons = incompatibleChanges(current.schema, schema);
+      if (reasons.length) {
+        throw new ScimError(409, `Schema ${current.schema.id} cannot be changed this way, stored users may hold its data: ${reasons.join('; ')}`);
+      }
+      const updated = { ...schema, id: current.schema.id };
+      await em.query(
+        `UPDATE tenant_schemas SET name = $4, description = $5, attributes = $6, additional_string_attributes = $7, updated_at = now()
+         WHERE tenant_id = $1 AND resource_type = $2 AND schema_id = $3`,
+        [tenantId, resourceType, updated.id, updated.name, updated.description, JSON.stringify(updated.attributes), updated.additionalStringAttributes === true],
+      );
+      return { schema: updated, created: false };
+    });
+  }
+}
+
+/**
+ * A tenant's User resource type as the ingress and the reconciler use it on every request, cached for `ttlMs` so a
+ * request costs no query. A registration takes up to `ttlMs` to reach running processes (scimctl runs elsewhere).
+ */
+export class TenantResourceTypes {
+  private readonly cache = new Map<string, { value: Promise<ResourceTypeSchemas>; until: number }>();
+
+  constructor(
+    private readonly store: TenantSchemaStore,
+    private readonly ttlMs: number,
+  ) {}
+
+  user(tenantId: string): Promise<ResourceTypeSchemas> {
+    const now = Date.now();
+    const hit = this.cache.get(tenantId);
+    if (hit && hit.until > now) return hit.value;
+    const value = this.store.userResourceType(tenantId);
+    this.cache.set(tenantId, { value, until: now + this.ttlMs });
+    // A failed load is not kept: the next request tries again. The error itself still reaches this caller.
+    value.catch(() => {
+      if (this.cache.get(tenantId)?.value === value) this.cache.delete(tenantId);
+    });
+    return value;
+  }
+}
