@@ -273,12 +273,32 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
     expect((await scim.get(`/Groups/${g}`)).body).toMatchObject({ displayName: 'Rules', meta: { version: 'W/"1"' } });
   });
 
-  it('pages group lists with startIndex and count', async () => {
-    for (let i = 0; i < 4; i++) expect((await scim.post('/Groups', { schemas: [GROUP], displayName: `page-${i}` })).status).toBe(201);
+  it('pages, sorts and searches group lists; discovery and root search know Groups', async () => {
+    for (let i = 0; i < 4; i++) expect((await scim.post('/Groups', { schemas: [GROUP], displayName: `page-${i}`, externalId: `p${3 - i}` })).status).toBe(201);
     const page = await scim.get(`/Groups?filter=${q('displayName sw "page-"')}&startIndex=2&count=2&attributes=displayName`);
     expect(page.body).toMatchObject({ schemas: [LIST], totalResults: 4, startIndex: 2, itemsPerPage: 2 });
     expect(page.body.Resources.map((g: { displayName: string }) => g.displayName)).toEqual(['page-1', 'page-2']);
     expect(Object.keys(page.body.Resources[0]).sort()).toEqual(['displayName', 'id', 'schemas']);
+
+    const sorted = await scim.get(`/Groups?filter=${q('displayName sw "page-"')}&sortBy=externalId&sortOrder=ascending&attributes=displayName`);
+    expect(sorted.body.Resources.map((g: { displayName: string }) => g.displayName)).toEqual(['page-3', 'page-2', 'page-1', 'page-0']);
+
+    const search = await scim.post('/Groups/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'displayName sw "page-" and externalId eq "p0"',
+      excludedAttributes: ['members'],
+    });
+    expect(search.status).toBe(200);
+    expect(search.body.Resources.map((g: { displayName: string }) => g.displayName)).toEqual(['page-3']);
+
+    // POST /.search at the tenant root spans Users and Groups; userName is not a Group attribute, displayName matches both
+    const root = await scim.post('/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'displayName sw "page-"' });
+    expect(root.status).toBe(200);
+    expect(root.body.Resources.map((r: { meta: { resourceType: string } }) => r.meta.resourceType)).toEqual(['Group', 'Group', 'Group', 'Group']);
+
+    const types = await scim.get('/ResourceTypes/Group');
+    expect(types.status).toBe(200);
+    expect(types.body).toMatchObject({ id: 'Group', name: 'Group', endpoint: '/Groups', schema: GROUP });
   });
 
   it('deleting a user drops their memberships, with membership events before user.deleted', async () => {

@@ -12,6 +12,7 @@ import { CommandGateway } from './commands/command-gateway';
 import { ScimExceptionFilter } from './scim/scim-exception.filter';
 import { GroupResponses } from './scim/group-responses';
 import { GroupsController } from './scim/groups.controller';
+import { GroupsLister } from './scim/groups-lister';
 import { UserGroups } from './scim/user-groups';
 import { DiscoveryController } from './scim/discovery.controller';
 import { ResourceTypeRegistry } from './scim/resource-types';
@@ -22,6 +23,6 @@ import { UsersLister } from './scim/users-lister';
 @Module({
   imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), PassportModule, AuthModule, OAuthModule, AdminModule],
   controllers: [UsersController, DiscoveryController, RootSearchController, GroupsController],
-  providers: [CommandGateway, ResourceTypeRegistry, UsersLister, GroupResponses, UserGroups, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
+  providers: [CommandGateway, ResourceTypeRegistry, UsersLister, GroupResponses, GroupsLister, UserGroups, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
 })
 export class IngressModule {}

@@ -4,7 +4,8 @@ import { AppConfig } from '@scimflow/config';
 import { StoredResourceView } from '@scimflow/contracts';
 import { GroupStore } from '@scimflow/persistence';
 import { etag, GroupState, LIST_RESPONSE_SCHEMA, MemberView, memberProjection, pick, renderGroup, renderMember } from '@scimflow/provisioning';
-import { FilterNode, groupResourceTypeSchemas as groupTypes, ProjectionOptions, projectResource, ScimError } from '@scimflow/scim';
+import { groupResourceTypeSchemas as groupTypes, ProjectionOptions, projectResource, ScimError } from '@scimflow/scim';
+import { ListRequest } from './list-query';
 import { SCIM_CONTENT_TYPE } from './scim-exception.filter';
 
 /**
@@ -49,11 +50,11 @@ export class GroupResponses {
     );
   }
 
-  /** GET /Groups: a ListResponse whose groups carry their members (unless projected away). */
-  async sendList(res: Response, tenantId: string, filter: FilterNode | undefined, q: { startIndex: number; count: number } & ProjectionOptions): Promise<void> {
+  /** GET /Groups and POST /Groups/.search: a ListResponse whose groups carry their members (unless projected away). */
+  async sendList(res: Response, tenantId: string, q: ListRequest): Promise<void> {
     await this.streaming(res, () =>
       this.groups.snapshot(async (em) => {
-        const { total, groups } = await this.groups.list(tenantId, filter, q.startIndex, q.count, em);
+        const { total, groups } = await this.groups.list(tenantId, q, em);
         const out = this.begin(res, 200, {});
         await out.write(
           `{"schemas":${JSON.stringify([LIST_RESPONSE_SCHEMA])},"totalResults":${total},"startIndex":${q.startIndex},"itemsPerPage":${groups.length},"Resources":[`,
@@ -120,7 +121,7 @@ export class GroupResponses {
   }
 }
 
-function viewOf(g: GroupState): StoredResourceView {
+export function viewOf(g: GroupState): StoredResourceView {
   return { id: g.id, document: g.document, version: g.version, created: g.createdAt.toISOString(), lastModified: g.updatedAt.toISOString() };
 }
 

@@ -3,11 +3,11 @@ import { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { isUuid } from '@scimflow/persistence';
 import { normalizeGroup, splitGroupPatch } from '@scimflow/provisioning';
-import { parseFilter, parsePatchRequest, ScimError } from '@scimflow/scim';
+import { parsePatchRequest, ScimError } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
 import { CommandGateway } from '../commands/command-gateway';
 import { GroupResponses } from './group-responses';
-import { ListQuery, projectionOf } from './list-query';
+import { ListQuery, listRequestOf, projectionOf } from './list-query';
 
 /**
  * /scim/v2/{tenantId}/Groups. Like Users: reads from Postgres, writes validated here and applied by the reconciler
@@ -31,9 +31,13 @@ export class GroupsController {
 
   @Get()
   async list(@CurrentTenant() tenantId: string, @Query() query: Record<string, unknown>, @Res() res: Response) {
-    const q = ListQuery.parse(query);
-    const filter = q.filter !== undefined ? parseFilter(q.filter) : undefined;
-    await this.responses.sendList(res, tenantId, filter, q);
+    await this.responses.sendList(res, tenantId, listRequestOf(ListQuery.parse(query)));
+  }
+
+  /** RFC 7644 §3.4.3: the query of GET /Groups as a SearchRequest body. */
+  @Post('.search')
+  async search(@CurrentTenant() tenantId: string, @Body() body: unknown, @Res() res: Response) {
+    await this.responses.sendList(res, tenantId, listRequestOf(ListQuery.fromSearchRequest(body)));
   }
 
   @Get(':id')

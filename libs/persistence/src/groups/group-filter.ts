@@ -49,9 +49,11 @@ const MEMBER_SQL_TARGET: SqlFilterTarget = {
  * membership table, so every test on `members` (`members eq "id"`, `members.value eq`, `members[value eq "id"]`,
  * `members pr`, also under `not`, `and`, `or`) becomes an EXISTS over that table; the rest is compiled by
  * compileFilterToSql as it is for users. Values travel as parameters only, numbered from `paramOffset + 1`.
+ * `strict` false is a search across resource types: attributes Groups do not have match nothing instead of 400.
  */
-export function compileGroupFilter(node: FilterNode, paramOffset = 0): SqlFilter {
+export function compileGroupFilter(node: FilterNode, paramOffset = 0, strict = true): SqlFilter {
   const params: unknown[] = [];
+  const groups = strict ? GROUP_SQL_TARGET : { ...GROUP_SQL_TARGET, strict: false };
   const compile = (n: FilterNode, target: SqlFilterTarget): string => {
     const compiled = compileFilterToSql(n, target, paramOffset + params.length);
     params.push(...compiled.params);
@@ -63,7 +65,7 @@ export function compileGroupFilter(node: FilterNode, paramOffset = 0): SqlFilter
   const negate = (sql: string) => `(NOT (${sql} IS TRUE))`;
 
   const visit = (n: FilterNode): string => {
-    if (!mentionsMembers(n)) return compile(n, GROUP_SQL_TARGET);
+    if (!mentionsMembers(n)) return compile(n, groups);
     switch (n.kind) {
       case 'and':
       case 'or':

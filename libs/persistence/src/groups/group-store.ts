@@ -1,8 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { FilterNode } from '@scimflow/scim';
+import { compileSortToSql, FilterNode, SortSpec } from '@scimflow/scim';
 import type { GroupState, MemberView } from '@scimflow/provisioning';
 import { isUuid } from '../users/user-store';
-import { compileGroupFilter } from './group-filter';
+import { queryResourcePage } from '../listing/resource-page';
+import { compileGroupFilter, GROUP_SQL_TARGET } from './group-filter';
 
 interface GroupRow {
   id: string;
@@ -30,6 +31,16 @@ function toState(r: GroupRow): GroupState {
   };
 }
 
+export interface GroupListQuery {
+  filter?: FilterNode;
+  sort?: SortSpec;
+  /** 1-based */
+  startIndex: number;
+  count: number;
+  /** a search across resource types: attributes Groups do not have count as unassigned instead of 400 (RFC 7644 §3.4.2) */
+  lenient?: boolean;
+}
+
 /** Rows per query when streaming a group's members: bounded memory whatever the group's size. */
 export const MEMBER_PAGE_SIZE = 2000;
 
@@ -54,25 +65,23 @@ export class GroupStore {
     return rows[0] && toState(rows[0]);
   }
 
-  /** Page of groups matching the filter, ordered by creation (stable across pages). `startIndex` is 1-based. */
-  async list(
-    tenantId: string,
-    filter: FilterNode | undefined,
-    startIndex: number,
-    count: number,
-    em: EntityManager = this.ds.manager,
-  ): Promise<{ total: number; groups: GroupState[] }> {
-    const where = filter ? compileGroupFilter(filter, 1) : undefined;
-    const condition = where ? `AND (${where.sql})` : '';
-    const params = [tenantId, ...(where?.params ?? [])];
-    const [{ total }] = await em.query(`SELECT count(*)::int AS total FROM scim_groups g WHERE g.tenant_id = $1 ${condition}`, params);
-    if (count === 0 || total === 0) return { total, groups: [] };
-    const rows: GroupRow[] = await em.query(
-      `SELECT ${COLUMNS} FROM scim_groups g WHERE g.tenant_id = $1 ${condition}
-       ORDER BY g.created_at, g.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, count, startIndex - 1],
-    );
-    return { total, groups: rows.map(toState) };
+  /**
+   * Page of groups matching the filter, sorted by `sort` and then by creation (stable across pages).
+   * With a sort, `sortKeys` holds each group's sort key (to merge with other resource types).
+   */
+  async list(tenantId: string, q: GroupListQuery, em: EntityManager = this.ds.manager): Promise<{ total: number; groups: GroupState[]; sortKeys?: unknown[] }> {
+    const { filter, sort } = q;
+    const page = await queryResourcePage<GroupRow>(em, tenantId, {
+      from: 'scim_groups g',
+      tenantColumn: 'g.tenant_id',
+      columns: COLUMNS,
+      defaultOrder: 'g.created_at, g.id',
+      where: filter && ((offset) => compileGroupFilter(filter, offset, !q.lenient)),
+      sort: sort && ((offset) => compileSortToSql(sort, GROUP_SQL_TARGET, offset, q.lenient)),
+      startIndex: q.startIndex,
+      count: q.count,
+    });
+    return { total: page.total, groups: page.rows.map(toState), sortKeys: page.sortKeys };
   }
 
   /** The group's members in user-id order, one page at a time (keyset pagination on the primary key). */
