@@ -68,8 +68,6 @@ describe('Tenant-defined extension schemas (workforce product: folders and Metad
 
   beforeAll(async () => {
     process.env.TENANT_SCHEMA_CACHE_TTL_MS = String(CACHE_TTL_MS);
-    process.env.RATE_LIMIT_PER_SECOND = '10000';
-    process.env.RATE_LIMIT_BURST = '10000';
     receiver = new WebhookReceiver();
     const hook = await receiver.start();
     system = await startSystem();

@@ -12,6 +12,8 @@ export * from './tenants/views';
 export * from './users/user-store';
 export * from './schemas/tenant-schema-store';
 export * from './listing/resource-page';
+export * from './schemas/tenant-schema-store';
+export * from './listing/resource-page';
 export * from './groups/group-store';
 export * from './groups/group-filter';
 export * from './groups/membership-store';
