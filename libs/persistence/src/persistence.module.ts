@@ -12,7 +12,6 @@ import { FederatedCredentials } from './tenants/federated-credentials';
 import { SigningKeys } from './tenants/signing-keys';
 import { UserStore } from './users/user-store';
 import { TenantResourceTypes, TenantSchemaStore } from './schemas/tenant-schema-store';
-import { TenantResourceTypes, TenantSchemaStore } from './schemas/tenant-schema-store';
 import { GroupStore } from './groups/group-store';
 import { MembershipStore } from './groups/membership-store';
 import { Outbox } from './outbox/outbox';
@@ -48,17 +47,11 @@ export class DatabaseReadiness {
       inject: [TenantSchemaStore, AppConfig],
       useFactory: (store: TenantSchemaStore, config: AppConfig) => new TenantResourceTypes(store, config.TENANT_SCHEMA_CACHE_TTL_MS),
     },
-    { provide: TenantSchemaStore, inject: [DataSource], useFactory: (ds: DataSource) => new TenantSchemaStore(ds) },
-    {
-      provide: TenantResourceTypes,
-      inject: [TenantSchemaStore, AppConfig],
-      useFactory: (store: TenantSchemaStore, config: AppConfig) => new TenantResourceTypes(store, config.TENANT_SCHEMA_CACHE_TTL_MS),
-    },
     { provide: GroupStore, inject: [DataSource], useFactory: (ds: DataSource) => new GroupStore(ds) },
     { provide: MembershipStore, useValue: new MembershipStore() },
     { provide: Outbox, useValue: new Outbox() },
     DatabaseReadiness,
   ],
-  exports: [TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, TenantSchemaStore, TenantResourceTypes, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox],
+  exports: [TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox],
 })
 export class PersistenceModule {}
