@@ -1,7 +1,19 @@
-import { InitialSchema1732300000000 } from './1732300000000-initial-schema';
-import { TenantSchemas1732500000000 } from './1732500000000-tenant-schemas';
-import { Groups1732400000000 } from './1732400000000-groups';
-import { TenantCredentials1732600000000 } from './1732600000000-tenant-credentials';
-
-/** Listed explicitly (not globbed) so they load the same from ts-jest and from dist/. */
-export const MIGRATIONS = [InitialSchema1732300000000, Groups1732400000000, TenantCredentials1732600000000, TenantSchemas1732500000000];
+export * from './entities';
+export * from './migrations';
+export * from './data-source';
+export * from './tenants/secret-token';
+export * from './tenants/tenant-directory';
+export * from './tenants/tenant-admin';
+export * from './tenants/secret-tokens';
+export * from './tenants/oauth-clients';
+export * from './tenants/federated-credentials';
+export * from './tenants/signing-keys';
+export * from './tenants/views';
+export * from './users/user-store';
+export * from './schemas/tenant-schema-store';
+export * from './listing/resource-page';
+export * from './groups/group-store';
+export * from './groups/group-filter';
+export * from './groups/membership-store';
+export * from './persistence.module';
+export * from './outbox/outbox';
