@@ -1,26 +1,31 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { AppConfig } from '@scimflow/config';
-import { topicName, UserChangedEvent } from '@scimflow/contracts';
-import { ConsumedRecord, KAFKA, OrderedConsumer } from '@scimflow/messaging';
-import { DeliverEvent } from './usecases/deliver-event/deliver-event.usecase';
+import { TopicKey, topicName } from '@scimflow/contracts';
+import { KAFKA, OrderedConsumer } from '@scimflow/messaging';
+import { QueueEvents } from './usecases/queue-events/queue-events.usecase';
 
 export const NOTIFIER_GROUP = 'scimflow-notifier';
 
-/** Consumes `scim.user-changed`; a user's events are delivered one after another, in sequence. */
+/** The topics whose events go to webhook subscriptions. Any CloudEvent with `id`, `type` and `tenantid` can be added. */
+export const DELIVERED_TOPICS: TopicKey[] = ['userChanged', 'groupChanged', 'membershipChanged'];
+
+/**
+ * Consumes the change-event topics and only queues each event for the tenant's subscriptions in Postgres;
+ * delivery happens in DeliveryWorker. So a failing webhook never holds up a partition: offsets are committed
+ * as soon as the events are queued.
+ */
 @Injectable()
 export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(EventConsumer.name);
   private readonly consumer: OrderedConsumer;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, config: AppConfig, private readonly deliver: DeliverEvent) {
+  constructor(@Inject(KAFKA) kafka: Kafka, config: AppConfig, queueEvents: QueueEvents) {
     this.consumer = new OrderedConsumer(kafka, {
       groupId: config.KAFKA_TOPIC_PREFIX + NOTIFIER_GROUP,
-      topics: [topicName('userChanged', config.KAFKA_TOPIC_PREFIX)],
+      topics: DELIVERED_TOPICS.map((t) => topicName(t, config.KAFKA_TOPIC_PREFIX)),
       fromBeginning: true,
-      retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
-      retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
-      handle: (records) => this.handle(records),
+      // Records of one key arrive together and in order: queued in that order, they keep it in their lane.
+      handle: (records) => queueEvents.execute(records),
     });
   }
 
@@ -30,18 +35,5 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
-  }
-
-  private async handle(records: ConsumedRecord[]): Promise<void> {
-    for (const record of records) {
-      let event: UserChangedEvent;
-      try {
-        event = JSON.parse(record.value?.toString('utf8') ?? '');
-      } catch (e) {
-        this.logger.error(`unreadable event at ${record.topic}[${record.partition}]@${record.offset}: ${(e as Error).message}`);
-        continue;
-      }
-      await this.deliver.execute(event);
-    }
   }
 }

@@ -4,12 +4,15 @@ import { ObservabilityModule } from '@scimflow/observability';
 import { MessagingModule } from '@scimflow/messaging';
 import { PersistenceModule } from '@scimflow/persistence';
 import { EventConsumer } from './event-consumer';
-import { DeliverEvent } from './usecases/deliver-event/deliver-event.usecase';
-import { WebhookSender } from './usecases/deliver-event/webhook-sender';
+import { DeadLetterPublisher } from './delivery/dead-letter-publisher';
+import { DeliveryWorker } from './delivery/delivery-worker';
+import { DeliverLane } from './usecases/deliver-lane/deliver-lane.usecase';
+import { WebhookSender } from './usecases/deliver-lane/webhook-sender';
+import { QueueEvents } from './usecases/queue-events/queue-events.usecase';
 
 @Module({
   imports: [ScimflowConfigModule, ObservabilityModule.forApp('notifier', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('notifier')],
   controllers: [],
-  providers: [WebhookSender, DeliverEvent, EventConsumer],
+  providers: [WebhookSender, DeadLetterPublisher, DeliverLane, DeliveryWorker, QueueEvents, EventConsumer],
 })
 export class NotifierModule {}

@@ -72,6 +72,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1000)
   WEBHOOK_LEASE_MS = 60000;
 
+  /**
+   * How long a user's event is held back, before its first attempt, when the event numbered just before it has
+   * not been seen yet (it may still be on its way through the other change-event topic). 0: no waiting.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60000)
+  WEBHOOK_REORDER_WINDOW_MS = 2000;
+
   /** Lanes one notifier instance delivers at the same time. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   WEBHOOK_CONCURRENCY = 16;

@@ -2,3 +2,4 @@ export * from './topics';
 export * from './commands';
 export * from './events';
 export * from './group-events';
+export * from './dead-letters';

@@ -13,6 +13,8 @@ export const TopicName = {
   groupChanged: 'scim.group-changed',
   /** MembershipChanged events (CloudEvents 1.0), one per affected user, keyed `tenantId:userId`. */
   membershipChanged: 'scim.membership-changed',
+  /** WebhookDeadLetter records: events a webhook subscription did not accept within the retry horizon, keyed like the event. */
+  deadLetters: 'scim.dead-letters',
 } as const;
 
 export type TopicKey = keyof typeof TopicName;
@@ -33,6 +35,8 @@ export function topicSpecs(prefix = ''): TopicSpec[] {
     { name: prefix + TopicName.userChanged, partitions: 12, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
     { name: prefix + TopicName.groupChanged, partitions: 12, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
     { name: prefix + TopicName.membershipChanged, partitions: 12, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
+    // Dead letters wait for a person: kept longer than the events themselves.
+    { name: prefix + TopicName.deadLetters, partitions: 12, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
   ];
 }
 

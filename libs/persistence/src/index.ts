@@ -17,3 +17,4 @@ export * from './groups/group-filter';
 export * from './groups/membership-store';
 export * from './persistence.module';
 export * from './outbox/outbox';
+export * from './webhooks';

@@ -15,6 +15,8 @@ import { TenantResourceTypes, TenantSchemaStore } from './schemas/tenant-schema-
 import { GroupStore } from './groups/group-store';
 import { MembershipStore } from './groups/membership-store';
 import { Outbox } from './outbox/outbox';
+import { SecretBox } from '@scimflow/webhooks';
+import { DeadLetters, DeliveryLog, DeliveryQueue, WebhookSubscriptions } from './webhooks';
 
 /** Ready only while Postgres answers. */
 @Injectable()
@@ -34,7 +36,17 @@ export class DatabaseReadiness {
     }),
   ],
   providers: [
-    { provide: TenantDirectory, inject: [DataSource], useFactory: (ds: DataSource) => new TenantDirectory(ds) },
+    {
+      provide: WebhookSubscriptions,
+      inject: [DataSource, AppConfig],
+      useFactory: (ds: DataSource, config: AppConfig) => new WebhookSubscriptions(ds, SecretBox.fromConfig(config.WEBHOOK_SECRETS_KEY)),
+    },
+    ...[DeliveryQueue, DeliveryLog, DeadLetters].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
+    {
+      provide: TenantDirectory,
+      inject: [DataSource, WebhookSubscriptions],
+      useFactory: (ds: DataSource, subscriptions: WebhookSubscriptions) => new TenantDirectory(ds, subscriptions),
+    },
     ...[TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys].map((store) => ({
       provide: store,
       inject: [DataSource],
@@ -52,6 +64,6 @@ export class DatabaseReadiness {
     { provide: Outbox, useValue: new Outbox() },
     DatabaseReadiness,
   ],
-  exports: [TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox],
+  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox],
 })
 export class PersistenceModule {}

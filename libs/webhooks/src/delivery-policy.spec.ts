@@ -1,4 +1,4 @@
-import { AttemptResult, decide, parseRetryAfter, retryDelay, RetryPolicy } from './delivery-policy';
+import { AttemptResult, decide, parseRetryAfter, reorderDelay, retryDelay, RetryPolicy } from './delivery-policy';
 
 const policy: RetryPolicy = { baseMs: 1000, maxMs: 60_000, horizonMs: 24 * 3600_000 };
 const status = (s: number, retryAfterMs?: number): AttemptResult => ({ kind: 'response', status: s, retryAfterMs });
@@ -84,4 +84,22 @@ describe('parseRetryAfter', () => {
   ])('%j → %j ms', (value, ms) => {
     expect(parseRetryAfter(value, now)).toBe(ms);
   });
+});
+
+describe('reorderDelay: waiting briefly for a predecessor from the other topic', () => {
+  const head = { sequence: 5, lastSequence: 4, queuedForMs: 0, attempts: 0 };
+  it.each([
+    ['the next number goes at once', head, 0],
+    ['a lower number (a redrive, a replay) goes at once', { ...head, sequence: 3 }, 0],
+    ['a gap waits out the window', { ...head, sequence: 6 }, 2000],
+    ['a gap waits only what is left of the window', { ...head, sequence: 6, queuedForMs: 1500 }, 500],
+    ['a gap older than the window goes', { ...head, sequence: 6, queuedForMs: 2500 }, 0],
+    ['a retried head never waits again', { ...head, sequence: 6, attempts: 1 }, 0],
+    ['a lane without history expects 1', { sequence: 1, queuedForMs: 0, attempts: 0 }, 0],
+    ['a lane without history holds a later number', { sequence: 3, queuedForMs: 0, attempts: 0 }, 2000],
+    ['an event without sequence goes at once', { queuedForMs: 0, attempts: 0 }, 0],
+  ])('%s', (_name, h, ms) => {
+    expect(reorderDelay(h, 2000)).toBe(ms);
+  });
+  it('a window of 0 turns it off', () => expect(reorderDelay({ ...head, sequence: 9 }, 0)).toBe(0));
 });

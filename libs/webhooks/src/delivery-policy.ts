@@ -66,3 +66,28 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number 
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
+
+export interface LaneHead {
+  /** the head event's `sequence`, if it has one */
+  sequence?: number;
+  /** the highest sequence this lane already delivered or dead-lettered; undefined: none known */
+  lastSequence?: number;
+  /** how long the head has been queued */
+  queuedForMs: number;
+  attempts: number;
+}
+
+/**
+ * How long to hold a lane's head back for a predecessor that may still be on its way, in ms (0: send now).
+ * A user's events come from two topics sharing one sequence (user-changed and membership-changed), consumed
+ * independently, so n+1 can be queued a moment before n. When the head is not the next number, it waits until
+ * it has been queued for `windowMs`; n arriving meanwhile sorts before it. Only before the first attempt: a
+ * gap that stays (the subscription filters the other topic out, or the predecessor was sent before the
+ * subscription existed) costs one window, never a stuck lane.
+ */
+export function reorderDelay(head: LaneHead, windowMs: number): number {
+  if (head.sequence === undefined || head.attempts > 0 || windowMs <= 0) return 0;
+  const expected = (head.lastSequence ?? 0) + 1;
+  if (head.sequence <= expected) return 0;
+  return Math.max(0, windowMs - head.queuedForMs);
+}

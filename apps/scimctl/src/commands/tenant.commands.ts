@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { migrate, TenantDirectory } from '@scimflow/persistence';
+import { migrate, TenantDirectory, WebhookSubscriptions } from '@scimflow/persistence';
+import { SecretBox } from '@scimflow/webhooks';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
 import { createdTenantView } from '@scimflow/persistence';
@@ -16,7 +17,9 @@ export const tenantCreateCommand: CliCommand = {
     for (const url of values.webhook ?? []) if (!/^https?:\/\//.test(url)) throw new UsageError(`--webhook must be an http(s) URL: ${url}`);
     const options = tenantOptions(values);
     await migrate(config.DATABASE_URL);
-    const created = await withDatabase(config.DATABASE_URL, (ds) => new TenantDirectory(ds).createTenant(values.name!.trim(), values.webhook ?? [], options));
+    const created = await withDatabase(config.DATABASE_URL, (ds) =>
+      new TenantDirectory(ds, new WebhookSubscriptions(ds, SecretBox.fromConfig(config.WEBHOOK_SECRETS_KEY))).createTenant(values.name!.trim(), values.webhook ?? [], options),
+    );
     out(JSON.stringify(createdTenantView(created, config.PUBLIC_BASE_URL)));
   },
 };
@@ -35,7 +38,7 @@ export const tenantListCommand: CliCommand = {
           status: t.status,
           createdAt: t.createdAt.toISOString(),
           scimBaseUrl: `${config.PUBLIC_BASE_URL}/scim/v2/${t.id}`,
-          webhooks: (t.webhooks ?? []).map((w) => w.url),
+          webhooks: (t.subscriptions ?? []).map((s) => s.url),
         }),
       );
   },

@@ -7,14 +7,14 @@ import { OAuthClient } from './oauth-client.entity';
 import { FederatedCredential } from './federated-credential.entity';
 import { SigningKey } from './signing-key.entity';
 import { Tenant } from './tenant.entity';
-import { WebhookDelivery } from './webhook-delivery.entity';
-import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookSubscription } from './webhook-subscription.entity';
 
-export { OutboxEvent, ProcessedCommand, ScimUser, Tenant, TenantToken, WebhookDelivery, WebhookEndpoint };
+export { OutboxEvent, ProcessedCommand, ScimUser, Tenant, TenantToken, WebhookSubscription };
 export { ScimGroup, ScimGroupMember };
 export type { TenantStatus } from './tenant.entity';
 export { OAuthClient, FederatedCredential, SigningKey };
 export { TENANT_PROFILES } from './tenant.entity';
 export type { TenantProfile } from './tenant.entity';
+export type { StoredWebhookSecret } from './webhook-subscription.entity';
 
-export const ENTITIES = [Tenant, TenantToken, OAuthClient, FederatedCredential, SigningKey, WebhookEndpoint, ScimUser, ProcessedCommand, OutboxEvent, WebhookDelivery, ScimGroup, ScimGroupMember];
+export const ENTITIES = [Tenant, TenantToken, OAuthClient, FederatedCredential, SigningKey, WebhookSubscription, ScimUser, ProcessedCommand, OutboxEvent, ScimGroup, ScimGroupMember];

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn } from 'typeorm';
 import { TenantToken } from './tenant-token.entity';
-import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookSubscription } from './webhook-subscription.entity';
 
 export type TenantStatus = 'active' | 'disabled';
 
@@ -44,6 +44,6 @@ export class Tenant {
   @OneToMany(() => TenantToken, (t) => t.tenant)
   tokens?: TenantToken[];
 
-  @OneToMany(() => WebhookEndpoint, (w) => w.tenant)
-  webhooks?: WebhookEndpoint[];
+  @OneToMany(() => WebhookSubscription, (s) => s.tenant)
+  subscriptions?: WebhookSubscription[];
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
-import { Tenant, TenantToken, WebhookEndpoint } from '../entities';
+import { Tenant, TenantToken } from '../entities';
+import { SubscriptionWithSecret, WebhookSubscriptions } from '../webhooks/webhook-subscriptions';
 import { issueToken, parseToken, tokenFingerprint, verifySecret } from './secret-token';
 import { createOAuthClient, IssuedClientCredentials } from './oauth-clients';
 import { NewTenantOptions, tenantColumns } from './tenant-admin';
@@ -9,7 +10,8 @@ export interface CreatedTenant {
   tenant: Tenant;
   /** shown once; only its hash is stored */
   token: string;
-  webhooks: WebhookEndpoint[];
+  /** one webhook subscription per URL given; each signing secret is shown once */
+  webhooks: SubscriptionWithSecret[];
   /** OAuth client credentials; the secret is shown once */
   client: IssuedClientCredentials;
 }
@@ -23,11 +25,14 @@ export interface AuthenticatedTenant {
 /** How long a verified token is trusted without re-checking the slow hash and the revocation state. */
 const VERIFIED_TOKEN_TTL_MS = 30_000;
 
-/** Tenants, their credentials and their webhook endpoints. */
+/** Tenants and their credentials (webhook subscriptions: WebhookSubscriptions). */
 export class TenantDirectory {
   private readonly verified = new Map<string, { auth: AuthenticatedTenant; until: number }>();
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly subscriptions = new WebhookSubscriptions(ds),
+  ) {}
 
   async createTenant(name: string, webhookUrls: string[] = [], options: NewTenantOptions = {}): Promise<CreatedTenant> {
     const issued = await issueToken();
@@ -35,26 +40,18 @@ export class TenantDirectory {
       const tenant = await em.save(em.create(Tenant, { id: randomUUID(), name, status: 'active', ...tenantColumns(options) }));
       await em.save(em.create(TenantToken, { id: issued.id, tenantId: tenant.id, secretHash: issued.secretHash }));
       const client = await createOAuthClient(em, tenant.id);
-      const webhooks: WebhookEndpoint[] = [];
-      for (const url of webhookUrls) webhooks.push(await em.save(em.create(WebhookEndpoint, { id: randomUUID(), tenantId: tenant.id, url, enabled: true })));
+      const webhooks: SubscriptionWithSecret[] = [];
+      for (const url of webhookUrls) webhooks.push(await this.subscriptions.create({ tenantId: tenant.id, url }, em));
       return { tenant, token: issued.token, webhooks, client };
     });
   }
 
   listTenants(): Promise<Tenant[]> {
-    return this.ds.getRepository(Tenant).find({ order: { createdAt: 'ASC' }, relations: { webhooks: true } });
+    return this.ds.getRepository(Tenant).find({ order: { createdAt: 'ASC' }, relations: { subscriptions: true } });
   }
 
   findTenant(id: string): Promise<Tenant | null> {
-    return this.ds.getRepository(Tenant).findOne({ where: { id }, relations: { webhooks: true } });
-  }
-
-  async addWebhook(tenantId: string, url: string): Promise<WebhookEndpoint> {
-    return this.ds.getRepository(WebhookEndpoint).save({ id: randomUUID(), tenantId, url, enabled: true });
-  }
-
-  enabledWebhooks(tenantId: string): Promise<WebhookEndpoint[]> {
-    return this.ds.getRepository(WebhookEndpoint).find({ where: { tenantId, enabled: true }, order: { createdAt: 'ASC' } });
+    return this.ds.getRepository(Tenant).findOne({ where: { id }, relations: { subscriptions: true } });
   }
 
   /** Drops a revoked token from the verification cache, so revocation through this process takes effect at once. */

@@ -1,0 +1,118 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { AppConfig } from '@scimflow/config';
+import { backoffDelay, sleep } from '@scimflow/messaging';
+import { DeliveryQueue, LeasedLane } from '@scimflow/persistence';
+import { DeliverLane } from '../usecases/deliver-lane/deliver-lane.usecase';
+
+const PURGE_EVERY_MS = 3600_000;
+
+/**
+ * Delivers queued events: leases due lanes (at most WEBHOOK_CONCURRENCY at a time), makes one attempt on each
+ * lane's head, and leases again. Woken at once when this instance queues events or finishes a lane whose next
+ * event is due; polls every WEBHOOK_POLL_MS for work queued by other instances or whose backoff ran out.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  /** names this instance in leases and in the delivery log */
+  readonly instance: string;
+  private readonly inFlight = new Set<Promise<void>>();
+  private running = false;
+  private nudged = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+  private nextPurgeAt = Date.now() + 60_000 * Math.random();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly queue: DeliveryQueue,
+    private readonly deliverLane: DeliverLane,
+  ) {
+    // The lease must outlast an attempt, or a slow receiver would get the same event from two instances.
+    if (config.WEBHOOK_LEASE_MS < config.WEBHOOK_TIMEOUT_MS + 5000)
+      throw new Error(`WEBHOOK_LEASE_MS (${config.WEBHOOK_LEASE_MS}) must be at least WEBHOOK_TIMEOUT_MS + 5000 (${config.WEBHOOK_TIMEOUT_MS + 5000})`);
+    this.instance = config.INSTANCE_ID ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.nudge();
+    await this.loop;
+    // Attempts under way finish (bounded by WEBHOOK_TIMEOUT_MS) and are recorded; nothing is left leased.
+    await Promise.all(this.inFlight);
+  }
+
+  /** Something is due now: look without waiting for the poll. */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      this.nudged = false;
+      let claimed = 0;
+      try {
+        const free = this.config.WEBHOOK_CONCURRENCY - this.inFlight.size;
+        const lanes = await this.queue.claim(this.instance, free, this.config.WEBHOOK_LEASE_MS);
+        lanes.forEach((lane) => this.start(lane));
+        claimed = lanes.length;
+        if (Date.now() >= this.nextPurgeAt) await this.purge();
+        failures = 0;
+      } catch (e) {
+        failures++;
+        const delay = backoffDelay(failures, 200, 10_000);
+        this.logger.warn(`claiming deliveries failed (${(e as Error).message}); retrying in ${delay} ms`);
+        await sleep(delay);
+        continue;
+      }
+      // A full claim means more may be due; otherwise rest until nudged or the poll interval passed.
+      if (claimed > 0 && this.inFlight.size < this.config.WEBHOOK_CONCURRENCY) continue;
+      await this.idle(this.config.WEBHOOK_POLL_MS);
+    }
+  }
+
+  private start(lane: LeasedLane): void {
+    const task = this.deliverLane
+      .execute(lane, this.instance)
+      .then((finished) => {
+        if (finished?.nextDue) this.nudge();
+      })
+      .catch((e: Error) => {
+        // The lease runs out and the lane is retried, by this or another instance.
+        this.logger.error(`delivering on lane ${lane.orderingKey} of subscription ${lane.subscriptionId} failed: ${e.message}`);
+      })
+      .finally(() => {
+        this.inFlight.delete(task);
+        this.nudge();
+      });
+    this.inFlight.add(task);
+  }
+
+  private idle(ms: number): Promise<void> {
+    if (this.nudged || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  private async purge(): Promise<void> {
+    this.nextPurgeAt = Date.now() + PURGE_EVERY_MS;
+    const purged = await this.queue.purge(this.config.WEBHOOK_RETENTION_DAYS);
+    if (purged.deliveries || purged.attempts) this.logger.log(`purged ${purged.deliveries} delivered events and ${purged.attempts} attempts older than ${this.config.WEBHOOK_RETENTION_DAYS} days`);
+  }
+}

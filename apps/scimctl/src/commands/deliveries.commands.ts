@@ -1,0 +1,30 @@
+import { parseArgs } from 'node:util';
+import { DeliveryLog } from '@scimflow/persistence';
+import { CliCommand, UsageError } from '../command';
+import { withDatabase } from './database';
+import { parseLimit, parseSince } from './time-args';
+
+export const deliveriesListCommand: CliCommand = {
+  words: ['deliveries', 'list'],
+  usage:
+    'scimctl deliveries list --subscription S [--status delivered|failed] [--since 1h|ISO] [--event ID] [--limit N]\n' +
+    '                                                         the delivery log: attempts, newest first (one JSON object per line)',
+  async run(args, { config, out }) {
+    const { values } = parseArgs({
+      args,
+      options: { subscription: { type: 'string' }, status: { type: 'string' }, since: { type: 'string' }, event: { type: 'string' }, limit: { type: 'string' } },
+      strict: true,
+    });
+    if (!values.subscription) throw new UsageError('deliveries list needs --subscription S');
+    if (values.status !== undefined && values.status !== 'delivered' && values.status !== 'failed')
+      throw new UsageError(`--status must be delivered or failed: ${values.status}`);
+    const query = {
+      subscriptionId: values.subscription,
+      status: values.status as 'delivered' | 'failed' | undefined,
+      since: parseSince(values.since),
+      eventId: values.event,
+      limit: parseLimit(values.limit),
+    };
+    for (const attempt of await withDatabase(config.DATABASE_URL, (ds) => new DeliveryLog(ds).list(query))) out(JSON.stringify(attempt));
+  },
+};

@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { WebhookSubscriptions } from '@scimflow/persistence';
+import { SecretBox } from '@scimflow/webhooks';
+import { CliCommand, CliContext, UsageError } from '../command';
+import { withDatabase } from './database';
+import { parseDuration } from './time-args';
+
+/** Webhook subscriptions: `scimctl subscription create|list|enable|disable|rotate-secret|delete`. */
+
+const withSubscriptions = <T>(ctx: CliContext, work: (s: WebhookSubscriptions) => Promise<T>) =>
+  withDatabase(ctx.config.DATABASE_URL, (ds: DataSource) => work(new WebhookSubscriptions(ds, SecretBox.fromConfig(ctx.config.WEBHOOK_SECRETS_KEY))));
+
+function oneId(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw new UsageError(`${command} needs exactly one subscription id`);
+  return positionals[0];
+}
+
+export const subscriptionCreateCommand: CliCommand = {
+  words: ['subscription', 'create'],
+  usage:
+    'scimctl subscription create --tenant T --url URL [--event-type TYPE]... [--secret whsec_…]\n' +
+    '                                                         subscribe a webhook (types: exact or prefix.*; none = all); prints it with its secret, once',
+  async run(args, ctx) {
+    const { values } = parseArgs({
+      args,
+      options: { tenant: { type: 'string' }, url: { type: 'string' }, 'event-type': { type: 'string', multiple: true }, secret: { type: 'string' } },
+      strict: true,
+    });
+    if (!values.tenant || !values.url) throw new UsageError('subscription create needs --tenant T and --url URL');
+    const created = await withSubscriptions(ctx, (s) =>
+      s.create({ tenantId: values.tenant!, url: values.url!, eventTypes: values['event-type'] ?? [], secret: values.secret }),
+    );
+    ctx.out(JSON.stringify({ ...created.subscription, secret: created.secret }));
+  },
+};
+
+export const subscriptionListCommand: CliCommand = {
+  words: ['subscription', 'list'],
+  usage: 'scimctl subscription list [--tenant T] [--reveal-secrets]   list subscriptions (one JSON object per line)',
+  async run(args, ctx) {
+    const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, 'reveal-secrets': { type: 'boolean' } }, strict: true });
+    await withSubscriptions(ctx, async (s) => {
+      for (const subscription of await s.list({ tenantId: values.tenant })) {
+        const secrets = values['reveal-secrets'] ? await s.revealSecrets(subscription.id) : subscription.secrets;
+        ctx.out(JSON.stringify({ ...subscription, secrets }));
+      }
+    });
+  },
+};
+
+export const subscriptionEnableCommand: CliCommand = {
+  words: ['subscription', 'enable'],
+  usage: 'scimctl subscription enable ID                          resume delivery (queued events go out again, in order)',
+  async run(args, ctx) {
+    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+    ctx.out(JSON.stringify(await withSubscriptions(ctx, (s) => s.enable(oneId(positionals, 'subscription enable')))));
+  },
+};
+
+export const subscriptionDisableCommand: CliCommand = {
+  words: ['subscription', 'disable'],
+  usage: 'scimctl subscription disable ID [--reason TEXT]         stop delivery; new events are not queued for it meanwhile',
+  async run(args, ctx) {
+    const { values, positionals } = parseArgs({ args, options: { reason: { type: 'string' } }, allowPositionals: true, strict: true });
+    ctx.out(JSON.stringify(await withSubscriptions(ctx, (s) => s.disable(oneId(positionals, 'subscription disable'), values.reason))));
+  },
+};
+
+export const subscriptionRotateSecretCommand: CliCommand = {
+  words: ['subscription', 'rotate-secret'],
+  usage:
+    'scimctl subscription rotate-secret ID [--overlap 24h] [--secret whsec_…]\n' +
+    '                                                         new signing secret; the old one keeps signing for --overlap; prints the new one, once',
+  async run(args, ctx) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { overlap: { type: 'string' }, secret: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    const overlapMs = values.overlap === undefined ? undefined : parseDuration(values.overlap, '--overlap');
+    const rotated = await withSubscriptions(ctx, (s) => s.rotateSecret(oneId(positionals, 'subscription rotate-secret'), { overlapMs, secret: values.secret }));
+    ctx.out(JSON.stringify({ ...rotated.subscription, secret: rotated.secret }));
+  },
+};
+
+export const subscriptionDeleteCommand: CliCommand = {
+  words: ['subscription', 'delete'],
+  usage: 'scimctl subscription delete ID                          delete it with its queue, delivery log and dead letters',
+  async run(args, ctx) {
+    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+    const id = oneId(positionals, 'subscription delete');
+    await withSubscriptions(ctx, (s) => s.delete(id));
+    ctx.out(JSON.stringify({ deleted: id }));
+  },
+};
+
+export const SUBSCRIPTION_COMMANDS = [
+  subscriptionCreateCommand,
+  subscriptionListCommand,
+  subscriptionEnableCommand,
+  subscriptionDisableCommand,
+  subscriptionRotateSecretCommand,
+  subscriptionDeleteCommand,
+];

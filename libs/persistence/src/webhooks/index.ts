@@ -1,0 +1,4 @@
+export * from './webhook-subscriptions';
+export * from './delivery-queue';
+export * from './delivery-log';
+export * from './dead-letters';
