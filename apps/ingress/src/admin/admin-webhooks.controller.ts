@@ -1,0 +1,131 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DeadLetters, DeliveryLog, SubscriptionView, WebhookSubscriptions } from '@scimflow/persistence';
+import { ADMIN_VALIDATION } from './admin-tenants.controller';
+import { AdminGuard } from './admin.guard';
+import { ErrorSchema } from './admin.schemas';
+import {
+  CreateSubscriptionDto,
+  DeadLetterQueryDto,
+  DeadLetterSchema,
+  DeliveryAttemptSchema,
+  DeliveryLogQueryDto,
+  DisableSubscriptionDto,
+  RedriveResultSchema,
+  RotateSecretDto,
+  SubscriptionSchema,
+  SubscriptionWithSecretSchema,
+} from './admin-webhooks.dto';
+
+/** Webhook subscriptions, their delivery log and dead letters: the same services as `scimctl subscription|deliveries|dlq`. */
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401 bad admin credential, 503 admin API disabled, 400, 404)' })
+@Controller('admin')
+@UseGuards(AdminGuard)
+@UsePipes(ADMIN_VALIDATION)
+export class AdminWebhooksController {
+  constructor(
+    private readonly subscriptions: WebhookSubscriptions,
+    private readonly deliveryLog: DeliveryLog,
+    private readonly deadLetters: DeadLetters,
+  ) {}
+
+  @Post('tenants/:tenantId/subscriptions')
+  @ApiOperation({ summary: 'Subscribe a webhook to the tenant\'s events (the signing secret is shown once)' })
+  @ApiCreatedResponse({ type: SubscriptionWithSecretSchema })
+  async create(@Param('tenantId') tenantId: string, @Body() body: CreateSubscriptionDto) {
+    const created = await this.subscriptions.create({ tenantId, url: body.url, eventTypes: body.eventTypes, secret: body.secret });
+    return { ...created.subscription, secret: created.secret };
+  }
+
+  @Get('tenants/:tenantId/subscriptions')
+  @ApiOperation({ summary: "List the tenant's webhook subscriptions" })
+  @ApiOkResponse({ type: [SubscriptionSchema] })
+  list(@Param('tenantId') tenantId: string): Promise<SubscriptionView[]> {
+    return this.subscriptions.list({ tenantId });
+  }
+
+  @Get('subscriptions/:id')
+  @ApiOperation({ summary: 'Get a webhook subscription' })
+  @ApiOkResponse({ type: SubscriptionSchema })
+  get(@Param('id') id: string): Promise<SubscriptionView> {
+    return this.subscriptions.get(id);
+  }
+
+  @Post('subscriptions/:id/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume delivery; events held while it was disabled go out first, in order' })
+  @ApiOkResponse({ type: SubscriptionSchema })
+  enable(@Param('id') id: string): Promise<SubscriptionView> {
+    return this.subscriptions.enable(id);
+  }
+
+  @Post('subscriptions/:id/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop delivery; new events are not queued for it meanwhile' })
+  @ApiOkResponse({ type: SubscriptionSchema })
+  disable(@Param('id') id: string, @Body() body: DisableSubscriptionDto): Promise<SubscriptionView> {
+    return this.subscriptions.disable(id, body.reason);
+  }
+
+  @Post('subscriptions/:id/rotate-secret')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Issue a new signing secret; the previous one keeps signing for overlapSeconds (both sign meanwhile)' })
+  @ApiOkResponse({ type: SubscriptionWithSecretSchema })
+  async rotateSecret(@Param('id') id: string, @Body() body: RotateSecretDto) {
+    const rotated = await this.subscriptions.rotateSecret(id, {
+      overlapMs: body.overlapSeconds === undefined ? undefined : body.overlapSeconds * 1000,
+      secret: body.secret,
+    });
+    return { ...rotated.subscription, secret: rotated.secret };
+  }
+
+  @Delete('subscriptions/:id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a subscription with its queue, delivery log and dead letters' })
+  @ApiNoContentResponse()
+  remove(@Param('id') id: string): Promise<void> {
+    return this.subscriptions.delete(id);
+  }
+
+  @Get('subscriptions/:id/deliveries')
+  @ApiOperation({ summary: 'The delivery log: attempts, newest first' })
+  @ApiOkResponse({ type: [DeliveryAttemptSchema] })
+  async deliveries(@Param('id') id: string, @Query() query: DeliveryLogQueryDto) {
+    await this.subscriptions.get(id);
+    return this.deliveryLog.list({ subscriptionId: id, status: query.status, since: query.since ? new Date(query.since) : undefined, eventId: query.eventId, limit: query.limit });
+  }
+
+  @Get('subscriptions/:id/dead-letters')
+  @ApiOperation({ summary: "The subscription's dead letters, newest first" })
+  @ApiOkResponse({ type: [DeadLetterSchema] })
+  async deadLettersOf(@Param('id') id: string, @Query() query: DeadLetterQueryDto) {
+    await this.subscriptions.get(id);
+    return this.deadLetters.list({ subscriptionId: id, since: query.since ? new Date(query.since) : undefined, includeRedriven: query.all, limit: query.limit });
+  }
+
+  @Post('subscriptions/:id/dead-letters/redrive')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Redrive every dead letter of the subscription not yet redriven' })
+  @ApiOkResponse({ type: RedriveResultSchema })
+  async redriveAll(@Param('id') id: string) {
+    await this.subscriptions.get(id);
+    return this.deadLetters.redriveSubscription(id);
+  }
+
+  @Get('dead-letters/:id')
+  @ApiOperation({ summary: 'One dead letter with its last response and the event' })
+  @ApiOkResponse({ type: DeadLetterSchema })
+  showDeadLetter(@Param('id') id: string) {
+    return this.deadLetters.show(id);
+  }
+
+  @Post('dead-letters/:id/redrive')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Put the event back into its subscription\'s queue (once; a repeat is reported as skipped)' })
+  @ApiOkResponse({ type: RedriveResultSchema })
+  redrive(@Param('id') id: string) {
+    return this.deadLetters.redrive([id]);
+  }
+}

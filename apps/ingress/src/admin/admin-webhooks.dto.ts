@@ -1,0 +1,157 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+/** Request bodies, query strings and answers of the admin API's webhook routes (see docs/webhooks.md). */
+
+export class CreateSubscriptionDto {
+  @ApiProperty({ example: 'https://product.example/hooks/scim' })
+  @IsString()
+  @MaxLength(2000)
+  url: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['dev.scimflow.user.*'], description: 'CloudEvents types or prefix.*; none = every event' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  eventTypes?: string[];
+
+  @ApiPropertyOptional({ description: 'a whsec_ secret to use; default: a generated one' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  secret?: string;
+}
+
+export class DisableSubscriptionDto {
+  @ApiPropertyOptional({ example: 'receiver decommissioned' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class RotateSecretDto {
+  @ApiPropertyOptional({ default: 86400, description: 'how long the previous secret keeps signing (seconds); 0 ends it now' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(30 * 86400)
+  overlapSeconds?: number;
+
+  @ApiPropertyOptional({ description: 'a whsec_ secret to use; default: a generated one' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  secret?: string;
+}
+
+export class DeliveryLogQueryDto {
+  @ApiPropertyOptional({ enum: ['delivered', 'failed'] })
+  @IsOptional()
+  @IsIn(['delivered', 'failed'])
+  status?: 'delivered' | 'failed';
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601()
+  since?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  eventId?: string;
+
+  @ApiPropertyOptional({ default: 100, maximum: 10000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  limit?: number;
+}
+
+export class DeadLetterQueryDto {
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601()
+  since?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'also dead letters already redriven' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  all?: boolean;
+
+  @ApiPropertyOptional({ default: 100, maximum: 10000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  limit?: number;
+}
+
+export class SubscriptionSecretSchema {
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'set while a rotation overlaps' }) expiresAt: string | null;
+}
+
+export class SubscriptionSchema {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty() url: string;
+  @ApiProperty({ type: [String] }) eventTypes: string[];
+  @ApiProperty() enabled: boolean;
+  @ApiProperty({ nullable: true, type: String }) disabledReason: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ type: [SubscriptionSecretSchema] }) secrets: SubscriptionSecretSchema[];
+}
+
+export class SubscriptionWithSecretSchema extends SubscriptionSchema {
+  @ApiProperty({ description: 'the new whsec_ signing secret; shown once' }) secret: string;
+}
+
+export class DeliveryAttemptSchema {
+  @ApiProperty() attemptId: string;
+  @ApiProperty() deliveryId: string;
+  @ApiProperty({ format: 'uuid' }) subscriptionId: string;
+  @ApiProperty() eventId: string;
+  @ApiProperty() eventType: string;
+  @ApiProperty() attempt: number;
+  @ApiProperty({ enum: ['delivered', 'failed'] }) status: string;
+  @ApiProperty({ nullable: true, type: Number }) httpStatus: number | null;
+  @ApiProperty() latencyMs: number;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty({ nullable: true, type: String }) responseExcerpt: string | null;
+  @ApiProperty() redrive: boolean;
+  @ApiProperty() instance: string;
+  @ApiProperty({ format: 'date-time' }) attemptedAt: string;
+}
+
+export class DeadLetterSchema {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) subscriptionId: string;
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty() url: string;
+  @ApiProperty() eventId: string;
+  @ApiProperty() eventType: string;
+  @ApiProperty() orderingKey: string;
+  @ApiProperty() attempts: number;
+  @ApiProperty({ format: 'date-time' }) queuedAt: string;
+  @ApiProperty({ format: 'date-time' }) lastAttemptAt: string;
+  @ApiProperty({ format: 'date-time' }) deadAt: string;
+  @ApiProperty({ nullable: true, type: Number }) lastStatus: number | null;
+  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastResponseExcerpt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) publishedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) redrivenAt: string | null;
+}
+
+export class RedriveResultSchema {
+  @ApiProperty({ type: [String] }) redriven: string[];
+  @ApiProperty({ description: '[{ id, reason }]: not found, already redriven' }) skipped: { id: string; reason: string }[];
+}
