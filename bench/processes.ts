@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '../..');
+// bench/ from source (tests) or dist/bench/ (compiled): the repository root either way
+const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
 /** A scimflow app running as its own OS process, as in production. */
 export class AppProcess {
@@ -29,6 +30,7 @@ export class AppProcess {
     };
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);
+    this.child.once('exit', (code, signal) => this.log.push(`[${this.name} exited: code ${code}, signal ${signal}]\n`));
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (this.child.exitCode !== null) throw new Error(`${this.name} exited: ${this.log.join('')}`);

@@ -38,8 +38,9 @@ export async function startSystem(): Promise<RunningSystem> {
   process.env.WEBHOOK_RETRY_MAX_MS = '500';
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
   // tests drive one tenant far faster than Entra does; the rate limit has its own tests (per-tenant limits)
-  process.env.RATE_LIMIT_PER_SECOND = process.env.RATE_LIMIT_PER_SECOND ?? '100000';
-  process.env.RATE_LIMIT_BURST = process.env.RATE_LIMIT_BURST ?? '100000';
+  // unconditional: @nestjs/config writes validated defaults into process.env when the app modules are imported
+  process.env.RATE_LIMIT_PER_SECOND = '100000';
+  process.env.RATE_LIMIT_BURST = '100000';
   const logger = ['error', 'warn'] as const;
 
   const reconciler = await NestFactory.create(ReconcilerModule, { logger: [...logger] });

@@ -21,6 +21,7 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(@Inject(KAFKA) kafka: Kafka, config: AppConfig, queueEvents: QueueEvents) {
     this.consumer = new OrderedConsumer(kafka, {
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       groupId: config.KAFKA_TOPIC_PREFIX + NOTIFIER_GROUP,
       topics: DELIVERED_TOPICS.map((t) => topicName(t, config.KAFKA_TOPIC_PREFIX)),
       fromBeginning: true,

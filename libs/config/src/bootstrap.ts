@@ -29,6 +29,11 @@ export async function startApp(
   app.useLogger(app.get(PinoLogger)); // structured JSON logs from here on (nestjs-pino)
   configure?.(app);
   app.enableShutdownHooks();
+  // Longer than the idle timeouts of clients and load balancers (often 60 s), so the server is never the
+  // side that closes a reused keep-alive connection under a request in flight.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(port(config), '0.0.0.0');
   new Logger(name).log(`listening on ${await app.getUrl()}`);
   return app;

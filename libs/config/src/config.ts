@@ -43,6 +43,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   RETRY_AFTER_SECONDS = 5;
 
+  /**
+   * Consumer group session timeout: after a crash (kill -9) of a reconciler or notifier, its partitions
+   * move to the others after this long. The broker allows 6,000 to 300,000 by default.
+   */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(300000)
+  KAFKA_SESSION_TIMEOUT_MS = 10000;
+
   /** How long the ingress and the reconciler cache a tenant's extension schemas (a registration takes this long to apply). */
   @Transform(toInt) @IsInt() @Min(0) @Max(600000)
   TENANT_SCHEMA_CACHE_TTL_MS = 5000;

@@ -19,6 +19,8 @@ export interface OrderedConsumerOptions {
   handle: (records: ConsumedRecord[]) => Promise<void>;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** how long the group waits for a silent member (kill -9) before giving its partitions to others */
+  sessionTimeoutMs?: number;
   /** called after each handled batch: how far behind this partition is, for metrics */
   observe?: (batch: { topic: string; partition: number; records: number; lag: number; durationMs: number }) => void;
 }
@@ -48,8 +50,9 @@ export class OrderedConsumer {
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10000,
+      rebalanceTimeout: this.options.sessionTimeoutMs ?? 10000,
+      heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 10000) / 10)),
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
     });

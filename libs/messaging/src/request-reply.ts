@@ -18,7 +18,8 @@ export class RequestNotSentError extends Error {}
 interface Waiter {
   resolve: (value: unknown) => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
+  /** set once the request is acknowledged by the broker: the reply timeout counts from there */
+  timer?: NodeJS.Timeout;
 }
 
 /**
@@ -31,6 +32,7 @@ export class RequestReplyClient {
   private readonly waiting = new Map<string, Waiter>();
   private consumer?: Consumer;
   private ready = false;
+  private stopped = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -67,13 +69,17 @@ export class RequestReplyClient {
           if (!correlationId) continue;
           const waiter = this.waiting.get(correlationId);
           if (!waiter) continue; // another instance's request, or one that already timed out
+          let value: unknown;
+          try {
+            value = JSON.parse(m.value?.toString('utf8') ?? 'null');
+          } catch (e) {
+            // left to time out (503 to the client): rejecting here could reach a caller still sending
+            this.logger.error(`unreadable reply for ${correlationId}: ${(e as Error).message}`);
+            continue;
+          }
           this.waiting.delete(correlationId);
           clearTimeout(waiter.timer);
-          try {
-            waiter.resolve(JSON.parse(m.value?.toString('utf8') ?? 'null'));
-          } catch (e) {
-            waiter.reject(e as Error);
-          }
+          waiter.resolve(value);
         }
       },
     });
@@ -82,7 +88,10 @@ export class RequestReplyClient {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const [id, w] of this.waiting) {
+      // Only requests already sent have a caller awaiting the reply; the others learn of the stop after sending.
+      if (!w.timer) continue;
       clearTimeout(w.timer);
       w.reject(new RequestTimeoutError(id, 0));
     }
@@ -97,24 +106,26 @@ export class RequestReplyClient {
    * answered in time (it will still be applied).
    */
   async request<T>(record: OutgoingRecord, correlationId: string, timeoutMs: number): Promise<T> {
-    const reply = new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(correlationId);
-        reject(new RequestTimeoutError(correlationId, timeoutMs));
-      }, timeoutMs);
-      this.waiting.set(correlationId, { resolve: resolve as (v: unknown) => void, reject, timer });
-    });
+    let waiter!: Waiter;
+    const reply = new Promise<T>((resolve, reject) => (waiter = { resolve: resolve as (v: unknown) => void, reject }));
+    // Registered before sending, so that even a reply faster than the broker's acknowledgement is matched.
+    this.waiting.set(correlationId, waiter);
     try {
       await this.producer.send({
         ...record,
         headers: { ...record.headers, [CORRELATION_HEADER]: correlationId, [REPLY_TO_HEADER]: this.replyTopic },
       });
     } catch (e) {
-      const w = this.waiting.get(correlationId);
-      if (w) clearTimeout(w.timer);
       this.waiting.delete(correlationId);
       throw new RequestNotSentError((e as Error).message);
     }
+    if (this.stopped) throw new RequestTimeoutError(correlationId, 0);
+    // The timer starts only now: a send that is slow to fail must not reject a reply nobody awaits yet.
+    if (this.waiting.has(correlationId))
+      waiter.timer = setTimeout(() => {
+        this.waiting.delete(correlationId);
+        waiter.reject(new RequestTimeoutError(correlationId, timeoutMs));
+      }, timeoutMs);
     return reply;
   }
 }
