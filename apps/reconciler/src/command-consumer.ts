@@ -6,8 +6,7 @@ import { CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, OrderedC
 import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scimflow/observability';
 import { ScimError } from '@scimflow/scim';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
-import { ApplyGroupCommand } from './usecases/apply-group-command/apply-group-command.usecase';
-import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
+import { CommandDispatcher } from './command-dispatcher';
 
 export const RECONCILER_GROUP = 'scimflow-reconciler';
 
@@ -20,8 +19,7 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     config: AppConfig,
-    private readonly applyUserCommand: ApplyUserCommand,
-    private readonly applyGroupCommand: ApplyGroupCommand,
+    private readonly dispatcher: CommandDispatcher,
     private readonly producer: CoalescingProducer,
     private readonly relay: OutboxRelay,
     private readonly metrics: Metrics,
@@ -72,12 +70,10 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     await this.reply(record, outcome);
   }
 
-  /** Dispatch by resource type; a v1 command without one is a User command (the only kind before Groups). */
   private async apply(command: ProvisioningCommand): Promise<CommandOutcome> {
-    if (command.resourceType === 'Group') return (await this.applyGroupCommand.execute(command)).outcome;
-    if (command.resourceType === 'User' || command.resourceType === undefined) return (await this.applyUserCommand.execute(command)).outcome;
-    this.logger.error(`command ${command.commandId} has unsupported resourceType ${String(command.resourceType)}`);
-    return { commandId: command.commandId, status: 400, error: ScimError.badRequest('invalidSyntax', 'unsupported resource type').toBody() };
+    const applied = await this.dispatcher.apply(command);
+    if ('unsupported' in applied) this.logger.error(`command ${command.commandId} has unsupported resourceType ${String(command.resourceType)}`);
+    return applied.outcome;
   }
 
   /** A record we cannot read did not come from our ingress; it is logged and answered, not retried forever. */

@@ -4,6 +4,7 @@ import { ObservabilityModule } from '@scimflow/observability';
 import { MessagingModule } from '@scimflow/messaging';
 import { PersistenceModule } from '@scimflow/persistence';
 import { CommandConsumer } from './command-consumer';
+import { CommandDispatcher } from './command-dispatcher';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { ApplyGroupCommand } from './usecases/apply-group-command/apply-group-command.usecase';
 import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
@@ -11,6 +12,6 @@ import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-comma
 @Module({
   imports: [ScimflowConfigModule, ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
   controllers: [],
-  providers: [ApplyUserCommand, ApplyGroupCommand, OutboxRelay, CommandConsumer],
+  providers: [ApplyUserCommand, ApplyGroupCommand, CommandDispatcher, OutboxRelay, CommandConsumer],
 })
 export class ReconcilerModule {}

@@ -3,3 +3,4 @@ export * from './commands';
 export * from './events';
 export * from './group-events';
 export * from './dead-letters';
+export * from './schemas';

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@scimflow/config';
+import { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
+import { GroupStore, MembershipStore, Outbox, TenantResourceTypes, TenantSchemaStore, UserStore } from '@scimflow/persistence';
+import { ScimError } from '@scimflow/scim';
+import { ApplyGroupCommand } from './usecases/apply-group-command/apply-group-command.usecase';
+import { AppliedCommand, ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
+
+/**
+ * Routes one command to its use case. Shared by the reconciler's consumer and `scimctl replay|rebuild`, so that a
+ * replay goes through exactly the same idempotent path (processed_commands) as live traffic.
+ */
+@Injectable()
+export class CommandDispatcher {
+  constructor(
+    private readonly applyUserCommand: ApplyUserCommand,
+    private readonly applyGroupCommand: ApplyGroupCommand,
+  ) {}
+
+  /** Outside Nest (scimctl): the same use cases, wired on a given DataSource. */
+  static on(ds: DataSource, config: AppConfig): CommandDispatcher {
+    const users = new UserStore(ds);
+    const memberships = new MembershipStore();
+    const outbox = new Outbox();
+    const types = new TenantResourceTypes(new TenantSchemaStore(ds), config.TENANT_SCHEMA_CACHE_TTL_MS);
+    return new CommandDispatcher(
+      new ApplyUserCommand(ds, users, types, outbox, memberships, config),
+      new ApplyGroupCommand(ds, new GroupStore(ds), memberships, users, outbox, config),
+    );
+  }
+
+  /** Dispatch by resource type; a v1 command without one is a User command (the only kind before Groups). */
+  async apply(command: ProvisioningCommand): Promise<AppliedCommand | { outcome: CommandOutcome; firstTime: false; events: 0; unsupported: true }> {
+    if (command.resourceType === 'Group') return this.applyGroupCommand.execute(command);
+    if (command.resourceType === 'User' || command.resourceType === undefined) return this.applyUserCommand.execute(command);
+    return {
+      outcome: { commandId: command.commandId, status: 400, error: ScimError.badRequest('invalidSyntax', 'unsupported resource type').toBody() },
+      firstTime: false,
+      events: 0,
+      unsupported: true,
+    };
+  }
+}
