@@ -4,3 +4,4 @@ export * from './render';
 export * from './group-state';
 export * from './group-commands';
 export * from './group-render';
+export * from './profiles';

@@ -1,0 +1,2 @@
+export * from './profile-settings';
+export * from './user-profile-rules';

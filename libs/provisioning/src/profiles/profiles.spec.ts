@@ -1,0 +1,145 @@
+import { ScimError } from '@scimflow/scim';
+import { applyUserProfile, parseMembershipDirective, PROFILE_PRESETS, resolveProfileSettings, roleNames } from '.';
+
+const base = { userName: 'ann@example.com' };
+const complete = { ...base, name: { givenName: 'Ann', familyName: 'Lee' }, emails: [{ type: 'work', value: 'Ann@Example.com' }] };
+
+function rejection(f: () => unknown): ScimError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ScimError) return e;
+    throw e;
+  }
+  throw new Error('expected a ScimError');
+}
+
+describe('resolveProfileSettings', () => {
+  it.each(['segura', 'appsec', 'workforce', 'surecloud', 'custom'])('%s preset resolves to its data', (p) => {
+    expect(resolveProfileSettings(p, {})).toEqual(PROFILE_PRESETS[p as keyof typeof PROFILE_PRESETS]);
+  });
+
+  it('stored settings replace preset keys', () => {
+    const s = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Admin', 'read-only'], unknownRoles: 'record' }, deleteMode: 'soft' });
+    expect(s.roles).toEqual({ mode: 'map', productRoles: ['Admin', 'read-only'], unknownRoles: 'record' });
+    expect(s.deleteMode).toBe('soft');
+    expect(s.groupProvisioning).toBe(true);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['unknown profile', {}, /profile must be one of/],
+    ['custom', { deleteMode: 'archive' }, /deleteMode must be one of soft\|hard/],
+    ['custom', { userType: { mode: 'enum', values: [] } }, /at least one value/],
+    ['custom', { userType: { mode: 'enum', values: ['A'], default: 'B' } }, /userType.default must be one of/],
+    ['custom', { userType: 'enum' }, /userType must be an object/],
+    ['custom', { roles: { mode: 'map', productRoles: ['Read Only'] } }, /no spaces or accents\): Read Only/],
+    ['custom', { roles: { mode: 'map', productRoles: ['Café'] } }, /Café/],
+    ['custom', { roles: { mode: 'map', productRoles: [], unknownRoles: 'drop' } }, /roles.unknownRoles must be one of reject\|record/],
+    ['custom', { requiredAttributes: ['title'] }, /requiredAttributes may hold only/],
+    ['custom', { groupProvisioning: 'no' }, /groupProvisioning must be true or false/],
+  ])('%s %j is rejected', (profile, settings, detail) => {
+    const e = rejection(() => resolveProfileSettings(profile === 'unknown profile' ? 'okta' : profile, settings));
+    expect(e.status).toBe(400);
+    expect(e.scimType).toBe('invalidValue');
+    expect(e.message).toMatch(detail);
+  });
+});
+
+describe('userType enum (workforce)', () => {
+  const s = resolveProfileSettings('workforce', {});
+  it.each<[unknown, string]>([
+    [undefined, 'Standard'],
+    ['', 'Standard'],
+    ['Premium', 'Premium'],
+    ['Standard', 'Standard'],
+  ])('%j stored as %s', (userType, stored) => {
+    expect(applyUserProfile({ ...complete, userType }, undefined, s).document.userType).toBe(stored);
+  });
+  it.each(['premium', 'Gold', 'Premium,Standard'])('%s is 400 invalidValue', (userType) => {
+    const e = rejection(() => applyUserProfile({ ...complete, userType }, undefined, s));
+    expect([e.status, e.scimType]).toEqual([400, 'invalidValue']);
+    expect(e.message).toContain('userType must be one of Premium, Standard');
+  });
+  it('without a default, absence stays absent', () => {
+    const noDefault = resolveProfileSettings('custom', { userType: { mode: 'enum', values: ['A'] } });
+    expect(applyUserProfile(base, undefined, noDefault).document.userType).toBeUndefined();
+  });
+});
+
+describe('userType group directive (surecloud)', () => {
+  const s = resolveProfileSettings('surecloud', {});
+  it.each<[string, unknown]>([
+    ['g1,g2', { kind: 'exactly', groupIds: ['g1', 'g2'] }],
+    [' g1 , g2 ,g1', { kind: 'exactly', groupIds: ['g1', 'g2'] }],
+    ['', { kind: 'exactly', groupIds: [] }],
+    [',', { kind: 'exactly', groupIds: [] }],
+    ['IGNORE', { kind: 'ignore' }],
+    [' IGNORE ', { kind: 'ignore' }],
+  ])('%j → %j', (text, directive) => {
+    expect(parseMembershipDirective(text)).toEqual(directive);
+    expect(applyUserProfile({ ...base, userType: text }, undefined, s).directive).toEqual(directive);
+  });
+  it.each<[Record<string, unknown> | undefined, Record<string, unknown>, boolean]>([
+    [undefined, { ...base }, false],
+    [{ ...base, userType: 'g1' }, { ...base, userType: 'g1' }, false],
+    [{ ...base, userType: 'g1' }, { ...base, userType: 'g2' }, true],
+    [{ ...base }, { ...base, userType: '' }, true],
+  ])('before %j after %j: directive applied = %s', (before, after, applied) => {
+    expect(applyUserProfile(after, before, s).directive !== undefined).toBe(applied);
+  });
+});
+
+describe('required attributes and unique work email (workforce)', () => {
+  const s = resolveProfileSettings('workforce', {});
+  it.each<[string, Record<string, unknown>, string]>([
+    ['no givenName', { ...complete, name: { familyName: 'Lee' } }, 'name.givenName'],
+    ['blank familyName', { ...complete, name: { givenName: 'Ann', familyName: ' ' } }, 'name.familyName'],
+    ['no emails', { ...complete, emails: undefined }, 'emails[type eq "work"].value'],
+    ['home email only', { ...complete, emails: [{ type: 'home', value: 'a@b.c' }] }, 'emails[type eq "work"].value'],
+  ])('%s → 400 naming %s', (_case, doc, missing) => {
+    const e = rejection(() => applyUserProfile(doc, undefined, s));
+    expect([e.status, e.scimType]).toEqual([400, 'invalidValue']);
+    expect(e.message).toContain(missing);
+  });
+  it('a complete user passes with its work email lower-cased for the uniqueness check', () => {
+    expect(applyUserProfile(complete, undefined, s).uniqueWorkEmail).toBe('ann@example.com');
+  });
+  it('other profiles do not ask', () => {
+    expect(applyUserProfile(base, undefined, resolveProfileSettings('appsec', {}))).toEqual({ document: base, unmatchedRoles: [] });
+  });
+});
+
+describe('role mapping (segura)', () => {
+  const reject = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Admin', 'read_only', 'ops-team'], unknownRoles: 'reject' } });
+  const record = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'record' } });
+  const complexRole = (value: string) => ({ primary: false, type: 'WindowsAzureActiveDirectoryRole', display: value, value });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['AssertiveAppRoleAssignmentsComplex in entitlements', { entitlements: [complexRole('Admin'), complexRole('ops-team')] }, ['Admin', 'ops-team']],
+    ['AppRoleAssignmentsComplex in roles', { roles: [complexRole('read_only')] }, ['read_only']],
+    ['SingleAppRoleAssignment string', { entitlements: 'Admin' }, ['Admin']],
+    ['string inside the array', { entitlements: ['Admin'] }, ['Admin']],
+    ['both attributes, deduplicated', { roles: [complexRole('Admin')], entitlements: [{ value: 'Admin' }] }, ['Admin']],
+  ])('%s', (_case, extra, names) => {
+    expect(roleNames({ ...base, ...extra })).toEqual(names);
+    expect(applyUserProfile({ ...base, ...extra }, undefined, reject).unmatchedRoles).toEqual([]);
+  });
+
+  it.each(['Read Only', 'Café', 'admin!'])('malformed name %j → 400', (name) => {
+    const e = rejection(() => applyUserProfile({ ...base, entitlements: [{ value: name }] }, undefined, record));
+    expect([e.status, e.scimType]).toEqual([400, 'invalidValue']);
+    expect(e.message).toContain('no spaces or accents');
+  });
+  it('unknown role rejected, naming it', () => {
+    const e = rejection(() => applyUserProfile({ ...base, entitlements: [complexRole('Auditor')] }, undefined, reject));
+    expect(e.message).toMatch(/roles not defined in the product: Auditor/);
+  });
+  it('exact names only: case differs = unknown', () => {
+    expect(() => applyUserProfile({ ...base, roles: [complexRole('admin')] }, undefined, reject)).toThrow(/admin/);
+  });
+  it('unknown role recorded, not dropped', () => {
+    const r = applyUserProfile({ ...base, entitlements: [complexRole('Admin'), complexRole('Auditor')] }, undefined, record);
+    expect(r.unmatchedRoles).toEqual(['Auditor']);
+    expect(r.document.entitlements).toHaveLength(2);
+  });
+});
