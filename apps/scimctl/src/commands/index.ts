@@ -11,6 +11,7 @@ import { KEYS_COMMANDS } from './keys.commands';
 import { SUBSCRIPTION_COMMANDS } from './subscription.commands';
 import { deliveriesListCommand } from './deliveries.commands';
 import { DLQ_COMMANDS } from './dlq.commands';
+import { replayCommandsCommand } from './replay-commands.command';
 
 /** Every scimctl command. Add a command in its own file and list it here. */
-export const COMMANDS: CliCommand[] = [tenantCreateCommand, tenantListCommand, schemaRegisterCommand, schemaListCommand, ...TENANT_ADMIN_COMMANDS, ...TOKEN_COMMANDS, ...CLIENT_COMMANDS, ...FEDERATION_COMMANDS, ...KEYS_COMMANDS, ...SUBSCRIPTION_COMMANDS, deliveriesListCommand, ...DLQ_COMMANDS, migrateCommand, topicsCommand];
+export const COMMANDS: CliCommand[] = [tenantCreateCommand, tenantListCommand, schemaRegisterCommand, schemaListCommand, ...TENANT_ADMIN_COMMANDS, ...TOKEN_COMMANDS, ...CLIENT_COMMANDS, ...FEDERATION_COMMANDS, ...KEYS_COMMANDS, ...SUBSCRIPTION_COMMANDS, deliveriesListCommand, ...DLQ_COMMANDS, replayCommandsCommand, migrateCommand, topicsCommand];

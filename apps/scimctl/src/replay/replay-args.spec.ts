@@ -1,0 +1,89 @@
+import { UsageError } from '../command';
+import { parseReplayCommandsArgs, readCommand } from '../commands/replay-commands.command';
+import { parseFrom, parseTo, partitionRanges, progressLine, rangeSize, ReplayTally } from './replay-args';
+
+describe('parseFrom', () => {
+  it.each<[string, object]>([
+    ['2026-11-22T10:00:00Z', { kind: 'time', at: new Date('2026-11-22T10:00:00Z') }],
+    ['2026-11-22', { kind: 'time', at: new Date('2026-11-22T00:00:00Z') }],
+    ['beginning', { kind: 'time', at: new Date(0) }],
+    ['0:15', { kind: 'offsets', offsets: new Map([[0, '15']]) }],
+    ['0:15,3:0,11:9007199254740993', { kind: 'offsets', offsets: new Map([[0, '15'], [3, '0'], [11, '9007199254740993']]) }],
+  ])('%s', (value, expected) => expect(parseFrom(value)).toEqual(expected));
+
+  it.each([undefined, '', 'yesterday', '0:', ':5', '0:1,0:2', '1h', '0:-1', '22/11/2026'])('rejects %p', (value) =>
+    expect(() => parseFrom(value)).toThrow(UsageError),
+  );
+});
+
+describe('parseTo', () => {
+  const from = parseFrom('2026-11-22T10:00:00Z');
+  it('accepts a later timestamp and nothing', () => {
+    expect(parseTo('2026-11-22T11:00:00Z', from)).toEqual(new Date('2026-11-22T11:00:00Z'));
+    expect(parseTo(undefined, from)).toBeUndefined();
+  });
+  it.each(['2026-11-22T09:00:00Z', 'later'])('rejects %p', (v) => expect(() => parseTo(v, from)).toThrow(UsageError));
+  it('does not compare against offsets', () => expect(parseTo('2000-01-01T00:00:00Z', parseFrom('0:1'))).toEqual(new Date('2000-01-01T00:00:00Z')));
+});
+
+describe('parseReplayCommandsArgs', () => {
+  it('reads every option', () =>
+    expect(parseReplayCommandsArgs(['--from', '0:1', '--to', '2026-11-22T00:00:00Z', '--tenant', 't', '--dry-run', '--force'])).toEqual({
+      from: { kind: 'offsets', offsets: new Map([[0, '1']]) },
+      to: new Date('2026-11-22T00:00:00Z'),
+      tenantId: 't',
+      dryRun: true,
+      force: true,
+    }));
+  it('defaults the flags', () => expect(parseReplayCommandsArgs(['--from', 'beginning'])).toMatchObject({ dryRun: false, force: false, tenantId: undefined, to: undefined }));
+  it.each([[[]], [['--from', 'beginning', 'extra']], [['--from', 'beginning', '--bogus']]])('rejects %p', (args) =>
+    expect(() => parseReplayCommandsArgs(args)).toThrow(),
+  );
+});
+
+describe('partitionRanges', () => {
+  const wm = [
+    { partition: 1, low: '10', high: '20' },
+    { partition: 0, low: '0', high: '5' },
+  ];
+  it('by time: the broker offsets, clamped, sorted by partition', () => {
+    const r = partitionRanges(wm, parseFrom('beginning'), new Map([[0, '3'], [1, '2']]));
+    expect(r).toEqual([{ partition: 0, start: '3', end: '5' }, { partition: 1, start: '10', end: '20' }]);
+    expect(rangeSize(r)).toBe(12);
+  });
+  it('by offsets: partitions not named read nothing; starts past the end are clamped', () => {
+    const r = partitionRanges(wm, parseFrom('1:25'));
+    expect(r).toEqual([{ partition: 0, start: '5', end: '5' }, { partition: 1, start: '20', end: '20' }]);
+    expect(rangeSize(r)).toBe(0);
+  });
+});
+
+describe('readCommand', () => {
+  const c = { v: 1, commandId: 'c1', tenantId: 't', resourceId: 'r', action: 'delete', issuedAt: '2026-01-01T00:00:00Z' };
+  it('reads a v1 command', () => expect(readCommand(Buffer.from(JSON.stringify(c)))).toEqual(c));
+  it.each([null, Buffer.from('{'), Buffer.from(JSON.stringify({ ...c, v: 2 })), Buffer.from(JSON.stringify({ ...c, commandId: 1 })), Buffer.from('null')])(
+    'refuses %p',
+    (value) => expect(readCommand(value)).toBeUndefined(),
+  );
+});
+
+describe('ReplayTally and progress', () => {
+  it('counts per tenant and action', () => {
+    const t = new ReplayTally();
+    t.total = 3;
+    t.count('t1', 'create', true);
+    t.count('t1', 'create', false, 2);
+    t.count('t2', 'patch', false, 1);
+    expect(t.toJSON()).toMatchObject({
+      total: 3,
+      alreadyApplied: 1,
+      applied: 2,
+      events: 3,
+      perTenant: { t1: { create: { alreadyApplied: 1, applied: 1 } }, t2: { patch: { alreadyApplied: 0, applied: 1 } } },
+    });
+  });
+  it('renders counts and rate', () => {
+    expect(progressLine('replay', 50, 200, 2000, 'x')).toBe('replay: 50/200 records (25%), 25/s, x');
+    expect(progressLine('replay', 0, 0, 0)).toBe('replay: 0/0 records (100%), 0/s');
+  });
+});
