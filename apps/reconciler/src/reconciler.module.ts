@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { ScimflowConfigModule } from '@scimflow/config';
 import { ObservabilityModule } from '@scimflow/observability';
 import { MessagingModule } from '@scimflow/messaging';
-import { PersistenceModule } from '@scimflow/persistence';
+import { AuditLog, PersistenceModule } from '@scimflow/persistence';
+import { DataSource } from 'typeorm';
+import { TenantProfiles } from './profiles/tenant-profiles';
 import { CommandConsumer } from './command-consumer';
 import { CommandDispatcher } from './command-dispatcher';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
@@ -12,6 +14,6 @@ import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-comma
 @Module({
   imports: [ScimflowConfigModule, ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
   controllers: [],
-  providers: [ApplyUserCommand, ApplyGroupCommand, CommandDispatcher, OutboxRelay, CommandConsumer],
+  providers: [TenantProfiles, { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) }, ApplyUserCommand, ApplyGroupCommand, CommandDispatcher, OutboxRelay, CommandConsumer],
 })
 export class ReconcilerModule {}

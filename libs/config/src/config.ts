@@ -54,6 +54,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0) @Max(600000)
   TENANT_SCHEMA_CACHE_TTL_MS = 5000;
 
+  /** How long the reconciler caches a tenant's profile settings (a settings change takes this long to apply). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  PROFILE_CACHE_TTL_MS = 5000;
+
   /**
    * Webhook retry backoff: first delay and cap (ms). Each user's lane retries on its own, so the cap bounds
    * how often a receiver that is down is called per user: minutes, not seconds.

@@ -18,3 +18,5 @@ export * from './groups/membership-store';
 export * from './persistence.module';
 export * from './outbox/outbox';
 export * from './webhooks';
+export * from './audit/audit-log';
+export * from './users/user-profile-store';

@@ -345,7 +345,7 @@ export function membershipEvents(
   return events;
 }
 
-function membershipEvent(
+export function membershipEvent(
   command: ProvisioningCommand,
   userId: string,
   group: { id: string; displayName: string },

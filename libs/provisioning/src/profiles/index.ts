@@ -1,2 +1,3 @@
 export * from './profile-settings';
 export * from './user-profile-rules';
+export * from './profiled-user-decision';

@@ -1,5 +1,6 @@
 import { ScimError } from '@scimflow/scim';
-import { applyUserProfile, parseMembershipDirective, PROFILE_PRESETS, resolveProfileSettings, roleNames } from '.';
+import { ProvisioningCommand } from '@scimflow/contracts';
+import { applyProfileToDecision, applyUserProfile, directiveMembershipEvents, MembershipDirective, membershipDirectiveDiff, parseMembershipDirective, PROFILE_PRESETS, resolveProfileSettings, roleNames } from '.';
 
 const base = { userName: 'ann@example.com' };
 const complete = { ...base, name: { givenName: 'Ann', familyName: 'Lee' }, emails: [{ type: 'work', value: 'Ann@Example.com' }] };
@@ -141,5 +142,48 @@ describe('role mapping (segura)', () => {
     const r = applyUserProfile({ ...base, entitlements: [complexRole('Admin'), complexRole('Auditor')] }, undefined, record);
     expect(r.unmatchedRoles).toEqual(['Auditor']);
     expect(r.document.entitlements).toHaveLength(2);
+  });
+});
+
+describe('membership directive diff and events', () => {
+  it.each<[string[], unknown, { join: string[]; leave: string[] }]>([
+    [[], { kind: 'exactly', groupIds: ['b', 'a'] }, { join: ['a', 'b'], leave: [] }],
+    [['a', 'c'], { kind: 'exactly', groupIds: ['a', 'b'] }, { join: ['b'], leave: ['c'] }],
+    [['a', 'b'], { kind: 'exactly', groupIds: [] }, { join: [], leave: ['a', 'b'] }],
+    [['a', 'b'], { kind: 'ignore' }, { join: [], leave: [] }],
+    [['A'], { kind: 'exactly', groupIds: ['a'] }, { join: [], leave: [] }],
+  ])('member of %j, directive %j → %j', (current, directive, diff) => {
+    expect(membershipDirectiveDiff(current, directive as MembershipDirective)).toEqual(diff);
+  });
+
+  it('events follow the user event: joins then leaves, one sequence each', () => {
+    const command = { v: 1, commandId: 'c1', tenantId: 't', resourceType: 'User', resourceId: 'u', action: 'patch', issuedAt: '' } as ProvisioningCommand;
+    const events = directiveMembershipEvents(command, 'u', 4, [{ id: 'g1', displayName: 'One' }], [{ id: 'g2', displayName: 'Two' }], new Date(0));
+    expect(events.map((e) => [e.type, e.sequence, e.data.groupId])).toEqual([
+      ['dev.scimflow.membership.added.v1', 5, 'g1'],
+      ['dev.scimflow.membership.removed.v1', 6, 'g2'],
+    ]);
+  });
+});
+
+describe('applyProfileToDecision', () => {
+  const settings = resolveProfileSettings('workforce', {});
+  const command = { v: 1, commandId: 'c1', tenantId: 't', resourceType: 'User', resourceId: 'u', action: 'create', issuedAt: '' } as ProvisioningCommand;
+  const state = (document: Record<string, unknown>) => ({ id: 'u', tenantId: 't', userName: 'ann', externalId: null, active: true, document, version: 1, createdAt: new Date(0), updatedAt: new Date(0) });
+
+  it('fills the default into the state and the event', () => {
+    const d = applyProfileToDecision({ kind: 'save', isNew: true, state: state(complete), event: {} as never }, undefined, command, settings, new Date(0));
+    expect(d.kind).toBe('save');
+    if (d.kind !== 'save') return;
+    expect(d.state.document.userType).toBe('Standard');
+    expect(d.event.data.user?.userType).toBe('Standard');
+  });
+  it('turns a rule failure into a rejection', () => {
+    const d = applyProfileToDecision({ kind: 'save', isNew: true, state: state({ ...complete, userType: 'Gold' }), event: {} as never }, undefined, command, settings, new Date(0));
+    expect(d.kind === 'reject' && d.error.status).toBe(400);
+  });
+  it('leaves deletes and unchanged decisions alone', () => {
+    const del = { kind: 'delete' as const, event: {} as never };
+    expect(applyProfileToDecision(del, undefined, command, settings, new Date(0))).toBe(del);
   });
 });

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@scimflow/config';
-import { ChangeEvent, CommandOutcome, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
-import { GroupStore, MembershipStore, Outbox, OutboxRecord, UserStore } from '@scimflow/persistence';
+import { ChangeEvent, CommandOutcome, MembershipEventType, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { AuditLog, GroupStore, MembershipStore, Outbox, OutboxRecord, UserStore } from '@scimflow/persistence';
 import {
   decideGroupCommand,
   finalizeGroupChange,
@@ -13,6 +13,7 @@ import {
 } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import type { AppliedCommand } from '../apply-user-command/apply-user-command.usecase';
+import { TenantProfiles } from '../../profiles/tenant-profiles';
 
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -28,6 +29,9 @@ const UNKNOWN_IDS_SHOWN = 20;
  */
 @Injectable()
 export class ApplyGroupCommand {
+  private readonly profiles: TenantProfiles;
+  private readonly audit: AuditLog;
+
   constructor(
     private readonly ds: DataSource,
     private readonly groups: GroupStore,
@@ -35,9 +39,19 @@ export class ApplyGroupCommand {
     private readonly users: UserStore,
     private readonly outbox: Outbox,
     private readonly config: AppConfig,
-  ) {}
+    // Optional so that callers wiring the use case by hand (scimctl replay) get the same rules without knowing them.
+    @Optional() profiles?: TenantProfiles,
+    @Optional() audit?: AuditLog,
+  ) {
+    this.profiles = profiles ?? new TenantProfiles(ds, config);
+    this.audit = audit ?? new AuditLog(ds);
+  }
 
   async execute(command: ProvisioningCommand, now = new Date()): Promise<AppliedCommand> {
+    if (!(await this.profiles.settings(command.tenantId)).groupProvisioning) {
+      // RFC 7644 §3.12: 501 for an operation the service provider does not support (here: for this tenant).
+      return this.refuse(command, new ScimError(501, 'Group provisioning is disabled for this tenant: group memberships are managed through userType'), now);
+    }
     try {
       return await this.ds.transaction('READ COMMITTED', async (em) => {
         const prior = await this.users.processedOutcome(em, command.commandId);
@@ -48,19 +62,41 @@ export class ApplyGroupCommand {
         if (decision.kind === 'reject') throw decision.error; // recorded below, after the rollback
         const { outcome, records } = decision.kind === 'delete' ? await this.delete(em, command, decision, now) : await this.save(em, command, decision, now);
         await this.users.recordOutcome(em, command, outcome, now);
+        await this.audit.record(em, this.auditEntry(command, outcome, auditDiff(records), now));
         for (let i = 0; i < records.length; i += OUTBOX_CHUNK) await this.outbox.append(em, records.slice(i, i + OUTBOX_CHUNK));
         return { outcome, firstTime: true, events: records.length };
       });
     } catch (e) {
       const rejection = this.rejection(e, command);
       if (!rejection) throw e; // infrastructure failure: the consumer retries the command
-      const outcome: CommandOutcome = groupOutcome(command, { error: rejection });
-      // Recorded so that a redelivery answers the same, whatever changed meanwhile.
-      await this.ds.transaction(async (em) => {
-        if (!(await this.users.processedOutcome(em, command.commandId))) await this.users.recordOutcome(em, command, outcome, now);
-      });
-      return { outcome, firstTime: true, events: 0 };
+      return this.refuse(command, rejection, now);
     }
+  }
+
+  /** Records a rejection (idempotency and audit) so that a redelivery answers the same, whatever changed meanwhile. */
+  private async refuse(command: ProvisioningCommand, error: ScimError, now: Date): Promise<AppliedCommand> {
+    const outcome: CommandOutcome = groupOutcome(command, { error });
+    await this.ds.transaction(async (em) => {
+      if (await this.users.processedOutcome(em, command.commandId)) return;
+      await this.users.recordOutcome(em, command, outcome, now);
+      await this.audit.record(em, this.auditEntry(command, outcome, {}, now));
+    });
+    return { outcome, firstTime: true, events: 0 };
+  }
+
+  private auditEntry(command: ProvisioningCommand, outcome: CommandOutcome, diff: Record<string, unknown>, at: Date) {
+    return {
+      tenantId: command.tenantId,
+      commandId: command.commandId,
+      requestId: command.requestId,
+      resourceType: 'Group',
+      resourceId: command.resourceId,
+      action: command.action,
+      status: outcome.status,
+      error: outcome.error,
+      diff,
+      at,
+    };
   }
 
   private async save(em: EntityManager, command: ProvisioningCommand, decision: Extract<GroupDecision, { kind: 'save' }>, now: Date) {
@@ -150,4 +186,16 @@ function unknownMembers(ids: string[]): ScimError {
   const shown = ids.slice(0, UNKNOWN_IDS_SHOWN).join(', ');
   const more = ids.length > UNKNOWN_IDS_SHOWN ? ` and ${ids.length - UNKNOWN_IDS_SHOWN} more` : '';
   return ScimError.badRequest('invalidValue', `Members must be Users of this tenant; unknown member ids: ${shown}${more}`);
+}
+
+/** Audit summary of a group change: which users joined or left (counts beyond a few). */
+function auditDiff(records: OutboxRecord[]): Record<string, unknown> {
+  const joined: string[] = [];
+  const left: string[] = [];
+  for (const r of records) {
+    const e = r.payload as ChangeEvent;
+    if (e.type === MembershipEventType.added) joined.push((e.data as { userId: string }).userId);
+    else if (e.type === MembershipEventType.removed) left.push((e.data as { userId: string }).userId);
+  }
+  return { events: records.length, joinedUsers: joined.slice(0, UNKNOWN_IDS_SHOWN), joined: joined.length, leftUsers: left.slice(0, UNKNOWN_IDS_SHOWN), left: left.length };
 }

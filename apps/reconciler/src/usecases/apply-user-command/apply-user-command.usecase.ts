@@ -1,10 +1,19 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { CommandOutcome, isMembershipEvent, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { Injectable, Optional } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ChangeEvent, CommandOutcome, isMembershipEvent, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
 import { AppConfig } from '@scimflow/config';
-import { MembershipStore, Outbox, TenantResourceTypes, UserStore } from '@scimflow/persistence';
-import { decideUserCommand, outcomeOf, UserDecision, userDeletionEvents } from '@scimflow/provisioning';
+import { AuditLog, MembershipStore, Outbox, TenantResourceTypes, UserProfileStore, UserStore } from '@scimflow/persistence';
+import {
+  applyProfileToDecision,
+  decideUserCommand,
+  directiveMembershipEvents,
+  membershipDirectiveDiff,
+  outcomeOf,
+  ProfiledUserDecision,
+  userDeletionEvents,
+} from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
+import { TenantProfiles } from '../../profiles/tenant-profiles';
 
 export interface AppliedCommand {
   outcome: CommandOutcome;
@@ -18,11 +27,16 @@ const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
 
 /**
- * Applies one ProvisioningCommand in one Postgres transaction: state, idempotency record and
- * outbox event commit together or not at all.
+ * Applies one ProvisioningCommand in one Postgres transaction: state, the tenant's profile rules (membership
+ * directive, unique work email, unmatched roles), idempotency record, audit entry and outbox events commit
+ * together or not at all.
  */
 @Injectable()
 export class ApplyUserCommand {
+  private readonly profileStore = new UserProfileStore();
+  private readonly profiles: TenantProfiles;
+  private readonly audit: AuditLog;
+
   constructor(
     private readonly ds: DataSource,
     private readonly users: UserStore,
@@ -30,27 +44,43 @@ export class ApplyUserCommand {
     private readonly outbox: Outbox,
     private readonly memberships: MembershipStore,
     private readonly config: AppConfig,
-  ) {}
+    // Optional so that callers wiring the use case by hand (scimctl replay) get the same rules without knowing them.
+    @Optional() profiles?: TenantProfiles,
+    @Optional() audit?: AuditLog,
+  ) {
+    this.profiles = profiles ?? new TenantProfiles(ds, config);
+    this.audit = audit ?? new AuditLog(ds);
+  }
 
   async execute(command: ProvisioningCommand, now = new Date()): Promise<AppliedCommand> {
-    // The tenant's User resource type (with its extension schemas), loaded before the transaction opens.
+    // The tenant's User resource type and profile settings, loaded (and cached) before the transaction opens.
     const types = await this.resourceTypes.user(command.tenantId);
+    const settings = await this.profiles.settings(command.tenantId);
     try {
       return await this.ds.transaction('READ COMMITTED', async (em) => {
         const prior = await this.users.processedOutcome(em, command.commandId);
         if (prior) return { outcome: prior, firstTime: false, events: 0 };
 
         const current = await this.users.lockForUpdate(em, command.tenantId, command.resourceId);
-        const decision = decideUserCommand(current, command, now, types);
-        // A deleted user leaves every group first: membership-removed events, then user-deleted as the last one.
-        const leaving =
-          decision.kind === 'delete'
-            ? userDeletionEvents(command, current!, await this.memberships.removeUserEverywhere(em, command.tenantId, command.resourceId), now)
-            : undefined;
-        await this.write(em, command, decision);
+        const decision = applyProfileToDecision(decideUserCommand(current, command, now, types), current, command, settings, now);
+        if (decision.kind === 'reject') throw decision.error; // recorded below, after the rollback
+
+        let events: ChangeEvent[] = [];
+        let diff: Record<string, unknown> = {};
+        if (decision.kind === 'delete') {
+          // A deleted user leaves every group first: membership-removed events, then user-deleted as the last one.
+          const leaving = userDeletionEvents(command, current!, await this.memberships.removeUserEverywhere(em, command.tenantId, command.resourceId), now);
+          await this.users.delete(em, command.tenantId, command.resourceId);
+          events = [...leaving.memberships, leaving.deleted];
+          diff = { deleted: true, leftGroups: leaving.memberships.map((e) => e.data.groupId) };
+        } else if (decision.kind === 'save') {
+          const saved = await this.save(em, command, decision, now);
+          events = saved.events;
+          diff = saved.diff;
+        }
         const outcome = outcomeOf(command, decision);
         await this.users.recordOutcome(em, command, outcome, now);
-        const events = leaving ? [...leaving.memberships, leaving.deleted] : decision.kind === 'save' ? [decision.event] : [];
+        await this.audit.record(em, this.auditEntry(command, outcome, diff, now));
         await this.outbox.append(
           em,
           events.map((e) => ({
@@ -63,24 +93,75 @@ export class ApplyUserCommand {
         return { outcome, firstTime: true, events: events.length };
       });
     } catch (e) {
-      const rejection = this.constraintRejection(e, command);
+      const rejection = this.rejection(e, command);
       if (!rejection) throw e; // infrastructure failure: the consumer retries the command
       const outcome = outcomeOf(command, { kind: 'reject', error: rejection });
       // Recorded so that a redelivery answers the same, even if the conflicting user is gone by then.
       await this.ds.transaction(async (em) => {
-        if (!(await this.users.processedOutcome(em, command.commandId))) await this.users.recordOutcome(em, command, outcome, now);
+        if (await this.users.processedOutcome(em, command.commandId)) return;
+        await this.users.recordOutcome(em, command, outcome, now);
+        await this.audit.record(em, this.auditEntry(command, outcome, {}, now));
       });
       return { outcome, firstTime: true, events: 0 };
     }
   }
 
-  private async write(em: Parameters<Parameters<DataSource['transaction']>[1]>[0], command: ProvisioningCommand, d: UserDecision) {
-    if (d.kind === 'save') await (d.isNew ? this.users.insert(em, d.state) : this.users.update(em, d.state));
-    else if (d.kind === 'delete') await this.users.delete(em, command.tenantId, command.resourceId);
+  /** Writes a saved user with its profile effects; the state's version grows by one per membership event. */
+  private async save(em: EntityManager, command: ProvisioningCommand, decision: Extract<ProfiledUserDecision, { kind: 'save' }>, now: Date) {
+    const { tenantId, resourceId: userId } = command;
+    const profile = decision.profile;
+    const diff: Record<string, unknown> = { changes: decision.event.data.changes.map((c) => c.attribute) };
+
+    if (profile?.uniqueWorkEmail) {
+      await this.profileStore.lockWorkEmail(em, tenantId, profile.uniqueWorkEmail);
+      if (await this.profileStore.workEmailHolder(em, tenantId, profile.uniqueWorkEmail, userId))
+        throw ScimError.conflict(`the work email ${profile.uniqueWorkEmail} is already used by another user of this tenant`);
+    }
+
+    let join: { id: string; displayName: string }[] = [];
+    let leave: { id: string; displayName: string }[] = [];
+    if (profile?.directive?.kind === 'exactly') {
+      const found = await this.profileStore.groups(em, tenantId, profile.directive.groupIds);
+      const known = new Set(found.map((g) => g.id));
+      const unknown = profile.directive.groupIds.filter((id) => !known.has(id.toLowerCase()));
+      if (unknown.length) throw ScimError.badRequest('invalidValue', `userType names groups that do not exist in this tenant: ${unknown.join(', ')}`);
+      const currentGroups = decision.isNew ? [] : await this.profileStore.groupsOf(em, tenantId, userId);
+      const d = membershipDirectiveDiff(currentGroups, profile.directive);
+      join = found.filter((g) => d.join.includes(g.id));
+      leave = d.leave.length ? await this.profileStore.groups(em, tenantId, d.leave) : [];
+    }
+
+    const memberships = directiveMembershipEvents(command, userId, decision.state.version, join, leave, now);
+    decision.state.version += memberships.length; // the stored version (ETag) is the last event's sequence
+    await (decision.isNew ? this.users.insert(em, decision.state) : this.users.update(em, decision.state));
+    await this.profileStore.join(em, tenantId, userId, join.map((g) => g.id), now);
+    await this.profileStore.leave(em, tenantId, userId, leave.map((g) => g.id));
+    if (profile && (profile.unmatchedRoles.length || !decision.isNew)) await this.profileStore.setUnmatchedRoles(em, tenantId, userId, profile.unmatchedRoles);
+
+    if (join.length) diff.joinedGroups = join.map((g) => g.id);
+    if (leave.length) diff.leftGroups = leave.map((g) => g.id);
+    if (profile?.unmatchedRoles.length) diff.unmatchedRoles = profile.unmatchedRoles;
+    return { events: [decision.event, ...memberships] as ChangeEvent[], diff };
   }
 
-  /** Constraint violations are the client's problem (a 4xx), not a reason to retry. */
-  private constraintRejection(e: unknown, command: ProvisioningCommand): ScimError | undefined {
+  private auditEntry(command: ProvisioningCommand, outcome: CommandOutcome, diff: Record<string, unknown>, at: Date) {
+    return {
+      tenantId: command.tenantId,
+      commandId: command.commandId,
+      requestId: command.requestId,
+      resourceType: command.resourceType ?? 'User',
+      resourceId: command.resourceId,
+      action: command.action,
+      status: outcome.status,
+      error: outcome.error,
+      diff,
+      at,
+    };
+  }
+
+  /** Client errors and constraint violations are the client's problem (a 4xx), not a reason to retry. */
+  private rejection(e: unknown, command: ProvisioningCommand): ScimError | undefined {
+    if (e instanceof ScimError) return e.status < 500 ? e : undefined;
     const code = (e as { code?: string }).code;
     const constraint = (e as { constraint?: string }).constraint;
     if (code === UNIQUE_VIOLATION && constraint === 'scim_users_tenant_user_name')
@@ -90,3 +171,4 @@ export class ApplyUserCommand {
     return undefined;
   }
 }
+

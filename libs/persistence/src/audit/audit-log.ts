@@ -1,0 +1,96 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { ScimError } from '@scimflow/scim';
+
+export type AuditOutcome = 'success' | 'failure';
+
+/** One provisioning action as the reconciler decided it, like a line of Entra's provisioning logs. */
+export interface AuditEntry {
+  tenantId: string;
+  commandId: string;
+  requestId?: string | null;
+  resourceType: string;
+  resourceId: string;
+  action: string;
+  /** the HTTP status answered */
+  status: number;
+  /** the SCIM error body of a rejection */
+  error?: unknown;
+  /** what changed: attribute changes, memberships added/removed, unmatched roles */
+  diff?: Record<string, unknown>;
+  at: Date;
+}
+
+export interface AuditView extends Omit<AuditEntry, 'at'> {
+  id: string;
+  outcome: AuditOutcome;
+  at: string;
+}
+
+export interface AuditQuery {
+  tenantId: string;
+  from?: Date;
+  to?: Date;
+  resourceId?: string;
+  outcome?: AuditOutcome;
+  /** newest first; default 100, at most 10000 */
+  limit?: number;
+}
+
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['success', 'failure'];
+
+/** The per-tenant audit log (table audit_log). Writes join the caller's transaction. */
+export class AuditLog {
+  constructor(private readonly ds: DataSource) {}
+
+  async record(em: EntityManager, e: AuditEntry): Promise<void> {
+    await em.query(
+      `INSERT INTO audit_log (tenant_id, command_id, request_id, resource_type, resource_id, action, status, outcome, error, diff, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        e.tenantId,
+        e.commandId,
+        e.requestId ?? null,
+        e.resourceType,
+        e.resourceId.toLowerCase(),
+        e.action,
+        e.status,
+        e.status < 400 ? 'success' : 'failure',
+        e.error === undefined ? null : JSON.stringify(e.error),
+        JSON.stringify(e.diff ?? {}),
+        e.at,
+      ],
+    );
+  }
+
+  async list(q: AuditQuery): Promise<AuditView[]> {
+    const limit = q.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw ScimError.badRequest('invalidValue', 'limit must be an integer from 1 to 10000');
+    if (q.outcome !== undefined && !AUDIT_OUTCOMES.includes(q.outcome)) throw ScimError.badRequest('invalidValue', `outcome must be success or failure`);
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT id::text, tenant_id, command_id, request_id, resource_type, resource_id, action, status, outcome, error, diff, at
+         FROM audit_log
+        WHERE tenant_id = $1
+          AND ($2::timestamptz IS NULL OR at >= $2)
+          AND ($3::timestamptz IS NULL OR at <= $3)
+          AND ($4::text IS NULL OR resource_id = $4)
+          AND ($5::text IS NULL OR outcome = $5)
+        ORDER BY at DESC, id DESC
+        LIMIT $6`,
+      [q.tenantId, q.from ?? null, q.to ?? null, q.resourceId?.toLowerCase() ?? null, q.outcome ?? null, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      tenantId: r.tenant_id as string,
+      commandId: r.command_id as string,
+      requestId: r.request_id as string | null,
+      resourceType: r.resource_type as string,
+      resourceId: r.resource_id as string,
+      action: r.action as string,
+      status: r.status as number,
+      outcome: r.outcome as AuditOutcome,
+      error: r.error ?? undefined,
+      diff: r.diff as Record<string, unknown>,
+      at: (r.at as Date).toISOString(),
+    }));
+  }
+}

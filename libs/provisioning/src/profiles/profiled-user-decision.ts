@@ -1,0 +1,63 @@
+import { MembershipChangedEvent, MembershipEventType, ProvisioningCommand } from '@scimflow/contracts';
+import { ScimError } from '@scimflow/scim';
+import { membershipEvent } from '../group-commands';
+import { userEvent, UserDecision } from '../user-commands';
+import { UserState } from '../user-state';
+import { ProfileSettings } from './profile-settings';
+import { applyUserProfile, MembershipDirective, ProfiledUser } from './user-profile-rules';
+
+export type ProfiledUserDecision = UserDecision & { profile?: ProfiledUser };
+
+/**
+ * Runs the tenant's profile rules over a decided user write: a rejection if a rule fails, otherwise the decision
+ * with the profiled document (and its event rebuilt from it) plus what the reconciler must still check or apply
+ * (`profile.directive`, `profile.uniqueWorkEmail`, `profile.unmatchedRoles`).
+ */
+export function applyProfileToDecision(
+  decision: UserDecision,
+  before: UserState | undefined,
+  command: ProvisioningCommand,
+  settings: ProfileSettings,
+  now: Date,
+): ProfiledUserDecision {
+  if (decision.kind !== 'save') return decision;
+  let profile: ProfiledUser;
+  try {
+    profile = applyUserProfile(decision.state.document, decision.isNew ? undefined : before?.document, settings);
+  } catch (e) {
+    if (e instanceof ScimError) return { kind: 'reject', error: e };
+    throw e;
+  }
+  const state = { ...decision.state, document: profile.document };
+  const event = userEvent(command, decision.isNew ? undefined : before, state, now);
+  return { ...decision, state, event, profile };
+}
+
+/** The groups to join and leave so that the user is a member of exactly the directive's groups. */
+export function membershipDirectiveDiff(currentGroupIds: string[], directive: MembershipDirective): { join: string[]; leave: string[] } {
+  if (directive.kind === 'ignore') return { join: [], leave: [] };
+  const current = new Set(currentGroupIds.map((id) => id.toLowerCase()));
+  const target = new Set(directive.groupIds.map((id) => id.toLowerCase()));
+  return {
+    join: [...target].filter((id) => !current.has(id)).sort(),
+    leave: [...current].filter((id) => !target.has(id)).sort(),
+  };
+}
+
+/**
+ * Membership events of a directive, after the user's own event (sequence `userVersion`): joins then leaves, one
+ * sequence each; the user's stored version becomes `userVersion + events.length`.
+ */
+export function directiveMembershipEvents(
+  command: ProvisioningCommand,
+  userId: string,
+  userVersion: number,
+  joined: { id: string; displayName: string }[],
+  left: { id: string; displayName: string }[],
+  now: Date,
+): MembershipChangedEvent[] {
+  return [
+    ...joined.map((g) => ({ g, type: MembershipEventType.added })),
+    ...left.map((g) => ({ g, type: MembershipEventType.removed })),
+  ].map(({ g, type }, i) => membershipEvent(command, userId, g, type, userVersion + i + 1, now));
+}
