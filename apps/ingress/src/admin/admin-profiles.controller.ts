@@ -1,0 +1,79 @@
+import { Body, Controller, Get, Param, Put, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { AUDIT_OUTCOMES, AuditLog, AuditOutcome, AuditView, TENANT_PROFILES, TenantAdmin, TenantProfile } from '@scimflow/persistence';
+import { ProfileSettings, resolveProfileSettings } from '@scimflow/provisioning';
+import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
+import { AdminGuard } from './admin.guard';
+import { ErrorSchema } from './admin.schemas';
+
+export class ProfileDto {
+  @ApiProperty({ enum: TENANT_PROFILES })
+  @IsIn(TENANT_PROFILES)
+  profile: TenantProfile;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'overrides of the profile preset (see docs/profiles.md)' })
+  @IsOptional()
+  @IsObject()
+  settings?: Record<string, unknown>;
+}
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() from?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ description: 'user or group id' }) @IsOptional() @IsString() @MaxLength(200) resourceId?: string;
+  @ApiPropertyOptional({ enum: AUDIT_OUTCOMES }) @IsOptional() @IsIn(AUDIT_OUTCOMES as AuditOutcome[]) outcome?: AuditOutcome;
+  @ApiPropertyOptional({ default: 100, maximum: 10000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10000) limit?: number;
+}
+
+/** A tenant's product profile (rules applied by the reconciler) and its provisioning audit log. */
+@ApiTags('profiles and audit')
+@ApiBearerAuth()
+@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401 bad admin credential, 503 admin API disabled, 400, 404)' })
+@Controller('admin/tenants/:tenantId')
+@UseGuards(AdminGuard)
+@UsePipes(ADMIN_VALIDATION)
+export class AdminProfilesController {
+  private readonly audit: AuditLog;
+
+  constructor(
+    private readonly tenants: TenantAdmin,
+    private readonly ds: DataSource,
+  ) {
+    this.audit = new AuditLog(ds);
+  }
+
+  @Get('profile')
+  @ApiOperation({ summary: 'The tenant profile: stored settings and the effective rules' })
+  async getProfile(@Param('tenantId') tenantId: string): Promise<{ profile: string; settings: Record<string, unknown>; effective: ProfileSettings }> {
+    const t = found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    return { profile: t.profile, settings: t.settings, effective: resolveProfileSettings(t.profile, t.settings) };
+  }
+
+  @Put('profile')
+  @ApiOperation({ summary: 'Set the profile and its settings (validated; the reconciler applies them within PROFILE_CACHE_TTL_MS)' })
+  async putProfile(@Param('tenantId') tenantId: string, @Body() body: ProfileDto) {
+    const settings = body.settings ?? {};
+    const effective = resolveProfileSettings(body.profile, settings); // 400 invalidValue naming the bad field
+    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    await this.ds.query(`UPDATE tenants SET profile = $2, settings = $3 WHERE id = $1`, [tenantId, body.profile, settings]);
+    return { profile: body.profile, settings, effective };
+  }
+
+  @Get('audit')
+  @ApiOperation({ summary: 'Provisioning audit log, newest first: every command the reconciler applied or rejected' })
+  @ApiOkResponse({ description: 'audit entries' })
+  async auditLog(@Param('tenantId') tenantId: string, @Query() q: AuditQueryDto): Promise<AuditView[]> {
+    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    return this.audit.list({
+      tenantId,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      resourceId: q.resourceId,
+      outcome: q.outcome,
+      limit: q.limit,
+    });
+  }
+}

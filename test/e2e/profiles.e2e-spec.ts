@@ -1,0 +1,222 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { patchOps, ScimClient } from '../support/scim-client';
+import { RunningSystem, startSystem } from '../support/system';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+/**
+ * The four product profiles on the whole system (real Kafka and Postgres): each scenario follows its product's
+ * guide in ../shared/seeds/ and asserts HTTP answers, rows, events and the audit log.
+ */
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const ADMIN_TOKEN = randomBytes(32).toString('base64url');
+
+const entraUser = (userName: string, extra: Record<string, unknown> = {}) => ({
+  schemas: [USER],
+  userName,
+  externalId: userName.split('@')[0],
+  active: true,
+  emails: [{ primary: true, type: 'work', value: userName }],
+  name: { givenName: 'Given', familyName: 'Family' },
+  ...extra,
+});
+
+type Event = { id: string; type: string; sequence: number; data: any };
+
+describe('product profiles end to end', () => {
+  let system: RunningSystem;
+  let receiver: WebhookReceiver;
+  let hook: string;
+  const saved: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    receiver = new WebhookReceiver();
+    hook = await receiver.start();
+    // settings changes apply at once (the reconciler's cache is exercised by its TTL elsewhere)
+    for (const [k, v] of Object.entries({ ADMIN_TOKEN, PROFILE_CACHE_TTL_MS: '0' })) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    system = await startSystem();
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await receiver?.stop();
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  });
+
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${system.baseUrl}/admin${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+
+  async function tenant(profile: string, settings?: Record<string, unknown>) {
+    const created = await admin('POST', '/tenants', { name: `e2e ${profile}`, profile, webhooks: [hook] });
+    expect(created.status).toBe(201);
+    if (settings) expect((await admin('PUT', `/tenants/${created.body.tenantId}/profile`, { profile, settings })).status).toBe(200);
+    return { tenantId: created.body.tenantId as string, scim: new ScimClient(created.body.scimBaseUrl, created.body.token) };
+  }
+
+  const eventsOf = (userId: string): Event[] => receiver.eventsFor(userId);
+  const memberships = async (userId: string): Promise<string[]> =>
+    (await system.db.query(`SELECT group_id FROM scim_group_members WHERE user_id = $1 ORDER BY group_id`, [userId])).map((r: { group_id: string }) => r.group_id);
+
+  describe('surecloud: group provisioning disabled, memberships through the userType directive', () => {
+    let t: Awaited<ReturnType<typeof tenant>>;
+    const g = [randomUUID(), randomUUID(), randomUUID()].sort();
+
+    beforeAll(async () => {
+      t = await tenant('surecloud');
+      // the product's own groups (SureCloud does not let SCIM create them)
+      for (const [i, id] of g.entries())
+        await system.db.query(
+          `INSERT INTO scim_groups (id, tenant_id, display_name, external_id, document, version, created_at, updated_at) VALUES ($1, $2, $3, null, $4, 1, now(), now())`,
+          [id, t.tenantId, `Product group ${i}`, { schemas: [GROUP], displayName: `Product group ${i}` }],
+        );
+    });
+
+    it('refuses writes to /Groups with 501 and a SCIM error, but lists groups', async () => {
+      const post = await t.scim.post('/Groups', { schemas: [GROUP], displayName: 'From Entra' });
+      expect(post.status).toBe(501);
+      expect(post.body).toMatchObject({ schemas: [ERROR], status: '501', detail: expect.stringContaining('Group provisioning is disabled for this tenant') });
+      expect((await t.scim.patch(`/Groups/${g[0]}`, patchOps({ op: 'replace', path: 'displayName', value: 'x' }))).status).toBe(501);
+      const list = await t.scim.get('/Groups');
+      expect(list.status).toBe(200);
+      expect(list.body.totalResults).toBe(3);
+    });
+
+    it('applies the directive as a membership diff with events; IGNORE keeps, deactivation keeps, "" empties; unknown ids are 400', async () => {
+      const created = await t.scim.post('/Users', entraUser('sc.user@example.com', { userType: `${g[0]},${g[1]}` }));
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      expect(await memberships(id)).toEqual([g[0], g[1]]);
+      await receiver.waitFor(() => eventsOf(id).filter((e) => e.type.includes('membership.added')).length === 2);
+
+      const moved = await t.scim.patch(`/Users/${id}`, patchOps({ op: 'replace', path: 'userType', value: `${g[1]}, ${g[2]}` }));
+      expect(moved.status).toBe(200);
+      expect(await memberships(id)).toEqual([g[1], g[2]]);
+      await receiver.waitFor(() => eventsOf(id).some((e) => e.type.includes('membership.removed') && e.data.groupId === g[0]));
+      expect(eventsOf(id).filter((e) => e.type.includes('membership.added')).map((e) => e.data.groupId).sort()).toEqual([g[0], g[1], g[2]].sort());
+      // the user's ETag is the sequence of its last event
+      const sequences = eventsOf(id).map((e) => e.sequence).sort((a, b) => a - b);
+      expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+      expect(moved.body.meta.version).toBe(`W/"${sequences[sequences.length - 1]}"`);
+
+      expect((await t.scim.patch(`/Users/${id}`, patchOps({ op: 'replace', path: 'userType', value: 'IGNORE' }))).status).toBe(200);
+      expect(await memberships(id)).toEqual([g[1], g[2]]);
+
+      const disabled = await t.scim.patch(`/Users/${id}`, patchOps({ op: 'replace', path: 'active', value: false }));
+      expect(disabled.body.active).toBe(false);
+      expect(await memberships(id)).toEqual([g[1], g[2]]);
+
+      const unknown = randomUUID();
+      const bad = await t.scim.patch(`/Users/${id}`, patchOps({ op: 'replace', path: 'userType', value: `${g[0]},${unknown},not-a-group` }));
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ scimType: 'invalidValue', detail: expect.stringContaining(`${unknown}, not-a-group`) });
+      expect(await memberships(id)).toEqual([g[1], g[2]]);
+
+      expect((await t.scim.patch(`/Users/${id}`, patchOps({ op: 'replace', path: 'userType', value: '' }))).status).toBe(200);
+      expect(await memberships(id)).toEqual([]);
+
+      const failures = await admin('GET', `/tenants/${t.tenantId}/audit?resourceId=${id}&outcome=failure`);
+      expect(failures.status).toBe(200);
+      expect(failures.body).toHaveLength(1);
+      expect(failures.body[0]).toMatchObject({ action: 'patch', status: 400, outcome: 'failure', error: { scimType: 'invalidValue' } });
+      const all = await admin('GET', `/tenants/${t.tenantId}/audit?resourceId=${id}`);
+      expect(all.body.map((e: { status: number }) => e.status)).toEqual([200, 400, 200, 200, 200, 201]);
+      expect(all.body[all.body.length - 1].diff.joinedGroups.sort()).toEqual([g[0], g[1]]);
+      expect(all.body[0].diff.leftGroups.sort()).toEqual([g[1], g[2]]);
+      const groupAudit = await admin('GET', `/tenants/${t.tenantId}/audit?outcome=failure&from=${encodeURIComponent(new Date(Date.now() - 600_000).toISOString())}`);
+      expect(groupAudit.body.filter((e: { resourceType: string; status: number }) => e.resourceType === 'Group' && e.status === 501).length).toBe(2);
+      expect((await admin('GET', `/tenants/${t.tenantId}/audit?to=2000-01-01T00:00:00Z`)).body).toEqual([]);
+    });
+  });
+
+  describe('workforce: userType enumeration, required attributes, unique work email', () => {
+    it('enforces the rules with clear 400s and 409', async () => {
+      const t = await tenant('workforce');
+      const created = await t.scim.post('/Users', entraUser('wf.one@example.com'));
+      expect(created.status).toBe(201);
+      expect(created.body.userType).toBe('Standard');
+      const premium = await t.scim.post('/Users', entraUser('wf.two@example.com', { userType: 'Premium' }));
+      expect(premium.body.userType).toBe('Premium');
+
+      const gold = await t.scim.post('/Users', entraUser('wf.three@example.com', { userType: 'Gold' }));
+      expect(gold.status).toBe(400);
+      expect(gold.body).toMatchObject({ schemas: [ERROR], scimType: 'invalidValue', detail: expect.stringContaining('userType must be one of Premium, Standard') });
+
+      const noFamily = await t.scim.post('/Users', entraUser('wf.four@example.com', { name: { givenName: 'Only' } }));
+      expect(noFamily.status).toBe(400);
+      expect(noFamily.body.detail).toContain('name.familyName');
+      const noEmail = await t.scim.post('/Users', entraUser('wf.five@example.com', { emails: [{ type: 'home', value: 'x@example.com' }] }));
+      expect(noEmail.status).toBe(400);
+      expect(noEmail.body.detail).toContain('emails[type eq "work"].value');
+
+      const dup = await t.scim.post('/Users', entraUser('wf.six@example.com', { emails: [{ type: 'work', value: 'WF.ONE@example.com' }] }));
+      expect(dup.status).toBe(409);
+      expect(dup.body.scimType).toBe('uniqueness');
+      const rows = await system.db.query(`SELECT user_name FROM scim_users WHERE tenant_id = $1 ORDER BY user_name`, [t.tenantId]);
+      expect(rows.map((r: { user_name: string }) => r.user_name)).toEqual(['wf.one@example.com', 'wf.two@example.com']);
+
+      // a PATCH removing the surname is refused too, and the user keeps it
+      const patch = await t.scim.patch(`/Users/${created.body.id}`, patchOps({ op: 'remove', path: 'name.familyName' }));
+      expect(patch.status).toBe(400);
+      expect((await t.scim.get(`/Users/${created.body.id}`)).body.name.familyName).toBe('Family');
+    });
+  });
+
+  describe('segura: app roles map to product roles by exact name', () => {
+    const complex = (value: string) => ({ primary: false, type: 'WindowsAzureActiveDirectoryRole', display: value, value });
+
+    it('accepts both shapes, rejects malformed and unknown roles, records unknown ones when told to', async () => {
+      const t = await tenant('segura', { roles: { mode: 'map', productRoles: ['Admin', 'Auditor_RO'], unknownRoles: 'reject' } });
+      const assertive = await t.scim.post('/Users', entraUser('sg.one@example.com', { entitlements: [complex('Admin')] }));
+      expect(assertive.status).toBe(201);
+      const single = await t.scim.post('/Users', entraUser('sg.two@example.com', { roles: [{ value: 'Auditor_RO' }] }));
+      expect(single.status).toBe(201);
+      const viaPatch = await t.scim.patch(`/Users/${single.body.id}`, patchOps({ op: 'add', path: 'entitlements', value: [{ value: 'Admin' }] }));
+      expect(viaPatch.status).toBe(200);
+
+      const spaced = await t.scim.post('/Users', entraUser('sg.three@example.com', { entitlements: [complex('Read Only')] }));
+      expect(spaced.status).toBe(400);
+      expect(spaced.body.detail).toContain('no spaces or accents');
+      const unknown = await t.scim.post('/Users', entraUser('sg.four@example.com', { entitlements: [complex('Ghost')] }));
+      expect(unknown.status).toBe(400);
+      expect(unknown.body).toMatchObject({ scimType: 'invalidValue', detail: expect.stringContaining('roles not defined in the product: Ghost') });
+
+      expect((await admin('PUT', `/tenants/${t.tenantId}/profile`, { profile: 'segura', settings: { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'record' } } })).status).toBe(200);
+      const recorded = await t.scim.post('/Users', entraUser('sg.five@example.com', { entitlements: [complex('Admin'), complex('Ghost')] }));
+      expect(recorded.status).toBe(201);
+      const [row] = await system.db.query(`SELECT unmatched_roles, document FROM scim_users WHERE id = $1`, [recorded.body.id]);
+      expect(row.unmatched_roles).toEqual(['Ghost']);
+      expect(row.document.entitlements.map((e: { value: string }) => e.value)).toEqual(['Admin', 'Ghost']);
+      await receiver.waitFor(() => eventsOf(recorded.body.id).some((e) => e.type.includes('user.created')));
+      const audit = await admin('GET', `/tenants/${t.tenantId}/audit?resourceId=${recorded.body.id}`);
+      expect(audit.body[0].diff.unmatchedRoles).toEqual(['Ghost']);
+
+      const badSettings = await admin('PUT', `/tenants/${t.tenantId}/profile`, { profile: 'segura', settings: { roles: { mode: 'map', productRoles: ['Read Only'] } } });
+      expect(badSettings.status).toBe(400);
+      expect(badSettings.body.scimType).toBe('invalidValue');
+    });
+  });
+
+  describe('appsec: groups provisioned, listable and stable', () => {
+    it('keeps a group id across a rename', async () => {
+      const t = await tenant('appsec');
+      const created = await t.scim.post('/Groups', { schemas: [GROUP], displayName: 'AppSec Team', externalId: 'appsec-1' });
+      expect(created.status).toBe(201);
+      const renamed = await t.scim.patch(`/Groups/${created.body.id}`, patchOps({ op: 'replace', path: 'displayName', value: 'AppSec Engineers' }));
+      expect(renamed.status).toBe(204); // as Entra expects for Group PATCH
+      const list = await t.scim.get(`/Groups?filter=${encodeURIComponent('externalId eq "appsec-1"')}`);
+      expect(list.body.Resources).toEqual([expect.objectContaining({ id: created.body.id, displayName: 'AppSec Engineers' })]);
+    });
+  });
+});
