@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { validateConfig } from '../../libs/config/src';
 import { contractValidator } from '../../libs/contracts/src/schemas/test-helpers';
 import { replayCommands, replayCommandsCommand, parseReplayCommandsArgs } from '../../apps/scimctl/src/commands/replay-commands.command';
+import { parseReplayEventsArgs, replayEvents } from '../../apps/scimctl/src/commands/replay-events.command';
 import { RunningSystem, startSystem } from '../support/system';
 import { patchOps, ScimClient } from '../support/scim-client';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -107,7 +108,7 @@ describe('replay commands (e2e)', () => {
     expect(result).toMatchObject({ applied: 2, alreadyApplied: 3, events: 2 });
     expect(await stateHash()).toBe(before);
     const reemitted: string[] = (
-      await system.db.query(`SELECT payload->>'id' AS id FROM outbox_events WHERE payload->>'subject' LIKE $1 AND id > $2 ORDER BY id`, [`%/users/${ids.cy}`, outbox])
+      await system.db.query(`SELECT payload->>'id' AS id FROM outbox_events WHERE payload->>'subject' LIKE $1 AND outbox_events.id > $2 ORDER BY outbox_events.id`, [`%/users/${ids.cy}`, outbox])
     ).map((r: { id: string }) => r.id);
     expect(reemitted).toEqual(original);
 
@@ -121,5 +122,22 @@ describe('replay commands (e2e)', () => {
     expect(other.skippedOtherTenant).toBeGreaterThanOrEqual(5);
     const none = await replayCommands(config(), system.db, parseReplayCommandsArgs(['--from', '0:999999999']));
     expect(none.total).toBe(0);
+  });
+
+  it('replay events re-delivers the past events to the subscription, marked as replays, once per replay key', async () => {
+    const [{ id: subscriptionId }] = await system.db.query(`SELECT id FROM webhook_subscriptions WHERE tenant_id = $1`, [tenantId]);
+    const originals = receiver.received.filter((r) => !r.headers['webhook-replay']).map((r) => r.body.id as string);
+    expect(originals.length).toBeGreaterThanOrEqual(7);
+    const args = ['--from', start, '--subscription', subscriptionId];
+    const first = await replayEvents(config(), system.db, parseReplayEventsArgs(args));
+    expect(first).toMatchObject({ matched: originals.length, queued: originals.length, alreadyQueued: 0 });
+    await receiver.waitFor((all) => all.filter((r) => r.headers['webhook-replay'] === 'true').length >= originals.length);
+    const replays = receiver.received.filter((r) => r.headers['webhook-replay'] === 'true');
+    expect(replays.map((r) => r.body.id).sort()).toEqual([...originals].sort());
+    for (const r of replays) expect(r.headers['webhook-id']).toBe(`replay_${first.replayKey}_${r.body.id}`);
+    // re-running the same replay queues nothing; another key is another replay
+    expect(await replayEvents(config(), system.db, parseReplayEventsArgs(args))).toMatchObject({ queued: 0, alreadyQueued: originals.length });
+    const again = await replayEvents(config(), system.db, parseReplayEventsArgs([...args, '--replay-key', 'second']));
+    expect(again).toMatchObject({ queued: originals.length, replayKey: 'second' });
   });
 });

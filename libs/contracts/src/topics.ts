@@ -29,7 +29,9 @@ export interface TopicSpec {
 /** Partition counts are explicit: the commands topic bounds reconciler parallelism (≥ 12). */
 export function topicSpecs(prefix = ''): TopicSpec[] {
   return [
-    { name: prefix + TopicName.commands, partitions: 12, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
+    // The command log is the source of truth for `scimctl replay commands` and `scimctl rebuild`: never truncated
+    // (docs/runbook.md, "Replay and rebuild", for the disk cost and how to change an existing topic).
+    { name: prefix + TopicName.commands, partitions: 12, config: { 'retention.ms': '-1' } },
     // Outcomes matter only for seconds (the waiting HTTP request); keep them an hour.
     { name: prefix + TopicName.commandOutcomes, partitions: 12, config: { 'retention.ms': String(3600 * 1000) } },
     { name: prefix + TopicName.userChanged, partitions: 12, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },

@@ -3,3 +3,4 @@ export * from './secret-box';
 export * from './delivery-policy';
 export * from './event-filter';
 export * from './deliverable-event';
+export * from './replay-delivery';

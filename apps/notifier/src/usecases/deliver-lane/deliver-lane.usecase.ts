@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@scimflow/config';
 import { DeliveryOutcome, DeliveryQueue, FinishResult, LeasedLane, WebhookSubscriptions } from '@scimflow/persistence';
-import { decide, reorderDelay, RetryPolicy, webhookHeaders } from '@scimflow/webhooks';
+import { decide, isReplayDelivery, reorderDelay, REPLAY_HEADER, RetryPolicy, webhookHeaders } from '@scimflow/webhooks';
 import { DeadLetterPublisher } from '../../delivery/dead-letter-publisher';
 import { WebhookSender } from './webhook-sender';
 
@@ -47,6 +47,7 @@ export class DeliverLane {
       body: head.body,
       secrets: this.subscriptions.signingSecrets(head.secrets),
     });
+    if (isReplayDelivery(head.eventId)) headers[REPLAY_HEADER] = 'true';
     const started = performance.now();
     const result = await this.sender.post(head.url, head.body, headers);
     const latencyMs = performance.now() - started;
