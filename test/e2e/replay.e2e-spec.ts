@@ -3,6 +3,7 @@ import { validateConfig } from '../../libs/config/src';
 import { contractValidator } from '../../libs/contracts/src/schemas/test-helpers';
 import { replayCommands, replayCommandsCommand, parseReplayCommandsArgs } from '../../apps/scimctl/src/commands/replay-commands.command';
 import { parseReplayEventsArgs, replayEvents } from '../../apps/scimctl/src/commands/replay-events.command';
+import { rebuildCommand } from '../../apps/scimctl/src/commands/rebuild.command';
 import { RunningSystem, startSystem } from '../support/system';
 import { patchOps, ScimClient } from '../support/scim-client';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -139,5 +140,29 @@ describe('replay commands (e2e)', () => {
     expect(await replayEvents(config(), system.db, parseReplayEventsArgs(args))).toMatchObject({ queued: 0, alreadyQueued: originals.length });
     const again = await replayEvents(config(), system.db, parseReplayEventsArgs([...args, '--replay-key', 'second']));
     expect(again).toMatchObject({ queued: originals.length, replayKey: 'second' });
+  });
+
+  it('rebuild --tenant finds no difference on a healthy tenant, one after a manual row edit, and drops its schema', async () => {
+    const rebuild = async (args: string[]) => {
+      const lines: string[] = [];
+      await rebuildCommand.run(args, { config: config(), out: (l) => lines.push(l) });
+      return lines.map((l) => JSON.parse(l));
+    };
+    const healthy = await rebuild(['--tenant', tenantId]);
+    expect(healthy).toHaveLength(1);
+    expect(healthy[0]).toMatchObject({ tenantId, differences: 0, kept: false, commands: { applied: 5, alreadyApplied: 0 } });
+    expect(await system.db.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [healthy[0].schema])).toHaveLength(0);
+
+    await system.db.query(`UPDATE scim_users SET active = NOT active WHERE id = $1`, [ids.bob]);
+    await system.db.query(`DELETE FROM scim_group_members WHERE group_id = $1 AND user_id = $2`, [ids.ops, ids.ada]);
+    const broken = await rebuild(['--tenant', tenantId, '--keep']);
+    expect(broken.slice(0, -1)).toEqual([
+      { kind: 'membership', id: `${ids.ops}/${ids.ada}`, difference: 'only-rebuilt' },
+      { kind: 'user', id: ids.bob, difference: 'differs', fields: { active: { live: false, rebuilt: true } } },
+    ]);
+    const summary = broken[broken.length - 1];
+    expect(summary).toMatchObject({ differences: 2, kept: true });
+    expect(await system.db.query(`SELECT count(*)::int AS n FROM "${summary.schema}".scim_users`)).toEqual([{ n: 3 }]);
+    await system.db.query(`DROP SCHEMA "${summary.schema}" CASCADE`);
   });
 });
