@@ -19,8 +19,8 @@ export interface ProfileSettings {
   roles: RoleRule;
   /** false: writes to /Groups are refused (SureCloud: membership travels in userType) */
   groupProvisioning: boolean;
-  /** soft: DELETE marks the user deleted and hides it from SCIM reads; hard: the row goes */
-  deleteMode: 'soft' | 'hard';
+  /** hard: DELETE removes the user (soft delete is not implemented yet, so it is refused rather than ignored) */
+  deleteMode: 'hard';
 }
 
 export const PROFILE_NAMES = ['segura', 'appsec', 'workforce', 'surecloud', 'custom'] as const;
@@ -65,7 +65,7 @@ export function resolveProfileSettings(profile: string, stored: Record<string, u
     uniqueWorkEmail: bool(s.uniqueWorkEmail, 'uniqueWorkEmail'),
     roles: roleRule(s.roles),
     groupProvisioning: bool(s.groupProvisioning, 'groupProvisioning'),
-    deleteMode: oneOf(s.deleteMode, ['soft', 'hard'] as const, 'deleteMode'),
+    deleteMode: oneOf(s.deleteMode, ['hard'] as const, 'deleteMode'),
   };
 }
 

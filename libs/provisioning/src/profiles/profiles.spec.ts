@@ -21,15 +21,16 @@ describe('resolveProfileSettings', () => {
   });
 
   it('stored settings replace preset keys', () => {
-    const s = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Admin', 'read-only'], unknownRoles: 'record' }, deleteMode: 'soft' });
+    const s = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Admin', 'read-only'], unknownRoles: 'record' }, groupProvisioning: false });
     expect(s.roles).toEqual({ mode: 'map', productRoles: ['Admin', 'read-only'], unknownRoles: 'record' });
-    expect(s.deleteMode).toBe('soft');
-    expect(s.groupProvisioning).toBe(true);
+    expect(s.groupProvisioning).toBe(false);
+    expect(s.deleteMode).toBe('hard');
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['unknown profile', {}, /profile must be one of/],
-    ['custom', { deleteMode: 'archive' }, /deleteMode must be one of soft\|hard/],
+    ['custom', { deleteMode: 'archive' }, /deleteMode must be one of hard/],
+    ['custom', { deleteMode: 'soft' }, /deleteMode must be one of hard/],
     ['custom', { userType: { mode: 'enum', values: [] } }, /at least one value/],
     ['custom', { userType: { mode: 'enum', values: ['A'], default: 'B' } }, /userType.default must be one of/],
     ['custom', { userType: 'enum' }, /userType must be an object/],
