@@ -2,6 +2,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { patchOps, ScimClient } from '../support/scim-client';
 import { RunningSystem, startSystem } from '../support/system';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import type { AppConfig } from '../../libs/config/src';
+import { UsageError } from '../../apps/scimctl/src/command';
+import { auditCommand, tenantProfileCommand } from '../../apps/scimctl/src/commands/audit.commands';
+
+/** A scimctl command run in-process against the run's database; returns its output lines. */
+async function scimctl(command: typeof auditCommand, ...args: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  await command.run(args, { config: { DATABASE_URL: process.env.DATABASE_URL! } as AppConfig, out: (l) => lines.push(l) });
+  return lines;
+}
 
 /**
  * The four product profiles on the whole system (real Kafka and Postgres): each scenario follows its product's
@@ -137,6 +147,11 @@ describe('product profiles end to end', () => {
       const groupAudit = await admin('GET', `/tenants/${t.tenantId}/audit?outcome=failure&from=${encodeURIComponent(new Date(Date.now() - 600_000).toISOString())}`);
       expect(groupAudit.body.filter((e: { resourceType: string; status: number }) => e.resourceType === 'Group' && e.status === 501).length).toBe(2);
       expect((await admin('GET', `/tenants/${t.tenantId}/audit?to=2000-01-01T00:00:00Z`)).body).toEqual([]);
+
+      const cli = (await scimctl(auditCommand, '--tenant', t.tenantId, '--user', id, '--outcome', 'failure', '--from', '1h')).map((l) => JSON.parse(l));
+      expect(cli).toEqual([expect.objectContaining({ resourceId: id, status: 400, outcome: 'failure' })]);
+      expect(await scimctl(auditCommand, '--tenant', t.tenantId, '--user', id, '--to', '2000-01-01T00:00:00Z')).toEqual([]);
+      await expect(scimctl(auditCommand, '--tenant', t.tenantId, '--outcome', 'maybe')).rejects.toBeInstanceOf(UsageError);
     });
   });
 
@@ -202,6 +217,13 @@ describe('product profiles end to end', () => {
       const audit = await admin('GET', `/tenants/${t.tenantId}/audit?resourceId=${recorded.body.id}`);
       expect(audit.body[0].diff.unmatchedRoles).toEqual(['Ghost']);
 
+      const shown = JSON.parse((await scimctl(tenantProfileCommand, t.tenantId))[0]);
+      expect(shown).toMatchObject({ profile: 'segura', effective: { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'record' }, groupProvisioning: true } });
+      await expect(scimctl(tenantProfileCommand, t.tenantId, '--settings', '{"roles":{"mode":"map","productRoles":["Café"]}}')).rejects.toThrow(/no spaces or accents/);
+      const set = JSON.parse((await scimctl(tenantProfileCommand, t.tenantId, '--settings', '{"roles":{"mode":"map","productRoles":["Admin","Ghost"]}}'))[0]);
+      expect(set.effective.roles).toEqual({ mode: 'map', productRoles: ['Admin', 'Ghost'], unknownRoles: 'reject' });
+      expect((await admin('GET', `/tenants/${t.tenantId}/profile`)).body.settings).toEqual({ roles: { mode: 'map', productRoles: ['Admin', 'Ghost'] } });
+
       const badSettings = await admin('PUT', `/tenants/${t.tenantId}/profile`, { profile: 'segura', settings: { roles: { mode: 'map', productRoles: ['Read Only'] } } });
       expect(badSettings.status).toBe(400);
       expect(badSettings.body.scimType).toBe('invalidValue');
@@ -217,6 +239,13 @@ describe('product profiles end to end', () => {
       expect(renamed.status).toBe(204); // as Entra expects for Group PATCH
       const list = await t.scim.get(`/Groups?filter=${encodeURIComponent('externalId eq "appsec-1"')}`);
       expect(list.body.Resources).toEqual([expect.objectContaining({ id: created.body.id, displayName: 'AppSec Engineers' })]);
+
+      // settings broken behind the admin API's back: commands are answered 400, not retried forever
+      await system.db.query(`UPDATE tenants SET settings = '{"deleteMode":"archive"}' WHERE id = $1`, [t.tenantId]);
+      const refused = await t.scim.post('/Users', entraUser('as.one@example.com'));
+      expect(refused.status).toBe(400);
+      expect(refused.body.detail).toContain('tenant settings: deleteMode must be one of hard');
+      expect((await t.scim.post('/Groups', { schemas: [GROUP], displayName: 'Another' })).status).toBe(400);
     });
   });
 });

@@ -48,11 +48,11 @@ export class ApplyGroupCommand {
   }
 
   async execute(command: ProvisioningCommand, now = new Date()): Promise<AppliedCommand> {
-    if (!(await this.profiles.settings(command.tenantId)).groupProvisioning) {
-      // RFC 7644 §3.12: 501 for an operation the service provider does not support (here: for this tenant).
-      return this.refuse(command, new ScimError(501, 'Group provisioning is disabled for this tenant: group memberships are managed through userType'), now);
-    }
     try {
+      if (!(await this.profiles.settings(command.tenantId)).groupProvisioning) {
+        // RFC 7644 §3.12: 501 for an operation the service provider does not support (here: for this tenant).
+        return await this.refuse(command, new ScimError(501, 'Group provisioning is disabled for this tenant: group memberships are managed through userType'), now);
+      }
       return await this.ds.transaction('READ COMMITTED', async (em) => {
         const prior = await this.users.processedOutcome(em, command.commandId);
         if (prior) return { outcome: prior, firstTime: false, events: 0 };

@@ -55,8 +55,9 @@ export class ApplyUserCommand {
   async execute(command: ProvisioningCommand, now = new Date()): Promise<AppliedCommand> {
     // The tenant's User resource type and profile settings, loaded (and cached) before the transaction opens.
     const types = await this.resourceTypes.user(command.tenantId);
-    const settings = await this.profiles.settings(command.tenantId);
     try {
+      // Inside the try: stored settings that no longer validate reject the command (400) instead of retrying it forever.
+      const settings = await this.profiles.settings(command.tenantId);
       return await this.ds.transaction('READ COMMITTED', async (em) => {
         const prior = await this.users.processedOutcome(em, command.commandId);
         if (prior) return { outcome: prior, firstTime: false, events: 0 };
