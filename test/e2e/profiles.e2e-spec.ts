@@ -197,8 +197,15 @@ describe('product profiles end to end', () => {
       expect(assertive.status).toBe(201);
       const single = await t.scim.post('/Users', entraUser('sg.two@example.com', { roles: [{ value: 'Auditor_RO' }] }));
       expect(single.status).toBe(201);
-      const viaPatch = await t.scim.patch(`/Users/${single.body.id}`, patchOps({ op: 'add', path: 'entitlements', value: [{ value: 'Admin' }] }));
+      // SingleAppRoleAssignment mapped to entitlements.value: one string
+      const viaPatch = await t.scim.patch(`/Users/${single.body.id}`, patchOps({ op: 'add', path: 'entitlements.value', value: 'Admin' }));
       expect(viaPatch.status).toBe(200);
+      expect(viaPatch.body.entitlements).toEqual([{ value: 'Admin' }]);
+      const unknownViaPatch = await t.scim.patch(`/Users/${single.body.id}`, patchOps({ op: 'replace', path: 'entitlements.value', value: 'Ghost' }));
+      expect(unknownViaPatch.status).toBe(400);
+      expect(unknownViaPatch.body.detail).toContain('roles not defined in the product: Ghost');
+      const [kept] = await system.db.query(`SELECT document FROM scim_users WHERE id = $1`, [single.body.id]);
+      expect(kept.document.entitlements).toEqual([{ value: 'Admin' }]);
 
       const spaced = await t.scim.post('/Users', entraUser('sg.three@example.com', { entitlements: [complex('Read Only')] }));
       expect(spaced.status).toBe(400);
