@@ -8,7 +8,7 @@ import { RECONCILER_GROUP } from '../../../reconciler/src/command-consumer';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
 import { parseFrom, parseTo, progressLine, rangeSize, ReplayStart, ReplayTally } from '../replay/replay-args';
-import { groupHasMembers, planRanges, readRanges } from '../replay/topic-reader';
+import { groupHasMembers, planRanges, readRangesMerged } from '../replay/topic-reader';
 import { Progress } from '../replay/progress';
 
 export interface CommandReplayOptions {
@@ -54,7 +54,8 @@ export async function replayCommands(config: AppConfig, ds: DataSource, options:
   const dispatcher = CommandDispatcher.on(ds, config);
   const tally = new ReplayTally();
   const progress = new Progress((ms) => progressLine(label, tally.total, planned, ms, `${tally.applied} ${options.dryRun ? 'would apply' : 'applied'}, ${tally.alreadyApplied} already applied`));
-  await readRanges(kafka, topic, ranges, async (record) => {
+  // merged by timestamp: commands of different resources depend on each other (a group on its members)
+  await readRangesMerged(kafka, topic, ranges, async (record) => {
     tally.total++;
     progress.tick();
     if (options.to && record.timestamp > options.to.getTime()) return void tally.skippedAfterTo++;
@@ -87,7 +88,8 @@ export const replayCommandsCommand: CliCommand = {
   words: ['replay', 'commands'],
   usage:
     'scimctl replay commands --from ISO|beginning|P:O,… [--to ISO] [--tenant T] [--dry-run] [--force]\n' +
-    '                                                         re-apply the commands topic from a point to its current end through the\n' +
+    '                                                         re-apply the commands topic from a point to its current end (in produce-time\n' +
+    '                                                         order across partitions) through the\n' +
     '                                                         reconciler\'s use cases (applied commands are no-ops: safe to interrupt and\n' +
     '                                                         re-run). Refuses while the reconciler runs (--force overrides): per-resource\n' +
     '                                                         order holds only when nothing else applies commands meanwhile.\n' +

@@ -108,3 +108,94 @@ export async function groupHasMembers(kafka: Kafka, groupId: string): Promise<nu
     await admin.disconnect();
   }
 }
+
+/** Records buffered per partition before that partition is paused (bounds memory on a long log). */
+const HIGH_WATER = 2000;
+const LOW_WATER = 500;
+
+/**
+ * Like readRanges, but hands records over in one global order: always the buffered partition head with the
+ * lowest timestamp (ties: lower partition), so each partition stays in offset order and records of different
+ * partitions come in the order they were produced. Commands of different resources depend on each other (a
+ * group's members must exist): reading partition after partition would apply a group before its users.
+ */
+export async function readRangesMerged(
+  kafka: Kafka,
+  topic: string,
+  ranges: PartitionRange[],
+  handle: (record: LogRecord) => Promise<void>,
+): Promise<void> {
+  const pending = ranges.filter((r) => BigInt(r.start) < BigInt(r.end));
+  if (rangeSize(pending) === 0) return;
+  const groupId = `scimctl-replay-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, allowAutoTopicCreation: false });
+  const byPartition = new Map(pending.map((r) => [r.partition, r]));
+  const queues = new Map<number, LogRecord[]>(pending.map((r) => [r.partition, []]));
+  const fetchedAll = new Set<number>();
+  const paused = new Set<number>();
+  let wake: () => void = () => undefined;
+  let failure: Error | undefined;
+  const woken = () => new Promise<void>((r) => (wake = r));
+
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let signal = woken();
+    consumer
+      .run({
+        autoCommit: false,
+        eachBatch: async ({ batch, pause }) => {
+          const range = byPartition.get(batch.partition);
+          if (!range || fetchedAll.has(batch.partition)) {
+            pause();
+            return;
+          }
+          const queue = queues.get(batch.partition)!;
+          for (const m of batch.messages) {
+            if (BigInt(m.offset) < BigInt(range.start)) continue;
+            if (BigInt(m.offset) >= BigInt(range.end)) break;
+            const headers: Record<string, string> = {};
+            for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+            queue.push({ partition: batch.partition, offset: m.offset, timestamp: Number(m.timestamp), key: m.key?.toString('utf8'), value: m.value, headers });
+            if (BigInt(m.offset) + 1n >= BigInt(range.end)) fetchedAll.add(batch.partition);
+          }
+          if (fetchedAll.has(batch.partition)) pause();
+          else if (queue.length >= HIGH_WATER) {
+            paused.add(batch.partition);
+            pause();
+          }
+          wake();
+        },
+      })
+      .catch((e: Error) => {
+        failure = e;
+        wake();
+      });
+    for (const r of pending) consumer.seek({ topic, partition: r.partition, offset: r.start });
+
+    for (;;) {
+      if (failure) throw failure;
+      const live = [...queues.entries()].filter(([p, q]) => q.length > 0 || !fetchedAll.has(p));
+      if (live.length === 0) break;
+      // the next record can only be chosen when every partition that may still have records has one buffered
+      if (live.some(([, q]) => q.length === 0)) {
+        await signal;
+        signal = woken();
+        continue;
+      }
+      const [partition, queue] = live.reduce((best, cur) => (cur[1][0].timestamp < best[1][0].timestamp ? cur : best));
+      await handle(queue.shift()!);
+      if (paused.has(partition) && queue.length <= LOW_WATER) {
+        paused.delete(partition);
+        consumer.resume([{ topic, partitions: [partition] }]);
+      }
+    }
+  } finally {
+    await consumer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    // an empty throwaway group expires on its own (offsets.retention): a failed delete is reported, not fatal
+    await admin.deleteGroups([groupId]).catch((e: Error) => process.stderr.write(`scimctl: could not delete consumer group ${groupId}: ${e.message}\n`));
+    await admin.disconnect();
+  }
+}
