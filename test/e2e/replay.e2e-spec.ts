@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { createKafka, parseBrokers } from '../../libs/messaging/src';
 import { validateConfig } from '../../libs/config/src';
 import { contractValidator } from '../../libs/contracts/src/schemas/test-helpers';
 import { replayCommands, replayCommandsCommand, parseReplayCommandsArgs } from '../../apps/scimctl/src/commands/replay-commands.command';
@@ -164,5 +165,33 @@ describe('replay commands (e2e)', () => {
     expect(summary).toMatchObject({ differences: 2, kept: true });
     expect(await system.db.query(`SELECT count(*)::int AS n FROM "${summary.schema}".scim_users`)).toEqual([{ n: 3 }]);
     await system.db.query(`DROP SCHEMA "${summary.schema}" CASCADE`);
+  });
+
+  it('replay events --to-topic re-publishes the events with their keys, marked as replays', async () => {
+    const target = `${process.env.KAFKA_TOPIC_PREFIX ?? ''}replay-target-${randomUUID().slice(0, 8)}`;
+    const kafka = createKafka({ brokers: parseBrokers(config().KAFKA_BROKERS), clientId: 'e2e-replay' });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: target, numPartitions: 3 }], waitForLeaders: true });
+    await admin.disconnect();
+    const result = await replayEvents(config(), system.db, parseReplayEventsArgs(['--from', start, '--tenant', tenantId, '--to-topic', target]));
+    expect(result.republished).toBeGreaterThanOrEqual(7);
+    const consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}` });
+    const got: { key: string; id: string; replay?: string }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: target, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        got.push({ key: message.key!.toString(), id: JSON.parse(message.value!.toString()).id, replay: message.headers?.['webhook-replay']?.toString() });
+      },
+    });
+    const deadline = Date.now() + 20_000;
+    while (got.length < result.republished && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await consumer.disconnect();
+    expect(got).toHaveLength(result.republished);
+    for (const g of got) {
+      expect(g.replay).toBe('true');
+      expect(g.key.startsWith(`${tenantId}:`)).toBe(true);
+    }
   });
 });
