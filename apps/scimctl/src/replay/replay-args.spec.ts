@@ -1,6 +1,6 @@
 import { UsageError } from '../command';
 import { parseReplayCommandsArgs, readCommand } from '../commands/replay-commands.command';
-import { parseFrom, parseTo, partitionRanges, progressLine, rangeSize, ReplayTally } from './replay-args';
+import { nextPartition, parseFrom, parseTo, partitionRanges, progressLine, rangeSize, ReplayTally } from './replay-args';
 
 describe('parseFrom', () => {
   it.each<[string, object]>([
@@ -86,4 +86,18 @@ describe('ReplayTally and progress', () => {
     expect(progressLine('replay', 50, 200, 2000, 'x')).toBe('replay: 50/200 records (25%), 25/s, x');
     expect(progressLine('replay', 0, 0, 0)).toBe('replay: 0/0 records (100%), 0/s');
   });
+});
+
+describe('nextPartition (ordered merge)', () => {
+  const t = (...ts: number[]) => ts.map((timestamp) => ({ timestamp }));
+  it.each<[string, [number, number[]][], number[], number | 'wait' | 'done']>([
+    ['lowest head timestamp wins', [[0, [30]], [1, [10, 40]], [2, [20]]], [], 1],
+    ['ties go to the lower partition', [[2, [10]], [0, [10]]], [], 0],
+    ['waits while an unfinished partition has nothing buffered', [[0, [10]], [1, []]], [], 'wait'],
+    ['a drained, fully fetched partition no longer counts', [[0, [10]], [1, []]], [1], 0],
+    ['done when all are drained and fetched', [[0, []], [1, []]], [0, 1], 'done'],
+    ['the order within a partition is kept (only heads compete)', [[0, [50, 1]], [1, [40]]], [], 1],
+  ])('%s', (_, queues, fetched, expected) =>
+    expect(nextPartition(new Map(queues.map(([p, q]) => [p, t(...q)])), new Set(fetched))).toBe(expected),
+  );
 });

@@ -106,3 +106,14 @@ export function progressLine(label: string, done: number, planned: number, elaps
   const pct = planned > 0 ? Math.floor((done * 100) / planned) : 100;
   return `${label}: ${done}/${planned} records (${pct}%), ${rate}/s${extra ? `, ${extra}` : ''}`;
 }
+
+/**
+ * The k-way merge step of an ordered replay: which partition's head goes next (lowest timestamp, ties: lower
+ * partition), 'wait' while a partition that may still have records has none buffered, 'done' when all are drained.
+ */
+export function nextPartition(queues: ReadonlyMap<number, readonly { timestamp: number }[]>, fetchedAll: ReadonlySet<number>): number | 'wait' | 'done' {
+  const live = [...queues.entries()].filter(([p, q]) => q.length > 0 || !fetchedAll.has(p)).sort(([a], [b]) => a - b);
+  if (live.length === 0) return 'done';
+  if (live.some(([, q]) => q.length === 0)) return 'wait';
+  return live.reduce((best, cur) => (cur[1][0].timestamp < best[1][0].timestamp ? cur : best))[0];
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
-import { partitionRanges, PartitionRange, rangeSize, ReplayStart } from './replay-args';
+import { nextPartition, partitionRanges, PartitionRange, rangeSize, ReplayStart } from './replay-args';
 
 export interface LogRecord {
   partition: number;
@@ -175,15 +175,16 @@ export async function readRangesMerged(
 
     for (;;) {
       if (failure) throw failure;
-      const live = [...queues.entries()].filter(([p, q]) => q.length > 0 || !fetchedAll.has(p));
-      if (live.length === 0) break;
+      const next = nextPartition(queues, fetchedAll);
+      if (next === 'done') break;
       // the next record can only be chosen when every partition that may still have records has one buffered
-      if (live.some(([, q]) => q.length === 0)) {
+      if (next === 'wait') {
         await signal;
         signal = woken();
         continue;
       }
-      const [partition, queue] = live.reduce((best, cur) => (cur[1][0].timestamp < best[1][0].timestamp ? cur : best));
+      const partition = next;
+      const queue = queues.get(partition)!;
       await handle(queue.shift()!);
       if (paused.has(partition) && queue.length <= LOW_WATER) {
         paused.delete(partition);
