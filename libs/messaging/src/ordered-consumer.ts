@@ -53,7 +53,7 @@ export class OrderedConsumer {
       sessionTimeout: this.options.sessionTimeoutMs ?? 10000,
       rebalanceTimeout: this.options.sessionTimeoutMs ?? 10000,
       heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 10000) / 10)),
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: 20, // an empty fetch returns quickly: a command arriving then waits at most this long
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
@@ -68,7 +68,8 @@ export class OrderedConsumer {
     await consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: true,
-      partitionsConsumedConcurrently: this.options.partitionConcurrency ?? 4,
+      // kafkajs fetches again only when every batch of the last fetch is done: handle all partitions at once
+      partitionsConsumedConcurrently: this.options.partitionConcurrency ?? 12,
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }

@@ -48,7 +48,7 @@ export class RequestReplyClient {
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: `${this.groupPrefix}-${randomUUID()}`,
-      maxWaitTimeInMs: 20,
+      maxWaitTimeInMs: 10,
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
     });

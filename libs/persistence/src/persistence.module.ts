@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Global, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@scimflow/config';
@@ -20,9 +20,18 @@ import { DeadLetters, DeliveryLog, DeliveryQueue, WebhookSubscriptions } from '.
 
 /** Ready only while Postgres answers. */
 @Injectable()
-export class DatabaseReadiness {
-  constructor(ds: DataSource, readiness: Readiness) {
+export class DatabaseReadiness implements OnModuleInit {
+  constructor(
+    private readonly ds: DataSource,
+    readiness: Readiness,
+  ) {
     readiness.register('postgres', async () => (await ds.query('SELECT 1 AS ok'))[0].ok === 1);
+  }
+
+  /** Fail fast on a schema older than the code: otherwise every command would fail and be retried forever. */
+  async onModuleInit(): Promise<void> {
+    if (await this.ds.showMigrations())
+      throw new Error('the database schema is behind this version: run `npx scimctl migrate` (npm run up and the deploy job do)');
   }
 }
 
