@@ -118,7 +118,7 @@ describe('faults', () => {
       }
       expect(perUser.size).toBe(opts.users);
       for (const [, seqs] of perUser) expect(seqs).toEqual(Array.from({ length: opts.opsPerUser }, (_, i) => i + 1));
-    });
+    }, 900_000);
   });
 
   describe('Kafka broker stopped and restarted during writes', () => {
@@ -159,7 +159,7 @@ describe('faults', () => {
       expect(stats.unavailable).toBeGreaterThan(0);
       expect(stats.retryAfterSeen).toBe(true);
       expectMatchesExpected(await stateOf(viaDataSource(db), tenant.tenant.id), opts);
-    });
+    }, 300_000);
   });
 
   (PrivatePostgres.available() ? describe : describe.skip)('Postgres restarted during writes', () => {
@@ -201,6 +201,6 @@ describe('faults', () => {
       await client.connect();
       expectMatchesExpected(await stateOf(viaClient(client), tenant.tenant.id), opts);
       await client.end();
-    });
+    }, 300_000);
   });
 });
