@@ -30,20 +30,30 @@ export interface ResourcePage<Row> {
   sortKeys?: unknown[];
 }
 
+/**
+ * Entra's lookups (`filter=userName eq …`, startIndex 1) match at most one row: when the first page comes back
+ * shorter than `count`, it holds every matching row, so its length is the total and the count query is skipped
+ * (one round trip instead of two). Otherwise the total is counted, as before.
+ */
 export async function queryResourcePage<Row>(em: EntityManager, tenantId: string, q: ResourcePageQuery): Promise<ResourcePage<Row>> {
   const where = q.where?.(1);
   const condition = where ? `AND (${where.sql})` : '';
   const params: unknown[] = [tenantId, ...(where?.params ?? [])];
-  const [{ total }] = await em.query(`SELECT count(*)::int AS total FROM ${q.from} WHERE ${q.tenantColumn} = $1 ${condition}`, params);
-  if (q.count === 0 || total === 0 || q.startIndex > total) return { total, rows: [] };
+  const countRows = async (): Promise<number> =>
+    (await em.query(`SELECT count(*)::int AS total FROM ${q.from} WHERE ${q.tenantColumn} = $1 ${condition}`, params))[0].total;
+  const pageFirst = q.startIndex === 1 && q.count > 0;
+  let total = pageFirst ? undefined : await countRows();
+  if (total !== undefined && (q.count === 0 || total === 0 || q.startIndex > total)) return { total, rows: [] };
   const sort = q.sort?.(params.length);
-  if (sort) params.push(...sort.params);
+  const pageParams = [...params, ...(sort?.params ?? [])];
   const order = sort ? `${sort.orderBy}, ${q.defaultOrder}` : q.defaultOrder;
   const rows: (Row & { sort_key?: unknown })[] = await em.query(
     `SELECT ${q.columns}${sort ? `, ${sort.expression} AS sort_key` : ''} FROM ${q.from} WHERE ${q.tenantColumn} = $1 ${condition}
-     ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-    [...params, q.count, q.startIndex - 1],
+     ORDER BY ${order} LIMIT $${pageParams.length + 1} OFFSET $${pageParams.length + 2}`,
+    [...pageParams, q.count, q.startIndex - 1],
   );
+  // a short first page is every matching row; a full one may have more behind it
+  total ??= rows.length < q.count ? rows.length : await countRows();
   if (!sort) return { total, rows };
   return { total, rows, sortKeys: rows.map((r) => sortKeyValue(r.sort_key, sort.kind)) };
 }
