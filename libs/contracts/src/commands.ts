@@ -5,7 +5,27 @@ export const COMMAND_SCHEMA_VERSION = 1;
 
 /** 'Group' was added within v1 (User commands are unchanged); the reconciler answers other types with 400. */
 export type ResourceType = 'User' | 'Group';
-export type CommandAction = 'create' | 'replace' | 'patch' | 'delete';
+/**
+ * SCIM writes, plus two product-side User actions added within v1 (from the admin API, so that they are ordered
+ * with the user's SCIM writes and reproduced by a replay): `import` (an existing product user, not yet linked to
+ * Entra) and `setLoginMethod`.
+ */
+export type CommandAction = 'create' | 'replace' | 'patch' | 'delete' | 'import' | 'setLoginMethod';
+
+/** How a user signs in to the product: through Entra (SSO, the default for provisioned users) or the product's own login. */
+export const LOGIN_METHODS = ['sso', 'builtIn'] as const;
+export type LoginMethod = (typeof LOGIN_METHODS)[number];
+
+/** Payload of an `import` command: a normalized SCIM User document and, optionally, its login method. */
+export interface ImportUserPayload {
+  document: Record<string, unknown>;
+  loginMethod?: LoginMethod;
+}
+
+/** Payload of a `setLoginMethod` command. */
+export interface LoginMethodPayload {
+  loginMethod: LoginMethod;
+}
 
 /**
  * A validated SCIM write, published by the ingress to `scim.commands` and applied by the reconciler.
@@ -20,7 +40,8 @@ export interface ProvisioningCommand {
   /** server-assigned id; for create, chosen by the ingress */
   resourceId: string;
   action: CommandAction;
-  /** create/replace: normalized SCIM document; patch: the PatchOp message as received (validated); delete: none */
+  /** create/replace: normalized SCIM document; patch: the PatchOp message as received (validated); delete: none;
+   *  import: ImportUserPayload; setLoginMethod: LoginMethodPayload */
   payload?: unknown;
   /** optimistic concurrency: the If-Match ETag, when the client sent one */
   ifMatch?: string;

@@ -45,6 +45,19 @@ export interface UserChangedData {
   changes: AttributeChange[];
   /** the whole user after the change; absent on delete */
   user?: Record<string, unknown>;
+  // Optional fields added within v1 (absent in events written before them).
+  /** how the user signs in to the product; absent on delete */
+  loginMethod?: 'sso' | 'builtIn';
+  /** `import`: the user came from the product's bulk import; `scim`: created through SCIM */
+  origin?: 'scim' | 'import';
+  /** false while the user is an imported (or soft-deleted) user that no Entra write has claimed yet */
+  linked?: boolean;
+  /** on a create that claimed an existing unlinked user instead of creating one: which attribute matched */
+  matchedBy?: 'userName' | 'email';
+  /** on delete: `soft` keeps the user's record in the product (hidden from SCIM), `hard` removes it */
+  deleteMode?: 'soft' | 'hard';
+  /** role names that match no product role, recorded because the tenant records rather than rejects them */
+  unmatchedRoles?: string[];
 }
 
 export type UserChangedEvent = CloudEvent<UserChangedData>;

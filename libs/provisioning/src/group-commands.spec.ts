@@ -17,7 +17,7 @@ import {
   userDeletionEvents,
 } from './group-commands';
 import { GroupState } from './group-state';
-import { UserState } from './user-state';
+import { SCIM_USER_LIFECYCLE, UserState } from './user-state';
 
 const TENANT = '4f0e0000-0000-4000-8000-000000000001';
 const GROUP = '9a1b0000-0000-4000-8000-0000000000aa';
@@ -489,6 +489,8 @@ describe('userDeletionEvents: leaving every group, then deleted', () => {
     version: 7,
     createdAt: EARLIER,
     updatedAt: EARLIER,
+    workEmail: null,
+    ...SCIM_USER_LIFECYCLE,
   };
   const del = { ...command('delete'), resourceType: 'User' as const, resourceId: U1 };
 

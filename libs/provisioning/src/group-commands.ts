@@ -377,11 +377,18 @@ export function userDeletionEvents(
   user: UserState,
   removedFrom: { id: string; displayName: string }[],
   now: Date,
-): { memberships: MembershipChangedEvent[]; deleted: UserChangedEvent } {
+  mode: 'soft' | 'hard' = 'hard',
+): { memberships: MembershipChangedEvent[]; deleted: UserChangedEvent; kept?: UserState } {
   const groups = [...removedFrom].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const memberships = groups.map((g, i) => membershipEvent(command, user.id, g, MembershipEventType.removed, user.version + i + 1, now));
-  const deleted = userEvent(command, { ...user, version: user.version + groups.length }, undefined, now);
-  return { memberships, deleted };
+  const last = { ...user, version: user.version + groups.length };
+  const deleted = userEvent(command, last, undefined, now, { deleteMode: mode });
+  // A soft delete keeps the row, inactive and unlinked (a later SCIM create with its userName or email claims it).
+  const kept: UserState | undefined =
+    mode === 'soft'
+      ? { ...last, document: { ...last.document, active: false }, active: false, linked: false, deletedAt: now, version: deleted.sequence, updatedAt: now }
+      : undefined;
+  return { memberships, deleted, kept };
 }
 
 /** The outcome the ingress answers with; the resource carries the group without members. */

@@ -1,5 +1,9 @@
 import {
   CommandOutcome,
+  ImportUserPayload,
+  LOGIN_METHODS,
+  LoginMethod,
+  LoginMethodPayload,
   diffDocuments,
   eventId,
   ProvisioningCommand,
@@ -8,7 +12,7 @@ import {
   userEventType,
 } from '@scimflow/contracts';
 import { applyPatch, normalizeResource, parsePatchRequest, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
-import { etag, userColumns, UserState } from './user-state';
+import { etag, SCIM_USER_LIFECYCLE, userColumns, UserState } from './user-state';
 
 export const EVENT_SOURCE = '/scimflow/reconciler';
 
@@ -16,36 +20,60 @@ export type UserDecision =
   | { kind: 'reject'; error: ScimError }
   /** nothing to write (a PATCH that changes nothing); answer with the current state */
   | { kind: 'unchanged'; state: UserState }
-  | { kind: 'save'; state: UserState; isNew: boolean; event: UserChangedEvent }
+  | UserSave
   | { kind: 'delete'; event: UserChangedEvent };
 
+export interface UserSave {
+  kind: 'save';
+  state: UserState;
+  /** the stored state this write changes; undefined when the user is new */
+  before?: UserState;
+  /** a new row (create, import); a claim updates an existing row but answers 201 like a create */
+  isNew: boolean;
+  /** a create that took over an unlinked user (imported, or soft-deleted) matched by this attribute */
+  claimed?: MatchedBy;
+  event: UserChangedEvent;
+}
+
+export type MatchedBy = 'userName' | 'email';
+
+/** An unlinked user that a SCIM create matched (userName first, then work email): the create claims it. */
+export interface UserClaim {
+  user: UserState;
+  matchedBy: MatchedBy;
+}
+
 /**
- * What a command does to a user, decided without I/O: the reconciler loads `current` and the tenant's User
- * resource type (`types`: core, enterprise and the tenant's extensions), calls this, and writes the result and its
- * event in one transaction. Deterministic for a given (current, command, now, types), which is what makes replays
- * reproduce the same state and the same event ids.
+ * What a command does to a user, decided without I/O: the reconciler loads `current` (and, for a create, an
+ * unlinked user it matches: `claim`) and the tenant's User resource type (`types`: core, enterprise and the
+ * tenant's extensions), calls this, and writes the result and its event in one transaction. Deterministic for a
+ * given (current, command, now, types, claim), which is what makes replays reproduce the same state and event ids.
  */
-export function decideUserCommand(current: UserState | undefined, command: ProvisioningCommand, now: Date, types: ResourceTypeSchemas): UserDecision {
+export function decideUserCommand(current: UserState | undefined, command: ProvisioningCommand, now: Date, types: ResourceTypeSchemas, claim?: UserClaim): UserDecision {
   try {
-    return decide(current, command, now, types);
+    return decide(current, command, now, types, claim);
   } catch (e) {
     if (e instanceof ScimError) return { kind: 'reject', error: e };
     throw e;
   }
 }
 
-function decide(current: UserState | undefined, command: ProvisioningCommand, now: Date, userResourceType: ResourceTypeSchemas): UserDecision {
-  if (command.action !== 'create') {
-    if (!current) throw ScimError.notFound(`User ${command.resourceId} not found`);
+function decide(current: UserState | undefined, command: ProvisioningCommand, now: Date, userResourceType: ResourceTypeSchemas, claim: UserClaim | undefined): UserDecision {
+  const creates = command.action === 'create' || command.action === 'import';
+  if (!creates) {
+    // A soft-deleted user is gone for SCIM and for the admin API alike.
+    if (!current || current.deletedAt) throw ScimError.notFound(`User ${command.resourceId} not found`);
     if (command.ifMatch && command.ifMatch !== '*' && command.ifMatch !== etag(current.version))
       throw new ScimError(412, `If-Match ${command.ifMatch} does not match the current version ${etag(current.version)}`);
+  } else if (current) {
+    // A redelivered create is caught earlier by the command id; an id collision is a genuine conflict.
+    throw ScimError.conflict(`User ${command.resourceId} already exists`);
   }
 
   switch (command.action) {
     case 'create': {
-      // A redelivered create is caught earlier by the command id; an id collision is a genuine conflict.
-      if (current) throw ScimError.conflict(`User ${command.resourceId} already exists`);
       const document = normalizeResource(command.payload, userResourceType, 'create');
+      if (claim) return claimUser(claim, document, command, now);
       const state: UserState = {
         id: command.resourceId,
         tenantId: command.tenantId,
@@ -54,19 +82,40 @@ function decide(current: UserState | undefined, command: ProvisioningCommand, no
         version: 1,
         createdAt: now,
         updatedAt: now,
+        ...SCIM_USER_LIFECYCLE,
+      };
+      return { kind: 'save', state, isNew: true, event: userEvent(command, undefined, state, now) };
+    }
+    case 'import': {
+      const payload = importPayload(command.payload);
+      const document = normalizeResource(payload.document, userResourceType, 'create');
+      const state: UserState = {
+        id: command.resourceId,
+        tenantId: command.tenantId,
+        ...userColumns(document),
+        document,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+        loginMethod: payload.loginMethod ?? 'sso',
+        origin: 'import',
+        linked: false,
+        deletedAt: null,
       };
       return { kind: 'save', state, isNew: true, event: userEvent(command, undefined, state, now) };
     }
     case 'replace': {
       const document = normalizeResource(command.payload, userResourceType, 'replace');
-      return saveChange(current!, document, command, now);
+      return saveChange(current!, { document }, command, now);
     }
     case 'patch': {
       const ops = parsePatchRequest(command.payload);
       const { document, changed } = applyPatch(current!.document, ops, userResourceType);
       if (!changed) return { kind: 'unchanged', state: current! };
-      return saveChange(current!, document, command, now);
+      return saveChange(current!, { document }, command, now);
     }
+    case 'setLoginMethod':
+      return saveChange(current!, { loginMethod: loginMethodOf(command.payload) }, command, now);
     case 'delete':
       return { kind: 'delete', event: userEvent(command, current, undefined, now) };
     default:
@@ -74,36 +123,80 @@ function decide(current: UserState | undefined, command: ProvisioningCommand, no
   }
 }
 
-function saveChange(current: UserState, document: Record<string, unknown>, command: ProvisioningCommand, now: Date): UserDecision {
-  if (diffDocuments(current.document, document).length === 0) return { kind: 'unchanged', state: current };
-  const state: UserState = { ...current, ...userColumns(document), document, version: current.version + 1, updatedAt: now };
-  return { kind: 'save', state, isNew: false, event: userEvent(command, current, state, now) };
+/**
+ * A create that matched an unlinked user takes it over: Entra's document replaces the imported one (or the
+ * soft-deleted one), the user is linked and visible again, and keeps its id, history and login method.
+ */
+function claimUser(claim: UserClaim, document: Record<string, unknown>, command: ProvisioningCommand, now: Date): UserDecision {
+  const before = claim.user;
+  const state: UserState = { ...before, ...userColumns(document), document, version: before.version + 1, updatedAt: now, linked: true, deletedAt: null };
+  return { kind: 'save', state, before, isNew: false, claimed: claim.matchedBy, event: userEvent(command, before, state, now, { matchedBy: claim.matchedBy }) };
 }
 
-/** The change event; its sequence is the user's version after the change (delete: one past the last). */
-export function userEvent(command: ProvisioningCommand, before: UserState | undefined, after: UserState | undefined, now: Date): UserChangedEvent {
-  const type = userEventType(before, after);
+/** A SCIM write to a user (or a product-side change) links it: Entra now manages it. */
+function saveChange(current: UserState, change: { document?: Record<string, unknown>; loginMethod?: LoginMethod }, command: ProvisioningCommand, now: Date): UserDecision {
+  const document = change.document ?? current.document;
+  const loginMethod = change.loginMethod ?? current.loginMethod;
+  if (diffDocuments(current.document, document).length === 0 && loginMethod === current.loginMethod) return { kind: 'unchanged', state: current };
+  const linked = command.action === 'setLoginMethod' ? current.linked : true;
+  const state: UserState = { ...current, ...userColumns(document), document, loginMethod, linked, version: current.version + 1, updatedAt: now };
+  return { kind: 'save', state, before: current, isNew: false, event: userEvent(command, current, state, now) };
+}
+
+function importPayload(payload: unknown): ImportUserPayload {
+  const p = payload as Partial<ImportUserPayload> | undefined;
+  if (!p || typeof p !== 'object' || typeof p.document !== 'object' || p.document === null) throw ScimError.badRequest('invalidSyntax', 'an import needs a user document');
+  if (p.loginMethod !== undefined) loginMethodOf(p);
+  return p as ImportUserPayload;
+}
+
+function loginMethodOf(payload: unknown): LoginMethod {
+  const m = (payload as Partial<LoginMethodPayload> | undefined)?.loginMethod;
+  if (!(LOGIN_METHODS as readonly unknown[]).includes(m)) throw ScimError.badRequest('invalidValue', `loginMethod must be one of ${LOGIN_METHODS.join(', ')}`);
+  return m as LoginMethod;
+}
+
+/** What an event says beyond the before/after states. */
+export interface UserEventDetail {
+  matchedBy?: MatchedBy;
+  deleteMode?: 'soft' | 'hard';
+  unmatchedRoles?: string[];
+}
+
+/**
+ * The change event; its sequence is the user's version after the change (delete: one past the last). A create
+ * that claims a soft-deleted user is a `created` event (the user had been deleted for SCIM) whose `changes` are
+ * relative to the kept document.
+ */
+export function userEvent(command: ProvisioningCommand, before: UserState | undefined, after: UserState | undefined, now: Date, detail: UserEventDetail = {}): UserChangedEvent {
+  const restored = before?.deletedAt && after ? true : false;
+  const type = userEventType(restored ? undefined : before, after);
   const sequence = after ? after.version : before!.version + 1;
   const subjectState = (after ?? before)!;
+  const changes = diffDocuments(before?.document, after?.document);
+  if (before && after && before.loginMethod !== after.loginMethod) changes.push({ attribute: 'loginMethod', before: before.loginMethod, after: after.loginMethod });
   return {
     specversion: '1.0',
     id: eventId(command.commandId, type, sequence),
     source: EVENT_SOURCE,
     type,
-    subject: `tenants/${command.tenantId}/users/${command.resourceId}`,
+    subject: `tenants/${command.tenantId}/users/${subjectState.id}`,
     time: now.toISOString(),
     datacontenttype: 'application/json',
     dataschema: USER_CHANGED_DATASCHEMA,
     tenantid: command.tenantId,
     sequence,
     data: {
-      userId: command.resourceId,
+      userId: subjectState.id,
       externalId: subjectState.externalId,
       userName: subjectState.userName,
       active: after ? after.active : false,
       commandId: command.commandId,
-      changes: diffDocuments(before?.document, after?.document),
+      changes,
       user: after ? { id: after.id, ...after.document } : undefined,
+      ...(after ? { loginMethod: after.loginMethod, origin: after.origin, linked: after.linked } : { origin: before!.origin, deleteMode: detail.deleteMode ?? 'hard' }),
+      ...(detail.matchedBy ? { matchedBy: detail.matchedBy } : {}),
+      ...(detail.unmatchedRoles?.length ? { unmatchedRoles: detail.unmatchedRoles } : {}),
     },
   };
 }
@@ -120,7 +213,7 @@ export function outcomeOf(command: ProvisioningCommand, decision: UserDecision):
       const s = decision.state;
       return {
         commandId: command.commandId,
-        status: decision.kind === 'save' && decision.isNew ? 201 : 200,
+        status: decision.kind === 'save' && (decision.isNew || decision.claimed) ? 201 : 200,
         resource: {
           id: s.id,
           document: s.document,

@@ -34,4 +34,22 @@ export class ScimUser {
 
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt: Date;
+
+  /** `emails[type eq "work"].value`, lower-cased; indexed per tenant */
+  @Column('text', { name: 'work_email', nullable: true })
+  workEmail: string | null;
+
+  @Column('text', { name: 'login_method', default: 'sso' })
+  loginMethod: 'sso' | 'builtIn';
+
+  @Column('text', { default: 'scim' })
+  origin: 'scim' | 'import';
+
+  /** false: imported or soft-deleted, claimable by a SCIM create with its userName or work email */
+  @Column('boolean', { default: true })
+  linked: boolean;
+
+  /** soft delete: kept for the product, gone for SCIM */
+  @Column('timestamptz', { name: 'deleted_at', nullable: true })
+  deletedAt: Date | null;
 }

@@ -11,14 +11,10 @@ export class UserProfileStore {
     await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`work-email:${tenantId}:${email.toLowerCase()}`]);
   }
 
-  /** Another user of the tenant whose work email equals `email`, case-insensitively. */
+  /** Another user of the tenant whose work email equals `email`, case-insensitively (soft-deleted users included: a create would claim them). */
   async workEmailHolder(em: EntityManager, tenantId: string, email: string, exceptUserId: string): Promise<string | undefined> {
     const rows: { id: string }[] = await em.query(
-      `SELECT u.id FROM scim_users u
-        WHERE u.tenant_id = $1 AND u.id <> $2
-          AND EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(u.document->'emails') = 'array' THEN u.document->'emails' ELSE '[]'::jsonb END) e
-                       WHERE lower(e->>'type') = 'work' AND lower(e->>'value') = lower($3))
-        LIMIT 1`,
+      `SELECT u.id FROM scim_users u WHERE u.tenant_id = $1 AND u.work_email = lower($3) AND u.id <> $2 LIMIT 1`,
       [tenantId, exceptUserId, email],
     );
     return rows[0]?.id;

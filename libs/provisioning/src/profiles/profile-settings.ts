@@ -19,8 +19,11 @@ export interface ProfileSettings {
   roles: RoleRule;
   /** false: writes to /Groups are refused (SureCloud: membership travels in userType) */
   groupProvisioning: boolean;
-  /** hard: DELETE removes the user (soft delete is not implemented yet, so it is refused rather than ignored) */
-  deleteMode: 'hard';
+  /**
+   * hard: DELETE removes the user. soft: the user leaves its groups and is kept for the product, inactive and hidden
+   * from SCIM (404, not listed); a later SCIM create with its userName or work email claims it back.
+   */
+  deleteMode: 'hard' | 'soft';
 }
 
 export const PROFILE_NAMES = ['segura', 'appsec', 'workforce', 'surecloud', 'custom'] as const;
@@ -65,7 +68,7 @@ export function resolveProfileSettings(profile: string, stored: Record<string, u
     uniqueWorkEmail: bool(s.uniqueWorkEmail, 'uniqueWorkEmail'),
     roles: roleRule(s.roles),
     groupProvisioning: bool(s.groupProvisioning, 'groupProvisioning'),
-    deleteMode: oneOf(s.deleteMode, ['hard'] as const, 'deleteMode'),
+    deleteMode: oneOf(s.deleteMode, ['hard', 'soft'] as const, 'deleteMode'),
   };
 }
 

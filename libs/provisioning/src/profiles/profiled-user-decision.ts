@@ -2,7 +2,7 @@ import { MembershipChangedEvent, MembershipEventType, ProvisioningCommand } from
 import { ScimError } from '@scimflow/scim';
 import { membershipEvent } from '../group-commands';
 import { userEvent, UserDecision } from '../user-commands';
-import { UserState } from '../user-state';
+import { userColumns } from '../user-state';
 import { ProfileSettings } from './profile-settings';
 import { applyUserProfile, MembershipDirective, ProfiledUser } from './user-profile-rules';
 
@@ -13,23 +13,19 @@ export type ProfiledUserDecision = UserDecision & { profile?: ProfiledUser };
  * with the profiled document (and its event rebuilt from it) plus what the reconciler must still check or apply
  * (`profile.directive`, `profile.uniqueWorkEmail`, `profile.unmatchedRoles`).
  */
-export function applyProfileToDecision(
-  decision: UserDecision,
-  before: UserState | undefined,
-  command: ProvisioningCommand,
-  settings: ProfileSettings,
-  now: Date,
-): ProfiledUserDecision {
+export function applyProfileToDecision(decision: UserDecision, command: ProvisioningCommand, settings: ProfileSettings, now: Date): ProfiledUserDecision {
   if (decision.kind !== 'save') return decision;
+  const before = decision.before;
   let profile: ProfiledUser;
   try {
-    profile = applyUserProfile(decision.state.document, decision.isNew ? undefined : before?.document, settings);
+    // A soft-deleted user left all its groups: a claim applies its userType directive afresh.
+    profile = applyUserProfile(decision.state.document, before?.deletedAt ? undefined : before?.document, settings);
   } catch (e) {
     if (e instanceof ScimError) return { kind: 'reject', error: e };
     throw e;
   }
-  const state = { ...decision.state, document: profile.document };
-  const event = userEvent(command, decision.isNew ? undefined : before, state, now);
+  const state = { ...decision.state, ...userColumns(profile.document), document: profile.document };
+  const event = userEvent(command, before, state, now, { matchedBy: decision.claimed, unmatchedRoles: profile.unmatchedRoles });
   return { ...decision, state, event, profile };
 }
 

@@ -1,6 +1,7 @@
 import { ScimError } from '@scimflow/scim';
 import { ProvisioningCommand } from '@scimflow/contracts';
 import { applyProfileToDecision, applyUserProfile, directiveMembershipEvents, MembershipDirective, membershipDirectiveDiff, parseMembershipDirective, PROFILE_PRESETS, resolveProfileSettings, roleNames } from '.';
+import { SCIM_USER_LIFECYCLE } from '../user-state';
 
 const base = { userName: 'ann@example.com' };
 const complete = { ...base, name: { givenName: 'Ann', familyName: 'Lee' }, emails: [{ type: 'work', value: 'Ann@Example.com' }] };
@@ -29,8 +30,7 @@ describe('resolveProfileSettings', () => {
 
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['unknown profile', {}, /profile must be one of/],
-    ['custom', { deleteMode: 'archive' }, /deleteMode must be one of hard/],
-    ['custom', { deleteMode: 'soft' }, /deleteMode must be one of hard/],
+    ['custom', { deleteMode: 'archive' }, /deleteMode must be one of hard\|soft/],
     ['custom', { userType: { mode: 'enum', values: [] } }, /at least one value/],
     ['custom', { userType: { mode: 'enum', values: ['A'], default: 'B' } }, /userType.default must be one of/],
     ['custom', { userType: 'enum' }, /userType must be an object/],
@@ -170,21 +170,21 @@ describe('membership directive diff and events', () => {
 describe('applyProfileToDecision', () => {
   const settings = resolveProfileSettings('workforce', {});
   const command = { v: 1, commandId: 'c1', tenantId: 't', resourceType: 'User', resourceId: 'u', action: 'create', issuedAt: '' } as ProvisioningCommand;
-  const state = (document: Record<string, unknown>) => ({ id: 'u', tenantId: 't', userName: 'ann', externalId: null, active: true, document, version: 1, createdAt: new Date(0), updatedAt: new Date(0) });
+  const state = (document: Record<string, unknown>) => ({ id: 'u', tenantId: 't', userName: 'ann', externalId: null, active: true, document, version: 1, createdAt: new Date(0), updatedAt: new Date(0), workEmail: null, ...SCIM_USER_LIFECYCLE });
 
   it('fills the default into the state and the event', () => {
-    const d = applyProfileToDecision({ kind: 'save', isNew: true, state: state(complete), event: {} as never }, undefined, command, settings, new Date(0));
+    const d = applyProfileToDecision({ kind: 'save', isNew: true, state: state(complete), event: {} as never }, command, settings, new Date(0));
     expect(d.kind).toBe('save');
     if (d.kind !== 'save') return;
     expect(d.state.document.userType).toBe('Standard');
     expect(d.event.data.user?.userType).toBe('Standard');
   });
   it('turns a rule failure into a rejection', () => {
-    const d = applyProfileToDecision({ kind: 'save', isNew: true, state: state({ ...complete, userType: 'Gold' }), event: {} as never }, undefined, command, settings, new Date(0));
+    const d = applyProfileToDecision({ kind: 'save', isNew: true, state: state({ ...complete, userType: 'Gold' }), event: {} as never }, command, settings, new Date(0));
     expect(d.kind === 'reject' && d.error.status).toBe(400);
   });
   it('leaves deletes and unchanged decisions alone', () => {
     const del = { kind: 'delete' as const, event: {} as never };
-    expect(applyProfileToDecision(del, undefined, command, settings, new Date(0))).toBe(del);
+    expect(applyProfileToDecision(del, command, settings, new Date(0))).toBe(del);
   });
 });

@@ -1,4 +1,5 @@
 import { ScimError } from '@scimflow/scim';
+import { workEmailOf } from '../user-state';
 import { ProfileSettings, ROLE_NAME } from './profile-settings';
 
 /** SureCloud's userType: the exact set of product group ids, or leave memberships alone. */
@@ -42,7 +43,7 @@ export function applyUserProfile(document: Record<string, unknown>, before: Reco
   if (missing.length) throw ScimError.badRequest('invalidValue', `missing attributes this tenant requires: ${missing.map(label).join(', ')}`);
 
   if (settings.uniqueWorkEmail) {
-    const email = workEmail(doc);
+    const email = workEmailOf(doc);
     if (email) result.uniqueWorkEmail = email.toLowerCase();
   }
 
@@ -85,14 +86,8 @@ export function roleNames(doc: Record<string, unknown>): string[] {
   return [...new Set(names)];
 }
 
-export function workEmail(doc: Record<string, unknown>): string | undefined {
-  const emails = Array.isArray(doc.emails) ? (doc.emails as Record<string, unknown>[]) : [];
-  const work = emails.find((e) => e && typeof e.type === 'string' && e.type.toLowerCase() === 'work' && typeof e.value === 'string' && e.value !== '');
-  return work?.value as string | undefined;
-}
-
 function hasValue(doc: Record<string, unknown>, attribute: string): boolean {
-  if (attribute === 'workEmail') return workEmail(doc) !== undefined;
+  if (attribute === 'workEmail') return workEmailOf(doc) !== undefined;
   const [parent, child] = attribute.split('.');
   const v = (doc[parent] as Record<string, unknown> | undefined)?.[child];
   return typeof v === 'string' ? v.trim() !== '' : v !== undefined && v !== null;

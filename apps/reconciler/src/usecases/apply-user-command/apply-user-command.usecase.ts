@@ -10,6 +10,7 @@ import {
   membershipDirectiveDiff,
   outcomeOf,
   ProfiledUserDecision,
+  userColumns,
   userDeletionEvents,
 } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
@@ -63,30 +64,35 @@ export class ApplyUserCommand {
         if (prior) return { outcome: prior, firstTime: false, events: 0 };
 
         const current = await this.users.lockForUpdate(em, command.tenantId, command.resourceId);
-        const decision = applyProfileToDecision(decideUserCommand(current, command, now, types), current, command, settings, now);
+        const claim = command.action === 'create' && !current ? await this.claimable(em, command) : undefined;
+        const decision = applyProfileToDecision(decideUserCommand(current, command, now, types, claim), command, settings, now);
         if (decision.kind === 'reject') throw decision.error; // recorded below, after the rollback
 
         let events: ChangeEvent[] = [];
         let diff: Record<string, unknown> = {};
+        let userId = command.resourceId;
         if (decision.kind === 'delete') {
           // A deleted user leaves every group first: membership-removed events, then user-deleted as the last one.
-          const leaving = userDeletionEvents(command, current!, await this.memberships.removeUserEverywhere(em, command.tenantId, command.resourceId), now);
-          await this.users.delete(em, command.tenantId, command.resourceId);
+          const removed = await this.memberships.removeUserEverywhere(em, command.tenantId, command.resourceId);
+          const leaving = userDeletionEvents(command, current!, removed, now, settings.deleteMode);
+          if (leaving.kept) await this.users.update(em, leaving.kept);
+          else await this.users.delete(em, command.tenantId, command.resourceId);
           events = [...leaving.memberships, leaving.deleted];
-          diff = { deleted: true, leftGroups: leaving.memberships.map((e) => e.data.groupId) };
+          diff = { deleted: settings.deleteMode, leftGroups: leaving.memberships.map((e) => e.data.groupId) };
         } else if (decision.kind === 'save') {
           const saved = await this.save(em, command, decision, now);
           events = saved.events;
           diff = saved.diff;
+          userId = decision.state.id;
         }
         const outcome = outcomeOf(command, decision);
         await this.users.recordOutcome(em, command, outcome, now);
-        await this.audit.record(em, this.auditEntry(command, outcome, diff, now));
+        await this.audit.record(em, this.auditEntry({ ...command, resourceId: userId }, outcome, diff, now));
         await this.outbox.append(
           em,
           events.map((e) => ({
             topic: topicName(isMembershipEvent(e) ? 'membershipChanged' : 'userChanged', this.config.KAFKA_TOPIC_PREFIX),
-            key: resourceKey(command.tenantId, command.resourceId),
+            key: resourceKey(command.tenantId, userId),
             payload: e,
             headers: { ce_type: e.type, ce_id: e.id, 'content-type': 'application/cloudevents+json' },
           })),
@@ -107,11 +113,21 @@ export class ApplyUserCommand {
     }
   }
 
+  /** The unlinked user (imported or soft-deleted) this create claims, by userName and then by work email. */
+  private async claimable(em: EntityManager, command: ProvisioningCommand) {
+    // The payload is the ingress's normalized document; a malformed one is left for the decision to reject.
+    const doc = (command.payload ?? {}) as Record<string, unknown>;
+    if (typeof doc.userName !== 'string') return undefined;
+    return this.users.lockClaimable(em, command.tenantId, doc.userName, userColumns(doc).workEmail);
+  }
+
   /** Writes a saved user with its profile effects; the state's version grows by one per membership event. */
   private async save(em: EntityManager, command: ProvisioningCommand, decision: Extract<ProfiledUserDecision, { kind: 'save' }>, now: Date) {
-    const { tenantId, resourceId: userId } = command;
+    const { tenantId } = command;
+    const userId = decision.state.id;
     const profile = decision.profile;
     const diff: Record<string, unknown> = { changes: decision.event.data.changes.map((c) => c.attribute) };
+    if (decision.claimed) diff.claimed = { matchedBy: decision.claimed, commandResourceId: command.resourceId };
 
     if (profile?.uniqueWorkEmail) {
       await this.profileStore.lockWorkEmail(em, tenantId, profile.uniqueWorkEmail);
