@@ -2,6 +2,7 @@
  * npm run bench — scimflow against the hardware's limit, on this machine, with real Kafka and Postgres.
  * Writes bench/results/<time>.json and prints a summary with pass/fail against the targets.
  * BENCH_SCALE (default 1) scales every count down for a quick run, e.g. BENCH_SCALE=0.05.
+ * BENCH_ONLY=notifier runs only the notifier, on a backlog of events produced directly (bench/notifier.ts).
  */
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ import { DataSource } from 'typeorm';
 import { COMMAND_SCHEMA_VERSION, resourceKey, topicName } from '@scimflow/contracts';
 import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
 import { closedLoop, HttpTarget, openLoop, percentiles } from './load';
+import { notifierScenario } from './notifier';
 import { AppProcess } from './processes';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -48,6 +50,16 @@ const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 async function main() {
   const baseDb = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/scimflow';
   const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+  if (process.env.BENCH_ONLY === 'notifier') {
+    const result = await notifierScenario({ baseDb, brokers, events: n(200_000) });
+    console.log(`notifier alone (scale ${SCALE}): ${JSON.stringify(result)}`);
+    for (const [target, value, limit, pass] of [
+      ['notifier deliveries/s', result.deliveriesPerSecond, TARGETS.deliveriesPerSecond, result.deliveriesPerSecond >= TARGETS.deliveriesPerSecond],
+      ['notifier peak RSS MB', result.peakRssMb, TARGETS.rssMb, result.peakRssMb <= TARGETS.rssMb],
+    ] as const)
+      console.log(`${pass ? 'PASS' : 'FAIL'}  ${target}: ${value} (target ${limit})`);
+    return;
+  }
   const run = Date.now().toString(36);
   const dbUrl = new URL(baseDb);
   dbUrl.pathname = `/scimflow_bench_${run}`;
