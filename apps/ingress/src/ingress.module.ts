@@ -8,7 +8,7 @@ import { PersistenceModule } from '@scimflow/persistence';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { OAuthModule } from './oauth/oauth.module';
-import { CommandGateway } from './commands/command-gateway';
+import { CommandsModule } from './commands/commands.module';
 import { ScimExceptionFilter } from './scim/scim-exception.filter';
 import { GroupResponses } from './scim/group-responses';
 import { GroupsController } from './scim/groups.controller';
@@ -21,8 +21,8 @@ import { UsersController } from './scim/users.controller';
 import { UsersLister } from './scim/users-lister';
 
 @Module({
-  imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), PassportModule, AuthModule, OAuthModule, AdminModule],
+  imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), PassportModule, AuthModule, CommandsModule, OAuthModule, AdminModule],
   controllers: [UsersController, DiscoveryController, RootSearchController, GroupsController],
-  providers: [CommandGateway, ResourceTypeRegistry, UsersLister, GroupResponses, GroupsLister, UserGroups, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
+  providers: [ResourceTypeRegistry, UsersLister, GroupResponses, GroupsLister, UserGroups, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
 })
 export class IngressModule {}

@@ -140,6 +140,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
   MAX_BODY_BYTES = 1024 * 1024;
 
+  /** Largest bulk import body (admin API, JSON or CSV, at most 10,000 users per request). */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(512 * 1024 * 1024)
+  MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+
   /** How long the ingress caches a tenant's status, allow-list and rate limit (changes from scimctl take this long). */
   @Transform(toInt) @IsInt() @Min(0) @Max(600000)
   TENANT_CACHE_TTL_MS = 5000;

@@ -20,3 +20,4 @@ export * from './outbox/outbox';
 export * from './webhooks';
 export * from './audit/audit-log';
 export * from './users/user-profile-store';
+export * from './users/user-admin';

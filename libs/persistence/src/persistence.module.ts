@@ -11,6 +11,7 @@ import { OAuthClients } from './tenants/oauth-clients';
 import { FederatedCredentials } from './tenants/federated-credentials';
 import { SigningKeys } from './tenants/signing-keys';
 import { UserStore } from './users/user-store';
+import { UserAdmin } from './users/user-admin';
 import { TenantResourceTypes, TenantSchemaStore } from './schemas/tenant-schema-store';
 import { GroupStore } from './groups/group-store';
 import { MembershipStore } from './groups/membership-store';
@@ -62,6 +63,7 @@ export class DatabaseReadiness implements OnModuleInit {
       useFactory: (ds: DataSource) => new store(ds),
     })),
     { provide: UserStore, inject: [DataSource], useFactory: (ds: DataSource) => new UserStore(ds) },
+    { provide: UserAdmin, inject: [DataSource], useFactory: (ds: DataSource) => new UserAdmin(ds) },
     { provide: TenantSchemaStore, inject: [DataSource], useFactory: (ds: DataSource) => new TenantSchemaStore(ds) },
     {
       provide: TenantResourceTypes,
@@ -73,6 +75,6 @@ export class DatabaseReadiness implements OnModuleInit {
     { provide: Outbox, useValue: new Outbox() },
     DatabaseReadiness,
   ],
-  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox],
+  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox],
 })
 export class PersistenceModule {}

@@ -5,3 +5,4 @@ export * from './group-state';
 export * from './group-commands';
 export * from './group-render';
 export * from './profiles';
+export * from './import/user-import';

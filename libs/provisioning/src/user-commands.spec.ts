@@ -33,9 +33,9 @@ const doc = (userName: string, email?: string, extra: object = {}) => ({
   ...extra,
 });
 
-function saved(d: UserDecision) {
+function saved<D extends UserDecision>(d: D): Extract<D, { kind: 'save' }> {
   if (d.kind !== 'save') throw new Error(`expected save, got ${d.kind}: ${JSON.stringify(d)}`);
-  return d;
+  return d as Extract<D, { kind: 'save' }>;
 }
 const valid = (e: unknown) => expect(v.forTopic('userChanged', JSON.parse(JSON.stringify(e)))).toEqual([]);
 

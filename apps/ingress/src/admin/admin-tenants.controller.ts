@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResp
 import { CidrError } from '@scimflow/access';
 import { AppConfig } from '@scimflow/config';
 import { canonicalCidrs, createdTenantView, Tenant, TenantAdmin, TenantDirectory, TenantView, tenantView } from '@scimflow/persistence';
+import { newTenantProfile } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { TenantAccess } from '../auth/tenant-access';
 import { AllowedSourceIpsDto, CreateTenantDto, RateLimitDto } from './admin.dto';
@@ -41,11 +42,14 @@ export class AdminTenantsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a tenant with a secret token and OAuth client credentials (secrets shown once)' })
+  @ApiOperation({
+    summary: 'Create a tenant with a secret token and OAuth client credentials (secrets shown once)',
+    description: "The profile's rules apply with `settings` over its preset; the profile's extension schemas (workforce: folders, Metadata) are registered.",
+  })
   @ApiCreatedResponse({ type: CreatedTenantSchema })
   async create(@Body() body: CreateTenantDto) {
     const created = await this.directory.createTenant(body.name.trim(), body.webhooks ?? [], {
-      profile: body.profile,
+      ...newTenantProfile(body.profile, body.settings),
       allowedSourceIps: validCidrs(body.allowedSourceIps ?? []),
       rateLimit: body.rateLimit ?? null,
     });

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { TENANT_PROFILES, TenantProfile } from '@scimflow/persistence';
 
 /** Request bodies of the admin API, validated (unknown properties are refused) and described in /admin/docs. */
@@ -48,6 +48,11 @@ export class CreateTenantDto {
   @ValidateNested()
   @Type(() => RateLimitDto)
   rateLimit?: RateLimitDto;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'overrides of the profile preset (see docs/profiles.md), e.g. {"deleteMode":"soft"}' })
+  @IsOptional()
+  @IsObject()
+  settings?: Record<string, unknown>;
 }
 
 export class AllowedSourceIpsDto {

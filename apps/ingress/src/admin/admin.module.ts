@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { CommandsModule } from '../commands/commands.module';
+import { AdminUsersController } from './admin-users.controller';
 import { AdminCredentialsController } from './admin-credentials.controller';
 import { AdminProfilesController } from './admin-profiles.controller';
 import { AdminSigningKeysController } from './admin-signing-keys.controller';
@@ -7,10 +9,10 @@ import { AdminTenantsController } from './admin-tenants.controller';
 import { AdminWebhooksController } from './admin-webhooks.controller';
 import { AdminGuard } from './admin.guard';
 
-/** The admin API under /admin (tenants, credentials, signing keys). Uses the ingress's auth providers. */
+/** The admin API under /admin (tenants, credentials, signing keys, profiles, users). Uses the ingress's auth providers. */
 @Module({
-  imports: [AuthModule],
-  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController],
+  imports: [AuthModule, CommandsModule],
+  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController],
   providers: [AdminGuard],
 })
 export class AdminModule {}

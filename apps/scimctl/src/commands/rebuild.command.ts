@@ -28,7 +28,7 @@ const TENANT_TABLES: [table: string, tenantColumn: string][] = [
 
 async function tenantState(ds: DataSource, schema: string, tenantId: string): Promise<StateRow[]> {
   const s = `"${schema}"`;
-  const users = await ds.query(`SELECT id, user_name, external_id, active, document - 'meta' AS document, version FROM ${s}.scim_users WHERE tenant_id = $1`, [tenantId]);
+  const users = await ds.query(`SELECT id, user_name, external_id, active, document - 'meta' AS document, version, work_email, login_method, origin, linked, deleted_at IS NOT NULL AS deleted FROM ${s}.scim_users WHERE tenant_id = $1`, [tenantId]);
   const groups = await ds.query(`SELECT id, display_name, external_id, document - 'meta' AS document, version FROM ${s}.scim_groups WHERE tenant_id = $1`, [tenantId]);
   const members = await ds.query(`SELECT group_id, user_id FROM ${s}.scim_group_members WHERE tenant_id = $1`, [tenantId]);
   const fields = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'id'));

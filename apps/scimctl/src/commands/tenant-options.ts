@@ -1,5 +1,7 @@
 import { CidrError } from '@scimflow/access';
 import { canonicalCidrs, NewTenantOptions, TENANT_PROFILES, TenantProfile } from '@scimflow/persistence';
+import { newTenantProfile } from '@scimflow/provisioning';
+import { ScimError } from '@scimflow/scim';
 import { UsageError } from '../command';
 
 export const isProfile = (p: string): p is TenantProfile => (TENANT_PROFILES as readonly string[]).includes(p);
@@ -14,9 +16,23 @@ export function allowedIps(blocks: readonly string[] | undefined): string[] {
   }
 }
 
-/** --profile and --allow-ip of `tenant create`. */
-export function tenantOptions(values: { profile?: string; 'allow-ip'?: string[] }): NewTenantOptions {
+/** --profile, --settings (JSON) and --allow-ip of `tenant create`; the profile's extension schemas come along. */
+export function tenantOptions(values: { profile?: string; settings?: string; 'allow-ip'?: string[] }): NewTenantOptions {
   const profile = values.profile ?? 'custom';
   if (!isProfile(profile)) throw new UsageError(`--profile must be one of ${TENANT_PROFILES.join('|')}: ${profile}`);
-  return { profile, allowedSourceIps: allowedIps(values['allow-ip']) };
+  let settings: unknown = {};
+  if (values.settings !== undefined) {
+    try {
+      settings = JSON.parse(values.settings);
+    } catch {
+      throw new UsageError(`--settings must be a JSON object: ${values.settings}`);
+    }
+    if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new UsageError(`--settings must be a JSON object: ${values.settings}`);
+  }
+  try {
+    return { ...newTenantProfile(profile, settings as Record<string, unknown>), allowedSourceIps: allowedIps(values['allow-ip']) };
+  } catch (e) {
+    if (e instanceof ScimError) throw new UsageError(`--settings: ${e.detail ?? e.message}`);
+    throw e;
+  }
 }

@@ -9,10 +9,10 @@ import { tenantOptions } from './tenant-options';
 export const tenantCreateCommand: CliCommand = {
   words: ['tenant', 'create'],
   usage:
-    'scimctl tenant create --name NAME [--profile segura|appsec|workforce|surecloud|custom] [--webhook URL]... [--allow-ip CIDR]...\n' +
+    'scimctl tenant create --name NAME [--profile segura|appsec|workforce|surecloud|custom] [--settings JSON] [--webhook URL]... [--allow-ip CIDR]...\n' +
     '                                                       create a tenant; prints {"tenantId","scimBaseUrl","token","tokenUrl","clientId","clientSecret"}',
   async run(args, { config, out }) {
-    const { values } = parseArgs({ args, options: { name: { type: 'string' }, webhook: { type: 'string', multiple: true }, profile: { type: 'string' }, 'allow-ip': { type: 'string', multiple: true } }, strict: true });
+    const { values } = parseArgs({ args, options: { name: { type: 'string' }, webhook: { type: 'string', multiple: true }, profile: { type: 'string' }, settings: { type: 'string' }, 'allow-ip': { type: 'string', multiple: true } }, strict: true });
     if (!values.name?.trim()) throw new UsageError('tenant create needs --name NAME');
     for (const url of values.webhook ?? []) if (!/^https?:\/\//.test(url)) throw new UsageError(`--webhook must be an http(s) URL: ${url}`);
     const options = tenantOptions(values);

@@ -74,8 +74,10 @@ export class TenantSchemaStore {
    * Registers a schema, or updates the one with the same id (case-insensitively; the stored spelling is kept).
    * Throws ScimError: 404 unknown tenant, 400 invalidValue invalid definition, 409 incompatible update.
    */
-  async register(tenantId: string, input: unknown, resourceType: ExtensibleResourceType = 'User'): Promise<{ schema: SchemaDefinition; created: boolean }> {
-    return this.ds.transaction(async (em) => {
+  async register(tenantId: string, input: unknown, resourceType: ExtensibleResourceType = 'User', within?: EntityManager): Promise<{ schema: SchemaDefinition; created: boolean }> {
+    // `within`: a caller's transaction (tenant creation registers its profile's schemas with the tenant).
+    const run = <T>(work: (em: EntityManager) => Promise<T>) => (within ? work(within) : this.ds.transaction(work));
+    return run(async (em) => {
       // Serialises registrations per tenant, so the overlap check below sees every other schema.
       const tenant = await em.query(`SELECT id FROM tenants WHERE id = $1 FOR UPDATE`, [tenantId]);
       if (!tenant.length) throw ScimError.notFound(`tenant ${tenantId} not found`);

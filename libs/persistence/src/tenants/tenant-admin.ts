@@ -10,6 +10,8 @@ export interface NewTenantOptions {
   allowedSourceIps?: readonly string[];
   /** null or absent = the configured default */
   rateLimit?: RateLimit | null;
+  /** User extension schemas registered with the tenant (a profile's, e.g. the workforce platform's folders and Metadata) */
+  userSchemas?: readonly unknown[];
 }
 
 /** Canonical CIDR texts (`10.0.0.1/8` is refused, `192.0.2.1` becomes `192.0.2.1/32`); throws CidrError. */

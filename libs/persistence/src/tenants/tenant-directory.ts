@@ -5,6 +5,7 @@ import { SubscriptionWithSecret, WebhookSubscriptions } from '../webhooks/webhoo
 import { issueToken, parseToken, tokenFingerprint, verifySecret } from './secret-token';
 import { createOAuthClient, IssuedClientCredentials } from './oauth-clients';
 import { NewTenantOptions, tenantColumns } from './tenant-admin';
+import { TenantSchemaStore } from '../schemas/tenant-schema-store';
 
 export interface CreatedTenant {
   tenant: Tenant;
@@ -40,6 +41,7 @@ export class TenantDirectory {
       const tenant = await em.save(em.create(Tenant, { id: randomUUID(), name, status: 'active', ...tenantColumns(options) }));
       await em.save(em.create(TenantToken, { id: issued.id, tenantId: tenant.id, secretHash: issued.secretHash }));
       const client = await createOAuthClient(em, tenant.id);
+      for (const schema of options.userSchemas ?? []) await new TenantSchemaStore(this.ds).register(tenant.id, schema, 'User', em);
       const webhooks: SubscriptionWithSecret[] = [];
       for (const url of webhookUrls) webhooks.push(await this.subscriptions.create({ tenantId: tenant.id, url }, em));
       return { tenant, token: issued.token, webhooks, client };

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ScimError } from '@scimflow/scim';
 import { ProvisioningCommand } from '@scimflow/contracts';
-import { applyProfileToDecision, applyUserProfile, directiveMembershipEvents, MembershipDirective, membershipDirectiveDiff, parseMembershipDirective, PROFILE_PRESETS, resolveProfileSettings, roleNames } from '.';
+import { applyProfileToDecision, applyUserProfile, newTenantProfile, PROFILE_EXTENSION_SCHEMAS, WORKFORCE_FOLDERS_SCHEMA, WORKFORCE_METADATA_SCHEMA, directiveMembershipEvents, MembershipDirective, membershipDirectiveDiff, parseMembershipDirective, PROFILE_PRESETS, resolveProfileSettings, roleNames } from '.';
 import { SCIM_USER_LIFECYCLE } from '../user-state';
 
 const base = { userName: 'ann@example.com' };
@@ -186,5 +188,21 @@ describe('applyProfileToDecision', () => {
   it('leaves deletes and unchanged decisions alone', () => {
     const del = { kind: 'delete' as const, event: {} as never };
     expect(applyProfileToDecision(del, command, settings, new Date(0))).toBe(del);
+  });
+});
+
+describe('profile extension schemas', () => {
+  it('are the ones customers find in docs/schemas (kept equal)', () => {
+    const read = (f: string) => JSON.parse(readFileSync(join(__dirname, '../../../../docs/schemas', f), 'utf8'));
+    expect(read('workforce-folders.json')).toEqual(WORKFORCE_FOLDERS_SCHEMA);
+    expect(read('workforce-metadata.json')).toEqual(WORKFORCE_METADATA_SCHEMA);
+    expect(PROFILE_EXTENSION_SCHEMAS.workforce).toEqual([WORKFORCE_FOLDERS_SCHEMA, WORKFORCE_METADATA_SCHEMA]);
+  });
+
+  it('newTenantProfile validates the settings and brings the profile schemas', () => {
+    expect(newTenantProfile('workforce', { deleteMode: 'soft' })).toEqual({ profile: 'workforce', settings: { deleteMode: 'soft' }, userSchemas: PROFILE_EXTENSION_SCHEMAS.workforce });
+    expect(newTenantProfile()).toEqual({ profile: 'custom', settings: {}, userSchemas: [] });
+    expect(() => newTenantProfile('workforce', { deleteMode: 'archive' })).toThrow(/deleteMode/);
+    expect(() => newTenantProfile('acme')).toThrow(/profile must be one of/);
   });
 });

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@scimflow/config';
+import { COMMAND_SCHEMA_VERSION, CommandAction, CommandOutcome, LOGIN_METHODS, LoginMethod, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { createKafka, parseBrokers } from '@scimflow/messaging';
+import { TenantAdmin, UserAdmin } from '@scimflow/persistence';
+import { ImportRow, importRowsFromCsv, importRowsFromJson, runImport } from '@scimflow/provisioning';
+import { ScimError } from '@scimflow/scim';
+import { CliCommand, UsageError } from '../command';
+import { withDatabase } from './database';
+
+/**
+ * `scimctl users list|get|import|login-method --tenant T`: a tenant's users with their product-side lifecycle.
+ * Writes are published to the commands topic like the ingress does (no reply topic) and their outcomes read from
+ * processed_commands, so they are ordered with Entra's writes and reproduced by a replay.
+ */
+
+/** How long `users import|login-method` waits for the reconciler before reporting the rest as not applied yet. */
+const OUTCOME_WAIT_MS = 120_000;
+
+async function withTenant<T>(config: AppConfig, tenantId: string | undefined, work: (ds: DataSource, tenantId: string) => Promise<T>): Promise<T> {
+  if (!tenantId) throw new UsageError('needs --tenant T');
+  return withDatabase(config.DATABASE_URL, async (ds) => {
+    if (!(await new TenantAdmin(ds).get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
+    return work(ds, tenantId);
+  });
+}
+
+/** Publishes User commands and waits for their outcomes in processed_commands (written with each command's effects). */
+class CommandSubmitter {
+  private readonly kafka;
+  private readonly producer;
+  private readonly waiting = new Map<string, (o: CommandOutcome | undefined) => void>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ds: DataSource,
+  ) {
+    this.kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-users' });
+    this.producer = this.kafka.producer({ idempotent: true });
+  }
+
+  async start() {
+    await this.producer.connect();
+    this.timer = setInterval(() => void this.poll(), 200);
+  }
+
+  async stop() {
+    clearInterval(this.timer);
+    for (const done of this.waiting.values()) done(undefined);
+    await this.producer.disconnect();
+  }
+
+  async submit(tenantId: string, resourceId: string, action: CommandAction, payload: unknown): Promise<CommandOutcome | undefined> {
+    const command: ProvisioningCommand = { v: COMMAND_SCHEMA_VERSION, commandId: randomUUID(), issuedAt: new Date().toISOString(), tenantId, resourceType: 'User', resourceId, action, payload };
+    const outcome = new Promise<CommandOutcome | undefined>((resolve) => this.waiting.set(command.commandId, resolve));
+    const timeout = setTimeout(() => this.settle(command.commandId, undefined), OUTCOME_WAIT_MS);
+    await this.producer.send({
+      topic: topicName('commands', this.config.KAFKA_TOPIC_PREFIX),
+      messages: [{ key: resourceKey(tenantId, resourceId), value: JSON.stringify(command), headers: { 'schema-version': String(COMMAND_SCHEMA_VERSION) } }],
+    });
+    const result = await outcome;
+    clearTimeout(timeout);
+    return result;
+  }
+
+  private settle(commandId: string, outcome: CommandOutcome | undefined) {
+    const done = this.waiting.get(commandId);
+    this.waiting.delete(commandId);
+    done?.(outcome);
+  }
+
+  private async poll() {
+    const ids = [...this.waiting.keys()];
+    if (!ids.length) return;
+    const rows: { command_id: string; outcome: CommandOutcome }[] = await this.ds.query(`SELECT command_id, outcome FROM processed_commands WHERE command_id = ANY($1::uuid[])`, [ids]);
+    for (const r of rows) this.settle(r.command_id, r.outcome);
+  }
+}
+
+async function submitting<T>(config: AppConfig, ds: DataSource, work: (s: CommandSubmitter) => Promise<T>): Promise<T> {
+  const submitter = new CommandSubmitter(config, ds);
+  await submitter.start();
+  try {
+    return await work(submitter);
+  } finally {
+    await submitter.stop();
+  }
+}
+
+const NOT_APPLIED = { status: 503, detail: `no outcome within ${OUTCOME_WAIT_MS / 1000} s: is the reconciler running? The command is queued and will be applied` };
+
+export const usersListCommand: CliCommand = {
+  words: ['users', 'list'],
+  usage:
+    'scimctl users list --tenant T [--origin scim|import] [--linked true|false] [--deleted true|false] [--after ID] [--limit N]\n' +
+    '                                                       users with login method, origin, link and soft-delete state (one JSON line each)',
+  async run(args, { config, out }) {
+    const { values } = parseArgs({
+      args,
+      options: { tenant: { type: 'string' }, origin: { type: 'string' }, linked: { type: 'string' }, deleted: { type: 'string' }, after: { type: 'string' }, limit: { type: 'string' } },
+      strict: true,
+    });
+    const flag = (name: string, v: string | undefined) => {
+      if (v === undefined) return undefined;
+      if (v !== 'true' && v !== 'false') throw new UsageError(`--${name} must be true or false`);
+      return v === 'true';
+    };
+    if (values.origin && values.origin !== 'scim' && values.origin !== 'import') throw new UsageError('--origin must be scim or import');
+    const limit = values.limit === undefined ? 1000 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+    const users = await withTenant(config, values.tenant, (ds, tenantId) =>
+      new UserAdmin(ds).list(tenantId, {
+        origin: values.origin as 'scim' | 'import' | undefined,
+        linked: flag('linked', values.linked),
+        deleted: flag('deleted', values.deleted),
+        after: values.after,
+        limit,
+      }),
+    );
+    for (const u of users) out(JSON.stringify(u));
+  },
+};
+
+export const usersGetCommand: CliCommand = {
+  words: ['users', 'get'],
+  usage: 'scimctl users get --tenant T USER_ID                  a user with its lifecycle fields',
+  async run(args, { config, out }) {
+    const { values, positionals } = parseArgs({ args, options: { tenant: { type: 'string' } }, allowPositionals: true, strict: true });
+    if (positionals.length !== 1) throw new UsageError('users get needs one user id');
+    const user = await withTenant(config, values.tenant, (ds, tenantId) => new UserAdmin(ds).get(tenantId, positionals[0]));
+    if (!user) throw new Error(`user ${positionals[0]} not found`);
+    out(JSON.stringify(user));
+  },
+};
+
+export const usersLoginMethodCommand: CliCommand = {
+  words: ['users', 'login-method'],
+  usage: `scimctl users login-method --tenant T USER_ID ${LOGIN_METHODS.join('|')}   set how the user signs in (emits user.updated)`,
+  async run(args, { config, out }) {
+    const { values, positionals } = parseArgs({ args, options: { tenant: { type: 'string' } }, allowPositionals: true, strict: true });
+    if (positionals.length !== 2) throw new UsageError(`users login-method needs a user id and ${LOGIN_METHODS.join('|')}`);
+    const [userId, method] = positionals;
+    if (!(LOGIN_METHODS as readonly string[]).includes(method)) throw new UsageError(`login method must be one of ${LOGIN_METHODS.join('|')}: ${method}`);
+    const user = await withTenant(config, values.tenant, async (ds, tenantId) => {
+      const users = new UserAdmin(ds);
+      if (!(await users.get(tenantId, userId))) throw new Error(`user ${userId} not found`);
+      const outcome = await submitting(config, ds, (s) => s.submit(tenantId, userId, 'setLoginMethod', { loginMethod: method as LoginMethod }));
+      if (!outcome) throw new Error(NOT_APPLIED.detail);
+      if (outcome.error) throw new Error(`${outcome.status}: ${outcome.error.detail ?? 'refused'}`);
+      return users.get(tenantId, userId);
+    });
+    out(JSON.stringify(user));
+  },
+};
+
+export const usersImportCommand: CliCommand = {
+  words: ['users', 'import'],
+  usage:
+    'scimctl users import --tenant T --file F.csv|F.json  import existing product users (unlinked until Entra claims them by userName or\n' +
+    '                                                       work email); one JSON line per row, then a summary; safe to re-run',
+  async run(args, { config, out }) {
+    const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, file: { type: 'string' } }, strict: true });
+    if (!values.file) throw new UsageError('users import needs --file F (.csv or .json)');
+    const text = await readFile(values.file, 'utf8');
+    let rows: ImportRow[];
+    try {
+      rows = values.file.toLowerCase().endsWith('.json') ? importRowsFromJson(JSON.parse(text)) : importRowsFromCsv(text);
+    } catch (e) {
+      if (e instanceof ScimError || e instanceof SyntaxError) throw new UsageError(`${values.file}: ${e instanceof ScimError ? e.detail : e.message}`);
+      throw e;
+    }
+    const summary = await withTenant(config, values.tenant, (ds, tenantId) =>
+      submitting(config, ds, (s) =>
+        runImport(rows, async (payload) => {
+          const outcome = await s.submit(tenantId, randomUUID(), 'import', payload);
+          if (!outcome) return NOT_APPLIED;
+          return { status: outcome.status, id: outcome.resource?.id, detail: outcome.error?.detail };
+        }),
+      ),
+    );
+    for (const r of summary.results) out(JSON.stringify(r));
+    out(JSON.stringify({ total: summary.total, imported: summary.imported, existing: summary.existing, failed: summary.failed }));
+  },
+};
+
+export const USERS_COMMANDS = [usersListCommand, usersGetCommand, usersImportCommand, usersLoginMethodCommand];
