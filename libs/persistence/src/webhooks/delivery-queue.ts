@@ -12,6 +12,9 @@ export interface QueuedEvent {
   sequence?: number;
   /** the record's value, sent byte for byte */
   body: string;
+  /** W3C trace context of the event's record: the delivery continues that trace */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** A (subscription, ordering key) lane this instance holds until it finishes or the lease runs out. */
@@ -42,6 +45,10 @@ export interface HeadDelivery {
   secrets: StoredWebhookSecret[];
   /** the database clock when the head was read: horizons are measured on it, not on this host's clock */
   dbNow: Date;
+  /** its next attempt is due (always so for a due lane's head; a later one may be backing off after an earlier try) */
+  due: boolean;
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export interface AttemptRecord {
@@ -59,6 +66,12 @@ export type DeliveryOutcome =
   /** 410: the subscription is disabled with this reason; the event stays queued for re-enabling */
   | { kind: 'gone'; reason: string }
   | { kind: 'dead-letter' };
+
+/** What a lane's turn did: its attempts in lane order; all but the last were delivered. */
+export interface LaneSettlement {
+  lane: LeasedLane;
+  attempts: { head: HeadDelivery; attempt: AttemptRecord; outcome: DeliveryOutcome }[];
+}
 
 export interface FinishResult {
   /** the lease had run out and another instance holds the lane: only the attempt was recorded */
@@ -95,19 +108,24 @@ export class DeliveryQueue {
       let inserted = 0;
       for (let i = 0; i < events.length; i += INSERT_CHUNK) {
         const chunk = events.slice(i, i + INSERT_CHUNK);
-        const params: unknown[] = [];
-        const tuples = chunk.map((e) => {
-          params.push(e.subscriptionId, e.tenantId, e.eventId, e.eventType, e.orderingKey, e.sequence ?? null, e.body);
-          const n = params.length;
-          return `($${n - 6}::uuid, $${n - 5}::uuid, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::bigint, $${n})`;
-        });
-        // VALUES are numbered in order, so a lane's deliveries get ids in the order of the Kafka records.
+        // One array per column: a statement of constant size whatever the batch, planned once.
+        // unnest yields rows in array order, so a lane's deliveries get ids in the order of the Kafka records.
         const rows: { subscription_id: string; ordering_key: string }[] = await em.query(
-          `INSERT INTO webhook_deliveries (subscription_id, tenant_id, event_id, event_type, ordering_key, sequence, body)
-           VALUES ${tuples.join(', ')}
+          `INSERT INTO webhook_deliveries (subscription_id, tenant_id, event_id, event_type, ordering_key, sequence, body, traceparent, tracestate)
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[])
            ON CONFLICT (subscription_id, event_id) DO NOTHING
            RETURNING subscription_id, ordering_key`,
-          params,
+          [
+            chunk.map((e) => e.subscriptionId),
+            chunk.map((e) => e.tenantId),
+            chunk.map((e) => e.eventId),
+            chunk.map((e) => e.eventType),
+            chunk.map((e) => e.orderingKey),
+            chunk.map((e) => e.sequence ?? null),
+            chunk.map((e) => e.body),
+            chunk.map((e) => e.traceparent ?? null),
+            chunk.map((e) => e.tracestate ?? null),
+          ],
         );
         inserted += rows.length;
         for (const r of rows) lanes.set(`${r.subscription_id}\u0000${r.ordering_key}`, [r.subscription_id, r.ordering_key]);
@@ -140,112 +158,162 @@ export class DeliveryQueue {
     return rows.map((r) => ({ subscriptionId: r.subscription_id, orderingKey: r.ordering_key, leaseToken: r.lease_token }));
   }
 
+  /** The lane's next pending delivery (its head). */
   async head(lane: LeasedLane): Promise<HeadDelivery | undefined> {
-    const [r] = await this.ds.query(
-      `SELECT d.id, d.subscription_id, d.tenant_id, d.event_id, d.event_type, d.ordering_key, d.sequence, d.body, d.attempts, d.redrives,
-              d.created_at, d.horizon_from, s.url, s.secrets, l.last_sequence, now() AS db_now
-         FROM webhook_deliveries d
-         JOIN webhook_subscriptions s ON s.id = d.subscription_id
-         JOIN webhook_lanes l ON l.subscription_id = d.subscription_id AND l.ordering_key = d.ordering_key
-        WHERE d.subscription_id = $1 AND d.ordering_key = $2 AND d.status = 'pending'
-        ORDER BY ${headOrder('d.')}
-        LIMIT 1`,
-      [lane.subscriptionId, lane.orderingKey],
-    );
-    if (!r) return undefined;
-    return {
-      id: String(r.id),
-      sequence: r.sequence === null ? undefined : Number(r.sequence),
-      lastSequence: r.last_sequence === null ? undefined : Number(r.last_sequence),
-      queuedAt: r.created_at,
-      subscriptionId: r.subscription_id,
-      tenantId: r.tenant_id,
-      eventId: r.event_id,
-      eventType: r.event_type,
-      orderingKey: r.ordering_key,
-      body: r.body,
-      attempts: r.attempts,
-      redrives: r.redrives,
-      horizonFrom: r.horizon_from,
-      url: r.url,
-      secrets: r.secrets,
-      dbNow: r.db_now,
-    };
+    return (await this.ready([lane], 1)).get(laneKey(lane))?.[0];
   }
 
   /**
-   * Records an attempt on the lane's head and what follows from it, then hands the lane back, due when its
-   * (possibly new) head is. All in one transaction, and only while the lease is still ours.
+   * The first `perLane` pending deliveries of each of these lanes, in lane order (head first), in one query:
+   * a leased lane's events can go out one after another without a round trip each. Keyed by laneKey().
    */
-  async finish(lane: LeasedLane, head: HeadDelivery, attempt: AttemptRecord, outcome: DeliveryOutcome): Promise<FinishResult> {
-    return this.ds.transaction(async (em) => {
-      await em.query(
-        `INSERT INTO webhook_delivery_attempts
-           (delivery_id, subscription_id, tenant_id, event_id, event_type, attempt, status, http_status, latency_ms, error, response_excerpt, redrive, instance)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [
-          head.id, head.subscriptionId, head.tenantId, head.eventId, head.eventType, head.attempts + 1, attempt.status,
-          attempt.httpStatus ?? null, Math.round(attempt.latencyMs), attempt.error ?? null, attempt.responseExcerpt ?? null,
-          head.redrives > 0, attempt.instance,
-        ],
-      );
-      if (!(await holdsLease(em, lane))) return { leaseLost: true, nextDue: false };
+  async ready(lanes: LeasedLane[], perLane: number): Promise<Map<string, HeadDelivery[]>> {
+    const out = new Map<string, HeadDelivery[]>();
+    if (lanes.length === 0) return out;
+    const rows: Record<string, any>[] = await this.ds.query( // eslint-disable-line @typescript-eslint/no-explicit-any
+      `SELECT d.id, d.subscription_id, d.tenant_id, d.event_id, d.event_type, d.ordering_key, d.sequence, d.body, d.attempts, d.redrives,
+              d.created_at, d.horizon_from, d.traceparent, d.tracestate, d.next_attempt_at <= now() AS due,
+              s.url, s.secrets, l.last_sequence, now() AS db_now
+         FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS k(subscription_id, ordering_key, n)
+         JOIN webhook_lanes l ON l.subscription_id = k.subscription_id AND l.ordering_key = k.ordering_key
+         JOIN webhook_subscriptions s ON s.id = k.subscription_id
+        CROSS JOIN LATERAL (
+              SELECT * FROM webhook_deliveries d
+               WHERE d.subscription_id = k.subscription_id AND d.ordering_key = k.ordering_key AND d.status = 'pending'
+               ORDER BY ${headOrder('d.')}
+               LIMIT $3) d
+        ORDER BY k.n, ${headOrder('d.')}`,
+      [lanes.map((l) => l.subscriptionId), lanes.map((l) => l.orderingKey), Math.max(1, perLane)],
+    );
+    for (const r of rows) {
+      const key = `${r.subscription_id}\u0000${r.ordering_key}`;
+      let list = out.get(key);
+      if (!list) out.set(key, (list = []));
+      list.push({
+        id: String(r.id),
+        sequence: r.sequence === null ? undefined : Number(r.sequence),
+        lastSequence: r.last_sequence === null ? undefined : Number(r.last_sequence),
+        queuedAt: r.created_at,
+        subscriptionId: r.subscription_id,
+        tenantId: r.tenant_id,
+        eventId: r.event_id,
+        eventType: r.event_type,
+        orderingKey: r.ordering_key,
+        body: r.body,
+        attempts: r.attempts,
+        redrives: r.redrives,
+        horizonFrom: r.horizon_from,
+        url: r.url,
+        secrets: r.secrets,
+        dbNow: r.db_now,
+        due: r.due === true,
+        traceparent: r.traceparent ?? undefined,
+        tracestate: r.tracestate ?? undefined,
+      });
+    }
+    return out;
+  }
 
-      const last = [head.id, attempt.httpStatus ?? null, attempt.error ?? null];
-      let deadLetterId: string | undefined;
-      switch (outcome.kind) {
-        case 'delivered':
-          await em.query(
-            `UPDATE webhook_deliveries SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, last_attempt_at = now(),
-                    last_status = $2, last_error = $3 WHERE id = $1`,
-            last,
-          );
-          break;
-        case 'retry':
-          await em.query(
-            `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = now(), last_status = $2, last_error = $3,
-                    next_attempt_at = now() + $4 * interval '1 millisecond' WHERE id = $1`,
-            [...last, Math.max(0, Math.round(outcome.delayMs))],
-          );
-          break;
-        case 'gone':
-          await em.query(
-            `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = now(), last_status = $2, last_error = $3,
-                    next_attempt_at = now() WHERE id = $1`,
-            last,
-          );
-          await em.query(
-            `UPDATE webhook_subscriptions SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1 AND enabled`,
-            [head.subscriptionId, outcome.reason],
-          );
-          break;
-        case 'dead-letter': {
-          await em.query(
-            `UPDATE webhook_deliveries SET status = 'dead', attempts = attempts + 1, last_attempt_at = now(), last_status = $2, last_error = $3
-              WHERE id = $1`,
-            last,
-          );
-          const [dl] = await em.query(
-            `INSERT INTO webhook_dead_letters
-               (id, delivery_id, subscription_id, tenant_id, event_id, event_type, ordering_key, url, attempts, queued_at,
-                last_attempt_at, last_status, last_error, last_response_excerpt)
-             SELECT gen_random_uuid(), d.id, d.subscription_id, d.tenant_id, d.event_id, d.event_type, d.ordering_key, $2, d.attempts,
-                    d.horizon_from, d.last_attempt_at, d.last_status, d.last_error, $3
-               FROM webhook_deliveries d WHERE d.id = $1
-             RETURNING id`,
-            [head.id, head.url, attempt.responseExcerpt ?? null],
-          );
-          deadLetterId = dl.id;
-          break;
+  /** Records one attempt on the lane's head and what follows from it, then hands the lane back (see settle). */
+  async finish(lane: LeasedLane, head: HeadDelivery, attempt: AttemptRecord, outcome: DeliveryOutcome): Promise<FinishResult> {
+    return (await this.settle([{ lane, attempts: [{ head, attempt, outcome }] }]))[0];
+  }
+
+  /**
+   * Records the attempts of many lanes' turns and what follows from them, then hands each lane back, due when
+   * its (possibly new) head is. One transaction of a constant number of statements for all of them; a lane's
+   * consequences are applied only while its lease is still ours (its attempts are recorded either way: they
+   * happened). Results in the order of `settlements`.
+   */
+  async settle(settlements: LaneSettlement[]): Promise<FinishResult[]> {
+    if (settlements.length === 0) return [];
+    return this.ds.transaction(async (em) => {
+      const all = settlements.flatMap((s) => s.attempts);
+      if (all.length > 0)
+        await em.query(
+          `INSERT INTO webhook_delivery_attempts
+             (delivery_id, subscription_id, tenant_id, event_id, event_type, attempt, status, http_status, latency_ms, error, response_excerpt, redrive, instance)
+           SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[], $9::int[], $10::text[],
+                                $11::text[], $12::boolean[], $13::text[])`,
+          [
+            all.map((a) => a.head.id),
+            all.map((a) => a.head.subscriptionId),
+            all.map((a) => a.head.tenantId),
+            all.map((a) => a.head.eventId),
+            all.map((a) => a.head.eventType),
+            all.map((a) => a.head.attempts + 1),
+            all.map((a) => a.attempt.status),
+            all.map((a) => a.attempt.httpStatus ?? null),
+            all.map((a) => Math.round(a.attempt.latencyMs)),
+            all.map((a) => a.attempt.error ?? null),
+            all.map((a) => a.attempt.responseExcerpt ?? null),
+            all.map((a) => a.head.redrives > 0),
+            all.map((a) => a.attempt.instance),
+          ],
+        );
+
+      // The lanes still ours, locked in key order (byte order, as wakeLanes sorts): no deadlock with queueing.
+      const held = new Set<string>(
+        (
+          (await em.query(
+            `SELECT l.subscription_id, l.ordering_key FROM webhook_lanes l
+               JOIN unnest($1::uuid[], $2::text[], $3::uuid[]) AS k(subscription_id, ordering_key, lease_token)
+                 ON l.subscription_id = k.subscription_id AND l.ordering_key = k.ordering_key AND l.lease_token = k.lease_token
+              ORDER BY l.subscription_id, l.ordering_key COLLATE "C"
+                FOR UPDATE OF l`,
+            [settlements.map((s) => s.lane.subscriptionId), settlements.map((s) => s.lane.orderingKey), settlements.map((s) => s.lane.leaseToken)],
+          )) as { subscription_id: string; ordering_key: string }[]
+        ).map((r) => `${r.subscription_id}\u0000${r.ordering_key}`),
+      );
+      const ours = settlements.filter((s) => held.has(laneKey(s.lane)));
+
+      const delivered = ours.flatMap((s) => s.attempts.filter((a) => a.outcome.kind === 'delivered'));
+      if (delivered.length > 0)
+        await em.query(
+          `UPDATE webhook_deliveries d SET status = 'delivered', delivered_at = now(), attempts = d.attempts + 1, last_attempt_at = now(),
+                  last_status = v.http_status, last_error = NULL
+             FROM unnest($1::bigint[], $2::int[]) AS v(id, http_status)
+            WHERE d.id = v.id`,
+          [delivered.map((a) => a.head.id), delivered.map((a) => a.attempt.httpStatus ?? null)],
+        );
+
+      const deadLetterIds = new Map<string, string>();
+      for (const s of ours) {
+        const last = s.attempts[s.attempts.length - 1];
+        if (last && last.outcome.kind !== 'delivered') {
+          const id = await settleFailure(em, last.head, last.attempt, last.outcome);
+          if (id) deadLetterIds.set(laneKey(s.lane), id);
         }
       }
-      if ((outcome.kind === 'delivered' || outcome.kind === 'dead-letter') && head.sequence !== undefined)
-        await em.query(
-          `UPDATE webhook_lanes SET last_sequence = GREATEST(last_sequence, $3) WHERE subscription_id = $1 AND ordering_key = $2`,
-          [lane.subscriptionId, lane.orderingKey, head.sequence],
+
+      // Hand the lanes back (and advance their last settled sequence) in one statement. It reads each new head
+      // after the locks above were taken: a delivery queued by a transaction that held a lane before us is seen,
+      // one queued after us wakes the lane itself (see wakeLanes). Either way no event is left in an idle lane.
+      const settledUpTo = (s: LaneSettlement) =>
+        s.attempts.reduce<number | null>(
+          (max, a) => ((a.outcome.kind === 'delivered' || a.outcome.kind === 'dead-letter') && a.head.sequence !== undefined ? Math.max(max ?? a.head.sequence, a.head.sequence) : max),
+          null,
         );
-      const nextDue = await rescheduleLane(em, lane);
-      return { leaseLost: false, deadLetterId, nextDue };
+      const due = new Map<string, boolean>();
+      if (ours.length > 0) {
+        const [rows]: [{ subscription_id: string; ordering_key: string; due: boolean | null }[], number] = await em.query(
+          `UPDATE webhook_lanes l
+              SET last_sequence = GREATEST(l.last_sequence, k.settled),
+                  next_attempt_at = (SELECT d.next_attempt_at FROM webhook_deliveries d
+                                      WHERE d.subscription_id = l.subscription_id AND d.ordering_key = l.ordering_key AND d.status = 'pending'
+                                      ORDER BY ${headOrder('d.')} LIMIT 1),
+                  lease_token = NULL, lease_owner = NULL, lease_until = NULL, released_at = now()
+             FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS k(subscription_id, ordering_key, settled)
+            WHERE l.subscription_id = k.subscription_id AND l.ordering_key = k.ordering_key
+            RETURNING l.subscription_id, l.ordering_key, l.next_attempt_at <= now() AS due`,
+          [ours.map((s) => s.lane.subscriptionId), ours.map((s) => s.lane.orderingKey), ours.map(settledUpTo)],
+        );
+        for (const r of rows) due.set(`${r.subscription_id}\u0000${r.ordering_key}`, r.due === true);
+      }
+      return settlements.map((s) => {
+        const key = laneKey(s.lane);
+        return held.has(key) ? { leaseLost: false, deadLetterId: deadLetterIds.get(key), nextDue: due.get(key) === true } : { leaseLost: true, nextDue: false };
+      });
     });
   }
 
@@ -296,6 +364,54 @@ export class DeliveryQueue {
           WHERE next_attempt_at IS NULL AND lease_token IS NULL AND released_at < now() - $1::interval LIMIT $2)`,
     );
     return { deliveries, attempts, lanes };
+  }
+}
+
+/** Identifies a lane in maps: subscription id and ordering key. */
+export function laneKey(lane: { subscriptionId: string; orderingKey: string }): string {
+  return `${lane.subscriptionId}\u0000${lane.orderingKey}`;
+}
+
+/** Applies a failed attempt's consequence to its delivery (the lane is locked and ours). Returns a dead letter's id. */
+async function settleFailure(em: EntityManager, head: HeadDelivery, attempt: AttemptRecord, outcome: Exclude<DeliveryOutcome, { kind: 'delivered' }>): Promise<string | undefined> {
+  const last = [head.id, attempt.httpStatus ?? null, attempt.error ?? null];
+  switch (outcome.kind) {
+    case 'retry':
+      await em.query(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = now(), last_status = $2, last_error = $3,
+                next_attempt_at = now() + $4 * interval '1 millisecond' WHERE id = $1`,
+        [...last, Math.max(0, Math.round(outcome.delayMs))],
+      );
+      return undefined;
+    case 'gone':
+      await em.query(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = now(), last_status = $2, last_error = $3,
+                next_attempt_at = now() WHERE id = $1`,
+        last,
+      );
+      await em.query(`UPDATE webhook_subscriptions SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1 AND enabled`, [
+        head.subscriptionId,
+        outcome.reason,
+      ]);
+      return undefined;
+    case 'dead-letter': {
+      await em.query(
+        `UPDATE webhook_deliveries SET status = 'dead', attempts = attempts + 1, last_attempt_at = now(), last_status = $2, last_error = $3
+          WHERE id = $1`,
+        last,
+      );
+      const [dl] = await em.query(
+        `INSERT INTO webhook_dead_letters
+           (id, delivery_id, subscription_id, tenant_id, event_id, event_type, ordering_key, url, attempts, queued_at,
+            last_attempt_at, last_status, last_error, last_response_excerpt)
+         SELECT gen_random_uuid(), d.id, d.subscription_id, d.tenant_id, d.event_id, d.event_type, d.ordering_key, $2, d.attempts,
+                d.horizon_from, d.last_attempt_at, d.last_status, d.last_error, $3
+           FROM webhook_deliveries d WHERE d.id = $1
+         RETURNING id`,
+        [head.id, head.url, attempt.responseExcerpt ?? null],
+      );
+      return dl.id;
+    }
   }
 }
 

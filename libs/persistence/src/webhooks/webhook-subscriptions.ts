@@ -139,6 +139,23 @@ export class WebhookSubscriptions {
     return rows.map((r) => ({ id: r.id, eventTypes: r.event_types }));
   }
 
+  /** The enabled subscriptions of several tenants at once, by tenant id (a tenant without any is absent). */
+  async enabledForTenants(tenantIds: string[], em: EntityManager = this.ds.manager): Promise<Map<string, { id: string; eventTypes: string[] }[]>> {
+    const out = new Map<string, { id: string; eventTypes: string[] }[]>();
+    const valid = [...new Set(tenantIds)].filter((t) => UUID.test(t));
+    if (valid.length === 0) return out;
+    const rows: { id: string; tenant_id: string; event_types: string[] }[] = await em.query(
+      `SELECT id, tenant_id, event_types FROM webhook_subscriptions WHERE tenant_id = ANY($1::uuid[]) AND enabled ORDER BY created_at, id`,
+      [valid],
+    );
+    for (const r of rows) {
+      let list = out.get(r.tenant_id);
+      if (!list) out.set(r.tenant_id, (list = []));
+      list.push({ id: r.id, eventTypes: r.event_types });
+    }
+    return out;
+  }
+
   private async row(em: EntityManager, id: string, lock = false): Promise<WebhookSubscription> {
     const row = UUID.test(id)
       ? await em.getRepository(WebhookSubscription).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) })
