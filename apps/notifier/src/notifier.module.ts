@@ -6,6 +6,7 @@ import { PersistenceModule } from '@scimflow/persistence';
 import { EventConsumer } from './event-consumer';
 import { DeadLetterPublisher } from './delivery/dead-letter-publisher';
 import { DeliveryWorker } from './delivery/delivery-worker';
+import { LaneSettler } from './delivery/lane-settler';
 import { DeliverLane } from './usecases/deliver-lane/deliver-lane.usecase';
 import { WebhookSender } from './usecases/deliver-lane/webhook-sender';
 import { QueueEvents } from './usecases/queue-events/queue-events.usecase';
@@ -13,6 +14,6 @@ import { QueueEvents } from './usecases/queue-events/queue-events.usecase';
 @Module({
   imports: [ScimflowConfigModule, ObservabilityModule.forApp('notifier', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('notifier')],
   controllers: [],
-  providers: [WebhookSender, DeadLetterPublisher, DeliverLane, DeliveryWorker, QueueEvents, EventConsumer],
+  providers: [WebhookSender, DeadLetterPublisher, LaneSettler, DeliverLane, DeliveryWorker, QueueEvents, EventConsumer],
 })
 export class NotifierModule {}

@@ -3,14 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppConfig } from '@scimflow/config';
 import { backoffDelay, sleep } from '@scimflow/messaging';
-import { DeliveryQueue, LeasedLane } from '@scimflow/persistence';
+import { DeliveryQueue, HeadDelivery, laneKey, LeasedLane } from '@scimflow/persistence';
 import { DeliverLane } from '../usecases/deliver-lane/deliver-lane.usecase';
+import { LaneSettler } from './lane-settler';
 
 const PURGE_EVERY_MS = 3600_000;
+/** Events of one lane read (and so sendable) per turn. */
+const EVENTS_PER_TURN = 20;
 
 /**
- * Delivers queued events: leases due lanes (at most WEBHOOK_CONCURRENCY at a time), makes one attempt on each
- * lane's head, and leases again. Woken at once when this instance queues events or finishes a lane whose next
+ * Delivers queued events: leases due lanes (at most WEBHOOK_CONCURRENCY at a time) and reads their first events,
+ * two queries for all of them; each lane then sends its events one after another (DeliverLane), and lanes are
+ * leased again as others finish. Woken at once when this instance queues events or finishes a lane whose next
  * event is due; polls every WEBHOOK_POLL_MS for work queued by other instances or whose backoff ran out.
  */
 @Injectable()
@@ -29,6 +33,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly config: AppConfig,
     private readonly queue: DeliveryQueue,
     private readonly deliverLane: DeliverLane,
+    private readonly settler: LaneSettler,
   ) {
     // The lease must outlast an attempt, or a slow receiver would get the same event from two instances.
     if (config.WEBHOOK_LEASE_MS < config.WEBHOOK_TIMEOUT_MS + 5000)
@@ -47,6 +52,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     await this.loop;
     // Attempts under way finish (bounded by WEBHOOK_TIMEOUT_MS) and are recorded; nothing is left leased.
     await Promise.all(this.inFlight);
+    await this.settler.drain();
   }
 
   /** Something is due now: look without waiting for the poll. */
@@ -62,8 +68,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       let claimed = 0;
       try {
         const free = this.config.WEBHOOK_CONCURRENCY - this.inFlight.size;
+        // The lease is counted from before the claim was sent: this host's estimate errs on the short side.
+        const leaseUntil = Date.now() + this.config.WEBHOOK_LEASE_MS;
         const lanes = await this.queue.claim(this.instance, free, this.config.WEBHOOK_LEASE_MS);
-        lanes.forEach((lane) => this.start(lane));
+        if (lanes.length > 0) {
+          const readAt = Date.now();
+          const ready = await this.queue.ready(lanes, EVENTS_PER_TURN);
+          lanes.forEach((lane) => this.start(lane, ready.get(laneKey(lane)) ?? [], leaseUntil, readAt));
+        }
         claimed = lanes.length;
         if (Date.now() >= this.nextPurgeAt) await this.purge();
         failures = 0;
@@ -80,9 +92,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private start(lane: LeasedLane): void {
+  private start(lane: LeasedLane, ready: HeadDelivery[], leaseUntil: number, readAt: number): void {
     const task = this.deliverLane
-      .execute(lane, this.instance)
+      .execute(lane, ready, this.instance, leaseUntil, readAt)
       .then((finished) => {
         if (finished?.nextDue) this.nudge();
       })

@@ -1,54 +1,98 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import http from 'node:http';
+import https from 'node:https';
 import { AppConfig } from '@scimflow/config';
 import { AttemptResult, parseRetryAfter } from '@scimflow/webhooks';
 
 /** How much of a response body is kept for the delivery log and dead letters. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
+/** A response body up to this size is read to its end, so the connection can be reused; a larger one costs the connection. */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 export type SendResult = AttemptResult & { responseExcerpt?: string };
 
-/** The HTTP side of delivery: one POST, no redirects followed, bounded by WEBHOOK_TIMEOUT_MS. */
+/**
+ * The HTTP side of delivery: one POST, no redirects followed, bounded by WEBHOOK_TIMEOUT_MS. Connections are kept
+ * alive and reused per receiver (a TLS handshake per event would cost more than the event): at most one per lane
+ * in flight (WEBHOOK_CONCURRENCY) to any one origin, handed out most recently used first, so a quiet receiver's
+ * surplus connections go idle and are closed by its keep-alive timeout instead of being kept warm in turn.
+ */
 @Injectable()
-export class WebhookSender {
-  constructor(private readonly config: AppConfig) {}
+export class WebhookSender implements OnApplicationShutdown {
+  private readonly timeoutMs: number;
+  private readonly agents: { http: http.Agent; https: https.Agent };
 
-  async post(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
-    const timeoutMs = this.config.WEBHOOK_TIMEOUT_MS;
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/cloudevents+json', 'user-agent': 'scimflow-notifier/1', ...headers },
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'manual',
-      });
-      const responseExcerpt = await excerpt(res);
-      return { kind: 'response', status: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), responseExcerpt };
-    } catch (e) {
-      return { kind: 'error', message: describe(e as Error, timeoutMs) };
-    }
+  constructor(config: AppConfig) {
+    this.timeoutMs = config.WEBHOOK_TIMEOUT_MS;
+    const pool = { keepAlive: true, maxSockets: config.WEBHOOK_CONCURRENCY, maxFreeSockets: config.WEBHOOK_CONCURRENCY, scheduling: 'lifo' as const };
+    this.agents = { http: new http.Agent(pool), https: new https.Agent(pool) };
+  }
+
+  onApplicationShutdown(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  post(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
+    return new Promise<SendResult>((resolve) => {
+      let settled = false;
+      let req: http.ClientRequest | undefined;
+      const timer = setTimeout(() => {
+        done({ kind: 'error', message: `no answer within ${this.timeoutMs} ms` });
+        req?.destroy();
+      }, this.timeoutMs);
+      const done = (result: SendResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
+      };
+      try {
+        const target = new URL(url);
+        const secure = target.protocol === 'https:';
+        const payload = Buffer.from(body, 'utf8');
+        req = (secure ? https : http).request(target, {
+          method: 'POST',
+          agent: secure ? this.agents.https : this.agents.http,
+          headers: {
+            'content-type': 'application/cloudevents+json',
+            'content-length': payload.length,
+            'user-agent': 'scimflow-notifier/1',
+            ...headers,
+          },
+        });
+        req.on('response', (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            if (size < RESPONSE_EXCERPT_BYTES) chunks.push(chunk);
+            size += chunk.length;
+            // A receiver's error page can be large: what is beyond the excerpt is not worth reading far.
+            if (size > DRAIN_LIMIT_BYTES) {
+              finish();
+              res.destroy();
+            }
+          });
+          const finish = () => {
+            const text = Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
+            done({ kind: 'response', status: res.statusCode ?? 0, retryAfterMs: parseRetryAfter(header(res.headers['retry-after'])), responseExcerpt: text.length ? text : undefined });
+          };
+          res.on('end', finish);
+          res.on('error', finish);
+        });
+        req.on('error', (e: Error & { code?: string }) => done({ kind: 'error', message: settled ? e.message : describe(e) }));
+        req.end(payload);
+      } catch (e) {
+        done({ kind: 'error', message: (e as Error).message });
+      }
+    });
   }
 }
 
-/** The start of the body, as text; the rest is not read (a receiver's error page can be large). */
-async function excerpt(res: Response): Promise<string | undefined> {
-  if (!res.body) return undefined;
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < RESPONSE_EXCERPT_BYTES) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-  }
-  if (size >= RESPONSE_EXCERPT_BYTES) await reader.cancel();
-  const text = Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
-  return text.length ? text : undefined;
+function header(v: string | string[] | undefined): string | null {
+  return v === undefined ? null : Array.isArray(v) ? (v[0] ?? null) : v;
 }
 
-function describe(e: Error, timeoutMs: number): string {
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  return cause ? `${e.message}: ${cause.code ?? cause.message}` : e.message;
+function describe(e: Error & { code?: string }): string {
+  return e.code && !e.message.includes(e.code) ? `${e.message} (${e.code})` : e.message;
 }
