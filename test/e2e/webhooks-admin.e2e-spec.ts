@@ -95,6 +95,8 @@ describe('admin API: webhook subscriptions, delivery log, dead letters', () => {
     expect(received[0].event).toMatchObject({ type: 'dev.scimflow.user.created.v1', sequence: 1, tenantid: tenantId });
     expect(verifyWebhook({ secret, headers: received[0].headers, body: received[0].raw })).toEqual({ ok: true });
 
+    // the attempt is recorded after the receiver answered: the receiver can see the event before the log does
+    await waitFor('delivery log', async () => (await admin('GET', `/subscriptions/${id}/deliveries?status=delivered`)).body.length > 0);
     const log = await admin('GET', `/subscriptions/${id}/deliveries?status=delivered`);
     expect(log.status).toBe(200);
     expect(log.body).toEqual([expect.objectContaining({ eventId: received[0].event.id, attempt: 1, status: 'delivered', httpStatus: 204 })]);
