@@ -2,7 +2,8 @@
  * npm run bench — scimflow against the hardware's limit, on this machine, with real Kafka and Postgres.
  * Writes bench/results/<time>.json and prints a summary with pass/fail against the targets.
  * BENCH_SCALE (default 1) scales every count down for a quick run, e.g. BENCH_SCALE=0.05.
- * BENCH_ONLY=notifier runs only the notifier, on a backlog of events produced directly (bench/notifier.ts).
+ * BENCH_ONLY=notifier runs only the notifier, on a backlog of events produced directly (bench/notifier.ts);
+ * BENCH_ONLY=replay only the reconciler, on a backlog of commands (bench/replay.ts).
  */
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
@@ -18,6 +19,7 @@ import { COMMAND_SCHEMA_VERSION, resourceKey, topicName } from '@scimflow/contra
 import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
 import { closedLoop, HttpTarget, openLoop, percentiles } from './load';
 import { notifierScenario } from './notifier';
+import { replayScenario } from './replay';
 import { AppProcess } from './processes';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -50,6 +52,16 @@ const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 async function main() {
   const baseDb = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/scimflow';
   const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+  if (process.env.BENCH_ONLY === 'replay') {
+    const result = await replayScenario({ baseDb, brokers, commands: n(200_000) });
+    console.log(`replay alone (scale ${SCALE}): ${JSON.stringify(result)}`);
+    for (const [target, value, limit, pass] of [
+      ['replay commands/s', result.commandsPerSecond, TARGETS.replayPerSecond, result.commandsPerSecond >= TARGETS.replayPerSecond],
+      ['reconciler peak RSS MB', result.peakRssMb, TARGETS.rssMb, result.peakRssMb <= TARGETS.rssMb],
+    ] as const)
+      console.log(`${pass ? 'PASS' : 'FAIL'}  ${target}: ${value} (target ${limit})`);
+    return;
+  }
   if (process.env.BENCH_ONLY === 'notifier') {
     const result = await notifierScenario({ baseDb, brokers, events: n(200_000) });
     console.log(`notifier alone (scale ${SCALE}): ${JSON.stringify(result)}`);

@@ -6,6 +6,7 @@ import { GroupStore, MembershipStore, Outbox, TenantResourceTypes, TenantSchemaS
 import { ScimError } from '@scimflow/scim';
 import { ApplyGroupCommand } from './usecases/apply-group-command/apply-group-command.usecase';
 import { AppliedCommand, ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
+import { ApplyUserBatch, BatchCommand } from './usecases/apply-user-batch/apply-user-batch.usecase';
 
 /**
  * Routes one command to its use case. Shared by the reconciler's consumer and `scimctl replay|rebuild`, so that a
@@ -16,6 +17,7 @@ export class CommandDispatcher {
   constructor(
     private readonly applyUserCommand: ApplyUserCommand,
     private readonly applyGroupCommand: ApplyGroupCommand,
+    private readonly applyUserBatch: ApplyUserBatch,
   ) {}
 
   /** Outside Nest (scimctl): the same use cases, wired on a given DataSource. */
@@ -24,16 +26,24 @@ export class CommandDispatcher {
     const memberships = new MembershipStore();
     const outbox = new Outbox();
     const types = new TenantResourceTypes(new TenantSchemaStore(ds), config.TENANT_SCHEMA_CACHE_TTL_MS);
-    return new CommandDispatcher(
-      new ApplyUserCommand(ds, users, types, outbox, memberships, config),
-      new ApplyGroupCommand(ds, new GroupStore(ds), memberships, users, outbox, config),
-    );
+    const applyUser = new ApplyUserCommand(ds, users, types, outbox, memberships, config);
+    return new CommandDispatcher(applyUser, new ApplyGroupCommand(ds, new GroupStore(ds), memberships, users, outbox, config), new ApplyUserBatch(ds, users, types, outbox, applyUser, config));
+  }
+
+  /** User commands of one partition batch, in offset order, applied together (see ApplyUserBatch). */
+  applyUsers(batch: BatchCommand[]): Promise<AppliedCommand[]> {
+    return this.applyUserBatch.execute(batch);
+  }
+
+  /** Whether `apply` would route the command to the User use case. */
+  static isUserCommand(command: ProvisioningCommand): boolean {
+    return command.resourceType === 'User' || command.resourceType === undefined;
   }
 
   /** Dispatch by resource type; a v1 command without one is a User command (the only kind before Groups). */
   async apply(command: ProvisioningCommand): Promise<AppliedCommand | { outcome: CommandOutcome; firstTime: false; events: 0; unsupported: true }> {
     if (command.resourceType === 'Group') return this.applyGroupCommand.execute(command);
-    if (command.resourceType === 'User' || command.resourceType === undefined) return this.applyUserCommand.execute(command);
+    if (CommandDispatcher.isUserCommand(command)) return this.applyUserCommand.execute(command);
     return {
       outcome: { commandId: command.commandId, status: 400, error: ScimError.badRequest('invalidSyntax', 'unsupported resource type').toBody() },
       firstTime: false,

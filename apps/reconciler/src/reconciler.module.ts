@@ -10,10 +10,11 @@ import { CommandDispatcher } from './command-dispatcher';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { ApplyGroupCommand } from './usecases/apply-group-command/apply-group-command.usecase';
 import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
+import { ApplyUserBatch } from './usecases/apply-user-batch/apply-user-batch.usecase';
 
 @Module({
   imports: [ScimflowConfigModule, ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
   controllers: [],
-  providers: [TenantProfiles, { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) }, ApplyUserCommand, ApplyGroupCommand, CommandDispatcher, OutboxRelay, CommandConsumer],
+  providers: [TenantProfiles, { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) }, ApplyUserCommand, ApplyUserBatch, ApplyGroupCommand, CommandDispatcher, OutboxRelay, CommandConsumer],
 })
 export class ReconcilerModule {}

@@ -17,6 +17,11 @@ export interface OrderedConsumerOptions {
    * so nothing acknowledged is lost. Business failures must be handled inside, not thrown.
    */
   handle: (records: ConsumedRecord[]) => Promise<void>;
+  /**
+   * Handles a whole partition batch at once instead (records in offset order, keys mixed), for consumers that
+   * batch their own work (the reconciler applies many commands per transaction). Same retry contract as `handle`.
+   */
+  handleBatch?: (records: ConsumedRecord[]) => Promise<void>;
   retryBaseMs?: number;
   retryMaxMs?: number;
   /** how long the group waits for a silent member (kill -9) before giving its partitions to others */
@@ -85,9 +90,10 @@ export class OrderedConsumer {
     if (batch.messages.length === 0) return;
     const started = Date.now();
     const records = batch.messages.map((m) => toRecord(batch.topic, batch.partition, m));
-    await forEachConcurrently(groupByKey(records), this.options.keyConcurrency ?? 16, (group) =>
-      this.handleWithRetry(group, heartbeat, () => isRunning() && !isStale()),
-    );
+    const active = () => isRunning() && !isStale();
+    const handleBatch = this.options.handleBatch;
+    if (handleBatch) await this.handleWithRetry(records, heartbeat, active, handleBatch);
+    else await forEachConcurrently(groupByKey(records), this.options.keyConcurrency ?? 16, (group) => this.handleWithRetry(group, heartbeat, active, this.options.handle));
     resolveOffset(batch.lastOffset());
     await heartbeat();
     await commitOffsetsIfNecessary();
@@ -100,10 +106,15 @@ export class OrderedConsumer {
     });
   }
 
-  private async handleWithRetry(records: ConsumedRecord[], heartbeat: () => Promise<void>, active: () => boolean): Promise<void> {
+  private async handleWithRetry(
+    records: ConsumedRecord[],
+    heartbeat: () => Promise<void>,
+    active: () => boolean,
+    handle: (records: ConsumedRecord[]) => Promise<void>,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.options.handle(records);
+        await handle(records);
         return;
       } catch (error) {
         const first = records[0];

@@ -43,21 +43,33 @@ export class AuditLog {
   constructor(private readonly ds: DataSource) {}
 
   async record(em: EntityManager, e: AuditEntry): Promise<void> {
+    await this.recordMany(em, [e]);
+  }
+
+  /** Many entries in one statement (the reconciler's batch application). */
+  async recordMany(em: EntityManager, entries: AuditEntry[]): Promise<void> {
+    if (!entries.length) return;
     await em.query(
       `INSERT INTO audit_log (tenant_id, command_id, request_id, resource_type, resource_id, action, status, outcome, error, diff, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       SELECT x.tenant_id, x.command_id, x.request_id, x.resource_type, x.resource_id, x.action, x.status,
+              CASE WHEN x.status < 400 THEN 'success' ELSE 'failure' END, x.error, coalesce(x.diff, '{}'), x.at
+         FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id uuid, command_id text, request_id text, resource_type text, resource_id text,
+                                                 action text, status int, error jsonb, diff jsonb, at timestamptz)`,
       [
-        e.tenantId,
-        e.commandId,
-        e.requestId ?? null,
-        e.resourceType,
-        e.resourceId.toLowerCase(),
-        e.action,
-        e.status,
-        e.status < 400 ? 'success' : 'failure',
-        e.error === undefined ? null : JSON.stringify(e.error),
-        JSON.stringify(e.diff ?? {}),
-        e.at,
+        JSON.stringify(
+          entries.map((e) => ({
+            tenant_id: e.tenantId,
+            command_id: e.commandId,
+            request_id: e.requestId ?? null,
+            resource_type: e.resourceType,
+            resource_id: e.resourceId.toLowerCase(),
+            action: e.action,
+            status: e.status,
+            error: e.error === undefined ? null : e.error,
+            diff: e.diff ?? {},
+            at: e.at,
+          })),
+        ),
       ],
     );
   }

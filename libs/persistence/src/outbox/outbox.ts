@@ -18,8 +18,9 @@ export class Outbox {
     if (records.length === 0) return;
     const values: unknown[] = [];
     const tuples = records.map((r, i) => {
-      // the trace of the command that caused the event travels with it to the notifier and webhooks
-      values.push(r.topic, r.key, r.payload, injectTraceHeaders({ ...r.headers }));
+      // The trace of the command that caused the event travels with it to the notifier and webhooks; a batch
+      // writer puts each command's traceparent on its records itself (the active context is the batch's then).
+      values.push(r.topic, r.key, r.payload, r.headers?.traceparent ? r.headers : injectTraceHeaders({ ...r.headers }));
       return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
     });
     await em.query(`INSERT INTO outbox_events (topic, record_key, payload, headers) VALUES ${tuples.join(', ')}`, values);

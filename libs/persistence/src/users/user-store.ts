@@ -172,7 +172,95 @@ export class UserStore {
     await em.query(`DELETE FROM scim_users WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   }
 
+  // ---- the reconciler's batch writes: one statement for many users ----
+
+  /** Locks the given users (soft-deleted included) in one statement, in id order (the global lock order). */
+  async lockMany(em: EntityManager, keys: { tenantId: string; id: string }[]): Promise<UserState[]> {
+    const valid = keys.filter((k) => isUuid(k.id));
+    if (!valid.length) return [];
+    const rows: UserRow[] = await em.query(
+      `SELECT ${COLUMNS} FROM scim_users u
+        WHERE (u.tenant_id, u.id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))
+        ORDER BY u.id FOR UPDATE`,
+      [valid.map((k) => k.tenantId), valid.map((k) => k.id)],
+    );
+    return rows.map(toState);
+  }
+
+  /** Of the given tenants, those that have unlinked users (whose creates may claim one). */
+  async tenantsWithUnlinkedUsers(em: EntityManager, tenantIds: string[]): Promise<Set<string>> {
+    if (!tenantIds.length) return new Set();
+    const rows: { tenant_id: string }[] = await em.query(
+      `SELECT t AS tenant_id FROM unnest($1::uuid[]) t WHERE EXISTS (SELECT 1 FROM scim_users u WHERE u.tenant_id = t AND NOT u.linked)`,
+      [tenantIds],
+    );
+    return new Set(rows.map((r) => r.tenant_id));
+  }
+
+  /** Inserts (`isNew`) or updates users with their unmatched roles: two statements for any number of users. */
+  async writeMany(em: EntityManager, writes: { state: UserState; isNew: boolean; unmatchedRoles: string[] }[]): Promise<void> {
+    const rows = (list: typeof writes) =>
+      JSON.stringify(
+        list.map(({ state: s, unmatchedRoles }) => ({
+          id: s.id,
+          tenant_id: s.tenantId,
+          user_name: s.userName,
+          external_id: s.externalId,
+          active: s.active,
+          document: s.document,
+          version: s.version,
+          created_at: s.createdAt,
+          updated_at: s.updatedAt,
+          work_email: s.workEmail,
+          login_method: s.loginMethod,
+          origin: s.origin,
+          linked: s.linked,
+          deleted_at: s.deletedAt,
+          unmatched_roles: unmatchedRoles,
+        })),
+      );
+    const RECORD = `x(id uuid, tenant_id uuid, user_name text, external_id text, active boolean, document jsonb, version int, created_at timestamptz,
+                      updated_at timestamptz, work_email text, login_method text, origin text, linked boolean, deleted_at timestamptz, unmatched_roles text[])`;
+    const inserts = writes.filter((w) => w.isNew);
+    const updates = writes.filter((w) => !w.isNew);
+    if (inserts.length)
+      await em.query(
+        `INSERT INTO scim_users (id, tenant_id, user_name, external_id, active, document, version, created_at, updated_at, work_email, login_method, origin, linked, deleted_at, unmatched_roles)
+         SELECT id, tenant_id, user_name, external_id, active, document, version, created_at, updated_at, work_email, login_method, origin, linked, deleted_at, unmatched_roles
+           FROM jsonb_to_recordset($1::jsonb) AS ${RECORD}`,
+        [rows(inserts)],
+      );
+    if (updates.length)
+      await em.query(
+        `UPDATE scim_users u SET user_name = x.user_name, external_id = x.external_id, active = x.active, document = x.document, version = x.version,
+                updated_at = x.updated_at, work_email = x.work_email, login_method = x.login_method, linked = x.linked, deleted_at = x.deleted_at,
+                unmatched_roles = x.unmatched_roles
+           FROM jsonb_to_recordset($1::jsonb) AS ${RECORD}
+          WHERE u.tenant_id = x.tenant_id AND u.id = x.id`,
+        [rows(updates)],
+      );
+  }
+
   // ---- idempotency ----
+
+  /** The stored outcomes of those of `commandIds` applied before. */
+  async processedOutcomes(em: EntityManager, commandIds: string[]): Promise<Map<string, CommandOutcome>> {
+    if (!commandIds.length) return new Map();
+    const rows: { command_id: string; outcome: CommandOutcome }[] = await em.query(
+      `SELECT command_id, outcome FROM processed_commands WHERE command_id = ANY($1::uuid[])`,
+      [commandIds],
+    );
+    return new Map(rows.map((r) => [r.command_id, r.outcome]));
+  }
+
+  async recordOutcomes(em: EntityManager, entries: { command: ProvisioningCommand; outcome: CommandOutcome }[], at: Date): Promise<void> {
+    if (!entries.length) return;
+    await em.query(
+      `INSERT INTO processed_commands (command_id, tenant_id, resource_id, outcome, processed_at)
+       SELECT c, t, r, o, $5 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::jsonb[]) AS x(c, t, r, o)`,
+      [entries.map((e) => e.command.commandId), entries.map((e) => e.command.tenantId), entries.map((e) => e.command.resourceId), entries.map((e) => JSON.stringify(e.outcome)), at],
+    );
+  }
 
   async processedOutcome(em: EntityManager, commandId: string): Promise<CommandOutcome | undefined> {
     const rows: { outcome: CommandOutcome }[] = await em.query(`SELECT outcome FROM processed_commands WHERE command_id = $1`, [commandId]);

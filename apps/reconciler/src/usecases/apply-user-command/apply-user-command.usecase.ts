@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChangeEvent, CommandOutcome, isMembershipEvent, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
 import { AppConfig } from '@scimflow/config';
-import { AuditLog, MembershipStore, Outbox, TenantResourceTypes, UserProfileStore, UserStore } from '@scimflow/persistence';
+import { AuditEntry, AuditLog, MembershipStore, Outbox, OutboxRecord, TenantResourceTypes, UserProfileStore, UserStore } from '@scimflow/persistence';
 import {
   applyProfileToDecision,
   decideUserCommand,
@@ -10,10 +10,11 @@ import {
   membershipDirectiveDiff,
   outcomeOf,
   ProfiledUserDecision,
+  ProfileSettings,
   userColumns,
   userDeletionEvents,
 } from '@scimflow/provisioning';
-import { ScimError } from '@scimflow/scim';
+import { ResourceTypeSchemas, ScimError } from '@scimflow/scim';
 import { TenantProfiles } from '../../profiles/tenant-profiles';
 
 export interface AppliedCommand {
@@ -59,58 +60,59 @@ export class ApplyUserCommand {
     try {
       // Inside the try: stored settings that no longer validate reject the command (400) instead of retrying it forever.
       const settings = await this.profiles.settings(command.tenantId);
-      return await this.ds.transaction('READ COMMITTED', async (em) => {
-        const prior = await this.users.processedOutcome(em, command.commandId);
-        if (prior) return { outcome: prior, firstTime: false, events: 0 };
-
-        const current = await this.users.lockForUpdate(em, command.tenantId, command.resourceId);
-        const claim = command.action === 'create' && !current ? await this.claimable(em, command) : undefined;
-        const decision = applyProfileToDecision(decideUserCommand(current, command, now, types, claim), command, settings, now);
-        if (decision.kind === 'reject') throw decision.error; // recorded below, after the rollback
-
-        let events: ChangeEvent[] = [];
-        let diff: Record<string, unknown> = {};
-        let userId = command.resourceId;
-        if (decision.kind === 'delete') {
-          // A deleted user leaves every group first: membership-removed events, then user-deleted as the last one.
-          const removed = await this.memberships.removeUserEverywhere(em, command.tenantId, command.resourceId);
-          const leaving = userDeletionEvents(command, current!, removed, now, settings.deleteMode);
-          if (leaving.kept) await this.users.update(em, leaving.kept);
-          else await this.users.delete(em, command.tenantId, command.resourceId);
-          events = [...leaving.memberships, leaving.deleted];
-          diff = { deleted: settings.deleteMode, leftGroups: leaving.memberships.map((e) => e.data.groupId) };
-        } else if (decision.kind === 'save') {
-          const saved = await this.save(em, command, decision, now);
-          events = saved.events;
-          diff = saved.diff;
-          userId = decision.state.id;
-        }
-        const outcome = outcomeOf(command, decision);
-        await this.users.recordOutcome(em, command, outcome, now);
-        await this.audit.record(em, this.auditEntry({ ...command, resourceId: userId }, outcome, diff, now));
-        await this.outbox.append(
-          em,
-          events.map((e) => ({
-            topic: topicName(isMembershipEvent(e) ? 'membershipChanged' : 'userChanged', this.config.KAFKA_TOPIC_PREFIX),
-            key: resourceKey(command.tenantId, userId),
-            payload: e,
-            headers: { ce_type: e.type, ce_id: e.id, 'content-type': 'application/cloudevents+json' },
-          })),
-        );
-        return { outcome, firstTime: true, events: events.length };
-      });
+      return await this.ds.transaction('READ COMMITTED', (em) => this.applyWithin(em, command, now, types, settings));
     } catch (e) {
       const rejection = this.rejection(e, command);
       if (!rejection) throw e; // infrastructure failure: the consumer retries the command
-      const outcome = outcomeOf(command, { kind: 'reject', error: rejection });
-      // Recorded so that a redelivery answers the same, even if the conflicting user is gone by then.
-      await this.ds.transaction(async (em) => {
-        if (await this.users.processedOutcome(em, command.commandId)) return;
-        await this.users.recordOutcome(em, command, outcome, now);
-        await this.audit.record(em, this.auditEntry(command, outcome, {}, now));
-      });
-      return { outcome, firstTime: true, events: 0 };
+      return this.ds.transaction((em) => this.recordRejection(em, command, rejection, now));
     }
+  }
+
+  /**
+   * The command's effects inside the caller's transaction. A rejection is thrown (a ScimError, or a constraint
+   * violation that `rejection` maps): the caller rolls the effects back, then records it with `recordRejection`.
+   */
+  async applyWithin(em: EntityManager, command: ProvisioningCommand, now: Date, types: ResourceTypeSchemas, settings: ProfileSettings): Promise<AppliedCommand> {
+    const prior = await this.users.processedOutcome(em, command.commandId);
+    if (prior) return { outcome: prior, firstTime: false, events: 0 };
+
+    const current = await this.users.lockForUpdate(em, command.tenantId, command.resourceId);
+    const claim = command.action === 'create' && !current ? await this.claimable(em, command) : undefined;
+    const decision = applyProfileToDecision(decideUserCommand(current, command, now, types, claim), command, settings, now);
+    if (decision.kind === 'reject') throw decision.error;
+
+    let events: ChangeEvent[] = [];
+    let diff: Record<string, unknown> = {};
+    let userId = command.resourceId;
+    if (decision.kind === 'delete') {
+      // A deleted user leaves every group first: membership-removed events, then user-deleted as the last one.
+      const removed = await this.memberships.removeUserEverywhere(em, command.tenantId, command.resourceId);
+      const leaving = userDeletionEvents(command, current!, removed, now, settings.deleteMode);
+      if (leaving.kept) await this.users.update(em, leaving.kept);
+      else await this.users.delete(em, command.tenantId, command.resourceId);
+      events = [...leaving.memberships, leaving.deleted];
+      diff = { deleted: settings.deleteMode, leftGroups: leaving.memberships.map((e) => e.data.groupId) };
+    } else if (decision.kind === 'save') {
+      const saved = await this.save(em, command, decision, now);
+      events = saved.events;
+      diff = saved.diff;
+      userId = decision.state.id;
+    }
+    const outcome = outcomeOf(command, decision);
+    await this.users.recordOutcome(em, command, outcome, now);
+    await this.audit.record(em, userAuditEntry({ ...command, resourceId: userId }, outcome, diff, now));
+    await this.outbox.append(em, userOutboxRecords(command.tenantId, userId, events, this.config.KAFKA_TOPIC_PREFIX));
+    return { outcome, firstTime: true, events: events.length };
+  }
+
+  /** Records a rejected command (after its effects were rolled back), so that a redelivery answers the same. */
+  async recordRejection(em: EntityManager, command: ProvisioningCommand, rejection: ScimError, now: Date): Promise<AppliedCommand> {
+    const prior = await this.users.processedOutcome(em, command.commandId);
+    if (prior) return { outcome: prior, firstTime: false, events: 0 };
+    const outcome = outcomeOf(command, { kind: 'reject', error: rejection });
+    await this.users.recordOutcome(em, command, outcome, now);
+    await this.audit.record(em, userAuditEntry(command, outcome, {}, now));
+    return { outcome, firstTime: true, events: 0 };
   }
 
   /** The unlinked user (imported or soft-deleted) this create claims, by userName and then by work email. */
@@ -161,23 +163,8 @@ export class ApplyUserCommand {
     return { events: [decision.event, ...memberships] as ChangeEvent[], diff };
   }
 
-  private auditEntry(command: ProvisioningCommand, outcome: CommandOutcome, diff: Record<string, unknown>, at: Date) {
-    return {
-      tenantId: command.tenantId,
-      commandId: command.commandId,
-      requestId: command.requestId,
-      resourceType: command.resourceType ?? 'User',
-      resourceId: command.resourceId,
-      action: command.action,
-      status: outcome.status,
-      error: outcome.error,
-      diff,
-      at,
-    };
-  }
-
   /** Client errors and constraint violations are the client's problem (a 4xx), not a reason to retry. */
-  private rejection(e: unknown, command: ProvisioningCommand): ScimError | undefined {
+  rejection(e: unknown, command: ProvisioningCommand): ScimError | undefined {
     if (e instanceof ScimError) return e.status < 500 ? e : undefined;
     const code = (e as { code?: string }).code;
     const constraint = (e as { constraint?: string }).constraint;
@@ -189,3 +176,28 @@ export class ApplyUserCommand {
   }
 }
 
+
+export function userAuditEntry(command: ProvisioningCommand, outcome: CommandOutcome, diff: Record<string, unknown>, at: Date): AuditEntry {
+  return {
+    tenantId: command.tenantId,
+    commandId: command.commandId,
+    requestId: command.requestId,
+    resourceType: command.resourceType ?? 'User',
+    resourceId: command.resourceId,
+    action: command.action,
+    status: outcome.status,
+    error: outcome.error,
+    diff,
+    at,
+  };
+}
+
+/** A user's events as outbox records, keyed by the user (per-user order on the change topics). */
+export function userOutboxRecords(tenantId: string, userId: string, events: ChangeEvent[], topicPrefix: string, headers: Record<string, string> = {}): OutboxRecord[] {
+  return events.map((e) => ({
+    topic: topicName(isMembershipEvent(e) ? 'membershipChanged' : 'userChanged', topicPrefix),
+    key: resourceKey(tenantId, userId),
+    payload: e,
+    headers: { ...headers, ce_type: e.type, ce_id: e.id, 'content-type': 'application/cloudevents+json' },
+  }));
+}

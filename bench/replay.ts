@@ -1,0 +1,92 @@
+/**
+ * Scenario 3 in isolation (`BENCH_ONLY=replay npm run bench`): the reconciler alone applying a backlog of commands.
+ * The commands topic gets `commands` User commands as the ingress writes them (creates of distinct users, then
+ * PATCHes of a quarter of them, so per-user order matters), then the reconciler starts and applies them. Measures
+ * commands/s (start to the last processed_commands row), the reconciler's peak RSS, and checks what must hold at
+ * any speed: every command applied once, every user at its last version.
+ */
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { COMMAND_SCHEMA_VERSION, resourceKey, topicName, topicSpecs } from '@scimflow/contracts';
+import { ensureTopics } from '@scimflow/messaging';
+import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
+import { AppProcess } from './processes';
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+export interface ReplayScenarioResult {
+  commands: number;
+  produceMs: number;
+  durationMs: number;
+  commandsPerSecond: number;
+  usersAtWrongVersion: number;
+  peakRssMb: number;
+}
+
+export async function replayScenario(opts: { baseDb: string; brokers: string; commands: number }): Promise<ReplayScenarioResult> {
+  const run = `r${Date.now().toString(36)}`;
+  const dbUrl = new URL(opts.baseDb);
+  dbUrl.pathname = `/scimflow_bench_${run}`;
+  const prefix = `bench-${run}.`;
+  await migrate(dbUrl.toString());
+  const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 2 } }));
+  await ds.initialize();
+  const kafka = new Kafka({ brokers: opts.brokers.split(','), clientId: 'bench-replay', logLevel: logLevel.NOTHING });
+  let reconciler: AppProcess | undefined;
+  try {
+    const tenantId = (await new TenantDirectory(ds).createTenant('bench-replay')).tenant.id;
+    await ensureTopics(kafka, topicSpecs(prefix));
+    const users = Math.round(opts.commands * 0.8);
+    const patched = opts.commands - users;
+    const ids = Array.from({ length: users }, () => randomUUID());
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const t0 = performance.now();
+    const command = (i: number) => {
+      const create = i < users;
+      const id = ids[create ? i : (i - users) % users];
+      return {
+        key: resourceKey(tenantId, id),
+        value: JSON.stringify({
+          v: COMMAND_SCHEMA_VERSION,
+          commandId: randomUUID(),
+          tenantId,
+          resourceType: 'User',
+          resourceId: id,
+          action: create ? 'create' : 'patch',
+          payload: create
+            ? { schemas: [USER], userName: `replay${i}@bench.example`, active: true, emails: [{ type: 'work', value: `replay${i}@bench.example` }] }
+            : { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: `Patched ${i}` }] },
+          issuedAt: new Date().toISOString(),
+        }),
+      };
+    };
+    for (let from = 0; from < opts.commands; from += 2000)
+      await producer.send({ topic: topicName('commands', prefix), messages: Array.from({ length: Math.min(2000, opts.commands - from) }, (_, j) => command(from + j)) });
+    await producer.disconnect();
+    const produceMs = Math.round(performance.now() - t0);
+    log(`replay: ${opts.commands} commands (${users} creates, ${patched} patches) on the topic in ${produceMs} ms`);
+
+    const port = 18091;
+    reconciler = new AppProcess('reconciler', { DATABASE_URL: dbUrl.toString(), KAFKA_BROKERS: opts.brokers, KAFKA_TOPIC_PREFIX: prefix, RECONCILER_PORT: String(port) });
+    const started = performance.now();
+    await reconciler.start(`http://127.0.0.1:${port}/healthz`);
+    for (;;) {
+      const [{ c }] = await ds.query(`SELECT count(*)::int AS c FROM processed_commands`);
+      if (c >= opts.commands) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const [{ wrong }] = await ds.query(
+      `SELECT count(*)::int AS wrong FROM scim_users WHERE tenant_id = $1 AND version <> CASE WHEN document ? 'displayName' THEN 2 ELSE 1 END`,
+      [tenantId],
+    );
+    return { commands: opts.commands, produceMs, durationMs, commandsPerSecond: Math.round((opts.commands / durationMs) * 1000), usersAtWrongVersion: wrong, peakRssMb: reconciler.peakRssMb() };
+  } finally {
+    await reconciler?.stop();
+    await ds.destroy();
+  }
+}
