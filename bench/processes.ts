@@ -20,7 +20,9 @@ export class AppProcess {
   }
 
   async start(healthUrl: string): Promise<void> {
-    this.child = spawn(process.execPath, [path.join(ROOT, `dist/apps/${this.name}/src/main.js`)], {
+    // BENCH_NODE_ARGS: extra node flags for the apps, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, `dist/apps/${this.name}/src/main.js`)], {
       env: { ...process.env, ...this.env, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
