@@ -29,6 +29,12 @@ const VERIFIED_TOKEN_TTL_MS = 30_000;
 /** Tenants and their credentials (webhook subscriptions: WebhookSubscriptions). */
 export class TenantDirectory {
   private readonly verified = new Map<string, { auth: AuthenticatedTenant; until: number }>();
+  /**
+   * Verifications under way, by fingerprint: when the cache entry expires under load, the concurrent requests of
+   * that token share one scrypt (16 MiB and ~50 ms of CPU each) instead of each running their own, which
+   * filled the thread pool and grew the ingress's native memory by tens of MB.
+   */
+  private readonly verifying = new Map<string, Promise<AuthenticatedTenant | undefined>>();
 
   constructor(
     private readonly ds: DataSource,
@@ -66,6 +72,14 @@ export class TenantDirectory {
     const fingerprint = tokenFingerprint(token);
     const cached = this.verified.get(fingerprint);
     if (cached && cached.until > Date.now()) return cached.auth;
+    const running = this.verifying.get(fingerprint);
+    if (running) return running;
+    const verification = this.verify(token, fingerprint).finally(() => this.verifying.delete(fingerprint));
+    this.verifying.set(fingerprint, verification);
+    return verification;
+  }
+
+  private async verify(token: string, fingerprint: string): Promise<AuthenticatedTenant | undefined> {
     const parsed = parseToken(token);
     if (!parsed) return undefined;
     const row = await this.ds
