@@ -204,6 +204,17 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       await receiver.waitFor(() => eventsOf(created.body.id).some((e) => e.data.deleteMode === 'hard'));
     });
 
+    it('documents the users endpoints in the OpenAPI document and guards them with the admin credential', async () => {
+      const doc = await (await fetch(`${system.baseUrl}/admin/docs-json`)).json();
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/admin/tenants/{tenantId}/users', '/admin/tenants/{tenantId}/users/import', '/admin/tenants/{tenantId}/users/{userId}', '/admin/tenants/{tenantId}/users/{userId}/login-method']),
+      );
+      for (const [method, p] of [['GET', '/users'], ['POST', '/users/import'], ['PUT', `/users/${randomUUID()}/login-method`]]) {
+        const res = await fetch(`${system.baseUrl}/admin/tenants/${t.tenantId}${p}`, { method, headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+        expect(res.status).toBe(401);
+      }
+    });
+
     it('refuses an import that is neither JSON nor CSV, or too malformed to read', async () => {
       expect((await admin('POST', `/tenants/${t.tenantId}/users/import`, '<users/>', 'application/xml')).status).toBe(415);
       const noUserName = await admin('POST', `/tenants/${t.tenantId}/users/import`, 'email\nx@y\n', 'text/csv');
