@@ -205,7 +205,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
     });
 
     it('documents the users endpoints in the OpenAPI document and guards them with the admin credential', async () => {
-      const doc = await (await fetch(`${system.baseUrl}/admin/docs-json`)).json();
+      const doc = (await (await fetch(`${system.baseUrl}/admin/docs-json`)).json()) as { paths: Record<string, unknown> };
       expect(Object.keys(doc.paths)).toEqual(
         expect.arrayContaining(['/admin/tenants/{tenantId}/users', '/admin/tenants/{tenantId}/users/import', '/admin/tenants/{tenantId}/users/{userId}', '/admin/tenants/{tenantId}/users/{userId}/login-method']),
       );

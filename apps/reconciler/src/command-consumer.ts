@@ -35,6 +35,8 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
       fromBeginning: true,
       handle: (records) => this.handle(records),
       handleBatch: (records) => this.handlePartitionBatch(records),
+      // ~500 commands per partition batch: one transaction's worth, and 12 of them in memory at once at most
+      maxBytesPerPartition: 256 * 1024,
     });
   }
 

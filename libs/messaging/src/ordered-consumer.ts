@@ -26,6 +26,8 @@ export interface OrderedConsumerOptions {
   retryMaxMs?: number;
   /** how long the group waits for a silent member (kill -9) before giving its partitions to others */
   sessionTimeoutMs?: number;
+  /** most bytes fetched per partition at once (kafkajs default 1 MiB): bounds the batch held in memory */
+  maxBytesPerPartition?: number;
   /** called after each handled batch: how far behind this partition is, for metrics */
   observe?: (batch: { topic: string; partition: number; records: number; lag: number; durationMs: number }) => void;
 }
@@ -59,6 +61,7 @@ export class OrderedConsumer {
       rebalanceTimeout: this.options.sessionTimeoutMs ?? 10000,
       heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 10000) / 10)),
       maxWaitTimeInMs: 20, // an empty fetch returns quickly: a command arriving then waits at most this long
+      ...(this.options.maxBytesPerPartition ? { maxBytesPerPartition: this.options.maxBytesPerPartition, maxBytes: this.options.maxBytesPerPartition * 12 } : {}),
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
