@@ -8,6 +8,7 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 import { validateConfig } from '../../libs/config/src';
 import { CliCommand } from '../../apps/scimctl/src/command';
 import { usersImportCommand, usersListCommand, usersLoginMethodCommand } from '../../apps/scimctl/src/commands/users.commands';
+import { groupsImportCommand } from '../../apps/scimctl/src/commands/groups.commands';
 
 /**
  * The product-side lifecycle of users on the whole system (real Kafka and Postgres): bulk import of the product's
@@ -113,7 +114,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       const [ann, bob, cid, eve] = imported.body.results;
       expect([ann.result, bob.result, cid.result, eve.result]).toEqual(['imported', 'imported', 'failed', 'failed']);
       expect(cid).toMatchObject({ status: 400, error: expect.stringContaining('name.givenName') });
-      expect(eve).toMatchObject({ status: 400, userName: 'eve, legacy', error: expect.stringContaining('loginMethod') });
+      expect(eve).toMatchObject({ status: 400, name: 'eve, legacy', error: expect.stringContaining('loginMethod') });
 
       expect(await row(ann.id)).toMatchObject({ origin: 'import', linked: false, login_method: 'builtIn', work_email: 'ann@contoso.example', deleted_at: null });
       expect((await row(bob.id)).login_method).toBe('sso');
@@ -223,6 +224,43 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
     });
   });
 
+  describe("product groups: SureCloud's own group list imported, then named by userType", () => {
+    const EXPORT = [
+      { groupId: randomUUID(), description: 'Report suspected privacy breaches.', name: 'Privacy | Breach Reporter' },
+      { groupId: randomUUID(), description: 'Read-only access.', name: 'Read Only' },
+    ];
+
+    it('imports the export as is (ids kept) where group provisioning is off, re-run reports existing, and the directive finds them', async () => {
+      const t = await tenant('surecloud');
+      const imported = await admin('POST', `/tenants/${t.tenantId}/groups/import`, EXPORT);
+      expect(imported.status).toBe(200);
+      expect(imported.body).toMatchObject({ total: 2, imported: 2, existing: 0, failed: 0 });
+      expect(imported.body.results.map((r: { id: string }) => r.id)).toEqual(EXPORT.map((g) => g.groupId));
+      const listed = await t.scim.get('/Groups?excludedAttributes=members');
+      expect(listed.body.Resources.map((g: { displayName: string }) => g.displayName).sort()).toEqual(['Privacy | Breach Reporter', 'Read Only']);
+      // Entra still may not write groups in this tenant
+      expect((await t.scim.post('/Groups', { schemas: [GROUP], displayName: 'From Entra' })).status).toBe(501);
+
+      const again = await admin('POST', `/tenants/${t.tenantId}/groups/import`, 'groupId,name\n' + EXPORT.map((g) => `${g.groupId},"${g.name}"`).join('\n'), 'text/csv');
+      expect(again.body).toMatchObject({ total: 2, imported: 0, existing: 2 });
+
+      const user = await t.scim.post('/Users', entraUser('sc@contoso.example', 'sc@contoso.example', { userType: EXPORT.map((g) => g.groupId).join(',') }));
+      expect(user.status).toBe(201);
+      const members = await system.db.query(`SELECT group_id FROM scim_group_members WHERE user_id = $1 ORDER BY group_id`, [user.body.id]);
+      expect(members.map((m: { group_id: string }) => m.group_id)).toEqual(EXPORT.map((g) => g.groupId).sort());
+      await receiver.waitFor(() => eventsOf(user.body.id).filter((e) => e.type.includes('membership.added')).length === 2);
+    });
+
+    it("reports bad rows one by one (a bad id, a taken name); Entra's displayName query finds the imported group", async () => {
+      const t = await tenant('segura');
+      const res = await admin('POST', `/tenants/${t.tenantId}/groups/import`, { groups: [{ name: 'Admins' }, { name: 'Ops', groupId: 'x' }, { name: 'Admins' }] });
+      expect(res.body).toMatchObject({ total: 3, imported: 1, existing: 1, failed: 1 });
+      // Entra's matching query finds the product group by its exact name
+      const found = await t.scim.get(`/Groups?filter=${encodeURIComponent('displayName eq "Admins"')}&excludedAttributes=members`);
+      expect(found.body.totalResults).toBe(1);
+    });
+  });
+
   describe('scimctl users', () => {
     async function scimctl(command: CliCommand, ...args: string[]): Promise<string[]> {
       const lines: string[] = [];
@@ -253,6 +291,13 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       // SureCloud matches by userName first, then the work email: Entra's user claims kim by email
       const claimed = await t.scim.post('/Users', entraUser('kim@contoso.example', 'kim@contoso.example'));
       expect(claimed.body.id).toBe(kim.id);
+
+      const groupsFile = path.join(dir, 'groups.csv');
+      const groupId = randomUUID();
+      writeFileSync(groupsFile, `groupId,name\n${groupId},Risk Manager\n`);
+      const groups = await scimctl(groupsImportCommand, '--tenant', t.tenantId, '--file', groupsFile);
+      expect(JSON.parse(groups[0])).toMatchObject({ row: 1, name: 'Risk Manager', result: 'imported', id: groupId });
+      expect(JSON.parse(groups[1])).toEqual({ total: 1, imported: 1, existing: 0, failed: 0 });
     });
   });
 });

@@ -12,7 +12,7 @@ import { SCIM_CONTENT_TYPE, toScimError } from './scim/scim-exception.filter';
 export function configureIngress(app: INestApplication): void {
   const { MAX_BODY_BYTES: limit, MAX_IMPORT_BYTES: importLimit } = app.get(AppConfig);
   // Bulk imports are larger than any SCIM request, and may be CSV; parsed first, the general parsers skip them.
-  app.use('/admin/tenants/:tenantId/users/import', json({ limit: importLimit }), text({ type: ['text/csv', 'text/plain'], limit: importLimit }));
+  app.use(['/admin/tenants/:tenantId/users/import', '/admin/tenants/:tenantId/groups/import'], json({ limit: importLimit }), text({ type: ['text/csv', 'text/plain'], limit: importLimit }));
   app.use(json({ type: ['application/json', 'application/scim+json', 'application/*+json'], limit }));
   // extended: false keeps repeated parameters as arrays, so the token endpoint can refuse them (RFC 6749 §3.2)
   app.use(urlencoded({ type: 'application/x-www-form-urlencoded', extended: false, limit }));

@@ -8,7 +8,7 @@ export type ResourceType = 'User' | 'Group';
 /**
  * SCIM writes, plus two product-side User actions added within v1 (from the admin API, so that they are ordered
  * with the user's SCIM writes and reproduced by a replay): `import` (an existing product user, not yet linked to
- * Entra) and `setLoginMethod`.
+ * Entra; or a product's own group) and `setLoginMethod`.
  */
 export type CommandAction = 'create' | 'replace' | 'patch' | 'delete' | 'import' | 'setLoginMethod';
 
@@ -41,7 +41,7 @@ export interface ProvisioningCommand {
   resourceId: string;
   action: CommandAction;
   /** create/replace: normalized SCIM document; patch: the PatchOp message as received (validated); delete: none;
-   *  import: ImportUserPayload; setLoginMethod: LoginMethodPayload */
+   *  import: ImportUserPayload (User) or {document: SCIM Group without members} (Group); setLoginMethod: LoginMethodPayload */
   payload?: unknown;
   /** optimistic concurrency: the If-Match ETag, when the client sent one */
   ifMatch?: string;

@@ -529,3 +529,20 @@ describe('groupOutcome', () => {
     });
   });
 });
+
+describe('decideGroupCommand: import of a product group', () => {
+  const imp = (payload: unknown) => ({ ...command('import'), payload });
+  it('creates the group without members, version 0 like a create', () => {
+    const d = decideGroupCommand(undefined, imp({ document: { schemas: [GROUP_SCHEMA], displayName: 'Read Only' } }), NOW);
+    expect(d.kind === 'save' && [d.state.displayName, d.state.version, d.memberSteps]).toEqual(['Read Only', 0, []]);
+  });
+  it('refuses members, a missing document and an existing id', () => {
+    const withMembers = decideGroupCommand(undefined, imp({ document: { schemas: [GROUP_SCHEMA], displayName: 'X', members: [{ value: U1 }] } }), NOW);
+    expect(withMembers.kind === 'reject' && withMembers.error.detail).toMatch(/no members/);
+    expect(decideGroupCommand(undefined, imp(undefined), NOW).kind).toBe('reject');
+    const existing = decideGroupCommand(undefined, imp({ document: { schemas: [GROUP_SCHEMA], displayName: 'Y' } }), NOW);
+    if (existing.kind !== 'save') throw new Error('expected save');
+    const again = decideGroupCommand(existing.state, imp({ document: { schemas: [GROUP_SCHEMA], displayName: 'Y' } }), NOW);
+    expect(again.kind === 'reject' && again.error.status).toBe(409);
+  });
+});

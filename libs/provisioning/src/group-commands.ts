@@ -69,7 +69,7 @@ export function decideGroupCommand(current: GroupState | undefined, command: Pro
 }
 
 function decide(current: GroupState | undefined, command: ProvisioningCommand, now: Date): GroupDecision {
-  if (command.action !== 'create') {
+  if (command.action !== 'create' && command.action !== 'import') {
     if (!current) throw ScimError.notFound(`Group ${command.resourceId} not found`);
     if (command.ifMatch && command.ifMatch !== '*' && command.ifMatch !== etag(current.version))
       throw new ScimError(412, `If-Match ${command.ifMatch} does not match the current version ${etag(current.version)}`);
@@ -88,6 +88,14 @@ function decide(current: GroupState | undefined, command: ProvisioningCommand, n
         updatedAt: now,
       };
       return { kind: 'save', state, memberSteps: userIds.length ? [{ op: 'add', userIds }] : [] };
+    }
+    case 'import': {
+      // A product's own group (admin import): no members; Entra's writes or userType directives add them.
+      if (current) throw ScimError.conflict(`Group ${command.resourceId} already exists`);
+      const { document, userIds } = normalizeGroup((command.payload as { document?: unknown } | undefined)?.document, 'create');
+      if (userIds.length) throw ScimError.badRequest('invalidValue', 'an imported product group has no members: Entra or userType directives add them');
+      const state: GroupState = { id: command.resourceId, tenantId: command.tenantId, ...groupColumns(document), document, version: 0, createdAt: now, updatedAt: now };
+      return { kind: 'save', state, memberSteps: [] };
     }
     case 'replace': {
       const { document, userIds } = normalizeGroup(command.payload, 'replace');

@@ -6,3 +6,4 @@ export * from './group-commands';
 export * from './group-render';
 export * from './profiles';
 export * from './import/user-import';
+export * from './import/group-import';

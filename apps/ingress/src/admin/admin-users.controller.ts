@@ -61,6 +61,17 @@ class ImportResultSchema {
   results: unknown[];
 }
 
+/** The rows of an import body: CSV (text/csv) or JSON; anything else 415. */
+export function importBody<R>(contentType: string | undefined, body: unknown, fromCsv: (text: string) => R[], fromJson: (body: unknown) => R[]): R[] {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'text/csv' || type === 'text/plain') {
+    if (typeof body !== 'string') throw ScimError.badRequest('invalidSyntax', 'import: empty CSV body');
+    return fromCsv(body);
+  }
+  if (type === 'application/json' || type.endsWith('+json')) return fromJson(body);
+  throw new ScimError(415, 'import: send application/json or text/csv');
+}
+
 /**
  * A tenant's users as the product sees them: lifecycle fields SCIM does not show (login method, origin, link,
  * soft delete), the bulk import of existing product users, and the login method switch. Writes go through the
@@ -134,13 +145,7 @@ export class AdminUsersController {
   }
 
   private rows(contentType: string | undefined, body: unknown): ImportRow[] {
-    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-    if (type === 'text/csv' || type === 'text/plain') {
-      if (typeof body !== 'string') throw ScimError.badRequest('invalidSyntax', 'import: empty CSV body');
-      return importRowsFromCsv(body);
-    }
-    if (type === 'application/json' || type.endsWith('+json')) return importRowsFromJson(body);
-    throw new ScimError(415, 'import: send application/json or text/csv');
+    return importBody(contentType, body, importRowsFromCsv, importRowsFromJson);
   }
 
   private async tenant(tenantId: string) {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CommandsModule } from '../commands/commands.module';
 import { AdminUsersController } from './admin-users.controller';
+import { AdminGroupsController } from './admin-groups.controller';
 import { AdminCredentialsController } from './admin-credentials.controller';
 import { AdminProfilesController } from './admin-profiles.controller';
 import { AdminSigningKeysController } from './admin-signing-keys.controller';
@@ -12,7 +13,7 @@ import { AdminGuard } from './admin.guard';
 /** The admin API under /admin (tenants, credentials, signing keys, profiles, users). Uses the ingress's auth providers. */
 @Module({
   imports: [AuthModule, CommandsModule],
-  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController],
+  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController],
   providers: [AdminGuard],
 })
 export class AdminModule {}

@@ -16,6 +16,7 @@ import { replayCommandsCommand } from './replay-commands.command';
 import { replayEventsCommand } from './replay-events.command';
 import { rebuildCommand } from './rebuild.command';
 import { USERS_COMMANDS } from './users.commands';
+import { groupsImportCommand } from './groups.commands';
 
 /** Every scimctl command. Add a command in its own file and list it here. */
-export const COMMANDS: CliCommand[] = [tenantCreateCommand, tenantListCommand, schemaRegisterCommand, schemaListCommand, ...TENANT_ADMIN_COMMANDS, ...USERS_COMMANDS, ...TOKEN_COMMANDS, ...CLIENT_COMMANDS, ...FEDERATION_COMMANDS, ...KEYS_COMMANDS, ...SUBSCRIPTION_COMMANDS, deliveriesListCommand, ...DLQ_COMMANDS, ...AUDIT_COMMANDS, replayCommandsCommand, replayEventsCommand, rebuildCommand, migrateCommand, topicsCommand];
+export const COMMANDS: CliCommand[] = [tenantCreateCommand, tenantListCommand, schemaRegisterCommand, schemaListCommand, ...TENANT_ADMIN_COMMANDS, ...USERS_COMMANDS, groupsImportCommand, ...TOKEN_COMMANDS, ...CLIENT_COMMANDS, ...FEDERATION_COMMANDS, ...KEYS_COMMANDS, ...SUBSCRIPTION_COMMANDS, deliveriesListCommand, ...DLQ_COMMANDS, ...AUDIT_COMMANDS, replayCommandsCommand, replayEventsCommand, rebuildCommand, migrateCommand, topicsCommand];

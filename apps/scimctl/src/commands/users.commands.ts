@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@scimflow/config';
-import { COMMAND_SCHEMA_VERSION, CommandAction, CommandOutcome, LOGIN_METHODS, LoginMethod, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { COMMAND_SCHEMA_VERSION, CommandAction, CommandOutcome, LOGIN_METHODS, LoginMethod, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
 import { TenantAdmin, UserAdmin } from '@scimflow/persistence';
 import { ImportRow, importRowsFromCsv, importRowsFromJson, runImport } from '@scimflow/provisioning';
@@ -20,7 +20,7 @@ import { withDatabase } from './database';
 /** How long `users import|login-method` waits for the reconciler before reporting the rest as not applied yet. */
 const OUTCOME_WAIT_MS = 120_000;
 
-async function withTenant<T>(config: AppConfig, tenantId: string | undefined, work: (ds: DataSource, tenantId: string) => Promise<T>): Promise<T> {
+export async function withTenant<T>(config: AppConfig, tenantId: string | undefined, work: (ds: DataSource, tenantId: string) => Promise<T>): Promise<T> {
   if (!tenantId) throw new UsageError('needs --tenant T');
   return withDatabase(config.DATABASE_URL, async (ds) => {
     if (!(await new TenantAdmin(ds).get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
@@ -29,7 +29,7 @@ async function withTenant<T>(config: AppConfig, tenantId: string | undefined, wo
 }
 
 /** Publishes User commands and waits for their outcomes in processed_commands (written with each command's effects). */
-class CommandSubmitter {
+export class CommandSubmitter {
   private readonly kafka;
   private readonly producer;
   private readonly waiting = new Map<string, (o: CommandOutcome | undefined) => void>();
@@ -54,8 +54,8 @@ class CommandSubmitter {
     await this.producer.disconnect();
   }
 
-  async submit(tenantId: string, resourceId: string, action: CommandAction, payload: unknown): Promise<CommandOutcome | undefined> {
-    const command: ProvisioningCommand = { v: COMMAND_SCHEMA_VERSION, commandId: randomUUID(), issuedAt: new Date().toISOString(), tenantId, resourceType: 'User', resourceId, action, payload };
+  async submit(tenantId: string, resourceId: string, action: CommandAction, payload: unknown, resourceType: ResourceType = 'User'): Promise<CommandOutcome | undefined> {
+    const command: ProvisioningCommand = { v: COMMAND_SCHEMA_VERSION, commandId: randomUUID(), issuedAt: new Date().toISOString(), tenantId, resourceType, resourceId, action, payload };
     const outcome = new Promise<CommandOutcome | undefined>((resolve) => this.waiting.set(command.commandId, resolve));
     const timeout = setTimeout(() => this.settle(command.commandId, undefined), OUTCOME_WAIT_MS);
     await this.producer.send({
@@ -81,7 +81,7 @@ class CommandSubmitter {
   }
 }
 
-async function submitting<T>(config: AppConfig, ds: DataSource, work: (s: CommandSubmitter) => Promise<T>): Promise<T> {
+export async function submitting<T>(config: AppConfig, ds: DataSource, work: (s: CommandSubmitter) => Promise<T>): Promise<T> {
   const submitter = new CommandSubmitter(config, ds);
   await submitter.start();
   try {
@@ -91,7 +91,7 @@ async function submitting<T>(config: AppConfig, ds: DataSource, work: (s: Comman
   }
 }
 
-const NOT_APPLIED = { status: 503, detail: `no outcome within ${OUTCOME_WAIT_MS / 1000} s: is the reconciler running? The command is queued and will be applied` };
+export const NOT_APPLIED = { status: 503, detail: `no outcome within ${OUTCOME_WAIT_MS / 1000} s: is the reconciler running? The command is queued and will be applied` };
 
 export const usersListCommand: CliCommand = {
   words: ['users', 'list'],

@@ -23,7 +23,7 @@ describe('importRowsFromCsv', () => {
     );
     expect(row).toEqual({
       row: 1,
-      userName: 'ada@contoso.example',
+      name: 'ada@contoso.example',
       payload: {
         loginMethod: 'builtIn',
         document: {
@@ -43,7 +43,7 @@ describe('importRowsFromCsv', () => {
 
   it('leaves empty cells out and the login method to the default', () => {
     const [row] = importRowsFromCsv('userName,email,loginMethod\nbob,,\n');
-    expect(row).toEqual({ row: 1, userName: 'bob', payload: { document: { schemas: [USER_SCHEMA], userName: 'bob' } } });
+    expect(row).toEqual({ row: 1, name: 'bob', payload: { document: { schemas: [USER_SCHEMA], userName: 'bob' } } });
   });
 
   it('reports bad rows one by one and keeps the good ones', () => {
@@ -62,7 +62,7 @@ describe('importRowsFromCsv', () => {
     ['no userName column', 'email\nx@y', /userName column is required/],
     ['a column twice', 'userName,username\nx,y', /named twice/],
     ['an empty file', '', /empty file/],
-    ['a header only', 'userName\n', /no users given/],
+    ['a header only', 'userName\n', /nothing to import/],
   ])('refuses the whole file with %s', (_, text, message) => expect(() => importRowsFromCsv(text)).toThrow(message));
 
   it(`refuses more than ${MAX_IMPORT_ROWS} rows`, () => {
@@ -74,7 +74,7 @@ describe('importRowsFromCsv', () => {
 describe('importRowsFromJson', () => {
   it('takes {users: [...]} or an array; schemas are filled in from extension keys; loginMethod is set aside', () => {
     const user = { userName: 'ada', loginMethod: 'sso', [ENTERPRISE_USER_SCHEMA]: { department: 'Ops' } };
-    const expected = [{ row: 1, userName: 'ada', payload: { loginMethod: 'sso', document: { userName: 'ada', schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA], [ENTERPRISE_USER_SCHEMA]: { department: 'Ops' } } } }];
+    const expected = [{ row: 1, name: 'ada', payload: { loginMethod: 'sso', document: { userName: 'ada', schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA], [ENTERPRISE_USER_SCHEMA]: { department: 'Ops' } } } }];
     expect(importRowsFromJson({ users: [user] })).toEqual(expected);
     expect(importRowsFromJson([user])).toEqual(expected);
   });
@@ -84,20 +84,20 @@ describe('importRowsFromJson', () => {
     expect(rows.map((r) => ('error' in r ? r.error : 'ok'))).toEqual(['ok', 'is not a JSON object', 'userName is required', 'loginMethod must be one of sso, builtIn']);
   });
 
-  it.each([[{}], [{ users: 'x' }], [null], [{ users: [] }]])('refuses %j', (body) => expect(() => importRowsFromJson(body)).toThrow(/expected|no users/));
+  it.each([[{}], [{ users: 'x' }], [null], [{ users: [] }]])('refuses %j', (body) => expect(() => importRowsFromJson(body)).toThrow(/expected|nothing to import/));
 });
 
 describe('import results', () => {
   it('201 imported, 409 existing, anything else failed; a summary counts them', () => {
     const results = [
-      importRowResult({ row: 1, userName: 'a', payload: { document: {} } }, { status: 201, id: 'id-a' }),
-      importRowResult({ row: 2, userName: 'b', payload: { document: {} } }, { status: 409, detail: 'userName is already taken' }),
-      importRowResult({ row: 3, userName: 'c', payload: { document: {} } }, { status: 400, detail: 'missing attributes' }),
+      importRowResult({ row: 1, name: 'a', payload: { document: {} } }, { status: 201, id: 'id-a' }),
+      importRowResult({ row: 2, name: 'b', payload: { document: {} } }, { status: 409, detail: 'userName is already taken' }),
+      importRowResult({ row: 3, name: 'c', payload: { document: {} } }, { status: 400, detail: 'missing attributes' }),
     ];
     expect(results).toEqual([
-      { row: 1, userName: 'a', result: 'imported', status: 201, id: 'id-a' },
-      { row: 2, userName: 'b', result: 'existing', status: 409, error: 'userName is already taken' },
-      { row: 3, userName: 'c', result: 'failed', status: 400, error: 'missing attributes' },
+      { row: 1, name: 'a', result: 'imported', status: 201, id: 'id-a' },
+      { row: 2, name: 'b', result: 'existing', status: 409, error: 'userName is already taken' },
+      { row: 3, name: 'c', result: 'failed', status: 400, error: 'missing attributes' },
     ]);
     expect(importSummary(results)).toMatchObject({ total: 3, imported: 1, existing: 1, failed: 1 });
   });

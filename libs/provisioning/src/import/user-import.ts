@@ -9,7 +9,8 @@ import { ENTERPRISE_USER_SCHEMA, ScimError, USER_SCHEMA } from '@scimflow/scim';
 /** Largest import accepted in one request; bigger files go in several (scimctl splits them). */
 export const MAX_IMPORT_ROWS = 10_000;
 
-export type ImportRow = { row: number; userName?: string } & ({ payload: ImportUserPayload } | { error: string });
+/** One row of an import: what to submit, or why the row cannot be; `name` identifies it in the report (userName, displayName). */
+export type ImportRow<P = ImportUserPayload> = { row: number; name?: string; resourceId?: string } & ({ payload: P } | { error: string });
 
 /**
  * CSV columns (header row required, names case-insensitive, order free). `userName` is required; unknown
@@ -82,9 +83,9 @@ export function importRowsFromCsv(text: string): ImportRow[] {
     if (cells.length !== columns.length) return { row, error: `has ${cells.length} fields; the header has ${columns.length}` };
     const values = Object.fromEntries(columns.map((c, j) => [c, cells[j].trim()])) as Partial<Record<CsvColumn, string>>;
     try {
-      return { row, userName: values.userName, payload: payloadFromCsv(values) };
+      return { row, name: values.userName, payload: payloadFromCsv(values) };
     } catch (e) {
-      if (e instanceof ScimError) return { row, userName: values.userName, error: e.detail ?? e.message };
+      if (e instanceof ScimError) return { row, name: values.userName, error: e.detail ?? e.message };
       throw e;
     }
   });
@@ -105,9 +106,9 @@ export function importRowsFromJson(body: unknown): ImportRow[] {
     const userName = typeof rest.userName === 'string' ? rest.userName : undefined;
     try {
       const document = { ...rest, schemas: Array.isArray(rest.schemas) ? rest.schemas : schemasOf(rest) };
-      return { row, userName, payload: payload(document, loginMethod) };
+      return { row, name: userName, payload: payload(document, loginMethod) };
     } catch (e) {
-      if (e instanceof ScimError) return { row, userName, error: e.detail ?? e.message };
+      if (e instanceof ScimError) return { row, name: userName, error: e.detail ?? e.message };
       throw e;
     }
   });
@@ -143,27 +144,28 @@ function bool(text: string): boolean {
   throw ScimError.badRequest('invalidValue', `active must be true or false: ${text}`);
 }
 
-function checkSize(n: number): void {
-  if (n === 0) throw ScimError.badRequest('invalidValue', 'import: no users given');
+export function checkSize(n: number): void {
+  if (n === 0) throw ScimError.badRequest('invalidValue', 'import: nothing to import');
   if (n > MAX_IMPORT_ROWS) throw ScimError.badRequest('invalidValue', `import: ${n} users; at most ${MAX_IMPORT_ROWS} per request (split the file)`);
 }
 
 /** The result of one imported row, as the admin API and scimctl report it. */
 export interface ImportRowResult {
   row: number;
-  userName?: string;
-  /** imported: a new unlinked user; existing: the userName (or work email) is taken, nothing changed; failed: see error */
+  /** the row's userName (users) or displayName (groups) */
+  name?: string;
+  /** imported: created (a user: unlinked); existing: the name (or id, or unique work email) is taken, nothing changed; failed: see error */
   result: 'imported' | 'existing' | 'failed';
   status: number;
   id?: string;
   error?: string;
 }
 
-export function importRowResult(row: ImportRow, outcome: { status: number; id?: string; detail?: string }): ImportRowResult {
+export function importRowResult<P>(row: ImportRow<P>, outcome: { status: number; id?: string; detail?: string }): ImportRowResult {
   const result = outcome.status === 201 ? 'imported' : outcome.status === 409 ? 'existing' : 'failed';
   return {
     row: row.row,
-    userName: row.userName,
+    name: row.name,
     result,
     status: outcome.status,
     ...(outcome.id ? { id: outcome.id } : {}),
@@ -177,20 +179,20 @@ export function importSummary(results: ImportRowResult[]) {
 }
 
 /** How an import row's command came out: the outcome's status, the user id on success, the error detail otherwise. */
-export type ImportSubmit = (payload: ImportUserPayload) => Promise<{ status: number; id?: string; detail?: string }>;
+export type ImportSubmit<P = ImportUserPayload> = (payload: P, row: ImportRow<P>) => Promise<{ status: number; id?: string; detail?: string }>;
 
 /**
  * Submits the valid rows as `import` commands, `concurrency` at a time, and reports every row in order (invalid
  * rows as failed with their error, 400). Safe to re-run: rows imported before come back as `existing`.
  */
-export async function runImport(rows: ImportRow[], submit: ImportSubmit, concurrency = 32) {
+export async function runImport<P>(rows: ImportRow<P>[], submit: ImportSubmit<P>, concurrency = 32) {
   const results: ImportRowResult[] = new Array(rows.length);
   let next = 0;
   const worker = async () => {
     while (next < rows.length) {
       const i = next++;
       const row = rows[i];
-      results[i] = 'error' in row ? importRowResult(row, { status: 400, detail: row.error }) : importRowResult(row, await submit(row.payload));
+      results[i] = 'error' in row ? importRowResult(row, { status: 400, detail: row.error }) : importRowResult(row, await submit(row.payload, row));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));

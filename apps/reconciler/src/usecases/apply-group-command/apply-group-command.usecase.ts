@@ -49,7 +49,8 @@ export class ApplyGroupCommand {
 
   async execute(command: ProvisioningCommand, now = new Date()): Promise<AppliedCommand> {
     try {
-      if (!(await this.profiles.settings(command.tenantId)).groupProvisioning) {
+      // The product's own groups are imported even where Entra may not write groups (SureCloud's userType names them).
+      if (command.action !== 'import' && !(await this.profiles.settings(command.tenantId)).groupProvisioning) {
         // RFC 7644 §3.12: 501 for an operation the service provider does not support (here: for this tenant).
         return await this.refuse(command, new ScimError(501, 'Group provisioning is disabled for this tenant: group memberships are managed through userType'), now);
       }
