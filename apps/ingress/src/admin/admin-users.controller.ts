@@ -57,7 +57,7 @@ class ImportResultSchema {
   @ApiProperty() imported: number;
   @ApiProperty({ description: 'rows whose userName (or unique work email) already exists; nothing changed' }) existing: number;
   @ApiProperty() failed: number;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: '{row, userName, result: imported|existing|failed, status, id?, error?} per row, in order' })
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: '{row, name (userName or displayName), result: imported|existing|failed, status, id?, error?} per row, in order' })
   results: unknown[];
 }
 
