@@ -229,8 +229,8 @@ describe('compileSortToSql', () => {
   });
 
   it('sorts an unknown attribute as having no value when lenient (search across resource types)', () => {
-    expect(compile('members.value', undefined, 0, true)).toEqual({ expression: 'NULL', orderBy: 'NULL ASC NULLS LAST', params: [], kind: 'none' });
-    expect(compile('members.value', 'descending', 0, true).orderBy).toBe('NULL DESC NULLS FIRST');
+    expect(compile('members.value', undefined, 0, true)).toEqual({ expression: 'NULL::text', orderBy: 'NULL::text ASC NULLS LAST', params: [], kind: 'none' });
+    expect(compile('members.value', 'descending', 0, true).orderBy).toBe('NULL::text DESC NULLS FIRST');
   });
 
   it('never puts client text into the SQL: names only choose templates, JSON keys are parameters', () => {

@@ -86,7 +86,8 @@ export function compileSortToSql(sort: SortSpec, target: SqlFilterTarget, paramO
   if (column) return done(...columnKey(column));
 
   if (resolved.problem || !resolved.definition) {
-    if (lenient) return done('NULL', 'none');
+    // typed: Postgres refuses a bare constant in ORDER BY ("non-integer constant"), not a cast expression
+    if (lenient) return done('NULL::text', 'none');
     throw invalid(`Invalid sortBy '${display}': ${resolved.problem ?? 'unknown attribute'}`);
   }
   if (!resolved.inDocument) throw invalid(`Invalid sortBy '${display}': this attribute cannot be used for sorting`);
