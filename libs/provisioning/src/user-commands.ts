@@ -74,35 +74,12 @@ function decide(current: UserState | undefined, command: ProvisioningCommand, no
     case 'create': {
       const document = normalizeResource(command.payload, userResourceType, 'create');
       if (claim) return claimUser(claim, document, command, now);
-      const state: UserState = {
-        id: command.resourceId,
-        tenantId: command.tenantId,
-        ...userColumns(document),
-        document,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-        ...SCIM_USER_LIFECYCLE,
-      };
-      return { kind: 'save', state, isNew: true, event: userEvent(command, undefined, state, now) };
+      return newUser(command, document, SCIM_USER_LIFECYCLE, now);
     }
     case 'import': {
       const payload = importPayload(command.payload);
       const document = normalizeResource(payload.document, userResourceType, 'create');
-      const state: UserState = {
-        id: command.resourceId,
-        tenantId: command.tenantId,
-        ...userColumns(document),
-        document,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-        loginMethod: payload.loginMethod ?? 'sso',
-        origin: 'import',
-        linked: false,
-        deletedAt: null,
-      };
-      return { kind: 'save', state, isNew: true, event: userEvent(command, undefined, state, now) };
+      return newUser(command, document, { loginMethod: payload.loginMethod ?? 'sso', origin: 'import', linked: false, deletedAt: null }, now);
     }
     case 'replace': {
       const document = normalizeResource(command.payload, userResourceType, 'replace');
@@ -121,6 +98,12 @@ function decide(current: UserState | undefined, command: ProvisioningCommand, no
     default:
       throw ScimError.badRequest('invalidSyntax', `unknown command action ${(command as { action: string }).action}`);
   }
+}
+
+/** A new user at version 1 (a SCIM create, or an import with its own lifecycle). */
+function newUser(command: ProvisioningCommand, document: Record<string, unknown>, lifecycle: typeof SCIM_USER_LIFECYCLE, now: Date): UserDecision {
+  const state: UserState = { id: command.resourceId, tenantId: command.tenantId, ...userColumns(document), document, version: 1, createdAt: now, updatedAt: now, ...lifecycle };
+  return { kind: 'save', state, isNew: true, event: userEvent(command, undefined, state, now) };
 }
 
 /**

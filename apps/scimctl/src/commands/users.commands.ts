@@ -157,34 +157,47 @@ export const usersLoginMethodCommand: CliCommand = {
   },
 };
 
-export const usersImportCommand: CliCommand = {
-  words: ['users', 'import'],
-  usage:
-    'scimctl users import --tenant T --file F.csv|F.json  import existing product users (unlinked until Entra claims them by userName or\n' +
+/**
+ * `scimctl users|groups import --tenant T --file F`: reads the rows (CSV, or JSON for a .json file), submits one
+ * `import` command per row through the commands topic, prints one JSON line per row and then the counts.
+ */
+export function importCommand<P>(word: 'users' | 'groups', resourceType: ResourceType, usage: string, fromCsv: (text: string) => ImportRow<P>[], fromJson: (body: unknown) => ImportRow<P>[]): CliCommand {
+  return {
+    words: [word, 'import'],
+    usage,
+    async run(args, { config, out }) {
+      const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, file: { type: 'string' } }, strict: true });
+      if (!values.file) throw new UsageError(`${word} import needs --file F (.csv or .json)`);
+      const text = await readFile(values.file, 'utf8');
+      let rows: ImportRow<P>[];
+      try {
+        rows = values.file.toLowerCase().endsWith('.json') ? fromJson(JSON.parse(text)) : fromCsv(text);
+      } catch (e) {
+        if (e instanceof ScimError || e instanceof SyntaxError) throw new UsageError(`${values.file}: ${e instanceof ScimError ? e.detail : e.message}`);
+        throw e;
+      }
+      const summary = await withTenant(config, values.tenant, (ds, tenantId) =>
+        submitting(config, ds, (s) =>
+          runImport(rows, async (payload, row) => {
+            const outcome = await s.submit(tenantId, row.resourceId ?? randomUUID(), 'import', payload, resourceType);
+            if (!outcome) return NOT_APPLIED;
+            return { status: outcome.status, id: outcome.resource?.id, detail: outcome.error?.detail };
+          }),
+        ),
+      );
+      for (const r of summary.results) out(JSON.stringify(r));
+      out(JSON.stringify({ total: summary.total, imported: summary.imported, existing: summary.existing, failed: summary.failed }));
+    },
+  };
+}
+
+export const usersImportCommand = importCommand(
+  'users',
+  'User',
+  'scimctl users import --tenant T --file F.csv|F.json  import existing product users (unlinked until Entra claims them by userName or\n' +
     '                                                       work email); one JSON line per row, then a summary; safe to re-run',
-  async run(args, { config, out }) {
-    const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, file: { type: 'string' } }, strict: true });
-    if (!values.file) throw new UsageError('users import needs --file F (.csv or .json)');
-    const text = await readFile(values.file, 'utf8');
-    let rows: ImportRow[];
-    try {
-      rows = values.file.toLowerCase().endsWith('.json') ? importRowsFromJson(JSON.parse(text)) : importRowsFromCsv(text);
-    } catch (e) {
-      if (e instanceof ScimError || e instanceof SyntaxError) throw new UsageError(`${values.file}: ${e instanceof ScimError ? e.detail : e.message}`);
-      throw e;
-    }
-    const summary = await withTenant(config, values.tenant, (ds, tenantId) =>
-      submitting(config, ds, (s) =>
-        runImport(rows, async (payload) => {
-          const outcome = await s.submit(tenantId, randomUUID(), 'import', payload);
-          if (!outcome) return NOT_APPLIED;
-          return { status: outcome.status, id: outcome.resource?.id, detail: outcome.error?.detail };
-        }),
-      ),
-    );
-    for (const r of summary.results) out(JSON.stringify(r));
-    out(JSON.stringify({ total: summary.total, imported: summary.imported, existing: summary.existing, failed: summary.failed }));
-  },
-};
+  importRowsFromCsv,
+  importRowsFromJson,
+);
 
 export const USERS_COMMANDS = [usersListCommand, usersGetCommand, usersImportCommand, usersLoginMethodCommand];
