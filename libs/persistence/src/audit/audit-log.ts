@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import type { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
 import { ScimError } from '@scimflow/scim';
 
 export type AuditOutcome = 'success' | 'failure';
@@ -34,6 +35,22 @@ export interface AuditQuery {
   outcome?: AuditOutcome;
   /** newest first; default 100, at most 10000 */
   limit?: number;
+}
+
+/** The audit entry of an applied or rejected command (users and groups alike); `diff` summarises what changed. */
+export function commandAuditEntry(command: ProvisioningCommand, outcome: CommandOutcome, diff: Record<string, unknown>, at: Date): AuditEntry {
+  return {
+    tenantId: command.tenantId,
+    commandId: command.commandId,
+    requestId: command.requestId,
+    resourceType: command.resourceType ?? 'User',
+    resourceId: command.resourceId,
+    action: command.action,
+    status: outcome.status,
+    error: outcome.error,
+    diff,
+    at,
+  };
 }
 
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['success', 'failure'];

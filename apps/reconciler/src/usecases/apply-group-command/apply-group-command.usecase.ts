@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@scimflow/config';
 import { ChangeEvent, CommandOutcome, MembershipEventType, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
-import { AuditLog, GroupStore, MembershipStore, Outbox, OutboxRecord, UserStore } from '@scimflow/persistence';
+import { AuditLog, commandAuditEntry, GroupStore, MembershipStore, Outbox, OutboxRecord, UserStore } from '@scimflow/persistence';
 import {
   decideGroupCommand,
   finalizeGroupChange,
@@ -63,7 +63,7 @@ export class ApplyGroupCommand {
         if (decision.kind === 'reject') throw decision.error; // recorded below, after the rollback
         const { outcome, records } = decision.kind === 'delete' ? await this.delete(em, command, decision, now) : await this.save(em, command, decision, now);
         await this.users.recordOutcome(em, command, outcome, now);
-        await this.audit.record(em, this.auditEntry(command, outcome, auditDiff(records), now));
+        await this.audit.record(em, commandAuditEntry(command, outcome, auditDiff(records), now));
         for (let i = 0; i < records.length; i += OUTBOX_CHUNK) await this.outbox.append(em, records.slice(i, i + OUTBOX_CHUNK));
         return { outcome, firstTime: true, events: records.length };
       });
@@ -80,25 +80,11 @@ export class ApplyGroupCommand {
     await this.ds.transaction(async (em) => {
       if (await this.users.processedOutcome(em, command.commandId)) return;
       await this.users.recordOutcome(em, command, outcome, now);
-      await this.audit.record(em, this.auditEntry(command, outcome, {}, now));
+      await this.audit.record(em, commandAuditEntry(command, outcome, {}, now));
     });
     return { outcome, firstTime: true, events: 0 };
   }
 
-  private auditEntry(command: ProvisioningCommand, outcome: CommandOutcome, diff: Record<string, unknown>, at: Date) {
-    return {
-      tenantId: command.tenantId,
-      commandId: command.commandId,
-      requestId: command.requestId,
-      resourceType: 'Group',
-      resourceId: command.resourceId,
-      action: command.action,
-      status: outcome.status,
-      error: outcome.error,
-      diff,
-      at,
-    };
-  }
 
   private async save(em: EntityManager, command: ProvisioningCommand, decision: Extract<GroupDecision, { kind: 'save' }>, now: Date) {
     const { tenantId, resourceId: groupId } = command;

@@ -2,12 +2,12 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChangeEvent, CommandOutcome, ProvisioningCommand, resourceKey } from '@scimflow/contracts';
 import { AppConfig } from '@scimflow/config';
-import { AuditEntry, AuditLog, Outbox, OutboxRecord, TenantResourceTypes, UserStore } from '@scimflow/persistence';
+import { AuditEntry, AuditLog, commandAuditEntry, Outbox, OutboxRecord, TenantResourceTypes, UserStore } from '@scimflow/persistence';
 import { applyProfileToDecision, decideUserCommand, outcomeOf, ProfileSettings, UserState } from '@scimflow/provisioning';
 import { ResourceTypeSchemas, ScimError } from '@scimflow/scim';
 import { injectTraceHeaders } from '@scimflow/observability';
 import { TenantProfiles } from '../../profiles/tenant-profiles';
-import { AppliedCommand, ApplyUserCommand, userAuditEntry, userOutboxRecords } from '../apply-user-command/apply-user-command.usecase';
+import { AppliedCommand, ApplyUserCommand, userOutboxRecords } from '../apply-user-command/apply-user-command.usecase';
 
 /** One command of a batch, with how to run work in its own trace context (the consumer's span for it). */
 export interface BatchCommand {
@@ -170,7 +170,7 @@ export class ApplyUserBatch {
           pending.outbox.push(...userOutboxRecords(command.tenantId, command.resourceId, events, this.config.KAFKA_TOPIC_PREFIX, injectTraceHeaders({})));
         }
         pending.outcomes.push({ command, outcome });
-        pending.audit.push(userAuditEntry(command, outcome, diff, now));
+        pending.audit.push(commandAuditEntry(command, outcome, diff, now));
         return { outcome, firstTime: true, events: events.length };
       });
       seen.set(command.commandId, applied);

@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChangeEvent, CommandOutcome, isMembershipEvent, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
 import { AppConfig } from '@scimflow/config';
-import { AuditEntry, AuditLog, MembershipStore, Outbox, OutboxRecord, TenantResourceTypes, UserProfileStore, UserStore } from '@scimflow/persistence';
+import { AuditLog, commandAuditEntry, MembershipStore, Outbox, OutboxRecord, TenantResourceTypes, UserProfileStore, UserStore } from '@scimflow/persistence';
 import {
   applyProfileToDecision,
   decideUserCommand,
@@ -100,7 +100,7 @@ export class ApplyUserCommand {
     }
     const outcome = outcomeOf(command, decision);
     await this.users.recordOutcome(em, command, outcome, now);
-    await this.audit.record(em, userAuditEntry({ ...command, resourceId: userId }, outcome, diff, now));
+    await this.audit.record(em, commandAuditEntry({ ...command, resourceId: userId }, outcome, diff, now));
     await this.outbox.append(em, userOutboxRecords(command.tenantId, userId, events, this.config.KAFKA_TOPIC_PREFIX));
     return { outcome, firstTime: true, events: events.length };
   }
@@ -111,7 +111,7 @@ export class ApplyUserCommand {
     if (prior) return { outcome: prior, firstTime: false, events: 0 };
     const outcome = outcomeOf(command, { kind: 'reject', error: rejection });
     await this.users.recordOutcome(em, command, outcome, now);
-    await this.audit.record(em, userAuditEntry(command, outcome, {}, now));
+    await this.audit.record(em, commandAuditEntry(command, outcome, {}, now));
     return { outcome, firstTime: true, events: 0 };
   }
 
@@ -176,21 +176,6 @@ export class ApplyUserCommand {
   }
 }
 
-
-export function userAuditEntry(command: ProvisioningCommand, outcome: CommandOutcome, diff: Record<string, unknown>, at: Date): AuditEntry {
-  return {
-    tenantId: command.tenantId,
-    commandId: command.commandId,
-    requestId: command.requestId,
-    resourceType: command.resourceType ?? 'User',
-    resourceId: command.resourceId,
-    action: command.action,
-    status: outcome.status,
-    error: outcome.error,
-    diff,
-    at,
-  };
-}
 
 /** A user's events as outbox records, keyed by the user (per-user order on the change topics). */
 export function userOutboxRecords(tenantId: string, userId: string, events: ChangeEvent[], topicPrefix: string, headers: Record<string, string> = {}): OutboxRecord[] {
