@@ -125,9 +125,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const runner = this.runner!;
     const pending = await this.outbox.pending(runner.manager, BATCH);
     if (pending.length === 0) return 0;
-    await this.producer.sendMany(
-      pending.map((r) => ({ topic: r.topic, key: r.key, value: JSON.stringify(r.payload), headers: r.headers })),
-    );
+    await this.producer.sendMany(pending.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })));
     await this.outbox.markPublished(runner.manager, pending.map((r) => r.id));
     await this.onDrained(pending.length, runner.manager);
     return pending.length;

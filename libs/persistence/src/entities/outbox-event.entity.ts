@@ -15,7 +15,8 @@ export class OutboxEvent {
   @Column('text', { name: 'record_key' })
   recordKey: string;
 
-  @Column('jsonb')
+  /** json, not jsonb: the relay publishes the text as written (migration 1733200000000) */
+  @Column('json')
   payload: Record<string, unknown>;
 
   @Column('jsonb', { default: () => `'{}'::jsonb` })

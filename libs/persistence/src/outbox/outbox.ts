@@ -8,8 +8,13 @@ export interface OutboxRecord {
   headers?: Record<string, string>;
 }
 
-export interface PendingOutboxRecord extends OutboxRecord {
+/** A committed record as the relay publishes it: the payload is the stored JSON text, sent as it is. */
+export interface PendingOutboxRecord {
   id: string;
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
 }
 
 /** Writes and drains the transactional outbox (table outbox_events). */
@@ -28,11 +33,12 @@ export class Outbox {
 
   /** The oldest unpublished records, in the order they were committed for any one key. */
   async pending(em: EntityManager, limit: number): Promise<PendingOutboxRecord[]> {
-    const rows: { id: string; topic: string; record_key: string; payload: object; headers: Record<string, string> }[] = await em.query(
-      `SELECT id, topic, record_key, payload, headers FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+    // payload as text: the relay would otherwise parse every event only to serialise it again for Kafka
+    const rows: { id: string; topic: string; record_key: string; payload: string; headers: Record<string, string> }[] = await em.query(
+      `SELECT id, topic, record_key, payload::text AS payload, headers FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT $1`,
       [limit],
     );
-    return rows.map((r) => ({ id: String(r.id), topic: r.topic, key: r.record_key, payload: r.payload, headers: r.headers }));
+    return rows.map((r) => ({ id: String(r.id), topic: r.topic, key: r.record_key, value: r.payload, headers: r.headers }));
   }
 
   /** Published rows are removed: Kafka is the log from here on. */

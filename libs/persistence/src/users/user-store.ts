@@ -256,9 +256,10 @@ export class UserStore {
   async recordOutcomes(em: EntityManager, entries: { command: ProvisioningCommand; outcome: CommandOutcome }[], at: Date): Promise<void> {
     if (!entries.length) return;
     await em.query(
+      // one JSON document, not a jsonb[] parameter: pg would escape every outcome's text again as an array element
       `INSERT INTO processed_commands (command_id, tenant_id, resource_id, outcome, processed_at)
-       SELECT c, t, r, o, $5 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::jsonb[]) AS x(c, t, r, o)`,
-      [entries.map((e) => e.command.commandId), entries.map((e) => e.command.tenantId), entries.map((e) => e.command.resourceId), entries.map((e) => JSON.stringify(e.outcome)), at],
+       SELECT c, t, r, o, $2 FROM jsonb_to_recordset($1::jsonb) AS x(c uuid, t uuid, r uuid, o jsonb)`,
+      [JSON.stringify(entries.map((e) => ({ c: e.command.commandId, t: e.command.tenantId, r: e.command.resourceId, o: e.outcome }))), at],
     );
   }
 
