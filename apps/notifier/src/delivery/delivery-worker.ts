@@ -25,6 +25,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private readonly inFlight = new Set<Promise<void>>();
   private running = false;
   private nudged = false;
+  /** Due lanes may be waiting for a free slot: the last claim was full, or work was queued while none was free. */
+  private backlogged = false;
   private wake?: () => void;
   private loop?: Promise<void>;
   private nextPurgeAt = Date.now() + 60_000 * Math.random();
@@ -57,6 +59,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
 
   /** Something is due now: look without waiting for the poll. */
   nudge(): void {
+    if (this.inFlight.size >= this.config.WEBHOOK_CONCURRENCY) this.backlogged = true;
     this.nudged = true;
     this.wake?.();
   }
@@ -65,7 +68,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     let failures = 0;
     while (this.running) {
       this.nudged = false;
-      let claimed = 0;
       try {
         const free = this.config.WEBHOOK_CONCURRENCY - this.inFlight.size;
         // The lease is counted from before the claim was sent: this host's estimate errs on the short side.
@@ -76,7 +78,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
           const ready = await this.queue.ready(lanes, EVENTS_PER_TURN);
           lanes.forEach((lane) => this.start(lane, ready.get(laneKey(lane)) ?? [], leaseUntil, readAt));
         }
-        claimed = lanes.length;
+        if (free > 0) this.backlogged = lanes.length === free; // with no slot free, only a nudge tells (see nudge)
         if (Date.now() >= this.nextPurgeAt) await this.purge();
         failures = 0;
       } catch (e) {
@@ -87,7 +89,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         continue;
       }
       // A full claim means more may be due; otherwise rest until nudged or the poll interval passed.
-      if (claimed > 0 && this.inFlight.size < this.config.WEBHOOK_CONCURRENCY) continue;
+      if (this.backlogged && this.inFlight.size < this.config.WEBHOOK_CONCURRENCY) continue;
       await this.idle(this.config.WEBHOOK_POLL_MS);
     }
   }
@@ -104,7 +106,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       })
       .finally(() => {
         this.inFlight.delete(task);
-        this.nudge();
+        // A freed slot is worth a claim only if due lanes may be waiting for one; otherwise queueing (nudge) or
+        // the poll finds new work. At low rates this saves a claim query per delivered turn.
+        if (this.backlogged) this.nudge();
       });
     this.inFlight.add(task);
   }
