@@ -1,12 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { APP_ENV, APP_NODE_ARGS } from '@scimflow/config';
 
 // bench/ from source (tests) or dist/bench/ (compiled): the repository root either way
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
-
-/** As in the start scripts (package.json, scripts/up.sh, deploy/): why in deploy/docker/Dockerfile. */
-const HEAP_CAPS = { ingress: ['--max-old-space-size=128'], reconciler: ['--max-old-space-size=96'], notifier: ['--max-old-space-size=128'] };
 
 /** A scimflow app running as its own OS process, as in production. */
 export class AppProcess {
@@ -25,9 +23,9 @@ export class AppProcess {
   async start(healthUrl: string): Promise<void> {
     // the heap caps of the start scripts (package.json, deploy/), then BENCH_NODE_ARGS: extra node flags for the
     // apps, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them
-    const nodeArgs = [...HEAP_CAPS[this.name], ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+    const nodeArgs = [...APP_NODE_ARGS[this.name], ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
     this.child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, `dist/apps/${this.name}/src/main.js`)], {
-      env: { ...process.env, ...this.env, LOG_LEVEL: 'warn' },
+      env: { ...APP_ENV, ...process.env, ...this.env, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (b: Buffer) => {

@@ -8,6 +8,8 @@ build
 ensure_postgres
 ensure_kafka
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://localhost:${INGRESS_PORT:-8080}}"
+# glibc keeps one malloc arena per thread; two are enough for Node and keep RSS down (deploy/docker/Dockerfile)
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 node dist/apps/scimctl/src/main.js migrate >/dev/null
 node dist/apps/scimctl/src/main.js topics >/dev/null
 
@@ -35,9 +37,9 @@ fi
 
 DEMO_WEBHOOK_PORT="${DEMO_WEBHOOK_PORT:-8090}"
 start webhook-sink node scripts/webhook-sink.js "$DEMO_WEBHOOK_PORT" "$STATE/logs/webhook-events.jsonl"
-start reconciler node --max-old-space-size=96 dist/apps/reconciler/src/main.js
-start notifier node --max-old-space-size=128 dist/apps/notifier/src/main.js
-start ingress node --max-old-space-size=128 dist/apps/ingress/src/main.js  # heap caps: see deploy/docker/Dockerfile
+start reconciler node --max-old-space-size=96 --max-semi-space-size=8 dist/apps/reconciler/src/main.js
+start notifier node --max-old-space-size=128 --max-semi-space-size=8 dist/apps/notifier/src/main.js
+start ingress node --max-old-space-size=128 --max-semi-space-size=8 dist/apps/ingress/src/main.js  # heap caps: see deploy/docker/Dockerfile
 wait_http reconciler "http://127.0.0.1:${RECONCILER_PORT:-8081}/healthz"
 wait_http notifier "http://127.0.0.1:${NOTIFIER_PORT:-8082}/healthz"
 wait_http ingress "http://127.0.0.1:${INGRESS_PORT:-8080}/healthz"
