@@ -60,7 +60,9 @@ export class OrderedConsumer {
       sessionTimeout: this.options.sessionTimeoutMs ?? 10000,
       rebalanceTimeout: this.options.sessionTimeoutMs ?? 10000,
       heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 10000) / 10)),
-      maxWaitTimeInMs: 20, // an empty fetch returns quickly: a command arriving then waits at most this long
+      // The broker answers a waiting fetch as soon as a record is appended, so a long wait costs no latency; a
+      // short one only made idle consumers poll (each poll a syscall round trip in this process and the broker).
+      maxWaitTimeInMs: 500,
       ...(this.options.maxBytesPerPartition ? { maxBytesPerPartition: this.options.maxBytesPerPartition, maxBytes: this.options.maxBytesPerPartition * 12 } : {}),
       allowAutoTopicCreation: false,
     });

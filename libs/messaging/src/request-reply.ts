@@ -48,7 +48,7 @@ export class RequestReplyClient {
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: `${this.groupPrefix}-${randomUUID()}`,
-      maxWaitTimeInMs: 10,
+      maxWaitTimeInMs: 500, // a reply completes the waiting fetch at once; the wait only bounds idle polling
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
     });
