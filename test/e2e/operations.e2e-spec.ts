@@ -1,16 +1,7 @@
 import { RunningSystem, startSystem } from '../support/system';
 import { ScimClient } from '../support/scim-client';
-
-/** The value of the sample `name{labels…}` whose labels include all of `labels` (any order), or undefined. */
-function sample(text: string, name: string, labels: Record<string, string | RegExp>): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)\{(.*)\} (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => (typeof v === 'string' ? have[k] === v : v.test(have[k] ?? '')))) return Number(m[3]);
-  }
-  return undefined;
-}
+import { WebhookReceiver } from '../support/webhook-receiver';
+import { sample } from '../support/prometheus';
 
 const url = async (app: RunningSystem['ingress']) => (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
@@ -27,7 +18,7 @@ describe('operations endpoints', () => {
     const expected: Record<string, string[]> = {
       ingress: ['postgres', 'kafka-producer', 'command-outcomes-consumer'],
       reconciler: ['postgres', 'kafka-producer', 'commands-consumer'],
-      notifier: ['postgres'],
+      notifier: ['postgres', 'kafka-producer', 'events-consumer'],
     };
     for (const [name, probes] of Object.entries(expected)) {
       const app = system[name as 'ingress' | 'reconciler' | 'notifier'];
@@ -60,6 +51,32 @@ describe('operations endpoints', () => {
     expect(sample(reconciler, 'scimflow_command_apply_duration_seconds_count', { resource: 'User', action: 'create' })).toBeGreaterThanOrEqual(1);
     expect(sample(reconciler, 'scimflow_consumer_lag', { group: 'scimflow-reconciler', topic: /scim\.commands$/, partition: /^\d+$/ })).toBeGreaterThanOrEqual(0);
     expect(sample(reconciler, 'scimflow_outbox_published_total', { app: 'reconciler' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('exposes delivery attempts, the delivery backlog, the DLQ size and the notifier\'s lag', async () => {
+    const receiver = new WebhookReceiver();
+    const tenant = await system.createTenant('ops delivery metrics', [await receiver.start()]);
+    try {
+      const scim = new ScimClient(tenant.scimBaseUrl, tenant.token);
+      const created = await scim.post('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'delivered@contoso.example' });
+      expect(created.status).toBe(201);
+      await receiver.waitFor(() => receiver.eventsFor(created.body.id).length > 0);
+
+      let notifier = '';
+      for (let i = 0; i < 50; i++) {
+        // the attempt is counted when its answer is in, just before the receiver's response reaches the test
+        notifier = await (await fetch(`${await url(system.notifier)}/metrics`)).text();
+        if (sample(notifier, 'scimflow_webhook_attempts_total', { tenant: tenant.tenantId, result: 'delivered' })) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(sample(notifier, 'scimflow_webhook_attempts_total', { tenant: tenant.tenantId, result: 'delivered', app: 'notifier' })).toBe(1);
+      expect(sample(notifier, 'scimflow_webhook_attempt_duration_seconds_count', { result: 'delivered' })).toBeGreaterThanOrEqual(1);
+      expect(sample(notifier, 'scimflow_webhook_pending_deliveries', { app: 'notifier' })).toBeGreaterThanOrEqual(0);
+      expect(sample(notifier, 'scimflow_webhook_dead_letters', { app: 'notifier' })).toBeGreaterThanOrEqual(0);
+      expect(sample(notifier, 'scimflow_consumer_lag', { group: 'scimflow-notifier', topic: /scim\.user-changed$/, partition: /^\d+$/ })).toBeGreaterThanOrEqual(0);
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('echoes the caller\'s request id', async () => {

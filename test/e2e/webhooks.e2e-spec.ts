@@ -10,6 +10,7 @@ import { NotifierModule } from '../../apps/notifier/src/notifier.module';
 import { topicName } from '../../libs/contracts/src';
 import { dataSourceOptions, DeadLetters, DeliveryLog, TenantDirectory, WebhookSubscriptions } from '../../libs/persistence/src';
 import { SecretBox } from '../../libs/webhooks/src';
+import { sample } from '../support/prometheus';
 
 /**
  * Webhook delivery against real Kafka and Postgres: events are put on the change-event topic as the reconciler's
@@ -455,6 +456,15 @@ describe('dead letters after the retry horizon', () => {
     const [shown] = await cli('dlq', 'show', letter.id);
     expect(shown.event).toEqual(events[0]);
 
+    // what Prometheus sees: the refusals, the one given up, and the DLQ's size
+    const metrics = async () => (await fetch(`${(await notifier.getUrl()).replace('[::1]', '127.0.0.1')}/metrics`)).text();
+    const before = await metrics();
+    expect(sample(before, 'scimflow_webhook_attempts_total', { tenant: tenantId, result: 'dead_letter' })).toBe(1);
+    expect(sample(before, 'scimflow_webhook_attempts_total', { tenant: tenantId, result: 'retry' })).toBe(letter.attempts - 1);
+    expect(sample(before, 'scimflow_webhook_attempts_total', { tenant: tenantId, result: 'delivered' })).toBe(2);
+    const dlqSize = sample(before, 'scimflow_webhook_dead_letters', {})!;
+    expect(dlqSize).toBeGreaterThanOrEqual(1);
+
     await waitUntil(async () => deadLetterRecords.some((d) => d.value.eventId === refuse), 15_000);
     const record = deadLetterRecords.find((d) => d.value.eventId === refuse)!;
     expect(record.key).toBe(`${tenantId}:${userId}`);
@@ -465,6 +475,7 @@ describe('dead letters after the retry horizon', () => {
     const [redriven] = await cli('dlq', 'redrive', letter.id);
     expect(redriven).toEqual({ redriven: [letter.id], skipped: [] });
     await r.waitFor('the redriven event', () => r.accepted.some((q) => q.event.id === events[0].id), 15_000);
+    expect(sample(await metrics(), 'scimflow_webhook_dead_letters', {})).toBe(dlqSize - 1);
     expect(await new DeadLetters(db).redrive([letter.id])).toEqual({ redriven: [], skipped: [{ id: letter.id, reason: 'already redriven' }] });
     await sleep(1000);
     expect(r.accepted.filter((q) => q.event.id === events[0].id)).toHaveLength(1);

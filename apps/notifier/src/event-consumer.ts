@@ -3,6 +3,7 @@ import { Kafka } from 'kafkajs';
 import { AppConfig } from '@scimflow/config';
 import { TopicKey, topicName } from '@scimflow/contracts';
 import { KAFKA, OrderedConsumer } from '@scimflow/messaging';
+import { Metrics, Readiness } from '@scimflow/observability';
 import { QueueEvents } from './usecases/queue-events/queue-events.usecase';
 
 export const NOTIFIER_GROUP = 'scimflow-notifier';
@@ -19,8 +20,11 @@ export const DELIVERED_TOPICS: TopicKey[] = ['userChanged', 'groupChanged', 'mem
 export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly consumer: OrderedConsumer;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, config: AppConfig, queueEvents: QueueEvents) {
+  constructor(@Inject(KAFKA) kafka: Kafka, config: AppConfig, queueEvents: QueueEvents, metrics: Metrics, readiness: Readiness) {
+    readiness.register('events-consumer', () => this.consumer.isAssigned);
+    const lag = metrics.gauge('scimflow_consumer_lag', 'records behind the end of the partition', ['group', 'topic', 'partition']);
     this.consumer = new OrderedConsumer(kafka, {
+      observe: (b) => lag.set({ group: NOTIFIER_GROUP, topic: b.topic, partition: String(b.partition) }, b.lag),
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       groupId: config.KAFKA_TOPIC_PREFIX + NOTIFIER_GROUP,
       topics: DELIVERED_TOPICS.map((t) => topicName(t, config.KAFKA_TOPIC_PREFIX)),

@@ -5,6 +5,7 @@ import { MessagingModule } from '@scimflow/messaging';
 import { PersistenceModule } from '@scimflow/persistence';
 import { EventConsumer } from './event-consumer';
 import { DeadLetterPublisher } from './delivery/dead-letter-publisher';
+import { DeliveryMetrics } from './delivery/delivery-metrics';
 import { DeliveryWorker } from './delivery/delivery-worker';
 import { LaneSettler } from './delivery/lane-settler';
 import { DeliverLane } from './usecases/deliver-lane/deliver-lane.usecase';
@@ -14,6 +15,6 @@ import { QueueEvents } from './usecases/queue-events/queue-events.usecase';
 @Module({
   imports: [ScimflowConfigModule, ObservabilityModule.forApp('notifier', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('notifier')],
   controllers: [],
-  providers: [WebhookSender, DeadLetterPublisher, LaneSettler, DeliverLane, DeliveryWorker, QueueEvents, EventConsumer],
+  providers: [WebhookSender, DeadLetterPublisher, DeliveryMetrics, LaneSettler, DeliverLane, DeliveryWorker, QueueEvents, EventConsumer],
 })
 export class NotifierModule {}

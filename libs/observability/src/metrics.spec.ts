@@ -11,4 +11,22 @@ describe('Metrics', () => {
     expect(text).toMatch(/scimflow_wait_seconds_bucket\{le="0.005",app="test"\} 1/);
     expect(text).toMatch(/scimflow_process_resident_memory_bytes/);
   });
+
+  it('sets a collected gauge at each scrape, and keeps its last value when collecting fails', async () => {
+    const m = new Metrics('test');
+    let depth = 3;
+    m.gauge('scimflow_depth', 'depth', [], async (g) => {
+      if (depth < 0) throw new Error('source unreachable');
+      g.set(depth);
+    });
+    expect(await m.registry.metrics()).toMatch(/^scimflow_depth\{app="test"\} 3$/m);
+    depth = 5;
+    expect(await m.registry.metrics()).toMatch(/^scimflow_depth\{app="test"\} 5$/m);
+    depth = -1;
+    expect(await m.registry.metrics()).toMatch(/^scimflow_depth\{app="test"\} 5$/m);
+
+    // registered again (the app created anew in this process): the new source is read
+    m.gauge('scimflow_depth', 'depth', [], async (g) => g.set(7));
+    expect(await m.registry.metrics()).toMatch(/^scimflow_depth\{app="test"\} 7$/m);
+  });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -9,6 +9,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export class Metrics {
   readonly registry = new Registry();
   private readonly made = new Map<string, Counter | Gauge | Histogram>();
+  private readonly logger = new Logger(Metrics.name);
+  private readonly collectors = new Map<string, (gauge: Gauge) => Promise<void>>();
 
   constructor(app = 'scimflow') {
     this.registry.setDefaultLabels({ app });
@@ -19,8 +21,26 @@ export class Metrics {
     return this.memo(name, () => new Counter({ name, help, labelNames, registers: [this.registry] })) as Counter;
   }
 
-  gauge(name: string, help: string, labelNames: string[] = []): Gauge {
-    return this.memo(name, () => new Gauge({ name, help, labelNames, registers: [this.registry] })) as Gauge;
+  /**
+   * `collect`, if given, runs at each scrape and sets the gauge (e.g. a count read from Postgres); a failing
+   * collect is logged and leaves the last value, so one unreachable source does not fail the whole scrape. The
+   * latest collect given for a name is the one used (an app created again in the same process brings its own).
+   */
+  gauge(name: string, help: string, labelNames: string[] = [], collect?: (gauge: Gauge) => Promise<void>): Gauge {
+    if (collect) this.collectors.set(name, collect);
+    return this.memo(name, () => {
+      const gauge: Gauge = new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        collect: async () => {
+          const current = this.collectors.get(name);
+          if (current) await current(gauge).catch((e: Error) => this.logger.warn(`${name}: ${e.message}`));
+        },
+      });
+      return gauge;
+    }) as Gauge;
   }
 
   /** Latency histograms in seconds, with buckets from 1 ms to 10 s. */

@@ -47,6 +47,12 @@ const COLUMNS = `dl.id, dl.subscription_id, dl.tenant_id, dl.url, dl.event_id, d
 export class DeadLetters {
   constructor(private readonly ds: DataSource) {}
 
+  /** Dead letters not redriven yet: the DLQ's size. */
+  async openCount(): Promise<number> {
+    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM webhook_dead_letters WHERE redriven_at IS NULL`);
+    return n;
+  }
+
   async list(query: DeadLetterQuery = {}): Promise<DeadLetterView[]> {
     const where: string[] = [];
     const params: unknown[] = [];

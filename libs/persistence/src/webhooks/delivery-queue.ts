@@ -135,6 +135,12 @@ export class DeliveryQueue {
     });
   }
 
+  /** Deliveries queued and not yet delivered or dead-lettered (all subscriptions): the notifier's backlog. */
+  async pendingCount(): Promise<number> {
+    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'`);
+    return n;
+  }
+
   /** Leases up to `limit` due lanes of enabled subscriptions that nobody holds, most overdue first. */
   async claim(owner: string, limit: number, leaseMs: number): Promise<LeasedLane[]> {
     if (limit <= 0) return [];

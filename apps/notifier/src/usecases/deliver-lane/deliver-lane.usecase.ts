@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { AppConfig } from '@scimflow/config';
 import { DeliveryOutcome, DeliveryQueue, FinishResult, HeadDelivery, LaneSettlement, LeasedLane, WebhookSubscriptions } from '@scimflow/persistence';
-import { extractTraceContext, inSpan, injectTraceHeaders, SpanKind } from '@scimflow/observability';
+import { Counter, Histogram } from 'prom-client';
+import { extractTraceContext, inSpan, injectTraceHeaders, Metrics, SpanKind } from '@scimflow/observability';
 import { decide, isReplayDelivery, reorderDelay, REPLAY_HEADER, RetryPolicy, webhookHeaders } from '@scimflow/webhooks';
 import { DeadLetterPublisher } from '../../delivery/dead-letter-publisher';
 import { LaneSettler } from '../../delivery/lane-settler';
@@ -27,6 +28,8 @@ export class DeliverLane {
   private readonly reorderWindowMs: number;
   private readonly timeoutMs: number;
   private readonly opened = new Map<string, string>();
+  private readonly attempts: Counter;
+  private readonly attemptSeconds: Histogram;
 
   constructor(
     config: AppConfig,
@@ -35,7 +38,10 @@ export class DeliverLane {
     private readonly sender: WebhookSender,
     private readonly settler: LaneSettler,
     private readonly deadLetters: DeadLetterPublisher,
+    metrics: Metrics,
   ) {
+    this.attempts = metrics.counter('scimflow_webhook_attempts_total', 'webhook delivery attempts, by what followed: delivered, retry, gone (410), dead_letter', ['tenant', 'result']);
+    this.attemptSeconds = metrics.histogram('scimflow_webhook_attempt_duration_seconds', 'time from sending a webhook request to its answer or failure', ['result']);
     this.policy = { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS, horizonMs: config.WEBHOOK_RETRY_HORIZON_MS };
     this.reorderWindowMs = config.WEBHOOK_REORDER_WINDOW_MS;
     this.timeoutMs = config.WEBHOOK_TIMEOUT_MS;
@@ -111,6 +117,9 @@ export class DeliverLane {
               : verdict.action === 'gone'
                 ? { kind: 'gone', reason: `the receiver answered 410 Gone at ${new Date().toISOString()}` }
                 : { kind: 'dead-letter' };
+        const label = outcome.kind === 'dead-letter' ? 'dead_letter' : outcome.kind;
+        this.attempts.inc({ tenant: event.tenantId, result: label });
+        this.attemptSeconds.observe({ result: label }, latencyMs / 1000);
         return {
           head: event,
           attempt: { status: verdict.action === 'delivered' ? 'delivered' : 'failed', httpStatus, latencyMs, error, responseExcerpt: result.responseExcerpt, instance },
