@@ -176,6 +176,8 @@ async function main() {
     };
     log(`initial cycle: ${JSON.stringify(report.scenarios.entraInitialCycle)}`);
 
+    // Each phase starts on a quiet system: the events of the last one delivered, so they do not share its CPU.
+    report.scenarios.settledBeforeWritesMs = await settle(ds);
     // End-to-end write throughput at concurrency 64 (PATCH: the dominant write of steady state)
     let k = 0;
     const writeTotal = n(20000);
@@ -190,6 +192,7 @@ async function main() {
     const steady: Record<string, unknown> = {};
     const createdInMix: string[] = [];
     for (const rate of [100, 500, 2000]) {
+      steady[`settledBefore${rate}rpsMs`] = await settle(ds);
       const mix = (i: number) => {
         const r = (i * 7919) % 100;
         if (r < 70) return patchRequest(userIds[(i * 31) % userIds.length], i);
@@ -204,6 +207,7 @@ async function main() {
     report.scenarios.steadyState = steady;
 
     // userName lookups with 1,000,000 users stored (bulk-loaded into a second tenant: lookups are per tenant)
+    report.scenarios.settledBeforeLookupsMs = await settle(ds);
     report.scenarios.lookupAtScale = await lookupAtScale(ds, n(1_000_000), brokers, ports.ingress);
     log(`lookup at scale: ${JSON.stringify(report.scenarios.lookupAtScale)}`);
 
@@ -350,6 +354,25 @@ async function lookupAtScale(ds: DataSource, users: number, _brokers: string, in
   const saturated = await closedLoop(target, () => (i++ < total ? lookup(i) : undefined), 8);
   target.close();
   return { users, loadMs: Math.round(loadMs), ratePerSecond: LOOKUP_RATE, ...atRate, saturatedAtConcurrency8: saturated };
+}
+
+/**
+ * Waits until what earlier phases left behind is done: the outbox published and every queued webhook delivery
+ * delivered (at most 5 minutes). Returns how long that took.
+ */
+async function settle(ds: DataSource): Promise<number> {
+  const t0 = performance.now();
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const [{ outbox, pending }] = await ds.query(
+      `SELECT (SELECT count(*) FROM outbox_events)::int AS outbox, (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending')::int AS pending`,
+    );
+    if ((outbox === 0 && pending === 0) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const ms = Math.round(performance.now() - t0);
+  log(`settled in ${ms} ms`);
+  return ms;
 }
 
 /** The lookup scenario with the ingress alone (a fresh database and topic prefix, dropped afterwards). */
