@@ -22,9 +22,8 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(@Inject(KAFKA) kafka: Kafka, config: AppConfig, queueEvents: QueueEvents, metrics: Metrics, readiness: Readiness) {
     readiness.register('events-consumer', () => this.consumer.isAssigned);
-    const lag = metrics.gauge('scimflow_consumer_lag', 'records behind the end of the partition', ['group', 'topic', 'partition']);
     this.consumer = new OrderedConsumer(kafka, {
-      observe: (b) => lag.set({ group: NOTIFIER_GROUP, topic: b.topic, partition: String(b.partition) }, b.lag),
+      observe: metrics.consumerLag(NOTIFIER_GROUP),
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       groupId: config.KAFKA_TOPIC_PREFIX + NOTIFIER_GROUP,
       topics: DELIVERED_TOPICS.map((t) => topicName(t, config.KAFKA_TOPIC_PREFIX)),

@@ -26,10 +26,9 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     readiness: Readiness,
   ) {
     readiness.register('commands-consumer', () => this.consumer.isAssigned);
-    const lag = metrics.gauge('scimflow_consumer_lag', 'records behind the end of the partition', ['group', 'topic', 'partition']);
     this.consumer = new OrderedConsumer(kafka, {
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-      observe: (b) => lag.set({ group: RECONCILER_GROUP, topic: b.topic, partition: String(b.partition) }, b.lag),
+      observe: metrics.consumerLag(RECONCILER_GROUP),
       groupId: config.KAFKA_TOPIC_PREFIX + RECONCILER_GROUP,
       topics: [topicName('commands', config.KAFKA_TOPIC_PREFIX)],
       fromBeginning: true,

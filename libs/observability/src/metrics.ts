@@ -43,6 +43,12 @@ export class Metrics {
     }) as Gauge;
   }
 
+  /** What a consumer of `group` reports after each batch: how far behind the end of its partition it is. */
+  consumerLag(group: string): (batch: { topic: string; partition: number; lag: number }) => void {
+    const lag = this.gauge('scimflow_consumer_lag', 'records behind the end of the partition', ['group', 'topic', 'partition']);
+    return (b) => lag.set({ group, topic: b.topic, partition: String(b.partition) }, b.lag);
+  }
+
   /** Latency histograms in seconds, with buckets from 1 ms to 10 s. */
   histogram(name: string, help: string, labelNames: string[] = [], buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]): Histogram {
     return this.memo(name, () => new Histogram({ name, help, labelNames, buckets, registers: [this.registry] })) as Histogram;
