@@ -28,7 +28,8 @@ const VERIFIED_TOKEN_TTL_MS = 30_000;
 
 /** Tenants and their credentials (webhook subscriptions: WebhookSubscriptions). */
 export class TenantDirectory {
-  private readonly verified = new Map<string, { auth: AuthenticatedTenant; until: number }>();
+  /** By SHA-256 of the whole token: tokens proven against their slow hash, and until when to trust them unread. */
+  private readonly verified = new Map<string, { auth: AuthenticatedTenant; until: number; secretHash: string }>();
   /**
    * Verifications under way, by fingerprint: when the cache entry expires under load, the concurrent requests of
    * that token share one scrypt (16 MiB and ~50 ms of CPU each) instead of each running their own, which
@@ -39,6 +40,7 @@ export class TenantDirectory {
   constructor(
     private readonly ds: DataSource,
     private readonly subscriptions = new WebhookSubscriptions(ds),
+    private readonly verifiedTokenTtlMs = VERIFIED_TOKEN_TTL_MS,
   ) {}
 
   async createTenant(name: string, webhookUrls: string[] = [], options: NewTenantOptions = {}): Promise<CreatedTenant> {
@@ -74,7 +76,7 @@ export class TenantDirectory {
     if (cached && cached.until > Date.now()) return cached.auth;
     const running = this.verifying.get(fingerprint);
     if (running) return running;
-    const verification = this.verify(token, fingerprint).finally(() => this.verifying.delete(fingerprint));
+    const verification = (cached ? this.recheck(token, fingerprint, cached) : this.verify(token, fingerprint)).finally(() => this.verifying.delete(fingerprint));
     this.verifying.set(fingerprint, verification);
     return verification;
   }
@@ -89,8 +91,24 @@ export class TenantDirectory {
     if (!row) return undefined;
     if (!(await verifySecret(parsed.secret, row.secretHash))) return undefined;
     const auth = { tenantId: row.tenantId, tokenId: row.id };
-    this.verified.set(fingerprint, { auth, until: Date.now() + VERIFIED_TOKEN_TTL_MS });
+    this.verified.set(fingerprint, { auth, until: Date.now() + this.verifiedTokenTtlMs, secretHash: row.secretHash });
     await this.ds.getRepository(TenantToken).update({ id: row.id }, { lastUsedAt: new Date() });
     return auth;
+  }
+
+  /**
+   * A token proven before (the same SHA-256 of the whole token) whose trust ran out: only its row is read again,
+   * for revocation. Recomputing the slow hash would prove nothing new and, every 30 s, stall the requests that
+   * wait for it (tens to hundreds of ms under load).
+   */
+  private async recheck(token: string, fingerprint: string, proven: { auth: AuthenticatedTenant; secretHash: string }): Promise<AuthenticatedTenant | undefined> {
+    const row = await this.ds.getRepository(TenantToken).findOne({ where: { id: proven.auth.tokenId, revokedAt: IsNull() } });
+    if (!row || row.secretHash !== proven.secretHash) {
+      this.verified.delete(fingerprint);
+      return row ? this.verify(token, fingerprint) : undefined;
+    }
+    this.verified.set(fingerprint, { ...proven, until: Date.now() + this.verifiedTokenTtlMs });
+    await this.ds.getRepository(TenantToken).update({ id: row.id }, { lastUsedAt: new Date() });
+    return proven.auth;
   }
 }

@@ -1,0 +1,55 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, SecretTokens, TenantDirectory, WebhookSubscriptions } from '../../libs/persistence/src';
+import * as secretToken from '../../libs/persistence/src/tenants/secret-token';
+
+/**
+ * Bearer tokens are checked against their slow (scrypt) hash once; after the 30 s of trust run out, a token already
+ * proven is only looked up again (revocation), so no request waits for scrypt every 30 s. Against real Postgres,
+ * with the trust shortened to 100 ms.
+ */
+describe('verified token cache', () => {
+  let ds: DataSource;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  beforeAll(async () => {
+    ds = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 2 } }));
+    await ds.initialize();
+  });
+  afterAll(async () => ds?.destroy());
+  afterEach(() => jest.restoreAllMocks());
+
+  const directory = () => new TenantDirectory(ds, new WebhookSubscriptions(ds), 100);
+
+  it('re-reads a proven token after its trust runs out without recomputing the slow hash', async () => {
+    const { tenant, token } = await directory().createTenant('token cache');
+    const dir = directory();
+    const slowHash = jest.spyOn(secretToken, 'verifySecret');
+    expect(await dir.authenticate(token)).toMatchObject({ tenantId: tenant.id });
+    expect(slowHash).toHaveBeenCalledTimes(1);
+    await sleep(150);
+    expect(await dir.authenticate(token)).toMatchObject({ tenantId: tenant.id });
+    expect(await dir.authenticate(token)).toMatchObject({ tenantId: tenant.id });
+    expect(slowHash).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a proven token once it is revoked elsewhere and its trust runs out', async () => {
+    const { tenant, token } = await directory().createTenant('token cache revoked');
+    const dir = directory();
+    const auth = await dir.authenticate(token);
+    expect(auth).toMatchObject({ tenantId: tenant.id });
+    expect(await new SecretTokens(ds).revoke(tenant.id, auth!.tokenId)).toBe(true); // another process
+    expect(await dir.authenticate(token)).toMatchObject({ tenantId: tenant.id }); // still trusted for 100 ms
+    await sleep(150);
+    expect(await dir.authenticate(token)).toBeUndefined();
+  });
+
+  it('still refuses a wrong secret for a known token id', async () => {
+    const { token } = await directory().createTenant('token cache wrong secret');
+    const dir = directory();
+    expect(await dir.authenticate(token)).toBeDefined();
+    const forged = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    expect(await dir.authenticate(forged)).toBeUndefined();
+    await sleep(150);
+    expect(await dir.authenticate(forged)).toBeUndefined();
+  });
+});
