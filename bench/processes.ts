@@ -25,7 +25,8 @@ export class AppProcess {
     // apps, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them
     const nodeArgs = [...APP_NODE_ARGS[this.name], ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
     this.child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, `dist/apps/${this.name}/src/main.js`)], {
-      env: { ...APP_ENV, ...process.env, ...this.env, LOG_LEVEL: 'warn' },
+      // logs at warn unless the caller or BENCH_LOG_LEVEL says otherwise (the apps' default, log, writes a line per request)
+      env: { ...APP_ENV, ...process.env, ...this.env, LOG_LEVEL: this.env.LOG_LEVEL ?? process.env.BENCH_LOG_LEVEL ?? 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (b: Buffer) => {

@@ -24,6 +24,7 @@ const env = () => ({
   RETRY_AFTER_SECONDS: '1',
   RATE_LIMIT_PER_SECOND: '100000',
   RATE_LIMIT_BURST: '100000',
+  LOG_LEVEL: 'log', // the apps' default: a line per request, written in chunks (flushed at exit)
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -122,6 +123,10 @@ describe('graceful shutdown on SIGTERM', () => {
     }
     expect(answers.map((a) => [a.status, a.body.title])).toEqual(ids.map(() => [200, 'after']));
     expect(await exitOf(ingress, 10_000)).toBe('[ingress exited: code 0, signal null]');
+    // the log lines of the drain, down to the last answer, were written before the process ended
+    const log = ingress.log.join('');
+    expect(log).toMatch(/"msg":"SIGTERM: draining \d+ request\(s\) in flight, then shutting down"/);
+    expect(log.match(/"method":"PATCH"[^\n]*"statusCode":200/g)).toHaveLength(16);
     const rows: { title: string }[] = await db.query(`SELECT document->>'title' AS title FROM scim_users WHERE tenant_id = $1`, [tenant.tenant.id]);
     expect(rows.map((r) => r.title)).toEqual(ids.map(() => 'after'));
   }, 60_000);

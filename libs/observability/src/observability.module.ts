@@ -5,7 +5,7 @@ import { AppConfig } from '@scimflow/config';
 import { EndpointsController } from './endpoints.controller';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { HttpTracingMiddleware } from './http-tracing.middleware';
-import { loggingParams } from './logging';
+import { logDestination, loggingParams } from './logging';
 import { Metrics } from './metrics';
 import { Readiness, ReadinessController } from './readiness';
 
@@ -22,7 +22,13 @@ export class ObservabilityModule implements NestModule {
       module: ObservabilityModule,
       imports: [
         TerminusModule.forRoot({ logger: false }),
-        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => loggingParams(app, config.LOG_LEVEL, options.httpLogs) }),
+        LoggerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => {
+            const params = loggingParams(app, config.LOG_LEVEL, options.httpLogs);
+            return { ...params, pinoHttp: [params.pinoHttp as object, logDestination()] };
+          },
+        }),
       ],
       controllers: [EndpointsController, ReadinessController],
       providers: [{ provide: Metrics, useValue: new Metrics(app) }, Readiness],
