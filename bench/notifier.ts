@@ -8,12 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { resourceKey, topicName, topicSpecs, USER_CHANGED_DATASCHEMA, UserEventType } from '@scimflow/contracts';
 import { ensureTopics } from '@scimflow/messaging';
 import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
 import { AppProcess } from './processes';
+import { dropBenchState } from './cleanup';
 
 export interface NotifierScenarioResult {
   events: number;
@@ -111,19 +111,7 @@ export async function notifierScenario(opts: { baseDb: string; brokers: string; 
     await notifier?.stop();
     await receiver.close();
     await ds.destroy();
-    if (process.env.BENCH_KEEP !== '1') {
-      const admin = kafka.admin();
-      await admin.connect();
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-      if (topics.length) await admin.deleteTopics({ topics });
-      await admin.disconnect();
-      const u = new URL(opts.baseDb);
-      u.pathname = '/postgres';
-      const client = new Client({ connectionString: u.toString() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "scimflow_bench_${run}" WITH (FORCE)`);
-      await client.end();
-    }
+    await dropBenchState(opts.baseDb, `scimflow_bench_${run}`, opts.brokers, prefix);
   }
 }
 

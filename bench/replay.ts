@@ -12,6 +12,7 @@ import { COMMAND_SCHEMA_VERSION, resourceKey, topicName, topicSpecs } from '@sci
 import { ensureTopics } from '@scimflow/messaging';
 import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
 import { AppProcess } from './processes';
+import { dropBenchState } from './cleanup';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -101,5 +102,6 @@ export async function replayScenario(opts: { baseDb: string; brokers: string; co
   } finally {
     await reconciler?.stop();
     await ds.destroy();
+    await dropBenchState(opts.baseDb, dbUrl.pathname.slice(1), opts.brokers, prefix);
   }
 }

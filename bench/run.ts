@@ -14,7 +14,6 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { COMMAND_SCHEMA_VERSION, resourceKey, topicName } from '@scimflow/contracts';
 import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
@@ -22,6 +21,7 @@ import { closedLoop, HttpTarget, openLoop, percentiles } from './load';
 import { notifierScenario } from './notifier';
 import { replayScenario } from './replay';
 import { AppProcess } from './processes';
+import { dropBenchState } from './cleanup';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const n = (x: number) => Math.max(1, Math.round(x * SCALE));
@@ -513,21 +513,6 @@ async function startReceiver() {
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
-}
-
-async function dropBenchState(baseDb: string, db: string, brokers: string, prefix: string) {
-  if (process.env.BENCH_KEEP === '1') return;
-  const admin = new Kafka({ brokers: brokers.split(','), clientId: 'bench-cleanup', logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-  if (topics.length) await admin.deleteTopics({ topics });
-  await admin.disconnect();
-  const u = new URL(baseDb);
-  u.pathname = '/postgres';
-  const client = new Client({ connectionString: u.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
-  await client.end();
 }
 
 main().catch((e) => {
