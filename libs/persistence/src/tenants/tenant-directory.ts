@@ -31,9 +31,9 @@ export class TenantDirectory {
   /** By SHA-256 of the whole token: tokens proven against their slow hash, and until when to trust them unread. */
   private readonly verified = new Map<string, { auth: AuthenticatedTenant; until: number; secretHash: string }>();
   /**
-   * Verifications under way, by fingerprint: when the cache entry expires under load, the concurrent requests of
-   * that token share one scrypt (16 MiB and ~50 ms of CPU each) instead of each running their own, which
-   * filled the thread pool and grew the ingress's native memory by tens of MB.
+   * Verifications under way, by fingerprint: the concurrent requests of a token not proven yet share one scrypt
+   * (16 MiB and ~50 ms of CPU each) instead of each running their own, which filled the thread pool and grew the
+   * ingress's native memory by tens of MB; those of a proven token whose trust ran out share one re-read.
    */
   private readonly verifying = new Map<string, Promise<AuthenticatedTenant | undefined>>();
 
