@@ -307,7 +307,12 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
     const g1 = (await scim.post('/Groups', { schemas: [GROUP], displayName: 'Leaver A', members: [{ value: u }, { value: stay }] })).body.id;
     const g2 = (await scim.post('/Groups', { schemas: [GROUP], displayName: 'Leaver B' })).body.id;
     expect((await scim.patch(`/Groups/${g2}`, patchOps({ op: 'Add', path: 'members', value: [{ value: u }] }))).status).toBe(204);
-    expect((await scim.get(`/Users/${u}`)).body.groups.map((x: { display: string }) => x.display)).toEqual(['Leaver A', 'Leaver B']);
+    const byId = (await scim.get(`/Users/${u}`)).body.groups;
+    expect(byId.map((x: { display: string }) => x.display)).toEqual(['Leaver A', 'Leaver B']);
+    // a list reads the groups with the users in one statement: the same attribute, in the same order
+    const looked = await scim.get(`/Users?filter=${encodeURIComponent('userName eq "leaver@groups.example"')}`);
+    expect(looked.body.Resources[0].groups).toEqual(byId);
+    expect((await scim.get(`/Users?filter=${encodeURIComponent('userName eq "leaver@groups.example"')}&attributes=userName`)).body.Resources[0].groups).toBeUndefined();
 
     expect((await scim.delete(`/Users/${u}`)).status).toBe(204);
     expect(await system.db.query(`SELECT group_id FROM scim_group_members WHERE user_id = $1`, [u])).toEqual([]);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@scimflow/config';
-import { TenantResourceTypes, UserStore } from '@scimflow/persistence';
+import { TenantResourceTypes, UserGroupRef, UserStore } from '@scimflow/persistence';
 import { renderUser, UserState } from '@scimflow/provisioning';
 import { projectResource, ProjectionOptions, ResourceTypeSchemas } from '@scimflow/scim';
 import { ListRequest } from './list-query';
@@ -37,17 +37,23 @@ export class UsersLister implements ResourceLister {
 
   async list(tenantId: string, request: ListRequest, options: { lenient?: boolean } = {}): Promise<ResourceListPage> {
     const types = await this.types(tenantId);
-    const page = await this.users.list(tenantId, { ...request, types, lenient: options.lenient });
-    return { total: page.total, resources: await this.render(tenantId, page.users, types, request), sortKeys: page.sortKeys };
+    const page = await this.users.list(tenantId, { ...request, types, lenient: options.lenient, withGroups: this.userGroups.wanted(request) });
+    return { total: page.total, resources: await this.render(tenantId, page.users, types, request, page.groups), sortKeys: page.sortKeys };
   }
 
-  /** Rendered, with `groups` filled in, and projected (RFC 7644 §3.9). */
-  async render(tenantId: string, users: UserState[], types: ResourceTypeSchemas, projection: ProjectionOptions): Promise<Record<string, unknown>[]> {
+  /** Rendered, with `groups` filled in (from `groups` when read with the users), and projected (RFC 7644 §3.9). */
+  async render(
+    tenantId: string,
+    users: UserState[],
+    types: ResourceTypeSchemas,
+    projection: ProjectionOptions,
+    groups?: Map<string, UserGroupRef[]>,
+  ): Promise<Record<string, unknown>[]> {
     const base = `${this.config.PUBLIC_BASE_URL}/scim/v2/${tenantId}`;
     const rendered = users.map((u) =>
       renderUser({ id: u.id, document: u.document, version: u.version, created: u.createdAt.toISOString(), lastModified: u.updatedAt.toISOString() }, base),
     );
-    await this.userGroups.attach(tenantId, rendered, projection);
+    await this.userGroups.attach(tenantId, rendered, projection, groups);
     return rendered.map((r) => projectResource(r, types, projection));
   }
 }

@@ -43,6 +43,14 @@ export interface UserListQuery {
   types?: ResourceTypeSchemas;
   /** a search across resource types: attributes Users do not have count as unassigned instead of 400 (RFC 7644 §3.4.2) */
   lenient?: boolean;
+  /** read each user's groups in the same statement (for the read-only `groups` attribute) */
+  withGroups?: boolean;
+}
+
+/** A group a user is a member of, as the user's `groups` attribute shows it. */
+export interface UserGroupRef {
+  groupId: string;
+  displayName: string;
 }
 
 interface UserRow {
@@ -60,10 +68,19 @@ interface UserRow {
   origin: UserOrigin;
   linked: boolean;
   deleted_at: Date | null;
+  groups?: UserGroupRef[] | null;
 }
 
 const COLUMNS =
   'u.id, u.tenant_id, u.user_name, u.external_id, u.active, u.document, u.version, u.created_at, u.updated_at, u.work_email, u.login_method, u.origin, u.linked, u.deleted_at';
+
+/**
+ * The user's groups as a JSON array in a column of its row, in the order GroupStore.groupsOfUsers gives them:
+ * the page and its memberships in one round trip, which is most of a lookup's time in Postgres.
+ */
+const GROUPS_COLUMN = `(SELECT json_agg(json_build_object('groupId', m.group_id, 'displayName', g.display_name) ORDER BY lower(g.display_name), m.group_id)
+     FROM scim_group_members m JOIN scim_groups g ON g.tenant_id = m.tenant_id AND g.id = m.group_id
+    WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id) AS groups`;
 
 /** Soft-deleted users are kept for the product but are gone for SCIM. */
 const VISIBLE = 'u.deleted_at IS NULL';
@@ -104,13 +121,17 @@ export class UserStore {
    * Page of users matching the filter, sorted by `sort` and then by creation (stable across pages).
    * With a sort, `sortKeys` holds each user's sort key (to merge with other resource types).
    */
-  async list(tenantId: string, q: UserListQuery): Promise<{ total: number; users: UserState[]; sortKeys?: unknown[] }> {
+  /** With `withGroups`, `groups` holds the groups of every user of the page that is a member of any. */
+  async list(
+    tenantId: string,
+    q: UserListQuery,
+  ): Promise<{ total: number; users: UserState[]; sortKeys?: unknown[]; groups?: Map<string, UserGroupRef[]> }> {
     const target = { ...userSqlTarget(q.types ?? userResourceTypeSchemas), strict: !q.lenient };
     const { filter, sort } = q;
     const page = await queryResourcePage<UserRow>(this.ds.manager, tenantId, {
       from: 'scim_users u',
       tenantColumn: 'u.tenant_id',
-      columns: COLUMNS,
+      columns: q.withGroups ? `${COLUMNS}, ${GROUPS_COLUMN}` : COLUMNS,
       defaultOrder: 'u.created_at, u.id',
       where: (offset) => {
         if (!filter) return { sql: VISIBLE, params: [] };
@@ -121,7 +142,8 @@ export class UserStore {
       startIndex: q.startIndex,
       count: q.count,
     });
-    return { total: page.total, users: page.rows.map(toState), sortKeys: page.sortKeys };
+    const groups = q.withGroups ? new Map(page.rows.flatMap((r) => (r.groups?.length ? [[r.id, r.groups] as const] : []))) : undefined;
+    return { total: page.total, users: page.rows.map(toState), sortKeys: page.sortKeys, groups };
   }
 
   // ---- the reconciler's writes, always inside its transaction ----
