@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
+import { Kafka, Message, Producer } from 'kafkajs';
+import { KeyPartitioner } from './key-partitioner';
 
 export interface OutgoingRecord {
   topic: string;
@@ -27,8 +28,8 @@ export class CoalescingProducer {
   private connected = false;
 
   constructor(kafka: Kafka, private readonly maxBatch = 2000) {
-    // The default (Java-compatible murmur2) partitioner: the same key lands on the same partition as from Java clients.
-    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 200 } });
+    // Java-compatible murmur2 partitioning: the same key lands on the same partition as from Java clients.
+    this.producer = kafka.producer({ createPartitioner: KeyPartitioner, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 200 } });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
   }

@@ -4,5 +4,6 @@ export * from './backoff';
 export * from './record';
 export * from './ordered-consumer';
 export * from './coalescing-producer';
+export * from './key-partitioner';
 export * from './request-reply';
 export * from './messaging.module';
