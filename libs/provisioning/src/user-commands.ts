@@ -1,4 +1,5 @@
 import {
+  AttributeChange,
   CommandOutcome,
   ImportUserPayload,
   LOGIN_METHODS,
@@ -120,10 +121,11 @@ function claimUser(claim: UserClaim, document: Record<string, unknown>, command:
 function saveChange(current: UserState, change: { document?: Record<string, unknown>; loginMethod?: LoginMethod }, command: ProvisioningCommand, now: Date): UserDecision {
   const document = change.document ?? current.document;
   const loginMethod = change.loginMethod ?? current.loginMethod;
-  if (diffDocuments(current.document, document).length === 0 && loginMethod === current.loginMethod) return { kind: 'unchanged', state: current };
+  const changes = diffDocuments(current.document, document);
+  if (changes.length === 0 && loginMethod === current.loginMethod) return { kind: 'unchanged', state: current };
   const linked = command.action === 'setLoginMethod' ? current.linked : true;
   const state: UserState = { ...current, ...userColumns(document), document, loginMethod, linked, version: current.version + 1, updatedAt: now };
-  return { kind: 'save', state, before: current, isNew: false, event: userEvent(command, current, state, now) };
+  return { kind: 'save', state, before: current, isNew: false, event: userEvent(command, current, state, now, {}, changes) };
 }
 
 function importPayload(payload: unknown): ImportUserPayload {
@@ -151,12 +153,20 @@ export interface UserEventDetail {
  * that claims a soft-deleted user is a `created` event (the user had been deleted for SCIM) whose `changes` are
  * relative to the kept document.
  */
-export function userEvent(command: ProvisioningCommand, before: UserState | undefined, after: UserState | undefined, now: Date, detail: UserEventDetail = {}): UserChangedEvent {
+export function userEvent(
+  command: ProvisioningCommand,
+  before: UserState | undefined,
+  after: UserState | undefined,
+  now: Date,
+  detail: UserEventDetail = {},
+  documentChanges?: AttributeChange[],
+): UserChangedEvent {
   const restored = before?.deletedAt && after ? true : false;
   const type = userEventType(restored ? undefined : before, after);
   const sequence = after ? after.version : before!.version + 1;
   const subjectState = (after ?? before)!;
-  const changes = diffDocuments(before?.document, after?.document);
+  // `documentChanges`: the diff of the two documents when the caller has it already
+  const changes = documentChanges ? [...documentChanges] : diffDocuments(before?.document, after?.document);
   if (before && after && before.loginMethod !== after.loginMethod) changes.push({ attribute: 'loginMethod', before: before.loginMethod, after: after.loginMethod });
   return {
     specversion: '1.0',

@@ -24,6 +24,8 @@ export function applyProfileToDecision(decision: UserDecision, command: Provisio
     if (e instanceof ScimError) return { kind: 'reject', error: e };
     throw e;
   }
+  // the rules left the document as it was and add nothing to the event: the decided state and event stand
+  if (profile.document === decision.state.document && !profile.unmatchedRoles.length) return { ...decision, profile };
   const state = { ...decision.state, ...userColumns(profile.document), document: profile.document };
   const event = userEvent(command, before, state, now, { matchedBy: decision.claimed, unmatchedRoles: profile.unmatchedRoles });
   return { ...decision, state, event, profile };

@@ -25,13 +25,14 @@ export const IGNORE_DIRECTIVE = 'IGNORE';
  * applied only when userType is new or changed, so an unrelated PATCH never rewrites memberships.
  */
 export function applyUserProfile(document: Record<string, unknown>, before: Record<string, unknown> | undefined, settings: ProfileSettings): ProfiledUser {
-  const doc = { ...document };
+  // the same document unless a rule changes it, so that a caller can tell (and keep what it derived from it)
+  let doc = document;
   const result: ProfiledUser = { document: doc, unmatchedRoles: [] };
 
   const rule = settings.userType;
   if (rule.mode === 'enum') {
     if (doc.userType === undefined || doc.userType === null || doc.userType === '') {
-      if (rule.default !== undefined) doc.userType = rule.default;
+      if (rule.default !== undefined) result.document = doc = { ...document, userType: rule.default };
     } else if (typeof doc.userType !== 'string' || !rule.values.includes(doc.userType)) {
       throw ScimError.badRequest('invalidValue', `userType must be one of ${rule.values.join(', ')}; got ${JSON.stringify(doc.userType)}`);
     }

@@ -72,13 +72,22 @@ export function normalizeResource(body: unknown, types: ResourceTypeSchemas, mod
   const present: string[] = [];
   for (const schema of [types.core, ...types.extensions]) {
     const values: Record<string, unknown> = {};
-    const declared = attributesOf(types, schema);
-    // An open schema's undeclared attributes exist only as far as the body uses them.
-    const undeclared = [...(gathered.get(schema)?.values() ?? [])].map((g) => g.def).filter((def) => !declared.includes(def));
-    for (const def of [...declared, ...undeclared]) {
-      const entry = gathered.get(schema)?.get(def.name);
-      const value = entry && coerceValue(def, combine(entry), entry.label);
-      if (value !== undefined) values[def.name] = value;
+    const given = gathered.get(schema);
+    if (given) {
+      // declared attributes in the schema's order, then an open schema's undeclared ones as far as the body uses them
+      const declared = attributesOf(types, schema);
+      for (const def of declared) {
+        const entry = given.get(def.name);
+        const value = entry && coerceValue(def, combine(entry), entry.label);
+        if (value !== undefined) values[def.name] = value;
+      }
+      if (schema.additionalStringAttributes) {
+        for (const entry of given.values()) {
+          if (declared.includes(entry.def)) continue;
+          const value = coerceValue(entry.def, combine(entry), entry.label);
+          if (value !== undefined) values[entry.def.name] = value;
+        }
+      }
     }
     const hasData = Object.keys(values).length > 0;
     // An extension's required attributes only bind when the extension is used at all.

@@ -4,7 +4,20 @@ import { ResourceTypeSchemas } from './types';
 
 /** Attributes that live at the top level of a document: the common ones (RFC 7643 §3.1) plus the core schema's. */
 export function topLevelAttributes(types: ResourceTypeSchemas): AttributeDefinition[] {
-  return [...commonAttributes, ...types.core.attributes];
+  let list = topLevel.get(types.core);
+  if (!list) topLevel.set(types.core, (list = [...commonAttributes, ...types.core.attributes]));
+  return list;
+}
+
+/** One list per core schema: the same array each time, so findAttribute's index of it is built once. */
+const topLevel = new WeakMap<SchemaDefinition, AttributeDefinition[]>();
+
+/** Schema ids lower-cased once (URNs compare case-insensitively; lower-casing per lookup allocated per key). */
+const lowerIds = new WeakMap<SchemaDefinition, string>();
+function lowerId(schema: SchemaDefinition): string {
+  let id = lowerIds.get(schema);
+  if (id === undefined) lowerIds.set(schema, (id = schema.id.toLowerCase()));
+  return id;
 }
 
 /** The attributes addressable under a schema: for the core schema that includes the common attributes. */
@@ -34,12 +47,12 @@ export function attributesWithValues(types: ResourceTypeSchemas, schema: SchemaD
 /** Schema URNs compare case-insensitively (clients are inconsistent, and RFC 8141 URN namespaces are). */
 export function findSchema(types: ResourceTypeSchemas, urn: string): SchemaDefinition | undefined {
   const lower = urn.toLowerCase();
-  return [types.core, ...types.extensions].find((s) => s.id.toLowerCase() === lower);
+  return lowerId(types.core) === lower ? types.core : types.extensions.find((s) => lowerId(s) === lower);
 }
 
 export function findExtension(types: ResourceTypeSchemas, urn: string): SchemaDefinition | undefined {
   const lower = urn.toLowerCase();
-  return types.extensions.find((s) => s.id.toLowerCase() === lower);
+  return types.extensions.find((s) => lowerId(s) === lower);
 }
 
 /**
@@ -51,8 +64,8 @@ export function splitSchemaPrefix(types: ResourceTypeSchemas, text: string): { s
   const lower = text.toLowerCase();
   let best: SchemaDefinition | undefined;
   for (const schema of [types.core, ...types.extensions]) {
-    const prefix = schema.id.toLowerCase() + ':';
-    if (lower.startsWith(prefix) && lower.length > prefix.length && (!best || schema.id.length > best.id.length)) best = schema;
+    const id = lowerId(schema);
+    if (lower.length > id.length + 1 && lower.charCodeAt(id.length) === 0x3a /* : */ && lower.startsWith(id) && (!best || schema.id.length > best.id.length)) best = schema;
   }
   return best && { schema: best, rest: text.slice(best.id.length + 1) };
 }

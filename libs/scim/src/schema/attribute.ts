@@ -58,9 +58,21 @@ export function attr(name: string, type: AttributeType, overrides: Partial<Attri
 /** Finds a (sub-)attribute case-insensitively, as SCIM attribute names are case-insensitive (RFC 7643 §2.1). */
 export function findAttribute(list: readonly AttributeDefinition[] | undefined, name: string): AttributeDefinition | undefined {
   if (!list) return undefined;
-  const lower = name.toLowerCase();
-  return list.find((a) => a.name.toLowerCase() === lower);
+  let byName = attributeIndexes.get(list);
+  if (!byName) {
+    byName = new Map();
+    for (const a of list) if (!byName.has(a.name.toLowerCase())) byName.set(a.name.toLowerCase(), a);
+    attributeIndexes.set(list, byName);
+  }
+  return byName.get(name.toLowerCase());
 }
+
+/**
+ * Each attribute list's names, lower-cased, built on its first lookup: every attribute of every command is looked
+ * up (the linear scan lower-cased each name it passed). Lists of definitions are not changed once built; a
+ * tenant's new schema is a new list.
+ */
+const attributeIndexes = new WeakMap<readonly AttributeDefinition[], Map<string, AttributeDefinition>>();
 
 /** ATTRNAME of RFC 7643 §2.1 (`$ref` is reserved for reference sub-attributes). */
 export const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
