@@ -21,14 +21,25 @@ export interface PendingOutboxRecord {
 export class Outbox {
   async append(em: EntityManager, records: OutboxRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const values: unknown[] = [];
-    const tuples = records.map((r, i) => {
-      // The trace of the command that caused the event travels with it to the notifier and webhooks; a batch
-      // writer puts each command's traceparent on its records itself (the active context is the batch's then).
-      values.push(r.topic, r.key, r.payload, r.headers?.traceparent ? r.headers : injectTraceHeaders({ ...r.headers }));
-      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
-    });
-    await em.query(`INSERT INTO outbox_events (topic, record_key, payload, headers) VALUES ${tuples.join(', ')}`, values);
+    // One JSON document for the batch (pg would otherwise serialise two object parameters per record), read back
+    // in its order so that ids follow it; json_to_recordset keeps each payload's text as written.
+    const rows = JSON.stringify(
+      records.map((r) => ({
+        topic: r.topic,
+        record_key: r.key,
+        payload: r.payload,
+        // The trace of the command that caused the event travels with it to the notifier and webhooks; a batch
+        // writer puts each command's traceparent on its records itself (the active context is the batch's then).
+        headers: r.headers?.traceparent ? r.headers : injectTraceHeaders({ ...r.headers }),
+      })),
+    );
+    await em.query(
+      `INSERT INTO outbox_events (topic, record_key, payload, headers)
+       SELECT topic, record_key, payload, headers
+         FROM ROWS FROM (json_to_recordset($1::json) AS (topic text, record_key text, payload json, headers jsonb)) WITH ORDINALITY AS x(topic, record_key, payload, headers, n)
+        ORDER BY n`,
+      [rows],
+    );
   }
 
   /** The oldest unpublished records, in the order they were committed for any one key. */
