@@ -25,6 +25,8 @@ export interface NotifierScenarioResult {
   durationMs: number;
   deliveriesPerSecond: number;
   peakRssMb: number;
+  /** the notifier's CPU time (user + system) per delivery, from its start-up done to the last delivery */
+  cpuMsPerDelivery: number;
 }
 
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
@@ -90,8 +92,10 @@ export async function notifierScenario(opts: { baseDb: string; brokers: string; 
       ...opts.env,
     });
     await notifier.start('http://127.0.0.1:18092/healthz');
+    const cpuAtStart = notifier.cpuSeconds();
     const deadline = Date.now() + 600_000;
     while (receiver.state.count < produced && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const cpuSeconds = notifier.cpuSeconds() - cpuAtStart;
     // a moment more: a duplicate would show up now
     await new Promise((r) => setTimeout(r, 500));
     const s = receiver.state;
@@ -106,6 +110,7 @@ export async function notifierScenario(opts: { baseDb: string; brokers: string; 
       durationMs: Math.round(durationMs),
       deliveriesPerSecond: s.count > 1 ? Math.round((s.count / durationMs) * 1000) : 0,
       peakRssMb: notifier.peakRssMb(),
+      cpuMsPerDelivery: s.count ? Math.round((cpuSeconds * 1000 * 1000) / s.count) / 1000 : 0,
     };
   } finally {
     await notifier?.stop();

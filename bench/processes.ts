@@ -4,6 +4,8 @@ import path from 'node:path';
 import { APP_ENV, APP_NODE_ARGS } from '@scimflow/config';
 
 // bench/ from source (tests) or dist/bench/ (compiled): the repository root either way
+/** USER_HZ: Linux reports process times in 1/100 s on every architecture Node runs on */
+const CLOCK_TICKS_PER_SECOND = 100;
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
 /** A scimflow app running as its own OS process, as in production. */
@@ -55,6 +57,18 @@ export class AppProcess {
     const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
     const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
     return Math.round(kb / 1024);
+  }
+
+  /**
+   * CPU time the process has used so far (user + system), in seconds. Per unit of work it is steadier than a rate
+   * on a shared 2-core machine, so it is what tells whether a change made the work cheaper.
+   */
+  cpuSeconds(): number {
+    if (!this.child?.pid) return 0;
+    // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, counted after the command name's ')'
+    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

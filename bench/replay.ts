@@ -28,6 +28,8 @@ export interface ReplayScenarioResult {
   applyingPerSecond: number;
   usersAtWrongVersion: number;
   peakRssMb: number;
+  /** the reconciler's CPU time (user + system) per command, from its start-up done to the last command applied */
+  cpuMsPerCommand: number;
 }
 
 export async function replayScenario(opts: { baseDb: string; brokers: string; commands: number }): Promise<ReplayScenarioResult> {
@@ -78,12 +80,14 @@ export async function replayScenario(opts: { baseDb: string; brokers: string; co
     reconciler = new AppProcess('reconciler', { DATABASE_URL: dbUrl.toString(), KAFKA_BROKERS: opts.brokers, KAFKA_TOPIC_PREFIX: prefix, RECONCILER_PORT: String(port) });
     const started = performance.now();
     await reconciler.start(`http://127.0.0.1:${port}/healthz`);
+    const cpuAtStart = reconciler.cpuSeconds();
     for (;;) {
       const [{ c }] = await ds.query(`SELECT count(*)::int AS c FROM processed_commands`);
       if (c >= opts.commands) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const durationMs = Math.round(performance.now() - started);
+    const cpuMsPerCommand = Math.round(((reconciler.cpuSeconds() - cpuAtStart) * 1000 * 1000) / opts.commands) / 1000;
     const [{ wrong }] = await ds.query(
       `SELECT count(*)::int AS wrong FROM scim_users WHERE tenant_id = $1 AND version <> CASE WHEN document ? 'displayName' THEN 2 ELSE 1 END`,
       [tenantId],
@@ -98,6 +102,7 @@ export async function replayScenario(opts: { baseDb: string; brokers: string; co
       applyingPerSecond: Math.round((opts.commands / Math.max(1, ms)) * 1000),
       usersAtWrongVersion: wrong,
       peakRssMb: reconciler.peakRssMb(),
+      cpuMsPerCommand,
     };
   } finally {
     await reconciler?.stop();
