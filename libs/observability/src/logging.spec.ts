@@ -40,3 +40,37 @@ describe('logging', () => {
     expect(genReqId({ headers: { 'x-request-id': 'bad id\nwith newline' } }, res)).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('request log lines', () => {
+  // pino-http with the apps' parameters, on plain Node request and response objects
+  async function logRequest(level: string, status: number): Promise<Record<string, unknown>[]> {
+    const { default: pinoHttp } = await import('pino-http');
+    const { EventEmitter } = await import('node:events');
+    const { lines, stream } = capture();
+    const middleware = pinoHttp({ ...(loggingParams('ingress', level, true).pinoHttp as object), stream } as never);
+    const req = Object.assign(new EventEmitter(), {
+      method: 'GET',
+      url: '/scim/v2/t1/Users?filter=userName%20eq%20%22a%22',
+      headers: { authorization: 'Bearer scimflow_abc_secret', 'x-request-id': 'req-1' },
+      params: { tenantId: 't1' },
+      socket: {},
+    });
+    const res = Object.assign(new EventEmitter(), { statusCode: status, headers: {} as Record<string, string>, setHeader(k: string, v: string) { this.headers[k] = v; }, getHeader() { return undefined; } });
+    middleware(req as never, res as never, () => undefined);
+    res.emit('finish');
+    return lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+
+  it('writes one line per request with its id, method, URL, status and tenant, and no credentials', async () => {
+    const [line, ...more] = await logRequest('log', 200);
+    expect(more).toEqual([]);
+    expect(line).toMatchObject({ app: 'ingress', tenantId: 't1', req: { id: 'req-1', method: 'GET', url: '/scim/v2/t1/Users?filter=userName%20eq%20%22a%22' }, res: { statusCode: 200 } });
+    expect(Object.keys(line.req as object).sort()).toEqual(['id', 'method', 'url']);
+    expect(JSON.stringify(line)).not.toContain('scimflow_abc_secret');
+  });
+
+  it('writes nothing for a successful request below the configured level, and warns on a 4xx', async () => {
+    expect(await logRequest('warn', 200)).toEqual([]);
+    expect(await logRequest('warn', 404)).toEqual([expect.objectContaining({ level: 40, res: { statusCode: 404 } })]);
+  });
+});

@@ -42,8 +42,12 @@ export function loggingParams(app: string, level: string, httpLogs: boolean): Pa
         const tenantId = r.user?.tenantId ?? r.params?.tenantId;
         return tenantId ? { tenantId } : {};
       },
+      // Our serializers pick three fields of the request and one of the response, so they read them straight off the
+      // Node objects: pino-http's wrappers would first copy each request with all its headers, for every request
+      // (its child logger's bindings), only for the copy to be redacted and dropped.
+      wrapSerializers: false,
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string; originalUrl?: string }) => ({ id: req.id, method: req.method, url: req.originalUrl ?? req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
