@@ -9,7 +9,9 @@ const M = 0x5bd1e995;
  * with a 64-bit Long object per step (~7 KB allocated per record, see BENCHMARKS.md).
  */
 export function murmur2(key: string | Buffer): number {
-  const data = typeof key === 'string' ? (isAscii(key) ? key : Buffer.from(key)) : key;
+  // kafkajs hashes any other key by its String() form; so does this
+  const given: string | Buffer = typeof key === 'string' || Buffer.isBuffer(key) ? key : String(key);
+  const data = typeof given === 'string' ? (isAscii(given) ? given : Buffer.from(given)) : given;
   const byte = typeof data === 'string' ? (i: number) => data.charCodeAt(i) : (i: number) => data[i];
   const length = data.length;
   let h = SEED ^ length;
