@@ -59,7 +59,7 @@ export function projectResource(
 function projectAttributes(
   schema: SchemaDefinition,
   values: Record<string, unknown>,
-  defs: AttributeDefinition[],
+  defs: readonly AttributeDefinition[],
   requested: Selection | undefined,
   excluded: Selection,
 ): Record<string, unknown> {

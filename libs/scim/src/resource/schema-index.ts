@@ -3,14 +3,14 @@ import { commonAttributes } from '../schema/user.schema';
 import { ResourceTypeSchemas } from './types';
 
 /** Attributes that live at the top level of a document: the common ones (RFC 7643 §3.1) plus the core schema's. */
-export function topLevelAttributes(types: ResourceTypeSchemas): AttributeDefinition[] {
+export function topLevelAttributes(types: ResourceTypeSchemas): readonly AttributeDefinition[] {
   let list = topLevel.get(types.core);
   if (!list) topLevel.set(types.core, (list = [...commonAttributes, ...types.core.attributes]));
   return list;
 }
 
 /** One list per core schema: the same array each time, so findAttribute's index of it is built once. */
-const topLevel = new WeakMap<SchemaDefinition, AttributeDefinition[]>();
+const topLevel = new WeakMap<SchemaDefinition, readonly AttributeDefinition[]>();
 
 /** Schema ids lower-cased once (URNs compare case-insensitively; lower-casing per lookup allocated per key). */
 const lowerIds = new WeakMap<SchemaDefinition, string>();
@@ -21,7 +21,7 @@ function lowerId(schema: SchemaDefinition): string {
 }
 
 /** The attributes addressable under a schema: for the core schema that includes the common attributes. */
-export function attributesOf(types: ResourceTypeSchemas, schema: SchemaDefinition): AttributeDefinition[] {
+export function attributesOf(types: ResourceTypeSchemas, schema: SchemaDefinition): readonly AttributeDefinition[] {
   return schema === types.core ? topLevelAttributes(types) : schema.attributes;
 }
 
@@ -34,7 +34,7 @@ export function attributeOf(types: ResourceTypeSchemas, schema: SchemaDefinition
  * The attributes of a schema that a set of values may hold: the declared ones, and for an open schema also the
  * undeclared keys present in `values` (the extension object of a document).
  */
-export function attributesWithValues(types: ResourceTypeSchemas, schema: SchemaDefinition, values: unknown): AttributeDefinition[] {
+export function attributesWithValues(types: ResourceTypeSchemas, schema: SchemaDefinition, values: unknown): readonly AttributeDefinition[] {
   const declared = attributesOf(types, schema);
   if (!schema.additionalStringAttributes || typeof values !== 'object' || values === null || Array.isArray(values)) return declared;
   const extra = Object.keys(values)
