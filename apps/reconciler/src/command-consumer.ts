@@ -7,6 +7,7 @@ import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scim
 import { ScimError } from '@scimflow/scim';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { CommandDispatcher } from './command-dispatcher';
+import { USER_BATCH_SIZE } from './usecases/apply-user-batch/apply-user-batch.usecase';
 
 export const RECONCILER_GROUP = 'scimflow-reconciler';
 
@@ -33,7 +34,9 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
       topics: [topicName('commands', config.KAFKA_TOPIC_PREFIX)],
       fromBeginning: true,
       handle: (records) => this.handle(records),
-      handleBatch: (records) => this.handlePartitionBatch(records),
+      handleBatch: (records) => this.handleBatch(records),
+      // a fetch's partition batches applied together: under request–reply load each holds only a few commands
+      gatherBatchesUpTo: USER_BATCH_SIZE,
       // ~500 commands per partition batch: one transaction's worth, and 12 of them in memory at once at most
       maxBytesPerPartition: 256 * 1024,
     });
@@ -52,10 +55,11 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * A partition batch: its User commands are applied together (one transaction per chunk, see ApplyUserBatch),
-   * its other commands one by one per key, keys concurrently as before. Replies go out after the commit.
+   * Partition batches (one or several, each in offset order): their User commands are applied together (one
+   * transaction per chunk, see ApplyUserBatch), their other commands one by one per key, keys concurrently.
+   * A key lives in one partition, so per-user order is the partition's. Replies go out after the commit.
    */
-  private async handlePartitionBatch(records: ConsumedRecord[]): Promise<void> {
+  private async handleBatch(records: ConsumedRecord[]): Promise<void> {
     const users: { record: ConsumedRecord; command: ProvisioningCommand }[] = [];
     const others: ConsumedRecord[] = [];
     for (const record of records) {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { backoffDelay, sleep } from './backoff';
+import { BatchGatherer } from './batch-gatherer';
 import { ConsumedRecord, forEachConcurrently, groupByKey, toRecord } from './record';
 
 export interface OrderedConsumerOptions {
@@ -22,6 +23,12 @@ export interface OrderedConsumerOptions {
    * batch their own work (the reconciler applies many commands per transaction). Same retry contract as `handle`.
    */
   handleBatch?: (records: ConsumedRecord[]) => Promise<void>;
+  /**
+   * With `handleBatch`: the partition batches handed over together (one fetch) reach it as one call of up to this
+   * many records, each partition's records together and in offset order (see BatchGatherer). Unset: one call per
+   * partition batch.
+   */
+  gatherBatchesUpTo?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
   /** how long the group waits for a silent member (kill -9) before giving its partitions to others */
@@ -41,12 +48,18 @@ export class OrderedConsumer {
   private readonly logger: Logger;
   private consumer?: Consumer;
   private assigned = false;
+  private readonly handleBatchOf?: (records: ConsumedRecord[]) => Promise<void>;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: OrderedConsumerOptions,
   ) {
     this.logger = new Logger(`OrderedConsumer:${options.groupId}`);
+    const { handleBatch, gatherBatchesUpTo } = options;
+    if (handleBatch && gatherBatchesUpTo) {
+      const gatherer = new BatchGatherer(handleBatch, gatherBatchesUpTo);
+      this.handleBatchOf = (records) => gatherer.add(records);
+    } else this.handleBatchOf = handleBatch;
   }
 
   /** true once the group has assigned partitions to this member */
@@ -96,7 +109,7 @@ export class OrderedConsumer {
     const started = Date.now();
     const records = batch.messages.map((m) => toRecord(batch.topic, batch.partition, m));
     const active = () => isRunning() && !isStale();
-    const handleBatch = this.options.handleBatch;
+    const handleBatch = this.handleBatchOf;
     if (handleBatch) await this.handleWithRetry(records, heartbeat, active, handleBatch);
     else await forEachConcurrently(groupByKey(records), this.options.keyConcurrency ?? 16, (group) => this.handleWithRetry(group, heartbeat, active, this.options.handle));
     resolveOffset(batch.lastOffset());
