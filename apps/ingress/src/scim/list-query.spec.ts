@@ -1,5 +1,5 @@
 import { ScimError } from '@scimflow/scim';
-import { ListQuery, listRequestOf, MAX_PAGE_SIZE, SEARCH_REQUEST_SCHEMA } from './list-query';
+import { ListQuery, listRequestOf, MAX_PAGE_SIZE, projectionOf, SEARCH_REQUEST_SCHEMA } from './list-query';
 
 function scimError(fn: () => unknown): ScimError {
   try {
@@ -127,5 +127,21 @@ describe('listRequestOf', () => {
     [{ sortBy: 'userName', sortOrder: 'sideways' }, 'invalidValue'],
   ])('rejects %j with 400 %s', (query, scimType) => {
     expect(scimError(() => listRequestOf(ListQuery.parse(query)))).toMatchObject({ status: 400, scimType });
+  });
+});
+
+describe('projectionOf (attributes / excludedAttributes of a write or a GET by id)', () => {
+  it('is empty when neither is given, whatever else the query holds', () => {
+    expect(projectionOf({})).toEqual({});
+    expect(projectionOf({ filter: 'not checked here', count: 'x' })).toEqual({});
+  });
+
+  it('reads comma-separated lists', () => {
+    expect(projectionOf({ attributes: 'userName, emails', excludedAttributes: undefined })).toEqual({ attributes: ['userName', 'emails'], excludedAttributes: undefined });
+    expect(projectionOf({ excludedAttributes: 'groups' })).toEqual({ attributes: undefined, excludedAttributes: ['groups'] });
+  });
+
+  it('rejects a value that is not a list of strings with 400 invalidValue', () => {
+    expect(scimError(() => projectionOf({ attributes: [1, 2] }))).toMatchObject({ status: 400, scimType: 'invalidValue' });
   });
 });

@@ -102,6 +102,8 @@ export function listRequestOf(q: ReturnType<typeof ListQuery.parse>): ListReques
 
 /** Query parameters of a single-resource read. */
 export function projectionOf(query: Record<string, unknown>): Pick<ListQuery, 'attributes' | 'excludedAttributes'> {
+  // Entra never asks for a projection on a write or a GET by id: nothing to validate (ListQuery.parse is ~8 % of a write)
+  if (query.attributes === undefined && query.excludedAttributes === undefined) return {};
   const { attributes, excludedAttributes } = ListQuery.parse({ attributes: query.attributes, excludedAttributes: query.excludedAttributes });
   return { attributes, excludedAttributes };
 }
