@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { APP_ENV, APP_NODE_ARGS } from '@scimflow/config';
 
@@ -7,6 +7,34 @@ import { APP_ENV, APP_NODE_ARGS } from '@scimflow/config';
 /** USER_HZ: Linux reports process times in 1/100 s on every architecture Node runs on */
 const CLOCK_TICKS_PER_SECOND = 100;
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+
+/** utime + stime (+ cutime + cstime) of one /proc/<pid>/stat line, in seconds */
+function statCpuSeconds(stat: string, withReapedChildren: boolean): number {
+  // fields after the command name's ')': state is [0], utime [11], stime [12], cutime [13], cstime [14]
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(f[11]) + Number(f[12]) + (withReapedChildren ? Number(f[13]) + Number(f[14]) : 0);
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * CPU seconds used so far by the machine's Postgres (every `postgres` process, with the backends that already
+ * exited: the postmaster counts them when it reaps them) and by the Kafka broker (a `java` process running kafka).
+ * Machine-wide, so only meaningful while the benchmark is what runs. Linux only; 0 where /proc says nothing.
+ */
+export function serviceCpuSeconds(): { postgres: number; kafka: number } {
+  const out = { postgres: 0, kafka: 0 };
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (comm === 'postgres') out.postgres += statCpuSeconds(stat, true);
+      else if (comm === 'java' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka')) out.kafka += statCpuSeconds(stat, false);
+    } catch {
+      /* the process ended while we read it */
+    }
+  }
+  return out;
+}
 
 /** A scimflow app running as its own OS process, as in production. */
 export class AppProcess {
@@ -65,10 +93,7 @@ export class AppProcess {
    */
   cpuSeconds(): number {
     if (!this.child?.pid) return 0;
-    // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, counted after the command name's ')'
-    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    return statCpuSeconds(readFileSync(`/proc/${this.child.pid}/stat`, 'utf8'), false);
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

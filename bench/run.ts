@@ -20,7 +20,7 @@ import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persisten
 import { closedLoop, HttpTarget, openLoop, percentiles } from './load';
 import { notifierScenario } from './notifier';
 import { replayScenario } from './replay';
-import { AppProcess } from './processes';
+import { AppProcess, serviceCpuSeconds } from './processes';
 import { dropBenchState } from './cleanup';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -181,11 +181,16 @@ async function main() {
     // End-to-end write throughput at concurrency 64 (PATCH: the dominant write of steady state)
     let k = 0;
     const writeTotal = n(20000);
-    report.scenarios.writesAtConcurrency64 = await closedLoop(
-      scim,
-      () => (k < writeTotal ? patchRequest(userIds[k++ % userIds.length], k) : undefined),
-      64,
+    // CPU per write of each process on the path (and the notifier delivering the writes' events beside it): which
+    // stage a change made cheaper, steadier than the rate (see BENCHMARKS.md, session 5)
+    const cpuOf = () => ({ ingress: apps.ingress.cpuSeconds(), reconciler: apps.reconciler.cpuSeconds(), notifier: apps.notifier.cpuSeconds(), ...serviceCpuSeconds() });
+    const cpuBefore = cpuOf();
+    const writes64 = await closedLoop(scim, () => (k < writeTotal ? patchRequest(userIds[k++ % userIds.length], k) : undefined), 64);
+    const cpuAfter = cpuOf();
+    const cpuMsPerWrite = Object.fromEntries(
+      (Object.keys(cpuAfter) as (keyof typeof cpuAfter)[]).map((p) => [p, Math.round(((cpuAfter[p] - cpuBefore[p]) * 1e6) / writes64.sent) / 1000]),
     );
+    report.scenarios.writesAtConcurrency64 = { ...writes64, cpuMsPerWrite };
     log(`writes @64: ${JSON.stringify(report.scenarios.writesAtConcurrency64)}`);
 
     // 2. Steady state mix at fixed arrival rates
