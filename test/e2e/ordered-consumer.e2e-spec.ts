@@ -70,13 +70,16 @@ describe('OrderedConsumer with gathered partition batches (real Kafka)', () => {
     for (const ns of byKey.values()) expect(ns).toEqual(Array.from({ length: PER_KEY }, (_, i) => i));
   }
 
-  it('hands the batches of several partitions to one call, each record once and every key in order', async () => {
-    const topic = await filledTopic();
+  /** The calls a consumer with this limit makes for a filled topic, once every record was handed over. */
+  async function callsUpTo(gatherBatchesUpTo: number): Promise<ConsumedRecord[][]> {
     const calls: ConsumedRecord[][] = [];
-    const consumer = start(topic, async (records) => void calls.push(records), 10_000);
-    await consumer.start();
+    await start(await filledTopic(), async (records) => void calls.push(records), gatherBatchesUpTo).start();
     await until(() => calls.flat().length >= KEYS * PER_KEY, 'every record');
+    return calls;
+  }
 
+  it('hands the batches of several partitions to one call, each record once and every key in order', async () => {
+    const calls = await callsUpTo(10_000);
     const handled = calls.flat().map((r) => r.value!.toString());
     expect(handled).toHaveLength(KEYS * PER_KEY);
     expect(new Set(handled).size).toBe(KEYS * PER_KEY);
@@ -96,12 +99,8 @@ describe('OrderedConsumer with gathered partition batches (real Kafka)', () => {
   });
 
   it('keeps calls within the limit: batches that would go over are handled in a call of their own', async () => {
-    const topic = await filledTopic();
-    const calls: ConsumedRecord[][] = [];
     // 480 records over 12 partitions: partition batches of ~40, so most cannot join another under 50
-    const consumer = start(topic, async (records) => void calls.push(records), 50);
-    await consumer.start();
-    await until(() => calls.flat().length >= KEYS * PER_KEY, 'every record');
+    const calls = await callsUpTo(50);
     // a call over the limit can only be one partition's batch, never batches joined
     for (const call of calls) if (call.length > 50) expect(new Set(call.map((r) => r.partition)).size).toBe(1);
     expectEveryKeyInOrder(calls.flat().map((r) => r.value!.toString()));
