@@ -12,7 +12,7 @@ import { DataSource } from 'typeorm';
 import { resourceKey, topicName, topicSpecs, USER_CHANGED_DATASCHEMA, UserEventType } from '@scimflow/contracts';
 import { ensureTopics } from '@scimflow/messaging';
 import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
-import { AppProcess } from './processes';
+import { AppProcess, serviceCpuSeconds } from './processes';
 import { dropBenchState } from './cleanup';
 
 export interface NotifierScenarioResult {
@@ -27,6 +27,9 @@ export interface NotifierScenarioResult {
   peakRssMb: number;
   /** the notifier's CPU time (user + system) per delivery, from its start-up done to the last delivery */
   cpuMsPerDelivery: number;
+  /** the same span's CPU per delivery of Postgres (all its processes), the Kafka broker (both machine-wide) and the
+   * benchmark process, which is mostly the receiver */
+  otherCpuMsPerDelivery: { postgres: number; kafka: number; receiver: number };
 }
 
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
@@ -93,12 +96,17 @@ export async function notifierScenario(opts: { baseDb: string; brokers: string; 
     });
     await notifier.start('http://127.0.0.1:18092/healthz');
     const cpuAtStart = notifier.cpuSeconds();
+    const servicesAtStart = serviceCpuSeconds();
+    const receiverAtStart = process.cpuUsage();
     const deadline = Date.now() + 600_000;
     while (receiver.state.count < produced && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const cpuSeconds = notifier.cpuSeconds() - cpuAtStart;
+    const services = serviceCpuSeconds();
+    const receiverCpu = process.cpuUsage(receiverAtStart);
     // a moment more: a duplicate would show up now
     await new Promise((r) => setTimeout(r, 500));
     const s = receiver.state;
+    const perDeliveryMs = (seconds: number) => (s.count ? Math.round((seconds * 1000 * 1000) / s.count) / 1000 : 0);
     const durationMs = s.last - s.first;
     return {
       events: produced,
@@ -110,7 +118,12 @@ export async function notifierScenario(opts: { baseDb: string; brokers: string; 
       durationMs: Math.round(durationMs),
       deliveriesPerSecond: s.count > 1 ? Math.round((s.count / durationMs) * 1000) : 0,
       peakRssMb: notifier.peakRssMb(),
-      cpuMsPerDelivery: s.count ? Math.round((cpuSeconds * 1000 * 1000) / s.count) / 1000 : 0,
+      cpuMsPerDelivery: perDeliveryMs(cpuSeconds),
+      otherCpuMsPerDelivery: {
+        postgres: perDeliveryMs(services.postgres - servicesAtStart.postgres),
+        kafka: perDeliveryMs(services.kafka - servicesAtStart.kafka),
+        receiver: perDeliveryMs((receiverCpu.user + receiverCpu.system) / 1e6),
+      },
     };
   } finally {
     await notifier?.stop();

@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { COMMAND_SCHEMA_VERSION, resourceKey, topicName, topicSpecs } from '@scimflow/contracts';
 import { ensureTopics } from '@scimflow/messaging';
 import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
-import { AppProcess } from './processes';
+import { AppProcess, serviceCpuSeconds } from './processes';
 import { dropBenchState } from './cleanup';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -30,6 +30,8 @@ export interface ReplayScenarioResult {
   peakRssMb: number;
   /** the reconciler's CPU time (user + system) per command, from its start-up done to the last command applied */
   cpuMsPerCommand: number;
+  /** the same span's CPU per command of Postgres (all its processes) and the Kafka broker: machine-wide figures */
+  serviceCpuMsPerCommand: { postgres: number; kafka: number };
 }
 
 export async function replayScenario(opts: { baseDb: string; brokers: string; commands: number }): Promise<ReplayScenarioResult> {
@@ -81,13 +83,20 @@ export async function replayScenario(opts: { baseDb: string; brokers: string; co
     const started = performance.now();
     await reconciler.start(`http://127.0.0.1:${port}/healthz`);
     const cpuAtStart = reconciler.cpuSeconds();
+    const servicesAtStart = serviceCpuSeconds();
     for (;;) {
       const [{ c }] = await ds.query(`SELECT count(*)::int AS c FROM processed_commands`);
       if (c >= opts.commands) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const durationMs = Math.round(performance.now() - started);
-    const cpuMsPerCommand = Math.round(((reconciler.cpuSeconds() - cpuAtStart) * 1000 * 1000) / opts.commands) / 1000;
+    const perCommandMs = (seconds: number) => Math.round((seconds * 1000 * 1000) / opts.commands) / 1000;
+    const cpuMsPerCommand = perCommandMs(reconciler.cpuSeconds() - cpuAtStart);
+    const services = serviceCpuSeconds();
+    const serviceCpuMsPerCommand = {
+      postgres: perCommandMs(services.postgres - servicesAtStart.postgres),
+      kafka: perCommandMs(services.kafka - servicesAtStart.kafka),
+    };
     const [{ wrong }] = await ds.query(
       `SELECT count(*)::int AS wrong FROM scim_users WHERE tenant_id = $1 AND version <> CASE WHEN document ? 'displayName' THEN 2 ELSE 1 END`,
       [tenantId],
@@ -103,6 +112,7 @@ export async function replayScenario(opts: { baseDb: string; brokers: string; co
       usersAtWrongVersion: wrong,
       peakRssMb: reconciler.peakRssMb(),
       cpuMsPerCommand,
+      serviceCpuMsPerCommand,
     };
   } finally {
     await reconciler?.stop();
