@@ -53,6 +53,7 @@ interface Report {
 
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 const CORES = os.cpus().length;
+const verdictLine = (pass: boolean, target: string, value: number, limit: number) => `${pass ? 'PASS' : 'FAIL'}  ${target}: ${value} (target ${limit})`;
 
 async function main() {
   const baseDb = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/scimflow';
@@ -63,7 +64,7 @@ async function main() {
     const ceiling = cpuCeiling({ reconciler: result.cpuMsPerCommand, ...result.serviceCpuMsPerCommand }, CORES);
     console.log(`replay alone (scale ${SCALE}): ${JSON.stringify({ ...result, cpuCeiling: ceiling })}`);
     console.log(throughputLine('replay commands/s', result.commandsPerSecond, TARGETS.replayPerSecond, 'command', ceiling));
-    console.log(`${result.peakRssMb <= TARGETS.rssMb ? 'PASS' : 'FAIL'}  reconciler peak RSS MB: ${result.peakRssMb} (target ${TARGETS.rssMb})`);
+    console.log(verdictLine(result.peakRssMb <= TARGETS.rssMb, 'reconciler peak RSS MB', result.peakRssMb, TARGETS.rssMb));
     return;
   }
   if (process.env.BENCH_ONLY === 'notifier') {
@@ -73,7 +74,7 @@ async function main() {
     const ceiling = cpuCeiling({ notifier: result.cpuMsPerDelivery, postgres, kafka }, CORES);
     console.log(`notifier alone (scale ${SCALE}): ${JSON.stringify({ ...result, cpuCeiling: ceiling })}`);
     console.log(throughputLine('notifier deliveries/s', result.deliveriesPerSecond, TARGETS.deliveriesPerSecond, 'delivery', ceiling));
-    console.log(`${result.peakRssMb <= TARGETS.rssMb ? 'PASS' : 'FAIL'}  notifier peak RSS MB: ${result.peakRssMb} (target ${TARGETS.rssMb})`);
+    console.log(verdictLine(result.peakRssMb <= TARGETS.rssMb, 'notifier peak RSS MB', result.peakRssMb, TARGETS.rssMb));
     return;
   }
   if (process.env.BENCH_ONLY === 'lookup') {
@@ -85,7 +86,7 @@ async function main() {
       [`userName eq p99 ms at ${LOOKUP_RATE} req/s with ${result.users} users`, result.latencyMs.p99, TARGETS.lookupP99Ms, result.latencyMs.p99 <= TARGETS.lookupP99Ms],
       ['ingress peak RSS MB', result.peakRssMb, TARGETS.rssMb, result.peakRssMb <= TARGETS.rssMb],
     ] as const)
-      console.log(`${pass ? 'PASS' : 'FAIL'}  ${target}: ${value} (target ${limit})`);
+      console.log(verdictLine(pass, target, value, limit));
     return;
   }
   const run = Date.now().toString(36);
@@ -294,7 +295,7 @@ async function main() {
   );
   console.log(`ratios: ${JSON.stringify(ratios)}`);
   for (const v of report.verdicts)
-    console.log(v.ceiling ? throughputLine(v.target, v.value, v.limit, v.ceiling.per, v.ceiling) : `${v.pass ? 'PASS' : 'FAIL'}  ${v.target}: ${v.value} (target ${v.limit})`);
+    console.log(v.ceiling ? throughputLine(v.target, v.value, v.limit, v.ceiling.per, v.ceiling) : verdictLine(v.pass, v.target, v.value, v.limit));
   console.log('CPU ceilings of replay and notifier: BENCH_ONLY=replay, BENCH_ONLY=notifier (each alone, so its CPU per unit is its own)');
 }
 
