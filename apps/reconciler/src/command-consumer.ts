@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Kafka } from 'kafkajs';
 import { AppConfig } from '@scimflow/config';
 import { CommandOutcome, ProvisioningCommand, topicName } from '@scimflow/contracts';
-import { CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, forEachConcurrently, groupByKey, KAFKA, OrderedConsumer, REPLY_TO_HEADER } from '@scimflow/messaging';
+import { CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, forEachConcurrently, groupByKey, KAFKA, OrderedConsumer, replyTo } from '@scimflow/messaging';
 import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scimflow/observability';
 import { ScimError } from '@scimflow/scim';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
@@ -140,14 +140,7 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async reply(record: ConsumedRecord, outcome: CommandOutcome): Promise<void> {
-    const replyTo = record.headers[REPLY_TO_HEADER];
-    const correlationId = record.headers[CORRELATION_HEADER];
-    if (!replyTo || !correlationId) return; // replays and other producers expect no answer
-    await this.producer.send({
-      topic: replyTo,
-      key: correlationId,
-      value: JSON.stringify(outcome),
-      headers: { [CORRELATION_HEADER]: correlationId },
-    });
+    const answer = replyTo(record.headers, JSON.stringify(outcome));
+    if (answer) await this.producer.send(answer); // replays and other producers expect no answer
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Partitioners } from 'kafkajs';
-import { KeyPartitioner, murmur2 } from './key-partitioner';
+import { KeyPartitioner, murmur2, partitionOfKey } from './key-partitioner';
 
 // kafkajs's own hash, the reference: the partitioner must place every key where kafkajs (and Java) would
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -54,5 +54,17 @@ describe('KeyPartitioner', () => {
     expect(p({ topic: 't', partitionMetadata: metadata(12), message: { key: 'k', value: 'v', partition: 7 } })).toBe(7);
     const spread = new Set(Array.from({ length: 24 }, () => p({ topic: 't', partitionMetadata: metadata(12), message: { value: 'v' } })));
     expect(spread.size).toBe(12);
+  });
+});
+
+describe('partitionOfKey', () => {
+  it("is the partition kafkajs's default partitioner gives the key", () => {
+    const theirs = Partitioners.DefaultPartitioner();
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 64 }), (key, n) => {
+        return partitionOfKey(key, n) === theirs({ topic: 't', partitionMetadata: metadata(n), message: { key, value: 'v' } });
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -42,6 +42,11 @@ function isAscii(s: string): boolean {
   return true;
 }
 
+/** The partition Kafka's default partitioner (Java's, kafkajs's, KeyPartitioner) gives a key: positive murmur2 modulo the count. */
+export function partitionOfKey(key: string | Buffer, partitionCount: number): number {
+  return (murmur2(key) & 0x7fffffff) % partitionCount;
+}
+
 /**
  * kafkajs's DefaultPartitioner for keyed records (partition = positive murmur2 of the key modulo the topic's
  * partition count, as the Java client assigns them), with the hash above and without the list of available
@@ -52,7 +57,7 @@ export const KeyPartitioner: ICustomPartitioner = () => {
   return (args) => {
     const { message, partitionMetadata } = args;
     if (message.partition !== null && message.partition !== undefined) return message.partition;
-    if (message.key !== null && message.key !== undefined) return (murmur2(message.key) & 0x7fffffff) % partitionMetadata.length;
+    if (message.key !== null && message.key !== undefined) return partitionOfKey(message.key, partitionMetadata.length);
     return unkeyed(args);
   };
 };

@@ -1,6 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@scimflow/config';
 import { CommandAction, CommandOutcome, COMMAND_SCHEMA_VERSION, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
 import { CoalescingProducer, KAFKA, RequestNotSentError, RequestReplyClient, RequestTimeoutError } from '@scimflow/messaging';
@@ -47,7 +46,8 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
   async submit(req: CommandRequest): Promise<CommandOutcome> {
     const command: ProvisioningCommand = {
       v: COMMAND_SCHEMA_VERSION,
-      commandId: randomUUID(),
+      // the command id is the correlation id: picked so that the outcome lands on the partition this instance reads
+      commandId: this.client.newCorrelationId(),
       issuedAt: new Date().toISOString(),
       ...req,
     };
