@@ -131,8 +131,20 @@ describe('replay commands (e2e)', () => {
     const originals = receiver.received.filter((r) => !r.headers['webhook-replay']).map((r) => r.body.id as string);
     expect(originals.length).toBeGreaterThanOrEqual(7);
     const args = ['--from', start, '--subscription', subscriptionId];
-    const first = await replayEvents(config(), system.db, parseReplayEventsArgs(args));
+    const progress = jest.spyOn(process.stderr, 'write');
+    let written: string[] = [];
+    const first = await replayEvents(config(), system.db, parseReplayEventsArgs(args)).finally(() => {
+      written = progress.mock.calls.map(([chunk]) => String(chunk));
+      progress.mockRestore();
+    });
     expect(first).toMatchObject({ matched: originals.length, queued: originals.length, alreadyQueued: 0 });
+    // progress lines of each topic count that topic's records only
+    const lines = written.filter((l) => l.includes('replay events'));
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const line of lines) {
+      const [, done, planned] = /: (\d+)\/(\d+) records/.exec(line)!;
+      expect(Number(done)).toBeLessThanOrEqual(Number(planned));
+    }
     await receiver.waitFor((all) => all.filter((r) => r.headers['webhook-replay'] === 'true').length >= originals.length);
     const replays = receiver.received.filter((r) => r.headers['webhook-replay'] === 'true');
     expect(replays.map((r) => r.body.id).sort()).toEqual([...originals].sort());

@@ -98,8 +98,10 @@ export async function replayEvents(config: AppConfig, ds: DataSource, options: E
       const topic = topicName(key, config.KAFKA_TOPIC_PREFIX);
       const ranges = await planRanges(kafka, topic, options.from);
       const planned = rangeSize(ranges);
-      const progress = new Progress((ms) => progressLine(`replay events ${topic}`, result.read, planned, ms, `${result.matched} matched`));
+      // counts of this topic: `result` adds up all three
       const readBefore = result.read;
+      const matchedBefore = result.matched;
+      const progress = new Progress((ms) => progressLine(`replay events ${topic}`, result.read - readBefore, planned, ms, `${result.matched - matchedBefore} matched`));
       await readRanges(kafka, topic, ranges, async (record) => {
         result.read++;
         progress.tick();
