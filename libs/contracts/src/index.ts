@@ -4,3 +4,4 @@ export * from './events';
 export * from './group-events';
 export * from './dead-letters';
 export * from './schemas';
+export * from './limits';
