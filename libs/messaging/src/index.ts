@@ -1,6 +1,7 @@
 export * from './kafka';
 export * from './topic-admin';
 export * from './backoff';
+export * from './failure';
 export * from './record';
 export * from './batch-gatherer';
 export * from './ordered-consumer';
