@@ -2,6 +2,7 @@ export * from './kafka';
 export * from './topic-admin';
 export * from './backoff';
 export * from './failure';
+export * from './key-isolation';
 export * from './record';
 export * from './batch-gatherer';
 export * from './ordered-consumer';
