@@ -1,9 +1,21 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { AppConfig } from '@scimflow/config';
-import { CommandOutcome, ProvisioningCommand, topicName } from '@scimflow/contracts';
-import { CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, forEachConcurrently, groupByKey, KAFKA, OrderedConsumer, replyTo } from '@scimflow/messaging';
+import { CommandOutcome, ProvisioningCommand, readCommand, resourceKey, topicName } from '@scimflow/contracts';
+import {
+  backoffDelay,
+  CoalescingProducer,
+  ConsumedRecord,
+  CORRELATION_HEADER,
+  isInvalidDataFailure,
+  KAFKA,
+  KeyIsolation,
+  OrderedConsumer,
+  replyTo,
+} from '@scimflow/messaging';
 import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scimflow/observability';
+import { ParkedCommandInput, ParkedCommands, storableText } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { CommandDispatcher } from './command-dispatcher';
@@ -11,18 +23,37 @@ import { USER_BATCH_SIZE } from './usecases/apply-user-batch/apply-user-batch.us
 
 export const RECONCILER_GROUP = 'scimflow-reconciler';
 
-/** Consumes `scim.commands` in per-user order, applies each command and answers the waiting request. */
+interface Item {
+  record: ConsumedRecord;
+  command: ProvisioningCommand;
+}
+
+/** The answer to a command that failed deterministically: the client's fault (400) or ours (500, with an id that is in the log). */
+export function failureError(error: unknown, errorId: string): ScimError {
+  if (error instanceof ScimError) return error;
+  if (isInvalidDataFailure(error))
+    return ScimError.badRequest('invalidValue', `a value of this request cannot be stored: ${storableText((error as Error).message, 500)} (error id ${errorId})`);
+  return new ScimError(500, `the request could not be applied because of an internal error; it will not be retried (error id ${errorId})`);
+}
+
+/**
+ * Consumes `scim.commands` in per-user order, applies each command and answers the waiting request. A command that
+ * fails holds back only its own user (KeyIsolation): a deterministic failure is answered and recorded, a transient
+ * one is retried and then parked with the user's later commands behind it (ParkedCommandRetrier retries it).
+ */
 @Injectable()
 export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CommandConsumer.name);
   private readonly consumer: OrderedConsumer;
+  private readonly isolation: KeyIsolation<Item>;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
-    config: AppConfig,
+    private readonly config: AppConfig,
     private readonly dispatcher: CommandDispatcher,
     private readonly producer: CoalescingProducer,
     private readonly relay: OutboxRelay,
+    private readonly parked: ParkedCommands,
     private readonly metrics: Metrics,
     readiness: Readiness,
   ) {
@@ -33,13 +64,22 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
       groupId: config.KAFKA_TOPIC_PREFIX + RECONCILER_GROUP,
       topics: [topicName('commands', config.KAFKA_TOPIC_PREFIX)],
       fromBeginning: true,
-      handle: (records) => this.handle(records),
+      handle: (records) => this.handleBatch(records),
       handleBatch: (records) => this.handleBatch(records),
       // a fetch's partition batches applied together: under request–reply load each holds only a few commands
       gatherBatchesUpTo: USER_BATCH_SIZE,
       // ~500 commands per partition batch: one transaction's worth, and 12 of them in memory at once at most
       maxBytesPerPartition: 256 * 1024,
     });
+    this.isolation = new KeyIsolation<Item>(
+      {
+        key: ({ command }) => resourceKey(command.tenantId, command.resourceId),
+        apply: (item) => this.applyOne(item),
+        reject: (item, error) => this.reject(item, error),
+        park: (item, failure) => this.park(item, failure),
+      },
+      { transientAttempts: config.COMMAND_TRANSIENT_ATTEMPTS, retryBaseMs: 200, retryMaxMs: 2000, keyConcurrency: 16 },
+    );
   }
 
   get isAssigned(): boolean {
@@ -55,31 +95,41 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Partition batches (one or several, each in offset order): their User commands are applied together (one
-   * transaction per chunk, see ApplyUserBatch), their other commands one by one per key, keys concurrently.
+   * Partition batches (one or several, each in offset order). The User commands of users with nothing parked are
+   * applied together first (one transaction per chunk, see ApplyUserBatch); if that fails, and for every other
+   * command, each user's commands are applied one by one in order (users concurrently), isolated from each other.
    * A key lives in one partition, so per-user order is the partition's. Replies go out after the commit.
    */
   private async handleBatch(records: ConsumedRecord[]): Promise<void> {
-    const users: { record: ConsumedRecord; command: ProvisioningCommand }[] = [];
-    const others: ConsumedRecord[] = [];
+    const items: Item[] = [];
+    const unreadable: ConsumedRecord[] = [];
     for (const record of records) {
-      const command = this.tryParse(record);
-      if (command && CommandDispatcher.isUserCommand(command)) users.push({ record, command });
-      else others.push(record);
+      const command = readCommand(record.value);
+      if (command) items.push({ record, command });
+      else unreadable.push(record);
     }
-    await Promise.all([this.applyUsers(users), forEachConcurrently(groupByKey(others), 16, (group) => this.handle(group))]);
+    const parked = await this.parked.parkedAmong([...new Set(items.map((i) => this.isolationKey(i)))]);
+    const users = items.filter((i) => CommandDispatcher.isUserCommand(i.command) && !parked.has(this.isolationKey(i)));
+    const batched = users.length && (await this.applyUsers(users)) ? new Set(users) : new Set<Item>();
+    await Promise.all([this.isolation.run(items.filter((i) => !batched.has(i)), parked), ...unreadable.map((r) => this.answerUnreadable(r))]);
   }
 
-  private async applyUsers(items: { record: ConsumedRecord; command: ProvisioningCommand }[]): Promise<void> {
-    if (!items.length) return;
+  private isolationKey({ command }: Item): string {
+    return resourceKey(command.tenantId, command.resourceId);
+  }
+
+  /** false if the batch failed: its commands are then applied one by one (those it committed answer as before). */
+  private async applyUsers(items: Item[]): Promise<boolean> {
     const started = process.hrtime.bigint();
-    const applied = await this.dispatcher.applyUsers(
-      items.map(({ record, command }) => ({
-        command,
-        inContext: <T>(work: () => Promise<T>) =>
-          inSpan('apply command', SpanKind.CONSUMER, extractTraceContext(record.headers), { 'messaging.kafka.offset': record.offset }, () => work()),
-      })),
-    );
+    let applied;
+    try {
+      applied = await this.dispatcher.applyUsers(
+        items.map(({ record, command }) => ({ command, inContext: <T>(work: () => Promise<T>) => this.inCommandSpan(record, work) })),
+      );
+    } catch (e) {
+      this.logger.warn(`a batch of ${items.length} commands failed (${(e as Error).message}); applying each user's commands on their own`);
+      return false;
+    }
     // the batch's time, shared by its commands: what one command costs when applied this way
     const each = Number(process.hrtime.bigint() - started) / 1e9 / items.length;
     this.relay.kick();
@@ -89,6 +139,71 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
         return this.reply(record, applied[i].outcome);
       }),
     );
+    return true;
+  }
+
+  private async applyOne({ record, command }: Item): Promise<void> {
+    const started = process.hrtime.bigint();
+    const applied = await this.inCommandSpan(record, () => this.dispatcher.apply(command));
+    if ('unsupported' in applied) this.logger.error(`command ${command.commandId} has unsupported resourceType ${String(command.resourceType)}`);
+    this.observe(command, applied.outcome, Number(process.hrtime.bigint() - started) / 1e9);
+    this.relay.kick();
+    await this.reply(record, applied.outcome);
+  }
+
+  /** A deterministic failure: logged with an error id, answered, recorded as the command's outcome and audited. */
+  private async reject({ record, command }: Item, error: unknown): Promise<void> {
+    const errorId = randomUUID();
+    const answer = failureError(error, errorId);
+    this.logger.error(`command ${command.commandId} at ${source(record)} failed deterministically (error id ${errorId}): ${describe(error)}`);
+    this.failures('deterministic');
+    const recorded = await this.dispatcher.recordFailure(command, answer);
+    this.observe(command, recorded.outcome, 0);
+    await this.reply(record, recorded.outcome);
+  }
+
+  /** Parks the command (first of its user after transient failures, or behind one); its writer gets 503 at once. */
+  private async park({ record, command }: Item, failure?: { error: unknown; attempts: number }): Promise<boolean> {
+    const input: ParkedCommandInput = {
+      recordKey: resourceKey(command.tenantId, command.resourceId),
+      tenantId: command.tenantId,
+      commandId: command.commandId,
+      resourceType: command.resourceType ?? 'User',
+      resourceId: command.resourceId,
+      action: command.action,
+      source: source(record),
+      command: record.value!.toString('utf8'),
+    };
+    let detail: string;
+    if (failure) {
+      const retryAt = new Date(Date.now() + backoffDelay(0, this.config.PARKED_RETRY_BASE_MS, this.config.PARKED_RETRY_MAX_MS));
+      await this.parked.park(input, { error: describe(failure.error), attempts: failure.attempts, retryAt });
+      this.logger.warn(`command ${command.commandId} at ${input.source} parked after ${failure.attempts} transient failures: ${describe(failure.error)}`);
+      this.failures('transient');
+      detail = 'The request could not be applied yet (a temporary failure); it is kept and will be applied. Retry later to see the result.';
+    } else {
+      if (!(await this.parked.parkBehind(input))) return false;
+      detail = 'An earlier request for this resource is waiting to be applied; this one is kept behind it. Retry later to see the result.';
+    }
+    const outcome: CommandOutcome = { commandId: command.commandId, status: 503, error: new ScimError(503, detail).toBody() };
+    await this.reply(record, outcome);
+    return true;
+  }
+
+  /** A record we cannot read did not come from our ingress: logged and answered, never retried. */
+  private async answerUnreadable(record: ConsumedRecord): Promise<void> {
+    this.logger.error(`unreadable or unsupported command at ${source(record)}`);
+    const outcome = { commandId: record.headers[CORRELATION_HEADER] ?? 'unknown', status: 400, error: ScimError.badRequest('invalidSyntax', 'malformed command').toBody() };
+    this.observe(undefined, outcome, 0);
+    await this.reply(record, outcome);
+  }
+
+  private inCommandSpan<T>(record: ConsumedRecord, work: () => Promise<T>): Promise<T> {
+    return inSpan('apply command', SpanKind.CONSUMER, extractTraceContext(record.headers), { 'messaging.kafka.offset': record.offset }, work);
+  }
+
+  private failures(failureClass: 'deterministic' | 'transient'): void {
+    this.metrics.counter('scimflow_command_failures_total', 'commands that failed: deterministic (answered, not retried) or transient (parked after retries)', ['class']).inc({ class: failureClass });
   }
 
   private observe(command: ProvisioningCommand | undefined, outcome: CommandOutcome, seconds: number): void {
@@ -99,48 +214,16 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
       .observe({ resource: labels.resource, action: labels.action }, seconds);
   }
 
-  private async handle(records: ConsumedRecord[]): Promise<void> {
-    for (const record of records) {
-      await inSpan('apply command', SpanKind.CONSUMER, extractTraceContext(record.headers), { 'messaging.kafka.offset': record.offset }, () => this.handleOne(record));
-    }
-  }
-
-  private async handleOne(record: ConsumedRecord): Promise<void> {
-    const command = this.parse(record);
-    const started = process.hrtime.bigint();
-    const outcome = command
-      ? await this.apply(command)
-      : { commandId: record.headers[CORRELATION_HEADER] ?? 'unknown', status: 400, error: ScimError.badRequest('invalidSyntax', 'malformed command').toBody() };
-    this.observe(command, outcome, Number(process.hrtime.bigint() - started) / 1e9);
-    this.relay.kick();
-    await this.reply(record, outcome);
-  }
-
-  private async apply(command: ProvisioningCommand): Promise<CommandOutcome> {
-    const applied = await this.dispatcher.apply(command);
-    if ('unsupported' in applied) this.logger.error(`command ${command.commandId} has unsupported resourceType ${String(command.resourceType)}`);
-    return applied.outcome;
-  }
-
-  /** The command, if the record holds a readable one (unreadable ones are logged when handled one by one). */
-  private tryParse(record: ConsumedRecord): ProvisioningCommand | undefined {
-    try {
-      const command = JSON.parse(record.value?.toString('utf8') ?? '') as ProvisioningCommand;
-      return command && typeof command.commandId === 'string' && command.v === 1 ? command : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** A record we cannot read did not come from our ingress; it is logged and answered, not retried forever. */
-  private parse(record: ConsumedRecord): ProvisioningCommand | undefined {
-    const command = this.tryParse(record);
-    if (!command) this.logger.error(`unreadable or unsupported command at ${record.topic}[${record.partition}]@${record.offset}`);
-    return command;
-  }
-
   private async reply(record: ConsumedRecord, outcome: CommandOutcome): Promise<void> {
     const answer = replyTo(record.headers, JSON.stringify(outcome));
     if (answer) await this.producer.send(answer); // replays and other producers expect no answer
   }
+}
+
+function source(record: ConsumedRecord): string {
+  return `${record.topic}[${record.partition}]@${record.offset}`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -15,6 +15,7 @@ import { ApplyUserBatch, BatchCommand } from './usecases/apply-user-batch/apply-
 @Injectable()
 export class CommandDispatcher {
   constructor(
+    private readonly ds: DataSource,
     private readonly applyUserCommand: ApplyUserCommand,
     private readonly applyGroupCommand: ApplyGroupCommand,
     private readonly applyUserBatch: ApplyUserBatch,
@@ -27,12 +28,20 @@ export class CommandDispatcher {
     const outbox = new Outbox();
     const types = new TenantResourceTypes(new TenantSchemaStore(ds), config.TENANT_SCHEMA_CACHE_TTL_MS);
     const applyUser = new ApplyUserCommand(ds, users, types, outbox, memberships, config);
-    return new CommandDispatcher(applyUser, new ApplyGroupCommand(ds, new GroupStore(ds), memberships, users, outbox, config), new ApplyUserBatch(ds, users, types, outbox, applyUser, config));
+    return new CommandDispatcher(ds, applyUser, new ApplyGroupCommand(ds, new GroupStore(ds), memberships, users, outbox, config), new ApplyUserBatch(ds, users, types, outbox, applyUser, config));
   }
 
   /** User commands of one partition batch, in offset order, applied together (see ApplyUserBatch). */
   applyUsers(batch: BatchCommand[]): Promise<AppliedCommand[]> {
     return this.applyUserBatch.execute(batch);
+  }
+
+  /**
+   * Records a command that failed deterministically as answered with `error` (processed_commands and the audit log),
+   * so that a redelivery or a replay answers the same instead of failing again. The prior outcome if it had one.
+   */
+  recordFailure(command: ProvisioningCommand, error: ScimError, now = new Date()): Promise<AppliedCommand> {
+    return this.ds.transaction((em) => this.applyUserCommand.recordRejection(em, command, error, now));
   }
 
   /** Whether `apply` would route the command to the User use case. */

@@ -8,6 +8,7 @@ import { TenantProfiles } from './profiles/tenant-profiles';
 import { CommandConsumer } from './command-consumer';
 import { CommandDispatcher } from './command-dispatcher';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
+import { ParkedCommandRetrier } from './parked/parked-command-retrier';
 import { ApplyGroupCommand } from './usecases/apply-group-command/apply-group-command.usecase';
 import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
 import { ApplyUserBatch } from './usecases/apply-user-batch/apply-user-batch.usecase';
@@ -15,6 +16,6 @@ import { ApplyUserBatch } from './usecases/apply-user-batch/apply-user-batch.use
 @Module({
   imports: [ScimflowConfigModule, ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
   controllers: [],
-  providers: [TenantProfiles, { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) }, ApplyUserCommand, ApplyUserBatch, ApplyGroupCommand, CommandDispatcher, OutboxRelay, CommandConsumer],
+  providers: [TenantProfiles, { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) }, ApplyUserCommand, ApplyUserBatch, ApplyGroupCommand, CommandDispatcher, OutboxRelay, CommandConsumer, ParkedCommandRetrier],
 })
 export class ReconcilerModule {}

@@ -167,6 +167,25 @@ export class AppConfig {
 
   @IsOptional() @IsString()
   INSTANCE_ID?: string;
+
+  /** How long a statement waits for a row lock (Postgres lock_timeout) before it fails as a transient failure; 0: forever. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  DB_LOCK_TIMEOUT_MS = 2000;
+
+  /** Attempts of a command that fails transiently before it is parked: its user waits behind it, every other user goes on. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  COMMAND_TRANSIENT_ATTEMPTS = 3;
+
+  /** Parked commands are retried automatically: first after this, doubling up to PARKED_RETRY_MAX_MS. */
+  @Transform(toInt) @IsInt() @Min(10)
+  PARKED_RETRY_BASE_MS = 1000;
+
+  @Transform(toInt) @IsInt() @Min(10)
+  PARKED_RETRY_MAX_MS = 600000;
+
+  /** How often the reconciler looks for parked commands that are due (ms). */
+  @Transform(toInt) @IsInt() @Min(10) @Max(60000)
+  PARKED_POLL_MS = 1000;
 }
 
 export function validateConfig(env: Record<string, unknown>): AppConfig {

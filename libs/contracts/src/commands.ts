@@ -1,4 +1,5 @@
 import { ScimErrorBody } from '@scimflow/scim';
+import { isUuid } from './ids';
 
 /** Contract version of ProvisioningCommand; bump on any incompatible change and keep reading the old one. */
 export const COMMAND_SCHEMA_VERSION = 1;
@@ -77,3 +78,21 @@ export const Header = {
   schemaVersion: 'schema-version',
   eventType: 'ce_type',
 } as const;
+
+/**
+ * The command a record holds, if it is one this version reads: a v1 command whose ids are UUIDs (ours always are;
+ * anything else did not come from our ingress, admin API or CLI, and is answered as malformed, never retried).
+ */
+export function readCommand(value: Buffer | string | null | undefined): ProvisioningCommand | undefined {
+  if (value === null || value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+  } catch {
+    return undefined; // not JSON: the record is unreadable, which the caller answers
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const c = parsed as Partial<ProvisioningCommand>;
+  const ok = c.v === COMMAND_SCHEMA_VERSION && isUuid(c.commandId) && isUuid(c.tenantId) && isUuid(c.resourceId) && typeof c.action === 'string';
+  return ok ? (c as ProvisioningCommand) : undefined;
+}

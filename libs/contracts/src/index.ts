@@ -5,3 +5,4 @@ export * from './group-events';
 export * from './dead-letters';
 export * from './schemas';
 export * from './limits';
+export * from './ids';

@@ -11,7 +11,7 @@ class Transient extends Error {
 }
 
 /** A consumer's handlers over an in-memory log of what happened, with scripted failures per item. */
-function harness(failures: Map<number, ('transient' | 'deterministic')[]>, parkFails = false) {
+function harness(failures: Map<number, ('transient' | 'deterministic')[]>, parkFails = false, unparked = new Set<string>()) {
   const log: string[] = [];
   const isolation = new KeyIsolation<Item>(
     {
@@ -25,6 +25,7 @@ function harness(failures: Map<number, ('transient' | 'deterministic')[]>, parkF
       reject: async (i, e) => void log.push(`rejected ${i.key}:${i.n} ${(e as Error).message}`),
       park: async (i, failure) => {
         if (parkFails) throw new Transient('store down');
+        if (!failure && unparked.delete(i.key)) return false;
         log.push(failure ? `parked ${i.key}:${i.n} after ${failure.attempts}` : `waits ${i.key}:${i.n}`);
       },
     },
@@ -70,6 +71,14 @@ describe('KeyIsolation', () => {
     await isolation.run(items('a b a'), new Set(['a']));
     expect(log).toEqual(expect.arrayContaining(['waits a:0', 'waits a:2', 'applied b:1']));
     expect(log).toHaveLength(3);
+  });
+
+  it('applies an item instead when its key was unparked meanwhile, and parks again after a new failure', async () => {
+    const { log, isolation } = harness(new Map([[2, ['transient', 'transient', 'transient']]]), false, new Set(['a']));
+    const parked = new Set(['a']);
+    await isolation.run(items('a a a a'), parked);
+    expect(log).toEqual(['applied a:0', 'applied a:1', 'parked a:2 after 3', 'waits a:3']);
+    expect([...parked]).toEqual(['a']);
   });
 
   it('fails the call when parking fails (an outage), after every key settled', async () => {

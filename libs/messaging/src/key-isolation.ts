@@ -11,10 +11,11 @@ export interface KeyIsolationHandlers<T> {
   reject(item: T, error: unknown): Promise<void>;
   /**
    * Parks the item: `error` and `attempts` when it still failed after the transient attempts (the key's first
-   * parked item), none when it waits behind an earlier parked item of its key. Throwing here (the store is down)
-   * fails the whole call, and the consumer retries it with backoff as for any outage.
+   * parked item), none when it waits behind an earlier parked item of its key; then `false` means the key has no
+   * parked items any more (they were applied meanwhile) and the item is applied instead. Throwing here (the store
+   * is down) fails the whole call, and the consumer retries it with backoff as for any outage.
    */
-  park(item: T, failure?: { error: unknown; attempts: number }): Promise<void>;
+  park(item: T, failure?: { error: unknown; attempts: number }): Promise<boolean | void>;
 }
 
 export interface KeyIsolationOptions {
@@ -56,8 +57,11 @@ export class KeyIsolation<T> {
     // all keys settle before a failure (the store down while parking) fails the call: nothing runs on behind a retry
     await forEachConcurrently([...byKey], this.options.keyConcurrency, async ([key, run]) => {
       for (const item of run) {
-        if (parkedKeys.has(key)) await this.handlers.park(item);
-        else if (!(await this.applyOne(item))) parkedKeys.add(key);
+        if (parkedKeys.has(key)) {
+          if ((await this.handlers.park(item)) !== false) continue;
+          parkedKeys.delete(key);
+        }
+        if (!(await this.applyOne(item))) parkedKeys.add(key);
       }
     });
   }

@@ -21,3 +21,4 @@ export * from './webhooks';
 export * from './audit/audit-log';
 export * from './users/user-profile-store';
 export * from './users/user-admin';
+export * from './commands/parked-commands';

@@ -16,6 +16,7 @@ import { TenantResourceTypes, TenantSchemaStore } from './schemas/tenant-schema-
 import { GroupStore } from './groups/group-store';
 import { MembershipStore } from './groups/membership-store';
 import { Outbox } from './outbox/outbox';
+import { ParkedCommands } from './commands/parked-commands';
 import { SecretBox } from '@scimflow/webhooks';
 import { DeadLetters, DeliveryLog, DeliveryQueue, WebhookSubscriptions } from './webhooks';
 
@@ -42,7 +43,9 @@ export class DatabaseReadiness implements OnModuleInit {
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => dataSourceOptions(config.DATABASE_URL),
+      useFactory: (config: AppConfig) =>
+        // a statement waiting on a row lock fails after lock_timeout instead of holding its partition: retried, then parked
+        dataSourceOptions(config.DATABASE_URL, { extra: { max: 20, application_name: 'scimflow', options: `-c lock_timeout=${config.DB_LOCK_TIMEOUT_MS}` } }),
     }),
   ],
   providers: [
@@ -73,8 +76,9 @@ export class DatabaseReadiness implements OnModuleInit {
     { provide: GroupStore, inject: [DataSource], useFactory: (ds: DataSource) => new GroupStore(ds) },
     { provide: MembershipStore, useValue: new MembershipStore() },
     { provide: Outbox, useValue: new Outbox() },
+    { provide: ParkedCommands, inject: [DataSource], useFactory: (ds: DataSource) => new ParkedCommands(ds) },
     DatabaseReadiness,
   ],
-  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox],
+  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox, ParkedCommands],
 })
 export class PersistenceModule {}

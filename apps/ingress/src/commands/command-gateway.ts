@@ -70,7 +70,8 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
         throw ScimError.unavailable('The request was accepted but not applied in time; it will be applied. Retry later to see the result.', this.config.RETRY_AFTER_SECONDS);
       throw e;
     }
-    if (outcome.error) throw ScimError.fromBody(outcome.error);
+    // 503 from the reconciler: the command is parked (kept, applied later), so the client is told when to look again
+    if (outcome.error) throw outcome.status === 503 ? ScimError.unavailable(outcome.error.detail, this.config.RETRY_AFTER_SECONDS) : ScimError.fromBody(outcome.error);
     return outcome;
   }
 }

@@ -1,5 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
+import { CommandOutcome, isUuid, ProvisioningCommand } from '@scimflow/contracts';
+
+export { isUuid };
 import {
   compileFilterToSql,
   compileSortToSql,
@@ -104,8 +106,6 @@ function toState(r: UserRow): UserState {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);
 
 /** Users of all tenants. Every query is scoped by tenant id; no method reads across tenants. */
 export class UserStore {

@@ -1,0 +1,262 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { CommandOutcome, isUuid } from '@scimflow/contracts';
+import { AuditLog } from '../audit/audit-log';
+
+/** A command to park: its identity (from the command), where it came from, and its value as received. */
+export interface ParkedCommandInput {
+  recordKey: string;
+  tenantId: string;
+  commandId: string;
+  resourceType: string;
+  resourceId: string;
+  action: string;
+  /** `topic[partition]@offset` */
+  source: string;
+  /** the record's value, JSON text */
+  command: string;
+}
+
+export interface ParkedCommandView {
+  id: string;
+  recordKey: string;
+  tenantId: string;
+  commandId: string;
+  resourceType: string;
+  resourceId: string;
+  action: string;
+  source: string;
+  /** `failing`: the key's first parked command, retried; `waiting`: behind it, in order */
+  state: 'failing' | 'waiting';
+  error: string | null;
+  attempts: number;
+  parkedAt: string;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string;
+}
+
+/** A parked key's first command, as handed to whoever retries it. */
+export interface ParkedHead extends ParkedCommandView {
+  command: string;
+}
+
+/** What became of a retried head: gone (applied or answered), or still failing and due again at `retryAt`. */
+export type HeadResult = { kind: 'done' } | { kind: 'failed'; error: string; retryAt: Date };
+
+/** Advisory-lock namespace of parked keys: whoever parks behind, retries or discards a key holds its lock. */
+const KEY_LOCK = 727276;
+const MAX_ERROR_CHARS = 2000;
+/** NUL, and a surrogate without its other half */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+const COLUMNS = `id::text, record_key, tenant_id::text, command_id::text, resource_type, resource_id::text, action, source, error, attempts,
+  parked_at, last_attempt_at, next_attempt_at, id = min(id) OVER (PARTITION BY record_key) AS is_head`;
+
+/** Error text as Postgres text can hold it (no NUL, no lone surrogate), cut to a readable length. */
+export function storableText(s: string, max = MAX_ERROR_CHARS): string {
+  const clean = s.replace(UNSTORABLE, '\ufffd');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/**
+ * Commands held back per key (table parked_commands). The reconciler parks a command that still fails after its
+ * transient retries and, behind it, its key's later commands; it retries the first of each key with backoff; an
+ * operator may retry one at once or discard it. A key's commands leave in order, under the key's advisory lock.
+ */
+export class ParkedCommands {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly audit = new AuditLog(ds),
+  ) {}
+
+  /** Which of `keys` have parked commands (one statement per batch of the consumer). */
+  async parkedAmong(keys: string[]): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const rows: { record_key: string }[] = await this.ds.query(`SELECT DISTINCT record_key FROM parked_commands WHERE record_key = ANY($1::text[])`, [keys]);
+    return new Set(rows.map((r) => r.record_key));
+  }
+
+  /** Parks the first command of a key, failing with `error` after `attempts`; retried from `retryAt`. */
+  async park(input: ParkedCommandInput, failure: { error: string; attempts: number; retryAt: Date }): Promise<void> {
+    await this.ds.transaction(async (em) => {
+      await this.lockKey(em, input.recordKey);
+      await this.insert(em, input, failure);
+    });
+  }
+
+  /**
+   * Parks a command behind its key's parked ones, if the key still has any; false if it has none any more (they
+   * were applied meanwhile), and the caller applies the command itself.
+   */
+  async parkBehind(input: ParkedCommandInput): Promise<boolean> {
+    return this.ds.transaction(async (em) => {
+      await this.lockKey(em, input.recordKey);
+      const [{ parked }] = await em.query(`SELECT EXISTS (SELECT 1 FROM parked_commands WHERE record_key = $1) AS parked`, [input.recordKey]);
+      if (parked) await this.insert(em, input);
+      return parked as boolean;
+    });
+  }
+
+  /** Newest first; one tenant's or all. */
+  async list(q: { tenantId?: string; limit?: number } = {}): Promise<ParkedCommandView[]> {
+    if (q.tenantId !== undefined && !isUuid(q.tenantId)) return [];
+    const rows: Row[] = await this.ds.query(
+      `SELECT * FROM (SELECT ${COLUMNS} FROM parked_commands) p WHERE ($1::text IS NULL OR tenant_id = $1) ORDER BY id::bigint DESC LIMIT $2`,
+      [q.tenantId?.toLowerCase() ?? null, Math.min(Math.max(q.limit ?? 100, 1), 10_000)],
+    );
+    return rows.map(view);
+  }
+
+  async get(id: string): Promise<ParkedCommandView | undefined> {
+    if (!/^[0-9]{1,18}$/.test(id)) return undefined;
+    const rows: Row[] = await this.ds.query(
+      `SELECT * FROM (SELECT ${COLUMNS} FROM parked_commands WHERE record_key = (SELECT record_key FROM parked_commands WHERE id = $1)) p WHERE id::bigint = $1`,
+      [id],
+    );
+    return rows[0] && view(rows[0]);
+  }
+
+  /** Parked commands, and keys held back, in all tenants. */
+  async counts(): Promise<{ commands: number; keys: number }> {
+    const [row] = await this.ds.query(`SELECT count(*)::int AS commands, count(DISTINCT record_key)::int AS keys FROM parked_commands`);
+    return row;
+  }
+
+  /** Keys whose first parked command is due for a retry, the longest due first. */
+  async dueKeys(limit: number, now = new Date()): Promise<string[]> {
+    const rows: { record_key: string }[] = await this.ds.query(
+      `SELECT record_key FROM (SELECT DISTINCT ON (record_key) record_key, next_attempt_at FROM parked_commands ORDER BY record_key, id) h
+        WHERE next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((r) => r.record_key);
+  }
+
+  /**
+   * Retries the key's first parked command with `work`, holding the key's lock (nobody parks behind it or discards
+   * meanwhile): removed when `work` is done with it, else kept with the new error. `busy` when another instance
+   * holds the key, `empty` when nothing is parked there any more.
+   */
+  async retryHead(recordKey: string, work: (head: ParkedHead) => Promise<HeadResult>, now = new Date()): Promise<'retried' | 'busy' | 'empty'> {
+    return this.ds.transaction(async (em) => {
+      const [{ locked }] = await em.query(`SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`, [KEY_LOCK, recordKey]);
+      if (!locked) return 'busy';
+      const rows: (Row & { command: string })[] = await em.query(
+        `SELECT ${COLUMNS}, command FROM parked_commands WHERE record_key = $1 ORDER BY id LIMIT 1`,
+        [recordKey],
+      );
+      if (!rows.length) return 'empty';
+      const head = { ...view({ ...rows[0], is_head: true }), command: rows[0].command };
+      const result = await work(head);
+      if (result.kind === 'done') await em.query(`DELETE FROM parked_commands WHERE id = $1`, [head.id]);
+      else
+        await em.query(`UPDATE parked_commands SET error = $2, attempts = attempts + 1, last_attempt_at = $3, next_attempt_at = $4 WHERE id = $1`, [
+          head.id,
+          storableText(result.error),
+          now,
+          result.retryAt,
+        ]);
+      return 'retried';
+    });
+  }
+
+  /** Makes the key of parked command `id` due now (its first command is retried next). */
+  async redrive(id: string, now = new Date()): Promise<ParkedCommandView | undefined> {
+    const found = await this.get(id);
+    if (!found) return undefined;
+    await this.ds.query(`UPDATE parked_commands SET next_attempt_at = $2 WHERE record_key = $1`, [found.recordKey, now]);
+    return this.get(id);
+  }
+
+  /**
+   * Removes parked command `id` for good, answered as `outcome` (recorded as processed, so neither a redelivery nor
+   * a replay applies it later) and audited; its key's next command is due at once.
+   */
+  async discard(id: string, outcome: CommandOutcome, now = new Date()): Promise<ParkedCommandView | undefined> {
+    const found = await this.get(id);
+    if (!found) return undefined;
+    return this.ds.transaction(async (em) => {
+      await this.lockKey(em, found.recordKey);
+      const rows: { id: string }[] = await em.query(`DELETE FROM parked_commands WHERE id = $1 RETURNING id::text`, [id]);
+      if (!rows.length) return undefined; // applied or discarded meanwhile
+      await em.query(
+        `INSERT INTO processed_commands (command_id, tenant_id, resource_id, outcome, processed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (command_id) DO NOTHING`,
+        [found.commandId, found.tenantId, found.resourceId, outcome, now],
+      );
+      await this.audit.record(em, {
+        tenantId: found.tenantId,
+        commandId: found.commandId,
+        resourceType: found.resourceType,
+        resourceId: found.resourceId,
+        action: found.action,
+        status: outcome.status,
+        error: outcome.error,
+        diff: { discarded: { parkedAt: found.parkedAt, lastError: found.error, attempts: found.attempts } },
+        at: now,
+      });
+      await em.query(`UPDATE parked_commands SET next_attempt_at = $2 WHERE record_key = $1`, [found.recordKey, now]);
+      return found;
+    });
+  }
+
+  private async lockKey(em: EntityManager, recordKey: string): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [KEY_LOCK, recordKey]);
+  }
+
+  private async insert(em: EntityManager, c: ParkedCommandInput, failure?: { error: string; attempts: number; retryAt: Date }): Promise<void> {
+    // a redelivered record (offsets not yet committed when a consumer stopped) is parked once
+    await em.query(
+      `INSERT INTO parked_commands (record_key, tenant_id, command_id, resource_type, resource_id, action, source, command, error, attempts, last_attempt_at, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10 > 0 THEN now() END, coalesce($11, now()))
+       ON CONFLICT (command_id) DO NOTHING`,
+      [
+        c.recordKey,
+        c.tenantId,
+        c.commandId,
+        storableText(c.resourceType, 100),
+        c.resourceId,
+        storableText(c.action, 100),
+        c.source,
+        c.command,
+        failure ? storableText(failure.error) : null,
+        failure?.attempts ?? 0,
+        failure?.retryAt ?? null,
+      ],
+    );
+  }
+}
+
+interface Row {
+  id: string;
+  record_key: string;
+  tenant_id: string;
+  command_id: string;
+  resource_type: string;
+  resource_id: string;
+  action: string;
+  source: string;
+  error: string | null;
+  attempts: number;
+  parked_at: Date;
+  last_attempt_at: Date | null;
+  next_attempt_at: Date;
+  is_head: boolean;
+}
+
+function view(r: Row): ParkedCommandView {
+  return {
+    id: r.id,
+    recordKey: r.record_key,
+    tenantId: r.tenant_id,
+    commandId: r.command_id,
+    resourceType: r.resource_type,
+    resourceId: r.resource_id,
+    action: r.action,
+    source: r.source,
+    state: r.is_head ? 'failing' : 'waiting',
+    error: r.error,
+    attempts: r.attempts,
+    parkedAt: r.parked_at.toISOString(),
+    lastAttemptAt: r.last_attempt_at?.toISOString() ?? null,
+    nextAttemptAt: r.next_attempt_at.toISOString(),
+  };
+}
