@@ -9,11 +9,12 @@ import { AdminSigningKeysController } from './admin-signing-keys.controller';
 import { AdminTenantsController } from './admin-tenants.controller';
 import { AdminWebhooksController } from './admin-webhooks.controller';
 import { AdminGuard } from './admin.guard';
+import { AdminParkedCommandsController } from './admin-parked.controller';
 
 /** The admin API under /admin (tenants, credentials, signing keys, profiles, users). Uses the ingress's auth providers. */
 @Module({
   imports: [AuthModule, CommandsModule],
-  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController],
+  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController],
   providers: [AdminGuard],
 })
 export class AdminModule {}

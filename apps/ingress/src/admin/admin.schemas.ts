@@ -81,3 +81,20 @@ export class ErrorSchema {
   @ApiPropertyOptional() scimType?: string;
   @ApiProperty() detail: string;
 }
+
+export class ParkedCommandSchema {
+  @ApiProperty() id: string;
+  @ApiProperty({ description: 'tenantId:resourceId, the key whose commands wait' }) recordKey: string;
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty({ format: 'uuid' }) commandId: string;
+  @ApiProperty({ enum: ['User', 'Group'] }) resourceType: string;
+  @ApiProperty({ format: 'uuid' }) resourceId: string;
+  @ApiProperty() action: string;
+  @ApiProperty({ description: 'topic[partition]@offset of the command record' }) source: string;
+  @ApiProperty({ enum: ['failing', 'waiting'], description: "failing: the user's first parked command, retried; waiting: behind it, in order" }) state: string;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty() attempts: number;
+  @ApiProperty({ format: 'date-time' }) parkedAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastAttemptAt: string | null;
+  @ApiProperty({ format: 'date-time' }) nextAttemptAt: string;
+}

@@ -77,23 +77,17 @@ export class ParkedCommands {
 
   /** Parks the first command of a key, failing with `error` after `attempts`; retried from `retryAt`. */
   async park(input: ParkedCommandInput, failure: { error: string; attempts: number; retryAt: Date }): Promise<void> {
-    await this.ds.transaction(async (em) => {
-      await this.lockKey(em, input.recordKey);
-      await this.insert(em, input, failure);
-    });
+    await this.insert(this.ds.manager, input, failure);
   }
 
   /**
    * Parks a command behind its key's parked ones, if the key still has any; false if it has none any more (they
-   * were applied meanwhile), and the caller applies the command itself.
+   * were applied meanwhile), and the caller applies the command itself. No lock is needed: a retrier removes a
+   * parked command only after applying it, so while any row of the key is visible here the new one belongs behind
+   * it, and once none is, all of them were applied.
    */
   async parkBehind(input: ParkedCommandInput): Promise<boolean> {
-    return this.ds.transaction(async (em) => {
-      await this.lockKey(em, input.recordKey);
-      const [{ parked }] = await em.query(`SELECT EXISTS (SELECT 1 FROM parked_commands WHERE record_key = $1) AS parked`, [input.recordKey]);
-      if (parked) await this.insert(em, input);
-      return parked as boolean;
-    });
+    return this.insert(this.ds.manager, input, undefined, true);
   }
 
   /** Newest first; one tenant's or all. */
@@ -202,12 +196,17 @@ export class ParkedCommands {
     await em.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [KEY_LOCK, recordKey]);
   }
 
-  private async insert(em: EntityManager, c: ParkedCommandInput, failure?: { error: string; attempts: number; retryAt: Date }): Promise<void> {
-    // a redelivered record (offsets not yet committed when a consumer stopped) is parked once
-    await em.query(
-      `INSERT INTO parked_commands (record_key, tenant_id, command_id, resource_type, resource_id, action, source, command, error, attempts, last_attempt_at, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10 > 0 THEN now() END, coalesce($11, now()))
-       ON CONFLICT (command_id) DO NOTHING`,
+  /** true if a row was written (or was there already: a redelivered record is parked once). */
+  private async insert(em: EntityManager, c: ParkedCommandInput, failure?: { error: string; attempts: number; retryAt: Date }, onlyBehind = false): Promise<boolean> {
+    const rows: { inserted: boolean }[] = await em.query(
+      `WITH parked AS (SELECT EXISTS (SELECT 1 FROM parked_commands WHERE record_key = $1) AS held),
+            added AS (
+              INSERT INTO parked_commands (record_key, tenant_id, command_id, resource_type, resource_id, action, source, command, error, attempts, last_attempt_at, next_attempt_at)
+              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10 > 0 THEN now() END, coalesce($11, now())
+               WHERE NOT $12 OR (SELECT held FROM parked)
+              ON CONFLICT (command_id) DO NOTHING
+              RETURNING 1)
+       SELECT (SELECT count(*) FROM added) > 0 OR EXISTS (SELECT 1 FROM parked_commands WHERE command_id = $3) AS inserted`,
       [
         c.recordKey,
         c.tenantId,
@@ -220,8 +219,10 @@ export class ParkedCommands {
         failure ? storableText(failure.error) : null,
         failure?.attempts ?? 0,
         failure?.retryAt ?? null,
+        onlyBehind,
       ],
     );
+    return rows[0].inserted;
   }
 }
 

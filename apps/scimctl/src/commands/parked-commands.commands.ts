@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util';
+import { ParkedCommands } from '@scimflow/persistence';
+import { discardedOutcome } from '@scimflow/provisioning';
+import { CliCommand, UsageError } from '../command';
+import { withDatabase } from './database';
+import { parseLimit } from './time-args';
+
+/** Parked provisioning commands: `scimctl commands parked|redrive|discard`. */
+
+export const commandsParkedCommand: CliCommand = {
+  words: ['commands', 'parked'],
+  usage:
+    'scimctl commands parked [--tenant T] [--limit N]         commands parked after transient failures (state failing, with error and\n' +
+    '                                                         attempts) and those of the same user waiting behind them, newest first',
+  async run(args, { config, out }) {
+    const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, limit: { type: 'string' } }, strict: true });
+    const list = await withDatabase(config.DATABASE_URL, (ds) => new ParkedCommands(ds).list({ tenantId: values.tenant, limit: parseLimit(values.limit) }));
+    for (const parked of list) out(JSON.stringify(parked));
+  },
+};
+
+export const commandsRedriveCommand: CliCommand = {
+  words: ['commands', 'redrive'],
+  usage: "scimctl commands redrive ID                             retry that user's failing parked command now (then those behind it)",
+  async run(args, { config, out }) {
+    const id = oneId(args, 'redrive');
+    const view = await withDatabase(config.DATABASE_URL, (ds) => new ParkedCommands(ds).redrive(id));
+    if (!view) throw new Error(`parked command ${id} not found`);
+    out(JSON.stringify(view));
+  },
+};
+
+export const commandsDiscardCommand: CliCommand = {
+  words: ['commands', 'discard'],
+  usage: 'scimctl commands discard ID                             drop a parked command for good (answered 500, audited); the next goes on',
+  async run(args, { config, out }) {
+    const id = oneId(args, 'discard');
+    const view = await withDatabase(config.DATABASE_URL, async (ds) => {
+      const parked = new ParkedCommands(ds);
+      const found = await parked.get(id);
+      return found && parked.discard(id, discardedOutcome(found.commandId, found.error));
+    });
+    if (!view) throw new Error(`parked command ${id} not found`);
+    out(JSON.stringify(view));
+  },
+};
+
+function oneId(args: string[], verb: string): string {
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError(`commands ${verb} needs exactly one parked command id`);
+  return positionals[0];
+}
+
+export const PARKED_COMMANDS_COMMANDS = [commandsParkedCommand, commandsRedriveCommand, commandsDiscardCommand];
