@@ -66,12 +66,20 @@ const scalar = fc.oneof(fc.constantFrom('x', 'X', '', 'True', 'work'), fc.intege
 const keyed = <T>(key: fc.Arbitrary<string>, value: fc.Arbitrary<T>) =>
   fc.array(fc.tuple(key, value), { maxLength: 4 }).map((entries) => JSON.parse(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`) as Record<string, unknown>);
 const value: fc.Arbitrary<unknown> = fc.oneof(scalar, keyed(name, scalar), fc.array(fc.oneof(scalar, keyed(name, scalar)), { maxLength: 3 }), keyed(path, fc.oneof(scalar, keyed(name, scalar))));
-const operation = fc.oneof(
-  fc.record({ op: fc.constantFrom('add', 'replace', 'Replace', 'remove'), path, value }),
-  fc.record({ op: fc.constantFrom('add', 'replace'), value: keyed(path, value) }),
-  fc.record({ op: fc.constantFrom('remove'), path }),
+/** Operations on Metadata keys, which mostly succeed: the hostile names must reach the writes, not only the refusals. */
+const metadataOperation = fc.oneof(
+  fc.record({ op: fc.constantFrom('add', 'replace', 'Replace'), path: name.map((k) => `${METADATA}:${k}`), value: scalar }),
+  fc.record({ op: fc.constantFrom('remove'), path: name.map((k) => `${METADATA}:${k}`) }),
+  fc.record({ op: fc.constantFrom('add', 'replace'), value: keyed(name.map((k) => `${METADATA}:${k}`), scalar) }),
+  fc.record({ op: fc.constantFrom('add', 'replace'), path: fc.constant(METADATA), value: keyed(name, scalar) }),
 );
-const patchBody = fc.array(operation, { minLength: 1, maxLength: 4 }).map((Operations) => ({ schemas: [PATCH_OP], Operations }));
+const operation = fc.oneof(
+  { weight: 4, arbitrary: metadataOperation },
+  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('add', 'replace', 'Replace', 'remove'), path, value }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('add', 'replace'), value: keyed(path, value) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('remove'), path }) },
+);
+const patchBody = fc.array(operation, { minLength: 1, maxLength: 2 }).map((Operations) => ({ schemas: [PATCH_OP], Operations }));
 
 /** Metadata keys → values, prototype-member names mixed with ordinary keys. */
 const metadataKeys = fc.uniqueArray(fc.tuple(fc.constantFrom(...PROTOTYPE_NAMES, 'costCode', 'region', 'site'), fc.string({ minLength: 1, maxLength: 8 })), { minLength: 1, maxLength: 6, selector: ([k]) => k });
