@@ -86,7 +86,7 @@ describe.each(DATA_NAMES)('metadata key %s is data', (name) => {
   });
 
   it('projected, filtered in memory and compiled to SQL and ORDER BY', () => {
-    const resource = { id: '1', ...normalizeResource({ schemas: [USER_SCHEMA], userName: 'a', [`${METADATA}:${name}`]: 'x' }, types, 'create') };
+    const resource: Record<string, unknown> = { id: '1', ...normalizeResource({ schemas: [USER_SCHEMA], userName: 'a', [`${METADATA}:${name}`]: 'x' }, types, 'create') };
     expect(projectResource(resource, types, { attributes: [`${METADATA}:${name}`] })).toEqual({ schemas: resource.schemas, id: '1', ...stored });
     expect(projectResource(resource, types, { excludedAttributes: [`${METADATA}:${name}`] })[METADATA]).toBeUndefined();
     expect(projectResource(resource, types, { attributes: [name] })[METADATA]).toBeUndefined();
