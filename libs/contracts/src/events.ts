@@ -1,3 +1,4 @@
+import { ownValue } from '@scimflow/scim';
 import { createHash } from 'node:crypto';
 
 /** CloudEvents 1.0 JSON envelope (structured mode). */
@@ -76,8 +77,8 @@ export function diffDocuments(before: Record<string, unknown> | undefined, after
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   const changes: AttributeChange[] = [];
   for (const attribute of [...keys].sort()) {
-    const b = before?.[attribute];
-    const a = after?.[attribute];
+    const b = ownValue(before, attribute);
+    const a = ownValue(after, attribute);
     if (!deepEqual(a, b)) changes.push({ attribute, before: b, after: a });
   }
   return changes;
@@ -95,7 +96,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const bo = b as Record<string, unknown>;
   const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
   const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));
+  return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], ownValue(bo, k)));
 }
 
 /** Classifies a user change for the event type; activity transitions get their own types. */

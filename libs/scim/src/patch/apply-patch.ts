@@ -7,7 +7,7 @@ import { assertMutability, assertRequiredKept, forEachAttribute } from '../resou
 import { normalizeResource } from '../resource/normalize';
 import { attributeOf, attributesWithValues, containerKey, extensionDefining, findSchema } from '../resource/schema-index';
 import { ResourceTypeSchemas, ScimDocument } from '../resource/types';
-import { clone, deepEqual, elementMatches, elementsEqual, isAssigned, isPlainObject } from '../resource/values';
+import { clone, deepEqual, elementMatches, elementsEqual, isAssigned, isPlainObject, ownValue } from '../resource/values';
 import { PatchOperation, PatchOpName } from './patch-request';
 
 export interface PatchResult {
@@ -80,10 +80,14 @@ function keepReadOnly(stored: ScimDocument, normalized: ScimDocument, types: Res
   const schemas = [...(normalized.schemas as string[])];
   for (const schema of [types.core, ...types.extensions]) {
     const key = containerKey(types, schema);
-    const from = (doc: ScimDocument) => (key ? (isPlainObject(doc[key]) ? (doc[key] as Record<string, unknown>) : {}) : doc);
+    const from = (doc: ScimDocument) => {
+      if (!key) return doc;
+      const values = ownValue(doc, key);
+      return isPlainObject(values) ? values : {};
+    };
     const values: Record<string, unknown> = {};
     for (const def of attributesWithValues(types, schema, from(normalized))) {
-      const value = def.mutability === 'readOnly' ? from(stored)[def.name] : from(normalized)[def.name];
+      const value = ownValue(def.mutability === 'readOnly' ? from(stored) : from(normalized), def.name);
       if (value !== undefined) values[def.name] = value;
     }
     if (!key) Object.assign(out, values);
@@ -135,7 +139,7 @@ class PatchEngine {
   private applyToSchema(op: PatchOpName, schema: SchemaDefinition, value: unknown, label: string): void {
     if (op === 'remove') {
       const container = containerKey(this.types, schema);
-      const values = container ? this.doc[container] : this.doc;
+      const values = container ? ownValue(this.doc, container) : this.doc;
       for (const attr of attributesWithValues(this.types, schema, values)) {
         this.applyTarget('remove', { schema, container, attr, label: `${label}:${attr.name}` }, undefined, false);
       }
@@ -191,18 +195,18 @@ class PatchEngine {
   private applyTarget(op: PatchOpName, t: Target, value: unknown, hasValue: boolean): void {
     const holder = this.holder(t, op !== 'remove');
     if (!holder) return;
-    const before = clone(holder[t.attr.name]);
+    const before = clone(ownValue(holder, t.attr.name));
     if (t.filter) this.applyFiltered(op, t, value, holder);
     else if (t.sub) this.applySub(op, t, t.sub, value, holder);
     else this.applyWhole(op, t, value, hasValue, holder);
-    if (!isAssigned(holder[t.attr.name])) delete holder[t.attr.name];
-    assertMutability(t.attr, before, holder[t.attr.name], this.qualified(t));
+    if (!isAssigned(ownValue(holder, t.attr.name))) delete holder[t.attr.name];
+    assertMutability(t.attr, before, ownValue(holder, t.attr.name), this.qualified(t));
   }
 
   /** The object holding the target attribute: the document, or the extension object under its URN. */
   private holder(t: Target, create: boolean): Record<string, unknown> | undefined {
     if (!t.container) return this.doc;
-    const existing = this.doc[t.container];
+    const existing = ownValue(this.doc, t.container);
     if (isPlainObject(existing)) return existing;
     if (!create) return undefined;
     const made: Record<string, unknown> = {};
@@ -218,7 +222,7 @@ class PatchEngine {
 
   private applyWhole(op: PatchOpName, t: Target, raw: unknown, hasValue: boolean, holder: Record<string, unknown>): void {
     const { attr } = t;
-    const current = holder[attr.name];
+    const current = ownValue(holder, attr.name);
     if (op === 'remove') {
       if (hasValue && raw !== null) this.removeValues(t, raw, holder);
       else delete holder[attr.name];
@@ -252,7 +256,7 @@ class PatchEngine {
   /** Entra's remove-with-value: drop the elements (or the single value) matching the given values. */
   private removeValues(t: Target, raw: unknown, holder: Record<string, unknown>): void {
     const { attr } = t;
-    const current = holder[attr.name];
+    const current = ownValue(holder, attr.name);
     const patterns = (Array.isArray(raw) ? raw : [raw])
       .map((p, i) => coerceOne(attr, p, `${t.label}[${i}]`))
       .filter((p) => p !== undefined);
@@ -271,15 +275,17 @@ class PatchEngine {
     const { attr } = t;
     const value = op === 'remove' ? undefined : coerceValue(sub, raw, t.label, { wrapSingle: true });
     if (!attr.multiValued) {
-      const current = isPlainObject(holder[attr.name]) ? (holder[attr.name] as Record<string, unknown>) : undefined;
+      const held = ownValue(holder, attr.name);
+      const current = isPlainObject(held) ? held : undefined;
       if (op === 'remove' && !current) return;
       const next = withSub(current ?? {}, sub, value, op);
       holder[attr.name] = next;
-      assertMutability(sub, current?.[sub.name], next[sub.name], `${this.qualified(t)}.${sub.name}`);
+      assertMutability(sub, ownValue(current, sub.name), ownValue(next, sub.name), `${this.qualified(t)}.${sub.name}`);
       return;
     }
     // No filter on a multi-valued attribute: every element.
-    const list = Array.isArray(holder[attr.name]) ? (holder[attr.name] as unknown[]) : [];
+    const held = ownValue(holder, attr.name);
+    const list = Array.isArray(held) ? held : [];
     if (!list.length) {
       if (value !== undefined) holder[attr.name] = [{ [sub.name]: value }];
       return;
@@ -294,7 +300,7 @@ class PatchEngine {
 
   private applyFiltered(op: PatchOpName, t: Target, raw: unknown, holder: Record<string, unknown>): void {
     const { attr, sub } = t;
-    const current = holder[attr.name];
+    const current = ownValue(holder, attr.name);
     const single = !attr.multiValued;
     const elements: unknown[] = single ? (isAssigned(current) ? [current] : []) : Array.isArray(current) ? [...current] : [];
     const matched = new Set(elements.filter((el) => this.matches(t, el)));
@@ -375,9 +381,9 @@ class PatchEngine {
     if (!isPlainObject(before) || after === undefined) return;
     const afterObj = isPlainObject(after) ? after : {};
     const label = `${this.qualified(t)}[${t.filter ? 'filter' : '*'}]`;
-    if (sub) return assertMutability(sub, before[sub.name], afterObj[sub.name], `${label}.${sub.name}`);
+    if (sub) return assertMutability(sub, ownValue(before, sub.name), ownValue(afterObj, sub.name), `${label}.${sub.name}`);
     for (const s of t.attr.subAttributes ?? []) {
-      if (s.mutability === 'immutable') assertMutability(s, before[s.name], afterObj[s.name], `${label}.${s.name}`);
+      if (s.mutability === 'immutable') assertMutability(s, ownValue(before, s.name), ownValue(afterObj, s.name), `${label}.${s.name}`);
     }
   }
 }
@@ -412,7 +418,7 @@ function seedFromFilter(node: FilterNode, attr: AttributeDefinition): Record<str
   if (node.kind === 'and') {
     const left = seedFromFilter(node.left, attr);
     const right = seedFromFilter(node.right, attr);
-    if (!left || !right || Object.keys(right).some((k) => k in left && !deepEqual(left[k], right[k]))) return undefined;
+    if (!left || !right || Object.keys(right).some((k) => Object.hasOwn(left, k) && !deepEqual(left[k], right[k]))) return undefined;
     return { ...left, ...right };
   }
   return undefined;
@@ -421,9 +427,10 @@ function seedFromFilter(node: FilterNode, attr: AttributeDefinition): Record<str
 /** Sets (or, with undefined, unassigns) one sub-attribute; `add` appends to a multi-valued sub-attribute. */
 function withSub(el: Record<string, unknown>, sub: AttributeDefinition, value: unknown, op: PatchOpName): Record<string, unknown> {
   const next = { ...el };
+  const held = ownValue(next, sub.name);
   if (value === undefined) delete next[sub.name];
-  else if (op === 'add' && sub.multiValued && Array.isArray(next[sub.name])) {
-    const list = next[sub.name] as unknown[];
+  else if (op === 'add' && sub.multiValued && Array.isArray(held)) {
+    const list = held as unknown[];
     next[sub.name] = [...list, ...(value as unknown[]).filter((v) => !list.some((x) => elementsEqual(sub, x, v)))];
   } else next[sub.name] = value;
   return next;

@@ -96,7 +96,7 @@ function coerceComplex(def: AttributeDefinition, value: unknown, path: string, o
   for (const [key, raw] of Object.entries(value)) {
     const sub = findAttribute(def.subAttributes, key);
     if (!sub) throw invalid(`Unknown sub-attribute '${path}.${key}'`);
-    if (sub.name in out) throw invalid(`Sub-attribute '${path}.${sub.name}' is given more than once`);
+    if (Object.hasOwn(out, sub.name)) throw invalid(`Sub-attribute '${path}.${sub.name}' is given more than once`);
     // readOnly sub-attributes are ignored on input, like readOnly attributes (RFC 7643 §2.2), unless the whole
     // attribute is readOnly: then the caller must see the attempted write to report a mutability error.
     if (sub.mutability === 'readOnly' && def.mutability !== 'readOnly') {

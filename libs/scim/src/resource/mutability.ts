@@ -2,7 +2,7 @@ import { ScimError } from '../errors';
 import { AttributeDefinition } from '../schema/attribute';
 import { attributesOf, containerKey } from './schema-index';
 import { ResourceTypeSchemas, ScimDocument } from './types';
-import { isAssigned, isPlainObject, valuesEqual } from './values';
+import { isAssigned, isPlainObject, ownValue, valuesEqual } from './values';
 
 const mutability = (detail: string) => ScimError.badRequest('mutability', detail);
 
@@ -18,7 +18,7 @@ export function assertMutability(def: AttributeDefinition, before: unknown, afte
   if (def.mutability === 'readOnly' && !(viaParent && !isAssigned(after))) throw mutability(`Attribute '${label}' is readOnly`);
   if (def.mutability === 'immutable' && isAssigned(before)) throw mutability(`Attribute '${label}' is immutable and already set`);
   if (def.type === 'complex' && !def.multiValued && isPlainObject(before) && isPlainObject(after)) {
-    for (const sub of def.subAttributes ?? []) assertMutability(sub, before[sub.name], after[sub.name], `${label}.${sub.name}`, true);
+    for (const sub of def.subAttributes ?? []) assertMutability(sub, ownValue(before, sub.name), ownValue(after, sub.name), `${label}.${sub.name}`, true);
   }
 }
 
@@ -31,7 +31,7 @@ export function assertRequiredKept(def: AttributeDefinition, before: unknown, af
     throw mutability(`Attribute '${label}' is required and cannot be removed`);
   }
   if (def.type === 'complex' && !def.multiValued && isPlainObject(before) && isPlainObject(after)) {
-    for (const sub of def.subAttributes ?? []) assertRequiredKept(sub, before[sub.name], after[sub.name], `${label}.${sub.name}`);
+    for (const sub of def.subAttributes ?? []) assertRequiredKept(sub, ownValue(before, sub.name), ownValue(after, sub.name), `${label}.${sub.name}`);
   }
 }
 
@@ -49,11 +49,11 @@ export function forEachAttribute(
 ): void {
   for (const schema of [types.core, ...types.extensions]) {
     const key = containerKey(types, schema);
-    const b = key ? before[key] : before;
-    const a = key ? after[key] : after;
+    const b = key ? ownValue(before, key) : before;
+    const a = key ? ownValue(after, key) : after;
     if (usedAfter && key && !isAssigned(a)) continue;
     for (const def of attributesOf(types, schema)) {
-      visit(def, isPlainObject(b) ? b[def.name] : undefined, isPlainObject(a) ? a[def.name] : undefined, key ? `${key}:${def.name}` : def.name);
+      visit(def, isPlainObject(b) ? ownValue(b, def.name) : undefined, isPlainObject(a) ? ownValue(a, def.name) : undefined, key ? `${key}:${def.name}` : def.name);
     }
   }
 }

@@ -3,7 +3,7 @@ import { AttributeDefinition, findAttribute, SchemaDefinition } from '../schema/
 import { coerceValue } from './coerce';
 import { attributeOf, attributesOf, extensionDefining, findExtension, findSchema, splitSchemaPrefix } from './schema-index';
 import { ResourceTypeSchemas, ScimDocument } from './types';
-import { isAssigned, isPlainObject } from './values';
+import { isAssigned, isPlainObject, ownValue } from './values';
 
 const invalid = (detail: string) => ScimError.badRequest('invalidValue', detail);
 
@@ -92,7 +92,7 @@ export function normalizeResource(body: unknown, types: ResourceTypeSchemas, mod
     const hasData = Object.keys(values).length > 0;
     // An extension's required attributes only bind when the extension is used at all.
     if (schema === types.core || hasData) {
-      for (const def of attributesOf(types, schema)) assertRequired(def, values[def.name], qualify(types, schema, def.name));
+      for (const def of attributesOf(types, schema)) assertRequired(def, ownValue(values, def.name), qualify(types, schema, def.name));
     }
     if (schema === types.core) Object.assign(out, values);
     else if (hasData) out[schema.id] = values;
@@ -104,7 +104,7 @@ export function normalizeResource(body: unknown, types: ResourceTypeSchemas, mod
 /** `schemas` must list the core schema; extension URNs must be known. Data without its URN listed is fine (Entra). */
 function checkSchemas(body: Record<string, unknown>, types: ResourceTypeSchemas): void {
   const key = Object.keys(body).find((k) => k.toLowerCase() === 'schemas');
-  const schemas = key === undefined ? undefined : body[key];
+  const schemas = key === undefined ? undefined : ownValue(body, key);
   if (!Array.isArray(schemas) || !schemas.every((s) => typeof s === 'string')) {
     throw invalid(`'schemas' must be an array of schema URIs including '${types.core.id}'`);
   }
@@ -140,7 +140,7 @@ export function assertRequired(def: AttributeDefinition, value: unknown, label: 
   elements.forEach((el, i) => {
     if (!isPlainObject(el)) return;
     const at = def.multiValued ? `${label}[${i}]` : label;
-    for (const sub of def.subAttributes ?? []) assertRequired(sub, el[sub.name], `${at}.${sub.name}`);
+    for (const sub of def.subAttributes ?? []) assertRequired(sub, ownValue(el, sub.name), `${at}.${sub.name}`);
   });
 }
 

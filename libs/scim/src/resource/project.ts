@@ -1,7 +1,7 @@
 import { AttributeDefinition, SchemaDefinition } from '../schema/attribute';
 import { attributesOf, attributesWithValues, resolveSimplePath } from './schema-index';
 import { ResourceTypeSchemas } from './types';
-import { isAssigned, isPlainObject } from './values';
+import { isAssigned, isPlainObject, ownValue } from './values';
 
 export interface ProjectionOptions {
   attributes?: string[];
@@ -102,12 +102,12 @@ function pickSubs(
     if (!isPlainObject(el)) return el;
     const out: Record<string, unknown> = {};
     for (const sub of def.subAttributes ?? []) {
-      if (!(sub.name in el) || sub.returned === 'never') continue;
+      if (!Object.hasOwn(el, sub.name) || sub.returned === 'never') continue;
       const always = sub.returned === 'always';
       if (!always && want && !want.has(sub.name)) continue;
       if (!always && drop instanceof Set && drop.has(sub.name)) continue;
       if (!always && sub.returned === 'request' && !(explicitlyRequested && want?.has(sub.name))) continue;
-      out[sub.name] = el[sub.name];
+      out[sub.name] = ownValue(el, sub.name);
     }
     return Object.keys(out).length ? out : undefined;
   };

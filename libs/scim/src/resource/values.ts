@@ -4,6 +4,15 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The value of an object's own member `key`, else undefined. Attribute names come from clients and tenants and may
+ * be `constructor` or `toString` (an open schema's keys are the customer's data): `obj[key]` would read
+ * Object.prototype's member instead of "unassigned". Every read of a document member by a name uses this.
+ */
+export function ownValue(obj: Record<string, unknown> | undefined, key: string): unknown {
+  return obj !== undefined && Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
 /** RFC 7643 §2.5: unassigned, null and an empty array are the same state. */
 export function isAssigned(value: unknown): boolean {
   if (value === undefined || value === null) return false;
@@ -21,7 +30,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const key of keys) if (!deepEqual(a[key], b[key])) return false;
+    for (const key of keys) if (!deepEqual(ownValue(a, key), ownValue(b, key))) return false;
     return true;
   }
   return false;
@@ -52,7 +61,9 @@ export function elementsEqual(def: AttributeDefinition, a: unknown, b: unknown):
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const key of keys) {
       const sub = findAttribute(def.subAttributes, key);
-      if (sub ? !valuesEqual(sub, a[key], b[key]) : !deepEqual(a[key], b[key])) return false;
+      const x = ownValue(a, key);
+      const y = ownValue(b, key);
+      if (sub ? !valuesEqual(sub, x, y) : !deepEqual(x, y)) return false;
     }
     return true;
   }
@@ -69,7 +80,7 @@ export function elementMatches(def: AttributeDefinition, element: unknown, patte
   return Object.entries(pattern).every(([key, want]) => {
     if (!isAssigned(want)) return true;
     const sub = findAttribute(def.subAttributes, key);
-    return sub ? valuesEqual(sub, element[sub.name], want) : deepEqual(element[key], want);
+    return sub ? valuesEqual(sub, ownValue(element, sub.name), want) : deepEqual(ownValue(element, key), want);
   });
 }
 
