@@ -33,6 +33,7 @@ describe('fault isolation', () => {
       PARKED_RETRY_BASE_MS: '200',
       PARKED_RETRY_MAX_MS: '400',
       PARKED_POLL_MS: '100',
+      HEAVY_COMMAND_BYTES: '4096',
       COMMAND_TIMEOUT_MS: '10000',
       ADMIN_TOKEN: adminToken,
     });
@@ -207,6 +208,33 @@ describe('fault isolation', () => {
       const audit = await system.db.query(`SELECT status, diff FROM audit_log WHERE command_id = $1`, [failing.commandId]);
       expect(audit[0].status).toBe(500);
       expect(audit[0].diff.discarded).toBeDefined();
+    });
+
+    it('a heavy command is applied off its partition: the writer gets its answer, the next write of the user follows it, and a stalled one stalls nobody else', async () => {
+      const big = 'x'.repeat(6000);
+      const putAnswer = await scim.put(`/Users/${victim}`, { schemas: [USER], userName: 'victim-renamed@contoso.example', title: big, active: true });
+      const patchAnswer = await setTitle(victim, 'after the big one');
+      expect(putAnswer.status).toBe(200);
+      expect(putAnswer.body.title).toBe(big);
+      expect(patchAnswer.status).toBe(200);
+      expect(await titleOf(victim)).toBe('after the big one');
+      await receiver.waitFor(() => receiver.eventsFor(victim).some((e) => e.data.user?.title === 'after the big one'), 15_000);
+      const versions = receiver.eventsFor(victim).map((e) => e.data.user?.title);
+      expect(versions.lastIndexOf(big)).toBeGreaterThanOrEqual(0);
+      expect(versions.lastIndexOf(big)).toBeLessThan(versions.lastIndexOf('after the big one'));
+
+      // the heavy command stalls on a lock: the partition does not
+      await lock.query('BEGIN');
+      await lock.query('SELECT 1 FROM scim_users WHERE id = $1 FOR UPDATE', [victim]);
+      const stalled = scim.put(`/Users/${victim}`, { schemas: [USER], userName: 'victim-renamed@contoso.example', title: `${big}!`, active: true });
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      expect((await setTitle(bystander, 'not held up')).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(1500);
+      await lock.query('COMMIT');
+      const late = await stalled;
+      expect(late.status).toBe(200);
+      expect(late.body.title).toBe(`${big}!`);
     });
 
     it('the lock timeout that parks it is a transient failure from the real driver', async () => {

@@ -3,22 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { AppConfig } from '@scimflow/config';
 import { CommandOutcome, ProvisioningCommand, readCommand, resourceKey, topicName } from '@scimflow/contracts';
-import {
-  backoffDelay,
-  CoalescingProducer,
-  ConsumedRecord,
-  CORRELATION_HEADER,
-  isInvalidDataFailure,
-  KAFKA,
-  KeyIsolation,
-  OrderedConsumer,
-  replyTo,
-} from '@scimflow/messaging';
+import { backoffDelay, CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, KeyIsolation, OrderedConsumer, ParkReason, replyAddress, replyTo } from '@scimflow/messaging';
 import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scimflow/observability';
-import { ParkedCommandInput, ParkedCommands, storableText } from '@scimflow/persistence';
+import { ParkedCommandInput, ParkedCommands } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { CommandDispatcher } from './command-dispatcher';
+import { failureError } from './failures';
+import { ParkedCommandRetrier } from './parked/parked-command-retrier';
 import { USER_BATCH_SIZE } from './usecases/apply-user-batch/apply-user-batch.usecase';
 
 export const RECONCILER_GROUP = 'scimflow-reconciler';
@@ -28,18 +20,12 @@ interface Item {
   command: ProvisioningCommand;
 }
 
-/** The answer to a command that failed deterministically: the client's fault (400) or ours (500, with an id that is in the log). */
-export function failureError(error: unknown, errorId: string): ScimError {
-  if (error instanceof ScimError) return error;
-  if (isInvalidDataFailure(error))
-    return ScimError.badRequest('invalidValue', `a value of this request cannot be stored: ${storableText((error as Error).message, 500)} (error id ${errorId})`);
-  return new ScimError(500, `the request could not be applied because of an internal error; it will not be retried (error id ${errorId})`);
-}
-
 /**
  * Consumes `scim.commands` in per-user order, applies each command and answers the waiting request. A command that
  * fails holds back only its own user (KeyIsolation): a deterministic failure is answered and recorded, a transient
- * one is retried and then parked with the user's later commands behind it (ParkedCommandRetrier retries it).
+ * one is retried and then parked with the user's later commands behind it (ParkedCommandRetrier retries it). A
+ * command slow to apply (larger than HEAVY_COMMAND_BYTES) is parked at once and applied by ParkedCommandRetrier, one
+ * at a time per tenant, so that a tenant's burst of big groups does not hold every other tenant's partitions.
  */
 @Injectable()
 export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,6 +40,7 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     private readonly producer: CoalescingProducer,
     private readonly relay: OutboxRelay,
     private readonly parked: ParkedCommands,
+    private readonly retrier: ParkedCommandRetrier,
     private readonly metrics: Metrics,
     readiness: Readiness,
   ) {
@@ -76,7 +63,8 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
         key: ({ command }) => resourceKey(command.tenantId, command.resourceId),
         apply: (item) => this.applyOne(item),
         reject: (item, error) => this.reject(item, error),
-        park: (item, failure) => this.park(item, failure),
+        park: (item, reason) => this.park(item, reason),
+        defer: (item) => this.isHeavy(item),
       },
       { transientAttempts: config.COMMAND_TRANSIENT_ATTEMPTS, retryBaseMs: 200, retryMaxMs: 2000, keyConcurrency: 16 },
     );
@@ -109,13 +97,17 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
       else unreadable.push(record);
     }
     const parked = await this.parked.parkedAmong([...new Set(items.map((i) => this.isolationKey(i)))]);
-    const users = items.filter((i) => CommandDispatcher.isUserCommand(i.command) && !parked.has(this.isolationKey(i)));
+    const users = items.filter((i) => CommandDispatcher.isUserCommand(i.command) && !parked.has(this.isolationKey(i)) && !this.isHeavy(i));
     const batched = users.length && (await this.applyUsers(users)) ? new Set(users) : new Set<Item>();
     await Promise.all([this.isolation.run(items.filter((i) => !batched.has(i)), parked), ...unreadable.map((r) => this.answerUnreadable(r))]);
   }
 
   private isolationKey({ command }: Item): string {
     return resourceKey(command.tenantId, command.resourceId);
+  }
+
+  private isHeavy({ record }: Item): boolean {
+    return this.config.HEAVY_COMMAND_BYTES > 0 && (record.value?.length ?? 0) > this.config.HEAVY_COMMAND_BYTES;
   }
 
   /** false if the batch failed: its commands are then applied one by one (those it committed answer as before). */
@@ -162,8 +154,11 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     await this.reply(record, recorded.outcome);
   }
 
-  /** Parks the command (first of its user after transient failures, or behind one); its writer gets 503 at once. */
-  private async park({ record, command }: Item, failure?: { error: unknown; attempts: number }): Promise<boolean> {
+  /**
+   * Parks the command: the first of its user after transient failures (its writer gets 503 at once), a heavy one
+   * (its writer keeps waiting: the retrier answers), or behind either (answered like the one it waits for).
+   */
+  private async park({ record, command }: Item, reason?: ParkReason): Promise<boolean> {
     const input: ParkedCommandInput = {
       recordKey: resourceKey(command.tenantId, command.resourceId),
       tenantId: command.tenantId,
@@ -173,20 +168,31 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
       action: command.action,
       source: source(record),
       command: record.value!.toString('utf8'),
+      reply: replyAddress(record.headers),
     };
-    let detail: string;
-    if (failure) {
+    let failing: boolean;
+    if (reason?.kind === 'failed') {
       const retryAt = new Date(Date.now() + backoffDelay(0, this.config.PARKED_RETRY_BASE_MS, this.config.PARKED_RETRY_MAX_MS));
-      await this.parked.park(input, { error: describe(failure.error), attempts: failure.attempts, retryAt });
-      this.logger.warn(`command ${command.commandId} at ${input.source} parked after ${failure.attempts} transient failures: ${describe(failure.error)}`);
+      await this.parked.park(input, { kind: 'failed', error: describe(reason.error), attempts: reason.attempts, retryAt });
+      this.logger.warn(`command ${command.commandId} at ${input.source} parked after ${reason.attempts} transient failures: ${describe(reason.error)}`);
       this.failures('transient');
-      detail = 'The request could not be applied yet (a temporary failure); it is kept and will be applied. Retry later to see the result.';
+      failing = true;
+    } else if (reason?.kind === 'deferred') {
+      await this.parked.park(input, { kind: 'heavy' });
+      failing = false;
     } else {
-      if (!(await this.parked.parkBehind(input))) return false;
-      detail = 'An earlier request for this resource is waiting to be applied; this one is kept behind it. Retry later to see the result.';
+      const head = await this.parked.parkBehind(input);
+      if (!head) return false;
+      failing = head === 'failing';
     }
-    const outcome: CommandOutcome = { commandId: command.commandId, status: 503, error: new ScimError(503, detail).toBody() };
-    await this.reply(record, outcome);
+    if (!failing) {
+      this.retrier.kick();
+      return true;
+    }
+    const detail = reason
+      ? 'The request could not be applied yet (a temporary failure); it is kept and will be applied. Retry later to see the result.'
+      : 'An earlier request for this resource is waiting to be applied; this one is kept behind it. Retry later to see the result.';
+    await this.reply(record, { commandId: command.commandId, status: 503, error: new ScimError(503, detail).toBody() });
     return true;
   }
 

@@ -183,6 +183,17 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(10)
   PARKED_RETRY_MAX_MS = 600000;
 
+  /**
+   * Commands whose record is larger than this (bytes: big groups, big documents) are applied off their partition's
+   * path, one at a time per tenant, so that other tenants' commands do not wait for them; 0: applied in place.
+   */
+  @Transform(toInt) @IsInt() @Min(0)
+  HEAVY_COMMAND_BYTES = 65536;
+
+  /** How many parked or heavy commands the reconciler applies at once (of different tenants). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  PARKED_CONCURRENCY = 4;
+
   /** How often the reconciler looks for parked commands that are due (ms). */
   @Transform(toInt) @IsInt() @Min(10) @Max(60000)
   PARKED_POLL_MS = 1000;

@@ -11,7 +11,7 @@ class Transient extends Error {
 }
 
 /** A consumer's handlers over an in-memory log of what happened, with scripted failures per item. */
-function harness(failures: Map<number, ('transient' | 'deterministic')[]>, parkFails = false, unparked = new Set<string>()) {
+function harness(failures: Map<number, ('transient' | 'deterministic')[]>, parkFails = false, unparked = new Set<string>(), heavy = new Set<number>()) {
   const log: string[] = [];
   const isolation = new KeyIsolation<Item>(
     {
@@ -23,11 +23,12 @@ function harness(failures: Map<number, ('transient' | 'deterministic')[]>, parkF
         log.push(`applied ${i.key}:${i.n}`);
       },
       reject: async (i, e) => void log.push(`rejected ${i.key}:${i.n} ${(e as Error).message}`),
-      park: async (i, failure) => {
+      park: async (i, reason) => {
         if (parkFails) throw new Transient('store down');
-        if (!failure && unparked.delete(i.key)) return false;
-        log.push(failure ? `parked ${i.key}:${i.n} after ${failure.attempts}` : `waits ${i.key}:${i.n}`);
+        if (!reason && unparked.delete(i.key)) return false;
+        log.push(reason?.kind === 'failed' ? `parked ${i.key}:${i.n} after ${reason.attempts}` : reason ? `deferred ${i.key}:${i.n}` : `waits ${i.key}:${i.n}`);
       },
+      defer: (i) => heavy.has(i.n),
     },
     { transientAttempts: 3, retryBaseMs: 1, retryMaxMs: 2, keyConcurrency: 4 },
   );
@@ -78,6 +79,15 @@ describe('KeyIsolation', () => {
     const parked = new Set(['a']);
     await isolation.run(items('a a a a'), parked);
     expect(log).toEqual(['applied a:0', 'applied a:1', 'parked a:2 after 3', 'waits a:3']);
+    expect([...parked]).toEqual(['a']);
+  });
+
+  it('defers the items it is told to, with their key\'s later items behind them; other keys go on', async () => {
+    const { log, isolation } = harness(new Map(), false, new Set(), new Set([1]));
+    const parked = new Set<string>();
+    await isolation.run(items('a a b a'), parked);
+    expect(log.filter((l) => l.includes('a:'))).toEqual(['applied a:0', 'deferred a:1', 'waits a:3']);
+    expect(log).toContain('applied b:2');
     expect([...parked]).toEqual(['a']);
   });
 

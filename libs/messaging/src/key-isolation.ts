@@ -10,13 +10,18 @@ export interface KeyIsolationHandlers<T> {
   /** A deterministic failure: answer and record it; then the key's next item goes on. */
   reject(item: T, error: unknown): Promise<void>;
   /**
-   * Parks the item: `error` and `attempts` when it still failed after the transient attempts (the key's first
-   * parked item), none when it waits behind an earlier parked item of its key; then `false` means the key has no
-   * parked items any more (they were applied meanwhile) and the item is applied instead. Throwing here (the store
-   * is down) fails the whole call, and the consumer retries it with backoff as for any outage.
+   * Parks the item: `failed` when it still failed after the transient attempts, `deferred` when `defer` chose it
+   * (each the key's first parked item); no reason when it waits behind an earlier parked item of its key, and then
+   * `false` means the key has no parked items any more (they were applied meanwhile) and the item is applied
+   * instead. Throwing here (the store is down) fails the whole call, and the consumer retries it with backoff as for
+   * any outage.
    */
-  park(item: T, failure?: { error: unknown; attempts: number }): Promise<boolean | void>;
+  park(item: T, reason?: ParkReason): Promise<boolean | void>;
+  /** Items to take off the consumer's path (applied elsewhere, in order with their key): e.g. slow ones. */
+  defer?(item: T): boolean;
 }
+
+export type ParkReason = { kind: 'failed'; error: unknown; attempts: number } | { kind: 'deferred' };
 
 export interface KeyIsolationOptions {
   /** attempts of an item failing transiently before it is parked (its key held back, others going on) */
@@ -32,7 +37,7 @@ export interface KeyIsolationOptions {
  * Applies items key by key, each key's items in order, so that one item's failure holds back only its own key:
  * a deterministic failure is rejected and its key goes on; a transient one is retried a few times in place and
  * then parked, and the key's later items park behind it (they keep their order for when it is redriven), while
- * every other key goes on.
+ * every other key goes on. Items that `defer` picks are parked at once the same way, to be applied off this path.
  */
 export class KeyIsolation<T> {
   private readonly classify: (error: unknown) => FailureClass;
@@ -61,7 +66,10 @@ export class KeyIsolation<T> {
           if ((await this.handlers.park(item)) !== false) continue;
           parkedKeys.delete(key);
         }
-        if (!(await this.applyOne(item))) parkedKeys.add(key);
+        if (this.handlers.defer?.(item)) {
+          await this.handlers.park(item, { kind: 'deferred' });
+          parkedKeys.add(key);
+        } else if (!(await this.applyOne(item))) parkedKeys.add(key);
       }
     });
   }
@@ -78,7 +86,7 @@ export class KeyIsolation<T> {
           return true;
         }
         if (attempt >= this.options.transientAttempts) {
-          await this.handlers.park(item, { error, attempts: attempt });
+          await this.handlers.park(item, { kind: 'failed', error, attempts: attempt });
           return false;
         }
         await sleep(backoffDelay(attempt - 1, this.options.retryBaseMs, this.options.retryMaxMs));

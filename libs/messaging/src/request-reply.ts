@@ -31,10 +31,20 @@ const SINGLE_PARTITION = 'ScimflowSinglePartition';
  * RequestReplyClient). Undefined for a record that expects no answer (replays, other producers).
  */
 export function replyTo(requestHeaders: Record<string, string>, value: string): OutgoingRecord | undefined {
+  const address = replyAddress(requestHeaders);
+  return address && replyAt(address, value);
+}
+
+/** Where a request's answer goes, if anybody waits for it; kept by whoever answers it later (a parked command). */
+export function replyAddress(requestHeaders: Record<string, string>): { topic: string; correlationId: string } | undefined {
   const topic = requestHeaders[REPLY_TO_HEADER];
   const correlationId = requestHeaders[CORRELATION_HEADER];
-  if (!topic || !correlationId) return undefined;
-  return { topic, key: correlationId, value, headers: { [CORRELATION_HEADER]: correlationId } };
+  return topic && correlationId ? { topic, correlationId } : undefined;
+}
+
+/** The answer record for a reply address. */
+export function replyAt(address: { topic: string; correlationId: string }, value: string): OutgoingRecord {
+  return { topic: address.topic, key: address.correlationId, value, headers: { [CORRELATION_HEADER]: address.correlationId } };
 }
 
 /**

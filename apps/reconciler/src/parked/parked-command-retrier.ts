@@ -1,37 +1,42 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@scimflow/config';
-import { readCommand } from '@scimflow/contracts';
-import { backoffDelay, classifyFailure, sleep } from '@scimflow/messaging';
+import { CommandOutcome, readCommand } from '@scimflow/contracts';
+import { backoffDelay, classifyFailure, CoalescingProducer, forEachConcurrently, replyAt } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
 import { HeadResult, ParkedCommands, ParkedHead } from '@scimflow/persistence';
-import { ScimError } from '@scimflow/scim';
 import { CommandDispatcher } from '../command-dispatcher';
-import { failureError } from '../command-consumer';
+import { failureError } from '../failures';
 import { OutboxRelay } from '../outbox-relay/outbox-relay';
 
-const KEYS_PER_ROUND = 50;
+const TENANTS_PER_ROUND = 200;
 
 /**
- * Retries parked commands: for each parked user whose first command is due, applies it and, while that works, the
- * commands waiting behind it, in order. A transient failure keeps it parked with a longer backoff; a deterministic
- * one is recorded as its answer and the next one goes on. Any reconciler instance may do this (a key at a time, under
- * the key's lock); the writers got 503 long ago and see the result on their next request.
+ * Applies parked commands off the consumer's path: for each parked user whose first command is due, applies it and,
+ * while that works, the commands waiting behind it, in order, answering each writer that still waits. Heavy commands
+ * (big groups, big documents) are due at once; failed ones after their backoff. A transient failure keeps the command
+ * parked with a longer backoff; a deterministic one is recorded as its answer and the next one goes on.
+ * Fairness: tenants are served concurrently (PARKED_CONCURRENCY), each tenant's keys one at a time, so one tenant's
+ * burst of heavy commands waits behind itself, not in front of the others. Any reconciler instance may do this (a key
+ * at a time, under the key's lock).
  */
 @Injectable()
 export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ParkedCommandRetrier.name);
   private running = false;
   private loop?: Promise<void>;
+  private wake?: () => void;
+  private kicked = false;
 
   constructor(
     private readonly parked: ParkedCommands,
     private readonly dispatcher: CommandDispatcher,
     private readonly relay: OutboxRelay,
+    private readonly producer: CoalescingProducer,
     private readonly config: AppConfig,
     metrics: Metrics,
   ) {
-    metrics.gauge('scimflow_parked_commands', 'commands parked after transient failures, and those waiting behind them', ['kind'], async (gauge) => {
+    metrics.gauge('scimflow_parked_commands', 'commands held back per user: failed after retries, heavy, and those waiting behind them', ['kind'], async (gauge) => {
       const { commands, keys } = await this.parked.counts();
       gauge.set({ kind: 'commands' }, commands);
       gauge.set({ kind: 'resources' }, keys);
@@ -45,53 +50,84 @@ export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
+    this.kick();
     await this.loop;
   }
 
-  /** One round: every due key, each drained as far as its commands apply. Returns how many commands left the park. */
+  /** Something was parked that is due now (a heavy command): look at once instead of at the next poll. */
+  kick(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  /**
+   * One round: a due key of each tenant that has one, tenants concurrently, each key drained as far as its commands
+   * apply. Returns how many commands left the park; the loop goes round again at once while any did.
+   */
   async retryDue(now = new Date()): Promise<number> {
     let done = 0;
-    for (const key of await this.parked.dueKeys(KEYS_PER_ROUND, now)) {
-      for (;;) {
-        let result: HeadResult = { kind: 'done' };
-        const state = await this.parked.retryHead(key, async (head) => (result = await this.retry(head)));
-        if (state !== 'retried' || result.kind !== 'done') break;
-        done++;
-      }
-    }
-    if (done) this.relay.kick();
+    await forEachConcurrently(await this.parked.dueKeys(TENANTS_PER_ROUND, now), this.config.PARKED_CONCURRENCY, async ({ recordKey }) => {
+      done += await this.drain(recordKey);
+    });
     return done;
+  }
+
+  private async drain(recordKey: string): Promise<number> {
+    let done = 0;
+    for (;;) {
+      let result: HeadResult = { kind: 'done' };
+      const state = await this.parked.retryHead(recordKey, async (head) => (result = await this.retry(head)));
+      if (state !== 'retried' || result.kind !== 'done') return done;
+      done++;
+    }
   }
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.kicked = false;
+      let done = 0;
       try {
-        await this.retryDue();
+        done = await this.retryDue();
       } catch (e) {
         // the database is down or busy: the parked commands wait in it, the next round tries again
         this.logger.warn(`retrying parked commands: ${(e as Error).message}`);
       }
-      await sleep(this.config.PARKED_POLL_MS);
+      if (!done && !this.kicked) await this.idle();
     }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.config.PARKED_POLL_MS);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+    });
   }
 
   private async retry(head: ParkedHead): Promise<HeadResult> {
     const command = readCommand(head.command);
     if (!command) throw new Error(`parked command ${head.id} is not readable`); // only readable commands are parked
+    let outcome: CommandOutcome;
     try {
-      await this.dispatcher.apply(command);
-      return { kind: 'done' };
+      outcome = (await this.dispatcher.apply(command)).outcome;
+      this.relay.kick();
     } catch (e) {
       if (classifyFailure(e) === 'transient') {
         const retryAt = new Date(Date.now() + backoffDelay(head.attempts, this.config.PARKED_RETRY_BASE_MS, this.config.PARKED_RETRY_MAX_MS));
-        this.logger.warn(`parked command ${command.commandId} failed again (attempt ${head.attempts + 1}): ${(e as Error).message}`);
+        this.logger.warn(`parked command ${command.commandId} failed (attempt ${head.attempts + 1}): ${(e as Error).message}`);
         return { kind: 'failed', error: (e as Error).message, retryAt };
       }
       const errorId = randomUUID();
       this.logger.error(`parked command ${command.commandId} failed deterministically (error id ${errorId}): ${(e as Error).message}`);
-      const answer: ScimError = failureError(e, errorId);
-      await this.dispatcher.recordFailure(command, answer);
-      return { kind: 'done' };
+      outcome = (await this.dispatcher.recordFailure(command, failureError(e, errorId))).outcome;
     }
+    // the writer of a heavy command (and of those behind it) may still wait; one who got 503 ignores this
+    if (head.reply) await this.producer.send(replyAt(head.reply, JSON.stringify(outcome)));
+    return { kind: 'done' };
   }
 }

@@ -14,7 +14,18 @@ export interface ParkedCommandInput {
   source: string;
   /** the record's value, JSON text */
   command: string;
+  /** where the writer waits for the answer (request–reply), if anybody does */
+  reply?: ParkedReply;
 }
+
+/** The reply address of a parked command's writer. */
+export interface ParkedReply {
+  topic: string;
+  correlationId: string;
+}
+
+/** Why a command is parked: it failed after its retries, it is slow to apply (applied in the background), or it is behind one of those. */
+export type ParkReason = 'failed' | 'heavy' | 'behind';
 
 export interface ParkedCommandView {
   id: string;
@@ -25,8 +36,10 @@ export interface ParkedCommandView {
   resourceId: string;
   action: string;
   source: string;
-  /** `failing`: the key's first parked command, retried; `waiting`: behind it, in order */
-  state: 'failing' | 'waiting';
+  reason: ParkReason;
+  /** `failing`: the key's first parked command, failed at least once and retried with backoff; `pending`: the key's
+   *  first, not tried yet (slow to apply, or the one before it just left); `waiting`: behind it, in order */
+  state: 'failing' | 'pending' | 'waiting';
   error: string | null;
   attempts: number;
   parkedAt: string;
@@ -37,6 +50,13 @@ export interface ParkedCommandView {
 /** A parked key's first command, as handed to whoever retries it. */
 export interface ParkedHead extends ParkedCommandView {
   command: string;
+  reply: ParkedReply | null;
+}
+
+/** A key whose first parked command is due, with its tenant (the retrier keeps each tenant to one at a time). */
+export interface DueKey {
+  recordKey: string;
+  tenantId: string;
 }
 
 /** What became of a retried head: gone (applied or answered), or still failing and due again at `retryAt`. */
@@ -48,7 +68,7 @@ const MAX_ERROR_CHARS = 2000;
 /** NUL, and a surrogate without its other half */
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-const COLUMNS = `id::text, record_key, tenant_id::text, command_id::text, resource_type, resource_id::text, action, source, error, attempts,
+const COLUMNS = `id::text, record_key, tenant_id::text, command_id::text, resource_type, resource_id::text, action, source, reason, error, attempts,
   parked_at, last_attempt_at, next_attempt_at, id = min(id) OVER (PARTITION BY record_key) AS is_head`;
 
 /** Error text as Postgres text can hold it (no NUL, no lone surrogate), cut to a readable length. */
@@ -75,19 +95,23 @@ export class ParkedCommands {
     return new Set(rows.map((r) => r.record_key));
   }
 
-  /** Parks the first command of a key, failing with `error` after `attempts`; retried from `retryAt`. */
-  async park(input: ParkedCommandInput, failure: { error: string; attempts: number; retryAt: Date }): Promise<void> {
-    await this.insert(this.ds.manager, input, failure);
+  /**
+   * Parks the first command of a key: `failed` after `attempts` (retried from `retryAt`), or `heavy` (due at once,
+   * applied by the retrier off the partition's path).
+   */
+  async park(input: ParkedCommandInput, reason: { kind: 'failed'; error: string; attempts: number; retryAt: Date } | { kind: 'heavy' }): Promise<void> {
+    await this.insert(input, reason.kind === 'failed' ? { reason: 'failed', ...reason } : { reason: 'heavy' });
   }
 
   /**
-   * Parks a command behind its key's parked ones, if the key still has any; false if it has none any more (they
-   * were applied meanwhile), and the caller applies the command itself. No lock is needed: a retrier removes a
-   * parked command only after applying it, so while any row of the key is visible here the new one belongs behind
-   * it, and once none is, all of them were applied.
+   * Parks a command behind its key's parked ones, if the key still has any, and says the state of the key's first
+   * one (`failing`: its writers are told to come back; `pending`: it is about to be applied); undefined if the key has
+   * none any more (they were applied meanwhile), and the caller applies the command itself. No lock is needed: a
+   * retrier removes a parked command only after applying it, so while any row of the key is visible here the new one
+   * belongs behind it, and once none is, all of them were applied.
    */
-  async parkBehind(input: ParkedCommandInput): Promise<boolean> {
-    return this.insert(this.ds.manager, input, undefined, true);
+  async parkBehind(input: ParkedCommandInput): Promise<'failing' | 'pending' | undefined> {
+    return (await this.insert(input, { reason: 'behind' })) ?? undefined;
   }
 
   /** Newest first; one tenant's or all. */
@@ -115,14 +139,21 @@ export class ParkedCommands {
     return row;
   }
 
-  /** Keys whose first parked command is due for a retry, the longest due first. */
-  async dueKeys(limit: number, now = new Date()): Promise<string[]> {
-    const rows: { record_key: string }[] = await this.ds.query(
-      `SELECT record_key FROM (SELECT DISTINCT ON (record_key) record_key, next_attempt_at FROM parked_commands ORDER BY record_key, id) h
-        WHERE next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
+  /**
+   * For each tenant with a due key (one whose first parked command is due), its longest due key; tenants in the order
+   * their key came due. One per tenant, so that a tenant with many due keys does not crowd out the others.
+   */
+  async dueKeys(limit: number, now = new Date()): Promise<DueKey[]> {
+    const rows: { record_key: string; tenant_id: string }[] = await this.ds.query(
+      `SELECT record_key, tenant_id::text FROM (
+         SELECT DISTINCT ON (tenant_id) tenant_id, record_key, next_attempt_at
+           FROM (SELECT DISTINCT ON (record_key) record_key, tenant_id, next_attempt_at FROM parked_commands ORDER BY record_key, id) heads
+          WHERE next_attempt_at <= $1
+          ORDER BY tenant_id, next_attempt_at) per_tenant
+        ORDER BY next_attempt_at LIMIT $2`,
       [now, limit],
     );
-    return rows.map((r) => r.record_key);
+    return rows.map((r) => ({ recordKey: r.record_key, tenantId: r.tenant_id }));
   }
 
   /**
@@ -134,12 +165,12 @@ export class ParkedCommands {
     return this.ds.transaction(async (em) => {
       const [{ locked }] = await em.query(`SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`, [KEY_LOCK, recordKey]);
       if (!locked) return 'busy';
-      const rows: (Row & { command: string })[] = await em.query(
-        `SELECT ${COLUMNS}, command FROM parked_commands WHERE record_key = $1 ORDER BY id LIMIT 1`,
+      const rows: (Row & { command: string; reply: ParkedReply | null })[] = await em.query(
+        `SELECT ${COLUMNS}, command, reply FROM parked_commands WHERE record_key = $1 ORDER BY id LIMIT 1`,
         [recordKey],
       );
       if (!rows.length) return 'empty';
-      const head = { ...view({ ...rows[0], is_head: true }), command: rows[0].command };
+      const head = { ...view({ ...rows[0], is_head: true }), command: rows[0].command, reply: rows[0].reply };
       const result = await work(head);
       if (result.kind === 'done') await em.query(`DELETE FROM parked_commands WHERE id = $1`, [head.id]);
       else
@@ -196,17 +227,26 @@ export class ParkedCommands {
     await em.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [KEY_LOCK, recordKey]);
   }
 
-  /** true if a row was written (or was there already: a redelivered record is parked once). */
-  private async insert(em: EntityManager, c: ParkedCommandInput, failure?: { error: string; attempts: number; retryAt: Date }, onlyBehind = false): Promise<boolean> {
-    const rows: { inserted: boolean }[] = await em.query(
-      `WITH parked AS (SELECT EXISTS (SELECT 1 FROM parked_commands WHERE record_key = $1) AS held),
+  /**
+   * Writes the row (a redelivered record is parked once). Behind: only if the key has rows, and then the state of
+   * its first one; undefined if it has none.
+   */
+  private async insert(
+    c: ParkedCommandInput,
+    how: { reason: 'failed'; error: string; attempts: number; retryAt: Date } | { reason: 'heavy' | 'behind' },
+  ): Promise<'failing' | 'pending' | undefined> {
+    const failed = how.reason === 'failed' ? how : undefined;
+    const rows: { head: 'failing' | 'pending' | null }[] = await this.ds.query(
+      `WITH head AS (SELECT CASE WHEN attempts > 0 THEN 'failing' ELSE 'pending' END AS state
+                       FROM parked_commands WHERE record_key = $1 ORDER BY id LIMIT 1),
             added AS (
-              INSERT INTO parked_commands (record_key, tenant_id, command_id, resource_type, resource_id, action, source, command, error, attempts, last_attempt_at, next_attempt_at)
-              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10 > 0 THEN now() END, coalesce($11, now())
-               WHERE NOT $12 OR (SELECT held FROM parked)
+              INSERT INTO parked_commands (record_key, tenant_id, command_id, resource_type, resource_id, action, source, command, reason, reply,
+                                           error, attempts, last_attempt_at, next_attempt_at)
+              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $12 > 0 THEN now() END, coalesce($13, now())
+               WHERE $9 <> 'behind' OR EXISTS (SELECT 1 FROM head)
               ON CONFLICT (command_id) DO NOTHING
               RETURNING 1)
-       SELECT (SELECT count(*) FROM added) > 0 OR EXISTS (SELECT 1 FROM parked_commands WHERE command_id = $3) AS inserted`,
+       SELECT (SELECT state FROM head) AS head, (SELECT count(*) FROM added) AS added`,
       [
         c.recordKey,
         c.tenantId,
@@ -216,13 +256,14 @@ export class ParkedCommands {
         storableText(c.action, 100),
         c.source,
         c.command,
-        failure ? storableText(failure.error) : null,
-        failure?.attempts ?? 0,
-        failure?.retryAt ?? null,
-        onlyBehind,
+        how.reason,
+        c.reply ? JSON.stringify({ topic: storableText(c.reply.topic, 300), correlationId: storableText(c.reply.correlationId, 300) }) : null,
+        failed ? storableText(failed.error) : null,
+        failed?.attempts ?? 0,
+        failed?.retryAt ?? null,
       ],
     );
-    return rows[0].inserted;
+    return rows[0].head ?? undefined;
   }
 }
 
@@ -235,6 +276,7 @@ interface Row {
   resource_id: string;
   action: string;
   source: string;
+  reason: ParkReason;
   error: string | null;
   attempts: number;
   parked_at: Date;
@@ -253,7 +295,8 @@ function view(r: Row): ParkedCommandView {
     resourceId: r.resource_id,
     action: r.action,
     source: r.source,
-    state: r.is_head ? 'failing' : 'waiting',
+    reason: r.reason,
+    state: !r.is_head ? 'waiting' : r.attempts > 0 ? 'failing' : 'pending',
     error: r.error,
     attempts: r.attempts,
     parkedAt: r.parked_at.toISOString(),

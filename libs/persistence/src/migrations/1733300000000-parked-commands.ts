@@ -1,10 +1,12 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * parked_commands: commands the reconciler could not apply after its transient retries (the first of a key, with
- * its error and attempts) and the same key's later commands, waiting behind it in their order. A key with rows
- * here is held back; every other key goes on. `command` is the record's value as received (JSON text: NUL and
- * lone surrogates stay escaped, which jsonb would refuse).
+ * parked_commands: commands the reconciler holds back per key, off the partition's path: one it could not apply
+ * after its transient retries (`failed`, with its error and attempts), or one slow to apply (`heavy`, applied in the
+ * background so that other tenants do not wait for it), and the same key's later commands behind it (`behind`), in
+ * their order. A key with rows here is held back; every other key goes on. `command` is the record's value as
+ * received (JSON text: NUL and lone surrogates stay escaped, which jsonb would refuse); `reply` is where its writer
+ * waits for the answer.
  */
 export class ParkedCommands1733300000000 implements MigrationInterface {
   name = 'ParkedCommands1733300000000';
@@ -21,6 +23,8 @@ export class ParkedCommands1733300000000 implements MigrationInterface {
         action text NOT NULL,
         source text NOT NULL,
         command text NOT NULL,
+        reason text NOT NULL CHECK (reason IN ('failed', 'heavy', 'behind')),
+        reply jsonb,
         error text,
         attempts integer NOT NULL DEFAULT 0,
         parked_at timestamptz NOT NULL DEFAULT now(),

@@ -1,7 +1,7 @@
 import { DatabaseError } from 'pg-protocol';
 import { QueryFailedError } from 'typeorm';
 import { ScimError } from '@scimflow/scim';
-import { failureError } from './command-consumer';
+import { failureError } from './failures';
 
 const pg = (code: string, message: string) => {
   const e = new DatabaseError(message, 0, 'error');
