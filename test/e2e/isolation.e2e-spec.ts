@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { COMMAND_SCHEMA_VERSION, ProvisioningCommand, resourceKey, topicName } from '../../libs/contracts/src';
 import { classifyFailure, KeyPartitioner, partitionOfKey } from '../../libs/messaging/src';
 import { ParkedCommands } from '../../libs/persistence/src';
+import { run as scimctl } from '../../apps/scimctl/src/main';
 import { PATCH_OP, patchOps, ScimClient } from '../support/scim-client';
 import { RunningSystem, startSystem } from '../support/system';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -198,9 +199,17 @@ describe('fault isolation', () => {
       await lock.query('SELECT 1 FROM scim_users WHERE id = $1 FOR UPDATE', [victim]);
       expect((await setTitle(victim, 'doomed')).status).toBe(503);
       expect((await setTitle(victim, 'kept')).status).toBe(503);
-      const [failing] = (await parked.list({ tenantId })).filter((p) => p.state === 'failing');
-      const discarded = await fetch(`${system.baseUrl}/admin/parked-commands/${failing.id}/discard`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
-      expect(discarded.status).toBe(200);
+      // through scimctl: list, then discard the failing one
+      const lines: string[] = [];
+      await scimctl(['commands', 'parked', '--tenant', tenantId], (l) => lines.push(l));
+      const listed = lines.map((l) => JSON.parse(l));
+      expect(listed.map((p) => p.state)).toEqual(['waiting', 'failing']);
+      const failing = listed[1];
+      const out: string[] = [];
+      await scimctl(['commands', 'discard', failing.id], (l) => out.push(l));
+      expect(JSON.parse(out[0])).toMatchObject({ id: failing.id, commandId: failing.commandId });
+      const again = await fetch(`${system.baseUrl}/admin/parked-commands/${failing.id}/discard`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+      expect(again.status).toBe(404);
       expect(await outcomeOf(failing.commandId)).toMatchObject({ status: 500, error: { detail: expect.stringMatching(/discarded by an operator/) } });
       await lock.query('COMMIT');
       for (const deadline = Date.now() + 10_000; (await parked.list({ tenantId })).length && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
