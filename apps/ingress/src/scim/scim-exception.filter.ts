@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Response } from 'express';
+import { classifyFailure } from '@scimflow/messaging';
 import { ScimError, ScimErrorType } from '@scimflow/scim';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -21,15 +22,6 @@ export class ScimExceptionFilter implements ExceptionFilter {
 
 const RETRY_AFTER_UNAVAILABLE_S = 5;
 
-/** Connection-level failures of Postgres (or the network): the client should retry, it did nothing wrong. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
-function isUnavailable(e: unknown): boolean {
-  const err = e as { code?: string; driverError?: { code?: string }; message?: string } | undefined;
-  const code = err?.code ?? err?.driverError?.code;
-  if (code && UNAVAILABLE_CODES.has(code)) return true;
-  return /Connection terminated|terminating connection|the database system is (starting up|shutting down)|timeout exceeded when trying to connect/i.test(err?.message ?? '');
-}
-
 const BY_STATUS: Record<number, ScimErrorType | undefined> = { 400: 'invalidSyntax' };
 
 export function toScimError(exception: unknown): ScimError {
@@ -43,7 +35,8 @@ export function toScimError(exception: unknown): ScimError {
         : exception.message;
     return new ScimError(status, status === 401 ? 'Authentication required: a valid bearer token for this tenant' : message, BY_STATUS[status]);
   }
-  if (isUnavailable(exception)) return ScimError.unavailable('A backing service (database or broker) is unavailable. Retry later.', RETRY_AFTER_UNAVAILABLE_S);
+  // Postgres or Kafka unreachable, a lock not granted in time: the client did nothing wrong and should retry
+  if (classifyFailure(exception) === 'transient') return ScimError.unavailable('A backing service (database or broker) is unavailable. Retry later.', RETRY_AFTER_UNAVAILABLE_S);
   // body-parser errors carry `status` and `type`
   const e = exception as { status?: number; type?: string; message?: string };
   if (e?.type === 'entity.parse.failed') return ScimError.badRequest('invalidSyntax', `Request body is not valid JSON: ${e.message}`);
