@@ -13,8 +13,8 @@ export class ScimExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const error = toScimError(exception);
     if (error.status >= 500 && error.status !== 503) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
     if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="scimflow"');
+    for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
     res.status(error.status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(error.toBody()));
   }
 }
