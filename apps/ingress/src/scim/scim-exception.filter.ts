@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { Response } from 'express';
+import { Request, Response } from 'express';
 import { ScimError, ScimErrorType } from '@scimflow/scim';
+import { isTokenEndpoint, sendOAuthError, toOAuthError } from '../oauth/oauth-exception.filter';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
@@ -11,6 +12,8 @@ export class ScimExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // failures before the token controller (a path parameter that does not decode) are still the token endpoint's
+    if (isTokenEndpoint(host.switchToHttp().getRequest<Request>())) return sendOAuthError(res, toOAuthError(exception));
     const error = toScimError(exception);
     if (error.status >= 500 && error.status !== 503) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="scimflow"');
