@@ -61,7 +61,7 @@ describe('token endpoint under malformed input', () => {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'token fuzz' }),
     });
-    ({ tenantId, clientId, clientSecret } = await res.json());
+    ({ tenantId, clientId, clientSecret } = (await res.json()) as { tenantId: string; clientId: string; clientSecret: string });
     // and a trusted issuer, so that assertions get as far as its checks
     await fetch(`${system.baseUrl}/admin/tenants/${tenantId}/federated-credentials`, {
       method: 'POST',

@@ -12,9 +12,9 @@ const logger = new Logger('OAuthExceptionFilter');
 /** Any failure as an OAuth error (RFC 6749 §5.2): the client's 4xx keep their meaning, ours are server_error. */
 export function toOAuthError(exception: unknown): OAuthError {
   if (exception instanceof OAuthError) return exception;
-  // an HTTP error about the request (body-parser: bad charset, too many parameters, …): the client's fault, whatever its type
+  // an HTTP error about the request (body-parser: bad charset, too many parameters, …; an undecodable path): the client's fault
   const http = exception as { status?: unknown; expose?: unknown; message?: unknown };
-  if (http?.expose === true && typeof http.status === 'number' && http.status >= 400 && http.status < 500 && ![401, 403, 429].includes(http.status))
+  if ((http?.expose === true || exception instanceof URIError) && typeof http.status === 'number' && http.status >= 400 && http.status < 500 && ![401, 403, 429].includes(http.status))
     return new OAuthError('invalid_request', typeof http.message === 'string' ? http.message : 'The request is malformed');
   const e = toScimError(exception);
   if (e.status >= 500 && e.status !== 503) logger.error(exception instanceof Error ? exception.stack : String(exception));

@@ -52,5 +52,8 @@ export function toScimError(exception: unknown): ScimError {
   if (e?.type === 'entity.parse.failed') return ScimError.badRequest('invalidSyntax', `Request body is not valid JSON: ${e.message}`);
   if (e?.type === 'entity.too.large') return new ScimError(413, 'Request body too large');
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new ScimError(415, e.message ?? 'Unsupported encoding');
+  // any other HTTP error about the request: http-errors, or the router's URIError for a path that does not percent-decode
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && ((e as { expose?: boolean }).expose === true || exception instanceof URIError))
+    return new ScimError(e.status, e.message ?? 'Bad request', BY_STATUS[e.status]);
   return new ScimError(500, 'Internal server error');
 }
