@@ -15,7 +15,10 @@ export function toOAuthError(exception: unknown): OAuthError {
   // an HTTP error about the request (body-parser: bad charset, too many parameters, …; an undecodable path): the client's fault
   const http = exception as { status?: unknown; expose?: unknown; message?: unknown };
   if ((http?.expose === true || exception instanceof URIError) && typeof http.status === 'number' && http.status >= 400 && http.status < 500 && ![401, 403, 429].includes(http.status))
-    return new OAuthError('invalid_request', typeof http.message === 'string' ? http.message : 'The request is malformed');
+    // a body over the size limit keeps its 413 (RFC 9110 §15.5.14): the client should send less, not something else
+    return new OAuthError('invalid_request', typeof http.message === 'string' ? http.message : 'The request is malformed', {
+      status: (exception as { type?: unknown }).type === 'entity.too.large' ? 413 : 400,
+    });
   const e = toScimError(exception);
   if (e.status >= 500 && e.status !== 503) logger.error(exception instanceof Error ? exception.stack : String(exception));
   if (e.status === 401) return new OAuthError('invalid_client', e.detail);
