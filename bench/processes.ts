@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, WriteStream } from 'node:fs';
 import path from 'node:path';
 import { APP_ENV, APP_NODE_ARGS } from '@scimflow/config';
 
@@ -44,6 +44,8 @@ export class AppProcess {
   constructor(
     readonly name: 'ingress' | 'reconciler' | 'notifier',
     private readonly env: Record<string, string>,
+    /** where everything the process writes (stdout and stderr) is appended, as a deployment's log file */
+    private readonly logFile?: string,
   ) {}
 
   get pid(): number | undefined {
@@ -59,7 +61,10 @@ export class AppProcess {
       env: { ...APP_ENV, ...process.env, ...this.env, LOG_LEVEL: this.env.LOG_LEVEL ?? process.env.BENCH_LOG_LEVEL ?? 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const file: WriteStream | undefined = this.logFile ? createWriteStream(this.logFile, { flags: 'a' }) : undefined;
+    if (file) this.child.once('close', () => file.end());
     const keep = (b: Buffer) => {
+      file?.write(b);
       this.log.push(b.toString());
       if (this.log.length > 200) this.log.shift();
     };

@@ -526,7 +526,7 @@ describe('tenants and credentials', () => {
     it('applies to the token endpoint and to access tokens too', async () => {
       const denied = await tokenRequest(t.tokenUrl, { grant_type: 'client_credentials' }, { basic: [t.clientId, t.clientSecret], headers: from('198.51.100.1') });
       expect(denied.status).toBe(403);
-      expect(denied.body.detail).toMatch(/Requests from 198\.51\.100\.1 are not allowed/);
+      expect(denied.body).toEqual({ error: 'unauthorized_client', error_description: expect.stringMatching(/Requests from 198\.51\.100\.1 are not allowed/) });
       const granted = await tokenRequest(t.tokenUrl, { grant_type: 'client_credentials' }, { basic: [t.clientId, t.clientSecret], headers: from('203.0.113.1') });
       expect(granted.status).toBe(200);
       expect((await probe(t, granted.body.access_token, from('198.51.100.1'))).status).toBe(403);
@@ -580,6 +580,8 @@ describe('tenants and credentials', () => {
       expect(big.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '413' });
       const form = await tokenRequest(t.tokenUrl, { grant_type: 'client_credentials', padding: 'x'.repeat(70_000) }, { basic: [t.clientId, t.clientSecret] });
       expect(form.status).toBe(413);
+      // at the token endpoint, as an OAuth error
+      expect(form.body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/too large/i) });
       expect((await new ScimClient(t.scimBaseUrl, t.token).post('/Users', { ...user('small@contoso.example'), title: 'x'.repeat(1000) })).status).toBe(201);
     });
   });

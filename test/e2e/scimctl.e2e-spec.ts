@@ -64,5 +64,11 @@ describe('scimctl', () => {
     expect(badFlag.code).toBe(2);
     const badUrl = await scimctl('tenant', 'create', '--name', 'x', '--webhook', 'ftp://x');
     expect(badUrl.code).toBe(2);
+    // a rate Postgres cannot store is a usage error, not a database error
+    for (const [perSecond, burst] of [['2147483648', '1'], ['1', '1e308']]) {
+      const badRate = await scimctl('tenant', 'rate-limit', '00000000-0000-4000-8000-000000000000', '--per-second', perSecond, '--burst', burst);
+      expect(badRate.code).toBe(2);
+      expect(badRate.stderr).toMatch(/must be an integer from 1 to 1000000/);
+    }
   });
 });

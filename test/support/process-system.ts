@@ -26,16 +26,18 @@ export class ProcessSystem {
   readonly apps: Record<'ingress' | 'reconciler' | 'notifier', AppProcess>;
   readonly ports: Record<'ingress' | 'reconciler' | 'notifier', number>;
 
-  private constructor(ports: ProcessSystem['ports'], env: Record<string, string>) {
+  private constructor(ports: ProcessSystem['ports'], env: Record<string, string>, logDir?: string) {
     this.ports = ports;
+    const logFile = (name: string) => (logDir ? path.join(logDir, `${name}.log`) : undefined);
     this.apps = {
-      ingress: new AppProcess('ingress', env),
-      reconciler: new AppProcess('reconciler', env),
-      notifier: new AppProcess('notifier', env),
+      ingress: new AppProcess('ingress', env, logFile('ingress')),
+      reconciler: new AppProcess('reconciler', env, logFile('reconciler')),
+      notifier: new AppProcess('notifier', env, logFile('notifier')),
     };
   }
 
-  static async create(env: Record<string, string>): Promise<ProcessSystem> {
+  /** With `logDir`, each app's output is appended to `<logDir>/<app>.log`. */
+  static async create(env: Record<string, string>, options: { logDir?: string } = {}): Promise<ProcessSystem> {
     if (!existsSync(path.join(ROOT, 'dist/apps/ingress/src/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does)');
     const ports = { ingress: await freePort(), reconciler: await freePort(), notifier: await freePort() };
     return new ProcessSystem(ports, {
@@ -44,7 +46,7 @@ export class ProcessSystem {
       RECONCILER_PORT: String(ports.reconciler),
       NOTIFIER_PORT: String(ports.notifier),
       PUBLIC_BASE_URL: `http://127.0.0.1:${ports.ingress}`,
-    });
+    }, options.logDir);
   }
 
   get baseUrl(): string {

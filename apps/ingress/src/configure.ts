@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { json, NextFunction, Request, Response, text, urlencoded } from 'express';
 import { AppConfig } from '@scimflow/config';
 import { setupAdminDocs } from './admin/admin-docs';
+import { isTokenEndpoint, sendOAuthError, toOAuthError } from './oauth/oauth-exception.filter';
 import { SCIM_CONTENT_TYPE, toScimError } from './scim/scim-exception.filter';
 
 /**
@@ -17,8 +18,9 @@ export function configureIngress(app: INestApplication): void {
   // extended: false keeps repeated parameters as arrays, so the token endpoint can refuse them (RFC 6749 §3.2)
   app.use(urlencoded({ type: 'application/x-www-form-urlencoded', extended: false, limit }));
   // Body-parser errors happen before Nest's filters run; render them the same way.
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
+    if (isTokenEndpoint(req)) return sendOAuthError(res, toOAuthError(err));
     const e = toScimError(err);
     res.status(e.status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(e.toBody()));
   });

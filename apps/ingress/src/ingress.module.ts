@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { ScimflowConfigModule } from '@scimflow/config';
 import { ObservabilityModule } from '@scimflow/observability';
 import { MessagingModule } from '@scimflow/messaging';
@@ -21,7 +20,7 @@ import { UsersController } from './scim/users.controller';
 import { UsersLister } from './scim/users-lister';
 
 @Module({
-  imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), PassportModule, AuthModule, CommandsModule, OAuthModule, AdminModule],
+  imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), AuthModule, CommandsModule, OAuthModule, AdminModule],
   controllers: [UsersController, DiscoveryController, RootSearchController, GroupsController],
   providers: [ResourceTypeRegistry, UsersLister, GroupResponses, GroupsLister, UserGroups, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
 })

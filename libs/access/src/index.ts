@@ -9,3 +9,4 @@ export * from './oauth/oauth-error';
 export * from './oauth/token-request';
 export * from './oauth/client-assertion';
 export * from './oauth/access-token';
+export * from './bearer/bearer-credential';

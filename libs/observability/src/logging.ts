@@ -17,6 +17,41 @@ export const REDACTED_PATHS = [
   '*.password',
 ];
 
+/** Query parameters that look like credentials: their values never reach a log line (RFC 6750 §5.3, RFC 6749 §10.3-10.5). */
+const CREDENTIAL_PARAMETER = /token|secret|passw|assertion|credential|api[-_]?key|signature|^(code|sig|key|auth|authorization)$/i;
+
+/**
+ * The URL with the value of every credential-looking query parameter (`access_token`, `client_secret`, `code`,
+ * `token`, …) replaced by `[redacted]`; everything else stays as sent, malformed escapes included.
+ */
+export function redactUrlCredentials(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
+  const redacted = query
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const rawName = eq < 0 ? pair : pair.slice(0, eq);
+      if (!CREDENTIAL_PARAMETER.test(parameterName(rawName))) return pair;
+      return `${rawName}=[redacted]`;
+    })
+    .join('&');
+  return url.slice(0, q + 1) + redacted;
+}
+
+/** A query parameter's name as a server reads it: `+` and percent escapes decoded, `[...]` suffixes dropped. */
+function parameterName(raw: string): string {
+  let name = raw.replace(/\+/g, ' ');
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    // a malformed escape: judged as sent
+  }
+  return name.replace(/\[.*$/, '').trim();
+}
+
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
@@ -47,7 +82,7 @@ export function loggingParams(app: string, level: string, httpLogs: boolean): Pa
       // (its child logger's bindings), only for the copy to be redacted and dropped.
       wrapSerializers: false,
       serializers: {
-        req: (req: { id: string; method: string; url: string; originalUrl?: string }) => ({ id: req.id, method: req.method, url: req.originalUrl ?? req.url }),
+        req: (req: { id: string; method: string; url: string; originalUrl?: string }) => ({ id: req.id, method: req.method, url: redactUrlCredentials(req.originalUrl ?? req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>

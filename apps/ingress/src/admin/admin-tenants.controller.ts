@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CidrError } from '@scimflow/access';
 import { AppConfig } from '@scimflow/config';
@@ -10,7 +10,21 @@ import { AllowedSourceIpsDto, CreateTenantDto, RateLimitDto } from './admin.dto'
 import { AdminGuard } from './admin.guard';
 import { CreatedTenantSchema, ErrorSchema, TenantSchema } from './admin.schemas';
 
-export const ADMIN_VALIDATION = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+/** Every message of a failed validation, nested properties named by their path (`rateLimit.burst must …`). */
+export function validationMessages(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((e) => [
+    ...Object.values(e.constraints ?? {}).map((m) => (parent ? `${parent}.${m}` : m)),
+    ...validationMessages(e.children ?? [], parent ? `${parent}.${e.property}` : e.property),
+  ]);
+}
+
+/** Admin bodies and queries: unknown properties refused; a value out of its type or range is 400 invalidValue naming the allowed values. */
+export const ADMIN_VALIDATION = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  exceptionFactory: (errors) => ScimError.badRequest('invalidValue', validationMessages(errors).join('; ') || 'invalid request'),
+});
 
 export function validCidrs(blocks: readonly string[]): string[] {
   try {

@@ -1,19 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { MAX_RATE_LIMIT } from '@scimflow/access';
 import { TENANT_PROFILES, TenantProfile } from '@scimflow/persistence';
 
 /** Request bodies of the admin API, validated (unknown properties are refused) and described in /admin/docs. */
 
+const rateRange = { message: ({ property }: { property: string }) => `${property} must be an integer from 1 to ${MAX_RATE_LIMIT}` };
+
 export class RateLimitDto {
-  @ApiProperty({ example: 25, description: 'sustained requests per second (per ingress instance)' })
-  @IsInt()
-  @Min(1)
+  @ApiProperty({ example: 25, minimum: 1, maximum: MAX_RATE_LIMIT, description: 'sustained requests per second (per ingress instance)' })
+  @IsInt(rateRange)
+  @Min(1, rateRange)
+  @Max(MAX_RATE_LIMIT, rateRange)
   perSecond: number;
 
-  @ApiProperty({ example: 50, description: 'requests allowed at once after a quiet period' })
-  @IsInt()
-  @Min(1)
+  @ApiProperty({ example: 50, minimum: 1, maximum: MAX_RATE_LIMIT, description: 'requests allowed at once after a quiet period' })
+  @IsInt(rateRange)
+  @Min(1, rateRange)
+  @Max(MAX_RATE_LIMIT, rateRange)
   burst: number;
 }
 

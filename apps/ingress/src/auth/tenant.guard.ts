@@ -1,8 +1,8 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException, createParamDecorator } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import { Request } from 'express';
 import { AuthenticatedTenant } from '@scimflow/persistence';
-import { SCIM_BEARER } from './scim-bearer.strategy';
+import { ScimError } from '@scimflow/scim';
+import { ScimBearerAuthentication } from './scim-bearer-authentication';
 import { TenantAccess } from './tenant-access';
 
 /**
@@ -10,17 +10,19 @@ import { TenantAccess } from './tenant-access';
  * tenant's access rules (enabled, allowed source networks, rate limit) must let the request through.
  */
 @Injectable()
-export class TenantGuard extends AuthGuard(SCIM_BEARER) implements CanActivate {
-  constructor(private readonly access: TenantAccess) {
-    super();
-  }
+export class TenantGuard implements CanActivate {
+  constructor(
+    private readonly bearer: ScimBearerAuthentication,
+    private readonly access: TenantAccess,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    await super.canActivate(context);
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request & { user?: AuthenticatedTenant }>();
+    const user = await this.bearer.authenticate(req);
     // Same answer as a bad token: a credential never reveals whether another tenant exists.
-    if (!req.user || req.user.tenantId !== req.params.tenantId) throw new UnauthorizedException();
-    await this.access.enforce(req.user.tenantId, req);
+    if (user.tenantId !== req.params.tenantId) throw new ScimError(401, 'Authentication required: a valid bearer token for this tenant');
+    req.user = user;
+    await this.access.enforce(user.tenantId, req);
     return true;
   }
 }

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { Response } from 'express';
+import { Request, Response } from 'express';
 import { classifyFailure } from '@scimflow/messaging';
 import { ScimError, ScimErrorType } from '@scimflow/scim';
+import { isTokenEndpoint, sendOAuthError, toOAuthError } from '../oauth/oauth-exception.filter';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
@@ -12,10 +13,12 @@ export class ScimExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // failures before the token controller (a path parameter that does not decode) are still the token endpoint's
+    if (isTokenEndpoint(host.switchToHttp().getRequest<Request>())) return sendOAuthError(res, toOAuthError(exception));
     const error = toScimError(exception);
     if (error.status >= 500 && error.status !== 503) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
     if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="scimflow"');
+    for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
     res.status(error.status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(error.toBody()));
   }
 }
@@ -42,5 +45,8 @@ export function toScimError(exception: unknown): ScimError {
   if (e?.type === 'entity.parse.failed') return ScimError.badRequest('invalidSyntax', `Request body is not valid JSON: ${e.message}`);
   if (e?.type === 'entity.too.large') return new ScimError(413, 'Request body too large');
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new ScimError(415, e.message ?? 'Unsupported encoding');
+  // any other HTTP error about the request: http-errors, or the router's URIError for a path that does not percent-decode
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && ((e as { expose?: boolean }).expose === true || exception instanceof URIError))
+    return new ScimError(e.status, e.message ?? 'Bad request', BY_STATUS[e.status]);
   return new ScimError(500, 'Internal server error');
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { MAX_RATE_LIMIT } from '@scimflow/access';
 import { TenantAdmin, tenantView } from '@scimflow/persistence';
 import { CliCommand, CliContext, UsageError } from '../command';
 import { withDatabase } from './database';
@@ -70,9 +71,9 @@ export const tenantAllowIpsCommand: CliCommand = {
   },
 };
 
-const positiveInt = (flag: string, v: string | undefined): number => {
+const rate = (flag: string, v: string | undefined): number => {
   const n = Number(v);
-  if (!v || !Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer: ${v ?? '(missing)'}`);
+  if (!v || !Number.isInteger(n) || n < 1 || n > MAX_RATE_LIMIT) throw new UsageError(`${flag} must be an integer from 1 to ${MAX_RATE_LIMIT}: ${v ?? '(missing)'}`);
   return n;
 };
 
@@ -88,7 +89,7 @@ export const tenantRateLimitCommand: CliCommand = {
     });
     const id = oneTenantId(positionals, 'tenant rate-limit');
     if (values.default && (values['per-second'] || values.burst)) throw new UsageError('tenant rate-limit: --default or --per-second/--burst, not both');
-    const limit = values.default ? null : { perSecond: positiveInt('--per-second', values['per-second']), burst: positiveInt('--burst', values.burst) };
+    const limit = values.default ? null : { perSecond: rate('--per-second', values['per-second']), burst: rate('--burst', values.burst) };
     printTenant(ctx, id, await withTenants(ctx, (t) => t.setRateLimit(id, limit)));
   },
 };

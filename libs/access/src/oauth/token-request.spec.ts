@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { OAuthError } from './oauth-error';
 import { JWT_BEARER_ASSERTION_TYPE, JWT_BEARER_GRANT, parseTokenRequest, RawTokenRequest } from './token-request';
 
@@ -80,5 +81,33 @@ describe('parseTokenRequest', () => {
     expect(e.headers).toEqual({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'WWW-Authenticate': 'Basic realm="scimflow", charset="UTF-8"' });
     expect(e.toBody()).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
     expect(new OAuthError('invalid_grant', 'x').headers).toEqual({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+  });
+});
+
+describe('parseTokenRequest under any input', () => {
+  const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('%E0%A4%A', '%', '%zz', 'client_credentials', JWT_BEARER_GRANT, JWT_BEARER_ASSERTION_TYPE, ''));
+  const authorization = fc.oneof(
+    fc.constant(undefined),
+    text,
+    text.map((t) => `Basic ${t}`),
+    fc.uint8Array({ maxLength: 64 }).map((b) => `Basic ${Buffer.from(b).toString('base64')}`),
+    fc.tuple(text, text).map(([id, secret]) => basic(id, secret)),
+  );
+  const value = fc.oneof(text, fc.array(text, { maxLength: 3 }), fc.integer(), fc.constant(null), fc.object({ maxDepth: 1 }));
+  const names = fc.constantFrom('grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'assertion', 'scope', 'x');
+  const body = fc.oneof(fc.dictionary(names, value), fc.dictionary(names, text), value, fc.constant(undefined));
+
+  it('answers a token request or an OAuthError, never anything else (seeded)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.constant(FORM), fc.constant(undefined), text), authorization, body, (contentType, auth, b) => {
+        try {
+          parseTokenRequest({ contentType, authorization: auth, body: b });
+        } catch (e) {
+          if (!(e instanceof OAuthError)) throw e;
+          expect([400, 401]).toContain(e.status);
+        }
+      }),
+      { seed: 150605, numRuns: 3000 },
+    );
   });
 });

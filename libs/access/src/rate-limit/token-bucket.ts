@@ -1,3 +1,6 @@
+/** Largest per-tenant rate (and burst) that can be set: far above what one instance serves, well inside a Postgres integer. */
+export const MAX_RATE_LIMIT = 1_000_000;
+
 export interface RateLimit {
   /** sustained requests per second (tokens added per second) */
   perSecond: number;
