@@ -71,7 +71,7 @@ function summarize(latencies: number[], statuses: Record<string, number>, errors
   return { sent, errors, statuses, durationMs: Math.round(durationMs), throughput: Math.round((sent / durationMs) * 1000), latencyMs: percentiles(latencies) };
 }
 
-async function timed(target: HttpTarget, req: BenchRequest, startedAt: number, latencies: number[], statuses: Record<string, number>): Promise<boolean> {
+async function timed(target: HttpTarget, req: BenchRequest, startedAt: number, latencies: number[], statuses: Record<string, number>, onSample?: OnSample): Promise<boolean> {
   let ok = false;
   try {
     const res = await target.send(req);
@@ -80,9 +80,14 @@ async function timed(target: HttpTarget, req: BenchRequest, startedAt: number, l
   } catch {
     statuses.network = (statuses.network ?? 0) + 1;
   }
-  latencies.push(performance.now() - startedAt);
+  const latency = performance.now() - startedAt;
+  latencies.push(latency);
+  onSample?.(startedAt, latency, ok);
   return ok;
 }
+
+/** Called with each request's start (scheduled, in an open loop; performance.now() clock), its latency in ms and whether it succeeded. */
+export type OnSample = (startedAt: number, latencyMs: number, ok: boolean) => void;
 
 /** Closed loop: `concurrency` workers each send the next request as soon as the previous one is answered. */
 export async function closedLoop(target: HttpTarget, next: () => BenchRequest | undefined, concurrency: number): Promise<LoadResult> {
@@ -102,7 +107,7 @@ export async function closedLoop(target: HttpTarget, next: () => BenchRequest | 
  * Open loop at a fixed arrival rate: requests are scheduled on a clock, not on answers, and latency is
  * measured from the scheduled time, so a slow server cannot hide its queueing (no coordinated omission).
  */
-export async function openLoop(target: HttpTarget, next: (i: number) => BenchRequest, ratePerSecond: number, durationMs: number): Promise<LoadResult> {
+export async function openLoop(target: HttpTarget, next: (i: number) => BenchRequest, ratePerSecond: number, durationMs: number, onSample?: OnSample): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let errors = 0;
@@ -115,7 +120,7 @@ export async function openLoop(target: HttpTarget, next: (i: number) => BenchReq
     const wait = scheduled - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     inflight.push(
-      timed(target, next(i), scheduled, latencies, statuses).then((ok) => {
+      timed(target, next(i), scheduled, latencies, statuses, onSample).then((ok) => {
         if (!ok) errors++;
       }),
     );

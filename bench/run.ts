@@ -4,7 +4,8 @@
  * BENCH_SCALE (default 1) scales every count down for a quick run, e.g. BENCH_SCALE=0.05.
  * BENCH_ONLY=notifier runs only the notifier, on a backlog of events produced directly (bench/notifier.ts);
  * BENCH_ONLY=replay only the reconciler, on a backlog of commands (bench/replay.ts);
- * BENCH_ONLY=lookup only the ingress, answering `userName eq` with 1,000,000 users stored.
+ * BENCH_ONLY=lookup only the ingress, answering `userName eq` with 1,000,000 users stored;
+ * BENCH_ONLY=fairness only the noisy-neighbour scenario (bench/fairness.ts), without and with the fairness rule.
  */
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
@@ -23,6 +24,7 @@ import { replayScenario } from './replay';
 import { AppProcess, serviceCpuSeconds } from './processes';
 import { dropBenchState } from './cleanup';
 import { cpuCeiling, CpuCeiling, throughputLine } from './ceiling';
+import { fairnessComparison, summary } from './fairness';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const n = (x: number) => Math.max(1, Math.round(x * SCALE));
@@ -39,7 +41,12 @@ const TARGETS = {
   replayPerSecond: 15000,
   deliveriesPerSecond: 5000,
   rssMb: 200,
+  /** the quiet tenant's write p99 during a noisy tenant's burst, as a multiple of its p99 before the burst */
+  quietP99DuringNoisyBurst: 3,
 };
+/** Length of the quiet tenant's stream in the fairness scenario (the burst is its middle third), per run. */
+const FAIRNESS_STREAM_MS = Math.max(15_000, n(45_000));
+const fairnessTarget = "quiet tenant's write p99 during a noisy tenant's burst, × its baseline p99";
 
 interface Report {
   startedAt: string;
@@ -65,6 +72,15 @@ async function main() {
     console.log(`replay alone (scale ${SCALE}): ${JSON.stringify({ ...result, cpuCeiling: ceiling })}`);
     console.log(throughputLine('replay commands/s', result.commandsPerSecond, TARGETS.replayPerSecond, 'command', ceiling));
     console.log(verdictLine(result.peakRssMb <= TARGETS.rssMb, 'reconciler peak RSS MB', result.peakRssMb, TARGETS.rssMb));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'fairness') {
+    const result = await fairnessComparison({ baseDb, brokers, streamMs: FAIRNESS_STREAM_MS });
+    console.log(`fairness (scale ${SCALE}): ${JSON.stringify(result)}`);
+    for (const [label, r] of [['HEAVY_COMMAND_BYTES=0', result.withoutFairness], ['default HEAVY_COMMAND_BYTES', result.withFairness]] as const)
+      console.log(`${label}: ${JSON.stringify(summary(r))}`);
+    const ratio = result.withFairness.quiet.slowdown.p99;
+    console.log(verdictLine(ratio !== null && ratio <= TARGETS.quietP99DuringNoisyBurst, fairnessTarget, ratio ?? NaN, TARGETS.quietP99DuringNoisyBurst));
     return;
   }
   if (process.env.BENCH_ONLY === 'notifier') {
@@ -264,6 +280,8 @@ async function main() {
     await ds.destroy();
     await dropBenchState(baseDb, dbUrl.pathname.slice(1), brokers, prefix);
   }
+  // 5. Tenants do not hurt each other: on fresh apps (the reconciler started twice, without and with the rule)
+  report.scenarios.fairness = await fairnessComparison({ baseDb, brokers, streamMs: FAIRNESS_STREAM_MS });
 
   const s = report.scenarios as any; // eslint-disable-line @typescript-eslint/no-explicit-any
   const verdict = (target: string, value: number, limit: number, higherIsBetter: boolean, ceiling?: CpuCeiling & { per: string }) =>
@@ -275,6 +293,8 @@ async function main() {
   verdict('replay commands/s', s.replay.commandsPerSecond, TARGETS.replayPerSecond, true);
   verdict('notifier deliveries/s', s.notifier.deliveriesPerSecond, TARGETS.deliveriesPerSecond, true);
   for (const [name, mb] of Object.entries(report.peakRssMb)) verdict(`${name} peak RSS MB`, mb, TARGETS.rssMb, false);
+  // judged on the run with the reconciler's default HEAVY_COMMAND_BYTES; the run without the rule is the comparison
+  verdict(fairnessTarget, s.fairness.withFairness.quiet.slowdown.p99 ?? Infinity, TARGETS.quietP99DuringNoisyBurst, false);
   const ratios = {
     writesVsPgbench: ratio(s.writesAtConcurrency64.throughput, report.baseline.pgbenchInsertTps as number),
     writesVsNodeHttp: ratio(s.writesAtConcurrency64.throughput, (report.baseline.nodeHttp as { throughput: number }).throughput),
@@ -296,6 +316,7 @@ async function main() {
   console.log(`ratios: ${JSON.stringify(ratios)}`);
   for (const v of report.verdicts)
     console.log(v.ceiling ? throughputLine(v.target, v.value, v.limit, v.ceiling.per, v.ceiling) : verdictLine(v.pass, v.target, v.value, v.limit));
+  console.log(`fairness: quiet tenant's p99 during the burst ÷ before it: ${s.fairness.withoutFairness.quiet.slowdown.p99} with HEAVY_COMMAND_BYTES=0, ${s.fairness.withFairness.quiet.slowdown.p99} with the default`);
   console.log('CPU ceilings of replay and notifier: BENCH_ONLY=replay, BENCH_ONLY=notifier (each alone, so its CPU per unit is its own)');
 }
 
