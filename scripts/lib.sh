@@ -12,6 +12,8 @@ die() { say "$*"; exit 1; }
 ensure_node_modules() {
   command -v node >/dev/null || die "Node.js 20+ is required"
   local stamp="node_modules/.package-lock.json"
+  # a linked install (a git worktree sharing another checkout's) is that checkout's to keep: npm ci would empty it
+  if [ -L node_modules ]; then return; fi
   if [ ! -d node_modules ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
     say "installing npm dependencies (npm ci)"
     npm ci --no-audit --no-fund --loglevel=error >&2

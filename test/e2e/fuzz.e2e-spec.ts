@@ -425,7 +425,7 @@ describe(`fuzzing the running system (FUZZ_SEED=${SEED})`, () => {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'e2e fuzz workforce', profile: 'workforce', webhooks: [hook] }),
     });
-    const workforce = await res.json();
+    const workforce = (await res.json()) as { scimBaseUrl: string; token: string };
     if (res.status !== 201) throw new Error(`workforce tenant: ${res.status} ${JSON.stringify(workforce)}`);
     tenants.plain = { base: plain.scimBaseUrl, token: plain.token, users: [], groups: [] };
     tenants.workforce = { base: workforce.scimBaseUrl, token: workforce.token, users: [], groups: [] };

@@ -125,7 +125,7 @@ const actionAndPayload = (core: string, required: 'userName' | 'displayName') =>
   );
 };
 const commandOf = (resourceType: 'User' | 'Group', core: string, required: 'userName' | 'displayName') =>
-  fc.record({ ap: actionAndPayload(core, required), ifMatch: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('*', 'W/"1"', 'W/"2"', '"x"', '') }) }).map(
+  fc.record({ ap: actionAndPayload(core, required) as fc.Arbitrary<[CommandAction, unknown]>, ifMatch: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('*', 'W/"1"', 'W/"2"', '"x"', '') }) }).map(
     ({ ap: [action, payload], ifMatch }): ProvisioningCommand => ({
       v: 1,
       commandId: 'c0000000-0000-4000-8000-000000000001',
