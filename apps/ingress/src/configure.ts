@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { json, NextFunction, Request, Response, text, urlencoded } from 'express';
 import { AppConfig } from '@scimflow/config';
 import { setupAdminDocs } from './admin/admin-docs';
+import { answerParserErrors } from './client-errors';
 import { isTokenEndpoint, sendOAuthError, toOAuthError } from './oauth/oauth-exception.filter';
 import { SCIM_CONTENT_TYPE, toScimError } from './scim/scim-exception.filter';
 
@@ -28,4 +29,5 @@ export function configureIngress(app: INestApplication): void {
   http.disable('x-powered-by');
   http.set('etag', false); // ETags are SCIM versions, set by the controllers
   setupAdminDocs(app);
+  answerParserErrors(app.getHttpServer());
 }
