@@ -7,3 +7,4 @@ export * from './group-render';
 export * from './profiles';
 export * from './import/user-import';
 export * from './import/group-import';
+export * from './document-size';

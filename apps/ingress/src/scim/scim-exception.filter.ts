@@ -49,5 +49,8 @@ export function toScimError(exception: unknown): ScimError {
   if (e?.type === 'entity.parse.failed') return ScimError.badRequest('invalidSyntax', `Request body is not valid JSON: ${e.message}`);
   if (e?.type === 'entity.too.large') return new ScimError(413, 'Request body too large');
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new ScimError(415, e.message ?? 'Unsupported encoding');
+  if (e?.type === 'parameters.too.many') return new ScimError(413, 'Too many form parameters in the request body');
+  // any other client error of body-parser (a gzip body that is not gzip, an aborted or short body): its own 4xx
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new ScimError(e.status, `Request body could not be read: ${e.message ?? e.type}`, e.status === 400 ? 'invalidSyntax' : undefined);
   return new ScimError(500, 'Internal server error');
 }
