@@ -54,7 +54,7 @@ describe('hostile requests at the edge', () => {
     expectScimError(await raw('PATCH', `/Users/${userId}`, patchBody, scimJson), 400, 'invalidSyntax');
     expectScimError(await raw('POST', '/Users', `{"schemas":["${USER}"],"userName":"d","x":${deep(10_000)}}`, scimJson), 400, 'invalidSyntax');
     expectScimError(await raw('POST', '/Users/.search', `{"schemas":["${SEARCH}"],"filter":${deep(10_000)}}`, scimJson), 400, 'invalidSyntax');
-    expectScimError(await scim.post('/Users/.search', { schemas: [SEARCH], filter: '('.repeat(10_000) + 'userName pr' + ')'.repeat(10_000) }), 400, 'invalidFilter');
+    expectScimError(await scim.post('/Users/.search', { schemas: [SEARCH], filter: '('.repeat(4_000) + 'userName pr' + ')'.repeat(4_000) }), 400, 'invalidFilter');
   });
 
   it('NUL and lone surrogates in values, keys, query parameters and admin imports are 400 invalidValue naming the place', async () => {
