@@ -73,7 +73,7 @@ export class ListQuery {
         throw ScimError.badRequest('invalidValue', `Invalid search request: ${name} must be an integer`);
       }
       if ((name === 'filter' || name === 'sortBy' || name === 'sortOrder') && typeof value !== 'string') {
-        throw ScimError.badRequest(name === 'filter' ? 'invalidFilter' : 'invalidValue', `Invalid search request: ${name} must be a string`);
+        throw ScimError.badRequest('invalidValue', `Invalid search request: ${name} must be a string`);
       }
       if ((name === 'attributes' || name === 'excludedAttributes') && typeof value !== 'string' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
         throw ScimError.badRequest('invalidValue', `Invalid search request: ${name} must be a string or an array of strings`);
