@@ -8,6 +8,11 @@ describe('validateConfig', () => {
     expect(c.COMMAND_TIMEOUT_MS).toBe(15000);
   });
 
+  it('refuses MAX_BODY_BYTES above MAX_COMMAND_BODY_BYTES, naming the bound', () => {
+    expect(validateConfig({ MAX_BODY_BYTES: String(1024 * 1024) }).MAX_BODY_BYTES).toBe(1024 * 1024);
+    expect(() => validateConfig({ MAX_BODY_BYTES: String(1024 * 1024 + 1) })).toThrow(/MAX_BODY_BYTES=.*must not be above 1048576 \(MAX_COMMAND_BODY_BYTES/);
+  });
+
   it('reads numbers from strings', () => {
     expect(validateConfig({ INGRESS_PORT: '9090' }).INGRESS_PORT).toBe(9090);
   });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
 import { IsCidrList, IsAdminToken } from './access-settings';
+import { MAX_COMMAND_BODY_BYTES } from '@scimflow/contracts';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
@@ -139,9 +140,12 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_BURST = 100;
 
-  /** Largest accepted request body; larger ones are answered 413. */
-  @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
-  MAX_BODY_BYTES = 1024 * 1024;
+  /** Largest accepted request body; larger ones are answered 413. At most MAX_COMMAND_BODY_BYTES: a body becomes one command record. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(MAX_COMMAND_BODY_BYTES, { message: `MAX_BODY_BYTES must not be above ${MAX_COMMAND_BODY_BYTES} (MAX_COMMAND_BODY_BYTES: a request body becomes one Kafka command record)` })
+  MAX_BODY_BYTES = MAX_COMMAND_BODY_BYTES;
 
   /** Largest bulk import body (admin API, JSON or CSV, at most 10,000 users per request). */
   @Transform(toInt) @IsInt() @Min(1024) @Max(512 * 1024 * 1024)

@@ -1,4 +1,5 @@
 import { GroupChangedEvent, MembershipEventType, ProvisioningCommand } from '@scimflow/contracts';
+import { MAX_RESOURCE_DOCUMENT_BYTES } from '@scimflow/contracts';
 import { ENTRA_GROUP_EXTENSION, GROUP_SCHEMA, parsePatchRequest, ScimError } from '@scimflow/scim';
 import {
   chunkMembershipDiff,
@@ -544,5 +545,14 @@ describe('decideGroupCommand: import of a product group', () => {
     if (existing.kind !== 'save') throw new Error('expected save');
     const again = decideGroupCommand(existing.state, imp({ document: { schemas: [GROUP_SCHEMA], displayName: 'Y' } }), NOW);
     expect(again.kind === 'reject' && again.error.status).toBe(409);
+  });
+});
+
+describe('document size', () => {
+  it('a PATCH whose resulting group document is larger than MAX_RESOURCE_DOCUMENT_BYTES is rejected 413', () => {
+    const created = saved(decideGroupCommand(undefined, command('create', { schemas: [GROUP_SCHEMA], displayName: 'Ops' }), NOW));
+    const d = decideGroupCommand(created.state, patchCommand({ op: 'replace', path: 'displayName', value: 'x'.repeat(MAX_RESOURCE_DOCUMENT_BYTES) }), NOW);
+    if (d.kind !== 'reject') throw new Error('expected reject');
+    expect([d.error.status, d.error.detail]).toEqual([413, expect.stringMatching(/Group document is \d+ bytes/)]);
   });
 });

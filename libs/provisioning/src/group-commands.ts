@@ -1,3 +1,4 @@
+import { assertDocumentSize } from './document-size';
 import {
   CommandOutcome,
   diffDocuments,
@@ -108,6 +109,7 @@ function decide(current: GroupState | undefined, command: ProvisioningCommand, n
       const document = attributeOps.length ? applyPatch(current!.document, attributeOps, groupTypes).document : current!.document;
       if (Object.keys(document).some((k) => k.toLowerCase() === 'members'))
         throw ScimError.badRequest('invalidPath', "members can be changed only through the path 'members' (or a 'members' key of a no-path value)");
+      assertDocumentSize(document, 'Group');
       return { kind: 'save', before: current, state: { ...current!, ...groupColumns(document), document }, memberSteps };
     }
     case 'delete':

@@ -8,3 +8,4 @@ export * from './profiles';
 export * from './import/user-import';
 export * from './import/group-import';
 export * from './parked';
+export * from './document-size';

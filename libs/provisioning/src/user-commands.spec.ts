@@ -1,4 +1,5 @@
 import { ProvisioningCommand } from '@scimflow/contracts';
+import { MAX_RESOURCE_DOCUMENT_BYTES } from '@scimflow/contracts';
 import { USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
 import { contractValidator } from '../../contracts/src/schemas/test-helpers';
 import { userDeletionEvents } from './group-commands';
@@ -187,5 +188,17 @@ describe('profile rules on lifecycle decisions', () => {
     const c = command(FRESH, 'create', doc('ada', undefined, { userType: 'g1' }));
     const d = saved(applyProfileToDecision(decideUserCommand(undefined, c, LATER, userResourceTypeSchemas, { user: gone, matchedBy: 'userName' }), c, surecloud, LATER));
     expect(d.profile?.directive).toEqual({ kind: 'exactly', groupIds: ['g1'] });
+  });
+});
+
+describe('document size', () => {
+  it(`a PATCH whose result is larger than MAX_RESOURCE_DOCUMENT_BYTES is rejected 413; a large body with a small result applies`, () => {
+    const user = imported();
+    const big = command(IMPORTED, 'patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x'.repeat(MAX_RESOURCE_DOCUMENT_BYTES) }] });
+    const d = decideUserCommand(user, big, LATER, userResourceTypeSchemas);
+    if (d.kind !== 'reject') throw new Error('expected reject');
+    expect([d.error.status, d.error.detail]).toEqual([413, expect.stringMatching(/User document is \d+ bytes; at most 262144 bytes/)]);
+    const ops = [{ op: 'replace', path: 'title', value: 'x'.repeat(200_000) }, { op: 'replace', path: 'title', value: 'small' }];
+    expect(saved(decideUserCommand(user, command(IMPORTED, 'patch', { schemas: [PATCH_OP], Operations: ops }), LATER, userResourceTypeSchemas)).state.document.title).toBe('small');
   });
 });

@@ -1,3 +1,4 @@
+import { assertDocumentSize } from './document-size';
 import {
   AttributeChange,
   CommandOutcome,
@@ -90,6 +91,7 @@ function decide(current: UserState | undefined, command: ProvisioningCommand, no
       const ops = parsePatchRequest(command.payload);
       const { document, changed } = applyPatch(current!.document, ops, userResourceType);
       if (!changed) return { kind: 'unchanged', state: current! };
+      assertDocumentSize(document, 'User');
       return saveChange(current!, { document }, command, now);
     }
     case 'setLoginMethod':

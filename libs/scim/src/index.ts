@@ -7,3 +7,4 @@ export * from './schema/group.schema';
 export * from './filter';
 export * from './resource';
 export * from './patch';
+export * from './json';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, P
 import { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { isUuid } from '@scimflow/persistence';
-import { normalizeGroup, splitGroupPatch } from '@scimflow/provisioning';
+import { assertDocumentSize, normalizeGroup, splitGroupPatch } from '@scimflow/provisioning';
 import { parsePatchRequest, ScimError } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
 import { CommandGateway } from '../commands/command-gateway';
@@ -78,5 +78,6 @@ function assertId(id: string) {
 /** The command payload: the normalized group, members reduced to their ids. */
 function validGroup(body: unknown, mode: 'create' | 'replace'): Record<string, unknown> {
   const { document, userIds } = normalizeGroup(body, mode);
+  assertDocumentSize(document, 'Group');
   return userIds.length ? { ...document, members: userIds.map((value) => ({ value })) } : document;
 }

@@ -96,6 +96,9 @@ describe('ListQuery.fromSearchRequest (POST …/.search body, RFC 7644 §3.4.3)'
     ['filter a number', search({ filter: 3 }), 'invalidValue', /filter/],
     ['attributes with a number', search({ attributes: ['userName', 1] }), 'invalidValue', /attributes/],
     ['sortBy an array', search({ sortBy: ['userName'] }), 'invalidValue', /sortBy/],
+    ['filter an object with a prototype name', search({ filter: { constructor: 1 } }), 'invalidValue', /filter must be a string/],
+    ['excludedAttributes an object', search({ excludedAttributes: { toString: 1 } }), 'invalidValue', /excludedAttributes must be a string or an array/],
+    ['sortOrder an object', search({ sortOrder: {} }), 'invalidValue', /sortOrder must be a string/],
   ];
   it.each(bad)('rejects %s', (_name, body, scimType, detail) => {
     const e = scimError(() => ListQuery.fromSearchRequest(body));

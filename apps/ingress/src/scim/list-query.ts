@@ -72,6 +72,12 @@ export class ListQuery {
       if ((name === 'startIndex' || name === 'count') && typeof value !== 'number' && typeof value !== 'string') {
         throw ScimError.badRequest('invalidValue', `Invalid search request: ${name} must be an integer`);
       }
+      if ((name === 'filter' || name === 'sortBy' || name === 'sortOrder') && typeof value !== 'string') {
+        throw ScimError.badRequest('invalidValue', `Invalid search request: ${name} must be a string`);
+      }
+      if ((name === 'attributes' || name === 'excludedAttributes') && typeof value !== 'string' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
+        throw ScimError.badRequest('invalidValue', `Invalid search request: ${name} must be a string or an array of strings`);
+      }
       query[name] = value;
     }
     return ListQuery.parse(query);

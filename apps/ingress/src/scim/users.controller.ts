@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@scimflow/config';
 import { CommandOutcome } from '@scimflow/contracts';
 import { isUuid, UserStore } from '@scimflow/persistence';
-import { etag, listResponse, renderUser } from '@scimflow/provisioning';
+import { assertDocumentSize, etag, listResponse, renderUser } from '@scimflow/provisioning';
 import { normalizeResource, parsePatchRequest, ProjectionOptions, projectResource, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
 import { CommandGateway } from '../commands/command-gateway';
@@ -32,6 +32,7 @@ export class UsersController {
     const projection = projectionOf(query);
     const types = await this.lister.types(tenantId);
     const document = normalizeResource(body, types, 'create');
+    assertDocumentSize(document, 'User');
     const outcome = await this.commands.submit({ tenantId, resourceType: 'User', resourceId: randomUUID(), action: 'create', payload: document });
     this.sendResource(res, tenantId, outcome, 201, types, projection);
   }
@@ -70,6 +71,7 @@ export class UsersController {
     const projection = projectionOf(query);
     const types = await this.lister.types(tenantId);
     const document = normalizeResource(body, types, 'replace');
+    assertDocumentSize(document, 'User');
     const outcome = await this.commands.submit({ tenantId, resourceType: 'User', resourceId: id, action: 'replace', payload: document, ifMatch });
     this.sendResource(res, tenantId, outcome, 200, types, projection);
   }

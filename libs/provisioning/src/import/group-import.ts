@@ -1,4 +1,4 @@
-import { GROUP_SCHEMA, ScimError } from '@scimflow/scim';
+import { assertSafeJson, GROUP_SCHEMA, ScimError } from '@scimflow/scim';
 import { checkSize, ImportRow, parseCsv } from './user-import';
 
 /**
@@ -58,6 +58,11 @@ function canonical(name: string): 'id' | 'displayName' | 'externalId' | 'descrip
 }
 
 function groupRow(row: number, f: Record<string, unknown>): GroupImportRow {
+  try {
+    assertSafeJson(f, { label: `group of row ${row}` });
+  } catch (e) {
+    return { row, error: (e as ScimError).detail };
+  }
   const displayName = typeof f.displayName === 'string' ? f.displayName.trim() : '';
   if (!displayName) return { row, error: 'displayName (or name) is required' };
   const id = f.id === undefined || f.id === '' ? undefined : f.id;

@@ -128,3 +128,17 @@ describe('runImport', () => {
     expect(summary.results.map((r) => [r.row, r.result])).toEqual([[1, 'imported'], [2, 'failed'], [3, 'existing'], [4, 'imported']]);
   });
 });
+
+describe('unsafe and oversized rows', () => {
+  it('fail per row: NUL or lone surrogate 400 naming the place, a document over the limit 413; the other rows stay', () => {
+    const rows = importRowsFromJson([{ userName: 'ok' }, { userName: '\u0000' }, { userName: 'a', name: { givenName: 'x\ud800' } }, { userName: 'big', title: 'x'.repeat(300_000) }]);
+    expect('payload' in rows[0]).toBe(true);
+    expect(rows.slice(1).map((r) => ('error' in r ? [r.status, r.error] : r))).toEqual([
+      [400, 'The user contains a NUL character (U+0000) at /userName'],
+      [400, 'The user contains a lone surrogate (U+D800) at /name/givenName'],
+      [413, expect.stringMatching(/User document is \d+ bytes; at most 262144/)],
+    ]);
+    const csv = importRowsFromCsv('userName,title\nok,t\nbad,a\u0000b\n');
+    expect(csv.map((r) => ('error' in r ? r.error : 'ok'))).toEqual(['ok', 'The user contains a NUL character (U+0000) at /title']);
+  });
+});

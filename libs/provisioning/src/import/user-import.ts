@@ -1,5 +1,6 @@
 import { ImportUserPayload, LOGIN_METHODS, LoginMethod } from '@scimflow/contracts';
-import { ENTERPRISE_USER_SCHEMA, ScimError, USER_SCHEMA } from '@scimflow/scim';
+import { assertSafeJson, ENTERPRISE_USER_SCHEMA, ScimError, USER_SCHEMA } from '@scimflow/scim';
+import { assertDocumentSize } from '../document-size';
 
 /**
  * Bulk import of a product's existing users (admin API and `scimctl users import`): CSV or JSON in, one
@@ -10,7 +11,7 @@ import { ENTERPRISE_USER_SCHEMA, ScimError, USER_SCHEMA } from '@scimflow/scim';
 export const MAX_IMPORT_ROWS = 10_000;
 
 /** One row of an import: what to submit, or why the row cannot be; `name` identifies it in the report (userName, displayName). */
-export type ImportRow<P = ImportUserPayload> = { row: number; name?: string; resourceId?: string } & ({ payload: P } | { error: string });
+export type ImportRow<P = ImportUserPayload> = { row: number; name?: string; resourceId?: string } & ({ payload: P } | { error: string; status?: number });
 
 /**
  * CSV columns (header row required, names case-insensitive, order free). `userName` is required; unknown
@@ -85,7 +86,7 @@ export function importRowsFromCsv(text: string): ImportRow[] {
     try {
       return { row, name: values.userName, payload: payloadFromCsv(values) };
     } catch (e) {
-      if (e instanceof ScimError) return { row, name: values.userName, error: e.detail ?? e.message };
+      if (e instanceof ScimError) return { row, name: values.userName, error: e.detail ?? e.message, status: e.status };
       throw e;
     }
   });
@@ -108,7 +109,7 @@ export function importRowsFromJson(body: unknown): ImportRow[] {
       const document = { ...rest, schemas: Array.isArray(rest.schemas) ? rest.schemas : schemasOf(rest) };
       return { row, name: userName, payload: payload(document, loginMethod) };
     } catch (e) {
-      if (e instanceof ScimError) return { row, name: userName, error: e.detail ?? e.message };
+      if (e instanceof ScimError) return { row, name: userName, error: e.detail ?? e.message, status: e.status };
       throw e;
     }
   });
@@ -127,6 +128,8 @@ function payloadFromCsv(v: Partial<Record<CsvColumn, string>>): ImportUserPayloa
 }
 
 function payload(document: Record<string, unknown>, loginMethod: unknown): ImportUserPayload {
+  assertSafeJson(document, { label: 'user' });
+  assertDocumentSize(document, 'User');
   if (typeof document.userName !== 'string' || document.userName.trim() === '') throw ScimError.badRequest('invalidValue', 'userName is required');
   if (loginMethod === undefined || loginMethod === null) return { document };
   if (!(LOGIN_METHODS as readonly unknown[]).includes(loginMethod)) throw ScimError.badRequest('invalidValue', `loginMethod must be one of ${LOGIN_METHODS.join(', ')}`);
@@ -192,7 +195,7 @@ export async function runImport<P>(rows: ImportRow<P>[], submit: ImportSubmit<P>
     while (next < rows.length) {
       const i = next++;
       const row = rows[i];
-      results[i] = 'error' in row ? importRowResult(row, { status: 400, detail: row.error }) : importRowResult(row, await submit(row.payload, row));
+      results[i] = 'error' in row ? importRowResult(row, { status: row.status ?? 400, detail: row.error }) : importRowResult(row, await submit(row.payload, row));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
