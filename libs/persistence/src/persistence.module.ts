@@ -16,6 +16,7 @@ import { TenantResourceTypes, TenantSchemaStore } from './schemas/tenant-schema-
 import { GroupStore } from './groups/group-store';
 import { MembershipStore } from './groups/membership-store';
 import { Outbox } from './outbox/outbox';
+import { ParkedRecords } from './outbox/parked-records';
 import { SecretBox } from '@scimflow/webhooks';
 import { DeadLetters, DeliveryLog, DeliveryQueue, WebhookSubscriptions } from './webhooks';
 
@@ -51,7 +52,7 @@ export class DatabaseReadiness implements OnModuleInit {
       inject: [DataSource, AppConfig],
       useFactory: (ds: DataSource, config: AppConfig) => new WebhookSubscriptions(ds, SecretBox.fromConfig(config.WEBHOOK_SECRETS_KEY)),
     },
-    ...[DeliveryQueue, DeliveryLog, DeadLetters].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
+    ...[DeliveryQueue, DeliveryLog, DeadLetters, ParkedRecords].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
     {
       provide: TenantDirectory,
       inject: [DataSource, WebhookSubscriptions],
@@ -75,6 +76,6 @@ export class DatabaseReadiness implements OnModuleInit {
     { provide: Outbox, useValue: new Outbox() },
     DatabaseReadiness,
   ],
-  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox],
+  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox, ParkedRecords],
 })
 export class PersistenceModule {}
