@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource, QueryRunner } from 'typeorm';
 import { CoalescingProducer, recordBytes, sleep, sortPublishOutcomes } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
-import { Outbox, ParkedRecords } from '@scimflow/persistence';
+import { Outbox, ParkedRecords, registerParkedRecordsGauge } from '@scimflow/persistence';
 
 const RELAY_LOCK = 727275;
 const BATCH = 500;
@@ -40,9 +40,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       [],
       async (g) => g.set(await this.outbox.oldestUnpublishedAgeSeconds(this.ds.manager)),
     );
-    metrics.gauge('scimflow_parked_records', 'records parked because they cannot be published or queued', ['stage'], async (g) =>
-      g.set({ stage: 'relay' }, (await this.parked.counts()).relay),
-    );
+    registerParkedRecordsGauge(metrics, this.parked);
     const depth = metrics.gauge('scimflow_outbox_depth', 'events committed but not yet published', ['relay']);
     const published = metrics.counter('scimflow_outbox_published_total', 'events published from the outbox');
     this.onDrained = async (n, manager) => {

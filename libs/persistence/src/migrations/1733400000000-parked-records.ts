@@ -24,6 +24,7 @@ export class ParkedRecords1733400000000 implements MigrationInterface {
         parked_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX parked_records_relay_key ON parked_records (record_key) WHERE stage = 'relay'`);
+    await q.query(`CREATE UNIQUE INDEX parked_records_intake_source ON parked_records (source) WHERE stage = 'intake'`);
     // the relay's age metric reads the oldest unpublished event
     await q.query(`CREATE INDEX IF NOT EXISTS outbox_events_unpublished_created ON outbox_events (created_at) WHERE published_at IS NULL`);
   }

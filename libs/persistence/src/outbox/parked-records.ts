@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { Metrics } from '@scimflow/observability';
 
 export type ParkingStage = 'relay' | 'intake';
 
@@ -71,7 +72,9 @@ export class ParkedRecords {
   /** Parks a consumed record the notifier cannot queue, with its bytes (so that it can be published again). */
   async parkIntake(record: IntakeRecord, error: string): Promise<void> {
     await this.ds.query(
-      `INSERT INTO parked_records (stage, topic, record_key, value, headers, source, bytes, error) VALUES ('intake', $1, $2, $3, $4::jsonb, $5, $6, $7)`,
+      // once per consumed record: a retry of its batch does not park it twice
+      `INSERT INTO parked_records (stage, topic, record_key, value, headers, source, bytes, error) VALUES ('intake', $1, $2, $3, $4::jsonb, $5, $6, $7)
+       ON CONFLICT (source) WHERE stage = 'intake' DO NOTHING`,
       [record.topic, record.key, record.value, JSON.stringify(record.headers), record.source, record.value?.length ?? 0, error.slice(0, 4000)],
     );
   }
@@ -126,4 +129,11 @@ export class ParkedRecords {
     for (const r of rows) counts[r.stage] = r.n;
     return counts;
   }
+}
+
+/** `scimflow_parked_records{stage}`, read from the table at each scrape (every app reports every stage: use max). */
+export function registerParkedRecordsGauge(metrics: Metrics, parked: ParkedRecords): void {
+  metrics.gauge('scimflow_parked_records', 'records parked because they cannot be published or queued', ['stage'], async (g) => {
+    for (const [stage, n] of Object.entries(await parked.counts())) g.set({ stage }, n);
+  });
 }
