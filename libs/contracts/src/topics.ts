@@ -1,3 +1,5 @@
+import { MAX_RECORD_BYTES } from './limits';
+
 /**
  * Kafka topics of scimflow. Names are prefixed with KAFKA_TOPIC_PREFIX (empty in production) so that
  * test runs and several environments can share one cluster without seeing each other's records.
@@ -26,9 +28,12 @@ export interface TopicSpec {
   config?: Record<string, string>;
 }
 
+/** Every topic accepts records up to MAX_RECORD_BYTES, the bound the producers check (the broker's default is 1 MiB). */
+const RECORD_LIMIT = { 'max.message.bytes': String(MAX_RECORD_BYTES) };
+
 /** Partition counts are explicit: the commands topic bounds reconciler parallelism (≥ 12). */
 export function topicSpecs(prefix = ''): TopicSpec[] {
-  return [
+  return withRecordLimit([
     // The command log is the source of truth for `scimctl replay commands` and `scimctl rebuild`: never truncated
     // (docs/runbook.md, "Replay and rebuild", for the disk cost and how to change an existing topic).
     { name: prefix + TopicName.commands, partitions: 12, config: { 'retention.ms': '-1' } },
@@ -39,7 +44,11 @@ export function topicSpecs(prefix = ''): TopicSpec[] {
     { name: prefix + TopicName.membershipChanged, partitions: 12, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
     // Dead letters wait for a person: kept longer than the events themselves.
     { name: prefix + TopicName.deadLetters, partitions: 12, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
-  ];
+  ]);
+}
+
+function withRecordLimit(specs: TopicSpec[]): TopicSpec[] {
+  return specs.map((s) => ({ ...s, config: { ...s.config, ...RECORD_LIMIT } }));
 }
 
 export function topicName(key: TopicKey, prefix = ''): string {

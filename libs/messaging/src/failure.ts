@@ -73,11 +73,11 @@ function classifyOne(e: Record<string, unknown>): FailureClass | undefined {
   const code = typeof e.code === 'string' ? e.code : undefined;
   if (code && TRANSIENT_SYSTEM_CODES.has(code)) return 'transient';
   const name = typeof e.name === 'string' ? e.name : '';
-  if (name.startsWith('KafkaJS')) {
-    // Retries exhausted: what was retried decides (a connection error is still transient).
-    if (name === 'KafkaJSNumberOfRetriesExceeded') return undefined;
-    return e.retriable === true ? 'transient' : 'deterministic';
-  }
+  // Retries exhausted: what was retried decides (a connection error is still transient).
+  if (name === 'KafkaJSNumberOfRetriesExceeded') return undefined;
+  // kafkajs's errors and our record errors (RecordTooLargeError, RecordHeldBackError…) say so themselves
+  if (typeof e.retriable === 'boolean') return e.retriable ? 'transient' : 'deterministic';
+  if (name.startsWith('KafkaJS')) return 'deterministic';
   const message = typeof e.message === 'string' ? e.message : '';
   if (TRANSIENT_DRIVER_MESSAGES.some((m) => m.test(message))) return 'transient';
   return undefined;

@@ -35,7 +35,10 @@ export interface OrderedConsumerOptions {
   sessionTimeoutMs?: number;
   /** most bytes fetched per partition at once (kafkajs default 1 MiB): bounds the batch held in memory */
   maxBytesPerPartition?: number;
-  /** called after each handled batch: how far behind this partition is, for metrics */
+  /**
+   * called after each handled batch: how far behind this partition is, for metrics; also when a batch arrives, with
+   * `records: 0` (nothing advanced yet), so that a partition whose first batch never completes is seen waiting
+   */
   observe?: (batch: { topic: string; partition: number; records: number; lag: number; durationMs: number }) => void;
 }
 
@@ -109,6 +112,7 @@ export class OrderedConsumer {
     const started = Date.now();
     const records = batch.messages.map((m) => toRecord(batch.topic, batch.partition, m));
     const active = () => isRunning() && !isStale();
+    this.options.observe?.({ topic: batch.topic, partition: batch.partition, records: 0, lag: Number(batch.offsetLagLow()) + 1, durationMs: 0 });
     const handleBatch = this.handleBatchOf;
     if (handleBatch) await this.handleWithRetry(records, heartbeat, active, handleBatch);
     else await forEachConcurrently(groupByKey(records), this.options.keyConcurrency ?? 16, (group) => this.handleWithRetry(group, heartbeat, active, this.options.handle));

@@ -1,10 +1,12 @@
-import { Kafka } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 import { TopicSpec } from '@scimflow/contracts';
 
 /**
  * Creates the topics that do not exist yet, with their explicit partition counts.
- * Safe to run from every process at start-up and from the CLI: existing topics are left alone,
+ * Safe to run from every process at start-up and from the CLI: existing topics are otherwise left alone,
  * but one with fewer partitions than specified is reported, since per-key ordering depends on the count.
+ * An existing topic whose `max.message.bytes` is below its spec's is raised to it (and reported): a record the
+ * producer accepted must fit every topic, or it could never be published.
  */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<{ created: string[]; warnings: string[] }> {
   const admin = kafka.admin();
@@ -32,9 +34,46 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<{ 
         if (t.partitions.length < spec.partitions)
           warnings.push(`topic ${t.name} has ${t.partitions.length} partitions, ${spec.partitions} expected`);
       }
+      warnings.push(...(await raiseRecordLimits(admin, present)));
     }
     return { created: missing.map((s) => s.name), warnings };
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Raises `max.message.bytes` of existing topics that have less than their spec; returns what it changed or could not. */
+async function raiseRecordLimits(admin: Admin, specs: TopicSpec[]): Promise<string[]> {
+  const wanted = specs.filter((s) => s.config?.['max.message.bytes'] !== undefined);
+  if (wanted.length === 0) return [];
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: wanted.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name })),
+  });
+  const low: { spec: TopicSpec; current: number; overrides: { name: string; value: string }[] }[] = [];
+  for (const resource of described.resources) {
+    const spec = wanted.find((s) => s.name === resource.resourceName);
+    const entry = resource.configEntries.find((c) => c.configName === 'max.message.bytes');
+    if (!spec || !entry || Number(entry.configValue) >= Number(spec.config!['max.message.bytes'])) continue;
+    // the topic's own settings (source TOPIC_CONFIG = 1; not defaults, not read-only, not secret)
+    const overrides = resource.configEntries
+      .filter((c) => (c as { configSource?: number }).configSource === 1 && !c.readOnly && !c.isSensitive && c.configName !== 'max.message.bytes')
+      .map((c) => ({ name: c.configName, value: c.configValue }));
+    low.push({ spec, current: Number(entry.configValue), overrides });
+  }
+  const warnings: string[] = [];
+  for (const { spec, current, overrides } of low) {
+    const value = spec.config!['max.message.bytes'];
+    try {
+      // kafkajs has only the non-incremental AlterConfigs, which replaces all of a topic's settings: keep the others
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: [...overrides, { name: 'max.message.bytes', value }] }],
+      });
+      warnings.push(`topic ${spec.name} had max.message.bytes ${current}, raised to ${value}`);
+    } catch (e) {
+      warnings.push(`topic ${spec.name} has max.message.bytes ${current}, ${value} expected (could not raise it: ${(e as Error).message})`);
+    }
+  }
+  return warnings;
 }

@@ -1,6 +1,29 @@
 import { Metrics } from './metrics';
 
 describe('Metrics', () => {
+  it('reports how long a partition with lag has not advanced, 0 once it is caught up', async () => {
+    jest.useFakeTimers({ now: 1_000_000, doNotFake: ['setImmediate', 'nextTick'] });
+    try {
+      const m = new Metrics('test');
+      const observe = m.consumerLag('g');
+      const idle = async () => Number((await m.registry.metrics()).match(/^scimflow_consumer_partition_idle_seconds\{group="g",topic="t",partition="3",app="test"\} (\S+)$/m)?.[1]);
+      observe({ topic: 't', partition: 3, records: 0, lag: 5 }); // a batch arrived and is stuck in its handler
+      jest.setSystemTime(1_030_000);
+      expect(await idle()).toBe(30);
+      observe({ topic: 't', partition: 3, records: 0, lag: 6 }); // redelivered: still not advanced
+      jest.setSystemTime(1_040_000);
+      expect(await idle()).toBe(40);
+      observe({ topic: 't', partition: 3, records: 5, lag: 1 }); // handled
+      jest.setSystemTime(1_042_000);
+      expect(await idle()).toBe(2);
+      observe({ topic: 't', partition: 3, records: 1, lag: 0 });
+      jest.setSystemTime(1_100_000);
+      expect(await idle()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('memoises metrics by name and exposes them in Prometheus text format', async () => {
     const m = new Metrics('test');
     m.counter('scimflow_things_total', 'things', ['kind']).inc({ kind: 'a' });

@@ -11,6 +11,8 @@ export class Metrics {
   private readonly made = new Map<string, Counter | Gauge | Histogram>();
   private readonly logger = new Logger(Metrics.name);
   private readonly collectors = new Map<string, (gauge: Gauge) => Promise<void>>();
+  /** consumer partitions by group, for scimflow_consumer_partition_idle_seconds */
+  private readonly idleOf = new Map<string, Map<string, { topic: string; partition: string; lag: number; advancedAt: number }>>();
 
   constructor(app = 'scimflow') {
     this.registry.setDefaultLabels({ app });
@@ -43,10 +45,28 @@ export class Metrics {
     }) as Gauge;
   }
 
-  /** What a consumer of `group` reports after each batch: how far behind the end of its partition it is. */
-  consumerLag(group: string): (batch: { topic: string; partition: number; lag: number }) => void {
+  /**
+   * What a consumer of `group` reports after each batch: how far behind the end of its partition it is, and, at each
+   * scrape, how long a partition with lag has not advanced (`scimflow_consumer_partition_idle_seconds`: grows while a
+   * handler retries the same records; 0 when the partition is caught up). A report with `records: 0` is a batch that
+   * arrived, not one handled.
+   */
+  consumerLag(group: string): (batch: { topic: string; partition: number; records?: number; lag: number }) => void {
     const lag = this.gauge('scimflow_consumer_lag', 'records behind the end of the partition', ['group', 'topic', 'partition']);
-    return (b) => lag.set({ group, topic: b.topic, partition: String(b.partition) }, b.lag);
+    const partitions = new Map<string, { topic: string; partition: string; lag: number; advancedAt: number }>();
+    this.idleOf.set(group, partitions);
+    this.gauge('scimflow_consumer_partition_idle_seconds', 'seconds since a partition with lag last advanced', ['group', 'topic', 'partition'], async (g) => {
+      const now = Date.now();
+      for (const [of, list] of this.idleOf)
+        for (const p of list.values()) g.set({ group: of, topic: p.topic, partition: p.partition }, p.lag > 0 ? (now - p.advancedAt) / 1000 : 0);
+    });
+    return (b) => {
+      const id = `${b.topic}\u0000${b.partition}`;
+      const known = partitions.get(id);
+      const advanced = b.records !== 0 || !known;
+      partitions.set(id, { topic: b.topic, partition: String(b.partition), lag: b.lag, advancedAt: advanced ? Date.now() : known.advancedAt });
+      lag.set({ group, topic: b.topic, partition: String(b.partition) }, b.lag);
+    };
   }
 
   /** Latency histograms in seconds, with buckets from 1 ms to 10 s. */

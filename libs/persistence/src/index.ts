@@ -17,6 +17,7 @@ export * from './groups/group-filter';
 export * from './groups/membership-store';
 export * from './persistence.module';
 export * from './outbox/outbox';
+export * from './outbox/parked-records';
 export * from './webhooks';
 export * from './audit/audit-log';
 export * from './users/user-profile-store';

@@ -17,6 +17,7 @@ import { GroupStore } from './groups/group-store';
 import { MembershipStore } from './groups/membership-store';
 import { Outbox } from './outbox/outbox';
 import { ParkedCommands } from './commands/parked-commands';
+import { ParkedRecords } from './outbox/parked-records';
 import { SecretBox } from '@scimflow/webhooks';
 import { DeadLetters, DeliveryLog, DeliveryQueue, WebhookSubscriptions } from './webhooks';
 
@@ -54,7 +55,7 @@ export class DatabaseReadiness implements OnModuleInit {
       inject: [DataSource, AppConfig],
       useFactory: (ds: DataSource, config: AppConfig) => new WebhookSubscriptions(ds, SecretBox.fromConfig(config.WEBHOOK_SECRETS_KEY)),
     },
-    ...[DeliveryQueue, DeliveryLog, DeadLetters].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
+    ...[DeliveryQueue, DeliveryLog, DeadLetters, ParkedRecords].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
     {
       provide: TenantDirectory,
       inject: [DataSource, WebhookSubscriptions],
@@ -79,6 +80,6 @@ export class DatabaseReadiness implements OnModuleInit {
     { provide: ParkedCommands, inject: [DataSource], useFactory: (ds: DataSource) => new ParkedCommands(ds) },
     DatabaseReadiness,
   ],
-  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox, ParkedCommands],
+  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox, ParkedCommands, ParkedRecords],
 })
 export class PersistenceModule {}

@@ -8,13 +8,14 @@ import { AdminProfilesController } from './admin-profiles.controller';
 import { AdminSigningKeysController } from './admin-signing-keys.controller';
 import { AdminTenantsController } from './admin-tenants.controller';
 import { AdminWebhooksController } from './admin-webhooks.controller';
+import { AdminParkedRecordsController } from './admin-parked-records.controller';
 import { AdminGuard } from './admin.guard';
 import { AdminParkedCommandsController } from './admin-parked.controller';
 
-/** The admin API under /admin (tenants, credentials, signing keys, profiles, users). Uses the ingress's auth providers. */
+/** The admin API under /admin (tenants, credentials, signing keys, profiles, users, webhooks, parked records). Uses the ingress's auth providers. */
 @Module({
   imports: [AuthModule, CommandsModule],
-  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController],
+  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController, AdminParkedRecordsController],
   providers: [AdminGuard],
 })
 export class AdminModule {}

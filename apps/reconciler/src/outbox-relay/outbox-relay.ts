@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
-import { CoalescingProducer, sleep } from '@scimflow/messaging';
+import { CoalescingProducer, recordBytes, sleep, sortPublishOutcomes } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
-import { Outbox } from '@scimflow/persistence';
+import { Outbox, ParkedRecords, registerParkedRecordsGauge } from '@scimflow/persistence';
 
 const RELAY_LOCK = 727275;
 const BATCH = 500;
@@ -13,6 +13,8 @@ const DEPTH_COUNT_INTERVAL_MS = 5000;
  * Publishes committed outbox events to Kafka. One relay at a time holds a session advisory lock,
  * so events of one user go out in commit order even with several reconciler instances.
  * Kicked right after each commit for low latency; polls as a safety net (e.g. after a crash).
+ * An event that cannot be published (too large, refused by the broker: any deterministic failure) is parked with its
+ * error and its key's later events wait behind it; every other key flows. Transient failures are retried with backoff.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,8 +30,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly ds: DataSource,
     private readonly outbox: Outbox,
     private readonly producer: CoalescingProducer,
+    private readonly parked: ParkedRecords,
     metrics: Metrics,
   ) {
+    // Read from the database at each scrape, not by the relay loop: they must show a relay that is stuck or not running.
+    metrics.gauge(
+      'scimflow_outbox_oldest_unpublished_age_seconds',
+      'age of the oldest outbox event waiting to be published (keys behind a parked record left out); 0 when none',
+      [],
+      async (g) => g.set(await this.outbox.oldestUnpublishedAgeSeconds(this.ds.manager)),
+    );
+    registerParkedRecordsGauge(metrics, this.parked);
     const depth = metrics.gauge('scimflow_outbox_depth', 'events committed but not yet published', ['relay']);
     const published = metrics.counter('scimflow_outbox_published_total', 'events published from the outbox');
     this.onDrained = async (n, manager) => {
@@ -44,6 +55,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private depthCountedAt = 0;
+
   private readonly onDrained: (published: number, manager: QueryRunner['manager']) => Promise<void>;
 
   onApplicationBootstrap(): void {
@@ -125,9 +137,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const runner = this.runner!;
     const pending = await this.outbox.pending(runner.manager, BATCH);
     if (pending.length === 0) return 0;
-    await this.producer.sendMany(pending.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })));
-    await this.outbox.markPublished(runner.manager, pending.map((r) => r.id));
-    await this.onDrained(pending.length, runner.manager);
+    const records = pending.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers }));
+    const outcomes = sortPublishOutcomes(pending, await Promise.allSettled(records.map((r) => this.producer.send(r))));
+    await this.outbox.markPublished(runner.manager, outcomes.published.map((r) => r.id));
+    if (outcomes.parked.length > 0) {
+      await this.parked.parkOutboxEvents(
+        runner.manager,
+        outcomes.parked.map(({ record, error }) => ({ outboxId: record.id, topic: record.topic, key: record.key, bytes: recordBytes(record), error: error.message })),
+      );
+      for (const { record, error } of outcomes.parked)
+        this.logger.error(`outbox event ${record.id} (${record.topic} key=${record.key}) parked, its key's later events wait: ${error.message}`);
+    }
+    await this.onDrained(outcomes.published.length, runner.manager);
+    if (outcomes.transient) throw outcomes.transient;
     return pending.length;
   }
 }

@@ -42,11 +42,16 @@ export class Outbox {
     );
   }
 
-  /** The oldest unpublished records, in the order they were committed for any one key. */
+  /**
+   * The oldest unpublished records, in the order they were committed for any one key. A key with a parked record
+   * (ParkedRecords) is skipped entirely: its later events wait behind the parked one, every other key flows.
+   */
   async pending(em: EntityManager, limit: number): Promise<PendingOutboxRecord[]> {
     // payload as text: the relay would otherwise parse every event only to serialise it again for Kafka
     const rows: { id: string; topic: string; record_key: string; payload: string; headers: Record<string, string> }[] = await em.query(
-      `SELECT id, topic, record_key, payload::text AS payload, headers FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      `SELECT o.id, o.topic, o.record_key, o.payload::text AS payload, o.headers FROM outbox_events o
+        WHERE o.published_at IS NULL AND NOT EXISTS (SELECT 1 FROM parked_records p WHERE p.stage = 'relay' AND p.record_key = o.record_key)
+        ORDER BY o.id LIMIT $1`,
       [limit],
     );
     return rows.map((r) => ({ id: String(r.id), topic: r.topic, key: r.record_key, value: r.payload, headers: r.headers }));
@@ -55,6 +60,18 @@ export class Outbox {
   /** Published rows are removed: Kafka is the log from here on. */
   async markPublished(em: EntityManager, ids: string[]): Promise<void> {
     if (ids.length) await em.query(`DELETE FROM outbox_events WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  /**
+   * Seconds since the oldest event the relay should publish now was committed (0 when there is none): it grows
+   * while the relay is stuck. Keys waiting behind a parked record are left out (scimflow_parked_records shows them).
+   */
+  async oldestUnpublishedAgeSeconds(em: EntityManager): Promise<number> {
+    const [{ age }] = await em.query(
+      `SELECT coalesce(extract(epoch FROM now() - min(o.created_at)), 0)::float8 AS age FROM outbox_events o
+        WHERE o.published_at IS NULL AND NOT EXISTS (SELECT 1 FROM parked_records p WHERE p.stage = 'relay' AND p.record_key = o.record_key)`,
+    );
+    return Math.max(0, Number(age));
   }
 
   async depth(em: EntityManager): Promise<number> {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConsumedRecord } from '@scimflow/messaging';
-import { DeliveryQueue, QueuedEvent, WebhookSubscriptions } from '@scimflow/persistence';
+import { classifyFailure, ConsumedRecord } from '@scimflow/messaging';
+import { Metrics } from '@scimflow/observability';
+import { DeliveryQueue, ParkedRecords, registerParkedRecordsGauge, QueuedEvent, WebhookSubscriptions } from '@scimflow/persistence';
 import { DeliverableEvent, matchesEventTypes, orderingKeyOf, readDeliverableEvent } from '@scimflow/webhooks';
 import { DeliveryWorker } from '../../delivery/delivery-worker';
 
@@ -11,9 +12,10 @@ const MAX_RECORDS = 5000;
  * Queues consumed events for every enabled subscription of their tenant whose event types match, once per
  * (subscription, event). The consumer hands in one key's records at a time, many keys at once: the calls that
  * arrive while a batch is being queued are queued together in the next one (one subscriptions query and one
- * transaction for all of them), each call answered when its batch is committed. A throw (Postgres unavailable)
- * makes the consumer retry the same records; a record that is not a deliverable event is logged and left out:
- * retrying cannot make it readable.
+ * transaction for all of them), each call answered when its batch is committed. A transient failure (Postgres
+ * unavailable) makes the consumer retry the same records. A record that cannot be queued is parked (stage `intake`,
+ * `scimctl records parked`) and the others flow: one that is not a deliverable event, or one Postgres refuses
+ * deterministically (found by queuing the batch's calls, then that call's records, one at a time).
  */
 @Injectable()
 export class QueueEvents {
@@ -25,7 +27,11 @@ export class QueueEvents {
     private readonly subscriptions: WebhookSubscriptions,
     private readonly queue: DeliveryQueue,
     private readonly worker: DeliveryWorker,
-  ) {}
+    private readonly parked: ParkedRecords,
+    metrics: Metrics,
+  ) {
+    registerParkedRecordsGauge(metrics, this.parked);
+  }
 
   execute(records: ConsumedRecord[]): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -47,12 +53,30 @@ export class QueueEvents {
           await this.queueAll(batch.flatMap((b) => b.records));
           batch.forEach((b) => b.resolve());
         } catch (e) {
-          batch.forEach((b) => b.reject(e as Error));
+          if (classifyFailure(e) === 'transient' || batch.length === 1) batch.forEach((b) => b.reject(e as Error));
+          else for (const b of batch) await this.queueIsolating(b.records).then(b.resolve, b.reject);
         }
       }
     } finally {
       this.flushing = undefined;
     }
+  }
+
+  /** Queues records; on a deterministic failure, each alone, parking the ones that fail alone. */
+  private async queueIsolating(records: ConsumedRecord[]): Promise<void> {
+    try {
+      await this.queueAll(records);
+    } catch (e) {
+      if (classifyFailure(e) === 'transient') throw e;
+      if (records.length > 1) for (const record of records) await this.queueIsolating([record]);
+      else await this.park(records[0], `not queued: ${(e as Error).message}`);
+    }
+  }
+
+  private async park(record: ConsumedRecord, error: string): Promise<void> {
+    const source = `${record.topic}[${record.partition}]@${record.offset}`;
+    this.logger.error(`parked ${source} key=${record.key}: ${error}`);
+    await this.parked.parkIntake({ topic: record.topic, key: record.key ?? '', value: record.value, headers: record.headers, source }, error);
   }
 
   private async queueAll(records: ConsumedRecord[]): Promise<void> {
@@ -61,7 +85,7 @@ export class QueueEvents {
       const body = record.value?.toString('utf8') ?? '';
       const read = readDeliverableEvent(body);
       if ('problem' in read) {
-        this.logger.error(`not deliverable, skipped: ${record.topic}[${record.partition}]@${record.offset}: ${read.problem}`);
+        await this.park(record, `not deliverable: ${read.problem}`);
         continue;
       }
       events.push({ record, body, event: read.event });

@@ -1,0 +1,74 @@
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CoalescingProducer } from '@scimflow/messaging';
+import { ParkedRecords, ParkingStage } from '@scimflow/persistence';
+import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
+import { AdminGuard } from './admin.guard';
+import { ErrorSchema } from './admin.schemas';
+
+export class ParkedRecordQueryDto {
+  @ApiPropertyOptional({ enum: ['relay', 'intake'] })
+  @IsOptional()
+  @IsIn(['relay', 'intake'])
+  stage?: ParkingStage;
+
+  @ApiPropertyOptional({ default: 100, maximum: 10000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  limit?: number;
+}
+
+export class ParkedRecordSchema {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['relay', 'intake'], description: 'relay: an outbox event not published; intake: a change event the notifier did not queue' })
+  stage: string;
+  @ApiProperty() topic: string;
+  @ApiProperty() key: string;
+  @ApiProperty({ nullable: true, type: String }) outboxId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'topic[partition]@offset it was consumed from' }) source: string | null;
+  @ApiProperty() bytes: number;
+  @ApiProperty() error: string;
+  @ApiProperty({ format: 'date-time' }) parkedAt: string;
+}
+
+/** Records parked because they could not be published or queued: the same services as `scimctl records`. */
+@ApiTags('parked records')
+@ApiBearerAuth()
+@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401 bad admin credential, 503 admin API disabled, 400, 404)' })
+@Controller('admin/parked-records')
+@UseGuards(AdminGuard)
+@UsePipes(ADMIN_VALIDATION)
+export class AdminParkedRecordsController {
+  constructor(
+    private readonly parked: ParkedRecords,
+    private readonly producer: CoalescingProducer,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Parked records, oldest first' })
+  @ApiOkResponse({ type: [ParkedRecordSchema] })
+  list(@Query() query: ParkedRecordQueryDto) {
+    return this.parked.list({ stage: query.stage, limit: query.limit });
+  }
+
+  @Post(':id/redrive')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Publish it again: a relay record before its key's later events (parked again if it still fails); an intake record onto its topic" })
+  @ApiOkResponse({ type: ParkedRecordSchema })
+  async redrive(@Param('id') id: string) {
+    return found(await this.parked.redrive(id, (r) => this.producer.send(r)), `Parked record ${id}`);
+  }
+
+  @Post(':id/discard')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Drop it for good (a relay record with its outbox event: its key's later events go out)" })
+  @ApiOkResponse({ type: ParkedRecordSchema })
+  async discard(@Param('id') id: string) {
+    return found(await this.parked.discard(id), `Parked record ${id}`);
+  }
+}
