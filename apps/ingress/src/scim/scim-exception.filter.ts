@@ -48,7 +48,7 @@ export function toScimError(exception: unknown): ScimError {
   if (e?.type === 'parameters.too.many') return new ScimError(413, 'Too many form parameters in the request body');
   // any other client error about the request: body-parser's (a gzip body that is not gzip, an aborted body), http-errors,
   // or the router's URIError for a path that does not percent-decode: its own 4xx
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
-    return new ScimError(e.status, `The request could not be read: ${e.message ?? e.type ?? 'bad request'}`, BY_STATUS[e.status]);
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && ((e as { expose?: boolean }).expose === true || exception instanceof URIError))
+    return new ScimError(e.status, e.message ?? 'Bad request', BY_STATUS[e.status]);
   return new ScimError(500, 'Internal server error');
 }
