@@ -12,3 +12,4 @@ export * from './coalescing-producer';
 export * from './key-partitioner';
 export * from './request-reply';
 export * from './messaging.module';
+export * from './wake-up';

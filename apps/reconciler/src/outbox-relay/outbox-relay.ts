@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
-import { CoalescingProducer, recordBytes, sleep, sortPublishOutcomes } from '@scimflow/messaging';
+import { CoalescingProducer, recordBytes, sleep, sortPublishOutcomes, WakeUp } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
 import { Outbox, ParkedRecords, registerParkedRecordsGauge } from '@scimflow/persistence';
 
@@ -20,8 +20,7 @@ const DEPTH_COUNT_INTERVAL_MS = 5000;
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private running = false;
-  private wake?: () => void;
-  private kicked = false;
+  private readonly wakeUp = new WakeUp();
   private loop?: Promise<void>;
   private runner?: QueryRunner;
   leader = false;
@@ -70,8 +69,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   kick(): void {
-    this.kicked = true;
-    this.wake?.();
+    this.wakeUp.kick();
   }
 
   private async run(): Promise<void> {
@@ -95,22 +93,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private idle(): Promise<void> {
-    if (this.kicked) {
-      this.kicked = false;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, IDLE_POLL_MS);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        this.kicked = false;
-        done();
-      };
-    });
+    return this.wakeUp.sleep(IDLE_POLL_MS);
   }
 
   private async tryLead(): Promise<void> {

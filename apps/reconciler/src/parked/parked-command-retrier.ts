@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@scimflow/config';
 import { CommandOutcome, readCommand } from '@scimflow/contracts';
-import { backoffDelay, classifyFailure, CoalescingProducer, forEachConcurrently, replyAt } from '@scimflow/messaging';
+import { backoffDelay, classifyFailure, CoalescingProducer, forEachConcurrently, replyAt, WakeUp } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
 import { HeadResult, ParkedCommands, ParkedHead } from '@scimflow/persistence';
 import { CommandDispatcher } from '../command-dispatcher';
@@ -25,8 +25,7 @@ export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger(ParkedCommandRetrier.name);
   private running = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
-  private kicked = false;
+  private readonly wakeUp = new WakeUp();
 
   constructor(
     private readonly parked: ParkedCommands,
@@ -56,8 +55,7 @@ export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicati
 
   /** Something was parked that is due now (a heavy command): look at once instead of at the next poll. */
   kick(): void {
-    this.kicked = true;
-    this.wake?.();
+    this.wakeUp.kick();
   }
 
   /**
@@ -84,7 +82,6 @@ export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicati
 
   private async run(): Promise<void> {
     while (this.running) {
-      this.kicked = false;
       let done = 0;
       try {
         done = await this.retryDue();
@@ -92,21 +89,8 @@ export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicati
         // the database is down or busy: the parked commands wait in it, the next round tries again
         this.logger.warn(`retrying parked commands: ${(e as Error).message}`);
       }
-      if (!done && !this.kicked) await this.idle();
+      if (!done) await this.wakeUp.sleep(this.config.PARKED_POLL_MS);
     }
-  }
-
-  private idle(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.config.PARKED_POLL_MS);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wake = undefined;
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 
   private async retry(head: ParkedHead): Promise<HeadResult> {
