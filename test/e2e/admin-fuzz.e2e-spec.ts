@@ -190,6 +190,13 @@ describe('admin API under malformed input', () => {
     expect(JSON.parse(answer.text)).toMatchObject({ schemas: [ERROR_SCHEMA], status: '400', scimType: 'invalidValue', detail: expect.stringMatching(detail) });
   });
 
+  it('a null webhook secret (on rotation of an unknown or a known subscription) is a 4xx, not a TypeError', async () => {
+    for (const id of ['M-__', known.id[0]]) {
+      const answer = await admin('POST', `/admin/subscriptions/${id}/rotate-secret`, undefined, '{"secret":null}');
+      expect({ id, status: answer.status < 500, problem: problemOf(answer) }).toEqual({ id, status: true, problem: undefined });
+    }
+  });
+
   it('a tenant id that does not percent-decode is a 400 on every admin route, imports included', async () => {
     for (const path of ['/admin/tenants/%E0%A4%A/groups/import', '/admin/tenants/%E0%A4%A/users/import', '/admin/tenants/%E0%A4%A/rate-limit']) {
       const answer = await admin(path.endsWith('rate-limit') ? 'PUT' : 'POST', path, [] as unknown);

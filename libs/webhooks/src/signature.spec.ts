@@ -99,3 +99,9 @@ describe('verifyWebhook (the receiver side)', () => {
     expect(result).toEqual(expected);
   });
 });
+
+describe('secretKey of what is not a string', () => {
+  it('is undefined for null, numbers and objects (an admin body may send them)', () => {
+    for (const value of [null, undefined, 42, {}, ['whsec_x']]) expect(secretKey(value)).toBeUndefined();
+  });
+});

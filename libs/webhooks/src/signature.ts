@@ -24,8 +24,9 @@ export function generateSecret(bytes = 32): string {
 }
 
 /** The key bytes of a `whsec_…` secret, or undefined when it is not one (wrong prefix, not base64, too short or long). */
-export function secretKey(secret: string): Buffer | undefined {
-  if (!secret.startsWith(SECRET_PREFIX)) return undefined;
+export function secretKey(secret: unknown): Buffer | undefined {
+  // a JSON null or number from an admin body is not a secret either
+  if (typeof secret !== 'string' || !secret.startsWith(SECRET_PREFIX)) return undefined;
   const encoded = secret.slice(SECRET_PREFIX.length);
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return undefined;
   const key = Buffer.from(encoded, 'base64');
