@@ -112,13 +112,16 @@ describe('credentials in logs', () => {
     for (const answer of [
       await scim('/Users', { query: `?access_token=${accessToken}` }),
       await scim('/Users', { bearer: token, query: `?filter=userName%20eq%20%22x%22&access_token=${token}` }),
-      await scim('/Users', { method: 'POST', headers: { 'content-type': FORM }, body: new URLSearchParams({ access_token: second.body.token }).toString() }),
+      await scim('/Users/x', { method: 'DELETE', headers: { 'content-type': FORM }, body: new URLSearchParams({ access_token: second.body.token }).toString() }),
       await admin('GET', '/tenants', undefined, { query: `?access_token=${ADMIN_TOKEN}` }),
     ]) {
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toEqual(invalidRequest);
       expect(answer.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: expect.stringMatching(/only in the Authorization header/) });
     }
+    // a SCIM write with a form body is refused for its content type before anything reads the body: 415, and not logged either
+    const formWrite = await scim('/Users', { method: 'POST', headers: { 'content-type': FORM }, body: new URLSearchParams({ access_token: second.body.token }).toString() });
+    expect(formWrite.status).toBe(415);
     // other credential-looking parameters in URLs are not used for anything, and not logged either
     const odd = `odd_${randomBytes(24).toString('hex')}`;
     used.push(odd);
