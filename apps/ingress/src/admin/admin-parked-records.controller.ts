@@ -1,26 +1,20 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { CoalescingProducer } from '@scimflow/messaging';
 import { ParkedRecords, ParkingStage } from '@scimflow/persistence';
 import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
 import { AdminGuard } from './admin.guard';
 import { ErrorSchema } from './admin.schemas';
+import { ListLimitDto } from './admin-webhooks.dto';
 
-export class ParkedRecordQueryDto {
+export class ParkedRecordQueryDto extends ListLimitDto {
   @ApiPropertyOptional({ enum: ['relay', 'intake'] })
   @IsOptional()
   @IsIn(['relay', 'intake'])
   stage?: ParkingStage;
 
-  @ApiPropertyOptional({ default: 100, maximum: 10000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10000)
-  limit?: number;
 }
 
 export class ParkedRecordSchema {

@@ -1,11 +1,20 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ParkedCommands } from '@scimflow/persistence';
 import { discardedOutcome } from '@scimflow/provisioning';
-import { ScimError } from '@scimflow/scim';
 import { AdminGuard } from './admin.guard';
 import { ErrorSchema, ParkedCommandSchema } from './admin.schemas';
-import { found } from './admin-tenants.controller';
+import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
+import { ListLimitDto } from './admin-webhooks.dto';
+
+export class ParkedCommandQueryDto extends ListLimitDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  tenantId?: string;
+}
 
 /** Commands the reconciler parked after transient failures, and those of the same user waiting behind them. */
 @ApiTags('parked commands')
@@ -13,17 +22,15 @@ import { found } from './admin-tenants.controller';
 @ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body' })
 @Controller('admin/parked-commands')
 @UseGuards(AdminGuard)
+@UsePipes(ADMIN_VALIDATION)
 export class AdminParkedCommandsController {
   constructor(private readonly parked: ParkedCommands) {}
 
   @Get()
   @ApiOperation({ summary: 'Parked commands, newest first: each user\'s failing one (with its error and attempts) and those waiting behind it' })
-  @ApiQuery({ name: 'tenantId', required: false })
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 10000, default 100' })
   @ApiOkResponse({ type: [ParkedCommandSchema] })
-  list(@Query('tenantId') tenantId?: string, @Query('limit') limit?: string) {
-    if (limit !== undefined && !/^[1-9][0-9]{0,4}$/.test(limit)) throw ScimError.badRequest('invalidValue', 'limit must be an integer from 1 to 10000');
-    return this.parked.list({ tenantId, limit: limit === undefined ? undefined : Number(limit) });
+  list(@Query() query: ParkedCommandQueryDto) {
+    return this.parked.list(query);
   }
 
   @Get(':id')

@@ -4,6 +4,17 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, I
 
 /** Request bodies, query strings and answers of the admin API's webhook routes (see docs/webhooks.md). */
 
+/** `limit` of the admin API's lists: 1 to 10000, default 100. */
+export class ListLimitDto {
+  @ApiPropertyOptional({ default: 100, maximum: 10000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  limit?: number;
+}
+
 export class CreateSubscriptionDto {
   @ApiProperty({ example: 'https://product.example/hooks/scim' })
   @IsString()
@@ -47,7 +58,7 @@ export class RotateSecretDto {
   secret?: string;
 }
 
-export class DeliveryLogQueryDto {
+export class DeliveryLogQueryDto extends ListLimitDto {
   @ApiPropertyOptional({ enum: ['delivered', 'failed'] })
   @IsOptional()
   @IsIn(['delivered', 'failed'])
@@ -64,16 +75,9 @@ export class DeliveryLogQueryDto {
   @MaxLength(200)
   eventId?: string;
 
-  @ApiPropertyOptional({ default: 100, maximum: 10000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10000)
-  limit?: number;
 }
 
-export class DeadLetterQueryDto {
+export class DeadLetterQueryDto extends ListLimitDto {
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsISO8601()
@@ -85,13 +89,6 @@ export class DeadLetterQueryDto {
   @IsBoolean()
   all?: boolean;
 
-  @ApiPropertyOptional({ default: 100, maximum: 10000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10000)
-  limit?: number;
 }
 
 export class SubscriptionSecretSchema {

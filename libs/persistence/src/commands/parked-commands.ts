@@ -27,15 +27,8 @@ export interface ParkedReply {
 /** Why a command is parked: it failed after its retries, it is slow to apply (applied in the background), or it is behind one of those. */
 export type ParkReason = 'failed' | 'heavy' | 'behind';
 
-export interface ParkedCommandView {
+export interface ParkedCommandView extends Omit<ParkedCommandInput, 'command' | 'reply'> {
   id: string;
-  recordKey: string;
-  tenantId: string;
-  commandId: string;
-  resourceType: string;
-  resourceId: string;
-  action: string;
-  source: string;
   reason: ParkReason;
   /** `failing`: the key's first parked command, failed at least once and retried with backoff; `pending`: the key's
    *  first, not tried yet (slow to apply, or the one before it just left); `waiting`: behind it, in order */
