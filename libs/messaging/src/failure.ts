@@ -74,7 +74,8 @@ function classifyOne(e: Record<string, unknown>): FailureClass | undefined {
   if (code && TRANSIENT_SYSTEM_CODES.has(code)) return 'transient';
   const name = typeof e.name === 'string' ? e.name : '';
   // Retries exhausted: what was retried decides (a connection error is still transient).
-  if (name === 'KafkaJSNumberOfRetriesExceeded') return undefined;
+  // kafkajs also wraps what it gave up on as KafkaJSNonRetriableError: its cause decides then too.
+  if (name === 'KafkaJSNumberOfRetriesExceeded' || (name === 'KafkaJSNonRetriableError' && (e.cause ?? e.originalError))) return undefined;
   // kafkajs's errors and our record errors (RecordTooLargeError, RecordHeldBackError…) say so themselves
   if (typeof e.retriable === 'boolean') return e.retriable ? 'transient' : 'deterministic';
   if (name.startsWith('KafkaJS')) return 'deterministic';
