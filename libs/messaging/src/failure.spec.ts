@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DatabaseError } from 'pg-protocol';
 import { QueryFailedError } from 'typeorm';
-import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSRequestTimeoutError } from 'kafkajs';
+import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSRequestTimeoutError } from 'kafkajs';
 import { ScimError } from '@scimflow/scim';
 import { classifyFailure, isInvalidDataFailure } from './failure';
 
@@ -65,6 +65,15 @@ describe('classifyFailure', () => {
     expect(classifyFailure(connection)).toBe('transient');
     expect(classifyFailure(new KafkaJSRequestTimeoutError('Request Produce(key: 0, version: 7) timed out'))).toBe('transient');
     expect(classifyFailure(new KafkaJSNumberOfRetriesExceeded(connection, { retryCount: 5, retryTime: 1000 }))).toBe('transient');
+  });
+
+  it('kafkajs: a connection error it wrapped as non-retriable (a producer whose broker went away) is still transient', () => {
+    const connection = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:19092');
+    // as kafkajs's retrier wraps what it will not retry itself
+    const wrap = (e: Error & { cause?: unknown }) => new KafkaJSNonRetriableError(e, { cause: e.cause || e });
+    expect(classifyFailure(wrap(connection))).toBe('transient');
+    expect(classifyFailure(wrap(protocolError('MESSAGE_TOO_LARGE', false)))).toBe('deterministic');
+    expect(classifyFailure(new KafkaJSNonRetriableError('Invalid groupIds array'))).toBe('deterministic');
   });
 
   it('kafkajs: a record the broker refuses for good is deterministic', () => {
