@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createKafka, parseBrokers } from '../../libs/messaging/src';
+import { createKafka, ensureTopics, parseBrokers } from '../../libs/messaging/src';
 import { validateConfig } from '../../libs/config/src';
 import { contractValidator } from '../../libs/contracts/src/schemas/test-helpers';
 import { replayCommands, replayCommandsCommand, parseReplayCommandsArgs } from '../../apps/scimctl/src/commands/replay-commands.command';
@@ -182,10 +182,7 @@ describe('replay commands (e2e)', () => {
   it('replay events --to-topic re-publishes the events with their keys, marked as replays', async () => {
     const target = `${process.env.KAFKA_TOPIC_PREFIX ?? ''}replay-target-${randomUUID().slice(0, 8)}`;
     const kafka = createKafka({ brokers: parseBrokers(config().KAFKA_BROKERS), clientId: 'e2e-replay' });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: target, numPartitions: 3 }], waitForLeaders: true });
-    await admin.disconnect();
+    await ensureTopics(kafka, [{ name: target, partitions: 3 }]);
     const result = await replayEvents(config(), system.db, parseReplayEventsArgs(['--from', start, '--tenant', tenantId, '--to-topic', target]));
     expect(result.republished).toBeGreaterThanOrEqual(7);
     const consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}` });

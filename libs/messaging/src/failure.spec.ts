@@ -70,7 +70,9 @@ describe('classifyFailure', () => {
   it('kafkajs: a connection error it wrapped as non-retriable (a producer whose broker went away) is still transient', () => {
     const connection = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:19092');
     // as kafkajs's retrier wraps what it will not retry itself
-    const wrap = (e: Error & { cause?: unknown }) => new KafkaJSNonRetriableError(e, { cause: e.cause || e });
+    // (its constructor takes the cause as a second argument, which kafkajs's typings leave out)
+    const NonRetriable = KafkaJSNonRetriableError as unknown as new (e: Error, options: { cause: unknown }) => Error;
+    const wrap = (e: Error & { cause?: unknown }) => new NonRetriable(e, { cause: e.cause || e });
     expect(classifyFailure(wrap(connection))).toBe('transient');
     expect(classifyFailure(wrap(protocolError('MESSAGE_TOO_LARGE', false)))).toBe('deterministic');
     expect(classifyFailure(new KafkaJSNonRetriableError('Invalid groupIds array'))).toBe('deterministic');

@@ -1,5 +1,9 @@
 import { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 import { TopicSpec } from '@scimflow/contracts';
+import { classifyFailure } from './failure';
+
+/** How long a topic just created may take to show a leader for every partition (a busy KRaft broker can take seconds). */
+const LEADERS_TIMEOUT_MS = 30_000;
 
 /**
  * Creates the topics that do not exist yet, with their explicit partition counts.
@@ -16,7 +20,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<{ 
     const missing = specs.filter((s) => !existing.has(s.name));
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((s) => ({
           topic: s.name,
           numPartitions: s.partitions,
@@ -24,6 +28,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<{ 
           configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
+      await awaitLeaders(admin, missing.map((s) => s.name));
     }
     const warnings: string[] = [];
     const present = specs.filter((s) => existing.has(s.name));
@@ -39,6 +44,28 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<{ 
     return { created: missing.map((s) => s.name), warnings };
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every partition of the topics has a leader. kafkajs's own `waitForLeaders` gives up on the first
+ * "does not host this topic-partition", which a KRaft broker answers while a new topic's metadata propagates.
+ */
+async function awaitLeaders(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + LEADERS_TIMEOUT_MS;
+  for (;;) {
+    let lastProblem: string;
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      const leaderless = meta.topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+      if (leaderless.length === 0) return;
+      lastProblem = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
+    } catch (e) {
+      if (classifyFailure(e) !== 'transient') throw e;
+      lastProblem = (e as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`topics created but not ready after ${LEADERS_TIMEOUT_MS} ms: ${lastProblem}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
