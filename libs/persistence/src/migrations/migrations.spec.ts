@@ -22,5 +22,4 @@ describe('MIGRATIONS', () => {
       expect(names).toContain(`${pascal}${stamp}`);
     }
   });
-
 });
