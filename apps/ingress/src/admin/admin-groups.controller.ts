@@ -30,7 +30,7 @@ export class AdminGroupsController {
     description:
       'Each row: displayName (or name), optionally id (or groupId: the product\'s own UUID, kept as the SCIM id) and externalId; ' +
       'description is accepted and not stored. Allowed also where group provisioning is off (SureCloud: userType names these ids). ' +
-      'Safe to re-run: a taken id or displayName is reported as `existing`. Same report as the user import.',
+      'Ids and displayNames are per tenant (every tenant may import the same export); safe to re-run: one taken in this tenant is reported as `existing`. Same report as the user import.',
   })
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ schema: { oneOf: [{ type: 'object', properties: { groups: { type: 'array', items: { type: 'object' } } } }, { type: 'string', description: 'CSV with a header row' }] } })

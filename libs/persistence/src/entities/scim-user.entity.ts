@@ -6,11 +6,12 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'scim_users' })
 export class ScimUser {
+  /** unique per tenant only: the key is (tenant_id, id), so tenants may hold the same ids (a product's own groups) */
+  @PrimaryColumn('uuid', { name: 'tenant_id' })
+  tenantId: string;
+
   @PrimaryColumn('uuid')
   id: string;
-
-  @Column('uuid', { name: 'tenant_id' })
-  tenantId: string;
 
   /** unique per tenant, case-insensitively (index on lower(user_name)) */
   @Column('text', { name: 'user_name' })

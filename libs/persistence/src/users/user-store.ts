@@ -196,14 +196,17 @@ export class UserStore {
 
   // ---- the reconciler's batch writes: one statement for many users ----
 
-  /** Locks the given users (soft-deleted included) in one statement, in id order (the global lock order). */
+  /**
+   * Locks the given users (soft-deleted included) in one statement, in id order and then tenant order (the global
+   * lock order; tenants may share an id).
+   */
   async lockMany(em: EntityManager, keys: { tenantId: string; id: string }[]): Promise<UserState[]> {
     const valid = keys.filter((k) => isUuid(k.id));
     if (!valid.length) return [];
     const rows: UserRow[] = await em.query(
       `SELECT ${COLUMNS} FROM scim_users u
         WHERE (u.tenant_id, u.id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))
-        ORDER BY u.id FOR UPDATE`,
+        ORDER BY u.id, u.tenant_id FOR UPDATE`,
       [valid.map((k) => k.tenantId), valid.map((k) => k.id)],
     );
     return rows.map(toState);

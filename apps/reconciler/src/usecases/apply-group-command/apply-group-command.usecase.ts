@@ -155,7 +155,7 @@ export class ApplyGroupCommand {
     const constraint = (e as { constraint?: string }).constraint;
     if (code === UNIQUE_VIOLATION && constraint === 'scim_groups_tenant_display_name')
       return ScimError.conflict('displayName is already taken by another group of this tenant');
-    if (code === UNIQUE_VIOLATION && (constraint === 'scim_groups_pkey' || constraint === 'scim_groups_tenant_id'))
+    if (code === UNIQUE_VIOLATION && constraint === 'scim_groups_pkey')
       return ScimError.conflict(`Group ${command.resourceId} already exists`);
     if (code === FOREIGN_KEY_VIOLATION && constraint === 'scim_group_members_user')
       return ScimError.badRequest('invalidValue', 'A member is not a User of this tenant');
