@@ -239,10 +239,21 @@ class PatchEngine {
         clearOtherPrimaries(attr, given, given);
         return;
       }
-      // add: append, skipping values already present (RFC 7644 §3.5.2.1 leaves duplicates to the server)
+      // add: append, skipping values already present (RFC 7644 §3.5.2.1 leaves duplicates to the server);
+      // a role already held takes the added element's sub-attributes instead.
       const list = Array.isArray(current) ? [...current] : [];
-      const added = given.filter((el) => !list.some((existing) => elementsEqual(attr, existing, el)));
-      list.push(...added);
+      const added: unknown[] = [];
+      for (const el of given) {
+        const held = attr.appRoles ? list.findIndex((existing) => sameAppRole(attr, existing, el)) : -1;
+        if (held >= 0) {
+          const merged = isPlainObject(list[held]) && isPlainObject(el) ? merge(list[held] as Record<string, unknown>, el) : el;
+          list[held] = merged;
+          added.push(merged);
+        } else if (!list.some((existing) => elementsEqual(attr, existing, el))) {
+          list.push(el);
+          added.push(el);
+        }
+      }
       holder[attr.name] = list;
       clearOtherPrimaries(attr, list, added);
       return;
@@ -266,7 +277,8 @@ class PatchEngine {
     if (!patterns.length) return;
     if (attr.multiValued) {
       if (!Array.isArray(current)) return;
-      holder[attr.name] = current.filter((el) => !patterns.some((p) => elementMatches(attr, el, p)));
+      const matches = (el: unknown, p: unknown) => (attr.appRoles && roleValue(p) !== undefined ? sameAppRole(attr, el, p) : elementMatches(attr, el, p));
+      holder[attr.name] = current.filter((el) => !patterns.some((p) => matches(el, p)));
     } else if (patterns.some((p) => elementMatches(attr, current, p))) {
       delete holder[attr.name];
     }
@@ -449,6 +461,18 @@ function seedFromFilter(node: FilterNode, attr: AttributeDefinition): Record<str
     return { ...left, ...right };
   }
   return undefined;
+}
+
+/** An app role (roles, entitlements) is one role per `value`, whatever display, type or primary come with it. */
+function sameAppRole(attr: AttributeDefinition, a: unknown, b: unknown): boolean {
+  const valueDef = findAttribute(attr.subAttributes, 'value');
+  const x = roleValue(a);
+  const y = roleValue(b);
+  return valueDef !== undefined && x !== undefined && y !== undefined && valuesEqual(valueDef, x, y);
+}
+
+function roleValue(element: unknown): unknown {
+  return isPlainObject(element) ? ownValue(element, 'value') : undefined;
 }
 
 /** Sets (or, with undefined, unassigns) one sub-attribute; `add` appends to a multi-valued sub-attribute. */
