@@ -237,6 +237,160 @@ describe('product profiles end to end', () => {
     });
   });
 
+  /**
+   * The app role shapes of Entra's "Customize user provisioning attribute-mappings" ("Provisioning a role to a SCIM
+   * app"), each mapped to roles or entitlements, on POST, PUT and PATCH, for a tenant without role mapping and for
+   * segura ones that know, reject or record the roles.
+   */
+  describe('app roles in every shape Entra sends them', () => {
+    const AAD = 'WindowsAzureActiveDirectoryRole';
+    const encoded = (name: string) => ({ value: JSON.stringify({ id: randomUUID(), value: name, displayName: name }) });
+    const shapes: Record<string, { post: (names: string[]) => unknown; patch: (attr: string, names: string[]) => object[] }> = {
+      // one role: POST as a primary element, PATCH through the filtered path (an upsert) …
+      'SingleAppRoleAssignment → [primary eq "True"].value': {
+        post: (names) => [{ primary: true, type: AAD, value: names[0] }],
+        patch: (attr, names) => [{ op: 'Replace', path: `${attr}[primary eq "True"].value`, value: names[0] }],
+      },
+      // … or mapped to the attribute itself: the bare name on POST, the documented PATCH Add of the encoded assignment
+      'SingleAppRoleAssignment → attribute': {
+        post: (names) => names[0],
+        patch: (attr, names) => [{ op: 'Add', path: attr, value: [encoded(names[0])] }],
+      },
+      AppRoleAssignmentsComplex: {
+        post: (names) => names.map((n) => ({ primary: false, type: AAD, displayName: n, value: n })),
+        patch: (attr, names) => [{ op: 'Add', path: attr, value: names.map(encoded) }],
+      },
+      AssertiveAppRoleAssignmentsComplex: {
+        post: (names) => names.map((n) => ({ primary: 'False', type: AAD, display: n, value: n })),
+        patch: (attr, names) => [{ op: 'Replace', path: attr, value: names.map((n) => ({ primary: 'False', type: AAD, display: n, value: n })) }],
+      },
+    };
+    const multi = (shape: string) => shape.includes('Complex');
+    const valuesOf = (doc: Record<string, unknown>, attr: string) => ((doc[attr] as { value: string }[] | undefined) ?? []).map((r) => r.value);
+    let serial = 0;
+
+    /** POST with the roles; PUT of a role-less user with them; PATCH of a role-less user with them. Returns the ids. */
+    async function writeEveryWay(t: Awaited<ReturnType<typeof tenant>>, shape: string, attr: string, names: string[]): Promise<{ method: string; status: number; id: string; body: any }[]> {
+      const make = () => `roles.${++serial}.${randomUUID().slice(0, 8)}@example.com`;
+      const out: { method: string; status: number; id: string; body: any }[] = [];
+      const posted = await t.scim.post('/Users', entraUser(make(), { [attr]: shapes[shape].post(names) }));
+      out.push({ method: 'POST', status: posted.status, id: posted.body.id, body: posted.body });
+      for (const method of ['PUT', 'PATCH']) {
+        const userName = make();
+        const plain = await t.scim.post('/Users', entraUser(userName));
+        expect(plain.status).toBe(201);
+        const res =
+          method === 'PUT'
+            ? await t.scim.put(`/Users/${plain.body.id}`, entraUser(userName, { [attr]: shapes[shape].post(names) }))
+            : await t.scim.patch(`/Users/${plain.body.id}`, patchOps(...shapes[shape].patch(attr, names)));
+        out.push({ method, status: res.status, id: plain.body.id, body: res.body });
+      }
+      return out;
+    }
+
+    it.each(['appsec (role mapping off)', 'segura (productRoles known)'])('%s: each shape × roles/entitlements × POST/PUT/PATCH is stored, one element per role', async (which) => {
+      const t = which.startsWith('appsec') ? await tenant('appsec') : await tenant('segura', { roles: { mode: 'map', productRoles: ['Admin', 'Auditor_RO'], unknownRoles: 'reject' } });
+      for (const shape of Object.keys(shapes)) {
+        const names = multi(shape) ? ['Admin', 'Auditor_RO'] : ['Admin'];
+        for (const attr of ['roles', 'entitlements']) {
+          for (const w of await writeEveryWay(t, shape, attr, names)) {
+            const at = `${shape} ${attr} ${w.method}`;
+            expect([at, w.status]).toEqual([at, w.method === 'POST' ? 201 : 200]);
+            expect([at, valuesOf(w.body, attr)]).toEqual([at, names]);
+            const got = await t.scim.get(`/Users/${w.id}`);
+            expect([at, valuesOf(got.body, attr)]).toEqual([at, names]);
+          }
+        }
+      }
+      // the PATCH Add of roles the user already holds (AppRoleAssignmentsComplex) merges; Remove by the encoded form removes
+      const [posted] = await writeEveryWay(t, 'AppRoleAssignmentsComplex', 'entitlements', ['Admin']);
+      const again = await t.scim.patch(`/Users/${posted.id}`, patchOps({ op: 'Add', path: 'entitlements', value: [encoded('Admin'), encoded('Auditor_RO')] }));
+      expect(again.status).toBe(200);
+      expect(again.body.entitlements).toEqual([{ primary: false, type: AAD, display: 'Admin', value: 'Admin' }, { display: 'Auditor_RO', value: 'Auditor_RO' }]);
+      const removed = await t.scim.patch(`/Users/${posted.id}`, patchOps({ op: 'Remove', path: 'entitlements', value: [encoded('Admin')] }));
+      expect(removed.status).toBe(200);
+      expect(valuesOf(removed.body, 'entitlements')).toEqual(['Auditor_RO']);
+      // Assertive Replace with the full list drops the roles Entra no longer assigns
+      const replaced = await t.scim.patch(`/Users/${posted.id}`, patchOps(...shapes.AssertiveAppRoleAssignmentsComplex.patch('entitlements', ['Admin'])));
+      expect(valuesOf(replaced.body, 'entitlements')).toEqual(['Admin']);
+      // SingleAppRoleAssignment: the same filtered path again updates the one primary role
+      const [, , single] = await writeEveryWay(t, 'SingleAppRoleAssignment → [primary eq "True"].value', 'roles', ['Admin']);
+      const changed = await t.scim.patch(`/Users/${single.id}`, patchOps(...shapes['SingleAppRoleAssignment → [primary eq "True"].value'].patch('roles', ['Auditor_RO'])));
+      expect(changed.status).toBe(200);
+      expect((await t.scim.get(`/Users/${single.id}`)).body.roles).toEqual([{ primary: true, value: 'Auditor_RO' }]);
+    });
+
+    it('segura rejecting unknown roles: each shape × roles/entitlements × POST/PUT/PATCH is 400 naming the role, nothing stored', async () => {
+      const t = await tenant('segura', { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'reject' } });
+      for (const shape of Object.keys(shapes)) {
+        const names = multi(shape) ? ['Admin', 'Ghost'] : ['Ghost'];
+        for (const attr of ['roles', 'entitlements']) {
+          for (const w of await writeEveryWay(t, shape, attr, names)) {
+            const at = `${shape} ${attr} ${w.method}`;
+            expect([at, w.status, w.body.scimType]).toEqual([at, 400, 'invalidValue']);
+            expect(w.body.detail).toContain('roles not defined in the product: Ghost');
+            if (w.method !== 'POST') expect([at, valuesOf((await t.scim.get(`/Users/${w.id}`)).body, attr)]).toEqual([at, []]);
+          }
+        }
+      }
+    });
+
+    it('segura recording unknown roles: each shape × roles/entitlements × POST/PUT/PATCH stores them and lists them in unmatched_roles', async () => {
+      const t = await tenant('segura', { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'record' } });
+      for (const shape of Object.keys(shapes)) {
+        const names = multi(shape) ? ['Admin', 'Ghost'] : ['Ghost'];
+        for (const attr of ['roles', 'entitlements']) {
+          for (const w of await writeEveryWay(t, shape, attr, names)) {
+            const at = `${shape} ${attr} ${w.method}`;
+            expect([at, w.status]).toEqual([at, w.method === 'POST' ? 201 : 200]);
+            const [row] = await system.db.query(`SELECT unmatched_roles, document FROM scim_users WHERE id = $1`, [w.id]);
+            expect([at, row.unmatched_roles, valuesOf(row.document, attr)]).toEqual([at, ['Ghost'], names]);
+          }
+        }
+      }
+    });
+  });
+
+  describe('PATCH upserts of filtered multi-valued paths (Entra sends Replace for values the user lacks)', () => {
+    it.each<[string, string, string, string, Record<string, unknown>]>([
+      ['phoneNumbers', 'phoneNumbers[type eq "mobile"].value', '+1 555 0100', '+1 555 0199', { type: 'mobile' }],
+      ['emails', 'emails[type eq "home"].value', 'home@example.com', 'home2@example.com', { type: 'home' }],
+      ['addresses', 'addresses[type eq "work"].streetAddress', '1 Main St', '2 Main St', { type: 'work' }],
+    ])('%s: %s on a user without it creates it once, the same PATCH again updates it', async (attr, path, first, second, seed) => {
+      const t = await tenant('appsec');
+      const created = await t.scim.post('/Users', entraUser(`upsert.${attr}.${randomUUID().slice(0, 8)}@example.com`));
+      expect(created.status).toBe(201);
+      const sub = path.split('.').pop()!;
+      const ofSeed = (doc: Record<string, unknown>) => ((doc[attr] as Record<string, unknown>[] | undefined) ?? []).filter((e) => e.type === seed.type);
+      const once = await t.scim.patch(`/Users/${created.body.id}`, patchOps({ op: 'Replace', path, value: first }));
+      expect(once.status).toBe(200);
+      expect(ofSeed((await t.scim.get(`/Users/${created.body.id}`)).body)).toEqual([{ ...seed, [sub]: first }]);
+      const twice = await t.scim.patch(`/Users/${created.body.id}`, patchOps({ op: 'Replace', path, value: second }));
+      expect(twice.status).toBe(200);
+      expect(ofSeed((await t.scim.get(`/Users/${created.body.id}`)).body)).toEqual([{ ...seed, [sub]: second }]);
+      // Add with the same path (Entra's other verb for it) still finds the one element
+      expect((await t.scim.patch(`/Users/${created.body.id}`, patchOps({ op: 'Add', path, value: first }))).status).toBe(200);
+      expect(ofSeed((await t.scim.get(`/Users/${created.body.id}`)).body)).toEqual([{ ...seed, [sub]: first }]);
+    });
+
+    it('two sub-attributes of one new address through two operations make one address; a filter that describes no element is 400 noTarget', async () => {
+      const t = await tenant('appsec');
+      const created = await t.scim.post('/Users', entraUser(`upsert.address.${randomUUID().slice(0, 8)}@example.com`));
+      const res = await t.scim.patch(
+        `/Users/${created.body.id}`,
+        patchOps({ op: 'Replace', path: 'addresses[type eq "work"].streetAddress', value: '1 Main St' }, { op: 'Replace', path: 'addresses[type eq "work"].locality', value: 'Springfield' }),
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.addresses).toEqual([{ type: 'work', streetAddress: '1 Main St', locality: 'Springfield' }]);
+      const bad = await t.scim.patch(`/Users/${created.body.id}`, patchOps({ op: 'Replace', path: 'phoneNumbers[type eq "fax" or type eq "pager"].value', value: '1' }));
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ schemas: [ERROR], scimType: 'noTarget', detail: expect.stringContaining('does not describe a new value') });
+      const removed = await t.scim.patch(`/Users/${created.body.id}`, patchOps({ op: 'Remove', path: 'phoneNumbers[type eq "fax"].value' }));
+      expect(removed.status).toBe(200);
+      expect(removed.body.phoneNumbers).toBeUndefined();
+    });
+  });
+
   describe('appsec: groups provisioned, listable and stable', () => {
     it('keeps a group id across a rename', async () => {
       const t = await tenant('appsec');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ScimError } from '@scimflow/scim';
+import { applyPatch, normalizeResource, parsePatchRequest, PATCH_OP_SCHEMA, ScimError, USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
 import { ProvisioningCommand } from '@scimflow/contracts';
 import { applyProfileToDecision, applyUserProfile, newTenantProfile, PROFILE_EXTENSION_SCHEMAS, WORKFORCE_FOLDERS_SCHEMA, WORKFORCE_METADATA_SCHEMA, directiveMembershipEvents, MembershipDirective, membershipDirectiveDiff, parseMembershipDirective, PROFILE_PRESETS, resolveProfileSettings, roleNames } from '.';
 import { SCIM_USER_LIFECYCLE } from '../user-state';
@@ -145,6 +145,90 @@ describe('role mapping (segura)', () => {
     const r = applyUserProfile({ ...base, entitlements: [complexRole('Admin'), complexRole('Auditor')] }, undefined, record);
     expect(r.unmatchedRoles).toEqual(['Auditor']);
     expect(r.document.entitlements).toHaveLength(2);
+  });
+});
+
+/**
+ * The app role shapes of Entra's attribute-mapping guide ("Customize user provisioning attribute-mappings",
+ * "Provisioning a role to a SCIM app"), each mapped to roles or to entitlements, as POST, PUT and PATCH bodies go
+ * through the SCIM rules (normalizeResource, applyPatch) and then the tenant's role rules.
+ */
+describe('app roles in every shape Entra sends, POST, PUT and PATCH', () => {
+  const AAD = 'WindowsAzureActiveDirectoryRole';
+  /** Entra's PATCH form of an assignment: its JSON as the role's value */
+  const encoded = (name: string) => ({ value: JSON.stringify({ id: `id-${name}`, value: name, displayName: name }) });
+  type Op = { op: string; path?: string; value?: unknown };
+  interface Shape {
+    post: (attr: string) => unknown;
+    patch: (attr: string) => Op[];
+    names: string[];
+  }
+  const shapes: Record<string, Shape> = {
+    'SingleAppRoleAssignment → attr[primary eq "True"].value': {
+      post: () => [{ primary: true, type: AAD, value: 'Admin' }],
+      patch: (attr) => [{ op: 'Replace', path: `${attr}[primary eq "True"].value`, value: 'Admin' }],
+      names: ['Admin'],
+    },
+    'SingleAppRoleAssignment → attr (one name; documented PATCH Add of the encoded assignment)': {
+      post: () => 'Admin',
+      patch: (attr) => [{ op: 'Add', path: attr, value: [encoded('Admin')] }],
+      names: ['Admin'],
+    },
+    'AppRoleAssignmentsComplex → attr': {
+      post: () => [{ primary: false, type: AAD, displayName: 'Admin', value: 'Admin' }, { primary: false, type: AAD, displayName: 'Auditor_RO', value: 'Auditor_RO' }],
+      patch: (attr) => [{ op: 'Add', path: attr, value: [encoded('Admin'), encoded('Auditor_RO')] }],
+      names: ['Admin', 'Auditor_RO'],
+    },
+    'AssertiveAppRoleAssignmentsComplex → attr': {
+      post: () => [{ primary: 'False', type: AAD, display: 'Admin', value: 'Admin' }, { primary: 'False', type: AAD, display: 'Auditor_RO', value: 'Auditor_RO' }],
+      patch: (attr) => [{ op: 'Replace', path: attr, value: [{ primary: 'False', type: AAD, display: 'Admin', value: 'Admin' }, { primary: 'False', type: AAD, display: 'Auditor_RO', value: 'Auditor_RO' }] }],
+      names: ['Admin', 'Auditor_RO'],
+    },
+  };
+  const stored = normalizeResource({ schemas: [USER_SCHEMA], userName: 'ann@example.com', active: true }, userResourceTypeSchemas, 'create');
+  const write = (method: string, shape: Shape, attr: string): Record<string, unknown> => {
+    if (method === 'PATCH') return applyPatch(stored, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: shape.patch(attr) }), userResourceTypeSchemas).document;
+    return normalizeResource({ schemas: [USER_SCHEMA], userName: 'ann@example.com', [attr]: shape.post(attr) }, userResourceTypeSchemas, method === 'POST' ? 'create' : 'replace');
+  };
+  const off = resolveProfileSettings('appsec', {});
+  const known = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Admin', 'Auditor_RO'], unknownRoles: 'reject' } });
+  const noneKnown = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Other'], unknownRoles: 'reject' } });
+  const record = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'record' } });
+  const cases = Object.keys(shapes).flatMap((shape) => ['roles', 'entitlements'].flatMap((attr) => ['POST', 'PUT', 'PATCH'].map((method) => [shape, attr, method] as const)));
+
+  it.each(cases)('%s, attr = %s, %s', (shapeName, attr, method) => {
+    const shape = shapes[shapeName];
+    const doc = write(method, shape, attr);
+    expect((doc[attr] as { value: string }[]).map((r) => r.value)).toEqual(shape.names);
+    expect(roleNames(doc)).toEqual(shape.names);
+    expect(applyUserProfile(doc, undefined, off)).toEqual({ document: doc, unmatchedRoles: [] });
+    expect(applyUserProfile(doc, undefined, known).unmatchedRoles).toEqual([]);
+    expect(rejection(() => applyUserProfile(doc, undefined, noneKnown)).message).toContain(`roles not defined in the product: ${shape.names.join(', ')}`);
+    expect(applyUserProfile(doc, undefined, record).unmatchedRoles).toEqual(shape.names.filter((n) => n !== 'Admin'));
+  });
+
+  it('PATCH after POST keeps one element per role (AppRoleAssignmentsComplex Add of roles the user has)', () => {
+    const created = write('POST', shapes['AppRoleAssignmentsComplex → attr'], 'entitlements');
+    const added = applyPatch(created, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Add', path: 'entitlements', value: [encoded('Admin'), encoded('Ops')] }] }), userResourceTypeSchemas).document;
+    expect(added.entitlements).toEqual([
+      { value: 'Admin', display: 'Admin', type: AAD, primary: false },
+      { value: 'Auditor_RO', display: 'Auditor_RO', type: AAD, primary: false },
+      { value: 'Ops', display: 'Ops' },
+    ]);
+    const removed = applyPatch(added, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Remove', path: 'entitlements', value: [encoded('Auditor_RO')] }] }), userResourceTypeSchemas).document;
+    expect(roleNames(removed)).toEqual(['Admin', 'Ops']);
+  });
+
+  it('SingleAppRoleAssignment PATCH of the same path updates the one primary role', () => {
+    const first = write('PATCH', shapes['SingleAppRoleAssignment → attr[primary eq "True"].value'], 'roles');
+    const again = applyPatch(first, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Replace', path: 'roles[primary eq "True"].value', value: 'Auditor_RO' }] }), userResourceTypeSchemas).document;
+    expect(again.roles).toEqual([{ primary: true, value: 'Auditor_RO' }]);
+  });
+
+  it('AssertiveAppRoleAssignmentsComplex Replace drops the roles Entra no longer assigns', () => {
+    const created = write('POST', shapes['AssertiveAppRoleAssignmentsComplex → attr'], 'roles');
+    const replaced = applyPatch(created, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Replace', path: 'roles', value: [{ primary: 'False', type: AAD, display: 'Admin', value: 'Admin' }] }] }), userResourceTypeSchemas).document;
+    expect(roleNames(replaced)).toEqual(['Admin']);
   });
 });
 

@@ -73,7 +73,10 @@ export function parseMembershipDirective(userType: string): MembershipDirective 
   return { kind: 'exactly', groupIds: [...new Set(ids)] };
 }
 
-/** Role names from `roles` and `entitlements`: complex values (AppRoleAssignmentsComplex) or bare strings (SingleAppRoleAssignment). */
+/**
+ * Role names from `roles` and `entitlements`. Stored documents hold `{value}` elements whatever shape Entra sent (the
+ * SCIM rules decode them, see `appRoles` in libs/scim); bare strings are read too, for documents that did not pass them.
+ */
 export function roleNames(doc: Record<string, unknown>): string[] {
   const names: string[] = [];
   for (const attr of ['roles', 'entitlements']) {

@@ -7,7 +7,7 @@ import { assertMutability, assertRequiredKept, forEachAttribute } from '../resou
 import { normalizeResource } from '../resource/normalize';
 import { attributeOf, attributesWithValues, containerKey, extensionDefining, findSchema } from '../resource/schema-index';
 import { ResourceTypeSchemas, ScimDocument } from '../resource/types';
-import { clone, deepEqual, elementMatches, elementsEqual, isAssigned, isPlainObject, ownValue } from '../resource/values';
+import { clone, deepEqual, elementMatches, elementsEqual, isAssigned, isPlainObject, ownValue, valuesEqual } from '../resource/values';
 import { PatchOperation, PatchOpName } from './patch-request';
 
 export interface PatchResult {
@@ -42,9 +42,12 @@ const noTarget = (detail: string) => ScimError.badRequest('noTarget', detail);
  * - `remove` with a `value` on a multi-valued attribute removes the elements matching those values (Entra's
  *   `{"op":"Remove","path":"members","value":[{"value":"id"}]}`); on a single-valued one it removes the value
  *   only if it matches.
- * - `add` with a value filter that matches nothing creates the element the filter describes when it is a
- *   conjunction of `eq` comparisons (`emails[type eq "work"].value`, which Entra sends as "Add" for a new email);
- *   `replace` with no match is 400 noTarget as the RFC says.
+ * - `add` and `replace` with a value filter that matches nothing on a multi-valued attribute create the element
+ *   the filter describes when it is a conjunction of `eq` comparisons, plus the value (`emails[type eq "work"].value`,
+ *   `roles[primary eq "True"].value`): Entra sends both ops for a value the resource may not have yet. The RFC's
+ *   400 noTarget for `replace` stays for filters that describe no element (`or`, `ne`, `co`, `pr`, `not`, …).
+ * - roles and entitlements (attributes marked `appRoles`) are identified by `value`: `add` of a role the resource
+ *   has merges into it, `remove` with a value removes the roles with that value.
  * - `attr.sub` on a multi-valued attribute without a filter applies to every element.
  * - A required attribute that is removed or becomes unassigned is 400 `mutability`, not `invalidValue`: RFC 7644
  *   §3.5.2 says so explicitly ("If an attribute is removed or becomes unassigned and is defined as a required
@@ -236,10 +239,21 @@ class PatchEngine {
         clearOtherPrimaries(attr, given, given);
         return;
       }
-      // add: append, skipping values already present (RFC 7644 §3.5.2.1 leaves duplicates to the server)
+      // add: append, skipping values already present (RFC 7644 §3.5.2.1 leaves duplicates to the server);
+      // a role already held takes the added element's sub-attributes instead.
       const list = Array.isArray(current) ? [...current] : [];
-      const added = given.filter((el) => !list.some((existing) => elementsEqual(attr, existing, el)));
-      list.push(...added);
+      const added: unknown[] = [];
+      for (const el of given) {
+        const held = attr.appRoles ? list.findIndex((existing) => sameAppRole(attr, existing, el)) : -1;
+        if (held >= 0) {
+          const merged = isPlainObject(list[held]) && isPlainObject(el) ? merge(list[held] as Record<string, unknown>, el) : el;
+          list[held] = merged;
+          added.push(merged);
+        } else if (!list.some((existing) => elementsEqual(attr, existing, el))) {
+          list.push(el);
+          added.push(el);
+        }
+      }
       holder[attr.name] = list;
       clearOtherPrimaries(attr, list, added);
       return;
@@ -263,7 +277,8 @@ class PatchEngine {
     if (!patterns.length) return;
     if (attr.multiValued) {
       if (!Array.isArray(current)) return;
-      holder[attr.name] = current.filter((el) => !patterns.some((p) => elementMatches(attr, el, p)));
+      const matches = (el: unknown, p: unknown) => (attr.appRoles && roleValue(p) !== undefined ? sameAppRole(attr, el, p) : elementMatches(attr, el, p));
+      holder[attr.name] = current.filter((el) => !patterns.some((p) => matches(el, p)));
     } else if (patterns.some((p) => elementMatches(attr, current, p))) {
       delete holder[attr.name];
     }
@@ -317,8 +332,9 @@ class PatchEngine {
     }
 
     if (!matched.size) {
-      if (op === 'replace' || single) throw noTarget(`No value of '${this.qualified(t)}' matches the filter in path '${t.label}'`);
+      if (single) throw noTarget(`No value of '${this.qualified(t)}' matches the filter in path '${t.label}'`);
       const created = this.createFromFilter(t, raw);
+      if (created === undefined) return;
       const next = [...elements, created];
       clearOtherPrimaries(attr, next, [created]);
       return write(next);
@@ -344,16 +360,39 @@ class PatchEngine {
     write(kept);
   }
 
-  /** `add` with a filter matching nothing: the new element is what the filter's `eq` comparisons describe plus the value. */
-  private createFromFilter(t: Target, raw: unknown): unknown {
+  /**
+   * `add`/`replace` with a filter matching nothing: the new element is what the filter's `eq` comparisons describe
+   * plus the value; undefined (nothing to do) when the value is null, as there is nothing to unassign.
+   */
+  private createFromFilter(t: Target, raw: unknown): Record<string, unknown> | undefined {
     const seed = t.attr.type === 'complex' && t.filter ? seedFromFilter(t.filter, t.attr) : undefined;
-    if (!seed) throw noTarget(`No value of '${this.qualified(t)}' matches the filter in path '${t.label}'`);
+    if (!seed) {
+      throw noTarget(
+        `No value of '${this.qualified(t)}' matches the filter in path '${t.label}', and the filter does not describe a new value ` +
+          `(only 'eq' comparisons of sub-attributes joined by 'and' do, e.g. type eq "work")`,
+      );
+    }
     const base = coerceOne(t.attr, seed, t.label) as Record<string, unknown>;
-    let given: unknown;
-    if (t.sub) given = { [t.sub.name]: coerceValue(t.sub, raw, t.label, { wrapSingle: true }) };
-    else given = coerceOne(t.attr, raw, t.label);
-    if (given !== undefined && !isPlainObject(given)) throw invalidValue(`'${t.label}' needs an object value`);
-    return { ...base, ...(given as Record<string, unknown> | undefined) };
+    let given: Record<string, unknown> | undefined;
+    if (t.sub) {
+      const value = coerceValue(t.sub, raw, t.label, { wrapSingle: true });
+      if (value === undefined) return undefined;
+      assertMutability(t.sub, undefined, value, `${this.qualified(t)}[filter].${t.sub.name}`);
+      given = { [t.sub.name]: value };
+    } else {
+      const value = coerceOne(t.attr, raw, t.label);
+      if (value === undefined) return undefined;
+      if (!isPlainObject(value)) throw invalidValue(`'${t.label}' needs an object value`);
+      given = value;
+    }
+    // The value cannot contradict the filter it was addressed by (`emails[type eq "work"]` with type "home").
+    for (const [key, want] of Object.entries(base)) {
+      const sub = findAttribute(t.attr.subAttributes, key);
+      if (Object.hasOwn(given, key) && sub && !valuesEqual(sub, given[key], want)) {
+        throw invalidValue(`'${t.label}': the value's '${key}' contradicts the path's filter`);
+      }
+    }
+    return { ...base, ...given };
   }
 
   private matches(t: Target, element: unknown): boolean {
@@ -422,6 +461,18 @@ function seedFromFilter(node: FilterNode, attr: AttributeDefinition): Record<str
     return { ...left, ...right };
   }
   return undefined;
+}
+
+/** An app role (roles, entitlements) is one role per `value`, whatever display, type or primary come with it. */
+function sameAppRole(attr: AttributeDefinition, a: unknown, b: unknown): boolean {
+  const valueDef = findAttribute(attr.subAttributes, 'value');
+  const x = roleValue(a);
+  const y = roleValue(b);
+  return valueDef !== undefined && x !== undefined && y !== undefined && valuesEqual(valueDef, x, y);
+}
+
+function roleValue(element: unknown): unknown {
+  return isPlainObject(element) ? ownValue(element, 'value') : undefined;
 }
 
 /** Sets (or, with undefined, unassigns) one sub-attribute; `add` appends to a multi-valued sub-attribute. */

@@ -28,7 +28,7 @@ export function coerceValue(def: AttributeDefinition, value: unknown, path: stri
   }
   let list: unknown[];
   if (Array.isArray(value)) list = value;
-  else if (opts.wrapSingle) list = [value];
+  else if (opts.wrapSingle || def.appRoles) list = [value];
   else throw invalid(`Attribute '${path}' is multi-valued and must be an array`);
   const out: unknown[] = [];
   list.forEach((item, i) => {
@@ -53,7 +53,7 @@ export function coerceOne(def: AttributeDefinition, value: unknown, path: string
   if (value === null || value === undefined) return undefined;
   switch (def.type) {
     case 'complex':
-      return coerceComplex(def, value, path, opts);
+      return coerceComplex(def, def.appRoles ? appRoleElement(value) : value, path, opts);
     case 'string':
     case 'reference':
     case 'binary':
@@ -80,6 +80,43 @@ export function coerceOne(def: AttributeDefinition, value: unknown, path: string
 /** The string an open schema's attribute stores for any JSON value: strings as they are, others as their JSON text. */
 function stringForm(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * One app role as Entra sends it, in the attribute's own shape: `"Admin"` → `{value: "Admin"}`; `displayName` →
+ * `display`; a `value` that is Entra's JSON-encoded assignment → its `value` and `displayName` (Entra's documented
+ * PATCH form for SingleAppRoleAssignment and AppRoleAssignmentsComplex, whose POST form sends the plain name).
+ */
+function appRoleElement(value: unknown): unknown {
+  if (typeof value === 'string') return appRoleElement({ value });
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = { ...value };
+  const keyOf = (name: string) => Object.keys(out).find((k) => k.toLowerCase() === name);
+  const displayName = keyOf('displayname');
+  if (displayName !== undefined && keyOf('display') === undefined) {
+    out.display = out[displayName];
+    delete out[displayName];
+  }
+  const valueKey = keyOf('value');
+  const encoded = valueKey !== undefined ? decodedAppRole(out[valueKey]) : undefined;
+  if (encoded && valueKey !== undefined) {
+    out[valueKey] = encoded.value;
+    if (encoded.display !== undefined && keyOf('display') === undefined) out.display = encoded.display;
+  }
+  return out;
+}
+
+function decodedAppRole(value: unknown): { value: string; display?: string } | undefined {
+  if (typeof value !== 'string' || !value.trimStart().startsWith('{')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    // not JSON: a role name that happens to start with "{", kept as sent
+    return undefined;
+  }
+  if (!isPlainObject(parsed) || typeof parsed.value !== 'string') return undefined;
+  return { value: parsed.value, display: typeof parsed.displayName === 'string' ? parsed.displayName : undefined };
 }
 
 function coerceComplex(def: AttributeDefinition, value: unknown, path: string, opts: CoerceOptions): unknown {

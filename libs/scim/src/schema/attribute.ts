@@ -25,6 +25,13 @@ export interface AttributeDefinition {
    * string form (42 → "42") instead of being rejected. Set on the attributes of an open schema (see below).
    */
   coerceToString?: boolean;
+  /**
+   * scimflow-specific: a multi-valued complex attribute Entra fills from app role assignments (roles, entitlements).
+   * It accepts every shape Entra sends: a bare role name or a single value where a list is expected, `displayName`
+   * for `display`, and a `value` holding Entra's JSON-encoded assignment (`{"id":…,"value":"Admin","displayName":…}`,
+   * its PATCH form). Elements are identified by `value`: one element per role.
+   */
+  appRoles?: boolean;
 }
 
 export interface SchemaDefinition {

@@ -68,8 +68,8 @@ export const userSchema: SchemaDefinition = {
         attr('type', 'string', { mutability: 'readOnly', canonicalValues: ['direct', 'indirect'] }),
       ],
     }),
-    multiValuedStringValue('entitlements', []),
-    multiValuedStringValue('roles', []),
+    { ...multiValuedStringValue('entitlements', []), appRoles: true },
+    { ...multiValuedStringValue('roles', []), appRoles: true },
     multiValuedStringValue('x509Certificates', []),
   ],
 };
