@@ -12,7 +12,8 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: __dirname,
-      roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/bench'],
+      // test/conformance: the corpus loader and matcher are pure and unit-tested; its replay is the e2e spec beside them
+      roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/bench', '<rootDir>/test/conformance'],
       testMatch: ['**/*.spec.ts'],
       moduleFileExtensions: ['ts', 'js', 'json'],
       moduleNameMapper,

@@ -210,6 +210,10 @@ describe('matchesFilter with schemas', () => {
     ['enterprise URN upper case', `${ENTERPRISE.toUpperCase()}:EMPLOYEENUMBER eq "701984"`, true],
     ['enterprise sub-attribute', `${ENTERPRISE}:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d"`, true],
     ['enterprise sub-attribute unprefixed', 'manager.displayName co "smith"', true],
+    // Entra's reference check (tutorial, "Example 4"): the single-valued manager compared through its value
+    ['enterprise manager by its value, unprefixed', 'manager eq "26118915-6090-4610-87e4-49D8CA9F808D"', true],
+    ['enterprise manager by its value, URN', `${ENTERPRISE}:manager eq "26118915-6090-4610-87e4-49d8ca9f808d"`, true],
+    ['enterprise manager other value', 'manager eq "someone-else"', false],
     ['enterprise co', `${ENTERPRISE}:department co "operations"`, true],
     ['enterprise miss', `${ENTERPRISE}:division eq "x"`, false],
     ['core URN prefix', 'urn:ietf:params:scim:schemas:core:2.0:User:userName eq "bjensen@example.com"', true],

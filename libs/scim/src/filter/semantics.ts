@@ -149,8 +149,9 @@ function resolveInElement(ref: AttributeReference, scope: Extract<Scope, { kind:
 }
 
 /**
- * The values a comparison looks at. A multi-valued complex attribute without sub-attribute (`emails eq "x"`,
- * `members eq "id"`) is compared through its `value` sub-attribute; any other complex attribute cannot be compared.
+ * The values a comparison looks at. A complex attribute with a `value` sub-attribute, named without sub-attribute
+ * (`emails eq "x"`, `members eq "id"`, and Entra's `manager eq "id"`), is compared through its `value`; any other
+ * complex attribute cannot be compared.
  * For attributes without definition, `redirectObjects` asks to compare objects by their `value` member.
  */
 export interface ComparisonTarget {
@@ -165,7 +166,7 @@ export function comparisonTarget(resolved: ResolvedAttribute, op: CompareOperato
   if (def.type !== 'complex') return { steps: resolved.steps, definition: def, redirectObjects: false };
   // RFC 7644 §3.4.2.2: ordering a complex attribute is a 400 invalidFilter, even one with a `value`.
   if (ORDERING_OPS.has(op)) throw filterError(`'${op}' cannot be used on complex attribute '${resolved.display}'.`);
-  const value = def.multiValued && !resolved.hasSubAttribute ? findAttribute(def.subAttributes, 'value') : undefined;
+  const value = !resolved.hasSubAttribute ? findAttribute(def.subAttributes, 'value') : undefined;
   if (!value) {
     throw filterError(`'${resolved.display}' is a complex attribute; compare one of its sub-attributes instead (or use pr).`);
   }

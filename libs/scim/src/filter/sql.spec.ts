@@ -244,6 +244,8 @@ describe('compileFilterToSql: jsonb document', () => {
     expect(compile(`${ENTERPRISE}:manager.value eq "26118915"`)).toEqual(expected);
     expect(compile('manager.value eq "26118915"')).toEqual(expected);
     expect(compile(`${ENTERPRISE.toUpperCase()}:MANAGER.VALUE eq "26118915"`)).toEqual(expected);
+    // Entra's reference check names the single-valued manager without sub-attribute: compared through its value
+    expect(compile('manager eq "26118915"')).toEqual(expected);
   });
 
   it('uses the schema spelling of attribute names as JSON keys', () => {

@@ -143,6 +143,11 @@ const rows: Row[] = [
   ['manager.value replace', 'user', [{ op: 'replace', path: `${ENT}:manager.value`, value: 'mgr-5' }], (r) => { r[ENT].manager.value = 'mgr-5'; }],
   ['manager.value add', 'user', [{ op: 'add', path: `${ENT}:manager.value`, value: 'mgr-5' }], (r) => { r[ENT].manager.value = 'mgr-5'; }],
   ['manager remove', 'user', [{ op: 'Remove', path: `${ENT}:manager` }], (r) => { delete r[ENT].manager; }],
+  // Entra's tutorial ("Example 5"): the bare path `manager`, an array of one { $ref, value }
+  ['manager Add by bare path with an array of one reference (Entra)', 'user', [{ op: 'Add', path: 'manager', value: [{ $ref: 'https://x/Users/mgr-2', value: 'mgr-2' }] }], (r) => { r[ENT].manager = { value: 'mgr-2', $ref: 'https://x/Users/mgr-2' }; }],
+  ['manager Remove by bare path (Entra)', 'user', [{ op: 'Remove', path: 'manager' }], (r) => { delete r[ENT].manager; }],
+  ['enterprise attribute by bare path', 'user', [{ op: 'replace', path: 'department', value: 'x' }], (r) => { r[ENT].department = 'x'; }],
+  ['enterprise attribute as a bare no-path key', 'user', [{ op: 'replace', value: { department: 'y', 'manager.value': 'mgr-3' } }], (r) => { r[ENT].department = 'y'; r[ENT].manager.value = 'mgr-3'; }],
   ['manager remove with matching value array', 'user', [{ op: 'Remove', path: `${ENT}:manager`, value: [{ value: 'mgr-1' }] }], (r) => { delete r[ENT].manager; }],
   ['manager remove with matching value object', 'user', [{ op: 'remove', path: `${ENT}:manager`, value: { value: 'MGR-1' } }], (r) => { delete r[ENT].manager; }],
   ['manager remove with other value keeps it', 'user', [{ op: 'Remove', path: `${ENT}:manager`, value: [{ value: 'mgr-7' }] }], () => undefined],
@@ -382,7 +387,9 @@ const errorRows: ErrRow[] = [
   // ---- unknown paths: invalidPath ---------------------------------------------------------------------
   ['unknown attribute', 'user', [{ op: 'replace', path: 'favoriteColor', value: 'blue' }], 'invalidPath', /Unknown attribute 'favoriteColor'/],
   ['unknown attribute on remove', 'user', [{ op: 'remove', path: 'favoriteColor' }], 'invalidPath', /Unknown attribute/],
-  ['enterprise attribute without URN', 'user', [{ op: 'replace', path: 'department', value: 'x' }], 'invalidPath', /did you mean 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'/],
+  ['unqualified name of no schema', 'user', [{ op: 'add', path: 'costCentre', value: 'x' }], 'invalidPath', /Unknown attribute 'costCentre' in path 'costCentre'/],
+  ['single-valued complex given two values', 'user', [{ op: 'Add', path: `${ENT}:manager`, value: [{ value: 'a' }, { value: 'b' }] }], 'invalidValue', /single-valued; an array was given/],
+  ['single-valued simple given an array of one', 'user', [{ op: 'replace', path: 'displayName', value: ['x'] }], 'invalidValue', /single-valued; an array was given/],
   ['unknown sub-attribute', 'user', [{ op: 'replace', path: 'name.nickname', value: 'x' }], 'invalidPath', /Unknown sub-attribute 'name.nickname'/],
   ['sub-attribute of a simple attribute', 'user', [{ op: 'replace', path: 'userName.value', value: 'x' }], 'invalidPath', /has no sub-attributes/],
   ['filter on a simple single-valued attribute', 'user', [{ op: 'remove', path: 'userName[value eq "x"]' }], 'invalidPath', /value filter needs/],

@@ -5,7 +5,7 @@ import { attr as defineAttribute, AttributeDefinition, findAttribute, SchemaDefi
 import { coerceOne, coerceValue } from '../resource/coerce';
 import { assertMutability, assertRequiredKept, forEachAttribute } from '../resource/mutability';
 import { normalizeResource } from '../resource/normalize';
-import { attributeOf, attributesWithValues, containerKey, extensionDefining, findSchema } from '../resource/schema-index';
+import { attributeOf, attributesWithValues, containerKey, findSchema, onlyExtensionDefining } from '../resource/schema-index';
 import { ResourceTypeSchemas, ScimDocument } from '../resource/types';
 import { clone, deepEqual, elementMatches, elementsEqual, isAssigned, isPlainObject, ownValue, valuesEqual } from '../resource/values';
 import { PatchOperation, PatchOpName } from './patch-request';
@@ -172,13 +172,17 @@ class PatchEngine {
       }
       schema = named;
     }
-    const attr = attributeOf(this.types, schema, ref.attribute);
-    if (!attr) {
-      const hint = schema === this.types.core ? extensionDefining(this.types, ref.attribute) : undefined;
-      throw invalidPath(
-        `Unknown attribute '${ref.attribute}' in path '${label}'` + (hint ? `; did you mean '${hint.id}:${ref.attribute}'?` : ''),
-      );
+    let attr = attributeOf(this.types, schema, ref.attribute);
+    if (!attr && ref.schema === undefined && schema === this.types.core) {
+      // Entra names the enterprise manager by the bare path `manager` (tutorial, "Example 5"); an unqualified name
+      // that no core attribute has is the one extension attribute of that name, as in filters.
+      const ext = onlyExtensionDefining(this.types, ref.attribute);
+      if (ext) {
+        schema = ext;
+        attr = attributeOf(this.types, ext, ref.attribute);
+      }
     }
+    if (!attr) throw invalidPath(`Unknown attribute '${ref.attribute}' in path '${label}'`);
     const subName = path.subAttribute ?? ref.subAttribute;
     let sub: AttributeDefinition | undefined;
     if (subName !== undefined) {

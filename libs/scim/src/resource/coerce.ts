@@ -3,7 +3,10 @@ import { AttributeDefinition, findAttribute } from '../schema/attribute';
 import { isPlainObject } from './values';
 
 export interface CoerceOptions {
-  /** PATCH: accept one value where a multi-valued attribute expects an array. */
+  /**
+   * PATCH: accept one value where a multi-valued attribute expects an array, and an array of one value where a
+   * single-valued complex attribute expects that value.
+   */
   wrapSingle?: boolean;
   /** PATCH merge into a complex attribute: keep `null` sub-attributes so the merge can unassign them. */
   keepNulls?: boolean;
@@ -23,7 +26,11 @@ export function coerceValue(def: AttributeDefinition, value: unknown, path: stri
   if (value === null || value === undefined) return undefined;
   if (def.coerceToString && !def.multiValued) return stringForm(value);
   if (!def.multiValued) {
-    if (Array.isArray(value)) throw invalid(`Attribute '${path}' is single-valued; an array was given`);
+    if (Array.isArray(value)) {
+      // Entra sets the single-valued enterprise manager with an array of one { $ref, value } (tutorial, "Example 5").
+      if (opts.wrapSingle && def.type === 'complex' && value.length === 1) return coerceOne(def, value[0], path, opts);
+      throw invalid(`Attribute '${path}' is single-valued; an array was given`);
+    }
     return coerceOne(def, value, path, opts);
   }
   let list: unknown[];

@@ -100,3 +100,9 @@ export function resolveSimplePath(types: ResourceTypeSchemas, text: string): Sim
 export function extensionDefining(types: ResourceTypeSchemas, name: string): SchemaDefinition | undefined {
   return types.extensions.find((s) => findAttribute(s.attributes, name));
 }
+
+/** The extension defining an attribute of that name, when exactly one does (an unqualified name is then unambiguous). */
+export function onlyExtensionDefining(types: ResourceTypeSchemas, name: string): SchemaDefinition | undefined {
+  const defining = types.extensions.filter((s) => findAttribute(s.attributes, name));
+  return defining.length === 1 ? defining[0] : undefined;
+}
