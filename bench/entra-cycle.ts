@@ -24,6 +24,8 @@ import { ROOT } from './processes';
 import {
   buildDirectory,
   changePatch,
+  countByWhat,
+  Difference,
   Directory,
   DirectoryGroup,
   DirectoryShape,
@@ -79,7 +81,7 @@ export interface Consistency {
   memberships: number;
   /** how long until the read-back equalled the directory (or the check gave up) */
   settledMs: number;
-  differences: string[];
+  differences: Difference[];
 }
 
 export interface CycleReport {
@@ -264,36 +266,37 @@ class ProvisioningJob {
     }
   }
 
-  /** What the SCIM API shows against what the directory means: one line per difference. */
-  private async differences(d: Directory): Promise<string[]> {
-    const out: string[] = [];
+  /** What the SCIM API shows against what the directory means. */
+  private async differences(d: Directory): Promise<Difference[]> {
+    const out: Difference[] = [];
     const users = new Map((await this.readAll('Users')).map((r) => [r.id as string, r]));
     const intendedIds = new Set<string>();
     for (const u of d.users.values()) {
       const id = this.idOf(u.key);
       if (!id) {
-        out.push(`user ${u.userName}: not provisioned`);
+        out.push({ subject: `user ${u.userName}`, what: 'not provisioned', detail: 'no request for it succeeded' });
         continue;
       }
       intendedIds.add(id);
       const observed = users.get(id);
-      if (!observed) out.push(`user ${u.userName} (${id}): not found`);
-      else for (const diff of userDifferences(intendedUser(u, this.idOf), observedUser(observed))) out.push(`user ${u.userName}: ${diff}`);
+      if (!observed) out.push({ subject: `user ${u.userName}`, what: 'not found', detail: `no user ${id}` });
+      else out.push(...userDifferences(`user ${u.userName}`, intendedUser(u, this.idOf), observedUser(observed)));
     }
-    for (const [id, r] of users) if (!intendedIds.has(id)) out.push(`user ${r.userName} (${id}): not in the directory`);
+    for (const [id, r] of users) if (!intendedIds.has(id)) out.push({ subject: `user ${r.userName}`, what: 'not in the directory', detail: `id ${id}` });
     const groups = new Map((await this.readAll('Groups')).map((r) => [r.id as string, r]));
     for (const g of d.groups) {
+      const subject = `group ${g.displayName}`;
       const id = this.groupIds.get(g.key);
       const observed = id ? groups.get(id) : undefined;
       if (!observed) {
-        out.push(`group ${g.displayName}: ${id ? 'not found' : 'not provisioned'}`);
+        out.push({ subject, what: id ? 'not found' : 'not provisioned', detail: id ? `no group ${id}` : 'no request for it succeeded' });
         continue;
       }
-      if (observed.displayName !== g.displayName) out.push(`group ${g.displayName}: displayName ${JSON.stringify(observed.displayName)}`);
-      const intended = new Set([...g.members].map((k) => this.idOf(k) ?? `(${k} not provisioned)`));
+      if (observed.displayName !== g.displayName) out.push({ subject, what: 'displayName', detail: `got ${JSON.stringify(observed.displayName)}` });
+      const intended = new Set([...g.members].map((k) => this.idOf(k) ?? `(user ${k}, not provisioned)`));
       const { missing, extra } = memberDifferences(intended, new Set((observed.members ?? []).map((m: Json) => m.value as string)));
-      if (missing.length) out.push(`group ${g.displayName}: members missing: ${missing.length} (${missing.slice(0, 3).join(', ')}…)`);
-      if (extra.length) out.push(`group ${g.displayName}: members not in the directory: ${extra.length} (${extra.slice(0, 3).join(', ')}…)`);
+      if (missing.length) out.push({ subject, what: 'members missing', detail: `${missing.length}: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}` });
+      if (extra.length) out.push({ subject, what: 'members not in the directory', detail: `${extra.length}: ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ', …' : ''}` });
     }
     return out;
   }
@@ -381,12 +384,14 @@ export function reportLines(r: EntraCycleReport, examplesPerKind = 2): string[] 
       for (const f of fs.slice(0, examplesPerKind)) lines.push(`    ${f.method} ${f.path}${f.request ? ` ${JSON.stringify(f.request).slice(0, 400)}` : ''}\n      → ${f.status} ${f.response.slice(0, 400)}`);
     }
     const k = c.consistency;
-    if (k)
-      lines.push(
-        k.differences.length
-          ? `  consistency: ${k.differences.length} differences after ${k.settledMs} ms, e.g.\n${k.differences.slice(0, 15).map((d) => `    ${d}`).join('\n')}`
-          : `  consistency: OK (${k.users} users, ${k.groups} groups, ${k.memberships} memberships read back equal the directory; ${k.settledMs} ms)`,
-      );
+    if (k && !k.differences.length) lines.push(`  consistency: OK (${k.users} users, ${k.groups} groups, ${k.memberships} memberships read back equal the directory; ${k.settledMs} ms)`);
+    if (k?.differences.length) {
+      lines.push(`  consistency: ${k.differences.length} differences after ${k.settledMs} ms`);
+      for (const [what, n] of countByWhat(k.differences)) {
+        lines.push(`    ${what}: ${n}`);
+        for (const d of k.differences.filter((x) => x.what === what).slice(0, examplesPerKind)) lines.push(`      ${d.subject}: ${d.detail}`);
+      }
+    }
   }
   lines.push(`\n${r.ok ? 'PASS' : 'FAIL'}  entra-cycle: ${r.ok ? 'no failed request, read-back equals the directory after both cycles' : 'failed requests or differences above'}`);
   return lines;

@@ -480,14 +480,28 @@ export function observedUser(r: Json): UserView {
   };
 }
 
-/** Each attribute where the read-back user differs from the intended one, as `name: expected … got …`. */
-export function userDifferences(intended: UserView, observed: UserView): string[] {
-  const out: string[] = [];
+/** One way the read-back differs from the directory: of which user or group, in what (an attribute, members, …). */
+export interface Difference {
+  subject: string;
+  what: string;
+  detail: string;
+}
+
+/** Each attribute where the read-back user differs from the intended one. */
+export function userDifferences(subject: string, intended: UserView, observed: UserView): Difference[] {
+  const out: Difference[] = [];
   for (const k of Object.keys(intended) as (keyof UserView)[]) {
     const [a, b] = [JSON.stringify(intended[k]), JSON.stringify(observed[k])];
-    if (a !== b) out.push(`${k}: expected ${a ?? 'none'}, got ${b ?? 'none'}`);
+    if (a !== b) out.push({ subject, what: k, detail: `expected ${a ?? 'none'}, got ${b ?? 'none'}` });
   }
   return out;
+}
+
+/** How many differences of each kind (`what`), most frequent first. */
+export function countByWhat(differences: Difference[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const d of differences) counts.set(d.what, (counts.get(d.what) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]);
 }
 
 /** The members the directory means (by SCIM id) against those read back: which are missing and which are extra. */
