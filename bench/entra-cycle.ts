@@ -15,9 +15,9 @@
  * ENTRA_SCALE (1: 3000 users, 100 groups), ENTRA_USERS, ENTRA_GROUPS, ENTRA_MEMBERSHIPS_PER_USER (10),
  * ENTRA_IMPORTED_SHARE (0.05), ENTRA_CONCURRENCY (5), ENTRA_MEMBER_CHUNK (100), ENTRA_SEED (1),
  * ENTRA_MATCH_BY_EMAIL (1; 0: userName is the only matching attribute), ENTRA_RATE_LIMIT (the tenant's requests/s;
- * default: the system's), ENTRA_SETTLE_MS (30000).
+ * default: the system's), ENTRA_SETTLE_MS (30000), ENTRA_EXAMPLES (example requests printed per failed kind, 3).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HttpTarget } from './load';
 import { ROOT } from './processes';
@@ -147,7 +147,8 @@ class ProvisioningJob {
 
   private async send(kind: string, method: string, path: string, body?: unknown): Promise<Json | undefined> {
     for (;;) {
-      const res = await this.scim.send({ method, path, body });
+      // a refused or dropped connection is a failed request like any other (status 0), not the end of the job
+      const res = await this.scim.send({ method, path, body }).catch((e: Error) => ({ status: 0, body: `network error: ${e.message}`, headers: {} as Record<string, string> }));
       if (res.status === 429) {
         this.report.throttled++;
         await sleep(Math.min(10, Number(res.headers['retry-after'] ?? 1)) * 1000);
@@ -422,10 +423,22 @@ export function optionsFromEnv(defaults: Partial<EntraCycleOptions> = {}): Entra
   };
 }
 
+/**
+ * Prints the report (ENTRA_EXAMPLES example requests per failed kind, default 3) and writes it whole, every failed
+ * request with its body, to bench/results/entra-cycle-<time>.json.
+ */
+export function publishReport(report: EntraCycleReport): void {
+  mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  const file = path.join(ROOT, `bench/results/entra-cycle-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  console.log(reportLines(report, int('ENTRA_EXAMPLES', 3)).join('\n'));
+  console.log(`every failed request with its answer, and every difference: ${path.relative(ROOT, file)}`);
+}
+
 if (require.main === module) {
   runEntraCycles(optionsFromEnv())
     .then((report) => {
-      console.log(reportLines(report).join('\n'));
+      publishReport(report);
       process.exitCode = report.ok ? 0 : 1;
     })
     .catch((e) => {

@@ -26,7 +26,7 @@ import { AppProcess, freePort, serviceCpuSeconds } from './processes';
 import { dropBenchState } from './cleanup';
 import { cpuCeiling, CpuCeiling, throughputLine } from './ceiling';
 import { fairnessComparison, summary } from './fairness';
-import { optionsFromEnv, reportLines, runEntraCycles } from './entra-cycle';
+import { optionsFromEnv, publishReport, runEntraCycles } from './entra-cycle';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const n = (x: number) => Math.max(1, Math.round(x * SCALE));
@@ -454,7 +454,7 @@ async function entraCycleAlone(baseDb: string, brokers: string): Promise<boolean
     for (const app of apps) await app.start(`http://127.0.0.1:${ports[app.name]}/healthz`);
     process.env.ENTRA_SCALE ??= String(SCALE);
     const report = await runEntraCycles(optionsFromEnv({ baseUrl: `http://127.0.0.1:${ports.ingress}`, adminToken }));
-    console.log(reportLines(report).join('\n'));
+    publishReport(report);
     return report.ok;
   } finally {
     for (const app of apps) await app.stop();
