@@ -99,7 +99,8 @@ export interface CycleReport {
 export interface EntraCycleReport {
   tenantId: string;
   shape: DirectoryShape & { concurrency: number; memberChunk: number; matchByEmail: boolean };
-  imported: number;
+  /** product users imported beforehand: under their userName, and under another one with the same work email */
+  imported: { sameUserName: number; sameWorkEmail: number };
   cycles: CycleReport[];
   ok: boolean;
 }
@@ -339,14 +340,14 @@ export async function runEntraCycles(opts: EntraCycleOptions): Promise<EntraCycl
     });
     log(`tenant ${tenant.tenantId}`);
     const directory = buildDirectory(shape);
-    const productUsers = [...directory.users.values()].filter((u) => u.importedAs).map(importedUser);
-    let imported = 0;
-    for (const batch of chunks(productUsers, 1000)) {
+    const productUsers = [...directory.users.values()].filter((u) => u.importedAs);
+    for (const batch of chunks(productUsers.map(importedUser), 1000)) {
       const result = await adminSend(admin, 'POST', `/tenants/${tenant.tenantId}/users/import`, { users: batch });
-      if (result.failed) throw new Error(`importing the product's users: ${JSON.stringify(result.results.filter((r: Json) => r.result === 'failed').slice(0, 5))}`);
-      imported += result.imported;
+      if (result.imported !== batch.length) throw new Error(`importing the product's users: ${JSON.stringify(result.results.filter((r: Json) => r.result !== 'imported').slice(0, 5))}`);
     }
-    log(`imported ${imported} product users (Entra matches them by work email)`);
+    const sameUserName = productUsers.filter((u) => u.importedAs === u.userName).length;
+    const imported = { sameUserName, sameWorkEmail: productUsers.length - sameUserName };
+    log(`imported ${productUsers.length} product users: ${sameUserName} under their userName, ${imported.sameWorkEmail} under another one with the same work email`);
     const scim = new HttpTarget(new URL(`${opts.baseUrl}/scim/v2/${tenant.tenantId}`), { authorization: `Bearer ${tenant.token}` }, concurrency);
     try {
       const job = new ProvisioningJob(scim, opts);
@@ -372,7 +373,8 @@ export async function runEntraCycles(opts: EntraCycleOptions): Promise<EntraCycl
 export function reportLines(r: EntraCycleReport, examplesPerKind = 2): string[] {
   const s = r.shape;
   const lines = [
-    `entra-cycle: tenant ${r.tenantId}; ${s.users} users (${r.imported} imported beforehand${s.matchByEmail ? ', matched by work email' : ''}), ${s.groups} groups, ` +
+    `entra-cycle: tenant ${r.tenantId}; ${s.users} users (imported beforehand: ${r.imported.sameUserName} under their userName, ` +
+      `${r.imported.sameWorkEmail} under another with the same work email${s.matchByEmail ? '' : ', not a matching attribute'}), ${s.groups} groups, ` +
       `~${s.membershipsPerUser} memberships per user; concurrency ${s.concurrency}, ${s.memberChunk} members per PATCH, seed ${s.seed}`,
   ];
   for (const c of r.cycles) {

@@ -35,6 +35,9 @@ describe('the simulated Entra directory', () => {
     const imported = [...d.users.values()].filter((u) => u.importedAs);
     expect(imported.length).toBeGreaterThan(20);
     expect(imported.length).toBeLessThan(60);
+    const sameUserName = imported.filter((u) => u.importedAs === u.userName).length;
+    expect(sameUserName).toBeGreaterThan(5);
+    expect(imported.length - sameUserName).toBeGreaterThan(5);
     expect([...d.users.values()].some((u) => !u.mobile) && [...d.users.values()].some((u) => u.mobile)).toBe(true);
     expect(new Set(d.groups.map((g) => g.displayName)).size).toBe(12);
   });

@@ -36,7 +36,10 @@ export interface DirectoryUser {
   /** app role values assigned to the user */
   roles: string[];
   active: boolean;
-  /** the userName the product had the user under before Entra connected: Entra finds it by work email */
+  /**
+   * the userName the product had the user under before Entra connected: the same (Entra's userName query finds it)
+   * or another one with the same work email (its work email query does)
+   */
   importedAs?: string;
 }
 
@@ -56,7 +59,7 @@ export interface DirectoryShape {
   users: number;
   groups: number;
   membershipsPerUser: number;
-  /** share of users imported into the product beforehand under another userName, with the same work email */
+  /** share of users imported into the product beforehand: half under their userName, half under another one with the same work email */
   importedShare: number;
   seed: number;
 }
@@ -118,7 +121,7 @@ export function buildDirectory(shape: DirectoryShape): Directory {
   const keys: number[] = [];
   for (let k = 0; k < shape.users; k++) {
     const u = newUser(k, rnd, keys.slice(0, Math.max(1, Math.floor(k / 10))));
-    if (rnd() < shape.importedShare) u.importedAs = `legacy-${k}@product.example`;
+    if (rnd() < shape.importedShare) u.importedAs = rnd() < 0.5 ? u.userName : `legacy-${k}@product.example`;
     users.set(k, u);
     keys.push(k);
   }
@@ -353,13 +356,13 @@ export function userResource(u: DirectoryUser, managerId?: string): Record<strin
   };
 }
 
-/** What the product imported beforehand for a user Entra later matches by work email. */
+/** What the product imported beforehand for a user Entra later matches by userName or work email. */
 export function importedUser(u: DirectoryUser): Record<string, unknown> {
   return { userName: u.importedAs, displayName: `${u.familyName}, ${u.givenName}`, emails: [{ type: 'work', value: u.workEmail, primary: true }], name: { givenName: u.givenName, familyName: u.familyName } };
 }
 
 /**
- * The PATCH that updates a user Entra matched (here: by work email) to the directory's values: one operation per
+ * The PATCH that updates a user Entra matched (by userName or work email) to the directory's values: one operation per
  * mapped attribute, filtered paths for the multi-valued ones (the product's user has no mobile or address yet).
  */
 export function matchedUserPatch(u: DirectoryUser, managerId?: string): PatchOperation[] {
