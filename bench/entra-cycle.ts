@@ -109,13 +109,6 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const query = (filter: string, extra = '') => `?filter=${encodeURIComponent(filter)}${extra}`;
-const parse = (body: string): Json | undefined => {
-  try {
-    return body ? JSON.parse(body) : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 /** Runs `work` on every item with at most `concurrency` in flight. */
 async function eachConcurrently<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -159,9 +152,14 @@ class ProvisioningJob {
       const byStatus = (this.report.statuses[label] ??= {});
       byStatus[res.status] = (byStatus[res.status] ?? 0) + 1;
       this.report.requests++;
-      if (res.status >= 200 && res.status < 300) return parse(res.body) ?? {};
-      this.report.failures.push({ kind, method, path, status: res.status, request: body, response: res.body.slice(0, 2000) });
-      return undefined;
+      const failed = (response: string) => void this.report.failures.push({ kind, method, path, status: res.status, request: body, response: response.slice(0, 2000) });
+      if (res.status < 200 || res.status >= 300) return failed(res.body);
+      if (!res.body) return {};
+      try {
+        return JSON.parse(res.body);
+      } catch {
+        return failed(`a body that is not JSON: ${res.body}`);
+      }
     }
   }
 
