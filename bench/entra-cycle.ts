@@ -20,7 +20,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HttpTarget } from './load';
-import { ROOT } from './processes';
+import { ROOT } from './root';
 import {
   buildDirectory,
   changePatch,
@@ -235,7 +235,8 @@ class ProvisioningJob {
       await eachConcurrently(plan.users, this.opts.concurrency, async (c) => {
         if (c.kind === 'created') return this.provisionUser(after.users.get(c.key)!, deferred);
         const id = this.idOf(c.key);
-        if (!id) return; // never provisioned: the initial cycle's failure is reported already
+        // never provisioned (or its new manager): the initial cycle's failure is reported already
+        if (!id || (c.kind === 'manager changed' && !this.idOf(c.managerKey))) return;
         if (c.kind === 'deleted') {
           if (await this.send('user', 'DELETE', `/Users/${id}`)) this.userIds.delete(c.key);
           return;

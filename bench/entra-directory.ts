@@ -387,8 +387,8 @@ export function matchedUserPatch(u: DirectoryUser, managerId?: string): PatchOpe
 
 export const managerPatch = (managerId: string): PatchOperation[] => [{ op: 'Replace', path: MANAGER_PATH, value: managerId }];
 
-/** The PATCH of an incremental change that is one (`created` and `deleted` are not PATCHes). */
-export function changePatch(c: Exclude<UserChange, { kind: 'created' | 'deleted' }>, managerId: (key: number) => string | undefined): PatchOperation[] {
+/** The PATCH of an incremental change that is one (`created` and `deleted` are not PATCHes); the users it names are provisioned. */
+export function changePatch(c: Exclude<UserChange, { kind: 'created' | 'deleted' }>, idOf: (key: number) => string | undefined): PatchOperation[] {
   switch (c.kind) {
     case 'title and department':
       return [
@@ -403,7 +403,7 @@ export function changePatch(c: Exclude<UserChange, { kind: 'created' | 'deleted'
     case 'work email changed':
       return [{ op: 'Replace', path: WORK_EMAIL, value: c.workEmail }];
     case 'manager changed':
-      return managerPatch(managerId(c.managerKey) ?? '');
+      return managerPatch(idOf(c.managerKey)!);
     case 'manager removed':
       return [{ op: 'Remove', path: MANAGER_PATH }];
     case 'disabled':

@@ -3,11 +3,10 @@ import { createWriteStream, readdirSync, readFileSync, WriteStream } from 'node:
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { APP_ENV, APP_NODE_ARGS } from '@scimflow/config';
+import { ROOT } from './root';
 
-// bench/ from source (tests) or dist/bench/ (compiled): the repository root either way
 /** USER_HZ: Linux reports process times in 1/100 s on every architecture Node runs on */
 const CLOCK_TICKS_PER_SECOND = 100;
-export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
 /** A TCP port free on 127.0.0.1 right now, for an app started beside others on a shared machine. */
 export async function freePort(): Promise<number> {
