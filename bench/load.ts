@@ -5,6 +5,8 @@ export interface BenchRequest {
   method: string;
   path: string;
   body?: unknown;
+  /** of the body; default application/scim+json */
+  contentType?: string;
   /** optional check of the answer: a failed expectation counts as an error */
   expect?: number[];
 }
@@ -29,7 +31,7 @@ export class HttpTarget {
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
-  send(req: BenchRequest): Promise<{ status: number; body: string }> {
+  send(req: BenchRequest): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
     return new Promise((resolve, reject) => {
       const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
       const r = http.request(
@@ -39,12 +41,12 @@ export class HttpTarget {
           method: req.method,
           path: this.origin.pathname.replace(/\/$/, '') + req.path,
           agent: this.agent,
-          headers: { ...this.headers, ...(payload ? { 'content-type': 'application/scim+json', 'content-length': Buffer.byteLength(payload) } : {}) },
+          headers: { ...this.headers, ...(payload ? { 'content-type': req.contentType ?? 'application/scim+json', 'content-length': Buffer.byteLength(payload) } : {}) },
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
         },
       );
       r.on('error', reject);

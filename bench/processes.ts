@@ -1,12 +1,24 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, readdirSync, readFileSync, WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { APP_ENV, APP_NODE_ARGS } from '@scimflow/config';
+import { ROOT } from './root';
 
-// bench/ from source (tests) or dist/bench/ (compiled): the repository root either way
 /** USER_HZ: Linux reports process times in 1/100 s on every architecture Node runs on */
 const CLOCK_TICKS_PER_SECOND = 100;
-const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+
+/** A TCP port free on 127.0.0.1 right now, for an app started beside others on a shared machine. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
 
 /** utime + stime (+ cutime + cstime) of one /proc/<pid>/stat line, in seconds */
 function statCpuSeconds(stat: string, withReapedChildren: boolean): number {

@@ -5,11 +5,12 @@
  * BENCH_ONLY=notifier runs only the notifier, on a backlog of events produced directly (bench/notifier.ts);
  * BENCH_ONLY=replay only the reconciler, on a backlog of commands (bench/replay.ts);
  * BENCH_ONLY=lookup only the ingress, answering `userName eq` with 1,000,000 users stored;
- * BENCH_ONLY=fairness only the noisy-neighbour scenario (bench/fairness.ts), without and with the fairness rule.
+ * BENCH_ONLY=fairness only the noisy-neighbour scenario (bench/fairness.ts), without and with the fairness rule;
+ * BENCH_ONLY=entra-cycle an Entra provisioning job's initial and incremental cycles (bench/entra-cycle.ts) on fresh apps.
  */
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -21,10 +22,11 @@ import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persisten
 import { closedLoop, HttpTarget, LoadResult, openLoop, percentiles } from './load';
 import { notifierScenario } from './notifier';
 import { replayScenario } from './replay';
-import { AppProcess, serviceCpuSeconds } from './processes';
+import { AppProcess, freePort, serviceCpuSeconds } from './processes';
 import { dropBenchState } from './cleanup';
 import { cpuCeiling, CpuCeiling, throughputLine } from './ceiling';
 import { fairnessComparison, summary } from './fairness';
+import { optionsFromEnv, publishReport, runEntraCycles } from './entra-cycle';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const n = (x: number) => Math.max(1, Math.round(x * SCALE));
@@ -81,6 +83,11 @@ async function main() {
       console.log(`${label}: ${JSON.stringify(summary(r))}`);
     const ratio = result.withFairness.quiet.slowdown.p99;
     console.log(verdictLine(ratio !== null && ratio <= TARGETS.quietP99DuringNoisyBurst, fairnessTarget, ratio ?? NaN, TARGETS.quietP99DuringNoisyBurst));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'entra-cycle') {
+    const ok = await entraCycleAlone(baseDb, brokers);
+    if (!ok) process.exitCode = 1;
     return;
   }
   if (process.env.BENCH_ONLY === 'notifier') {
@@ -417,6 +424,42 @@ async function settle(ds: DataSource): Promise<number> {
   const ms = Math.round(performance.now() - t0);
   log(`settled in ${ms} ms`);
   return ms;
+}
+
+/**
+ * The Entra provisioning job (bench/entra-cycle.ts) against the three apps on a fresh database and topic prefix,
+ * on free ports, with the system's default rate limit (as `npm run up` runs). ENTRA_SCALE, or else BENCH_SCALE,
+ * scales it. Prints the job's report; true when it passed.
+ */
+async function entraCycleAlone(baseDb: string, brokers: string): Promise<boolean> {
+  const run = `e${Date.now().toString(36)}`;
+  const dbUrl = new URL(baseDb);
+  dbUrl.pathname = `/scimflow_bench_${run}`;
+  const prefix = `bench-${run}.`;
+  await migrate(dbUrl.toString());
+  const ports = { ingress: await freePort(), reconciler: await freePort(), notifier: await freePort() };
+  const adminToken = randomBytes(32).toString('base64url');
+  const env = {
+    DATABASE_URL: dbUrl.toString(),
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC_PREFIX: prefix,
+    INGRESS_PORT: String(ports.ingress),
+    RECONCILER_PORT: String(ports.reconciler),
+    NOTIFIER_PORT: String(ports.notifier),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${ports.ingress}`,
+    ADMIN_TOKEN: adminToken,
+  };
+  const apps = [new AppProcess('reconciler', env), new AppProcess('notifier', env), new AppProcess('ingress', env)];
+  try {
+    for (const app of apps) await app.start(`http://127.0.0.1:${ports[app.name]}/healthz`);
+    process.env.ENTRA_SCALE ??= String(SCALE);
+    const report = await runEntraCycles(optionsFromEnv({ baseUrl: `http://127.0.0.1:${ports.ingress}`, adminToken }));
+    publishReport(report);
+    return report.ok;
+  } finally {
+    for (const app of apps) await app.stop();
+    await dropBenchState(baseDb, dbUrl.pathname.slice(1), brokers, prefix);
+  }
 }
 
 /** The lookup scenario with the ingress alone (a fresh database and topic prefix, dropped afterwards). */

@@ -1,25 +1,15 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { AppProcess } from '../../bench/processes';
+import { AppProcess, freePort } from '../../bench/processes';
 
 const ROOT = path.resolve(__dirname, '../..');
 // Async on purpose: a blocked event loop would stall the test's own HTTP clients and servers meanwhile.
 const run = promisify(execFile);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
+export { freePort };
 
 /** The three apps as separate OS processes from dist/ (npm test builds it), for tests that kill or starve them. */
 export class ProcessSystem {
