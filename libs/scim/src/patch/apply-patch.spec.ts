@@ -133,6 +133,7 @@ const rows: Row[] = [
 
   // ---- enterprise manager ---------------------------------------------------------------------------
   ['manager replace with a bare id (Entra)', 'user', [{ op: 'Replace', path: `${ENT}:manager`, value: 'mgr-2' }], (r) => { r[ENT].manager = { value: 'mgr-2' }; }],
+  ['manager replace with an empty bare id unassigns it', 'user', [{ op: 'Replace', path: `${ENT}:manager`, value: '' }], (r) => { delete r[ENT].manager; }],
   ['manager replace with an object', 'user', [{ op: 'replace', path: `${ENT}:manager`, value: { value: 'mgr-2' } }], (r) => { r[ENT].manager = { value: 'mgr-2' }; }],
   ['manager replace with $ref merges', 'user', [{ op: 'replace', path: `${ENT}:manager`, value: { $ref: '../Users/mgr-1' } }], (r) => { r[ENT].manager.$ref = '../Users/mgr-1'; }],
   ['manager replace with displayName (readOnly) drops it', 'user', [{ op: 'replace', path: `${ENT}:manager`, value: { value: 'mgr-3', displayName: 'Boss' } }], (r) => { r[ENT].manager = { value: 'mgr-3' }; }],

@@ -132,6 +132,8 @@ function coerceComplex(def: AttributeDefinition, value: unknown, path: string, o
     // `value` sub-attribute takes a bare value as `{ value }`.
     const valueSub = findAttribute(def.subAttributes, 'value');
     if (!def.multiValued && valueSub && valueSub.type !== 'complex' && !Array.isArray(value) && typeof value !== 'object') {
+      // an empty id names no one: unassigned, not a reference to ""
+      if (value === '') return undefined;
       return coerceComplex(def, { [valueSub.name]: value }, path, opts);
     }
     throw invalid(`Attribute '${path}' must be an object`);
