@@ -35,6 +35,15 @@ const target: SqlFilterTarget = {
   },
 };
 const lenient: SqlFilterTarget = { ...target, strict: false };
+/** A group schema whose members.value is caseExact, as in the Group schema. */
+const groupSchemaWithMembers: SchemaDefinition = {
+  id: 'urn:ietf:params:scim:schemas:core:2.0:Group',
+  name: 'Group',
+  description: 'Group',
+  attributes: [
+    def('members', 'complex', { multiValued: true, subAttributes: [def('value', 'string', { caseExact: true }), def('type', 'string')] }),
+  ],
+};
 
 const compile = (filter: string | FilterNode, t: SqlFilterTarget = target, offset = 0) =>
   compileFilterToSql(typeof filter === 'string' ? parseFilter(filter) : filter, t, offset);
@@ -193,6 +202,43 @@ describe('compileFilterToSql: jsonb document', () => {
     expectParameterised(out.sql, out.params);
   });
 
+  it('compiles a sub-attribute after a value filter as the same element matching both (Entra work email)', () => {
+    const out = compile('emails[type eq "work"].value eq "Ada@Contoso.example"');
+    expect(out).toEqual(compile('emails[type eq "work" and value eq "Ada@Contoso.example"]'));
+    expect(out.sql).toBe(
+      `(EXISTS (SELECT 1 FROM jsonb_array_elements(${elements(doc(1))}) AS e1(v) WHERE ` +
+        `(jsonb_typeof(e1.v) = 'object' AND ((lower(${str('(e1.v -> $2::text)')}) = lower($3::text)) AND ` +
+        `(lower(${str('(e1.v -> $4::text)')}) = lower($5::text))))))`,
+    );
+    expect(out.params).toEqual(['emails', 'type', 'work', 'value', 'Ada@Contoso.example']);
+    expectParameterised(out.sql, out.params);
+  });
+
+  it('honours the caseExact of the sub-attribute after a value filter', () => {
+    const exact = compile('members[type eq "User"].value eq "AbC"', { ...target, schemas: [groupSchemaWithMembers] });
+    expect(exact.sql).toContain(`(${str('(e1.v -> $4::text)')} = $5::text)`);
+    expect(exact.sql).toContain(`(lower(${str('(e1.v -> $2::text)')}) = lower($3::text))`);
+  });
+
+  it('reads ne, eq null and not of a sub-attribute after a value filter over the whole attribute', () => {
+    const eq = compile('emails[type eq "work"].value eq "x"').sql;
+    const pr = compile('emails[type eq "work" and value pr]').sql;
+    expect(compile('emails[type eq "work"].value ne "x"').sql).toBe(`(NOT (${eq} IS TRUE))`);
+    expect(compile('not (emails[type eq "work"].value eq "x")').sql).toBe(`(NOT (${eq} IS TRUE))`);
+    expect(compile('emails[type eq "work"].value pr').sql).toBe(pr);
+    expect(compile('emails[type eq "work"].value ne null').sql).toBe(pr);
+    expect(compile('emails[type eq "work"].value eq null').sql).toBe(`(NOT (${pr} IS TRUE))`);
+  });
+
+  it('combines a sub-attribute after a value filter with columns and other value paths', () => {
+    const out = compile('emails[type eq "work"].value eq "x" and userName eq "u" or addresses[type eq "work"].postalCode sw "91"');
+    expect(out.sql).toContain('(lower(u.user_name) = lower(');
+    expect(out.sql).toContain('AS e1(v)');
+    expect(out.sql).toContain('AS e2(v)');
+    expect(out.params).toEqual(['emails', 'type', 'work', 'value', 'x', 'u', 'addresses', 'type', 'work', 'postalCode', '91%']);
+    expectParameterised(out.sql, out.params);
+  });
+
   it('numbers EXISTS aliases uniquely', () => {
     const out = compile('emails[type eq "work"] and phoneNumbers.value pr');
     expect(out.sql).toContain('AS e1(v)');
@@ -311,6 +357,12 @@ describe('compileFilterToSql: rejected filters', () => {
     ['string column with number', 'userName eq 5', 'needs a string value'],
     ['value path on a column', 'userName[value eq "x"]', "a value filter cannot be applied to 'userName'"],
     ['value path on a simple attribute', 'title[value eq "x"]', "needs a complex attribute, and 'title' is not one"],
+    ['unknown sub-attribute after a value filter', 'emails[type eq "work"].colour eq "red"', "'emails' has no sub-attribute 'colour'"],
+    ['unknown sub-attribute pr after a value filter', 'emails[type eq "work"].colour pr', "'emails' has no sub-attribute 'colour'"],
+    ['sub-attribute after a value filter on a column', 'userName[value eq "x"].value eq "x"', "a value filter cannot be applied to 'userName'"],
+    ['sub-attribute after a value filter on a simple attribute', 'title[value eq "x"].value eq "x"', "needs a complex attribute, and 'title' is not one"],
+    ['ordering a boolean sub-attribute after a value filter', 'emails[type eq "work"].primary gt true', "'gt' cannot be used with a boolean"],
+    ['boolean sub-attribute after a value filter with text', 'emails[type eq "work"].primary eq "yes"', 'compared with true or false'],
     ['NUL character (hand-built)', { kind: 'compare', attribute: { attribute: 'title' }, op: 'eq', value: 'a\u0000b' }, 'NUL character'],
     ['nested value path (hand-built)', { kind: 'valuePath', attribute: { attribute: 'emails' }, filter: { kind: 'valuePath', attribute: { attribute: 'x' }, filter: { kind: 'present', attribute: { attribute: 'y' } } } }, 'cannot be nested'],
     ['null with gt (hand-built)', { kind: 'compare', attribute: { attribute: 'title' }, op: 'gt', value: null }, "'gt' cannot be used with null"],
