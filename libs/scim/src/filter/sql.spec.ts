@@ -306,6 +306,52 @@ describe('compileFilterToSql: jsonb document', () => {
   });
 });
 
+describe('compileFilterToSql: value indexes', () => {
+  const indexed: SqlFilterTarget = { ...target, valueIndexes: { 'Emails.Value': 'email_values(u.resource)' } };
+  const uses = (n: number) => `(email_values(u.resource) @> ARRAY[lower($${n}::text)])`;
+
+  it('adds the indexed test, which the comparison implies, before a value path with an eq on the path', () => {
+    const out = compile('emails[type eq "work"].value eq "Ada@Contoso.example"', indexed);
+    expect(out.sql).toBe(`(${uses(6)} AND ${compile('emails[type eq "work"].value eq "Ada@Contoso.example"').sql})`);
+    expect(out.params).toEqual(['emails', 'type', 'work', 'value', 'Ada@Contoso.example', 'Ada@Contoso.example']);
+    // `@>` and `ARRAY[…]` are the only characters the index test adds to the compiler's alphabet.
+    expectParameterised(out.sql.replace(uses(6), '(lower($6::text) IS NOT NULL)'), out.params);
+  });
+
+  it.each([
+    ['emails.value eq "a"', 4],
+    ['emails eq "a"', 4],
+    ['emails[value eq "a"]', 4],
+    ['emails[primary eq true and value eq "a" and type eq "work"]', 8],
+    ['urn:ietf:params:scim:schemas:core:2.0:User:emails[value eq "a"]', 4],
+  ])('uses the index for %s', (filter, n) => {
+    const out = compile(filter, indexed);
+    expect(out.sql.startsWith(`(${uses(n)} AND `)).toBe(true);
+    expect(out.params[n - 1]).toBe('a');
+  });
+
+  it('keeps the indexed test inside ne and not, where it is harmless', () => {
+    expect(compile('emails[type eq "work"].value ne "a"', indexed).sql).toMatch(/^\(NOT \(\(\(email_values\(u\.resource\) @> ARRAY\[lower\(\$6::text\)\]\) AND /);
+    expect(compile('not (emails.value eq "a")', indexed).sql).toContain(uses(4));
+  });
+
+  it.each([
+    'emails[type eq "work"].value co "a"',
+    'emails[type eq "work"].value pr',
+    'emails[type eq "work" or value eq "a"]',
+    'emails[not (value eq "a")]',
+    'emails[type eq "work"]',
+    'emails.type eq "work"',
+    'emails.value sw "a"',
+    'emails.value eq null',
+    'phoneNumbers[value eq "a"]',
+    'userName eq "a"',
+  ])('does not use it for %s, which does not imply it', (filter) => {
+    const out = compile(filter, indexed);
+    expect(out).toEqual(compile(filter));
+  });
+});
+
 describe('compileFilterToSql: logic', () => {
   it.each<[string, string]>([
     ['userName eq "a" and externalId eq "b"', '((lower(u.user_name) = lower($1::text)) AND (u.external_id = $2::text))'],
