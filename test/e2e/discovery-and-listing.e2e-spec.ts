@@ -316,6 +316,70 @@ describe('Discovery (RFC 7644 §4) and listing: sort, projection, .search', () =
       expect(byName.body.Resources.map((r: Resource) => r.id)).toEqual([ids['Alice@contoso.example']]);
     });
 
+    describe('a sub-attribute after a value filter, as Entra matches users by work email', () => {
+      const byWork = (email: string) => `emails[type eq "work"].value eq "${email}"`;
+      const found = async (filter: string) => {
+        const res = await scim.get(`/Users${q({ filter, attributes: 'userName' })}`);
+        expect(res.status).toBe(200);
+        return res.body.Resources.map((r: Resource) => r.id);
+      };
+
+      it('finds the user with that work email, case-insensitively', async () => {
+        const res = await scim.get(`/Users${q({ filter: byWork('ZZ-Bob@Contoso.EXAMPLE') })}`);
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ schemas: [LIST], totalResults: 1 });
+        expect(res.body.Resources[0]).toMatchObject({ id: ids['bob@contoso.example'], userName: 'bob@contoso.example' });
+      });
+
+      it('does not take a home email for a work email', async () => {
+        expect(await found(byWork('home-zz-bob@contoso.example'))).toEqual([]);
+        expect(await found('emails[type eq "home"].value eq "home-zz-bob@contoso.example"')).toEqual([ids['bob@contoso.example']]);
+        expect(await found('emails[type eq "home"].value eq "zz-bob@contoso.example"')).toEqual([]);
+      });
+
+      it('answers POST /Users/.search and the root /.search the same way', async () => {
+        const get = await scim.get(`/Users${q({ filter: byWork('zz-bob@contoso.example') })}`);
+        const search = await scim.post('/Users/.search', { schemas: [SEARCH], filter: byWork('zz-bob@contoso.example') });
+        expect(search.status).toBe(200);
+        expect(search.body).toEqual(get.body);
+        const root = await scim.post('/.search', { schemas: [SEARCH], filter: byWork('ZZ-BOB@contoso.example') });
+        expect(root.status).toBe(200);
+        expect(root.body.Resources.map((r: Resource) => r.id)).toEqual([ids['bob@contoso.example']]);
+        const miss = await scim.post('/Users/.search', { schemas: [SEARCH], filter: byWork('home-zz-bob@contoso.example') });
+        expect(miss.body).toMatchObject({ totalResults: 0 });
+      });
+
+      it('supports pr, ne and not over the elements the brackets select', async () => {
+        const everyone = people.map((p) => ids[p[0]]);
+        const others = everyone.filter((id) => id !== ids['bob@contoso.example']);
+        expect(await found(`title eq "${marker}" and emails[type eq "work"].value pr`)).toEqual(everyone);
+        expect(await found(`title eq "${marker}" and emails[type eq "other"].value pr`)).toEqual([]);
+        expect(await found(`title eq "${marker}" and emails[type eq "work"].value ne "zz-bob@contoso.example"`)).toEqual(others);
+        expect(await found(`title eq "${marker}" and not (${byWork('ZZ-BOB@contoso.example')})`)).toEqual(others);
+      });
+
+      it('combines with userName and with other value paths', async () => {
+        expect(await found(`${byWork('zz-bob@contoso.example')} and userName eq "BOB@contoso.example"`)).toEqual([ids['bob@contoso.example']]);
+        expect(await found(`${byWork('zz-bob@contoso.example')} and userName eq "alice@contoso.example"`)).toEqual([]);
+        expect(await found(`${byWork('zz-bob@contoso.example')} or ${byWork('aa-alice@contoso.example')}`)).toEqual([
+          ids['bob@contoso.example'],
+          ids['Alice@contoso.example'],
+        ]);
+        expect(await found(`${byWork('zz-bob@contoso.example')} and emails[type eq "home" and value sw "home-"]`)).toEqual([ids['bob@contoso.example']]);
+      });
+
+      it.each([
+        ['a sub-attribute of a sub-attribute', 'emails[type eq "work"].value.x eq "y"', /must be one sub-attribute name.*\(at character 24\)/],
+        ['a nested value filter', 'emails[type eq "work"].value[type pr] eq "y"', /cannot be nested.*\(at character 29\)/],
+        ['an unknown sub-attribute', 'emails[type eq "work"].colour eq "red"', /'emails' has no sub-attribute 'colour'/],
+        ['a simple attribute', 'title[value eq "x"].value eq "x"', /needs a complex attribute, and 'title' is not one/],
+      ])('answers 400 invalidFilter for %s', async (_name, filter, detail) => {
+        const res = await scim.get(`/Users${q({ filter })}`);
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual({ schemas: [ERROR], status: '400', scimType: 'invalidFilter', detail: expect.stringMatching(detail) });
+      });
+    });
+
     it('answers tooMany for a sorted root search paging deeper than it merges', async () => {
       const res = await scim.post('/.search', { schemas: [SEARCH], sortBy: 'userName', startIndex: 950, count: 100 });
       expect(res.status).toBe(400);

@@ -16,6 +16,8 @@ describe('compileGroupFilter: members are tested against the membership table', 
     ['members[value eq "id"]', `members[value eq "${U1}"]`, [U1]],
     ['members pr', 'members pr', []],
     ['members.display co', 'members.display co "ada"', ['%ada%']],
+    ['members[type eq "User"].value eq "id"', `members[type eq "User"].value eq "${U1}"`, ['User', U1]],
+    ['members[value eq "id"].display pr', `members[value eq "${U1}"].display pr`, [U1]],
   ];
   it.each(memberFilters)('%s becomes an EXISTS over the membership table', (_name, text, params) => {
     const { sql, params: p } = compile(text);
@@ -48,6 +50,7 @@ describe('compileGroupFilter: members are tested against the membership table', 
     ['not (members eq "id")', `not (members eq "${U1}")`, /^\(NOT \(\(EXISTS .*\) IS TRUE\)\)$/],
     ['members eq null is "no members"', 'members eq null', /^\(NOT \(\(EXISTS .*\) IS TRUE\)\)$/],
     ['members ne null is "some member"', 'members ne null', /^\(EXISTS /],
+    ['members[…].value ne "id" is "no such member"', `members[type eq "User"].value ne "${U1}"`, /^\(NOT \(\(EXISTS .*\) IS TRUE\)\)$/],
   ];
   it.each(negations)('%s', (_name, text, shape) => {
     expect(compile(text).sql).toMatch(shape);
@@ -86,6 +89,7 @@ describe('compileGroupFilter: members are tested against the membership table', 
     ['an unknown member sub-attribute', 'members.foo eq "x"'],
     ['$ref of a member', 'members.$ref eq "x"'],
     ['an unknown attribute inside members[…]', 'members[role eq "x"]'],
+    ['an unknown member sub-attribute after members[…]', 'members[type eq "User"].role eq "x"'],
     ['gt with null', 'members gt null'],
     ['an unknown group attribute', 'userName eq "x"'],
   ];

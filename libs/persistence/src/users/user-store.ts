@@ -30,6 +30,8 @@ const USER_COLUMNS: Omit<SqlFilterTarget, 'schemas'> = {
     'meta.created': { sql: 'u.created_at', type: 'dateTime', caseExact: false },
     'meta.lastmodified': { sql: 'u.updated_at', type: 'dateTime', caseExact: false },
   },
+  // GIN-indexed (migration UserEmailValues): Entra matches users by work email.
+  valueIndexes: { 'emails.value': 'scim_user_email_values(u.document)' },
 };
 
 /** The mapping for the User resource type without tenant extensions. */

@@ -119,6 +119,47 @@ describe('parseFilter: valid filters', () => {
     ['value path pr and boolean', 'emails[primary eq true and value pr]', vp('emails', and(cmp('primary', 'eq', true), pr('value')))],
     ['value path inside parens', '(emails[type eq "work"])', vp('emails', cmp('type', 'eq', 'work'))],
     ['addresses', 'addresses[type eq "work" and postalCode sw "91"]', vp('addresses', and(cmp('type', 'eq', 'work'), cmp('postalCode', 'sw', '91')))],
+    // A sub-attribute after a value filter, as Entra sends it to match users by work email (lowered to value paths).
+    [
+      'entra work email',
+      'emails[type eq "work"].value eq "ada@contoso.example"',
+      vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'ada@contoso.example'))),
+    ],
+    ['value path sub co', 'emails[type eq "work"].value co "@x"', vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'co', '@x')))],
+    ['value path sub pr', 'emails[type eq "work"].value pr', vp('emails', and(cmp('type', 'eq', 'work'), pr('value')))],
+    ['value path sub ne is not eq', 'emails[type eq "work"].value ne "x"', not(vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'x'))))],
+    ['value path sub eq null is not pr', 'emails[type eq "work"].value eq null', not(vp('emails', and(cmp('type', 'eq', 'work'), pr('value'))))],
+    ['value path sub ne null is pr', 'emails[type eq "work"].value ne null', vp('emails', and(cmp('type', 'eq', 'work'), pr('value')))],
+    ['value path sub keyword case', 'emails[type EQ "work"].value EQ "x"', vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'x')))],
+    ['value path sub with space before op', 'emails[type eq "work"].value   eq "x"', vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'x')))],
+    [
+      'value path sub with or inside',
+      'emails[type eq "work" or primary eq true].value sw "a"',
+      vp('emails', and(or(cmp('type', 'eq', 'work'), cmp('primary', 'eq', true)), cmp('value', 'sw', 'a'))),
+    ],
+    [
+      'value path sub and userName',
+      'emails[type eq "work"].value eq "x" and userName eq "u"',
+      and(vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'x'))), cmp('userName', 'eq', 'u')),
+    ],
+    [
+      'value path sub under not',
+      'not (emails[type eq "work"].value eq "x")',
+      not(vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'x')))),
+    ],
+    [
+      'two value path subs',
+      'emails[type eq "work"].value ew "@x" or addresses[type eq "work"].postalCode sw "91"',
+      or(vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'ew', '@x'))), vp('addresses', and(cmp('type', 'eq', 'work'), cmp('postalCode', 'sw', '91')))),
+    ],
+    [
+      'value path sub next to a value path',
+      'emails[type eq "work"].value eq "x" and emails[type eq "home"]',
+      and(vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'x'))), vp('emails', cmp('type', 'eq', 'home'))),
+    ],
+    ['value path sub with URN', `${CORE}:emails[type eq "work"].value eq "x"`, vp(`${CORE}:emails`, and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'x')))],
+    ['value path sub $ref', 'members[type eq "User"].$ref pr', vp('members', and(cmp('type', 'eq', 'User'), pr('$ref')))],
+    ['value path sub then and without space', '(emails[type eq "work"].value pr)and(b pr)', and(vp('emails', and(cmp('type', 'eq', 'work'), pr('value'))), pr('b'))],
     // Sub-attributes and URN paths.
     ['sub-attribute', 'name.givenName eq "Barbara"', cmp('name.givenName', 'eq', 'Barbara')],
     ['sub $ref', 'members.$ref pr', pr('members.$ref')],
@@ -200,7 +241,21 @@ describe('parseFilter: invalid filters', () => {
     ['pr with number', 'title pr 5', "'pr' takes no value"],
     ['nested value path', 'emails[type[value eq "x"] eq "y"]', 'cannot be nested'],
     ['nested value path 2', 'emails[x[y pr]]', 'cannot be nested'],
-    ['value path then sub-attribute', 'emails[type eq "work"].value eq "x"', 'only valid in a PATCH path'],
+    ['value path sub without operator', 'emails[type eq "work"].value', "missing operator after 'emails[…].value'"],
+    ['value path sub without name', 'emails[type eq "work"]. eq "x"', "missing sub-attribute name after '].'"],
+    ['value path sub at end', 'emails[type eq "work"].', "missing sub-attribute name after '].'"],
+    ['value path sub of a sub', 'emails[type eq "work"].value.x eq "y"', "'value.x' after ']' must be one sub-attribute name"],
+    ['value path sub with URN', 'emails[type eq "work"].urn:ietf:params:x:value eq "y"', 'cannot have a schema URN'],
+    ['value path sub bad name', 'emails[type eq "work"].1x eq "y"', "invalid sub-attribute name '1x'"],
+    ['value path sub then value path', 'emails[type eq "work"].value[type pr]', 'value filters cannot be nested'],
+    ['value path sub then spaced value path', 'emails[type eq "work"].value [type pr] eq "x"', 'value filters cannot be nested'],
+    ['value path sub unknown operator', 'emails[type eq "work"].value equals "x"', "unknown operator 'equals'"],
+    ['value path sub pr with value', 'emails[type eq "work"].value pr "x"', "'pr' takes no value"],
+    ['value path sub missing value', 'emails[type eq "work"].value eq', "missing value after 'eq'"],
+    ['value path sub substring with number', 'emails[type eq "work"].value co 5', "'co' requires a string value"],
+    ['value path sub inside value path', 'emails[x[type pr].value eq "y"]', 'cannot be nested'],
+    ['value path on sub-attribute then sub', 'name.givenName[value eq "x"].y eq "z"', 'must follow an attribute name'],
+    ['space before value path sub', 'emails[type eq "work"] .value eq "x"', "expected 'and', 'or' or the end of the filter but found '.value'"],
     ['value path on sub-attribute', 'name.givenName[value eq "x"]', 'must follow an attribute name'],
     ['URN inside value path', 'emails[urn:ietf:params:x:type eq "work"]', 'cannot have a schema URN'],
     ['sub-attribute inside value path', 'emails[type.x eq "work"]', 'not allowed inside a value filter'],
@@ -262,6 +317,14 @@ describe('parseFilter: invalid filters', () => {
     expect(errorOf(() => parseFilter('title eq "abc')).detail).toBe('Invalid filter: unterminated string (at character 10).');
     expect(errorOf(() => parseFilter('(a pr')).detail).toBe("Invalid filter: missing ')' to close the '(' at character 1 (at the end of the filter).");
     expect(errorOf(() => parseFilter('a pr and b pr )')).detail).toContain('(at character 15)');
+    expect(errorOf(() => parseFilter('emails[type eq "work"].value.x eq "y"')).detail).toBe(
+      "Invalid filter: 'value.x' after ']' must be one sub-attribute name, without '.' (at character 24).",
+    );
+    expect(errorOf(() => parseFilter('emails[type eq "work"].value[type pr]')).detail).toBe(
+      'Invalid filter: value filters cannot be nested: a sub-attribute after a value filter cannot have a value filter of its own (at character 29).',
+    );
+    expect(errorOf(() => parseFilter('emails[type eq "work"].value eq')).detail).toBe("Invalid filter: missing value after 'eq' (at the end of the filter).");
+    expect(errorOf(() => parseFilter('emails[type eq "work"].value xx "a"')).detail).toContain('(at character 30)');
   });
 
   it('accepts exactly the maximum length and rejects one character more', () => {

@@ -5,12 +5,18 @@
  *   FILTER    = orExp
  *   orExp     = andExp *( "or" andExp )            ; "and" binds tighter than "or"; both left-associative
  *   andExp    = unary *( "and" unary )
- *   unary     = "not" "(" FILTER ")" / "(" FILTER ")" / valuePath / attrExp
+ *   unary     = "not" "(" FILTER ")" / "(" FILTER ")" / valuePath / valueAttrExp / attrExp
  *   valuePath = attrPath "[" FILTER "]"            ; inside: no nested valuePath, no URN, no sub-attribute
+ *   valueAttrExp = valuePath "." ATTRNAME ( "pr" / compareOp compValue )   ; not in the RFC's FILTER rule (below)
  *   attrExp   = attrPath "pr" / attrPath compareOp compValue
  *   attrPath  = [URN ":"] ATTRNAME ["." ATTRNAME]  ; URN = everything up to the last ':'
  *   PATH      = attrPath / valuePath ["." ATTRNAME] ; PATCH only
  * Keywords (operators, and/or/not, true/false/null) are case-insensitive.
+ *
+ * `valueAttrExp` (`emails[type eq "work"].value eq "x"`) is what Microsoft Entra ID sends to match users by work
+ * email. It is lowered here to plain value paths, so nothing downstream knows the form: "some element matching
+ * the brackets has sub op value" is `attr[filter and sub op value]`; `ne` and `eq null` stay negations over the
+ * whole attribute, as they are for `attr.sub` (`emails.value ne "x"` is `not (emails.value eq "x")`).
  */
 import { ScimError, ScimErrorType } from '../errors';
 import { AttributeReference, CompareOperator, FilterNode, FilterValue, PatchPath } from './ast';
@@ -139,19 +145,41 @@ class Parser {
     this.skipSpace();
     if (this.peek() === '[') {
       const filter = this.parseValueFilter(attribute, inValuePath);
-      if (this.peek() === '.') {
-        this.fail(
-          "a sub-attribute after a value filter (attr[filter].sub) is only valid in a PATCH path; " +
-            'in a filter, put the condition inside the brackets',
-        );
-      }
+      if (this.peek() === '.') return this.parseValueAttrExp(attribute, filter);
       return { kind: 'valuePath', attribute, filter };
     }
+    return this.parseCondition(attribute, formatAttribute(attribute));
+  }
+
+  /** `attr[filter].sub pr` or `attr[filter].sub op value`; the cursor is on the '.' after ']'. */
+  private parseValueAttrExp(attribute: AttributeReference, filter: FilterNode): FilterNode {
+    const start = ++this.pos;
+    const name = this.readWhile(isPathChar);
+    if (!name) this.fail("missing sub-attribute name after '].'", start);
+    if (name.includes('.')) this.fail(`'${clip(name)}' after ']' must be one sub-attribute name, without '.'`, start);
+    if (name.includes(':')) this.fail(`the sub-attribute '${clip(name)}' after ']' cannot have a schema URN`, start);
+    if (!ATTRNAME.test(name)) this.fail(`invalid sub-attribute name '${clip(name)}' after ']'`, start);
+    this.skipSpace();
+    if (this.peek() === '[') this.fail('value filters cannot be nested: a sub-attribute after a value filter cannot have a value filter of its own');
+    const display = `${formatAttribute(attribute)}[…].${name}`;
+    const condition = this.parseCondition({ attribute: name }, display);
+    const some = (inner: FilterNode): FilterNode => ({ kind: 'valuePath', attribute, filter: { kind: 'and', left: filter, right: inner } });
+    if (condition.kind !== 'compare' || (condition.op !== 'ne' && condition.value !== null)) return some(condition);
+    const sub = condition.attribute;
+    if (condition.value === null) {
+      const present = some({ kind: 'present', attribute: sub });
+      return condition.op === 'ne' ? present : { kind: 'not', filter: present };
+    }
+    return { kind: 'not', filter: some({ ...condition, op: 'eq' }) };
+  }
+
+  /** `pr` or `op value` after an attribute path (`display` names it in messages). */
+  private parseCondition(attribute: AttributeReference, display: string): FilterNode {
     const opStart = this.pos;
     const word = this.readWhile(isPathChar);
     if (!word) {
-      if (this.atEnd()) this.fail(`missing operator after '${clip(formatAttribute(attribute))}'`);
-      this.unexpected(`an operator after '${clip(formatAttribute(attribute))}'`);
+      if (this.atEnd()) this.fail(`missing operator after '${clip(display)}'`);
+      this.unexpected(`an operator after '${clip(display)}'`);
     }
     const op = word.toLowerCase();
     if (op === 'pr') {

@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { ScimError } from '../errors';
 import { enterpriseUserSchema, userSchema } from '../schema/user.schema';
 import { AttributeReference, CompareOperator, FilterNode, FilterValue } from './ast';
-import { matchesFilter } from './matcher';
-import { formatFilter, formatPatchPath, parseFilter, parsePatchPath } from './parser';
+import { findAttribute } from '../schema/attribute';
+import { matchesFilter, matchesValueFilter } from './matcher';
+import { formatFilter, formatPatchPath, formatValue, parseFilter, parsePatchPath } from './parser';
 import { and, cmp, ENTERPRISE, not, or, pr } from './test-helpers';
 
 // ---- generators -------------------------------------------------------------------------------------------------
@@ -204,6 +205,36 @@ describe('properties: matcher', () => {
         expect(evaluate(node, r1) === 'error').toBe(evaluate(node, r2) === 'error');
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('attr[f].sub op value is attr.sub op value over the elements of attr that match f', () => {
+    const emails = findAttribute(userSchema.attributes, 'emails');
+    const elementFilters = ['type eq "work"', 'type eq "Work" or primary eq true', 'not (type pr)', 'primary eq true', 'value pr'];
+    const subs = ['value', 'type', 'primary', 'display'];
+    const condition = fc.oneof(
+      fc.constant('pr'),
+      fc.record({ op: fc.constantFrom<CompareOperator>('eq', 'ne', ...ops), value: fc.oneof(scalar, fc.constantFrom('wor', 'k', 'X@EXAMPLE.COM')) }).map(({ op, value }) => `${op} ${formatValue(value)}`),
+    );
+    const parsed = (text: string): FilterNode | 'error' => {
+      try {
+        return parseFilter(text);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ScimError);
+        return 'error';
+      }
+    };
+    fc.assert(
+      fc.property(fc.constantFrom(...elementFilters), fc.constantFrom(...subs), condition, resource, (f, sub, cond, r) => {
+        const node = parsed(`emails[${f}].${sub} ${cond}`);
+        const plain = parsed(`emails.${sub} ${cond}`);
+        expect(node === 'error').toBe(plain === 'error');
+        if (node === 'error' || plain === 'error') return;
+        const all = Array.isArray(r.emails) ? r.emails : r.emails === undefined || r.emails === null ? [] : [r.emails];
+        const kept = all.filter((e) => matchesValueFilter(parseFilter(f), e, emails));
+        expect(evaluate(node, r)).toEqual(evaluate(plain, { ...r, emails: kept }));
+      }),
+      { numRuns: 3000 },
     );
   });
 });

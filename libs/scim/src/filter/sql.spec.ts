@@ -35,6 +35,15 @@ const target: SqlFilterTarget = {
   },
 };
 const lenient: SqlFilterTarget = { ...target, strict: false };
+/** A group schema whose members.value is caseExact, as in the Group schema. */
+const groupSchemaWithMembers: SchemaDefinition = {
+  id: 'urn:ietf:params:scim:schemas:core:2.0:Group',
+  name: 'Group',
+  description: 'Group',
+  attributes: [
+    def('members', 'complex', { multiValued: true, subAttributes: [def('value', 'string', { caseExact: true }), def('type', 'string')] }),
+  ],
+};
 
 const compile = (filter: string | FilterNode, t: SqlFilterTarget = target, offset = 0) =>
   compileFilterToSql(typeof filter === 'string' ? parseFilter(filter) : filter, t, offset);
@@ -193,6 +202,43 @@ describe('compileFilterToSql: jsonb document', () => {
     expectParameterised(out.sql, out.params);
   });
 
+  it('compiles a sub-attribute after a value filter as the same element matching both (Entra work email)', () => {
+    const out = compile('emails[type eq "work"].value eq "Ada@Contoso.example"');
+    expect(out).toEqual(compile('emails[type eq "work" and value eq "Ada@Contoso.example"]'));
+    expect(out.sql).toBe(
+      `(EXISTS (SELECT 1 FROM jsonb_array_elements(${elements(doc(1))}) AS e1(v) WHERE ` +
+        `(jsonb_typeof(e1.v) = 'object' AND ((lower(${str('(e1.v -> $2::text)')}) = lower($3::text)) AND ` +
+        `(lower(${str('(e1.v -> $4::text)')}) = lower($5::text))))))`,
+    );
+    expect(out.params).toEqual(['emails', 'type', 'work', 'value', 'Ada@Contoso.example']);
+    expectParameterised(out.sql, out.params);
+  });
+
+  it('honours the caseExact of the sub-attribute after a value filter', () => {
+    const exact = compile('members[type eq "User"].value eq "AbC"', { ...target, schemas: [groupSchemaWithMembers] });
+    expect(exact.sql).toContain(`(${str('(e1.v -> $4::text)')} = $5::text)`);
+    expect(exact.sql).toContain(`(lower(${str('(e1.v -> $2::text)')}) = lower($3::text))`);
+  });
+
+  it('reads ne, eq null and not of a sub-attribute after a value filter over the whole attribute', () => {
+    const eq = compile('emails[type eq "work"].value eq "x"').sql;
+    const pr = compile('emails[type eq "work" and value pr]').sql;
+    expect(compile('emails[type eq "work"].value ne "x"').sql).toBe(`(NOT (${eq} IS TRUE))`);
+    expect(compile('not (emails[type eq "work"].value eq "x")').sql).toBe(`(NOT (${eq} IS TRUE))`);
+    expect(compile('emails[type eq "work"].value pr').sql).toBe(pr);
+    expect(compile('emails[type eq "work"].value ne null').sql).toBe(pr);
+    expect(compile('emails[type eq "work"].value eq null').sql).toBe(`(NOT (${pr} IS TRUE))`);
+  });
+
+  it('combines a sub-attribute after a value filter with columns and other value paths', () => {
+    const out = compile('emails[type eq "work"].value eq "x" and userName eq "u" or addresses[type eq "work"].postalCode sw "91"');
+    expect(out.sql).toContain('(lower(u.user_name) = lower(');
+    expect(out.sql).toContain('AS e1(v)');
+    expect(out.sql).toContain('AS e2(v)');
+    expect(out.params).toEqual(['emails', 'type', 'work', 'value', 'x', 'u', 'addresses', 'type', 'work', 'postalCode', '91%']);
+    expectParameterised(out.sql, out.params);
+  });
+
   it('numbers EXISTS aliases uniquely', () => {
     const out = compile('emails[type eq "work"] and phoneNumbers.value pr');
     expect(out.sql).toContain('AS e1(v)');
@@ -262,6 +308,52 @@ describe('compileFilterToSql: jsonb document', () => {
   });
 });
 
+describe('compileFilterToSql: value indexes', () => {
+  const indexed: SqlFilterTarget = { ...target, valueIndexes: { 'Emails.Value': 'email_values(u.resource)' } };
+  const uses = (n: number) => `(email_values(u.resource) @> ARRAY[lower($${n}::text)])`;
+
+  it('adds the indexed test, which the comparison implies, before a value path with an eq on the path', () => {
+    const out = compile('emails[type eq "work"].value eq "Ada@Contoso.example"', indexed);
+    expect(out.sql).toBe(`(${uses(6)} AND ${compile('emails[type eq "work"].value eq "Ada@Contoso.example"').sql})`);
+    expect(out.params).toEqual(['emails', 'type', 'work', 'value', 'Ada@Contoso.example', 'Ada@Contoso.example']);
+    // `@>` and `ARRAY[…]` are the only characters the index test adds to the compiler's alphabet.
+    expectParameterised(out.sql.replace(uses(6), '(lower($6::text) IS NOT NULL)'), out.params);
+  });
+
+  it.each([
+    ['emails.value eq "a"', 4],
+    ['emails eq "a"', 4],
+    ['emails[value eq "a"]', 4],
+    ['emails[primary eq true and value eq "a" and type eq "work"]', 8],
+    ['urn:ietf:params:scim:schemas:core:2.0:User:emails[value eq "a"]', 4],
+  ])('uses the index for %s', (filter, n) => {
+    const out = compile(filter, indexed);
+    expect(out.sql.startsWith(`(${uses(n)} AND `)).toBe(true);
+    expect(out.params[n - 1]).toBe('a');
+  });
+
+  it('keeps the indexed test inside ne and not, where it is harmless', () => {
+    expect(compile('emails[type eq "work"].value ne "a"', indexed).sql).toMatch(/^\(NOT \(\(\(email_values\(u\.resource\) @> ARRAY\[lower\(\$6::text\)\]\) AND /);
+    expect(compile('not (emails.value eq "a")', indexed).sql).toContain(uses(4));
+  });
+
+  it.each([
+    'emails[type eq "work"].value co "a"',
+    'emails[type eq "work"].value pr',
+    'emails[type eq "work" or value eq "a"]',
+    'emails[not (value eq "a")]',
+    'emails[type eq "work"]',
+    'emails.type eq "work"',
+    'emails.value sw "a"',
+    'emails.value eq null',
+    'phoneNumbers[value eq "a"]',
+    'userName eq "a"',
+  ])('does not use it for %s, which does not imply it', (filter) => {
+    const out = compile(filter, indexed);
+    expect(out).toEqual(compile(filter));
+  });
+});
+
 describe('compileFilterToSql: logic', () => {
   it.each<[string, string]>([
     ['userName eq "a" and externalId eq "b"', '((lower(u.user_name) = lower($1::text)) AND (u.external_id = $2::text))'],
@@ -313,6 +405,12 @@ describe('compileFilterToSql: rejected filters', () => {
     ['string column with number', 'userName eq 5', 'needs a string value'],
     ['value path on a column', 'userName[value eq "x"]', "a value filter cannot be applied to 'userName'"],
     ['value path on a simple attribute', 'title[value eq "x"]', "needs a complex attribute, and 'title' is not one"],
+    ['unknown sub-attribute after a value filter', 'emails[type eq "work"].colour eq "red"', "'emails' has no sub-attribute 'colour'"],
+    ['unknown sub-attribute pr after a value filter', 'emails[type eq "work"].colour pr', "'emails' has no sub-attribute 'colour'"],
+    ['sub-attribute after a value filter on a column', 'userName[value eq "x"].value eq "x"', "a value filter cannot be applied to 'userName'"],
+    ['sub-attribute after a value filter on a simple attribute', 'title[value eq "x"].value eq "x"', "needs a complex attribute, and 'title' is not one"],
+    ['ordering a boolean sub-attribute after a value filter', 'emails[type eq "work"].primary gt true', "'gt' cannot be used with a boolean"],
+    ['boolean sub-attribute after a value filter with text', 'emails[type eq "work"].primary eq "yes"', 'compared with true or false'],
     ['NUL character (hand-built)', { kind: 'compare', attribute: { attribute: 'title' }, op: 'eq', value: 'a\u0000b' }, 'NUL character'],
     ['nested value path (hand-built)', { kind: 'valuePath', attribute: { attribute: 'emails' }, filter: { kind: 'valuePath', attribute: { attribute: 'x' }, filter: { kind: 'present', attribute: { attribute: 'y' } } } }, 'cannot be nested'],
     ['null with gt (hand-built)', { kind: 'compare', attribute: { attribute: 'title' }, op: 'gt', value: null }, "'gt' cannot be used with null"],

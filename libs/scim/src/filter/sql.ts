@@ -43,6 +43,10 @@ export interface SqlFilterTarget {
   columns: Record<string, SqlColumn>;
   /** When true, attributes found in no schema are rejected (invalidFilter); default true. */
   strict?: boolean;
+  /** Indexed expressions, keyed by lower-cased path like `columns` (e.g. 'emails.value'): a text[] holding lower() of
+   * the string value at that path of every object element. An `eq` on the path, alone or inside a value path's
+   * top-level `and`, also tests `expr @> ARRAY[lower(value)]`, which it implies, so that a GIN index narrows the rows. */
+  valueIndexes?: Record<string, string>;
 }
 
 export interface SqlFilter {
@@ -80,10 +84,12 @@ class SqlCompiler {
   readonly params: unknown[] = [];
   private aliases = 0;
   private readonly columns = new Map<string, SqlColumn>();
+  private readonly valueIndexes = new Map<string, string>();
   private readonly strict: boolean;
 
   constructor(target: SqlFilterTarget, private readonly offset: number) {
     for (const [key, column] of Object.entries(target.columns ?? {})) this.columns.set(key.toLowerCase(), column);
+    for (const [key, expr] of Object.entries(target.valueIndexes ?? {})) this.valueIndexes.set(key.toLowerCase(), expr);
     this.strict = target.strict ?? true;
   }
 
@@ -124,6 +130,10 @@ class SqlCompiler {
       const target = comparisonTarget(resolved, op);
       const plan = planComparison(op, node.value, target.definition?.type, target.definition?.caseExact ?? false, resolved.display);
       eq = this.walk(target.steps, base, (leaf) => this.jsonTest(target.redirectObjects ? valueMember(leaf) : leaf, plan));
+      const path = target.definition && scope.kind === 'resource' ? resolved.columnKey : undefined;
+      // `emails eq "x"` compares through emails.value.
+      const indexed = this.indexed(path && target.steps.length > resolved.steps.length ? `${path}.${target.definition?.name}` : path, plan);
+      if (indexed) eq = `(${indexed} AND ${eq})`;
     }
     // `ne` is `not eq`, so missing attributes and non-matching multi-valued attributes are included.
     return node.op === 'ne' ? negate(eq) : eq;
@@ -148,7 +158,22 @@ class SqlCompiler {
     const def = resolved.definition;
     if (def && def.type !== 'complex') throw filterError(`a value filter needs a complex attribute, and '${resolved.display}' is not one.`);
     const inner: Scope = { kind: 'element', parent: resolved.display, attributes: def?.subAttributes };
-    return this.walk(resolved.steps, base, (leaf) => `(jsonb_typeof(${leaf}) = 'object' AND ${this.compile(node.filter, inner, leaf)})`);
+    const some = this.walk(resolved.steps, base, (leaf) => `(jsonb_typeof(${leaf}) = 'object' AND ${this.compile(node.filter, inner, leaf)})`);
+    // An `eq` every matching element must meet (e.g. Entra's `emails[type eq "work"].value eq "x"`) may use an index.
+    const indexed: string[] = [];
+    for (const c of node.filter.kind === 'and' ? flatten(node.filter) : [node.filter]) {
+      const sub = c.kind === 'compare' && c.op === 'eq' && c.value !== null ? resolveAttribute(c.attribute, inner).definition : undefined;
+      if (c.kind !== 'compare' || c.value === null || !sub) continue;
+      const test = this.indexed(`${resolved.columnKey}.${sub.name}`, planComparison('eq', c.value, sub.type, sub.caseExact, c.attribute.attribute));
+      if (test) indexed.push(test);
+    }
+    return indexed.length ? `(${[...indexed, some].join(' AND ')})` : some;
+  }
+
+  /** A condition that every row where `plan` holds on the indexed `path` meets; undefined when no index serves it. */
+  private indexed(path: string | undefined, plan: Comparison): string | undefined {
+    const expr = path !== undefined && plan.kind === 'string' && plan.op === 'eq' ? this.valueIndexes.get(path.toLowerCase()) : undefined;
+    return expr && `(${expr} @> ARRAY[lower(${this.param(plan.value, 'text')})])`;
   }
 
   private columnFor(resolved: ResolvedAttribute, scope: Scope): SqlColumn | undefined {
