@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
 import { closedLoop, HttpTarget, LoadResult, openLoop } from './load';
-import { AppProcess, serviceCpuSeconds } from './processes';
+import { AppProcess, serviceCpuSeconds, systemEnv } from './processes';
 import { dropBenchState } from './cleanup';
 import { latencyByWindow, Sample, slowdown, WindowLatency } from './windows';
 import { groupWithMembers, largeUserDocument, memberSlice } from './noisy-tenant';
@@ -63,17 +63,7 @@ export async function fairnessScenario(opts: { baseDb: string; brokers: string; 
   const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 2 } }));
   await ds.initialize();
   const ports = { ingress: 18180, reconciler: 18181, notifier: 18182 };
-  const env: Record<string, string> = {
-    DATABASE_URL: dbUrl.toString(),
-    KAFKA_BROKERS: opts.brokers,
-    KAFKA_TOPIC_PREFIX: prefix,
-    INGRESS_PORT: String(ports.ingress),
-    RECONCILER_PORT: String(ports.reconciler),
-    NOTIFIER_PORT: String(ports.notifier),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${ports.ingress}`,
-    RATE_LIMIT_PER_SECOND: '1000000',
-    RATE_LIMIT_BURST: '1000000',
-  };
+  const env = systemEnv({ databaseUrl: dbUrl.toString(), brokers: opts.brokers, prefix, ports, unlimited: true });
   const apps = {
     reconciler: new AppProcess('reconciler', opts.heavyCommandBytes === undefined ? env : { ...env, HEAVY_COMMAND_BYTES: opts.heavyCommandBytes }),
     notifier: new AppProcess('notifier', env),

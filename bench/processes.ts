@@ -20,6 +20,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The apps' ports on one machine. */
+export interface AppPorts {
+  ingress: number;
+  reconciler: number;
+  notifier: number;
+}
+
+/**
+ * The environment of a system the bench starts on its own database and topic prefix. Its throughput runs lift the
+ * per-tenant rate limit (it would answer 429 at 50/s) with `unlimited`; the Entra job keeps it, as a tenant has it.
+ */
+export function systemEnv(opts: { databaseUrl: string; brokers: string; prefix: string; ports: AppPorts; unlimited: boolean }): Record<string, string> {
+  return {
+    DATABASE_URL: opts.databaseUrl,
+    KAFKA_BROKERS: opts.brokers,
+    KAFKA_TOPIC_PREFIX: opts.prefix,
+    INGRESS_PORT: String(opts.ports.ingress),
+    RECONCILER_PORT: String(opts.ports.reconciler),
+    NOTIFIER_PORT: String(opts.ports.notifier),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${opts.ports.ingress}`,
+    ...(opts.unlimited ? { RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000' } : {}),
+  };
+}
+
 /** utime + stime (+ cutime + cstime) of one /proc/<pid>/stat line, in seconds */
 function statCpuSeconds(stat: string, withReapedChildren: boolean): number {
   // fields after the command name's ')': state is [0], utime [11], stime [12], cutime [13], cstime [14]

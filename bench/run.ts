@@ -22,7 +22,7 @@ import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persisten
 import { closedLoop, HttpTarget, LoadResult, openLoop, percentiles } from './load';
 import { notifierScenario } from './notifier';
 import { replayScenario } from './replay';
-import { AppProcess, freePort, serviceCpuSeconds } from './processes';
+import { AppProcess, freePort, serviceCpuSeconds, systemEnv } from './processes';
 import { dropBenchState } from './cleanup';
 import { cpuCeiling, CpuCeiling, throughputLine } from './ceiling';
 import { fairnessComparison, summary } from './fairness';
@@ -140,18 +140,7 @@ async function main() {
   const receiver = await startReceiver();
   const tenant = await new TenantDirectory(ds).createTenant('bench', [receiver.url]);
   const ports = { ingress: 18080, reconciler: 18081, notifier: 18082 };
-  const env = {
-    DATABASE_URL: dbUrl.toString(),
-    KAFKA_BROKERS: brokers,
-    KAFKA_TOPIC_PREFIX: prefix,
-    INGRESS_PORT: String(ports.ingress),
-    RECONCILER_PORT: String(ports.reconciler),
-    NOTIFIER_PORT: String(ports.notifier),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${ports.ingress}`,
-    // the bench measures throughput, not the per-tenant rate limit (which would answer 429 at 50/s)
-    RATE_LIMIT_PER_SECOND: '1000000',
-    RATE_LIMIT_BURST: '1000000',
-  };
+  const env = systemEnv({ databaseUrl: dbUrl.toString(), brokers, prefix, ports, unlimited: true });
   const apps = {
     reconciler: new AppProcess('reconciler', env),
     notifier: new AppProcess('notifier', env),
@@ -439,16 +428,7 @@ async function entraCycleAlone(baseDb: string, brokers: string): Promise<boolean
   await migrate(dbUrl.toString());
   const ports = { ingress: await freePort(), reconciler: await freePort(), notifier: await freePort() };
   const adminToken = randomBytes(32).toString('base64url');
-  const env = {
-    DATABASE_URL: dbUrl.toString(),
-    KAFKA_BROKERS: brokers,
-    KAFKA_TOPIC_PREFIX: prefix,
-    INGRESS_PORT: String(ports.ingress),
-    RECONCILER_PORT: String(ports.reconciler),
-    NOTIFIER_PORT: String(ports.notifier),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${ports.ingress}`,
-    ADMIN_TOKEN: adminToken,
-  };
+  const env = { ...systemEnv({ databaseUrl: dbUrl.toString(), brokers, prefix, ports, unlimited: false }), ADMIN_TOKEN: adminToken };
   const apps = [new AppProcess('reconciler', env), new AppProcess('notifier', env), new AppProcess('ingress', env)];
   try {
     for (const app of apps) await app.start(`http://127.0.0.1:${ports[app.name]}/healthz`);
@@ -472,15 +452,7 @@ async function lookupAlone(baseDb: string, brokers: string) {
   const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 4 } }));
   await ds.initialize();
   const port = 18080;
-  const ingress = new AppProcess('ingress', {
-    DATABASE_URL: dbUrl.toString(),
-    KAFKA_BROKERS: brokers,
-    KAFKA_TOPIC_PREFIX: prefix,
-    INGRESS_PORT: String(port),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    RATE_LIMIT_PER_SECOND: '1000000',
-    RATE_LIMIT_BURST: '1000000',
-  });
+  const ingress = new AppProcess('ingress', systemEnv({ databaseUrl: dbUrl.toString(), brokers, prefix, ports: { ingress: port, reconciler: 18081, notifier: 18082 }, unlimited: true }));
   try {
     await ingress.start(`http://127.0.0.1:${port}/healthz`);
     // The ingress's own view of the lookups at the fixed rate (from receiving the request to finishing the

@@ -5,6 +5,7 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 import type { AppConfig } from '../../libs/config/src';
 import { UsageError } from '../../apps/scimctl/src/command';
 import { auditCommand, tenantProfileCommand } from '../../apps/scimctl/src/commands/audit.commands';
+import { adminRequest } from '../support/admin-client';
 
 /** A scimctl command run in-process against the run's database; returns its output lines. */
 async function scimctl(command: typeof auditCommand, ...args: string[]): Promise<string[]> {
@@ -58,15 +59,7 @@ describe('product profiles end to end', () => {
     else process.env[k] = v;
   });
 
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${system.baseUrl}/admin${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const admin = (method: string, path: string, body?: unknown) => adminRequest(system.baseUrl, ADMIN_TOKEN, method, path, body);
 
   async function tenant(profile: string, settings?: Record<string, unknown>) {
     const created = await admin('POST', '/tenants', { name: `e2e ${profile}`, profile, webhooks: [hook] });

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { patchOps, ScimClient } from '../support/scim-client';
 import { RunningSystem, startSystem } from '../support/system';
+import { adminRequest } from '../support/admin-client';
 
 /**
  * Ids a product chooses are scoped to their tenant (real Kafka and Postgres): two tenants import the same SureCloud
@@ -43,15 +44,7 @@ describe('ids chosen by a product or Entra are scoped to their tenant', () => {
   let a: Tenant;
   let b: Tenant;
 
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${system.baseUrl}/admin${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const admin = (method: string, path: string, body?: unknown) => adminRequest(system.baseUrl, ADMIN_TOKEN, method, path, body);
 
   /** A SureCloud tenant (userType is its group directive) that also lets Entra write groups, so group writes reach the lookup. */
   async function tenant(name: string): Promise<Tenant> {

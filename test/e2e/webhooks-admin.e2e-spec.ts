@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../libs/webhooks/src';
 import { patchOps, ScimClient } from '../support/scim-client';
 import { RunningSystem, startSystem } from '../support/system';
+import { adminRequest } from '../support/admin-client';
 
 /**
  * The admin API's webhook routes, on the whole system: a tenant and its subscription made over /admin, users
@@ -56,15 +57,7 @@ describe('admin API: webhook subscriptions, delivery log, dead letters', () => {
     else process.env[k] = v;
   });
 
-  const admin = async (method: string, path: string, body?: unknown, token = ADMIN_TOKEN) => {
-    const res = await fetch(`${system.baseUrl}/admin${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const admin = (method: string, path: string, body?: unknown, token = ADMIN_TOKEN) => adminRequest(system.baseUrl, token, method, path, body);
 
   const waitFor = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000) => {
     const deadline = Date.now() + timeoutMs;

@@ -1,12 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import { configureIngress } from '../../apps/ingress/src/configure';
 import { IngressModule } from '../../apps/ingress/src/ingress.module';
 import { NotifierModule } from '../../apps/notifier/src/notifier.module';
 import { ReconcilerModule } from '../../apps/reconciler/src/reconciler.module';
 import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
+import { freePort } from '../../bench/processes';
 
 export interface RunningSystem {
   baseUrl: string;
@@ -16,17 +16,6 @@ export interface RunningSystem {
   db: DataSource;
   createTenant(name: string, webhooks?: string[]): Promise<{ tenantId: string; token: string; scimBaseUrl: string }>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 /** The three apps, each a real Nest application on its own port, against the run's Kafka and Postgres. */
