@@ -99,7 +99,7 @@ function redactedBodyText(body: unknown): string | null {
     if (/^\s*[{[]/.test(body)) return redactLooseJson(body);
     return /^[^\s<]*=/.test(body) ? redactForm(body) : redactText(body);
   }
-  if (typeof body === 'object' && Object.keys(body).length === 0 && !Array.isArray(body)) return null;
+  if (typeof body === 'object' && body !== null && Object.keys(body).length === 0 && !Array.isArray(body)) return null;
   return JSON.stringify(redactJson(body));
 }
 

@@ -80,9 +80,14 @@ export function partitionDay(name: string): Date | undefined {
 export class RequestLog {
   constructor(private readonly ds: DataSource) {}
 
-  /** All entries in one INSERT. An entry whose day has no partition fails the statement (ensurePartitions runs ahead). */
+  /**
+   * All entries in one INSERT. Entries of tenants that do not exist (an id guessed in a URL, a tenant deleted since) are
+   * skipped. An entry whose day has no partition fails the statement (ensurePartitions runs ahead).
+   */
   async append(entries: readonly RequestLogEntry[]): Promise<void> {
     if (!entries.length) return;
+    const bad = entries.find((e) => !isUuid(e.tenantId));
+    if (bad) throw new RangeError(`not a tenant id: ${JSON.stringify(bad.tenantId)}`);
     await this.ds.query(
       `INSERT INTO scim_request_log (tenant_id, at, request_id, source_ip, method, path, status, latency_ms,
                                      request_body, request_truncated, response_body, response_truncated, notes)
@@ -91,7 +96,8 @@ export class RequestLog {
               ARRAY(SELECT jsonb_array_elements_text(x.notes))
          FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id uuid, at timestamptz, request_id text, source_ip text, method text, path text,
                                                  status int, latency_ms double precision, request_body text, request_truncated boolean,
-                                                 response_body text, response_truncated boolean, notes jsonb)`,
+                                                 response_body text, response_truncated boolean, notes jsonb)
+         JOIN tenants t ON t.id = x.tenant_id`,
       [
         JSON.stringify(
           entries.map((e) => ({

@@ -1,0 +1,127 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { NextFunction, Request, Response } from 'express';
+import { formatIp } from '@scimflow/access';
+import { AppConfig } from '@scimflow/config';
+import { BatchWriter, loggedBody, Metrics, redactPath } from '@scimflow/observability';
+import { isUuid, RequestLog, RequestLogEntry } from '@scimflow/persistence';
+import { dialectNotes } from '@scimflow/scim';
+import { TenantAccess } from '../auth/tenant-access';
+
+/** The SCIM API and the token endpoint of a tenant: what the request log records. */
+const LOGGED_PATH = /^\/(?:scim\/v2|oauth)\/([^/?#]+)(?:\/|\?|$)/;
+const TOKEN_PATH = /^\/oauth\/[^/?#]+\/token\/?(?:\?|$)/;
+
+/** What is taken from a request when it finishes; redaction, capping and notes happen later, in the writer. */
+interface CapturedRequest {
+  tenantId: string;
+  at: Date;
+  requestId: string | null;
+  sourceIp: string | null;
+  method: string;
+  url: string;
+  status: number;
+  latencyMs: number;
+  requestBody: unknown;
+  responseBody: unknown;
+}
+
+/**
+ * Records every SCIM and token request of a tenant in the request log, off the request's path: a finished request is
+ * queued as it is, and a writer turns queued requests into redacted entries and writes them in batches (every 500 ms
+ * or 200 entries). A full queue drops entries (scimflow_request_log_dropped_total); a failed write is logged and
+ * counted (scimflow_request_log_write_failures_total). Neither ever delays or fails a request. Entries of tenants that
+ * do not exist are not written (see RequestLog.append), so guessing ids fills no log.
+ */
+@Injectable()
+export class RequestLogCapture implements OnModuleDestroy {
+  private readonly logger = new Logger(RequestLogCapture.name);
+  private readonly writer: BatchWriter<CapturedRequest>;
+
+  constructor(
+    private readonly log: RequestLog,
+    private readonly access: TenantAccess,
+    private readonly config: AppConfig,
+    metrics: Metrics,
+  ) {
+    const dropped = metrics.counter('scimflow_request_log_dropped_total', 'request log entries dropped because the write queue was full');
+    const failures = metrics.counter('scimflow_request_log_write_failures_total', 'request log entries lost to failed writes');
+    const written = metrics.counter('scimflow_request_log_entries_total', 'request log entries handed to Postgres');
+    this.writer = new BatchWriter<CapturedRequest>({
+      intervalMs: 500,
+      maxBatch: 200,
+      maxQueued: 10_000,
+      write: async (batch) => {
+        await this.log.append(batch.map((c) => this.entry(c)));
+        written.inc(batch.length);
+      },
+      onDropped: (n) => dropped.inc(n),
+      onError: (e, lost) => {
+        failures.inc(lost);
+        this.logger.warn(`request log: ${lost} entries not written: ${(e as Error).message}`);
+      },
+    });
+  }
+
+  /** Express middleware, mounted before the body parsers so that their refusals (413, 415, 400) are recorded too. */
+  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const tenantId = LOGGED_PATH.exec(req.originalUrl ?? req.url)?.[1];
+    if (!this.config.REQUEST_LOG_ENABLED || !tenantId || !isUuid(tenantId)) return next();
+    const at = new Date();
+    const start = process.hrtime.bigint();
+    let responseBody: unknown;
+    const send = res.send;
+    res.send = function (this: Response, body?: unknown) {
+      // res.json and res.send(object) call send again with the serialised text: the first call holds the answer
+      responseBody ??= body;
+      return send.call(this, body);
+    } as Response['send'];
+    res.once('finish', () => {
+      const address = this.access.clientAddress(req);
+      const requestId = res.getHeader('X-Request-Id');
+      this.writer.add({
+        tenantId: tenantId.toLowerCase(),
+        at,
+        requestId: typeof requestId === 'string' ? requestId : null,
+        sourceIp: address ? formatIp(address) : null,
+        method: req.method,
+        url: req.originalUrl ?? req.url,
+        status: res.statusCode,
+        latencyMs: Number(process.hrtime.bigint() - start) / 1e6,
+        requestBody: req.body,
+        responseBody,
+      });
+    });
+    next();
+  };
+
+  /** Writes what is queued (tests, shutdown). */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.writer.flush();
+  }
+
+  private entry(c: CapturedRequest): RequestLogEntry {
+    const max = this.config.REQUEST_LOG_MAX_BODY_BYTES;
+    const request = loggedBody(c.requestBody, max);
+    const response = loggedBody(c.responseBody, max);
+    return {
+      tenantId: c.tenantId,
+      at: c.at,
+      requestId: c.requestId,
+      sourceIp: c.sourceIp,
+      method: c.method,
+      path: redactPath(c.url),
+      status: c.status,
+      latencyMs: Math.round(c.latencyMs * 1000) / 1000,
+      requestBody: request.text,
+      requestTruncated: request.truncated,
+      responseBody: response.text,
+      responseTruncated: response.truncated,
+      notes: TOKEN_PATH.test(c.url) ? [] : dialectNotes(c.method, c.url, c.requestBody),
+    };
+  }
+}
+
