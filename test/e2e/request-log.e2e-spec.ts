@@ -53,7 +53,7 @@ describe('request log', () => {
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
     const issued = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
     expect(issued.status).toBe(200);
-    const accessToken: string = (await issued.json()).access_token;
+    const accessToken: string = ((await issued.json()) as { access_token: string }).access_token;
     const badToken = `scimflow_abcdefghij12_${randomBytes(32).toString('base64url')}`;
     const refused = await fetch(`${scimBaseUrl}/Users?access_token=${accessToken}`, { headers: { authorization: `Bearer ${badToken}` } });
     expect(refused.status).toBe(401);

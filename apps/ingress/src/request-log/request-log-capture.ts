@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
 import { formatIp } from '@scimflow/access';
 import { AppConfig } from '@scimflow/config';
@@ -33,7 +33,7 @@ interface CapturedRequest {
  * do not exist are not written (see RequestLog.append), so guessing ids fills no log.
  */
 @Injectable()
-export class RequestLogCapture implements OnModuleDestroy {
+export class RequestLogCapture implements OnApplicationShutdown {
   private readonly logger = new Logger(RequestLogCapture.name);
   private readonly writer: BatchWriter<CapturedRequest>;
 
@@ -99,7 +99,11 @@ export class RequestLogCapture implements OnModuleDestroy {
     return this.writer.flush();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * After the HTTP server has closed (every request finished) and before the database pool closes: Nest runs shutdown
+   * hooks from the root module down, and this module sits above TypeORM's.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.writer.flush();
   }
 
