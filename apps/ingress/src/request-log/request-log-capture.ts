@@ -10,6 +10,7 @@ import { TenantAccess } from '../auth/tenant-access';
 /** The SCIM API and the token endpoint of a tenant: what the request log records. */
 const LOGGED_PATH = /^\/(?:scim\/v2|oauth)\/([^/?#]+)(?:\/|\?|$)/;
 const TOKEN_PATH = /^\/oauth\/[^/?#]+\/token\/?(?:\?|$)/;
+const SHUTDOWN_FLUSH_MS = 5000;
 
 /** What is taken from a request when it finishes; redaction, capping and notes happen later, in the writer. */
 interface CapturedRequest {
@@ -104,7 +105,12 @@ export class RequestLogCapture implements OnApplicationShutdown {
    * hooks from the root module down, and this module sits above TypeORM's.
    */
   async onApplicationShutdown(): Promise<void> {
-    await this.writer.flush();
+    // bounded: an unreachable database must not hold the process past its shutdown grace period
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), SHUTDOWN_FLUSH_MS).unref()));
+    const outcome = await Promise.race([this.writer.flush(), gaveUp]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.logger.warn(`request log: ${this.writer.pending} entries not written at shutdown (no answer from Postgres within ${SHUTDOWN_FLUSH_MS} ms)`);
   }
 
   private entry(c: CapturedRequest): RequestLogEntry {
