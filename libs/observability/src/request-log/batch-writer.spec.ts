@@ -74,6 +74,23 @@ describe('BatchWriter', () => {
     expect(dropped).toEqual([1, 1]);
   });
 
+  it('drops entries that would take the queued weight over maxQueuedWeight', async () => {
+    let release!: () => void;
+    const { w, dropped } = writer({ write: () => new Promise<void>((r) => (release = r)), weigh: (n) => n, maxQueuedWeight: 100, maxBatch: 2 });
+    w.add(60);
+    w.add(30);
+    await jest.advanceTimersByTimeAsync(0); // both in flight
+    w.add(20); // 110 > 100
+    expect(dropped).toEqual([1]);
+    w.add(10);
+    expect(w.pendingWeight).toBe(100);
+    release();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(w.pendingWeight).toBe(10);
+    w.add(90);
+    expect(dropped).toEqual([1]);
+  });
+
   it('reports a failed write with the entries it lost, and goes on with the next batch', async () => {
     let calls = 0;
     const { w, errors, batches } = writer({

@@ -7,6 +7,9 @@ export interface BatchWriterOptions<T> {
   maxBatch: number;
   /** entries waiting (queued and being written) beyond which new ones are dropped */
   maxQueued: number;
+  /** with maxQueuedWeight: what an entry weighs (e.g. its bytes), so that few large entries cannot fill the memory */
+  weigh?: (entry: T) => number;
+  maxQueuedWeight?: number;
   onDropped(count: number): void;
   onError(error: unknown, lost: number): void;
 }
@@ -21,6 +24,8 @@ export class BatchWriter<T> {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private inFlight = 0;
+  private weight = 0;
+  private inFlightWeight = 0;
 
   constructor(private readonly options: BatchWriterOptions<T>) {}
 
@@ -29,12 +34,19 @@ export class BatchWriter<T> {
     return this.queue.length + this.inFlight;
   }
 
+  /** Total weight of the entries waiting, those of the write under way included. */
+  get pendingWeight(): number {
+    return this.weight + this.inFlightWeight;
+  }
+
   add(entry: T): void {
-    if (this.pending >= this.options.maxQueued) {
+    const w = this.options.weigh?.(entry) ?? 0;
+    if (this.pending >= this.options.maxQueued || (this.options.maxQueuedWeight !== undefined && this.pendingWeight + w > this.options.maxQueuedWeight)) {
       this.options.onDropped(1);
       return;
     }
     this.queue.push(entry);
+    this.weight += w;
     if (this.queue.length >= this.options.maxBatch) this.kick();
     else this.timer ??= setTimeout(() => this.kick(), this.options.intervalMs).unref();
   }
@@ -53,11 +65,14 @@ export class BatchWriter<T> {
     if (this.writing || !this.queue.length) return;
     const batch = this.queue.splice(0, this.options.maxBatch);
     this.inFlight = batch.length;
+    this.inFlightWeight = this.options.weigh ? batch.reduce((sum, e) => sum + this.options.weigh!(e), 0) : 0;
+    this.weight -= this.inFlightWeight;
     this.writing = this.options
       .write(batch)
       .catch((e: unknown) => this.options.onError(e, batch.length))
       .finally(() => {
         this.inFlight = 0;
+        this.inFlightWeight = 0;
         this.writing = undefined;
         if (this.queue.length >= this.options.maxBatch) this.kick();
         else if (this.queue.length) this.timer ??= setTimeout(() => this.kick(), this.options.intervalMs).unref();
