@@ -1,4 +1,4 @@
-import { capText, loggedBody, redactForm, redactJson, redactPath, redactText, REDACTED } from './redaction';
+import { capText, loggedBody, redactForm, redactJson, redactPath, redactText, REDACTED, TOO_DEEP } from './redaction';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
 const TOKEN = 'scimflow_abcdefghij12_0123456789abcdefghijABCDEFGHIJ0123456789abc';
@@ -65,6 +65,17 @@ describe('request log redaction', () => {
     expect(loggedBody('{"broken": "json", "password": "x"', 1000).text).toBe(`{"broken": "json", "password": "${REDACTED}"`);
     expect(loggedBody('{"client_secret":"abc', 1000).text).toBe(`{"client_secret":"${REDACTED}"`);
     expect(loggedBody('[{"userName":"ada",', 1000).text).toBe('[{"userName":"ada",');
+  });
+
+  it('keeps a body nested thousands deep down to 64 levels, without overflowing the stack', () => {
+    let deep: unknown = { password: 'x' };
+    for (let i = 0; i < 10_000; i++) deep = i % 2 ? { a: deep } : [deep];
+    const logged = loggedBody({ Operations: deep }, 1_000_000);
+    expect(logged.text).toContain(TOO_DEEP);
+    expect(logged.text).not.toContain('"x"');
+    let shallow: unknown = { password: 'x', keep: 'y' };
+    for (let i = 0; i < 60; i++) shallow = { a: shallow };
+    expect(JSON.stringify(redactJson(shallow))).toContain(`"password":"${REDACTED}","keep":"y"`);
   });
 
   it('caps a body to the byte limit and marks it truncated', () => {

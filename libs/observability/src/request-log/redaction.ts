@@ -1,6 +1,9 @@
 import { redactUrlCredentials } from '../logging';
 
 export const REDACTED = '[redacted]';
+/** What stands for a part of a body nested deeper than MAX_DEPTH. */
+export const TOO_DEEP = '[nested too deep]';
+const MAX_DEPTH = 64;
 
 /**
  * Field names whose values are credentials, in JSON and form bodies alike: `password`, `client_secret`,
@@ -32,14 +35,16 @@ export function redactText(text: string): string {
  * A copy of a JSON value with credential fields (at any depth) and credential-looking strings redacted; so is the
  * `value` of a PATCH operation whose `path` names a credential (`{"op":"replace","path":"password","value":…}`).
  */
-export function redactJson(value: unknown): unknown {
+export function redactJson(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
-  if (Array.isArray(value)) return value.map(redactJson);
+  // hostile bodies nest thousands deep (they are refused, and recorded); recursion that deep would overflow the stack
+  if (depth >= MAX_DEPTH && value !== null && typeof value === 'object') return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1));
   if (value !== null && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     const credentialPath = typeof o.path === 'string' && isCredentialField(o.path.split(/[[.:]/).filter(Boolean).pop() ?? '');
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o)) out[k] = (isCredentialField(k) || (credentialPath && k === 'value')) && v !== null && v !== undefined ? REDACTED : redactJson(v);
+    for (const [k, v] of Object.entries(o)) out[k] = (isCredentialField(k) || (credentialPath && k === 'value')) && v !== null && v !== undefined ? REDACTED : redactJson(v, depth + 1);
     return out;
   }
   return value;
