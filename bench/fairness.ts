@@ -212,7 +212,7 @@ function patch(id: string, i: number) {
   return { method: 'PATCH', path: `/Users/${id}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: `quiet-${i}` }] }, expect: [200] };
 }
 
-async function createUsers(target: HttpTarget, label: string, count: number): Promise<string[]> {
+export async function createUsers(target: HttpTarget, label: string, count: number): Promise<string[]> {
   const ids: string[] = [];
   let i = 0;
   await Promise.all(

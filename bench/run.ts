@@ -6,7 +6,8 @@
  * BENCH_ONLY=replay only the reconciler, on a backlog of commands (bench/replay.ts);
  * BENCH_ONLY=lookup only the ingress, answering `userName eq` with 1,000,000 users stored;
  * BENCH_ONLY=fairness only the noisy-neighbour scenario (bench/fairness.ts), without and with the fairness rule;
- * BENCH_ONLY=entra-cycle an Entra provisioning job's initial and incremental cycles (bench/entra-cycle.ts) on fresh apps.
+ * BENCH_ONLY=entra-cycle an Entra provisioning job's initial and incremental cycles (bench/entra-cycle.ts) on fresh apps;
+ * BENCH_ONLY=request-log what the SCIM request log costs per write: the same PATCH loop with it off, then on (bench/request-log.ts).
  */
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
@@ -27,6 +28,7 @@ import { dropBenchState } from './cleanup';
 import { cpuCeiling, CpuCeiling, throughputLine } from './ceiling';
 import { fairnessComparison, summary } from './fairness';
 import { optionsFromEnv, publishReport, runEntraCycles } from './entra-cycle';
+import { requestLogCost } from './request-log';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const n = (x: number) => Math.max(1, Math.round(x * SCALE));
@@ -45,6 +47,8 @@ const TARGETS = {
   rssMb: 200,
   /** the quiet tenant's write p99 during a noisy tenant's burst, as a multiple of its p99 before the burst */
   quietP99DuringNoisyBurst: 3,
+  /** extra CPU per write (ingress + reconciler + Postgres) with the request log on, in percent of the run without it */
+  requestLogCpuCostPercent: 5,
 };
 /** Length of the quiet tenant's stream in the fairness scenario (the burst is its middle third), per run. */
 const FAIRNESS_STREAM_MS = Math.max(15_000, n(45_000));
@@ -83,6 +87,14 @@ async function main() {
       console.log(`${label}: ${JSON.stringify(summary(r))}`);
     const ratio = result.withFairness.quiet.slowdown.p99;
     console.log(verdictLine(ratio !== null && ratio <= TARGETS.quietP99DuringNoisyBurst, fairnessTarget, ratio ?? NaN, TARGETS.quietP99DuringNoisyBurst));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'request-log') {
+    const result = await requestLogCost({ baseDb, brokers, writes: n(20000) });
+    console.log(`request log cost (scale ${SCALE}): ${JSON.stringify(result)}`);
+    const value = result.cpuCostPercent ?? NaN;
+    console.log(verdictLine(value <= TARGETS.requestLogCpuCostPercent, 'request log: extra CPU per write, % (ingress + reconciler + Postgres)', value, TARGETS.requestLogCpuCostPercent));
+    console.log(verdictLine(result.withLog.logged >= result.withLog.writes.sent, 'request log: writes recorded (none dropped)', result.withLog.logged, result.withLog.writes.sent));
     return;
   }
   if (process.env.BENCH_ONLY === 'entra-cycle') {

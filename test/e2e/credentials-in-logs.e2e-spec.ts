@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../libs/persistence/src';
 import { ProcessSystem } from '../support/process-system';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -147,5 +149,18 @@ describe('credentials in logs', () => {
         .map((n) => `${path.basename(f)}: ${n.slice(0, 12)}… in ${text.split('\n').find((l) => l.includes(n))?.slice(0, 300)}`);
     });
     expect(found).toEqual([]);
+
+    // nor to the request log (written by the ingress before it exits)
+    const db = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 1 } }));
+    await db.initialize();
+    try {
+      const rows: { path: string; status: number }[] = await db.query(`SELECT * FROM scim_request_log WHERE tenant_id = $1`, [tenantId]);
+      expect(rows).toContainEqual(expect.objectContaining({ path: `/scim/v2/${tenantId}/Users?access_token=[redacted]`, status: 401 }));
+      expect(rows.filter((r) => r.path.startsWith(`/oauth/${tenantId}/token`)).map((r) => r.status).sort()).toEqual([200, 200, 401, 401]);
+      const stored = JSON.stringify(rows);
+      expect(needles(used).filter((n) => stored.includes(n)).map((n) => `${n.slice(0, 12)}…`)).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
   }, 120_000);
 });

@@ -6,14 +6,17 @@ import { setupAdminDocs } from './admin/admin-docs';
 import { answerParserErrors } from './client-errors';
 import { isTokenEndpoint, sendOAuthError, toOAuthError } from './oauth/oauth-exception.filter';
 import { SCIM_CONTENT_TYPE, toScimError } from './scim/scim-exception.filter';
+import { RequestLogCapture } from './request-log/request-log-capture';
 
 /**
- * HTTP details the Nest pipeline does not cover: SCIM's media type, form bodies of the token
+ * HTTP details the Nest pipeline does not cover: the request log's capture, SCIM's media type, form bodies of the token
  * endpoint, the body size limits (MAX_BODY_BYTES, MAX_IMPORT_BYTES for bulk imports; larger is 413), body errors as SCIM errors, and
  * the admin API's OpenAPI document.
  */
 export function configureIngress(app: INestApplication): void {
   const { MAX_BODY_BYTES: limit, MAX_IMPORT_BYTES: importLimit } = app.get(AppConfig);
+  // first: the request log records the refusals below too
+  app.use(app.get(RequestLogCapture).middleware);
   app.use(refuseUnsupportedEncoding);
   // Bulk imports are larger than any SCIM request, and may be CSV; parsed first, the general parsers skip them.
   app.use(['/admin/tenants/:tenantId/users/import', '/admin/tenants/:tenantId/groups/import'], json({ limit: importLimit }), text({ type: ['text/csv', 'text/plain'], limit: importLimit }));

@@ -18,9 +18,10 @@ import { ResourceTypeRegistry } from './scim/resource-types';
 import { RootSearchController } from './scim/root-search.controller';
 import { UsersController } from './scim/users.controller';
 import { UsersLister } from './scim/users-lister';
+import { RequestLogModule } from './request-log/request-log.module';
 
 @Module({
-  imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), AuthModule, CommandsModule, OAuthModule, AdminModule],
+  imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), AuthModule, CommandsModule, OAuthModule, AdminModule, RequestLogModule],
   controllers: [UsersController, DiscoveryController, RootSearchController, GroupsController],
   providers: [ResourceTypeRegistry, UsersLister, GroupResponses, GroupsLister, UserGroups, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
 })

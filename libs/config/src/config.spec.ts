@@ -31,6 +31,16 @@ describe('validateConfig', () => {
     expect(message.split('\n')).toHaveLength(4);
   });
 
+  it('reads the request log settings: enabled by default, 30 days, 16 KiB bodies', () => {
+    const c = validateConfig({});
+    expect([c.REQUEST_LOG_ENABLED, c.REQUEST_LOG_RETENTION_DAYS, c.REQUEST_LOG_MAX_BODY_BYTES]).toEqual([true, 30, 16384]);
+    expect(validateConfig({ REQUEST_LOG_ENABLED: 'false' }).REQUEST_LOG_ENABLED).toBe(false);
+    expect(validateConfig({ REQUEST_LOG_ENABLED: 'TRUE' }).REQUEST_LOG_ENABLED).toBe(true);
+    expect(validateConfig({ REQUEST_LOG_ENABLED: '0' }).REQUEST_LOG_ENABLED).toBe(false);
+    expect(() => validateConfig({ REQUEST_LOG_ENABLED: 'yes please' })).toThrow(/REQUEST_LOG_ENABLED="yes please": REQUEST_LOG_ENABLED must be true or false/);
+    expect(() => validateConfig({ REQUEST_LOG_RETENTION_DAYS: '0' })).toThrow(/REQUEST_LOG_RETENTION_DAYS/);
+  });
+
   it('ignores unrelated variables', () => {
     expect(() => validateConfig({ PATH: '/bin', HOME: '/root' })).not.toThrow();
   });

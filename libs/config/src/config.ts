@@ -1,10 +1,16 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
 import { IsCidrList, IsAdminToken } from './access-settings';
 import { MAX_COMMAND_BODY_BYTES } from '@scimflow/contracts';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+/** `true`/`false` (any case), `1`/`0`; anything else stays as given and fails IsBoolean. */
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : value;
+};
 
 /**
  * Every setting of every app, read from the environment once at start-up.
@@ -201,6 +207,18 @@ export class AppConfig {
   /** How often the reconciler looks for parked commands that are due (ms). */
   @Transform(toInt) @IsInt() @Min(10) @Max(60000)
   PARKED_POLL_MS = 1000;
+
+  /** Whether the ingress records every SCIM and token request of an existing tenant in the request log (docs/runbook.md). */
+  @Transform(toBool) @IsBoolean({ message: 'REQUEST_LOG_ENABLED must be true or false' })
+  REQUEST_LOG_ENABLED = true;
+
+  /** Request log entries are kept this many days (whole daily partitions are dropped after that). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  REQUEST_LOG_RETENTION_DAYS = 30;
+
+  /** Each request and answer body is kept up to this many bytes (after redaction), then marked truncated. */
+  @Transform(toInt) @IsInt() @Min(256) @Max(1024 * 1024)
+  REQUEST_LOG_MAX_BODY_BYTES = 16384;
 }
 
 export function validateConfig(env: Record<string, unknown>): AppConfig {

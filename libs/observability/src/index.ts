@@ -3,3 +3,4 @@ export * from './readiness';
 export * from './logging';
 export * from './observability.module';
 export * from './tracing';
+export * from './request-log';

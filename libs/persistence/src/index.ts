@@ -23,3 +23,4 @@ export * from './audit/audit-log';
 export * from './users/user-profile-store';
 export * from './users/user-admin';
 export * from './commands/parked-commands';
+export * from './request-log/request-log';

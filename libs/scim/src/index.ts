@@ -8,3 +8,4 @@ export * from './filter';
 export * from './resource';
 export * from './patch';
 export * from './json';
+export * from './dialect-notes';

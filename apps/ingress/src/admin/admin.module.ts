@@ -11,11 +11,12 @@ import { AdminWebhooksController } from './admin-webhooks.controller';
 import { AdminParkedRecordsController } from './admin-parked-records.controller';
 import { AdminGuard } from './admin.guard';
 import { AdminParkedCommandsController } from './admin-parked.controller';
+import { AdminRequestsController } from './admin-requests.controller';
 
-/** The admin API under /admin (tenants, credentials, signing keys, profiles, users, webhooks, parked records). Uses the ingress's auth providers. */
+/** The admin API under /admin (tenants, credentials, signing keys, profiles, users, webhooks, parked records, request log). Uses the ingress's auth providers. */
 @Module({
   imports: [AuthModule, CommandsModule],
-  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController, AdminParkedRecordsController],
+  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController, AdminParkedRecordsController, AdminRequestsController],
   providers: [AdminGuard],
 })
 export class AdminModule {}

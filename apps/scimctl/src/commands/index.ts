@@ -14,6 +14,7 @@ import { DLQ_COMMANDS } from './dlq.commands';
 import { PARKED_COMMANDS_COMMANDS } from './parked-commands.commands';
 import { RECORDS_COMMANDS } from './records.commands';
 import { AUDIT_COMMANDS } from './audit.commands';
+import { REQUESTS_COMMANDS } from './requests.commands';
 import { replayCommandsCommand } from './replay-commands.command';
 import { replayEventsCommand } from './replay-events.command';
 import { rebuildCommand } from './rebuild.command';
@@ -21,4 +22,4 @@ import { USERS_COMMANDS } from './users.commands';
 import { groupsImportCommand } from './groups.commands';
 
 /** Every scimctl command. Add a command in its own file and list it here. */
-export const COMMANDS: CliCommand[] = [tenantCreateCommand, tenantListCommand, schemaRegisterCommand, schemaListCommand, ...TENANT_ADMIN_COMMANDS, ...USERS_COMMANDS, groupsImportCommand, ...TOKEN_COMMANDS, ...CLIENT_COMMANDS, ...FEDERATION_COMMANDS, ...KEYS_COMMANDS, ...SUBSCRIPTION_COMMANDS, deliveriesListCommand, ...DLQ_COMMANDS, ...PARKED_COMMANDS_COMMANDS, ...RECORDS_COMMANDS, ...AUDIT_COMMANDS, replayCommandsCommand, replayEventsCommand, rebuildCommand, migrateCommand, topicsCommand];
+export const COMMANDS: CliCommand[] = [tenantCreateCommand, tenantListCommand, schemaRegisterCommand, schemaListCommand, ...TENANT_ADMIN_COMMANDS, ...USERS_COMMANDS, groupsImportCommand, ...TOKEN_COMMANDS, ...CLIENT_COMMANDS, ...FEDERATION_COMMANDS, ...KEYS_COMMANDS, ...SUBSCRIPTION_COMMANDS, deliveriesListCommand, ...DLQ_COMMANDS, ...PARKED_COMMANDS_COMMANDS, ...RECORDS_COMMANDS, ...AUDIT_COMMANDS, ...REQUESTS_COMMANDS, replayCommandsCommand, replayEventsCommand, rebuildCommand, migrateCommand, topicsCommand];

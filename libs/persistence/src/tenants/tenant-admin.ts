@@ -62,7 +62,7 @@ export class TenantAdmin {
     return this.change(tenantId, { rateLimitPerSecond: limit?.perSecond ?? null, rateLimitBurst: limit?.burst ?? null });
   }
 
-  /** Deletes the tenant and, by cascade, its credentials, users and groups. */
+  /** Deletes the tenant and, by cascade, its credentials, users, groups, audit and request log. */
   async delete(tenantId: string): Promise<boolean> {
     if (!isUuid(tenantId)) return false;
     const result = await this.ds.getRepository(Tenant).delete({ id: tenantId });
