@@ -1,13 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createKafka, ensureTopics, parseBrokers } from '../../libs/messaging/src';
 import { validateConfig } from '../../libs/config/src';
 import { contractValidator } from '../../libs/contracts/src/schemas/test-helpers';
 import { replayCommands, replayCommandsCommand, parseReplayCommandsArgs } from '../../apps/scimctl/src/commands/replay-commands.command';
-import { parseReplayEventsArgs, replayEvents } from '../../apps/scimctl/src/commands/replay-events.command';
+import { parseReplayEventsArgs, replayEventsFromCli as replayEvents } from '../../apps/scimctl/src/commands/replay-events.command';
 import { rebuildCommand } from '../../apps/scimctl/src/commands/rebuild.command';
 import { RunningSystem, startSystem } from '../support/system';
 import { patchOps, ScimClient } from '../support/scim-client';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { adminRequest } from '../support/admin-client';
 
 /**
  * `scimctl replay commands` on real Kafka and Postgres: commands go through the running system, then the reconciler
@@ -15,6 +16,7 @@ import { WebhookReceiver } from '../support/webhook-receiver';
  */
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 
 describe('replay commands (e2e)', () => {
   let system: RunningSystem;
@@ -40,7 +42,11 @@ describe('replay commands (e2e)', () => {
     return JSON.parse(lines[0]);
   };
 
+  let savedAdminToken: string | undefined;
+
   beforeAll(async () => {
+    savedAdminToken = process.env.ADMIN_TOKEN;
+    process.env.ADMIN_TOKEN = ADMIN_TOKEN;
     system = await startSystem();
     receiver = new WebhookReceiver();
     const hook = await receiver.start();
@@ -64,6 +70,8 @@ describe('replay commands (e2e)', () => {
   afterAll(async () => {
     await system?.stop();
     await receiver?.stop();
+    if (savedAdminToken === undefined) delete process.env.ADMIN_TOKEN;
+    else process.env.ADMIN_TOKEN = savedAdminToken;
   });
 
   it('validates the events a webhook received against the published JSON Schemas', () => {
@@ -153,6 +161,54 @@ describe('replay commands (e2e)', () => {
     expect(await replayEvents(config(), system.db, parseReplayEventsArgs(args))).toMatchObject({ queued: 0, alreadyQueued: originals.length });
     const again = await replayEvents(config(), system.db, parseReplayEventsArgs([...args, '--replay-key', 'second']));
     expect(again).toMatchObject({ queued: originals.length, replayKey: 'second' });
+  });
+
+  it('the admin API counts a replay first (dry run), then runs it in the background with its progress readable', async () => {
+    const admin = (method: string, path: string, body?: unknown) => adminRequest(system.baseUrl, ADMIN_TOKEN, method, path, body);
+    const [{ id: subscriptionId }] = await system.db.query(`SELECT id FROM webhook_subscriptions WHERE tenant_id = $1`, [tenantId]);
+    const originals = receiver.received.filter((r) => !r.headers['webhook-replay']).map((r) => r.body.id as string);
+    // the test before queued two replays of them (two replay keys): let those arrive first
+    const replayed = () => receiver.received.filter((r) => r.headers['webhook-replay'] === 'true').length;
+    await receiver.waitFor(() => replayed() >= 2 * originals.length);
+    const replaysBefore = replayed();
+
+    const dry = await admin('POST', `/subscriptions/${subscriptionId}/replays`, { from: start, dryRun: true });
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({ matched: originals.length });
+    expect(dry.body.read).toBeGreaterThanOrEqual(originals.length);
+    // a dry run queues nothing
+    await new Promise((r) => setTimeout(r, 300));
+    expect(replayed()).toBe(replaysBefore);
+
+    const started = await admin('POST', `/subscriptions/${subscriptionId}/replays`, { from: start });
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ subscriptionId, tenantId, state: 'running' });
+    let replay = started.body;
+    const deadline = Date.now() + 30_000;
+    while (replay.state === 'running' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      replay = (await admin('GET', `/replays/${started.body.id}`)).body;
+    }
+    expect(replay).toMatchObject({ state: 'done', matched: originals.length, queued: originals.length, alreadyQueued: 0, error: null });
+    expect(replay.read).toBe(replay.planned);
+    await receiver.waitFor(() => replayed() >= replaysBefore + originals.length);
+    expect((await admin('GET', `/subscriptions/${subscriptionId}/replays`)).body.map((r: { id: string }) => r.id)).toEqual([started.body.id]);
+
+    // the same range again queues nothing twice
+    const again = await admin('POST', `/subscriptions/${subscriptionId}/replays`, { from: start });
+    let second = again.body;
+    while (second.state === 'running' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      second = (await admin('GET', `/replays/${again.body.id}`)).body;
+    }
+    expect(second).toMatchObject({ state: 'done', queued: 0, alreadyQueued: originals.length });
+
+    // refused: bad times, unknown subscription, unknown replay
+    expect((await admin('POST', `/subscriptions/${subscriptionId}/replays`, { from: 'yesterday' })).status).toBe(400);
+    expect((await admin('POST', `/subscriptions/${subscriptionId}/replays`, { from: start, to: '2000-01-01T00:00:00Z' })).status).toBe(400);
+    expect((await admin('POST', `/subscriptions/${randomUUID()}/replays`, { from: start, dryRun: true })).status).toBe(404);
+    expect((await admin('GET', `/replays/${randomUUID()}`)).status).toBe(404);
+    expect((await admin('GET', `/replays/not-a-uuid`)).status).toBe(404);
   });
 
   it('rebuild --tenant finds no difference on a healthy tenant, one after a manual row edit, and drops its schema', async () => {

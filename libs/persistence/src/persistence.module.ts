@@ -20,7 +20,7 @@ import { ParkedCommands } from './commands/parked-commands';
 import { ParkedRecords } from './outbox/parked-records';
 import { RequestLog } from './request-log/request-log';
 import { SecretBox } from '@scimflow/webhooks';
-import { DeadLetters, DeliveryLog, DeliveryQueue, WebhookSubscriptions } from './webhooks';
+import { DeadLetters, DeliveryLog, DeliveryQueue, EventReplays, WebhookSubscriptions } from './webhooks';
 
 /** Ready only while Postgres answers. */
 @Injectable()
@@ -56,7 +56,7 @@ export class DatabaseReadiness implements OnModuleInit {
       inject: [DataSource, AppConfig],
       useFactory: (ds: DataSource, config: AppConfig) => new WebhookSubscriptions(ds, SecretBox.fromConfig(config.WEBHOOK_SECRETS_KEY)),
     },
-    ...[DeliveryQueue, DeliveryLog, DeadLetters, ParkedRecords, RequestLog].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
+    ...[DeliveryQueue, DeliveryLog, DeadLetters, ParkedRecords, RequestLog, EventReplays].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
     {
       provide: TenantDirectory,
       inject: [DataSource, WebhookSubscriptions],
@@ -81,6 +81,6 @@ export class DatabaseReadiness implements OnModuleInit {
     { provide: ParkedCommands, inject: [DataSource], useFactory: (ds: DataSource) => new ParkedCommands(ds) },
     DatabaseReadiness,
   ],
-  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox, ParkedCommands, ParkedRecords, RequestLog],
+  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, EventReplays, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox, ParkedCommands, ParkedRecords, RequestLog],
 })
 export class PersistenceModule {}

@@ -1,6 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DeadLetters, DeliveryLog, SubscriptionView, WebhookSubscriptions } from '@scimflow/persistence';
+import { DeadLetters, DeliveryLog, EventReplays, EventReplayView, SubscriptionView, WebhookSubscriptions } from '@scimflow/persistence';
+import { ScimError } from '@scimflow/scim';
+import { EventReplayRunner } from './event-replay-runner';
 import { ADMIN_VALIDATION } from './admin-tenants.controller';
 import { AdminGuard } from './admin.guard';
 import { ErrorSchema } from './admin.schemas';
@@ -11,8 +14,12 @@ import {
   DeliveryAttemptSchema,
   DeliveryLogQueryDto,
   DisableSubscriptionDto,
+  EventReplayCountSchema,
+  EventReplaySchema,
+  ListLimitDto,
   RedriveResultSchema,
   RotateSecretDto,
+  StartEventReplayDto,
   SubscriptionSchema,
   SubscriptionWithSecretSchema,
 } from './admin-webhooks.dto';
@@ -29,7 +36,40 @@ export class AdminWebhooksController {
     private readonly subscriptions: WebhookSubscriptions,
     private readonly deliveryLog: DeliveryLog,
     private readonly deadLetters: DeadLetters,
+    private readonly replayRunner: EventReplayRunner,
+    private readonly replays: EventReplays,
   ) {}
+
+  @Post('subscriptions/:id/replays')
+  @ApiOperation({
+    summary: "Replay the subscription's past events from a time (as replays, in order per user); dryRun: true answers the count only",
+  })
+  @ApiOkResponse({ type: EventReplayCountSchema, description: 'dryRun: what a replay would queue' })
+  @ApiCreatedResponse({ type: EventReplaySchema, description: 'the replay, started in the background: follow it with GET /admin/replays/{id}' })
+  async replay(@Param('id') id: string, @Body() body: StartEventReplayDto, @Res({ passthrough: true }) res: Response) {
+    if (body.dryRun) {
+      res.status(HttpStatus.OK);
+      return this.replayRunner.count(id, body);
+    }
+    return this.replayRunner.start(id, body);
+  }
+
+  @Get('subscriptions/:id/replays')
+  @ApiOperation({ summary: "The subscription's replays, newest first" })
+  @ApiOkResponse({ type: [EventReplaySchema] })
+  async replaysOf(@Param('id') id: string, @Query() query: ListLimitDto): Promise<EventReplayView[]> {
+    await this.subscriptions.get(id);
+    return this.replays.list(id, query.limit);
+  }
+
+  @Get('replays/:id')
+  @ApiOperation({ summary: 'An event replay and its progress' })
+  @ApiOkResponse({ type: EventReplaySchema })
+  async replayProgress(@Param('id') id: string): Promise<EventReplayView> {
+    const replay = await this.replays.get(id);
+    if (!replay) throw ScimError.notFound(`replay ${id} not found`);
+    return replay;
+  }
 
   @Post('tenants/:tenantId/subscriptions')
   @ApiOperation({ summary: 'Subscribe a webhook to the tenant\'s events (the signing secret is shown once)' })

@@ -152,3 +152,45 @@ export class RedriveResultSchema {
   @ApiProperty({ type: [String] }) redriven: string[];
   @ApiProperty({ description: '[{ id, reason }]: not found, already redriven' }) skipped: { id: string; reason: string }[];
 }
+
+export class StartEventReplayDto {
+  @ApiProperty({ example: '2026-12-01T00:00:00Z', description: 'replay the events published from this time on' })
+  @IsISO8601({ strict: true })
+  from: string;
+
+  @ApiPropertyOptional({ example: '2026-12-02T00:00:00Z', description: 'and up to this time (default: up to now)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'count the events that would be queued; queue nothing' })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
+}
+
+export class EventReplayCountSchema {
+  @ApiProperty({ description: 'records in the event topics from `from` to their ends now' }) planned: number;
+  @ApiProperty() read: number;
+  @ApiProperty({ description: "the subscription's events (its tenant and event types) in the range" }) matched: number;
+}
+
+export class EventReplaySchema {
+  @ApiProperty() id: string;
+  @ApiProperty() subscriptionId: string;
+  @ApiProperty() tenantId: string;
+  @ApiProperty({ description: 'deliveries are replay_<key>_<event id>: the same range replayed again queues nothing twice' }) replayKey: string;
+  @ApiProperty() from: string;
+  @ApiProperty({ nullable: true, type: String }) to: string | null;
+  @ApiProperty({ enum: ['running', 'done', 'failed', 'interrupted'], description: 'interrupted: its ingress stopped; start it again (nothing is queued twice)' })
+  state: string;
+  @ApiProperty() planned: number;
+  @ApiProperty() read: number;
+  @ApiProperty() matched: number;
+  @ApiProperty() queued: number;
+  @ApiProperty({ description: 'matched events already queued by an earlier run of the same replay' }) alreadyQueued: number;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty() startedAt: string;
+  @ApiProperty() updatedAt: string;
+  @ApiProperty({ nullable: true, type: String }) finishedAt: string | null;
+}

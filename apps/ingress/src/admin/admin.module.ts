@@ -12,11 +12,12 @@ import { AdminParkedRecordsController } from './admin-parked-records.controller'
 import { AdminGuard } from './admin.guard';
 import { AdminParkedCommandsController } from './admin-parked.controller';
 import { AdminRequestsController } from './admin-requests.controller';
+import { EventReplayRunner } from './event-replay-runner';
 
 /** The admin API under /admin (tenants, credentials, signing keys, profiles, users, webhooks, parked records, request log). Uses the ingress's auth providers. */
 @Module({
   imports: [AuthModule, CommandsModule],
   controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController, AdminParkedRecordsController, AdminRequestsController],
-  providers: [AdminGuard],
+  providers: [AdminGuard, EventReplayRunner],
 })
 export class AdminModule {}

@@ -7,8 +7,7 @@ import { CommandDispatcher } from '../../../reconciler/src/command-dispatcher';
 import { RECONCILER_GROUP } from '../../../reconciler/src/command-consumer';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
-import { parseFrom, parseTo, progressLine, rangeSize, ReplayStart, ReplayTally } from '../replay/replay-args';
-import { groupHasMembers, planRanges, readRangesMerged } from '../replay/topic-reader';
+import { groupHasMembers, parseFrom, parseTo, planRanges, progressLine, rangeSize, readRangesMerged, ReplayStart, ReplayTally } from '@scimflow/replay';
 import { Progress } from '../replay/progress';
 
 export interface CommandReplayOptions {

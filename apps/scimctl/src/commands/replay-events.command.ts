@@ -1,20 +1,15 @@
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@scimflow/config';
-import { TopicKey, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
-import { DeliveryQueue, QueuedEvent } from '@scimflow/persistence';
-import { matchesEventTypes, orderingKeyOf, readDeliverableEvent, replayDeliveryId, replayKeyOf, REPLAY_HEADER } from '@scimflow/webhooks';
+import { DeliveryQueue, WebhookSubscriptions } from '@scimflow/persistence';
+import { EventReplayCounts, EventReplayProgress, EventReplayTarget, parseFrom, parseTo, progressLine, replayEvents, ReplayStart } from '@scimflow/replay';
+import { replayKeyOf } from '@scimflow/webhooks';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
-import { parseFrom, parseTo, progressLine, rangeSize, ReplayStart } from '../replay/replay-args';
-import { planRanges, readRanges } from '../replay/topic-reader';
 import { Progress } from '../replay/progress';
 
-const EVENT_TOPICS: TopicKey[] = ['userChanged', 'groupChanged', 'membershipChanged'];
-const ENQUEUE_BATCH = 500;
-
-export interface EventReplayOptions {
+export interface EventReplayCliOptions {
   from: ReplayStart;
   fromText: string;
   to?: Date;
@@ -24,7 +19,7 @@ export interface EventReplayOptions {
   replayKey?: string;
 }
 
-export function parseReplayEventsArgs(args: string[]): EventReplayOptions {
+export function parseReplayEventsArgs(args: string[]): EventReplayCliOptions {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -55,89 +50,41 @@ export function parseReplayEventsArgs(args: string[]): EventReplayOptions {
   };
 }
 
-export interface EventReplayResult {
-  read: number;
-  matched: number;
-  queued: number;
-  alreadyQueued: number;
-  republished: number;
+export interface EventReplayResult extends EventReplayCounts {
   replayKey?: string;
 }
 
-/**
- * Re-delivers past change events: into one subscription's delivery queue as replays (their own delivery ids, see
- * replayDeliveryId; ordered in their lanes by sequence like a redrive), or re-published to another topic.
- */
-export async function replayEvents(config: AppConfig, ds: DataSource, options: EventReplayOptions): Promise<EventReplayResult> {
+/** The CLI's replay: resolves the subscription, prints one progress line per topic on stderr. */
+export async function replayEventsFromCli(config: AppConfig, ds: DataSource, options: EventReplayCliOptions): Promise<EventReplayResult> {
   const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-replay' });
-  const result: EventReplayResult = { read: 0, matched: 0, queued: 0, alreadyQueued: 0, republished: 0 };
-  let subscription: { id: string; tenantId: string; eventTypes: string[] } | undefined;
+  let target: EventReplayTarget;
+  let replayKey: string | undefined;
   if (options.subscriptionId) {
-    const rows: { id: string; tenant_id: string; event_types: string[] }[] = await ds.query(
-      `SELECT id, tenant_id, event_types FROM webhook_subscriptions WHERE id::text = $1`,
-      [options.subscriptionId],
-    );
-    if (!rows[0]) throw new UsageError(`no subscription ${options.subscriptionId}`);
-    subscription = { id: rows[0].id, tenantId: rows[0].tenant_id, eventTypes: rows[0].event_types };
+    const subscription = await new WebhookSubscriptions(ds).get(options.subscriptionId).catch((e: Error) => {
+      throw new UsageError(e.message);
+    });
     if (options.tenantId && options.tenantId !== subscription.tenantId) throw new UsageError(`subscription ${subscription.id} belongs to another tenant`);
-    result.replayKey = options.replayKey ?? replayKeyOf([subscription.id, options.fromText, options.to?.toISOString(), options.tenantId]);
-  }
-  const tenantId = options.tenantId ?? subscription?.tenantId;
-  const queue = new DeliveryQueue(ds);
-  const producer = options.toTopic ? kafka.producer({ idempotent: true, maxInFlightRequests: 1 }) : undefined;
-  await producer?.connect();
-  let batch: QueuedEvent[] = [];
-  const flush = async () => {
-    const inserted = await queue.enqueue(batch);
-    result.queued += inserted;
-    result.alreadyQueued += batch.length - inserted;
-    batch = [];
-  };
-  try {
-    for (const key of EVENT_TOPICS) {
-      const topic = topicName(key, config.KAFKA_TOPIC_PREFIX);
-      const ranges = await planRanges(kafka, topic, options.from);
-      const planned = rangeSize(ranges);
-      // counts of this topic: `result` adds up all three
-      const readBefore = result.read;
-      const matchedBefore = result.matched;
-      const progress = new Progress((ms) => progressLine(`replay events ${topic}`, result.read - readBefore, planned, ms, `${result.matched - matchedBefore} matched`));
-      await readRanges(kafka, topic, ranges, async (record) => {
-        result.read++;
-        progress.tick();
-        if (options.to && record.timestamp > options.to.getTime()) return;
-        const read = readDeliverableEvent(record.value?.toString('utf8') ?? '');
-        if ('problem' in read) return;
-        const { event } = read;
-        if (tenantId && event.tenantid !== tenantId) return;
-        if (subscription && !matchesEventTypes(subscription.eventTypes, event.type)) return;
-        result.matched++;
-        if (producer) {
-          await producer.send({
-            topic: options.toTopic!,
-            messages: [{ key: record.key ?? null, value: record.value, headers: { ...record.headers, [REPLAY_HEADER]: 'true' } }],
-          });
-          result.republished++;
-          return;
-        }
-        batch.push({
-          subscriptionId: subscription!.id,
-          tenantId: event.tenantid,
-          eventId: replayDeliveryId(result.replayKey!, event.id),
-          eventType: event.type,
-          orderingKey: orderingKeyOf(record.key ?? null, event),
-          sequence: event.sequence,
-          body: record.value!.toString('utf8'),
-        });
-        if (batch.length >= ENQUEUE_BATCH) await flush();
-      });
-      if (result.read > readBefore) progress.done();
-    }
-    await flush();
-  } finally {
-    await producer?.disconnect();
-  }
-  return result;
+    replayKey = options.replayKey ?? replayKeyOf([subscription.id, options.fromText, options.to?.toISOString(), options.tenantId]);
+    target = { kind: 'subscription', subscription, replayKey };
+  } else target = { kind: 'topic', topic: options.toTopic! };
+  // one progress line per topic, counting that topic's own records against its own plan
+  const lines = new Map<string, Progress>();
+  const finished = new Set<string>();
+  let current: EventReplayProgress['topic'];
+  const counts = await replayEvents(
+    { kafka, queue: new DeliveryQueue(ds), topicPrefix: config.KAFKA_TOPIC_PREFIX },
+    { from: options.from, to: options.to, tenantId: options.tenantId, target },
+    ({ topic }) => {
+      if (!topic || topic.planned === 0 || finished.has(topic.name)) return;
+      current = topic;
+      let line = lines.get(topic.name);
+      if (!line) lines.set(topic.name, (line = new Progress((ms) => progressLine(`replay events ${current!.name}`, current!.read, current!.planned, ms, `${current!.matched} matched`))));
+      if (topic.read < topic.planned) return line.tick();
+      finished.add(topic.name);
+      line.done();
+    },
+  );
+  return { ...counts, ...(replayKey ? { replayKey } : {}) };
 }
 
 export const replayEventsCommand: CliCommand = {
@@ -150,6 +97,6 @@ export const replayEventsCommand: CliCommand = {
     '                                                         them to a topic (header webhook-replay: true)',
   async run(args, { config, out }) {
     const options = parseReplayEventsArgs(args);
-    out(JSON.stringify(await withDatabase(config.DATABASE_URL, (ds) => replayEvents(config, ds, options))));
+    out(JSON.stringify(await withDatabase(config.DATABASE_URL, (ds) => replayEventsFromCli(config, ds, options))));
   },
 };

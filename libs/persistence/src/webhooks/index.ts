@@ -2,3 +2,4 @@ export * from './webhook-subscriptions';
 export * from './delivery-queue';
 export * from './delivery-log';
 export * from './dead-letters';
+export * from './event-replays';

@@ -1,6 +1,9 @@
+import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { nextPartition, partitionRanges, PartitionRange, rangeSize, ReplayStart } from './replay-args';
+
+const logger = new Logger('TopicReader');
 
 export interface LogRecord {
   partition: number;
@@ -40,7 +43,7 @@ export async function readRanges(
 ): Promise<void> {
   const pending = ranges.filter((r) => BigInt(r.start) < BigInt(r.end));
   if (rangeSize(pending) === 0) return;
-  const groupId = `scimctl-replay-${randomUUID()}`;
+  const groupId = `scimflow-replay-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, allowAutoTopicCreation: false });
   const remaining = new Map(pending.map((r) => [r.partition, r]));
   await consumer.connect();
@@ -92,7 +95,7 @@ export async function readRanges(
     const admin = kafka.admin();
     await admin.connect();
     // an empty throwaway group expires on its own (offsets.retention): a failed delete is reported, not fatal
-    await admin.deleteGroups([groupId]).catch((e: Error) => process.stderr.write(`scimctl: could not delete consumer group ${groupId}: ${e.message}\n`));
+    await admin.deleteGroups([groupId]).catch((e: Error) => logger.warn(`could not delete consumer group ${groupId}: ${e.message}`));
     await admin.disconnect();
   }
 }
@@ -127,7 +130,7 @@ export async function readRangesMerged(
 ): Promise<void> {
   const pending = ranges.filter((r) => BigInt(r.start) < BigInt(r.end));
   if (rangeSize(pending) === 0) return;
-  const groupId = `scimctl-replay-${randomUUID()}`;
+  const groupId = `scimflow-replay-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, allowAutoTopicCreation: false });
   const byPartition = new Map(pending.map((r) => [r.partition, r]));
   const queues = new Map<number, LogRecord[]>(pending.map((r) => [r.partition, []]));
@@ -196,7 +199,7 @@ export async function readRangesMerged(
     const admin = kafka.admin();
     await admin.connect();
     // an empty throwaway group expires on its own (offsets.retention): a failed delete is reported, not fatal
-    await admin.deleteGroups([groupId]).catch((e: Error) => process.stderr.write(`scimctl: could not delete consumer group ${groupId}: ${e.message}\n`));
+    await admin.deleteGroups([groupId]).catch((e: Error) => logger.warn(`could not delete consumer group ${groupId}: ${e.message}`));
     await admin.disconnect();
   }
 }

@@ -1,6 +1,4 @@
-import { UsageError } from '../command';
-import { parseReplayCommandsArgs, readCommand } from '../commands/replay-commands.command';
-import { nextPartition, parseFrom, parseTo, partitionRanges, progressLine, rangeSize, ReplayTally } from './replay-args';
+import { nextPartition, parseFrom, parseTo, partitionRanges, progressLine, rangeSize, ReplayArgumentError, ReplayTally } from './replay-args';
 
 describe('parseFrom', () => {
   it.each<[string, object]>([
@@ -12,7 +10,7 @@ describe('parseFrom', () => {
   ])('%s', (value, expected) => expect(parseFrom(value)).toEqual(expected));
 
   it.each([undefined, '', 'yesterday', '0:', ':5', '0:1,0:2', '1h', '0:-1', '22/11/2026'])('rejects %p', (value) =>
-    expect(() => parseFrom(value)).toThrow(UsageError),
+    expect(() => parseFrom(value)).toThrow(ReplayArgumentError),
   );
 });
 
@@ -22,23 +20,8 @@ describe('parseTo', () => {
     expect(parseTo('2026-11-22T11:00:00Z', from)).toEqual(new Date('2026-11-22T11:00:00Z'));
     expect(parseTo(undefined, from)).toBeUndefined();
   });
-  it.each(['2026-11-22T09:00:00Z', 'later'])('rejects %p', (v) => expect(() => parseTo(v, from)).toThrow(UsageError));
+  it.each(['2026-11-22T09:00:00Z', 'later'])('rejects %p', (v) => expect(() => parseTo(v, from)).toThrow(ReplayArgumentError));
   it('does not compare against offsets', () => expect(parseTo('2000-01-01T00:00:00Z', parseFrom('0:1'))).toEqual(new Date('2000-01-01T00:00:00Z')));
-});
-
-describe('parseReplayCommandsArgs', () => {
-  it('reads every option', () =>
-    expect(parseReplayCommandsArgs(['--from', '0:1', '--to', '2026-11-22T00:00:00Z', '--tenant', 't', '--dry-run', '--force'])).toEqual({
-      from: { kind: 'offsets', offsets: new Map([[0, '1']]) },
-      to: new Date('2026-11-22T00:00:00Z'),
-      tenantId: 't',
-      dryRun: true,
-      force: true,
-    }));
-  it('defaults the flags', () => expect(parseReplayCommandsArgs(['--from', 'beginning'])).toMatchObject({ dryRun: false, force: false, tenantId: undefined, to: undefined }));
-  it.each([[[]], [['--from', 'beginning', 'extra']], [['--from', 'beginning', '--bogus']]])('rejects %p', (args) =>
-    expect(() => parseReplayCommandsArgs(args)).toThrow(),
-  );
 });
 
 describe('partitionRanges', () => {
@@ -56,15 +39,6 @@ describe('partitionRanges', () => {
     expect(r).toEqual([{ partition: 0, start: '5', end: '5' }, { partition: 1, start: '20', end: '20' }]);
     expect(rangeSize(r)).toBe(0);
   });
-});
-
-describe('readCommand', () => {
-  const c = { v: 1, commandId: 'c1', tenantId: 't', resourceId: 'r', action: 'delete', issuedAt: '2026-01-01T00:00:00Z' };
-  it('reads a v1 command', () => expect(readCommand(Buffer.from(JSON.stringify(c)))).toEqual(c));
-  it.each([null, Buffer.from('{'), Buffer.from(JSON.stringify({ ...c, v: 2 })), Buffer.from(JSON.stringify({ ...c, commandId: 1 })), Buffer.from('null')])(
-    'refuses %p',
-    (value) => expect(readCommand(value)).toBeUndefined(),
-  );
 });
 
 describe('ReplayTally and progress', () => {

@@ -1,18 +1,19 @@
-import { UsageError } from '../command';
+/** A replay's range is wrongly given (the CLI shows its usage, the admin API answers 400). */
+export class ReplayArgumentError extends Error {}
 
 /** Where a replay starts: a point in time (resolved per partition by the broker) or explicit partition offsets. */
 export type ReplayStart = { kind: 'time'; at: Date } | { kind: 'offsets'; offsets: Map<number, string> };
 
 /** `--from`: an ISO timestamp, `beginning`, or `partition:offset,…` (partitions not named start at their end: nothing to read). */
 export function parseFrom(value: string | undefined): ReplayStart {
-  if (value === undefined) throw new UsageError('--from is required (ISO timestamp, beginning, or partition:offset,…)');
+  if (value === undefined) throw new ReplayArgumentError('--from is required (ISO timestamp, beginning, or partition:offset,…)');
   const v = value.trim();
   if (v === 'beginning') return { kind: 'time', at: new Date(0) };
   if (/^\d+:\d+(,\d+:\d+)*$/.test(v)) {
     const offsets = new Map<number, string>();
     for (const part of v.split(',')) {
       const [p, o] = part.split(':');
-      if (offsets.has(Number(p))) throw new UsageError(`--from names partition ${p} twice`);
+      if (offsets.has(Number(p))) throw new ReplayArgumentError(`--from names partition ${p} twice`);
       offsets.set(Number(p), String(BigInt(o)));
     }
     return { kind: 'offsets', offsets };
@@ -23,14 +24,14 @@ export function parseFrom(value: string | undefined): ReplayStart {
 /** An ISO timestamp (date and time; a date alone means its midnight UTC). */
 export function parseTimestamp(value: string, option: string): Date {
   const at = Date.parse(value);
-  if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new UsageError(`${option} must be an ISO timestamp: ${value}`);
+  if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new ReplayArgumentError(`${option} must be an ISO timestamp: ${value}`);
   return new Date(at);
 }
 
 export function parseTo(value: string | undefined, from: ReplayStart): Date | undefined {
   if (value === undefined) return undefined;
   const to = parseTimestamp(value.trim(), '--to');
-  if (from.kind === 'time' && to.getTime() < from.at.getTime()) throw new UsageError('--to is before --from');
+  if (from.kind === 'time' && to.getTime() < from.at.getTime()) throw new ReplayArgumentError('--to is before --from');
   return to;
 }
 

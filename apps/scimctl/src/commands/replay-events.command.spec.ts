@@ -1,4 +1,4 @@
-import { parseReplayEventsArgs } from '../commands/replay-events.command';
+import { parseReplayEventsArgs } from './replay-events.command';
 import { isReplayDelivery, replayDeliveryId, replayKeyOf } from '@scimflow/webhooks';
 
 describe('parseReplayEventsArgs', () => {

@@ -1,0 +1,3 @@
+export * from './replay-args';
+export * from './topic-reader';
+export * from './event-replay';
