@@ -48,8 +48,9 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<{ 
 }
 
 /**
- * Waits until every partition of the topics has a leader. kafkajs's own `waitForLeaders` gives up on the first
- * "does not host this topic-partition", which a KRaft broker answers while a new topic's metadata propagates.
+ * Waits until every partition of the topics has a leader that hosts it. kafkajs's own `waitForLeaders` gives up on
+ * the first "does not host this topic-partition", which a KRaft broker answers while a new topic's metadata
+ * propagates; and a send in that window fails, after kafkajs resent the partitions that had taken it (duplicates).
  */
 async function awaitLeaders(admin: Admin, topics: string[]): Promise<void> {
   const deadline = Date.now() + LEADERS_TIMEOUT_MS;
@@ -58,7 +59,12 @@ async function awaitLeaders(admin: Admin, topics: string[]): Promise<void> {
     try {
       const meta = await admin.fetchTopicMetadata({ topics });
       const leaderless = meta.topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
-      if (leaderless.length === 0) return;
+      if (leaderless.length === 0) {
+        // a leader in the metadata is not yet a partition its broker hosts: listing every partition's offsets asks
+        // each leader itself, and fails (retriably) until it does, where a produce would have failed instead
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
+        return;
+      }
       lastProblem = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
     } catch (e) {
       if (classifyFailure(e) !== 'transient') throw e;
