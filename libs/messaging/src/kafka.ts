@@ -6,13 +6,18 @@ export interface KafkaSettings {
   clientId: string;
 }
 
-/** kafkajs logs through Nest's logger so every process has one log format. */
-function logCreator() {
+/**
+ * kafkajs logs through Nest's logger so every process has one log format. A broker's error answer to one request
+ * ("Response Produce(…)", "Response Heartbeat(…)": not leader yet, group rebalancing) is logged at debug: kafkajs
+ * retries it or hands the error to our code, which decides what is worth an error line.
+ */
+export function logCreator() {
   const logger = new Logger('kafkajs');
   return ({ level, log }: LogEntry) => {
     const { message, ...extra } = log;
     const text = `${message} ${JSON.stringify(extra)}`;
-    if (level === logLevel.ERROR) logger.error(text);
+    if (message.startsWith('Response ')) logger.debug(text);
+    else if (level === logLevel.ERROR) logger.error(text);
     else if (level === logLevel.WARN) logger.warn(text);
     else logger.debug(text);
   };
