@@ -9,7 +9,7 @@ describe('kafkajs log lines', () => {
   beforeEach(() => {
     calls = { error: [], warn: [], debug: [] };
     for (const level of ['error', 'warn', 'debug'] as const)
-      jest.spyOn(Logger.prototype, level).mockImplementation((m: unknown) => void calls[level].push(String(m)));
+      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void calls[level].push(String(args[0])));
   });
   afterEach(() => jest.restoreAllMocks());
 

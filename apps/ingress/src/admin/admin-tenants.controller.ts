@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CidrError } from '@scimflow/access';
 import { AppConfig } from '@scimflow/config';
 import { canonicalCidrs, createdTenantView, Tenant, TenantAdmin, TenantDirectory, TenantView, tenantView } from '@scimflow/persistence';
@@ -100,6 +100,24 @@ export class AdminTenantsController {
     return this.changed(tenantId, this.tenants.setStatus(tenantId, 'active'));
   }
 
+  @Post(':tenantId/intake/:action')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Pause or resume Entra's requests: while paused, the tenant's SCIM requests are answered 503 + Retry-After" })
+  @ApiParam({ name: 'action', enum: ['pause', 'resume'] })
+  @ApiOkResponse({ type: TenantSchema })
+  intake(@Param('tenantId') tenantId: string, @Param('action') action: string): Promise<TenantView> {
+    return this.changed(tenantId, this.tenants.setPaused(tenantId, 'intake', pausing(action)));
+  }
+
+  @Post(':tenantId/delivery/:action')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pause or resume downstream delivery: while paused, change events are held in order (no topic record, no webhook); resume sends them' })
+  @ApiParam({ name: 'action', enum: ['pause', 'resume'] })
+  @ApiOkResponse({ type: TenantSchema })
+  delivery(@Param('tenantId') tenantId: string, @Param('action') action: string): Promise<TenantView> {
+    return this.changed(tenantId, this.tenants.setPaused(tenantId, 'delivery', pausing(action)));
+  }
+
   @Delete(':tenantId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a tenant with its credentials, users and groups (cannot be undone)' })
@@ -139,4 +157,10 @@ export class AdminTenantsController {
   private view(t: Tenant): TenantView {
     return tenantView(t, this.config.PUBLIC_BASE_URL);
   }
+}
+
+/** `pause` or `resume` in a pause route; anything else is no route. */
+function pausing(action: string): boolean {
+  if (action !== 'pause' && action !== 'resume') throw ScimError.notFound(`no such action "${action}": pause or resume`);
+  return action === 'pause';
 }

@@ -15,6 +15,10 @@ export class TenantSchema {
   @ApiProperty({ type: [String] }) allowedSourceIps: string[];
   @ApiProperty({ type: RateLimitDto, nullable: true, description: 'null: the configured default' }) rateLimit: RateLimitDto | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) settings: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: "paused since: Entra's requests answered 503 + Retry-After" })
+  intakePausedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'paused since: change events held in order, no webhook delivered' })
+  deliveryPausedAt: string | null;
 }
 
 export class CreatedTenantSchema {

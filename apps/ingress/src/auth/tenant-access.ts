@@ -5,8 +5,12 @@ import { AppConfig } from '@scimflow/config';
 import { TenantAdmin } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 
+/** How long Entra is asked to wait while a tenant's intake is paused (its retries come with its next cycles anyway). */
+const PAUSED_RETRY_AFTER_SECONDS = 300;
+
 interface Policy {
   active: boolean;
+  intakePaused: boolean;
   allowed: Cidr[];
   rateLimit: RateLimit | null;
 }
@@ -33,7 +37,7 @@ export class TenantAccess {
     return resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.trustedProxies);
   }
 
-  /** Throws the SCIM error for the first rule the request breaks: 401 (no such tenant), 403, or 429 + Retry-After. */
+  /** Throws the SCIM error for the first rule the request breaks: 401 (no such tenant), 403, 503 (intake paused) or 429, with Retry-After. */
   async enforce(tenantId: string, req: Request): Promise<void> {
     const policy = await this.policy(tenantId);
     // deleted since the credential was checked (or cached)
@@ -44,6 +48,10 @@ export class TenantAccess {
       const client = this.clientAddress(req);
       if (!matchesAny(policy.allowed, client)) throw new ScimError(403, `Requests from ${describeAddress(client)} are not allowed for this tenant`);
     }
+    if (policy.intakePaused)
+      throw new ScimError(503, 'Provisioning for this tenant is paused by the provider; retry later', undefined, {
+        'Retry-After': String(PAUSED_RETRY_AFTER_SECONDS),
+      });
     const limit = policy.rateLimit ?? { perSecond: this.config.RATE_LIMIT_PER_SECOND, burst: this.config.RATE_LIMIT_BURST };
     const decision = this.buckets.take(tenantId, limit);
     if (!decision.allowed)
@@ -62,7 +70,7 @@ export class TenantAccess {
     const cached = this.policies.get(tenantId);
     if (cached && cached.until > Date.now()) return cached.policy;
     const stored = await this.tenants.accessPolicy(tenantId);
-    const policy = stored && { active: stored.status === 'active', allowed: parseCidrList(stored.allowedSourceIps), rateLimit: stored.rateLimit };
+    const policy = stored && { active: stored.status === 'active', intakePaused: stored.intakePaused, allowed: parseCidrList(stored.allowedSourceIps), rateLimit: stored.rateLimit };
     this.policies.set(tenantId, { policy, until: Date.now() + this.config.TENANT_CACHE_TTL_MS });
     return policy;
   }

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource, QueryRunner } from 'typeorm';
 import { CoalescingProducer, recordBytes, sleep, sortPublishOutcomes, WakeUp } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
-import { Outbox, ParkedRecords, registerParkedRecordsGauge } from '@scimflow/persistence';
+import { Outbox, ParkedRecords, registerParkedRecordsGauge, TenantAdmin } from '@scimflow/persistence';
 
 const RELAY_LOCK = 727275;
 const BATCH = 500;
@@ -30,6 +30,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly outbox: Outbox,
     private readonly producer: CoalescingProducer,
     private readonly parked: ParkedRecords,
+    tenants: TenantAdmin,
     metrics: Metrics,
   ) {
     // Read from the database at each scrape, not by the relay loop: they must show a relay that is stuck or not running.
@@ -40,6 +41,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       async (g) => g.set(await this.outbox.oldestUnpublishedAgeSeconds(this.ds.manager)),
     );
     registerParkedRecordsGauge(metrics, this.parked);
+    metrics.gauge('scimflow_tenants_paused', 'tenants an operator paused: intake (Entra answered 503) or delivery (events held)', ['what'], async (g) => {
+      for (const [what, n] of Object.entries(await tenants.pausedCounts())) g.set({ what }, n);
+    });
     const depth = metrics.gauge('scimflow_outbox_depth', 'events committed but not yet published', ['relay']);
     const published = metrics.counter('scimflow_outbox_published_total', 'events published from the outbox');
     this.onDrained = async (n, manager) => {

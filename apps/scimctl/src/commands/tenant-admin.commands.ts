@@ -48,6 +48,23 @@ const statusCommand = (word: 'disable' | 'enable'): CliCommand => ({
 export const tenantDisableCommand = statusCommand('disable');
 export const tenantEnableCommand = statusCommand('enable');
 
+const pauseCommand = (word: 'pause' | 'resume'): CliCommand => ({
+  words: ['tenant', word],
+  usage:
+    word === 'pause'
+      ? 'scimctl tenant pause TENANT_ID (--intake | --delivery)   intake: Entra\'s requests answered 503 + Retry-After; delivery: change\n' +
+        '                                                         events held in order (no topic record, no webhook) until resumed'
+      : 'scimctl tenant resume TENANT_ID (--intake | --delivery)  end that pause (held events go out in order)',
+  async run(args, ctx) {
+    const { positionals, values } = parseArgs({ args, options: { intake: { type: 'boolean' }, delivery: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    const id = oneTenantId(positionals, `tenant ${word}`);
+    if (values.intake === values.delivery) throw new UsageError(`tenant ${word} takes one of --intake or --delivery`);
+    printTenant(ctx, id, await withTenants(ctx, (t) => t.setPaused(id, values.intake ? 'intake' : 'delivery', word === 'pause')));
+  },
+});
+export const tenantPauseCommand = pauseCommand('pause');
+export const tenantResumeCommand = pauseCommand('resume');
+
 export const tenantDeleteCommand: CliCommand = {
   words: ['tenant', 'delete'],
   usage: 'scimctl tenant delete TENANT_ID --yes                  delete a tenant with its credentials, users and groups',
@@ -94,4 +111,4 @@ export const tenantRateLimitCommand: CliCommand = {
   },
 };
 
-export const TENANT_ADMIN_COMMANDS = [tenantGetCommand, tenantDisableCommand, tenantEnableCommand, tenantDeleteCommand, tenantAllowIpsCommand, tenantRateLimitCommand];
+export const TENANT_ADMIN_COMMANDS = [tenantGetCommand, tenantDisableCommand, tenantEnableCommand, tenantPauseCommand, tenantResumeCommand, tenantDeleteCommand, tenantAllowIpsCommand, tenantRateLimitCommand];

@@ -38,6 +38,14 @@ export class Tenant {
   @Column('integer', { name: 'rate_limit_burst', nullable: true })
   rateLimitBurst: number | null;
 
+  /** set while an operator paused the tenant's intake: its SCIM requests are answered 503 + Retry-After */
+  @Column('timestamptz', { name: 'intake_paused_at', nullable: true })
+  intakePausedAt: Date | null;
+
+  /** set while an operator paused downstream delivery: its change events wait, in order, until resumed */
+  @Column('timestamptz', { name: 'delivery_paused_at', nullable: true })
+  deliveryPausedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -17,6 +17,12 @@ export interface PendingOutboxRecord {
   headers: Record<string, string>;
 }
 
+/**
+ * Leaves out the events of tenants whose downstream delivery is paused; the tenant is the first part of every
+ * record key (resourceKey: `tenantId:resourceId`), so a paused tenant's keys wait whole and in order.
+ */
+const NOT_DELIVERY_PAUSED = `NOT EXISTS (SELECT 1 FROM tenants t WHERE t.delivery_paused_at IS NOT NULL AND t.id::text = split_part(o.record_key, ':', 1))`;
+
 /** Writes and drains the transactional outbox (table outbox_events). */
 export class Outbox {
   async append(em: EntityManager, records: OutboxRecord[]): Promise<void> {
@@ -44,13 +50,15 @@ export class Outbox {
 
   /**
    * The oldest unpublished records, in the order they were committed for any one key. A key with a parked record
-   * (ParkedRecords) is skipped entirely: its later events wait behind the parked one, every other key flows.
+   * (ParkedRecords) is skipped entirely: its later events wait behind the parked one, every other key flows; so are
+   * the keys of a tenant whose delivery is paused.
    */
   async pending(em: EntityManager, limit: number): Promise<PendingOutboxRecord[]> {
     // payload as text: the relay would otherwise parse every event only to serialise it again for Kafka
     const rows: { id: string; topic: string; record_key: string; payload: string; headers: Record<string, string> }[] = await em.query(
       `SELECT o.id, o.topic, o.record_key, o.payload::text AS payload, o.headers FROM outbox_events o
         WHERE o.published_at IS NULL AND NOT EXISTS (SELECT 1 FROM parked_records p WHERE p.stage = 'relay' AND p.record_key = o.record_key)
+          AND ${NOT_DELIVERY_PAUSED}
         ORDER BY o.id LIMIT $1`,
       [limit],
     );
@@ -64,12 +72,14 @@ export class Outbox {
 
   /**
    * Seconds since the oldest event the relay should publish now was committed (0 when there is none): it grows
-   * while the relay is stuck. Keys waiting behind a parked record are left out (scimflow_parked_records shows them).
+   * while the relay is stuck. Keys waiting behind a parked record are left out (scimflow_parked_records shows them),
+   * and so are paused tenants' (scimflow_tenants_paused).
    */
   async oldestUnpublishedAgeSeconds(em: EntityManager): Promise<number> {
     const [{ age }] = await em.query(
       `SELECT coalesce(extract(epoch FROM now() - min(o.created_at)), 0)::float8 AS age FROM outbox_events o
-        WHERE o.published_at IS NULL AND NOT EXISTS (SELECT 1 FROM parked_records p WHERE p.stage = 'relay' AND p.record_key = o.record_key)`,
+        WHERE o.published_at IS NULL AND NOT EXISTS (SELECT 1 FROM parked_records p WHERE p.stage = 'relay' AND p.record_key = o.record_key)
+          AND ${NOT_DELIVERY_PAUSED}`,
     );
     return Math.max(0, Number(age));
   }

@@ -35,7 +35,11 @@ export interface TenantAccessPolicy {
   allowedSourceIps: string[];
   /** null = the configured default */
   rateLimit: RateLimit | null;
+  intakePaused: boolean;
 }
+
+/** What an operator can pause for a tenant: Entra's requests, or the delivery of its change events downstream. */
+export type TenantPause = 'intake' | 'delivery';
 
 /** Tenant lifecycle and access settings, for the admin API and scimctl. Unknown or malformed ids read as "no such tenant". */
 export class TenantAdmin {
@@ -77,7 +81,27 @@ export class TenantAdmin {
       status: t.status,
       allowedSourceIps: t.allowedSourceIps,
       rateLimit: t.rateLimitPerSecond && t.rateLimitBurst ? { perSecond: t.rateLimitPerSecond, burst: t.rateLimitBurst } : null,
+      intakePaused: t.intakePausedAt !== null,
     };
+  }
+
+  /** How many tenants have each pause on. */
+  async pausedCounts(): Promise<Record<TenantPause, number>> {
+    const [row]: { intake: number; delivery: number }[] = await this.ds.query(
+      `SELECT count(intake_paused_at)::int AS intake, count(delivery_paused_at)::int AS delivery FROM tenants`,
+    );
+    return row;
+  }
+
+  /** Pauses or resumes; pausing what is paused keeps its first pause time. Null when there is no such tenant. */
+  async setPaused(tenantId: string, what: TenantPause, paused: boolean): Promise<Tenant | null> {
+    if (!isUuid(tenantId)) return null;
+    const column = what === 'intake' ? 'intake_paused_at' : 'delivery_paused_at';
+    const [, affected]: [unknown, number] = await this.ds.query(
+      `UPDATE tenants SET ${column} = ${paused ? `coalesce(${column}, now())` : 'NULL'} WHERE id = $1`,
+      [tenantId],
+    );
+    return affected ? this.get(tenantId) : null;
   }
 
   private async change(tenantId: string, columns: Partial<Pick<Tenant, 'status' | 'allowedSourceIps' | 'rateLimitPerSecond' | 'rateLimitBurst'>>): Promise<Tenant | null> {

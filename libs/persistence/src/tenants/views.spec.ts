@@ -15,6 +15,8 @@ describe('views', () => {
       allowedSourceIps: ['203.0.113.0/24'],
       rateLimitPerSecond: null,
       rateLimitBurst: null,
+      intakePausedAt: null,
+      deliveryPausedAt: new Date('2025-01-02T00:00:00Z'),
       createdAt: new Date('2025-01-01T00:00:00Z'),
     });
     expect(tenantView(t, 'https://scim.example.com/')).toEqual({
@@ -28,6 +30,8 @@ describe('views', () => {
       allowedSourceIps: ['203.0.113.0/24'],
       rateLimit: null,
       settings: {},
+      intakePausedAt: null,
+      deliveryPausedAt: '2025-01-02T00:00:00.000Z',
     });
     expect(tenantView(Object.assign(t, { rateLimitPerSecond: 5, rateLimitBurst: 10 }), 'https://x').rateLimit).toEqual({ perSecond: 5, burst: 10 });
   });

@@ -18,6 +18,10 @@ export interface TenantView {
   /** null: the configured default applies */
   rateLimit: RateLimit | null;
   settings: Record<string, unknown>;
+  /** when an operator paused Entra's requests (answered 503 + Retry-After), null while running */
+  intakePausedAt: string | null;
+  /** when an operator paused downstream delivery (events wait in order), null while running */
+  deliveryPausedAt: string | null;
 }
 
 export function tenantView(t: Tenant, publicBaseUrl: string): TenantView {
@@ -31,6 +35,8 @@ export function tenantView(t: Tenant, publicBaseUrl: string): TenantView {
     allowedSourceIps: t.allowedSourceIps,
     rateLimit: t.rateLimitPerSecond && t.rateLimitBurst ? { perSecond: t.rateLimitPerSecond, burst: t.rateLimitBurst } : null,
     settings: t.settings,
+    intakePausedAt: t.intakePausedAt?.toISOString() ?? null,
+    deliveryPausedAt: t.deliveryPausedAt?.toISOString() ?? null,
   };
 }
 

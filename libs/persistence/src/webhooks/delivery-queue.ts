@@ -141,7 +141,7 @@ export class DeliveryQueue {
     return n;
   }
 
-  /** Leases up to `limit` due lanes of enabled subscriptions that nobody holds, most overdue first. */
+  /** Leases up to `limit` due lanes of enabled subscriptions that nobody holds, most overdue first; a tenant whose delivery is paused has none. */
   async claim(owner: string, limit: number, leaseMs: number): Promise<LeasedLane[]> {
     if (limit <= 0) return [];
     // TypeORM answers an UPDATE with [rows, affected].
@@ -151,9 +151,11 @@ export class DeliveryQueue {
          FROM (SELECT due.subscription_id, due.ordering_key
                  FROM webhook_lanes due
                  JOIN webhook_subscriptions s ON s.id = due.subscription_id
+                 JOIN tenants t ON t.id = s.tenant_id
                 WHERE due.next_attempt_at <= now()
                   AND (due.lease_until IS NULL OR due.lease_until < now())
                   AND s.enabled
+                  AND t.delivery_paused_at IS NULL
                 ORDER BY due.next_attempt_at
                 LIMIT $2
                   FOR UPDATE OF due SKIP LOCKED) picked
