@@ -1,0 +1,2 @@
+export * from './console-session';
+export * from './setup-link';
