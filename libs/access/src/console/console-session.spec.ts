@@ -1,19 +1,28 @@
-import { clearedSessionCookie, csrfMatches, hashCredential, isSafeMethod, issueSession, readCookie, sessionCookie, sessionIsLive } from './console-session';
+import { clearedSessionCookie, csrfMatches, hashCredential, isSafeMethod, issueSession, readCookie, sessionCookie, sessionCookieHash, sessionIsLive } from './console-session';
 
 describe('console session', () => {
   const now = new Date('2026-12-06T10:00:00Z');
 
+  const key = 'k'.repeat(32);
+
   it('issues a random cookie and CSRF token, stores only the cookie hash, expires after the ttl', () => {
-    const a = issueSession(now, 28800);
-    const b = issueSession(now, 28800);
+    const a = issueSession(now, 28800, key);
+    const b = issueSession(now, 28800, key);
     expect(a.cookieValue).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(a.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(a.cookieValue).not.toBe(b.cookieValue);
     expect(a.csrfToken).not.toBe(a.cookieValue);
-    expect(a.cookieHash).toBe(hashCredential(a.cookieValue));
+    expect(a.cookieHash).toBe(sessionCookieHash(a.cookieValue, key));
+    expect(a.cookieHash).toMatch(/^[0-9a-f]{64}$/);
     expect(a.cookieHash).not.toContain(a.cookieValue);
     expect(a.expiresAt.toISOString()).toBe('2026-12-06T18:00:00.000Z');
-    expect(() => issueSession(now, 0)).toThrow(RangeError);
+    expect(() => issueSession(now, 0, key)).toThrow(RangeError);
+  });
+
+  it('keys the stored hash with the admin token: another token finds no session', () => {
+    expect(sessionCookieHash('cookie', key)).toBe(sessionCookieHash('cookie', key));
+    expect(sessionCookieHash('cookie', key)).not.toBe(sessionCookieHash('cookie', 'j'.repeat(32)));
+    expect(() => sessionCookieHash('cookie', '')).toThrow(RangeError);
   });
 
   it('hashes as SHA-256 hex', () => {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** The console's session cookie: an opaque random value; the server keeps only its SHA-256. */
 export const SESSION_COOKIE = 'scimflow_console';
@@ -14,11 +14,20 @@ export interface IssuedSession {
   expiresAt: Date;
 }
 
-/** 256 random bits each for the cookie and the CSRF token. */
-export function issueSession(now: Date, ttlSeconds: number): IssuedSession {
+/** 256 random bits each for the cookie and the CSRF token; `adminToken` keys the stored hash (see sessionCookieHash). */
+export function issueSession(now: Date, ttlSeconds: number, adminToken: string): IssuedSession {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new RangeError('ttlSeconds must be a positive integer');
   const cookieValue = randomBytes(32).toString('base64url');
-  return { cookieValue, cookieHash: hashCredential(cookieValue), csrfToken: randomBytes(32).toString('base64url'), expiresAt: new Date(now.getTime() + ttlSeconds * 1000) };
+  return { cookieValue, cookieHash: sessionCookieHash(cookieValue, adminToken), csrfToken: randomBytes(32).toString('base64url'), expiresAt: new Date(now.getTime() + ttlSeconds * 1000) };
+}
+
+/**
+ * What a session is stored and found by: HMAC-SHA256 of the cookie value keyed with the admin token the session was
+ * exchanged for. A copy of the table signs nobody in, and changing ADMIN_TOKEN ends every session at once.
+ */
+export function sessionCookieHash(cookieValue: string, adminToken: string): string {
+  if (!adminToken) throw new RangeError('sessions need an admin token');
+  return createHmac('sha256', adminToken).update(cookieValue).digest('hex');
 }
 
 /** SHA-256 (hex) of a high-entropy random credential: enough to store it, since it cannot be guessed from its hash. */
