@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { issueSetupLinkToken, setupLinkLifetime, setupLinkUrl } from '@scimflow/access';
 import { AuditLog } from '../audit/audit-log';
 import { isUuid } from '../users/user-store';
 
@@ -28,11 +29,33 @@ export interface ActiveSetupLink {
   expiresAt: Date;
 }
 
+export interface SetupLinkRequest {
+  /** 300 to 2,592,000; default 7 days */
+  expiresInSeconds?: number;
+  productName?: string | null;
+  logoUrl?: string | null;
+}
+
+export interface IssuedSetupLink {
+  id: string;
+  /** shown once: the token is in its fragment */
+  url: string;
+  expiresAt: string;
+}
+
 export type SetupCredentialKind = 'secret-token' | 'oauth-client-secret';
 
 /** A tenant's setup links (table setup_links): created and revoked by the operator, used by the customer's IT admin. */
 export class SetupLinks {
   constructor(private readonly ds: DataSource) {}
+
+  /** A new link for the tenant (which the caller has checked exists); a lifetime out of range throws RangeError. */
+  async issue(tenantId: string, request: SetupLinkRequest, publicBaseUrl: string, now = new Date()): Promise<IssuedSetupLink> {
+    const issued = issueSetupLinkToken();
+    const expiresAt = new Date(now.getTime() + setupLinkLifetime(request.expiresInSeconds) * 1000);
+    const link = await this.create(tenantId, { tokenHash: issued.tokenHash, expiresAt, productName: request.productName?.trim() || null, logoUrl: request.logoUrl || null });
+    return { id: link.id, url: setupLinkUrl(publicBaseUrl, issued.token), expiresAt: link.expiresAt };
+  }
 
   async create(tenantId: string, link: NewSetupLink): Promise<SetupLinkView> {
     const rows: Record<string, unknown>[] = await this.ds.query(
