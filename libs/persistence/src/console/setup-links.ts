@@ -74,7 +74,11 @@ export class SetupLinks {
   /** Revokes a link of this tenant (never another tenant's). False if there is no such unrevoked link. */
   async revoke(tenantId: string, linkId: string): Promise<boolean> {
     if (!isUuid(tenantId) || !isUuid(linkId)) return false;
-    const rows: unknown[] = await this.ds.query(`UPDATE setup_links SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id`, [linkId, tenantId]);
+    // in a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count]
+    const rows: unknown[] = await this.ds.query(
+      `WITH revoked AS (UPDATE setup_links SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id) SELECT id FROM revoked`,
+      [linkId, tenantId],
+    );
     return rows.length > 0;
   }
 
@@ -84,10 +88,12 @@ export class SetupLinks {
    */
   async use(tokenHash: string, now: Date): Promise<ActiveSetupLink | undefined> {
     const rows: Record<string, unknown>[] = await this.ds.query(
-      `UPDATE setup_links l SET last_used_at = $2
-         FROM tenants t
-        WHERE l.token_hash = $1 AND t.id = l.tenant_id AND t.status = 'active' AND l.revoked_at IS NULL AND l.expires_at > $2
-        RETURNING l.id::text, l.tenant_id::text, l.product_name, l.logo_url, l.expires_at`,
+      `WITH used AS (
+         UPDATE setup_links l SET last_used_at = $2
+           FROM tenants t
+          WHERE l.token_hash = $1 AND t.id = l.tenant_id AND t.status = 'active' AND l.revoked_at IS NULL AND l.expires_at > $2
+          RETURNING l.id::text, l.tenant_id::text, l.product_name, l.logo_url, l.expires_at)
+       SELECT * FROM used`,
       [tokenHash, now],
     );
     if (!rows.length) return undefined;
