@@ -139,6 +139,28 @@ describe('console admin views', () => {
     await waitFor('reconciler caught up', async () => (await admin('GET', '/pipeline')).body.consumerLag.filter((l: { group: string; lag: number }) => l.group === `${prefix}scimflow-reconciler`).every((l: { lag: number }) => l.lag === 0));
   });
 
+  it('describes the new endpoints in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${system.baseUrl}/admin/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>>; components: { securitySchemes: Record<string, unknown> } };
+    for (const [path, method] of [
+      ['/admin/overview', 'get'],
+      ['/admin/pipeline', 'get'],
+      ['/admin/tenants/{tenantId}/activity', 'get'],
+      ['/admin/tenants/{tenantId}/users/{userId}/timeline', 'get'],
+      ['/admin/tenants/{tenantId}/setup-links', 'post'],
+      ['/admin/tenants/{tenantId}/setup-links', 'get'],
+      ['/admin/tenants/{tenantId}/setup-links/{linkId}', 'delete'],
+      ['/console/api/session', 'post'],
+      ['/console/api/session', 'delete'],
+      ['/console/api/setup', 'get'],
+      ['/console/api/setup/credentials', 'post'],
+      ['/console/api/setup/test-connection', 'get'],
+      ['/console/api/setup/status', 'get'],
+    ])
+      expect(doc.paths[path]?.[method]).toBeDefined();
+    expect(doc.components.securitySchemes.scimflow_console).toEqual({ type: 'apiKey', in: 'cookie', name: 'scimflow_console' });
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/scim'))).toEqual([]);
+  });
+
   it('serves the built console with its security headers, and its SPA routes', async () => {
     const csp = "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     for (const path of ['/console', '/console/', '/console/setup', '/console/tenants/abc']) {
