@@ -117,6 +117,7 @@ describe('console admin views', () => {
     // another tenant's id finds nothing of this user
     const other = (await admin('GET', `/tenants/${quiet.body.tenantId}/users/${userId}/timeline`)).body;
     expect(other).toEqual({ user: null, commands: [], events: [] });
+    for (const bad of ['not-a-uuid', '%00']) expect((await admin('GET', `/tenants/${tenantId}/users/${bad}/timeline`)).body).toEqual({ user: null, commands: [], events: [] });
   });
 
   it('reads the pipeline: outbox, parked work, backlog and consumer lag per partition', async () => {
