@@ -213,6 +213,8 @@ describe('tenants and credentials', () => {
         allowedSourceIps: [],
         rateLimit: null,
         settings: {},
+        intakePausedAt: null,
+        deliveryPausedAt: null,
       });
       expect(JSON.stringify(got.body)).not.toContain(created.clientSecret);
       const listed = await admin('GET', '/tenants');

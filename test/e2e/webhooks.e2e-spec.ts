@@ -90,8 +90,15 @@ class Receiver {
     return this.requests.filter((r) => typeof r.answered === 'number' && r.answered >= 200 && r.answered < 300);
   }
 
+  /**
+   * The user's events in the order they were first accepted. An event accepted again is no error: a 2xx that reaches
+   * the notifier after WEBHOOK_TIMEOUT_MS (300 ms here, easily missed on a busy machine) counts as a failed attempt
+   * and is retried; receivers de-duplicate on webhook-id (docs/webhooks.md).
+   */
   acceptedSequences(userId: string): number[] {
-    return this.accepted.filter((r) => r.event.data.userId === userId).map((r) => r.event.sequence);
+    const firsts = new Map<string, number>();
+    for (const r of this.accepted) if (r.event.data.userId === userId && !firsts.has(r.event.id)) firsts.set(r.event.id, r.event.sequence);
+    return [...firsts.values()];
   }
 
   async waitFor(what: string, predicate: () => boolean, timeoutMs = 60_000): Promise<void> {
