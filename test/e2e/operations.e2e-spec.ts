@@ -46,7 +46,13 @@ describe('operations endpoints', () => {
     expect(sample(ingress, 'scimflow_http_request_duration_seconds_count', { method: 'GET', route: '/scim/v2/:tenantId/Users', status: '200' })).toBe(1);
     expect(ingress).toMatch(/^scimflow_process_resident_memory_bytes\{app="ingress"\} \d+/m);
 
-    const reconciler = await (await fetch(`${await url(system.reconciler)}/metrics`)).text();
+    // the write is answered after its commit; its event is published right after, asynchronously: wait for it
+    const reconcilerMetrics = async () => (await fetch(`${await url(system.reconciler)}/metrics`)).text();
+    let reconciler = await reconcilerMetrics();
+    for (let i = 0; i < 100 && !(sample(reconciler, 'scimflow_outbox_published_total', { app: 'reconciler' })! >= 1); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      reconciler = await reconcilerMetrics();
+    }
     expect(sample(reconciler, 'scimflow_commands_applied_total', { resource: 'User', action: 'create', status: '201' })).toBeGreaterThanOrEqual(1);
     expect(sample(reconciler, 'scimflow_command_apply_duration_seconds_count', { resource: 'User', action: 'create' })).toBeGreaterThanOrEqual(1);
     expect(sample(reconciler, 'scimflow_consumer_lag', { group: 'scimflow-reconciler', topic: /scim\.commands$/, partition: /^\d+$/ })).toBeGreaterThanOrEqual(0);
