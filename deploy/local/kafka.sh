@@ -3,16 +3,20 @@
 #   deploy/local/kafka.sh start    fetch jars (once), format storage (once), start, wait until it answers
 #   deploy/local/kafka.sh stop     stop the broker this script started
 #   deploy/local/kafka.sh status   exit 0 when the broker answers a metadata request
-# Env: LOCAL_KAFKA_PORT (19092), LOCAL_KAFKA_CONTROLLER_PORT (19093), SCIMFLOW_STATE_DIR (<repo>/.local),
-#      KAFKA_HEAP_OPTS (-Xms256m -Xmx512m).
+# Env: KAFKA_VERSION (default: the pom's, 4.4.0; 3.9.1 is tested too), LOCAL_KAFKA_PORT (19092),
+#      LOCAL_KAFKA_CONTROLLER_PORT (19093), SCIMFLOW_STATE_DIR (<repo>/.local), KAFKA_HEAP_OPTS (-Xms256m -Xmx512m).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/kafka/pom.xml")"
+version="${KAFKA_VERSION:-$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/kafka/pom.xml")}"
 port="${LOCAL_KAFKA_PORT:-19092}"
 cport="${LOCAL_KAFKA_CONTROLLER_PORT:-19093}"
 state="${SCIMFLOW_STATE_DIR:-$root/.local}/kafka-$port"
+major="${version%%.*}"
+# Kafka 4 logs through Log4j 2, Kafka 3 through reload4j (Log4j 1 syntax)
+if [ "$major" -ge 4 ]; then log_config="-Dlog4j2.configurationFile=$here/kafka/log4j2.properties"; maven_profile="-Dkafka4"
+else log_config="-Dlog4j.configuration=file:$here/kafka/log4j.properties"; maven_profile=""; fi
 libs="$root/.cache/kafka-$version/libs"
 pidfile="$state/kafka.pid"
 bootstrap="127.0.0.1:$port"
@@ -25,18 +29,18 @@ fetch_jars() {
   command -v java >/dev/null || { log "Java 17+ is needed to run Kafka"; exit 1; }
   log "fetching Apache Kafka $version jars from Maven Central into $libs"
   rm -rf "$libs"; mkdir -p "$libs"
-  mvn -q -B -Dstyle.color=never -f "$here/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs"
+  mvn -q -B -Dstyle.color=never -Dkafka.version="$version" $maven_profile -f "$here/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs"
   touch "$libs/.complete"
 }
 
-kjava() { java -cp "$libs/*" -Dlog4j.configuration="file:$here/kafka/log4j.properties" -Dkafka.logs.dir="$state/logs" "$@"; }
+kjava() { java -cp "$libs/*" "$log_config" -Dkafka.logs.dir="$state/logs" "$@"; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
 
 # A real metadata round trip, not a port probe: the broker must list topics.
 answers() {
   port_open || return 1
-  timeout 30 java -cp "$libs/*" -Dlog4j.configuration="file:$here/kafka/log4j.properties" -Dkafka.logs.dir="$state/logs" \
+  timeout 30 java -cp "$libs/*" "$log_config" -Dkafka.logs.dir="$state/logs" \
     org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --list >/dev/null 2>&1
 }
 
@@ -63,6 +67,8 @@ offsets.topic.replication.factor=1
 offsets.topic.num.partitions=12
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 log.retention.hours=168
@@ -83,14 +89,18 @@ start() {
     if [ ! -f "$state/data/meta.properties" ]; then
       local cluster; cluster="$(kjava kafka.tools.StorageTool random-uuid | tail -n 1)"
       kjava kafka.tools.StorageTool format --ignore-formatted -t "$cluster" -c "$state/server.properties" >/dev/null
-      log "formatted storage (cluster $cluster)"
+      echo "$version" > "$state/version"
+      log "formatted storage for Kafka $version (cluster $cluster)"
+    elif [ "$(cat "$state/version" 2>/dev/null || echo 3.9.1)" != "$version" ]; then
+      log "$state holds a Kafka $(cat "$state/version" 2>/dev/null || echo 3.9.1) broker's data; set KAFKA_VERSION to that, or delete $state to start Kafka $version afresh"
+      exit 1
     fi
     # setsid: the broker must outlive the shell (and the npm script) that started it.
     setsid nohup java ${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-      -cp "$libs/*" -Dlog4j.configuration="file:$here/kafka/log4j.properties" -Dkafka.logs.dir="$state/logs" \
+      -cp "$libs/*" "$log_config" -Dkafka.logs.dir="$state/logs" \
       kafka.Kafka "$state/server.properties" >"$state/logs/stdout.log" 2>&1 < /dev/null &
     echo $! > "$pidfile"
-    log "started pid $(cat "$pidfile"), waiting for $bootstrap"
+    log "started Kafka $version (pid $(cat "$pidfile")), waiting for $bootstrap"
   fi
   local deadline=$((SECONDS + 90))
   until answers; do
