@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { resolve } from 'node:path';
 import { json, NextFunction, Request, Response, text, urlencoded } from 'express';
 import { AppConfig } from '@scimflow/config';
 import { assertSafeJson, ScimError } from '@scimflow/scim';
@@ -7,17 +8,20 @@ import { answerParserErrors } from './client-errors';
 import { isTokenEndpoint, sendOAuthError, toOAuthError } from './oauth/oauth-exception.filter';
 import { SCIM_CONTENT_TYPE, toScimError } from './scim/scim-exception.filter';
 import { RequestLogCapture } from './request-log/request-log-capture';
+import { serveConsole } from './console/console-static';
 
 /**
- * HTTP details the Nest pipeline does not cover: the request log's capture, SCIM's media type, form bodies of the token
+ * HTTP details the Nest pipeline does not cover: the request log's capture, the console's static files, SCIM's media type, form bodies of the token
  * endpoint, the body size limits (MAX_BODY_BYTES, MAX_IMPORT_BYTES for bulk imports; larger is 413), body errors as SCIM errors, and
  * the admin API's OpenAPI document.
  */
 export function configureIngress(app: INestApplication): void {
-  const { MAX_BODY_BYTES: limit, MAX_IMPORT_BYTES: importLimit } = app.get(AppConfig);
+  const { MAX_BODY_BYTES: limit, MAX_IMPORT_BYTES: importLimit, CONSOLE_DIR } = app.get(AppConfig);
   // first: the request log records the refusals below too
   app.use(app.get(RequestLogCapture).middleware);
   app.use(refuseUnsupportedEncoding);
+  // the built console's files (GET only; its API under /console/api goes on to Nest)
+  app.use(serveConsole(resolve(CONSOLE_DIR)));
   // Bulk imports are larger than any SCIM request, and may be CSV; parsed first, the general parsers skip them.
   app.use(['/admin/tenants/:tenantId/users/import', '/admin/tenants/:tenantId/groups/import'], json({ limit: importLimit }), text({ type: ['text/csv', 'text/plain'], limit: importLimit }));
   app.use(json({ type: ['application/json', 'application/scim+json', 'application/*+json'], limit }));

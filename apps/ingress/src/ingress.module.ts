@@ -19,9 +19,10 @@ import { RootSearchController } from './scim/root-search.controller';
 import { UsersController } from './scim/users.controller';
 import { UsersLister } from './scim/users-lister';
 import { RequestLogModule } from './request-log/request-log.module';
+import { ConsoleModule } from './console/console.module';
 
 @Module({
-  imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), AuthModule, CommandsModule, OAuthModule, AdminModule, RequestLogModule],
+  imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), AuthModule, CommandsModule, OAuthModule, AdminModule, ConsoleModule, RequestLogModule],
   controllers: [UsersController, DiscoveryController, RootSearchController, GroupsController],
   providers: [ResourceTypeRegistry, UsersLister, GroupResponses, GroupsLister, UserGroups, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
 })

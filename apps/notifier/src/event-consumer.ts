@@ -1,12 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { AppConfig } from '@scimflow/config';
-import { TopicKey, topicName } from '@scimflow/contracts';
+import { ConsumerGroupName, TopicKey, topicName } from '@scimflow/contracts';
 import { KAFKA, OrderedConsumer } from '@scimflow/messaging';
 import { Metrics, Readiness } from '@scimflow/observability';
 import { QueueEvents } from './usecases/queue-events/queue-events.usecase';
 
-export const NOTIFIER_GROUP = 'scimflow-notifier';
+export const NOTIFIER_GROUP = ConsumerGroupName.notifier;
 
 /** The topics whose events go to webhook subscriptions. Any CloudEvent with `id`, `type` and `tenantid` can be added. */
 export const DELIVERED_TOPICS: TopicKey[] = ['userChanged', 'groupChanged', 'membershipChanged'];

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { AppConfig } from '@scimflow/config';
-import { CommandOutcome, ProvisioningCommand, readCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { CommandOutcome, ConsumerGroupName, ProvisioningCommand, readCommand, resourceKey, topicName } from '@scimflow/contracts';
 import { backoffDelay, CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, KeyIsolation, OrderedConsumer, ParkReason, replyAddress, replyTo } from '@scimflow/messaging';
 import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scimflow/observability';
 import { ParkedCommandInput, ParkedCommands } from '@scimflow/persistence';
@@ -13,7 +13,7 @@ import { failureError } from './failures';
 import { ParkedCommandRetrier } from './parked/parked-command-retrier';
 import { USER_BATCH_SIZE } from './usecases/apply-user-batch/apply-user-batch.usecase';
 
-export const RECONCILER_GROUP = 'scimflow-reconciler';
+export const RECONCILER_GROUP = ConsumerGroupName.reconciler;
 
 interface Item {
   record: ConsumedRecord;

@@ -10,3 +10,4 @@ export * from './oauth/token-request';
 export * from './oauth/client-assertion';
 export * from './oauth/access-token';
 export * from './bearer/bearer-credential';
+export * from './console';

@@ -128,6 +128,14 @@ export class AppConfig {
   @IsAdminToken()
   ADMIN_TOKEN = '';
 
+  /** Lifetime of a console operator session (signing in exchanges ADMIN_TOKEN for one), in seconds. */
+  @Transform(toInt) @IsInt() @Min(300) @Max(7 * 86400)
+  CONSOLE_SESSION_TTL_SECONDS = 28800;
+
+  /** Where the built console is (index.html, assets/); relative paths are resolved against the working directory. */
+  @IsString()
+  CONSOLE_DIR = 'dist/console';
+
   /** Lifetime of OAuth access tokens issued by the token endpoints (expires_in). */
   @Transform(toInt) @IsInt() @Min(1) @Max(86400)
   ACCESS_TOKEN_TTL_SECONDS = 3600;

@@ -59,3 +59,11 @@ export function topicName(key: TopicKey, prefix = ''): string {
 export function resourceKey(tenantId: string, resourceId: string): string {
   return `${tenantId}:${resourceId}`;
 }
+
+/** Consumer groups of scimflow's apps (prefixed with KAFKA_TOPIC_PREFIX like the topics). */
+export const ConsumerGroupName = {
+  /** the reconciler, on the commands topic */
+  reconciler: 'scimflow-reconciler',
+  /** the notifier, on the change-event topics */
+  notifier: 'scimflow-notifier',
+} as const;

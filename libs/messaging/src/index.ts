@@ -13,3 +13,4 @@ export * from './key-partitioner';
 export * from './request-reply';
 export * from './messaging.module';
 export * from './wake-up';
+export * from './consumer-lag';

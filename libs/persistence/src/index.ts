@@ -24,3 +24,4 @@ export * from './users/user-profile-store';
 export * from './users/user-admin';
 export * from './commands/parked-commands';
 export * from './request-log/request-log';
+export * from './console';

@@ -19,6 +19,7 @@ import { Outbox } from './outbox/outbox';
 import { ParkedCommands } from './commands/parked-commands';
 import { ParkedRecords } from './outbox/parked-records';
 import { RequestLog } from './request-log/request-log';
+import { ConsoleInsights, ConsoleSessions, SetupLinks } from './console';
 import { SecretBox } from '@scimflow/webhooks';
 import { DeadLetters, DeliveryLog, DeliveryQueue, WebhookSubscriptions } from './webhooks';
 
@@ -56,7 +57,7 @@ export class DatabaseReadiness implements OnModuleInit {
       inject: [DataSource, AppConfig],
       useFactory: (ds: DataSource, config: AppConfig) => new WebhookSubscriptions(ds, SecretBox.fromConfig(config.WEBHOOK_SECRETS_KEY)),
     },
-    ...[DeliveryQueue, DeliveryLog, DeadLetters, ParkedRecords, RequestLog].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
+    ...[DeliveryQueue, DeliveryLog, DeadLetters, ParkedRecords, RequestLog, ConsoleSessions, SetupLinks, ConsoleInsights].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
     {
       provide: TenantDirectory,
       inject: [DataSource, WebhookSubscriptions],
@@ -81,6 +82,6 @@ export class DatabaseReadiness implements OnModuleInit {
     { provide: ParkedCommands, inject: [DataSource], useFactory: (ds: DataSource) => new ParkedCommands(ds) },
     DatabaseReadiness,
   ],
-  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox, ParkedCommands, ParkedRecords, RequestLog],
+  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox, ParkedCommands, ParkedRecords, RequestLog, ConsoleSessions, SetupLinks, ConsoleInsights],
 })
 export class PersistenceModule {}

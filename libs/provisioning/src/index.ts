@@ -9,3 +9,4 @@ export * from './import/user-import';
 export * from './import/group-import';
 export * from './parked';
 export * from './document-size';
+export * from './setup';

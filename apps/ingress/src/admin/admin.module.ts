@@ -12,11 +12,15 @@ import { AdminParkedRecordsController } from './admin-parked-records.controller'
 import { AdminGuard } from './admin.guard';
 import { AdminParkedCommandsController } from './admin-parked.controller';
 import { AdminRequestsController } from './admin-requests.controller';
+import { AdminSetupLinksController } from './admin-setup-links.controller';
+import { AdminInsightsController } from './admin-insights.controller';
+import { OperatorSessions } from '../console/operator-sessions';
 
-/** The admin API under /admin (tenants, credentials, signing keys, profiles, users, webhooks, parked records, request log). Uses the ingress's auth providers. */
+/** The admin API under /admin (tenants, credentials, signing keys, profiles, users, webhooks, parked records, request log, setup links, console views). Uses the ingress's auth providers. */
 @Module({
   imports: [AuthModule, CommandsModule],
-  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController, AdminParkedRecordsController, AdminRequestsController],
-  providers: [AdminGuard],
+  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController, AdminParkedRecordsController, AdminRequestsController, AdminSetupLinksController, AdminInsightsController],
+  providers: [AdminGuard, OperatorSessions],
+  exports: [AdminGuard, OperatorSessions],
 })
 export class AdminModule {}

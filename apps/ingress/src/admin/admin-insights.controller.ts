@@ -1,0 +1,164 @@
+import { Controller, Get, Inject, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Kafka } from 'kafkajs';
+import { AppConfig } from '@scimflow/config';
+import { ConsumerGroupName } from '@scimflow/contracts';
+import { consumerLag, KAFKA, PartitionLag } from '@scimflow/messaging';
+import { ActivityBucket, ConsoleInsights, PipelineDepths, TenantAdmin, TenantHealth, TimelineCommand, TimelineEvent, UserAdmin, UserAdminView } from '@scimflow/persistence';
+import { ScimError } from '@scimflow/scim';
+import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
+import { AdminGuard } from './admin.guard';
+import { ErrorSchema } from './admin.schemas';
+
+/** Entra puts a provisioning job in quarantine when more than this share of its requests fail. */
+export const ENTRA_QUARANTINE_RATIO = 0.4;
+
+export class ActivityQueryDto {
+  @ApiPropertyOptional({ default: 24, minimum: 1, maximum: 744 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(744) hours?: number;
+}
+
+class TenantHealthSchema {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() profile: string;
+  @ApiProperty() enabled: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastRequestAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastRequestIp: string | null;
+  @ApiProperty() requests24h: number;
+  @ApiProperty({ description: 'answers of 400 or more, except a GET answered 404' }) failures24h: number;
+  @ApiProperty({ description: 'failures24h / requests24h (0 without requests)' }) failureRatio24h: number;
+  @ApiProperty() users: number;
+  @ApiProperty() groups: number;
+  @ApiProperty() parkedCommands: number;
+  @ApiProperty({ description: 'webhook deliveries not yet delivered' }) webhookBacklog: number;
+}
+
+class OverviewSchema {
+  @ApiProperty({ example: ENTRA_QUARANTINE_RATIO, description: 'Entra quarantines a job above this failure ratio' }) failureQuarantineRatio: number;
+  @ApiProperty({ type: [TenantHealthSchema] }) tenants: TenantHealthSchema[];
+}
+
+class ActivityBucketSchema {
+  @ApiProperty({ format: 'date-time' }) start: string;
+  @ApiProperty() total: number;
+  @ApiProperty({ description: 'status below 400' }) ok: number;
+  @ApiProperty({ description: 'status 400–499' }) clientErrors: number;
+  @ApiProperty({ description: 'status 500 and above' }) serverErrors: number;
+}
+
+class ActivitySchema {
+  @ApiProperty({ type: [ActivityBucketSchema], description: 'one per hour, oldest first; the last holds the current hour' }) buckets: ActivityBucketSchema[];
+}
+
+class TimelineCommandSchema {
+  @ApiProperty() commandId: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ example: 'patch' }) operation: string;
+  @ApiProperty({ enum: ['success', 'failure', 'parked'] }) outcome: string;
+  @ApiProperty({ nullable: true, type: Number }) status: number | null;
+  @ApiProperty({ nullable: true, type: String }) detail: string | null;
+}
+
+class TimelineDeliverySchema {
+  @ApiProperty({ format: 'uuid' }) subscriptionId: string;
+  @ApiProperty() url: string;
+  @ApiProperty({ enum: ['pending', 'delivered', 'dead'] }) status: string;
+  @ApiProperty() attempts: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastAttemptAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+}
+
+class TimelineEventSchema {
+  @ApiProperty() eventId: string;
+  @ApiProperty() type: string;
+  @ApiProperty({ nullable: true, type: Number }) sequence: number | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) at: string | null;
+  @ApiProperty({ type: [TimelineDeliverySchema] }) deliveries: TimelineDeliverySchema[];
+}
+
+class TimelineSchema {
+  @ApiProperty({ nullable: true, type: Object, description: 'the user (admin view) or null when it no longer exists' }) user: UserAdminView | null;
+  @ApiProperty({ type: [TimelineCommandSchema], description: 'oldest first' }) commands: TimelineCommandSchema[];
+  @ApiProperty({ type: [TimelineEventSchema], description: 'in sequence order' }) events: TimelineEventSchema[];
+}
+
+class ConsumerLagSchema {
+  @ApiProperty() group: string;
+  @ApiProperty() topic: string;
+  @ApiProperty() partition: number;
+  @ApiProperty() lag: number;
+}
+
+class OutboxSchema {
+  @ApiProperty() depth: number;
+  @ApiProperty({ nullable: true, type: Number }) oldestAgeSeconds: number | null;
+}
+
+class PipelineSchema {
+  @ApiProperty({ type: OutboxSchema }) outbox: OutboxSchema;
+  @ApiProperty() parkedCommands: number;
+  @ApiProperty() parkedRecords: number;
+  @ApiProperty() webhookBacklog: number;
+  @ApiProperty({ description: 'dead letters not redriven' }) deadLetters: number;
+  @ApiProperty({ type: [ConsumerLagSchema] }) consumerLag: ConsumerLagSchema[];
+}
+
+/** The console's views: tenants' health, a tenant's activity, a user's timeline, and the pipeline's depths and lag. */
+@ApiTags('console views')
+@ApiBearerAuth()
+@ApiCookieAuth('scimflow_console')
+@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401, 503 admin API disabled or Kafka unreachable, 400, 404)' })
+@Controller('admin')
+@UseGuards(AdminGuard)
+@UsePipes(ADMIN_VALIDATION)
+export class AdminInsightsController {
+  constructor(
+    private readonly insights: ConsoleInsights,
+    private readonly tenants: TenantAdmin,
+    private readonly users: UserAdmin,
+    private readonly config: AppConfig,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+  ) {}
+
+  @Get('overview')
+  @ApiOperation({ summary: "Every tenant's health: last request and its IP, requests and failure ratio over 24 h, users, groups, parked commands, webhook backlog" })
+  @ApiOkResponse({ type: OverviewSchema })
+  async overview(): Promise<{ failureQuarantineRatio: number; tenants: TenantHealth[] }> {
+    return { failureQuarantineRatio: ENTRA_QUARANTINE_RATIO, tenants: await this.insights.overview(new Date()) };
+  }
+
+  @Get('tenants/:tenantId/activity')
+  @ApiOperation({ summary: "The tenant's SCIM requests and outcomes per hour (request log)" })
+  @ApiOkResponse({ type: ActivitySchema })
+  async activity(@Param('tenantId') tenantId: string, @Query() q: ActivityQueryDto): Promise<{ buckets: ActivityBucket[] }> {
+    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    return { buckets: await this.insights.activity(tenantId, new Date(), q.hours ?? 24) };
+  }
+
+  @Get('tenants/:tenantId/users/:userId/timeline')
+  @ApiOperation({ summary: "A user's commands with their outcomes, and its change events with each webhook delivery" })
+  @ApiOkResponse({ type: TimelineSchema })
+  async timeline(@Param('tenantId') tenantId: string, @Param('userId') userId: string): Promise<{ user: UserAdminView | null; commands: TimelineCommand[]; events: TimelineEvent[] }> {
+    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    const user = (await this.users.get(tenantId, userId)) ?? null;
+    return { user, ...(await this.insights.timeline(tenantId, userId)) };
+  }
+
+  @Get('pipeline')
+  @ApiOperation({ summary: 'Outbox depth, parked commands and records, webhook backlog, dead letters, and consumer lag per partition' })
+  @ApiOkResponse({ type: PipelineSchema })
+  async pipeline(): Promise<PipelineDepths & { consumerLag: PartitionLag[] }> {
+    const depths = await this.insights.pipeline(new Date());
+    const prefix = this.config.KAFKA_TOPIC_PREFIX;
+    let lag: PartitionLag[];
+    try {
+      lag = await consumerLag(this.kafka, [prefix + ConsumerGroupName.reconciler, prefix + ConsumerGroupName.notifier]);
+    } catch (e) {
+      throw new ScimError(503, `Kafka did not answer the consumer lag query: ${(e as Error).message}`);
+    }
+    return { ...depths, consumerLag: lag };
+  }
+}

@@ -1,0 +1,86 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
+import { issueSetupLinkToken, SETUP_LINK_DEFAULT_SECONDS, SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS, setupLinkLifetime, setupLinkUrl } from '@scimflow/access';
+import { AppConfig } from '@scimflow/config';
+import { SetupLinks, SetupLinkView, TenantAdmin } from '@scimflow/persistence';
+import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
+import { AdminGuard } from './admin.guard';
+import { ErrorSchema } from './admin.schemas';
+
+export class CreateSetupLinkDto {
+  @ApiPropertyOptional({ minimum: SETUP_LINK_MIN_SECONDS, maximum: SETUP_LINK_MAX_SECONDS, default: SETUP_LINK_DEFAULT_SECONDS })
+  @IsOptional() @IsInt() @Min(SETUP_LINK_MIN_SECONDS) @Max(SETUP_LINK_MAX_SECONDS)
+  expiresInSeconds?: number;
+
+  @ApiPropertyOptional({ maxLength: 80, description: 'the product name the setup page shows' })
+  @IsOptional() @IsString() @MaxLength(80)
+  productName?: string;
+
+  @ApiPropertyOptional({ maxLength: 500, description: 'an https URL of the product logo the setup page shows' })
+  @IsOptional() @IsString() @MaxLength(500) @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false }, { message: 'logoUrl must be an https URL' })
+  logoUrl?: string;
+}
+
+export class CreatedSetupLinkSchema {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ description: 'shown once: PUBLIC_BASE_URL/console/setup#sfsl_… (the token rides in the fragment)' }) url: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+}
+
+export class SetupLinkSchema {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) productName: string | null;
+}
+
+export class SetupLinkListSchema {
+  @ApiProperty({ type: [SetupLinkSchema] }) links: SetupLinkSchema[];
+}
+
+/** Setup links: a tenant's expiring, revocable link for its customer's IT admin to connect Entra (the console's setup page). */
+@ApiTags('setup links')
+@ApiBearerAuth()
+@ApiCookieAuth('scimflow_console')
+@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401, 403 missing CSRF token, 503 admin API disabled, 400, 404)' })
+@Controller('admin/tenants/:tenantId/setup-links')
+@UseGuards(AdminGuard)
+@UsePipes(ADMIN_VALIDATION)
+export class AdminSetupLinksController {
+  constructor(
+    private readonly tenants: TenantAdmin,
+    private readonly links: SetupLinks,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a setup link (its URL is shown once); 5 minutes to 30 days, 7 days by default' })
+  @ApiCreatedResponse({ type: CreatedSetupLinkSchema })
+  async create(@Param('tenantId') tenantId: string, @Body() body: CreateSetupLinkDto): Promise<CreatedSetupLinkSchema> {
+    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    const issued = issueSetupLinkToken();
+    const expiresAt = new Date(Date.now() + setupLinkLifetime(body.expiresInSeconds) * 1000);
+    const link = await this.links.create(tenantId, { tokenHash: issued.tokenHash, expiresAt, productName: body.productName?.trim() || null, logoUrl: body.logoUrl ?? null });
+    return { id: link.id, url: setupLinkUrl(this.config.PUBLIC_BASE_URL, issued.token), expiresAt: link.expiresAt };
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The tenant's setup links (never their tokens)" })
+  @ApiOkResponse({ type: SetupLinkListSchema })
+  async list(@Param('tenantId') tenantId: string): Promise<{ links: SetupLinkView[] }> {
+    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    return { links: await this.links.list(tenantId) };
+  }
+
+  @Delete(':linkId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a setup link: it stops working at once' })
+  @ApiNoContentResponse()
+  async revoke(@Param('tenantId') tenantId: string, @Param('linkId') linkId: string): Promise<void> {
+    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    found((await this.links.revoke(tenantId, linkId)) || null, `Active setup link ${linkId}`);
+  }
+}

@@ -1,0 +1,130 @@
+import { Body, Controller, Get, Header, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { ConnectionCheck, connectionCheck, tenantEndpoints } from '@scimflow/access';
+import { AppConfig } from '@scimflow/config';
+import { ActiveSetupLink, ConsoleInsights, OAuthClients, RequestLog, SecretTokens, SetupLinks, TenantAdmin } from '@scimflow/persistence';
+import { EntraMapping, entraMappings, failureHint, profileTitle, resolveProfileSettings } from '@scimflow/provisioning';
+import { ScimError } from '@scimflow/scim';
+import { ADMIN_VALIDATION } from '../admin/admin-tenants.controller';
+import { ErrorSchema } from '../admin/admin.schemas';
+import { CurrentSetupLink, INVALID_SETUP_LINK, SetupLinkGuard } from './setup-link.guard';
+
+const CREDENTIAL_KINDS = ['secret-token', 'oauth-client-secret'] as const;
+const RECENT_FAILURES = 20;
+
+export class SetupCredentialDto {
+  @ApiProperty({ enum: CREDENTIAL_KINDS, description: 'secret-token: a new token (older ones keep working); oauth-client-secret: a new client secret (the old one stops working)' })
+  @IsIn(CREDENTIAL_KINDS)
+  kind: (typeof CREDENTIAL_KINDS)[number];
+}
+
+export class TestConnectionQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'only requests at or after this time' }) @IsOptional() @IsISO8601() since?: string;
+}
+
+/** Recorded SCIM requests of the tenant as the setup page shows them. */
+export interface SetupFailure {
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  detail: string | null;
+  hint: string;
+}
+
+/**
+ * The setup page's API for a customer's IT admin (no account): what to enter in Entra for the link's tenant, its
+ * credentials (new ones on demand, shown once), Test Connection as it arrives, then sync status. Every route sees only
+ * the link's own tenant.
+ */
+@ApiTags('console setup (setup links)')
+@ApiBearerAuth()
+@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401 setup link not valid)' })
+@Controller('console/api/setup')
+@UseGuards(SetupLinkGuard)
+@UsePipes(ADMIN_VALIDATION)
+export class SetupController {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly tenants: TenantAdmin,
+    private readonly tokens: SecretTokens,
+    private readonly clients: OAuthClients,
+    private readonly links: SetupLinks,
+    private readonly log: RequestLog,
+    private readonly insights: ConsoleInsights,
+  ) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: "The tenant's Entra settings: Tenant URL, token URL, allowed networks and the attribute mappings its product needs" })
+  async setup(@CurrentSetupLink() link: ActiveSetupLink) {
+    const tenant = await this.tenant(link);
+    const endpoints = tenantEndpoints(this.config.PUBLIC_BASE_URL, tenant.id);
+    const mappings: EntraMapping[] = entraMappings(resolveProfileSettings(tenant.profile, tenant.settings));
+    return {
+      tenant: { name: tenant.name, profile: tenant.profile, profileTitle: profileTitle(tenant.profile) },
+      productName: link.productName,
+      logoUrl: link.logoUrl,
+      expiresAt: link.expiresAt.toISOString(),
+      scimBaseUrl: endpoints.scimBaseUrl,
+      tokenUrl: endpoints.tokenUrl,
+      authMethods: ['secret-token', 'oauth-client-credentials'],
+      allowedSourceIps: tenant.allowedSourceIps,
+      mappings,
+    };
+  }
+
+  @Post('credentials')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'A new credential for Entra (shown once), audited as issued through the setup link' })
+  @ApiCreatedResponse({ description: '{"token"} or {"tokenUrl","clientId","clientSecret"}' })
+  async credentials(@CurrentSetupLink() link: ActiveSetupLink, @Body() body: SetupCredentialDto) {
+    const tenant = await this.tenant(link);
+    const now = new Date();
+    if (body.kind === 'secret-token') {
+      const created = await this.tokens.create(tenant.id, `issued through setup link ${link.id}`);
+      await this.links.auditCredentialIssued(link, 'secret-token', created.id, now);
+      return { token: created.token };
+    }
+    const issued = await this.clients.rotateSecret(tenant.id);
+    await this.links.auditCredentialIssued(link, 'oauth-client-secret', issued.clientId, now);
+    return { tokenUrl: tenantEndpoints(this.config.PUBLIC_BASE_URL, tenant.id).tokenUrl, clientId: issued.clientId, clientSecret: issued.clientSecret };
+  }
+
+  @Get('test-connection')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: "The tenant's newest SCIM request (since `since`): when, from where, and whether it passed auth and the allow-list" })
+  @ApiOkResponse({ description: '{"lastRequest": null | {at, sourceIp, method, path, status, passedAuth, passedAllowList, ok, detail}}' })
+  async testConnection(@CurrentSetupLink() link: ActiveSetupLink, @Query() q: TestConnectionQueryDto): Promise<{ lastRequest: ConnectionCheck | null }> {
+    const tenant = await this.tenant(link);
+    // the SCIM API only: the token endpoint's requests are not Entra's Test Connection
+    const [newest] = await this.log.list(tenant.id, { from: q.since ? new Date(q.since) : undefined, q: '/scim/v2/', limit: 1 });
+    return { lastRequest: newest ? connectionCheck(newest, tenant.allowedSourceIps) : null };
+  }
+
+  @Get('status')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Sync status: provisioned users and groups, last request and cycle, recent failures with their fix in plain words' })
+  async status(@CurrentSetupLink() link: ActiveSetupLink) {
+    const tenant = await this.tenant(link);
+    const counts = await this.insights.syncCounts(tenant.id);
+    const failures = await this.insights.recentFailures(tenant.id, RECENT_FAILURES);
+    const recentFailures: SetupFailure[] = failures.map((f) => ({
+      at: f.at,
+      method: f.method,
+      path: f.path,
+      status: f.status,
+      detail: f.detail,
+      hint: failureHint({ method: f.method, path: f.path, status: f.status, detail: f.detail ?? undefined, scimType: f.scimType ?? undefined }),
+    }));
+    return { ...counts, recentFailures };
+  }
+
+  /** The link's tenant; gone since the guard ran reads as an invalid link. */
+  private async tenant(link: ActiveSetupLink) {
+    const tenant = await this.tenants.get(link.tenantId);
+    if (!tenant) throw new ScimError(401, INVALID_SETUP_LINK);
+    return tenant;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './console-session';
+export * from './setup-link';
+export * from './connection-check';

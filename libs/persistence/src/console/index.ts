@@ -1,0 +1,3 @@
+export * from './console-sessions';
+export * from './setup-links';
+export * from './console-insights';
