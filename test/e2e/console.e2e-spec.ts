@@ -110,6 +110,17 @@ describe('console in a browser', () => {
   };
 
   it('an operator connects a tenant; the customer sets it up; requests, notes and a redriven dead letter show', async () => {
+    try {
+      await scenario();
+    } catch (e) {
+      // what each page showed when it failed, for the one reading the report
+      const pages = [...operator.pages(), ...customer.pages()];
+      await Promise.all(pages.map((p, i) => p.screenshot({ path: join(SHOTS[0], `failed-${i}.png`), fullPage: true }).catch(() => undefined)));
+      throw e;
+    }
+  });
+
+  async function scenario() {
     const page = watch(await operator.newPage());
 
     // static serving: the console's security headers
@@ -276,5 +287,5 @@ describe('console in a browser', () => {
     expect((await fetch(`${system.baseUrl}/admin/overview`, { headers: { cookie: `scimflow_console=${session!.value}` } })).status).toBe(401);
 
     expect(cspViolations).toEqual([]);
-  });
+  }
 });
