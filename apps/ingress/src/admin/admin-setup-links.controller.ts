@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
-import { issueSetupLinkToken, SETUP_LINK_DEFAULT_SECONDS, SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS, setupLinkLifetime, setupLinkUrl } from '@scimflow/access';
+import { SETUP_LINK_DEFAULT_SECONDS, SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS } from '@scimflow/access';
 import { AppConfig } from '@scimflow/config';
 import { SetupLinks, SetupLinkView, TenantAdmin } from '@scimflow/persistence';
 import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
@@ -61,10 +61,7 @@ export class AdminSetupLinksController {
   @ApiCreatedResponse({ type: CreatedSetupLinkSchema })
   async create(@Param('tenantId') tenantId: string, @Body() body: CreateSetupLinkDto): Promise<CreatedSetupLinkSchema> {
     found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
-    const issued = issueSetupLinkToken();
-    const expiresAt = new Date(Date.now() + setupLinkLifetime(body.expiresInSeconds) * 1000);
-    const link = await this.links.create(tenantId, { tokenHash: issued.tokenHash, expiresAt, productName: body.productName?.trim() || null, logoUrl: body.logoUrl ?? null });
-    return { id: link.id, url: setupLinkUrl(this.config.PUBLIC_BASE_URL, issued.token), expiresAt: link.expiresAt };
+    return this.links.issue(tenantId, body, this.config.PUBLIC_BASE_URL);
   }
 
   @Get()

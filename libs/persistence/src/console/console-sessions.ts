@@ -43,7 +43,11 @@ export class ConsoleSessions {
 
   /** Revokes the session; false if there is no such unrevoked session. */
   async revoke(cookieHash: string): Promise<boolean> {
-    const rows: unknown[] = await this.ds.query(`UPDATE console_sessions SET revoked_at = now() WHERE cookie_hash = $1 AND revoked_at IS NULL RETURNING id`, [cookieHash]);
+    // in a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count]
+    const rows: unknown[] = await this.ds.query(
+      `WITH revoked AS (UPDATE console_sessions SET revoked_at = now() WHERE cookie_hash = $1 AND revoked_at IS NULL RETURNING id) SELECT id FROM revoked`,
+      [cookieHash],
+    );
     return rows.length > 0;
   }
 }

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { issueSetupLinkToken, setupLinkLifetime, setupLinkUrl } from '@scimflow/access';
 import { AuditLog } from '../audit/audit-log';
 import { isUuid } from '../users/user-store';
 
@@ -28,11 +29,33 @@ export interface ActiveSetupLink {
   expiresAt: Date;
 }
 
+export interface SetupLinkRequest {
+  /** 300 to 2,592,000; default 7 days */
+  expiresInSeconds?: number;
+  productName?: string | null;
+  logoUrl?: string | null;
+}
+
+export interface IssuedSetupLink {
+  id: string;
+  /** shown once: the token is in its fragment */
+  url: string;
+  expiresAt: string;
+}
+
 export type SetupCredentialKind = 'secret-token' | 'oauth-client-secret';
 
 /** A tenant's setup links (table setup_links): created and revoked by the operator, used by the customer's IT admin. */
 export class SetupLinks {
   constructor(private readonly ds: DataSource) {}
+
+  /** A new link for the tenant (which the caller has checked exists); a lifetime out of range throws RangeError. */
+  async issue(tenantId: string, request: SetupLinkRequest, publicBaseUrl: string, now = new Date()): Promise<IssuedSetupLink> {
+    const issued = issueSetupLinkToken();
+    const expiresAt = new Date(now.getTime() + setupLinkLifetime(request.expiresInSeconds) * 1000);
+    const link = await this.create(tenantId, { tokenHash: issued.tokenHash, expiresAt, productName: request.productName?.trim() || null, logoUrl: request.logoUrl || null });
+    return { id: link.id, url: setupLinkUrl(publicBaseUrl, issued.token), expiresAt: link.expiresAt };
+  }
 
   async create(tenantId: string, link: NewSetupLink): Promise<SetupLinkView> {
     const rows: Record<string, unknown>[] = await this.ds.query(
@@ -51,7 +74,11 @@ export class SetupLinks {
   /** Revokes a link of this tenant (never another tenant's). False if there is no such unrevoked link. */
   async revoke(tenantId: string, linkId: string): Promise<boolean> {
     if (!isUuid(tenantId) || !isUuid(linkId)) return false;
-    const rows: unknown[] = await this.ds.query(`UPDATE setup_links SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id`, [linkId, tenantId]);
+    // in a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count]
+    const rows: unknown[] = await this.ds.query(
+      `WITH revoked AS (UPDATE setup_links SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id) SELECT id FROM revoked`,
+      [linkId, tenantId],
+    );
     return rows.length > 0;
   }
 
@@ -61,10 +88,12 @@ export class SetupLinks {
    */
   async use(tokenHash: string, now: Date): Promise<ActiveSetupLink | undefined> {
     const rows: Record<string, unknown>[] = await this.ds.query(
-      `UPDATE setup_links l SET last_used_at = $2
-         FROM tenants t
-        WHERE l.token_hash = $1 AND t.id = l.tenant_id AND t.status = 'active' AND l.revoked_at IS NULL AND l.expires_at > $2
-        RETURNING l.id::text, l.tenant_id::text, l.product_name, l.logo_url, l.expires_at`,
+      `WITH used AS (
+         UPDATE setup_links l SET last_used_at = $2
+           FROM tenants t
+          WHERE l.token_hash = $1 AND t.id = l.tenant_id AND t.status = 'active' AND l.revoked_at IS NULL AND l.expires_at > $2
+          RETURNING l.id::text, l.tenant_id::text, l.product_name, l.logo_url, l.expires_at)
+       SELECT * FROM used`,
       [tokenHash, now],
     );
     if (!rows.length) return undefined;
