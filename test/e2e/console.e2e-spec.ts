@@ -86,6 +86,11 @@ describe('console in a browser', () => {
   };
 
   const shot = async (page: Page, name: string) => {
+    // secrets shown once stay out of the pictures (they would be live-looking credentials in the docs)
+    await page.evaluate(() => {
+      const d = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ value: string }> } }).document;
+      for (const input of Array.from(d.querySelectorAll('.copy-field.secret input'))) input.value = `${input.value.slice(0, 14)}… (hidden in this screenshot)`;
+    });
     const png = await page.screenshot({ fullPage: true });
     for (const d of SHOTS) writeFileSync(join(d, `${name}.png`), png);
   };
@@ -223,6 +228,8 @@ describe('console in a browser', () => {
     await page.getByRole('link', { name: 'Users and groups' }).click();
     await page.getByRole('link', { name: 'ada@contoso.example' }).click();
     await page.getByRole('heading', { name: 'ada@contoso.example' }).waitFor();
+    await page.getByText('dev.scimflow.user.deactivated').first().waitFor();
+    await shot(page, 'user-timeline');
 
     // the webhook receiver refused the events: they dead-letter; redriven from the console, they arrive
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
@@ -277,6 +284,18 @@ describe('console in a browser', () => {
     expect(body).not.toContain('Contoso');
     expect(body).not.toContain(tenantId);
     expect(await second.locator('dt:text-is("Users") + dd').innerText()).toBe('0');
+
+    // disabling takes the tenant's name typed out; its setup link stops working with it
+    await page.goto(`${system.baseUrl}/console/tenants/${other.body.tenantId}`);
+    await page.getByRole('button', { name: 'Disable tenant…' }).click();
+    const confirm = page.getByRole('button', { name: 'Disable tenant', exact: true });
+    await page.getByLabel(/Type Fabrikam to disable tenant/).fill('Fabrikam?');
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.getByLabel(/Type Fabrikam to disable tenant/).fill('Fabrikam');
+    await confirm.click();
+    await page.getByText('disabled: SCIM answers 403').waitFor();
+    await second.reload();
+    await second.getByText('This setup link is not valid').waitFor();
 
     // sign out: the session is gone server-side, not only the cookie
     const session = (await operator.cookies(system.baseUrl)).find((c) => c.name === 'scimflow_console');

@@ -572,7 +572,7 @@ function RequestRow({ r, open, toggle }: { r: RequestLogEntry; open: boolean; to
         <td>
           <StatusBadge status={r.status} />
         </td>
-        <td class="num">{r.latencyMs}</td>
+        <td class="num">{ms(r.latencyMs)}</td>
         <td class="mono">{r.sourceIp ?? '—'}</td>
         <td>{r.notes.length ? <span class="badge info">{r.notes.length} normalised</span> : null}</td>
         <td>
@@ -593,6 +593,8 @@ function RequestRow({ r, open, toggle }: { r: RequestLogEntry; open: boolean; to
   );
 }
 
+const ms = (v: number) => (v < 10 ? v.toFixed(1) : String(Math.round(v)));
+
 function pretty(body: string | null): string {
   if (body === null) return '';
   try {
@@ -610,7 +612,7 @@ function RequestDetail({ r }: { r: RequestLogEntry }) {
         <dd class="mono">{r.requestId ?? '—'}</dd>
         <dt>Answered</dt>
         <dd>
-          <StatusBadge status={r.status} /> in {r.latencyMs} ms
+          <StatusBadge status={r.status} /> in {ms(r.latencyMs)} ms
         </dd>
       </dl>
       {r.notes.length ? (
