@@ -1,7 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
-/** The admin API's OpenAPI document: UI at /admin/docs, JSON at /admin/docs-json. Public: it holds no secrets. */
+/**
+ * The admin API's OpenAPI document, with the console's own API (/console/api: sign-in, the setup page's API): UI at
+ * /admin/docs, JSON at /admin/docs-json. Public: it holds no secrets.
+ */
 export function setupAdminDocs(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('scimflow admin API')
@@ -12,11 +15,12 @@ export function setupAdminDocs(app: INestApplication): void {
     )
     .setVersion('1')
     .addBearerAuth()
+    .addCookieAuth('scimflow_console', { type: 'apiKey', in: 'cookie', name: 'scimflow_console' }, 'scimflow_console')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     // only the admin API: the SCIM API is described by its own discovery endpoints
     include: [],
   });
-  for (const path of Object.keys(document.paths)) if (!path.startsWith('/admin')) delete document.paths[path];
+  for (const path of Object.keys(document.paths)) if (!path.startsWith('/admin') && !path.startsWith('/console/api')) delete document.paths[path];
   SwaggerModule.setup('admin/docs', app, document, { jsonDocumentUrl: 'admin/docs-json' });
 }
