@@ -135,6 +135,9 @@ describe('console in a browser', () => {
 
     // sign in
     await page.goto(`${system.baseUrl}/console`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot(page, 'sign-in');
+    expect(await serious(page)).toEqual([]);
     await page.getByLabel('Admin token').fill('not-the-admin-token-but-long-enough-to-try');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
@@ -219,6 +222,12 @@ describe('console in a browser', () => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await until('the filter to leave the one failed POST', async () => (await page.locator('table.requests tbody tr').count()) === 1);
 
+    // the token the customer revealed through the link is the tenant's, and says so
+    await page.getByRole('link', { name: 'Credentials' }).click();
+    await page.getByText(/issued through setup link/).waitFor();
+    await shot(page, 'credentials');
+    expect(await serious(page)).toEqual([]);
+
     await page.getByRole('link', { name: 'Activity' }).click();
     await page.getByRole('img', { name: /Requests per hour by outcome/ }).waitFor();
     await page.getByText('Show the numbers as a table').click();
@@ -296,6 +305,14 @@ describe('console in a browser', () => {
     await page.getByText('disabled: SCIM answers 403').waitFor();
     await second.reload();
     await second.getByText('This setup link is not valid').waitFor();
+
+    // revoking Contoso's link (a second, explicit click) ends the customer's page too
+    await page.goto(`${system.baseUrl}/console/tenants/${tenantId}/setup-links`);
+    await page.getByRole('button', { name: /^Revoke setup link created/ }).click();
+    await page.getByRole('button', { name: 'Revoke link' }).click();
+    await page.getByText('revoked', { exact: true }).waitFor();
+    await setup.reload();
+    await setup.getByText('This setup link is not valid').waitFor();
 
     // sign out: the session is gone server-side, not only the cookie
     const session = (await operator.cookies(system.baseUrl)).find((c) => c.name === 'scimflow_console');

@@ -13,6 +13,14 @@ export class ApiError extends Error {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The server's clock minus this browser's, from the last answer's Date header (a customer's laptop may be off). */
+let clockSkewMs = 0;
+
+/** Now by the server's clock (to the second), for `since` parameters compared with server timestamps. */
+export function serverNow(): number {
+  return Date.now() + clockSkewMs;
+}
+
 async function request<T>(method: string, url: string, headers: Record<string, string>, body?: unknown): Promise<T> {
   const h: Record<string, string> = { accept: 'application/json', ...headers };
   if (body !== undefined) h['content-type'] = 'application/json';
@@ -22,6 +30,8 @@ async function request<T>(method: string, url: string, headers: Record<string, s
   } catch {
     throw new ApiError(0, 'The server could not be reached. Check your connection and try again.');
   }
+  const date = Date.parse(res.headers.get('date') ?? '');
+  if (!Number.isNaN(date)) clockSkewMs = date - Date.now();
   const text = await res.text();
   let parsed: unknown;
   try {

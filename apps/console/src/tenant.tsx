@@ -16,7 +16,7 @@ import type {
   SetupLinkCreated,
   Tenant,
 } from './types';
-import { ago, CopyField, Empty, ErrorMessage, Field, Link, navigate, OnceBox, Show, StatusBadge, Time, TypedConfirm, useAction, useId, useLoad } from './ui';
+import { ago, ConfirmButton, CopyField, Empty, ErrorMessage, Field, Link, navigate, OnceBox, Show, StatusBadge, Time, TypedConfirm, useAction, useId, useLoad } from './ui';
 
 const TABS: [string, string][] = [
   ['overview', 'Overview'],
@@ -244,9 +244,7 @@ function CredentialsTab({ t }: { t: Tenant }) {
                         <td>{k.revokedAt ? <span class="badge bad">revoked</span> : <span class="badge ok">active</span>}</td>
                         <td>
                           {k.revokedAt ? null : (
-                            <button type="button" class="secondary small" disabled={action.busy} onClick={() => revoke(k.id)} aria-label={`Revoke token ${k.id}`}>
-                              Revoke
-                            </button>
+                            <ConfirmButton label="Revoke" srLabel={`token ${k.id}`} confirm="Revoke: Entra stops if it uses it" busy={action.busy} onConfirm={() => revoke(k.id)} />
                           )}
                         </td>
                       </tr>
@@ -281,9 +279,7 @@ function CredentialsTab({ t }: { t: Tenant }) {
                 <dt>Last used</dt>
                 <dd>{c.lastUsedAt ? ago(c.lastUsedAt) : <span class="muted">never</span>}</dd>
               </dl>
-              <button type="button" disabled={action.busy} onClick={rotate}>
-                Rotate client secret
-              </button>
+              <ConfirmButton label="Rotate client secret" class="" confirm="Rotate now: the old secret stops working" busy={action.busy} onConfirm={rotate} />
               <p class="hint">The old secret stops working at once.</p>
             </>
           )}
@@ -396,9 +392,7 @@ function SetupLinksTab({ t }: { t: Tenant }) {
                           <td>{l.revokedAt ? <span class="badge bad">revoked</span> : expired ? <span class="badge warn">expired</span> : <span class="badge ok">valid</span>}</td>
                           <td>
                             {l.revokedAt || expired ? null : (
-                              <button type="button" class="secondary small" disabled={action.busy} onClick={() => revoke(l.id)} aria-label={`Revoke setup link created ${new Date(l.createdAt).toLocaleString()}`}>
-                                Revoke
-                              </button>
+                              <ConfirmButton label="Revoke" srLabel={`setup link created ${new Date(l.createdAt).toLocaleString()}`} confirm="Revoke link" busy={action.busy} onConfirm={() => revoke(l.id)} />
                             )}
                           </td>
                         </tr>
@@ -472,6 +466,7 @@ function RequestsTab({ t }: { t: Tenant }) {
   const ids = { range: useId('range'), status: useId('status'), method: useId('method'), q: useId('q') };
   return (
     <>
+      <h2 class="sr-only">Request log</h2>
       <form
         class="filters card"
         role="search"
@@ -617,7 +612,7 @@ function RequestDetail({ r }: { r: RequestLogEntry }) {
       </dl>
       {r.notes.length ? (
         <div class="notes">
-          <h4>Normalisation notes</h4>
+          <h3>Normalisation notes</h3>
           <p class="hint">Entra-dialect shapes scimflow accepted and normalised in this request:</p>
           <ul>
             {r.notes.map((n, i) => (
@@ -628,11 +623,11 @@ function RequestDetail({ r }: { r: RequestLogEntry }) {
       ) : null}
       <div class="bodies">
         <div>
-          <h4>Request body {r.requestTruncated ? <span class="badge warn">truncated</span> : null}</h4>
+          <h3>Request body {r.requestTruncated ? <span class="badge warn">truncated</span> : null}</h3>
           {r.requestBody ? <pre tabIndex={0}>{pretty(r.requestBody)}</pre> : <p class="muted">none</p>}
         </div>
         <div>
-          <h4>Response body {r.responseTruncated ? <span class="badge warn">truncated</span> : null}</h4>
+          <h3>Response body {r.responseTruncated ? <span class="badge warn">truncated</span> : null}</h3>
           {r.responseBody ? <pre tabIndex={0}>{pretty(r.responseBody)}</pre> : <p class="muted">none</p>}
         </div>
       </div>

@@ -219,10 +219,11 @@ export function CopyField({ label, value, secret, hint }: { label: string; value
 /** Secrets shown once: the panel says so and can be dismissed. */
 export function OnceBox({ title, children, onDone }: { title: string; children: ComponentChildren; onDone?: () => void }) {
   const ref = useRef<HTMLElement>(null);
+  const id = useId('once');
   useEffect(() => ref.current?.focus(), []);
   return (
-    <section class="once" aria-labelledby="once-title" tabIndex={-1} ref={ref}>
-      <h3 id="once-title">{title}</h3>
+    <section class="once" aria-labelledby={id} tabIndex={-1} ref={ref}>
+      <h2 id={id}>{title}</h2>
       <p class="warn">
         <strong>Shown once.</strong> Copy these now: scimflow keeps only a hash and cannot show them again.
       </p>
@@ -302,4 +303,35 @@ export function StatusBadge({ status }: { status: number }) {
 
 export function Empty({ children }: { children: ComponentChildren }) {
   return <p class="muted empty">{children}</p>;
+}
+
+/** A button whose action needs a second, explicit click (revoking a credential Entra may be using). */
+export function ConfirmButton({ label, confirm, onConfirm, busy, srLabel, class: cls }: { label: string; confirm: string; onConfirm: () => void; busy: boolean; srLabel?: string; class?: string }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking)
+    return (
+      <button type="button" class={cls ?? 'secondary small'} disabled={busy} onClick={() => setAsking(true)}>
+        {label}
+        {srLabel ? <span class="sr-only"> {srLabel}</span> : null}
+      </button>
+    );
+  return (
+    <span class="confirm-inline" role="group" aria-label={`${label}${srLabel ? ` ${srLabel}` : ''}: confirm`}>
+      <button
+        type="button"
+        class="danger small"
+        disabled={busy}
+        autoFocus
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
+        {confirm}
+      </button>
+      <button type="button" class="secondary small" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </span>
+  );
 }
