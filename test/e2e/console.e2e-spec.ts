@@ -142,7 +142,7 @@ describe('console in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Admin token').press('Enter');
     await page.getByRole('heading', { name: 'Tenants', level: 1 }).waitFor();
     expect(await serious(page)).toEqual([]);
 
@@ -189,6 +189,12 @@ describe('console in a browser', () => {
     const revealed = await setup.getByLabel('Secret Token', { exact: true }).inputValue();
     expect(revealed).toMatch(/^scimflow_/);
     expect(await serious(setup)).toEqual([]);
+
+    // a Test Connection with a wrong token: red, saying why
+    const wrong = new ScimClient(scimBaseUrl, `scimflow_abcdefghij12_${randomBytes(32).toString('base64url')}`);
+    expect((await wrong.get('/Users?filter=userName+eq+%22probe%22')).status).toBe(401);
+    await setup.locator('.indicator[data-state="failed"]').waitFor({ timeout: 15_000 });
+    expect(await indicator.innerText()).toContain('the credential was not accepted');
 
     const scim = new ScimClient(scimBaseUrl, revealed);
     const test = await scim.get(`/Users?filter=${encodeURIComponent('userName eq "test-connection-probe"')}`);
