@@ -561,8 +561,8 @@ function RequestRow({ r, open, toggle }: { r: RequestLogEntry; open: boolean; to
         <td>
           <Time iso={r.at} />
         </td>
-        <td class="mono wrap">
-          <strong>{r.method}</strong> {r.path}
+        <td class="mono wrap" title={r.path}>
+          <strong>{r.method}</strong> {relativePath(r.path, r.tenantId)}
         </td>
         <td>
           <StatusBadge status={r.status} />
@@ -573,7 +573,7 @@ function RequestRow({ r, open, toggle }: { r: RequestLogEntry; open: boolean; to
         <td>
           <button type="button" class="secondary small" aria-expanded={open} aria-controls={detailId} onClick={toggle}>
             {open ? 'Hide' : 'Details'}
-            <span class="sr-only"> of {r.method} {r.path}</span>
+            <span class="sr-only"> of {r.method} {relativePath(r.path, r.tenantId)}</span>
           </button>
         </td>
       </tr>
@@ -587,6 +587,12 @@ function RequestRow({ r, open, toggle }: { r: RequestLogEntry; open: boolean; to
     </>
   );
 }
+
+/** SCIM paths relative to the Tenant URL, as Entra's own logs show them; the token endpoint's as they are. */
+const relativePath = (path: string, tenantId: string) => {
+  const prefix = `/scim/v2/${tenantId}`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) || '/' : path;
+};
 
 const ms = (v: number) => (v < 10 ? v.toFixed(1) : String(Math.round(v)));
 
