@@ -22,8 +22,10 @@ describe('console admin views', () => {
   const receiver = new WebhookReceiver();
   const consoleDir = mkdtempSync(join(tmpdir(), 'scimflow-console-'));
   const saved: Record<string, string | undefined> = {};
+  let hookUrl: string;
 
   beforeAll(async () => {
+    hookUrl = await receiver.start();
     mkdirSync(join(consoleDir, 'assets'));
     writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><title>scimflow console</title><script src="/console/assets/console.js"></script>');
     writeFileSync(join(consoleDir, 'assets', 'console.js'), 'document.title = "console";');
@@ -53,7 +55,6 @@ describe('console admin views', () => {
   };
 
   it("counts a tenant's requests and failures, buckets them per hour, and shows a user's timeline", async () => {
-    const hookUrl = await receiver.start();
     const created = await admin('POST', '/tenants', { name: 'Overview', profile: 'appsec' });
     expect(created.status).toBe(201);
     const { tenantId, scimBaseUrl, token } = created.body;
@@ -117,6 +118,7 @@ describe('console admin views', () => {
     // another tenant's id finds nothing of this user
     const other = (await admin('GET', `/tenants/${quiet.body.tenantId}/users/${userId}/timeline`)).body;
     expect(other).toEqual({ user: null, commands: [], events: [] });
+    for (const bad of ['not-a-uuid', '%00']) expect((await admin('GET', `/tenants/${tenantId}/users/${bad}/timeline`)).body).toEqual({ user: null, commands: [], events: [] });
   });
 
   it('reads the pipeline: outbox, parked work, backlog and consumer lag per partition', async () => {
@@ -158,6 +160,13 @@ describe('console admin views', () => {
     ])
       expect(doc.paths[path]?.[method]).toBeDefined();
     expect(doc.components.securitySchemes.scimflow_console).toEqual({ type: 'apiKey', in: 'cookie', name: 'scimflow_console' });
+    const okSchema = (path: string, method: string, code = '200') =>
+      ((doc.paths[path][method] as { responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }> }).responses[code].content['application/json'].schema.$ref ?? '').split('/').pop();
+    expect(okSchema('/console/api/setup', 'get')).toBe('SetupSchema');
+    expect(okSchema('/console/api/setup/status', 'get')).toBe('SetupStatusSchema');
+    expect(okSchema('/console/api/setup/test-connection', 'get')).toBe('TestConnectionSchema');
+    expect(okSchema('/admin/overview', 'get')).toBe('OverviewSchema');
+    expect(okSchema('/admin/tenants/{tenantId}/setup-links', 'post', '201')).toBe('CreatedSetupLinkSchema');
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/scim'))).toEqual([]);
   });
 

@@ -23,14 +23,69 @@ export class TestConnectionQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'only requests at or after this time' }) @IsOptional() @IsISO8601() since?: string;
 }
 
+class SetupTenantSchema {
+  @ApiProperty() name: string;
+  @ApiProperty({ example: 'workforce' }) profile: string;
+  @ApiProperty({ example: 'Workforce platform' }) profileTitle: string;
+}
+
+class EntraMappingSchema {
+  @ApiProperty({ description: 'the SCIM attribute', example: 'userType' }) target: string;
+  @ApiProperty({ description: 'what to map to it in Entra: an attribute or expression' }) source: string;
+  @ApiProperty() note: string;
+}
+
+class SetupSchema {
+  @ApiProperty({ type: SetupTenantSchema }) tenant: SetupTenantSchema;
+  @ApiProperty({ nullable: true, type: String }) productName: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'an https URL' }) logoUrl: string | null;
+  @ApiProperty({ format: 'date-time', description: 'when the link stops working' }) expiresAt: string;
+  @ApiProperty({ description: "Entra's Tenant URL" }) scimBaseUrl: string;
+  @ApiProperty({ description: "Entra's Token Endpoint (OAuth 2.0 client credentials grant)" }) tokenUrl: string;
+  @ApiProperty({ type: [String], example: ['secret-token', 'oauth-client-credentials'] }) authMethods: string[];
+  @ApiProperty({ type: [String], description: 'CIDR blocks Entra must call from; [] = any address' }) allowedSourceIps: string[];
+  @ApiProperty({ type: [EntraMappingSchema] }) mappings: EntraMappingSchema[];
+}
+
+class SetupCredentialSchema {
+  @ApiPropertyOptional({ description: 'kind secret-token: the new secret token (shown once)' }) token?: string;
+  @ApiPropertyOptional({ description: 'kind oauth-client-secret' }) tokenUrl?: string;
+  @ApiPropertyOptional({ description: 'kind oauth-client-secret' }) clientId?: string;
+  @ApiPropertyOptional({ description: 'kind oauth-client-secret: the new client secret (shown once; the old one stops working)' }) clientSecret?: string;
+}
+
+class ConnectionCheckSchema {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ nullable: true, type: String }) sourceIp: string | null;
+  @ApiProperty() method: string;
+  @ApiProperty({ description: 'path and query, credentials redacted' }) path: string;
+  @ApiProperty() status: number;
+  @ApiProperty({ description: 'false when answered 401' }) passedAuth: boolean;
+  @ApiProperty({ description: "false when the allow-list refused it (403), or a 401's address is outside the allowed networks" }) passedAllowList: boolean;
+  @ApiProperty({ description: 'status below 400' }) ok: boolean;
+  @ApiProperty({ nullable: true, type: String, description: "the SCIM error's detail" }) detail: string | null;
+}
+
+class TestConnectionSchema {
+  @ApiProperty({ type: ConnectionCheckSchema, nullable: true }) lastRequest: ConnectionCheckSchema | null;
+}
+
 /** Recorded SCIM requests of the tenant as the setup page shows them. */
-export interface SetupFailure {
-  at: string;
-  method: string;
-  path: string;
-  status: number;
-  detail: string | null;
-  hint: string;
+class SetupFailure {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty() method: string;
+  @ApiProperty() path: string;
+  @ApiProperty() status: number;
+  @ApiProperty({ nullable: true, type: String }) detail: string | null;
+  @ApiProperty({ description: 'the fix, in plain words' }) hint: string;
+}
+
+class SetupStatusSchema {
+  @ApiProperty() users: number;
+  @ApiProperty() groups: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastRequestAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'the newest provisioning action applied or rejected' }) lastCycleAt: string | null;
+  @ApiProperty({ type: [SetupFailure], description: 'up to 20, newest first' }) recentFailures: SetupFailure[];
 }
 
 /**
@@ -58,7 +113,8 @@ export class SetupController {
   @Get()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: "The tenant's Entra settings: Tenant URL, token URL, allowed networks and the attribute mappings its product needs" })
-  async setup(@CurrentSetupLink() link: ActiveSetupLink) {
+  @ApiOkResponse({ type: SetupSchema })
+  async setup(@CurrentSetupLink() link: ActiveSetupLink): Promise<SetupSchema> {
     const tenant = await this.tenant(link);
     const endpoints = tenantEndpoints(this.config.PUBLIC_BASE_URL, tenant.id);
     const mappings: EntraMapping[] = entraMappings(resolveProfileSettings(tenant.profile, tenant.settings));
@@ -78,8 +134,8 @@ export class SetupController {
   @Post('credentials')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'A new credential for Entra (shown once), audited as issued through the setup link' })
-  @ApiCreatedResponse({ description: '{"token"} or {"tokenUrl","clientId","clientSecret"}' })
-  async credentials(@CurrentSetupLink() link: ActiveSetupLink, @Body() body: SetupCredentialDto) {
+  @ApiCreatedResponse({ type: SetupCredentialSchema, description: '{"token"} or {"tokenUrl","clientId","clientSecret"}' })
+  async credentials(@CurrentSetupLink() link: ActiveSetupLink, @Body() body: SetupCredentialDto): Promise<SetupCredentialSchema> {
     const tenant = await this.tenant(link);
     const now = new Date();
     if (body.kind === 'secret-token') {
@@ -95,7 +151,7 @@ export class SetupController {
   @Get('test-connection')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: "The tenant's newest SCIM request (since `since`): when, from where, and whether it passed auth and the allow-list" })
-  @ApiOkResponse({ description: '{"lastRequest": null | {at, sourceIp, method, path, status, passedAuth, passedAllowList, ok, detail}}' })
+  @ApiOkResponse({ type: TestConnectionSchema })
   async testConnection(@CurrentSetupLink() link: ActiveSetupLink, @Query() q: TestConnectionQueryDto): Promise<{ lastRequest: ConnectionCheck | null }> {
     const tenant = await this.tenant(link);
     // the SCIM API only: the token endpoint's requests are not Entra's Test Connection
@@ -106,7 +162,8 @@ export class SetupController {
   @Get('status')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Sync status: provisioned users and groups, last request and cycle, recent failures with their fix in plain words' })
-  async status(@CurrentSetupLink() link: ActiveSetupLink) {
+  @ApiOkResponse({ type: SetupStatusSchema })
+  async status(@CurrentSetupLink() link: ActiveSetupLink): Promise<SetupStatusSchema> {
     const tenant = await this.tenant(link);
     const counts = await this.insights.syncCounts(tenant.id);
     const failures = await this.insights.recentFailures(tenant.id, RECENT_FAILURES);

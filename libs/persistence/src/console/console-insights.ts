@@ -156,19 +156,18 @@ export class ConsoleInsights {
    * Postgres still knows of (queued for webhooks, or not yet relayed from the outbox), oldest first.
    */
   async timeline(tenantId: string, userId: string): Promise<{ commands: TimelineCommand[]; events: TimelineEvent[] }> {
-    if (!isUuid(tenantId)) return { commands: [], events: [] };
+    // ids are uuids; anything else (a NUL Postgres cannot even compare) names no user
+    if (!isUuid(tenantId) || !isUuid(userId)) return { commands: [], events: [] };
     const key = `${tenantId}:${userId.toLowerCase()}`;
     const audited: Record<string, unknown>[] = await this.ds.query(
       `SELECT command_id, at, action, outcome, status, error FROM audit_log
         WHERE tenant_id = $1 AND resource_type = 'User' AND resource_id = $2 ORDER BY at, id`,
       [tenantId, userId.toLowerCase()],
     );
-    const parked: Record<string, unknown>[] = isUuid(userId)
-      ? await this.ds.query(
-          `SELECT command_id::text, parked_at, action, error FROM parked_commands WHERE tenant_id = $1 AND resource_type = 'User' AND resource_id = $2 ORDER BY id`,
-          [tenantId, userId],
-        )
-      : [];
+    const parked: Record<string, unknown>[] = await this.ds.query(
+      `SELECT command_id::text, parked_at, action, error FROM parked_commands WHERE tenant_id = $1 AND resource_type = 'User' AND resource_id = $2 ORDER BY id`,
+      [tenantId, userId],
+    );
     const commands: TimelineCommand[] = [
       ...audited.map((r) => ({
         commandId: r.command_id as string,

@@ -84,20 +84,20 @@ export class SetupLinks {
 
   /**
    * The link with this token hash if it may be used at `now`: not revoked, not expired, its tenant existing and enabled.
-   * Marks it used. Undefined otherwise, whatever the reason (the caller gives one answer for all).
+   * Marks it used (at most once a minute: the setup page polls). Undefined otherwise, whatever the reason (the caller
+   * gives one answer for all).
    */
   async use(tokenHash: string, now: Date): Promise<ActiveSetupLink | undefined> {
     const rows: Record<string, unknown>[] = await this.ds.query(
-      `WITH used AS (
-         UPDATE setup_links l SET last_used_at = $2
-           FROM tenants t
-          WHERE l.token_hash = $1 AND t.id = l.tenant_id AND t.status = 'active' AND l.revoked_at IS NULL AND l.expires_at > $2
-          RETURNING l.id::text, l.tenant_id::text, l.product_name, l.logo_url, l.expires_at)
-       SELECT * FROM used`,
+      `SELECT l.id::text, l.tenant_id::text, l.product_name, l.logo_url, l.expires_at, l.last_used_at
+         FROM setup_links l JOIN tenants t ON t.id = l.tenant_id
+        WHERE l.token_hash = $1 AND t.status = 'active' AND l.revoked_at IS NULL AND l.expires_at > $2`,
       [tokenHash, now],
     );
     if (!rows.length) return undefined;
     const r = rows[0];
+    const lastUsed = r.last_used_at as Date | null;
+    if (!lastUsed || now.getTime() - lastUsed.getTime() >= USED_RESOLUTION_MS) await this.ds.query(`UPDATE setup_links SET last_used_at = $2 WHERE id = $1`, [r.id, now]);
     return { id: r.id as string, tenantId: r.tenant_id as string, productName: (r.product_name as string | null) ?? null, logoUrl: (r.logo_url as string | null) ?? null, expiresAt: r.expires_at as Date };
   }
 
@@ -115,6 +115,9 @@ export class SetupLinks {
     });
   }
 }
+
+/** lastUsedAt is kept to the minute: a poll every few seconds need not write every time. */
+const USED_RESOLUTION_MS = 60_000;
 
 const COLUMNS = `id::text, created_at, expires_at, revoked_at, last_used_at, product_name`;
 

@@ -47,6 +47,8 @@ export class SigningKeys {
 
   /** Withdraws a key: its tokens are refused from now on. Null if there is no such key. */
   async retire(kid: string): Promise<SigningKey | null> {
+    // Postgres text cannot hold NUL: no key has such a kid, and the query would fail rather than find none
+    if (kid.includes('\0')) return null;
     const repo = this.ds.getRepository(SigningKey);
     const result = await repo
       .createQueryBuilder()
