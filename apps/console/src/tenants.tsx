@@ -45,7 +45,7 @@ export function TenantsPage() {
         }
       </Show>
       <p class="hint">
-        A failure is a SCIM answer of 400 or more, except a 404 for a GET by id (Entra asks for users that are not there yet). Entra quarantines an
+        A failure is an answer of 400 or more, except a GET answered 404 (Entra looks up users that may not be there). Entra quarantines an
         application whose failures pass its line, shown on each bar.
       </p>
     </>

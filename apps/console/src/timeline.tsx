@@ -14,7 +14,7 @@ export function UserTimelinePage({ tenantId, userId }: { tenantId: string; userI
       <Show loaded={tl} what="the timeline">
         {(t) => (
           <>
-            <h1>{(t.user?.userName as string | undefined) ?? userId}</h1>
+            <h1>{t.user?.userName ?? userId}</h1>
             {t.user ? null : <p class="muted">The user no longer exists (or never did); its history is below.</p>}
             <div class="grid2">
               <section class="card">
@@ -25,8 +25,8 @@ export function UserTimelinePage({ tenantId, userId }: { tenantId: string; userI
                   <ol class="timeline">
                     {t.commands.map((c) => (
                       <li key={c.commandId}>
-                        <Time iso={c.at} /> <strong>{c.operation}</strong> {typeof c.status === 'number' ? <StatusBadge status={c.status} /> : <span class="badge">{c.status}</span>}{' '}
-                        <span class={c.outcome === 'success' ? '' : 'text-bad'}>{c.outcome}</span>
+                        <Time iso={c.at} /> <strong>{c.operation}</strong> {c.status !== null ? <StatusBadge status={c.status} /> : null}{' '}
+                        <span class={c.outcome === 'failure' ? 'text-bad' : ''}>{c.outcome}</span>
                         {c.detail ? <div class="sub">{c.detail}</div> : null}
                       </li>
                     ))}
@@ -41,12 +41,12 @@ export function UserTimelinePage({ tenantId, userId }: { tenantId: string; userI
                   <ol class="timeline">
                     {t.events.map((e) => (
                       <li key={e.eventId}>
-                        <Time iso={e.at} /> <strong>{e.type}</strong> <span class="muted">#{e.sequence}</span>
+                        {e.at ? <Time iso={e.at} /> : null} <strong>{e.type}</strong> {e.sequence !== null ? <span class="muted">#{e.sequence}</span> : null}
                         {e.deliveries.length ? (
                           <ul class="deliveries">
                             {e.deliveries.map((d) => (
                               <li key={d.subscriptionId}>
-                                <span class={`badge ${d.status === 'delivered' ? 'ok' : d.status === 'dead' || d.status === 'failed' ? 'bad' : 'info'}`}>{d.status}</span>{' '}
+                                <span class={`badge ${d.status === 'delivered' ? 'ok' : d.status === 'dead' ? 'bad' : 'info'}`}>{d.status}</span>{' '}
                                 <span class="mono">{d.url}</span> · {d.attempts} attempt{d.attempts === 1 ? '' : 's'}
                                 {d.lastError ? <div class="sub text-bad">{d.lastError}</div> : null}
                               </li>
@@ -63,7 +63,7 @@ export function UserTimelinePage({ tenantId, userId }: { tenantId: string; userI
             </div>
             {t.user ? (
               <details class="card">
-                <summary>The user as SCIM shows it</summary>
+                <summary>The user's record</summary>
                 <pre tabIndex={0}>{JSON.stringify(t.user, null, 2)}</pre>
               </details>
             ) : null}

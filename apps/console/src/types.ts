@@ -180,15 +180,15 @@ export interface TimelineCommand {
   commandId: string;
   at: string;
   operation: string;
-  outcome: string;
-  status: number | string;
+  outcome: 'success' | 'failure' | 'parked';
+  status: number | null;
   detail: string | null;
 }
 
 export interface TimelineDelivery {
   subscriptionId: string;
   url: string;
-  status: string;
+  status: 'pending' | 'delivered' | 'dead';
   attempts: number;
   lastAttemptAt: string | null;
   lastError: string | null;
@@ -197,13 +197,14 @@ export interface TimelineDelivery {
 export interface TimelineEvent {
   eventId: string;
   type: string;
-  sequence: number;
-  at: string;
+  sequence: number | null;
+  at: string | null;
   deliveries: TimelineDelivery[];
 }
 
 export interface UserTimeline {
-  user: Record<string, unknown> | null;
+  /** the admin view of the user; null when it no longer exists */
+  user: AdminUser | null;
   commands: TimelineCommand[];
   events: TimelineEvent[];
 }
