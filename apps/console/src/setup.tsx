@@ -260,10 +260,10 @@ function ConnectionIndicator({ api, since }: { api: SetupApi; since: string }) {
           <>
             <strong>
               Not connected:{' '}
-              {!result!.passedAuth
-                ? 'the credential was not accepted. Paste the Tenant URL and a fresh credential again.'
-                : !result!.passedAllowList
-                  ? `the request came from ${result!.sourceIp ?? 'an address'} which the IP allow-list does not include.`
+              {!result!.passedAllowList
+                ? `the request came from ${result!.sourceIp ?? 'an address'}, outside the allowed networks${result!.passedAuth ? '' : ', and the credential was not accepted'}. Ask your provider to allow Entra's addresses.`
+                : !result!.passedAuth
+                  ? 'the credential was not accepted. Paste the Tenant URL and a fresh credential again.'
                   : `scimflow answered ${result!.status}.`}
             </strong>
             <div class="sub">
@@ -296,7 +296,7 @@ function SyncStatus({ api }: { api: SetupApi }) {
         <dd>{s.groups}</dd>
         <dt>Last request</dt>
         <dd>{s.lastRequestAt ? ago(s.lastRequestAt) : <span class="muted">none yet</span>}</dd>
-        <dt>Last provisioning cycle</dt>
+        <dt>Last provisioning action</dt>
         <dd>{s.lastCycleAt ? ago(s.lastCycleAt) : <span class="muted">none yet</span>}</dd>
       </dl>
       <h3>Recent failures</h3>
