@@ -145,6 +145,14 @@ describe('console in a browser', () => {
     await page.getByLabel('Admin token').press('Enter');
     await page.getByRole('heading', { name: 'Tenants', level: 1 }).waitFor();
     expect(await serious(page)).toEqual([]);
+    // keyboard: the first Tab lands on the skip link, with a visible focus ring
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { activeElement: { textContent: string } }; getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } };
+      const style = g.getComputedStyle(g.document.activeElement);
+      return { text: g.document.activeElement.textContent, outline: `${style.outlineStyle} ${style.outlineWidth}` };
+    });
+    expect(focused).toEqual({ text: 'Skip to content', outline: 'solid 3px' });
 
     // create a tenant, its credentials shown once, copied with the button
     await page.getByRole('link', { name: 'New tenant' }).click();
