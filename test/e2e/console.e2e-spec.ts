@@ -248,7 +248,17 @@ describe('console in a browser', () => {
     await shot(page, 'activity');
     expect(await serious(page)).toEqual([]);
 
+    // users through a SCIM filter, parsed and matched by libs/scim as the SCIM API does
     await page.getByRole('link', { name: 'Users and groups' }).click();
+    const filter = page.getByLabel('SCIM filter');
+    await filter.fill('active eq true');
+    await filter.press('Enter');
+    await page.getByText('No user matches the filter.').waitFor();
+    await filter.fill('userName eq');
+    await filter.press('Enter');
+    await page.getByRole('alert').filter({ hasText: /filter/i }).waitFor();
+    await filter.fill('emails[type eq "work"].value co "contoso" or userName sw "ADA" and active eq false');
+    await filter.press('Enter');
     await page.getByRole('link', { name: 'ada@contoso.example' }).click();
     await page.getByRole('heading', { name: 'ada@contoso.example' }).waitFor();
     await page.getByText('dev.scimflow.user.deactivated').first().waitFor();

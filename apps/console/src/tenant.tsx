@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { admin, query } from './api';
 import { ActivityChart } from './chart';
 import { FailureMeter } from './tenants';
+import { filterUsers } from './user-filter';
 import type {
   ActivityBucket,
   AdminUser,
@@ -16,7 +17,7 @@ import type {
   SetupLinkCreated,
   Tenant,
 } from './types';
-import { ago, ConfirmButton, CopyField, Empty, ErrorMessage, Field, Link, navigate, OnceBox, Show, StatusBadge, Time, TypedConfirm, useAction, useId, useLoad } from './ui';
+import { ago, ConfirmButton, CopyField, Empty, ErrorMessage, Field, Link, messageOf, navigate, OnceBox, Show, StatusBadge, Time, TypedConfirm, useAction, useId, useLoad } from './ui';
 
 const TABS: [string, string][] = [
   ['overview', 'Overview'],
@@ -719,23 +720,36 @@ function summarise(diff: Record<string, unknown> | undefined): string {
 function UsersTab({ t }: { t: Tenant }) {
   const users = useLoad(() => admin.get<AdminUser[]>(`${base(t.tenantId)}/users${query({ limit: 1000 })}`), [t.tenantId]);
   const overview = useLoad(() => admin.get<Overview>('/admin/overview'), [t.tenantId]);
+  const [typed, setTyped] = useState('');
   const [filter, setFilter] = useState('');
   const id = useId('user-filter');
-  const needle = filter.trim().toLowerCase();
   const groups = overview.data?.tenants.find((x) => x.id === t.tenantId)?.groups;
   return (
     <>
       <section class="card">
-        <div class="page-head">
-          <h2>Users</h2>
-          <div class="field inline">
-            <label for={id}>Filter</label>
-            <input id={id} type="search" placeholder="userName, email, externalId or id" value={filter} onInput={(e) => setFilter((e.currentTarget as HTMLInputElement).value)} />
-          </div>
-        </div>
+        <h2>Users</h2>
+        <form
+          class="inline-form filter-form"
+          role="search"
+          aria-label="Filter users"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setFilter(typed);
+          }}
+        >
+          <Field id={id} label="SCIM filter" hint='As Entra writes them, e.g. userName sw "ada", emails[type eq "work"].value co "contoso", active eq false'>
+            <input id={id} type="search" class="mono" spellcheck={false} value={typed} aria-describedby={`${id}-hint`} onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />
+          </Field>
+          <button type="submit">Filter</button>
+        </form>
         <Show loaded={users} what="users">
           {(list) => {
-            const shown = needle ? list.filter((u) => [u.id, u.userName, u.workEmail ?? '', u.externalId ?? ''].some((v) => v.toLowerCase().includes(needle))) : list;
+            let shown: AdminUser[];
+            try {
+              shown = filterUsers(list, filter);
+            } catch (e) {
+              return <ErrorMessage error={messageOf(e)} />;
+            }
             return shown.length === 0 ? (
               <Empty>{list.length ? 'No user matches the filter.' : 'No users yet.'}</Empty>
             ) : (
