@@ -213,6 +213,10 @@ describe('setup links', () => {
     expect((await scim.post('/Users', { ...good, userName: 'gold@contoso.example', emails: [{ type: 'work', value: 'gold@contoso.example' }], userType: 'Gold' })).status).toBe(400);
     expect((await scim.get('/Users/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     await flush();
+    // a wrong client secret at the token endpoint, later
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: t.clientId, client_secret: 'sfcs_wrong' });
+    expect((await fetch(t.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() })).status).toBe(401);
+    await flush();
 
     const status = await setup(link.token, 'GET', '/status');
     expect(status.status).toBe(200);
@@ -220,11 +224,14 @@ describe('setup links', () => {
     expect(status.body.groups).toBe(0);
     expect(status.body.lastRequestAt).not.toBeNull();
     expect(status.body.lastCycleAt).not.toBeNull();
-    // the GET answered 404 is Entra's normal lookup, not a failure
-    expect(status.body.recentFailures).toHaveLength(1);
-    expect(status.body.recentFailures[0]).toMatchObject({ method: 'POST', status: 400, path: `/scim/v2/${t.tenantId}/Users` });
-    expect(status.body.recentFailures[0].detail).toMatch(/userType must be one of Premium, Standard/);
-    expect(status.body.recentFailures[0].hint).toMatch(/set a default in Entra's userType mapping/);
+    // the GET answered 404 is Entra's normal lookup, not a failure; newest first
+    expect(status.body.recentFailures).toHaveLength(2);
+    const [tokenFailure, userType] = status.body.recentFailures;
+    expect(tokenFailure).toMatchObject({ method: 'POST', status: 401, path: `/oauth/${t.tenantId}/token` });
+    expect(tokenFailure.hint).toMatch(/OAuth client credentials are wrong/);
+    expect(userType).toMatchObject({ method: 'POST', status: 400, path: `/scim/v2/${t.tenantId}/Users` });
+    expect(userType.detail).toMatch(/userType must be one of Premium, Standard/);
+    expect(userType.hint).toMatch(/set a default in Entra's userType mapping/);
   });
 
   it('scimctl creates, lists and revokes setup links', async () => {

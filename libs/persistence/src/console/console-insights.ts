@@ -74,7 +74,7 @@ export interface RecentFailure {
   method: string;
   path: string;
   status: number;
-  /** the SCIM error's detail and scimType, read from the logged answer */
+  /** the SCIM error's detail and scimType (the token endpoint's error_description and error), read from the logged answer */
   detail: string | null;
   scimType: string | null;
 }
@@ -261,8 +261,9 @@ export class ConsoleInsights {
         method: r.method as string,
         path: r.path as string,
         status: r.status as number,
-        detail: typeof error?.detail === 'string' ? error.detail : null,
-        scimType: typeof error?.scimType === 'string' ? error.scimType : null,
+        // a SCIM error's detail, or the token endpoint's OAuth error_description
+        detail: typeof error?.detail === 'string' ? error.detail : typeof error?.error_description === 'string' ? error.error_description : null,
+        scimType: typeof error?.scimType === 'string' ? error.scimType : typeof error?.error === 'string' ? error.error : null,
       };
     });
   }

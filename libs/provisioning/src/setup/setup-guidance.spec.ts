@@ -63,6 +63,13 @@ describe('failure hints', () => {
     expect(hint(429, 'Too many requests')).toMatch(/retries on its own/);
   });
 
+  it('explains refusals of the token endpoint', () => {
+    expect(failureHint({ method: 'POST', path: '/oauth/t/token', status: 401, scimType: 'invalid_client', detail: 'client authentication failed' })).toMatch(/OAuth client credentials are wrong/);
+    expect(failureHint({ method: 'POST', path: '/oauth/t/token', status: 400, scimType: 'unsupported_grant_type' })).toBe(
+      'Entra could not get an access token (unsupported_grant_type): check the Token Endpoint, Client Identifier and Client Secret under Admin Credentials',
+    );
+  });
+
   it('falls back on the status, then on the detail', () => {
     expect(hint(503, 'Kafka unavailable')).toMatch(/temporary problem/);
     expect(hint(404)).toMatch(/does not have/);

@@ -89,7 +89,7 @@ export interface FailedRequest {
   method: string;
   path: string;
   status: number;
-  /** the SCIM error's scimType, if any */
+  /** the SCIM error's scimType, or the token endpoint's OAuth error code */
   scimType?: string;
   detail?: string;
 }
@@ -100,6 +100,10 @@ export interface FailedRequest {
  */
 export function failureHint(f: FailedRequest): string {
   const detail = f.detail ?? '';
+  if (/^\/oauth\//.test(f.path) && f.status < 500)
+    return f.scimType === 'invalid_client'
+      ? "Entra's OAuth client credentials are wrong: enter the Client Identifier and a new Client Secret from this page under Admin Credentials"
+      : `Entra could not get an access token (${detail || f.scimType || 'refused'}): check the Token Endpoint, Client Identifier and Client Secret under Admin Credentials`;
   if (f.status === 401) return 'Entra sent no valid credential: enter the secret token (or the OAuth client id and secret) from this page again under Admin Credentials, then Test Connection';
   if (f.status === 403 && /are not allowed for this tenant/.test(detail))
     return "the request came from an address this tenant does not allow: ask your provider to add Entra's provisioning addresses to the allowed source IPs";
