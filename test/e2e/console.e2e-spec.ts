@@ -209,6 +209,7 @@ describe('console in a browser', () => {
     expect(test.status).toBe(200);
     await setup.locator('.indicator[data-state="ok"]').waitFor({ timeout: 15_000 });
     expect(await indicator.innerText()).toMatch(/Connected[\s\S]*from 127\.0\.0\.1/);
+    await setup.locator('dt:text-is("Last request") + dd').filter({ hasNotText: 'none yet' }).waitFor();
     await shot(setup, 'setup-page');
 
     // a provisioning run as Entra sends it

@@ -66,6 +66,8 @@ function Setup({ api, info }: { api: SetupApi; info: SetupInfo }) {
   const product = info.productName ?? info.tenant.name;
   // requests from a little before the page opened count too: the Date header is to the second
   const [opened] = useState(() => new Date(serverNow() - 2000).toISOString());
+  // the newest request Test Connection saw: the sync status refreshes when it changes
+  const [seen, setSeen] = useState<string | null>(null);
   return (
     <>
       <h1>Connect {product} to Microsoft Entra ID</h1>
@@ -141,7 +143,7 @@ function Setup({ api, info }: { api: SetupApi; info: SetupInfo }) {
             Click <strong>Test Connection</strong> in Entra (under Admin Credentials). This indicator turns green when scimflow receives the request and it passes
             authentication and the IP allow-list.
           </p>
-          <ConnectionIndicator api={api} since={opened} />
+          <ConnectionIndicator api={api} since={opened} onSeen={setSeen} />
         </li>
         <li class="step card">
           <h2>Start provisioning and watch it</h2>
@@ -149,7 +151,7 @@ function Setup({ api, info }: { api: SetupApi; info: SetupInfo }) {
             <em>Save</em>, assign users and groups under <em>Users and groups</em>, then <em>Start provisioning</em>. Entra's cycle runs every 40 minutes; what
             arrives shows here.
           </p>
-          <SyncStatus api={api} />
+          <SyncStatus api={api} seen={seen} />
         </li>
       </ol>
     </>
@@ -214,7 +216,7 @@ function Credential({ api, info }: { api: SetupApi; info: SetupInfo }) {
 
 type Indicator = 'waiting' | 'ok' | 'failed';
 
-function ConnectionIndicator({ api, since }: { api: SetupApi; since: string }) {
+function ConnectionIndicator({ api, since, onSeen }: { api: SetupApi; since: string; onSeen: (at: string | null) => void }) {
   const [result, setResult] = useState<TestConnection['lastRequest']>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -225,6 +227,7 @@ function ConnectionIndicator({ api, since }: { api: SetupApi; since: string }) {
         const r = await api.get<TestConnection>(`/test-connection?since=${encodeURIComponent(since)}`);
         if (!live) return;
         setResult(r.lastRequest);
+        onSeen(r.lastRequest?.at ?? null);
         setError(null);
       } catch (e) {
         if (live) setError(messageOf(e));
@@ -236,7 +239,7 @@ function ConnectionIndicator({ api, since }: { api: SetupApi; since: string }) {
       live = false;
       clearTimeout(timer);
     };
-  }, [api, since]);
+  }, [api, since, onSeen]);
   const state: Indicator = !result ? 'waiting' : result.ok ? 'ok' : 'failed';
   return (
     <div class={`indicator ${state}`} role="status" aria-live="polite" data-state={state}>
@@ -278,8 +281,8 @@ function ConnectionIndicator({ api, since }: { api: SetupApi; since: string }) {
   );
 }
 
-function SyncStatus({ api }: { api: SetupApi }) {
-  const status = useLoad(() => api.get<SetupStatus>('/status'), [api]);
+function SyncStatus({ api, seen }: { api: SetupApi; seen: string | null }) {
+  const status = useLoad(() => api.get<SetupStatus>('/status'), [api, seen]);
   useEffect(() => {
     const t = setInterval(status.reload, 10_000);
     return () => clearInterval(t);
