@@ -31,7 +31,8 @@ ensure_chromium() {
   if command -v chromium >/dev/null; then export CHROMIUM_PATH="$(command -v chromium)"; return; fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing chromium (apt-get) for the console's browser tests"
-    apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >&2
+    { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >&2; } ||
+      die "apt-get could not install chromium (Debian's package name): install Chromium or set CHROMIUM_PATH"
     export CHROMIUM_PATH="$(command -v chromium)"
     return
   fi
