@@ -339,6 +339,10 @@ describe('console in a browser', () => {
     await setup.reload();
     await setup.getByText('This setup link is not valid').waitFor();
 
+    // the token copied from the console at creation is a working Entra credential (used only now, so that Test
+    // Connection above saw nothing before the setup page's own request)
+    expect((await new ScimClient(scimBaseUrl, token).get('/Users?count=1')).status).toBe(200);
+
     // sign out: the session is gone server-side, not only the cookie
     const session = (await operator.cookies(system.baseUrl)).find((c) => c.name === 'scimflow_console');
     expect(session).toBeDefined();
