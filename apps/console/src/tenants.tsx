@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { admin } from './api';
 import { CreatedTenant, CreateTenantBody, Overview, PROFILES, TenantHealth } from './types';
 import { ago, CopyField, Empty, ErrorMessage, Field, Link, navigate, OnceBox, percent, Show, useAction, useId, useLoad } from './ui';
@@ -6,6 +6,10 @@ import { ago, CopyField, Empty, ErrorMessage, Field, Link, navigate, OnceBox, pe
 /** The tenants with their health, one row each. */
 export function TenantsPage() {
   const overview = useLoad(() => admin.get<Overview>('/admin/overview'), []);
+  useEffect(() => {
+    const timer = setInterval(overview.reload, 30_000);
+    return () => clearInterval(timer);
+  }, [overview.reload]);
   return (
     <>
       <div class="page-head">
@@ -45,7 +49,7 @@ export function TenantsPage() {
         }
       </Show>
       <p class="hint">
-        A failure is an answer of 400 or more, except a GET answered 404 (Entra looks up users that may not be there). Entra quarantines an
+        Refreshed every 30 seconds. A failure is an answer of 400 or more, except a GET answered 404 (Entra looks up users that may not be there). Entra quarantines an
         application whose failures pass its line, shown on each bar.
       </p>
     </>
