@@ -42,7 +42,7 @@ export function SetupPage() {
       </a>
       <header class="top setup-top">
         <div class="brand">
-          {info.data?.logoUrl ? <img src={info.data.logoUrl} alt="" class="product-logo" /> : <span aria-hidden="true" class="logo">◆</span>}{' '}
+          {info.data?.logoUrl ? <img src={info.data.logoUrl} alt="" class="product-logo" referrerpolicy="no-referrer" onError={(e) => ((e.currentTarget as HTMLImageElement).hidden = true)} /> : <span aria-hidden="true" class="logo">◆</span>}{' '}
           {info.data?.productName ?? 'scimflow'} <span class="muted">Entra setup</span>
         </div>
       </header>
