@@ -260,6 +260,9 @@ describe('console in a browser', () => {
     await page.getByRole('alert').filter({ hasText: /filter/i }).waitFor();
     await filter.fill('emails[type eq "work"].value co "contoso" or userName sw "ADA" and active eq false');
     await filter.press('Enter');
+    await page.getByRole('link', { name: 'ada@contoso.example' }).waitFor();
+    await shot(page, 'users');
+    expect(await serious(page)).toEqual([]);
     await page.getByRole('link', { name: 'ada@contoso.example' }).click();
     await page.getByRole('heading', { name: 'ada@contoso.example' }).waitFor();
     await page.getByText('dev.scimflow.user.deactivated').first().waitFor();
@@ -305,12 +308,14 @@ describe('console in a browser', () => {
     // a second tenant's setup link sees nothing of the first
     const other = await adminRequest(system.baseUrl, ADMIN_TOKEN, 'POST', '/tenants', { name: 'Fabrikam' });
     expect(other.status).toBe(201);
-    const link = await adminRequest(system.baseUrl, ADMIN_TOKEN, 'POST', `/tenants/${other.body.tenantId}/setup-links`, {});
+    // a logo that cannot be fetched is hidden rather than shown broken
+    const link = await adminRequest(system.baseUrl, ADMIN_TOKEN, 'POST', `/tenants/${other.body.tenantId}/setup-links`, { logoUrl: 'https://127.0.0.1:9/logo.svg' });
     expect(link.status).toBe(201);
     const second = watch(await customer.newPage());
     await second.goto(link.body.url);
     await second.getByRole('heading', { name: 'Connect Fabrikam to Microsoft Entra ID' }).waitFor();
     await second.getByText('Waiting for Entra').waitFor();
+    await second.locator('img.product-logo[hidden]').waitFor({ state: 'attached' });
     expect((await scim.get(`/Users/${userId}`)).status).toBe(200); // Contoso's traffic meanwhile
     await new Promise((r) => setTimeout(r, 2500)); // more than one poll of the indicator
     expect(await second.locator('.indicator').getAttribute('data-state')).toBe('waiting');
