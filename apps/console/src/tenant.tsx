@@ -439,14 +439,28 @@ const RANGES: [string, string][] = [
   ['1', 'last hour'],
   ['24', 'last 24 hours'],
   ['168', 'last 7 days'],
+  ['custom', 'from … to …'],
 ];
+
+/** A datetime-local field's value (local time) as ISO 8601, or undefined when empty or invalid. */
+const isoOf = (local: string) => {
+  const d = new Date(local);
+  return local && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined;
+};
+
+function rangeQuery(range: string, from: string, to: string): { from?: string; to?: string } {
+  if (range === 'custom') return { from: isoOf(from), to: isoOf(to) };
+  return range ? { from: new Date(Date.now() - Number(range) * 3600_000).toISOString() } : {};
+}
 
 function RequestsTab({ t }: { t: Tenant }) {
   const [range, setRange] = useState('24');
   const [status, setStatus] = useState('');
   const [method, setMethod] = useState('');
   const [q, setQ] = useState('');
-  const [applied, setApplied] = useState({ range: '24', status: '', method: '', q: '' });
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [applied, setApplied] = useState({ range: '24', from: '', to: '', status: '', method: '', q: '' });
   const [pages, setPages] = useState<string[]>([]);
   const [open, setOpen] = useState<string | null>(null);
   const before = pages[pages.length - 1];
@@ -454,7 +468,7 @@ function RequestsTab({ t }: { t: Tenant }) {
     () =>
       admin.get<RequestLogEntry[]>(
         `${base(t.tenantId)}/requests${query({
-          from: applied.range ? new Date(Date.now() - Number(applied.range) * 3600_000).toISOString() : undefined,
+          ...rangeQuery(applied.range, applied.from, applied.to),
           status: applied.status,
           method: applied.method,
           q: applied.q,
@@ -464,7 +478,7 @@ function RequestsTab({ t }: { t: Tenant }) {
       ),
     [t.tenantId, applied, before],
   );
-  const ids = { range: useId('range'), status: useId('status'), method: useId('method'), q: useId('q') };
+  const ids = { range: useId('range'), from: useId('from'), to: useId('to'), status: useId('status'), method: useId('method'), q: useId('q') };
   return (
     <>
       <h2 class="sr-only">Request log</h2>
@@ -475,7 +489,7 @@ function RequestsTab({ t }: { t: Tenant }) {
         onSubmit={(e) => {
           e.preventDefault();
           setPages([]);
-          setApplied({ range, status, method, q });
+          setApplied({ range, from, to, status, method, q });
         }}
       >
         <Field id={ids.range} label="Time">
@@ -487,6 +501,16 @@ function RequestsTab({ t }: { t: Tenant }) {
             ))}
           </select>
         </Field>
+        {range === 'custom' ? (
+          <>
+            <Field id={ids.from} label="From">
+              <input id={ids.from} type="datetime-local" value={from} onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} />
+            </Field>
+            <Field id={ids.to} label="To">
+              <input id={ids.to} type="datetime-local" value={to} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
+            </Field>
+          </>
+        ) : null}
         <Field id={ids.status} label="Status">
           <input id={ids.status} type="number" min={100} max={599} inputMode="numeric" placeholder="e.g. 400" value={status} onInput={(e) => setStatus((e.currentTarget as HTMLInputElement).value)} />
         </Field>
