@@ -332,6 +332,16 @@ describe('console in a browser', () => {
 
     // disabling takes the tenant's name typed out; its setup link stops working with it
     await page.goto(`${system.baseUrl}/console/tenants/${other.body.tenantId}`);
+    // the allow-list and rate limit changed in place; a bad CIDR block answered with the API's reason
+    await page.getByText('Change the allow-list or rate limit').click();
+    await page.getByLabel('Allowed source IPs', { exact: true }).fill('300.1.1.1/8');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').filter({ hasText: '300.1.1.1/8' }).waitFor();
+    await page.getByLabel('Allowed source IPs', { exact: true }).fill('10.0.0.0/8, 192.0.2.0/24');
+    await page.getByLabel('Requests per second', { exact: true }).fill('5');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('5/s, burst 5').waitFor();
+    expect((await adminRequest(system.baseUrl, ADMIN_TOKEN, 'GET', `/tenants/${other.body.tenantId}`)).body).toMatchObject({ allowedSourceIps: ['10.0.0.0/8', '192.0.2.0/24'], rateLimit: { perSecond: 5, burst: 5 } });
     await page.getByRole('button', { name: 'Disable tenant…' }).click();
     const confirm = page.getByRole('button', { name: 'Disable tenant', exact: true });
     await page.getByLabel(/Type Fabrikam to disable tenant/).fill('Fabrikam?');

@@ -108,6 +108,7 @@ function OverviewTab({ t, reload }: { t: Tenant; reload: () => void }) {
               <Time iso={t.createdAt} />
             </dd>
           </dl>
+          <AccessSettings t={t} reload={reload} />
         </section>
         <section class="card">
           <h2>Health (24 h)</h2>
@@ -163,6 +164,51 @@ function OverviewTab({ t, reload }: { t: Tenant; reload: () => void }) {
         <p class="hint">Disabling makes the SCIM API and token endpoint answer 403 until enabled. Deleting removes the credentials, users and groups and cannot be undone.</p>
       </section>
     </>
+  );
+}
+
+/** The allow-list and rate limit, changed in place (the SCIM API applies them at once). */
+function AccessSettings({ t, reload }: { t: Tenant; reload: () => void }) {
+  const [ips, setIps] = useState(t.allowedSourceIps.join('\n'));
+  const [perSecond, setPerSecond] = useState(t.rateLimit ? String(t.rateLimit.perSecond) : '');
+  const [burst, setBurst] = useState(t.rateLimit ? String(t.rateLimit.burst) : '');
+  const action = useAction();
+  const ids = { ips: useId('edit-ips'), ps: useId('edit-ps'), burst: useId('edit-burst') };
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const blocks = ips
+      .split(/[\s,]+/)
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const done = await action.run(async () => {
+      await admin.put(`${base(t.tenantId)}/allowed-source-ips`, { allowedSourceIps: blocks });
+      if (perSecond || burst) await admin.put(`${base(t.tenantId)}/rate-limit`, { perSecond: Number(perSecond), burst: Number(burst || perSecond) });
+      else if (t.rateLimit) await admin.del(`${base(t.tenantId)}/rate-limit`);
+      return true;
+    });
+    if (done) reload();
+  };
+  return (
+    <details>
+      <summary>Change the allow-list or rate limit</summary>
+      <form class="form" onSubmit={save}>
+        <Field id={ids.ips} label="Allowed source IPs" hint="CIDR blocks, one per line or comma-separated; empty allows every address.">
+          <textarea id={ids.ips} rows={3} value={ips} aria-describedby={`${ids.ips}-hint`} onInput={(e) => setIps((e.currentTarget as HTMLTextAreaElement).value)} />
+        </Field>
+        <div class="row">
+          <Field id={ids.ps} label="Requests per second">
+            <input id={ids.ps} type="number" min={1} max={1000000} inputMode="numeric" placeholder="default" value={perSecond} onInput={(e) => setPerSecond((e.currentTarget as HTMLInputElement).value)} />
+          </Field>
+          <Field id={ids.burst} label="Burst">
+            <input id={ids.burst} type="number" min={1} max={1000000} inputMode="numeric" placeholder="default" value={burst} onInput={(e) => setBurst((e.currentTarget as HTMLInputElement).value)} />
+          </Field>
+        </div>
+        <ErrorMessage error={action.error} />
+        <button type="submit" disabled={action.busy}>
+          Save
+        </button>
+      </form>
+    </details>
   );
 }
 
