@@ -86,6 +86,7 @@ describe('console in a browser', () => {
   };
 
   const shot = async (page: Page, name: string) => {
+    await page.mouse.move(0, 0); // no hover highlight left from the last click
     // secrets shown once stay out of the pictures (they would be live-looking credentials in the docs)
     await page.evaluate(() => {
       const d = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ value: string }> } }).document;
