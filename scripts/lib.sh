@@ -25,6 +25,20 @@ build() {
   npm run -s build >&2
 }
 
+# Chromium for the console's browser tests (playwright-core drives the system browser; CHROMIUM_PATH overrides).
+ensure_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ]; then [ -x "$CHROMIUM_PATH" ] || die "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable"; return; fi
+  if command -v chromium >/dev/null; then export CHROMIUM_PATH="$(command -v chromium)"; return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing chromium (apt-get) for the console's browser tests"
+    { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >&2; } ||
+      die "apt-get could not install chromium (Debian's package name): install Chromium or set CHROMIUM_PATH"
+    export CHROMIUM_PATH="$(command -v chromium)"
+    return
+  fi
+  die "Chromium is needed for the console's browser tests: install it (apt-get install chromium) or set CHROMIUM_PATH"
+}
+
 # Postgres: DATABASE_URL when given; otherwise the local server, started if this machine has one stopped.
 ensure_postgres() {
   if [ -n "${DATABASE_URL:-}" ]; then say "using DATABASE_URL from the environment"; return; fi

@@ -14,6 +14,7 @@ if [ "$scope" != e2e ]; then npx jest --selectProjects unit --silent --json --ou
 if [ "$scope" != unit ]; then
   ensure_postgres
   ensure_kafka
+  ensure_chromium
   # --forceExit: a suite that failed mid-way (a timed-out fault test) can leave a child process or socket open,
   # and Jest would then wait for it forever after printing its results instead of ending the run.
   npx jest --selectProjects e2e --runInBand --forceExit --json --outputFile="$RUN/jest-e2e.json"

@@ -1,0 +1,873 @@
+import { useState } from 'preact/hooks';
+import { admin, query } from './api';
+import { ActivityChart } from './chart';
+import { FailureMeter } from './tenants';
+import { filterUsers } from './user-filter';
+import type {
+  ActivityBucket,
+  AdminUser,
+  AuditEntry,
+  ClientSecret,
+  CreatedSecretToken,
+  OAuthClient,
+  Overview,
+  RequestLogEntry,
+  SecretToken,
+  SetupLink,
+  SetupLinkCreated,
+  Tenant,
+} from './types';
+import { ago, ConfirmButton, CopyField, Empty, ErrorMessage, Field, Link, messageOf, navigate, OnceBox, Show, StatusBadge, Time, TypedConfirm, useAction, useId, useLoad } from './ui';
+
+const TABS: [string, string][] = [
+  ['overview', 'Overview'],
+  ['credentials', 'Credentials'],
+  ['setup-links', 'Setup links'],
+  ['activity', 'Activity'],
+  ['requests', 'Request log'],
+  ['audit', 'Audit log'],
+  ['users', 'Users and groups'],
+];
+
+const base = (id: string) => `/admin/tenants/${encodeURIComponent(id)}`;
+
+export function TenantPage({ tenantId, tab }: { tenantId: string; tab: string }) {
+  const tenant = useLoad(() => admin.get<Tenant>(base(tenantId)), [tenantId]);
+  return (
+    <Show loaded={tenant} what="the tenant">
+      {(t) => (
+        <>
+          <p class="crumbs">
+            <Link href="/console">Tenants</Link> <span aria-hidden="true">›</span>
+          </p>
+          <div class="page-head">
+            <h1>
+              {t.name} {t.status === 'disabled' ? <span class="badge warn">disabled</span> : null}
+            </h1>
+            <span class="muted">{t.profile} profile</span>
+          </div>
+          <nav class="tabs" aria-label="Tenant sections">
+            <ul>
+              {TABS.map(([key, label]) => (
+                <li key={key}>
+                  <Link href={`/console/tenants/${encodeURIComponent(tenantId)}${key === 'overview' ? '' : `/${key}`}`} aria-current={tab === key ? 'page' : undefined}>
+                    {label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <section class="tab-panel" aria-label={TABS.find(([k]) => k === tab)?.[1] ?? tab}>
+            {tab === 'overview' ? <OverviewTab t={t} reload={tenant.reload} /> : null}
+            {tab === 'credentials' ? <CredentialsTab t={t} /> : null}
+            {tab === 'setup-links' ? <SetupLinksTab t={t} /> : null}
+            {tab === 'activity' ? <ActivityTab t={t} /> : null}
+            {tab === 'requests' ? <RequestsTab t={t} /> : null}
+            {tab === 'audit' ? <AuditTab t={t} /> : null}
+            {tab === 'users' ? <UsersTab t={t} /> : null}
+            {TABS.some(([k]) => k === tab) ? null : <ErrorMessage error={`No section "${tab}".`} />}
+          </section>
+        </>
+      )}
+    </Show>
+  );
+}
+
+function OverviewTab({ t, reload }: { t: Tenant; reload: () => void }) {
+  const overview = useLoad(() => admin.get<Overview>('/admin/overview'), [t.tenantId]);
+  const action = useAction();
+  const health = overview.data?.tenants.find((x) => x.id === t.tenantId);
+  const setStatus = async (to: 'disable' | 'enable') => {
+    if (await action.run(() => admin.post<Tenant>(`${base(t.tenantId)}/${to}`))) reload();
+  };
+  const remove = async () => {
+    const done = await action.run(async () => {
+      await admin.del(base(t.tenantId));
+      return true;
+    });
+    if (done) navigate('/console');
+  };
+  return (
+    <>
+      <div class="grid2">
+        <section class="card">
+          <h2>Connection</h2>
+          <dl class="facts">
+            <dt>Status</dt>
+            <dd>{t.status === 'active' ? <span class="badge ok">✓ active</span> : <span class="badge warn">disabled: SCIM answers 403</span>}</dd>
+            <dt>Tenant URL</dt>
+            <dd class="mono">{t.scimBaseUrl}</dd>
+            <dt>Token Endpoint</dt>
+            <dd class="mono">{t.tokenUrl}</dd>
+            <dt>Allowed source IPs</dt>
+            <dd>{t.allowedSourceIps.length ? t.allowedSourceIps.map((c) => <div class="mono" key={c}>{c}</div>) : <span class="muted">every address</span>}</dd>
+            <dt>Rate limit</dt>
+            <dd>{t.rateLimit ? `${t.rateLimit.perSecond}/s, burst ${t.rateLimit.burst}` : <span class="muted">the configured default</span>}</dd>
+            <dt>Created</dt>
+            <dd>
+              <Time iso={t.createdAt} />
+            </dd>
+          </dl>
+          <AccessSettings t={t} reload={reload} />
+        </section>
+        <section class="card">
+          <h2>Health (24 h)</h2>
+          <Show loaded={overview} what="health">
+            {(o) =>
+              health ? (
+                <dl class="facts">
+                  <dt>Last request</dt>
+                  <dd>
+                    {health.lastRequestAt ? (
+                      <>
+                        <Time iso={health.lastRequestAt} /> from <span class="mono">{health.lastRequestIp ?? 'unknown'}</span>
+                      </>
+                    ) : (
+                      <span class="muted">never</span>
+                    )}
+                  </dd>
+                  <dt>Requests</dt>
+                  <dd>{health.requests24h}</dd>
+                  <dt>Failures</dt>
+                  <dd>
+                    <FailureMeter ratio={health.failureRatio24h} failures={health.failures24h} line={o.failureQuarantineRatio} />
+                  </dd>
+                  <dt>Users · groups</dt>
+                  <dd>
+                    {health.users} · {health.groups}
+                  </dd>
+                  <dt>Parked commands</dt>
+                  <dd>{health.parkedCommands}</dd>
+                  <dt>Webhook backlog</dt>
+                  <dd>{health.webhookBacklog}</dd>
+                </dl>
+              ) : (
+                <Empty>No health data for this tenant.</Empty>
+              )
+            }
+          </Show>
+        </section>
+      </div>
+      <section class="card danger-zone">
+        <h2>Lifecycle</h2>
+        <ErrorMessage error={action.error} />
+        <div class="buttons">
+          {t.status === 'active' ? (
+            <TypedConfirm action="Disable tenant" name={t.name} busy={action.busy} onConfirm={() => setStatus('disable')} />
+          ) : (
+            <button type="button" disabled={action.busy} onClick={() => setStatus('enable')}>
+              Enable tenant
+            </button>
+          )}
+          <TypedConfirm action="Delete tenant" name={t.name} busy={action.busy} danger onConfirm={remove} />
+        </div>
+        <p class="hint">Disabling makes the SCIM API and token endpoint answer 403 until enabled. Deleting removes the credentials, users and groups and cannot be undone.</p>
+      </section>
+    </>
+  );
+}
+
+/** The allow-list and rate limit, changed in place (the SCIM API applies them at once). */
+function AccessSettings({ t, reload }: { t: Tenant; reload: () => void }) {
+  const [ips, setIps] = useState(t.allowedSourceIps.join('\n'));
+  const [perSecond, setPerSecond] = useState(t.rateLimit ? String(t.rateLimit.perSecond) : '');
+  const [burst, setBurst] = useState(t.rateLimit ? String(t.rateLimit.burst) : '');
+  const action = useAction();
+  const ids = { ips: useId('edit-ips'), ps: useId('edit-ps'), burst: useId('edit-burst') };
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const blocks = ips
+      .split(/[\s,]+/)
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const done = await action.run(async () => {
+      await admin.put(`${base(t.tenantId)}/allowed-source-ips`, { allowedSourceIps: blocks });
+      if (perSecond || burst) await admin.put(`${base(t.tenantId)}/rate-limit`, { perSecond: Number(perSecond), burst: Number(burst || perSecond) });
+      else if (t.rateLimit) await admin.del(`${base(t.tenantId)}/rate-limit`);
+      return true;
+    });
+    if (done) reload();
+  };
+  return (
+    <details>
+      <summary>Change the allow-list or rate limit</summary>
+      <form class="form" onSubmit={save}>
+        <Field id={ids.ips} label="Allowed source IPs" hint="CIDR blocks, one per line or comma-separated; empty allows every address.">
+          <textarea id={ids.ips} rows={3} value={ips} aria-describedby={`${ids.ips}-hint`} onInput={(e) => setIps((e.currentTarget as HTMLTextAreaElement).value)} />
+        </Field>
+        <div class="row">
+          <Field id={ids.ps} label="Requests per second">
+            <input id={ids.ps} type="number" min={1} max={1000000} inputMode="numeric" placeholder="default" value={perSecond} onInput={(e) => setPerSecond((e.currentTarget as HTMLInputElement).value)} />
+          </Field>
+          <Field id={ids.burst} label="Burst">
+            <input id={ids.burst} type="number" min={1} max={1000000} inputMode="numeric" placeholder="default" value={burst} onInput={(e) => setBurst((e.currentTarget as HTMLInputElement).value)} />
+          </Field>
+        </div>
+        <ErrorMessage error={action.error} />
+        <button type="submit" disabled={action.busy}>
+          Save
+        </button>
+      </form>
+    </details>
+  );
+}
+
+function CredentialsTab({ t }: { t: Tenant }) {
+  const tokens = useLoad(() => admin.get<SecretToken[]>(`${base(t.tenantId)}/tokens`), [t.tenantId]);
+  const client = useLoad(() => admin.get<OAuthClient>(`${base(t.tenantId)}/client`), [t.tenantId]);
+  const [newToken, setNewToken] = useState<CreatedSecretToken | null>(null);
+  const [newSecret, setNewSecret] = useState<ClientSecret | null>(null);
+  const [description, setDescription] = useState('');
+  const action = useAction();
+  const descId = useId('token-description');
+
+  const createToken = async (e: Event) => {
+    e.preventDefault();
+    const created = await action.run(() => admin.post<CreatedSecretToken>(`${base(t.tenantId)}/tokens`, description.trim() ? { description: description.trim() } : {}));
+    if (created) {
+      setNewToken(created);
+      setDescription('');
+      tokens.reload();
+    }
+  };
+  const revoke = async (id: string) => {
+    if (await action.run(() => admin.del(`${base(t.tenantId)}/tokens/${encodeURIComponent(id)}`).then(() => true))) tokens.reload();
+  };
+  const rotate = async () => {
+    const s = await action.run(() => admin.post<ClientSecret>(`${base(t.tenantId)}/client/secret`));
+    if (s) {
+      setNewSecret(s);
+      client.reload();
+    }
+  };
+
+  return (
+    <>
+      <ErrorMessage error={action.error} />
+      {newToken ? (
+        <OnceBox title="New secret token" onDone={() => setNewToken(null)}>
+          <CopyField label="Secret Token" value={newToken.token} secret />
+          <p class="hint">Older tokens keep working until revoked: paste this one into Entra, test, then revoke the old one.</p>
+        </OnceBox>
+      ) : null}
+      {newSecret ? (
+        <OnceBox title="New client secret" onDone={() => setNewSecret(null)}>
+          <CopyField label="Client Identifier" value={newSecret.clientId} />
+          <CopyField label="Client Secret" value={newSecret.clientSecret} secret />
+          <CopyField label="Token Endpoint" value={newSecret.tokenUrl} />
+        </OnceBox>
+      ) : null}
+      <section class="card">
+        <h2>Secret tokens</h2>
+        <Show loaded={tokens} what="tokens">
+          {(list) =>
+            list.length === 0 ? (
+              <Empty>No secret tokens.</Empty>
+            ) : (
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Token</th>
+                      <th scope="col">Created</th>
+                      <th scope="col">Last used</th>
+                      <th scope="col">State</th>
+                      <th scope="col">
+                        <span class="sr-only">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.map((k) => (
+                      <tr key={k.id}>
+                        <td>
+                          <span class="mono">{k.id}</span>
+                          {k.description ? <div class="sub">{k.description}</div> : null}
+                        </td>
+                        <td>
+                          <Time iso={k.createdAt} />
+                        </td>
+                        <td>{k.lastUsedAt ? ago(k.lastUsedAt) : <span class="muted">never</span>}</td>
+                        <td>{k.revokedAt ? <span class="badge bad">revoked</span> : <span class="badge ok">active</span>}</td>
+                        <td>
+                          {k.revokedAt ? null : (
+                            <ConfirmButton label="Revoke" srLabel={`token ${k.id}`} confirm="Revoke: Entra stops if it uses it" busy={action.busy} onConfirm={() => revoke(k.id)} />
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )
+          }
+        </Show>
+        <form class="inline-form" onSubmit={createToken}>
+          <Field id={descId} label="Description (optional)">
+            <input id={descId} maxLength={200} value={description} onInput={(e) => setDescription((e.currentTarget as HTMLInputElement).value)} />
+          </Field>
+          <button type="submit" disabled={action.busy}>
+            New secret token
+          </button>
+        </form>
+      </section>
+      <section class="card">
+        <h2>OAuth client credentials</h2>
+        <Show loaded={client} what="the OAuth client">
+          {(c) => (
+            <>
+              <dl class="facts">
+                <dt>Client Identifier</dt>
+                <dd class="mono">{c.clientId}</dd>
+                <dt>Token Endpoint</dt>
+                <dd class="mono">{c.tokenUrl}</dd>
+                <dt>Client secret</dt>
+                <dd>{c.hasSecret ? <>set <Time iso={c.secretCreatedAt} /></> : <span class="muted">none (federated assertions only)</span>}</dd>
+                <dt>Last used</dt>
+                <dd>{c.lastUsedAt ? ago(c.lastUsedAt) : <span class="muted">never</span>}</dd>
+              </dl>
+              <ConfirmButton label="Rotate client secret" class="" confirm="Rotate now: the old secret stops working" busy={action.busy} onConfirm={rotate} />
+              <p class="hint">The old secret stops working at once.</p>
+            </>
+          )}
+        </Show>
+      </section>
+    </>
+  );
+}
+
+const EXPIRIES: [number, string][] = [
+  [3600, '1 hour'],
+  [86400, '1 day'],
+  [604800, '7 days'],
+  [2592000, '30 days'],
+];
+
+function SetupLinksTab({ t }: { t: Tenant }) {
+  const links = useLoad(() => admin.get<{ links: SetupLink[] }>(`${base(t.tenantId)}/setup-links`), [t.tenantId]);
+  const [expires, setExpires] = useState(604800);
+  const [productName, setProductName] = useState('');
+  const [logoUrl, setLogoUrl] = useState('');
+  const [created, setCreated] = useState<SetupLinkCreated | null>(null);
+  const action = useAction();
+  const ids = { exp: useId('expires'), name: useId('product'), logo: useId('logo') };
+  const create = async (e: Event) => {
+    e.preventDefault();
+    const body: Record<string, unknown> = { expiresInSeconds: expires };
+    if (productName.trim()) body.productName = productName.trim();
+    if (logoUrl.trim()) body.logoUrl = logoUrl.trim();
+    const c = await action.run(() => admin.post<SetupLinkCreated>(`${base(t.tenantId)}/setup-links`, body));
+    if (c) {
+      setCreated(c);
+      links.reload();
+    }
+  };
+  const revoke = async (id: string) => {
+    if (await action.run(() => admin.del(`${base(t.tenantId)}/setup-links/${encodeURIComponent(id)}`).then(() => true))) links.reload();
+  };
+  return (
+    <>
+      <p>
+        A setup link lets the customer's IT admin connect Entra on their own: the steps, this tenant's URL, a credential they can reveal once, the attribute
+        mappings and a live Test Connection check. It sees only this tenant.
+      </p>
+      {created ? (
+        <OnceBox title="Setup link" onDone={() => setCreated(null)}>
+          <CopyField label="Setup link URL" value={created.url} hint={`Valid until ${new Date(created.expiresAt).toLocaleString()}. Send it to the customer's IT admin.`} />
+        </OnceBox>
+      ) : null}
+      <section class="card">
+        <h2>New setup link</h2>
+        <form class="form" onSubmit={create}>
+          <div class="row">
+            <Field id={ids.exp} label="Expires after">
+              <select id={ids.exp} value={String(expires)} onChange={(e) => setExpires(Number((e.currentTarget as HTMLSelectElement).value))}>
+                {EXPIRIES.map(([s, l]) => (
+                  <option key={s} value={String(s)}>
+                    {l}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field id={ids.name} label="Product name (optional)">
+              <input id={ids.name} maxLength={80} value={productName} onInput={(e) => setProductName((e.currentTarget as HTMLInputElement).value)} />
+            </Field>
+          </div>
+          <Field id={ids.logo} label="Logo URL (optional, https)">
+            <input id={ids.logo} type="url" maxLength={500} placeholder="https://product.example/logo.svg" value={logoUrl} onInput={(e) => setLogoUrl((e.currentTarget as HTMLInputElement).value)} />
+          </Field>
+          <ErrorMessage error={action.error} />
+          <button type="submit" disabled={action.busy}>
+            Create setup link
+          </button>
+        </form>
+      </section>
+      <section class="card">
+        <h2>Links</h2>
+        <Show loaded={links} what="setup links">
+          {({ links: list }) =>
+            list.length === 0 ? (
+              <Empty>No setup links yet.</Empty>
+            ) : (
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Created</th>
+                      <th scope="col">Product name</th>
+                      <th scope="col">Expires</th>
+                      <th scope="col">Last used</th>
+                      <th scope="col">State</th>
+                      <th scope="col">
+                        <span class="sr-only">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.map((l) => {
+                      const expired = new Date(l.expiresAt).getTime() < Date.now();
+                      return (
+                        <tr key={l.id}>
+                          <td>
+                            <Time iso={l.createdAt} />
+                          </td>
+                          <td>{l.productName ?? <span class="muted">—</span>}</td>
+                          <td>
+                            <Time iso={l.expiresAt} />
+                          </td>
+                          <td>{l.lastUsedAt ? ago(l.lastUsedAt) : <span class="muted">never</span>}</td>
+                          <td>{l.revokedAt ? <span class="badge bad">revoked</span> : expired ? <span class="badge warn">expired</span> : <span class="badge ok">valid</span>}</td>
+                          <td>
+                            {l.revokedAt || expired ? null : (
+                              <ConfirmButton label="Revoke" srLabel={`setup link created ${new Date(l.createdAt).toLocaleString()}`} confirm="Revoke link" busy={action.busy} onConfirm={() => revoke(l.id)} />
+                            )}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+            )
+          }
+        </Show>
+      </section>
+    </>
+  );
+}
+
+function ActivityTab({ t }: { t: Tenant }) {
+  const [hours, setHours] = useState(24);
+  const activity = useLoad(() => admin.get<{ buckets: ActivityBucket[] }>(`${base(t.tenantId)}/activity${query({ hours })}`), [t.tenantId, hours]);
+  const id = useId('hours');
+  return (
+    <section class="card">
+      <div class="page-head">
+        <h2>Requests per hour</h2>
+        <div class="field inline">
+          <label for={id}>Period</label>
+          <select id={id} value={String(hours)} onChange={(e) => setHours(Number((e.currentTarget as HTMLSelectElement).value))}>
+            <option value="24">last 24 hours</option>
+            <option value="72">last 3 days</option>
+            <option value="168">last 7 days</option>
+          </select>
+        </div>
+      </div>
+      <Show loaded={activity} what="activity">
+        {(a) => <ActivityChart buckets={a.buckets} />}
+      </Show>
+    </section>
+  );
+}
+
+const RANGES: [string, string][] = [
+  ['', 'any time'],
+  ['1', 'last hour'],
+  ['24', 'last 24 hours'],
+  ['168', 'last 7 days'],
+  ['custom', 'from … to …'],
+];
+
+/** A datetime-local field's value (local time) as ISO 8601, or undefined when empty or invalid. */
+const isoOf = (local: string) => {
+  const d = new Date(local);
+  return local && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined;
+};
+
+function rangeQuery(range: string, from: string, to: string): { from?: string; to?: string } {
+  if (range === 'custom') return { from: isoOf(from), to: isoOf(to) };
+  return range ? { from: new Date(Date.now() - Number(range) * 3600_000).toISOString() } : {};
+}
+
+function RequestsTab({ t }: { t: Tenant }) {
+  const [range, setRange] = useState('24');
+  const [status, setStatus] = useState('');
+  const [method, setMethod] = useState('');
+  const [q, setQ] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [applied, setApplied] = useState({ range: '24', from: '', to: '', status: '', method: '', q: '' });
+  const [pages, setPages] = useState<string[]>([]);
+  const [open, setOpen] = useState<string | null>(null);
+  const before = pages[pages.length - 1];
+  const log = useLoad(
+    () =>
+      admin.get<RequestLogEntry[]>(
+        `${base(t.tenantId)}/requests${query({
+          ...rangeQuery(applied.range, applied.from, applied.to),
+          status: applied.status,
+          method: applied.method,
+          q: applied.q,
+          limit: 50,
+          before,
+        })}`,
+      ),
+    [t.tenantId, applied, before],
+  );
+  const ids = { range: useId('range'), from: useId('from'), to: useId('to'), status: useId('status'), method: useId('method'), q: useId('q') };
+  return (
+    <>
+      <h2 class="sr-only">Request log</h2>
+      <form
+        class="filters card"
+        role="search"
+        aria-label="Filter the request log"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setPages([]);
+          setApplied({ range, from, to, status, method, q });
+        }}
+      >
+        <Field id={ids.range} label="Time">
+          <select id={ids.range} value={range} onChange={(e) => setRange((e.currentTarget as HTMLSelectElement).value)}>
+            {RANGES.map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {range === 'custom' ? (
+          <>
+            <Field id={ids.from} label="From">
+              <input id={ids.from} type="datetime-local" value={from} onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} />
+            </Field>
+            <Field id={ids.to} label="To">
+              <input id={ids.to} type="datetime-local" value={to} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
+            </Field>
+          </>
+        ) : null}
+        <Field id={ids.status} label="Status">
+          <input id={ids.status} type="number" min={100} max={599} inputMode="numeric" placeholder="e.g. 400" value={status} onInput={(e) => setStatus((e.currentTarget as HTMLInputElement).value)} />
+        </Field>
+        <Field id={ids.method} label="Method">
+          <select id={ids.method} value={method} onChange={(e) => setMethod((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">any</option>
+            {['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id={ids.q} label="Path contains">
+          <input id={ids.q} type="search" maxLength={200} placeholder="a user id, Groups…" value={q} onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)} />
+        </Field>
+        <button type="submit">Apply</button>
+      </form>
+      <Show loaded={log} what="the request log">
+        {(entries) => (
+          <>
+            {entries.length === 0 ? (
+              <Empty>No requests match.</Empty>
+            ) : (
+              <div class="table-wrap">
+                <table class="requests">
+                  <caption class="sr-only">SCIM requests, newest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Time</th>
+                      <th scope="col">Request</th>
+                      <th scope="col">Status</th>
+                      <th scope="col" class="num">ms</th>
+                      <th scope="col">Source IP</th>
+                      <th scope="col">Notes</th>
+                      <th scope="col">
+                        <span class="sr-only">Detail</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {entries.map((r) => (
+                      <RequestRow key={r.id} r={r} open={open === r.id} toggle={() => setOpen(open === r.id ? null : r.id)} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            <div class="buttons">
+              {pages.length ? (
+                <button type="button" class="secondary" onClick={() => setPages(pages.slice(0, -1))}>
+                  ← Newer
+                </button>
+              ) : null}
+              {entries.length === 50 ? (
+                <button type="button" class="secondary" onClick={() => setPages([...pages, entries[entries.length - 1].id])}>
+                  Older →
+                </button>
+              ) : null}
+            </div>
+          </>
+        )}
+      </Show>
+    </>
+  );
+}
+
+function RequestRow({ r, open, toggle }: { r: RequestLogEntry; open: boolean; toggle: () => void }) {
+  const detailId = `req-${r.id}`;
+  return (
+    <>
+      <tr class={open ? 'open' : ''}>
+        <td>
+          <Time iso={r.at} />
+        </td>
+        <td class="mono wrap" title={r.path}>
+          <strong>{r.method}</strong> {relativePath(r.path, r.tenantId)}
+        </td>
+        <td>
+          <StatusBadge status={r.status} />
+        </td>
+        <td class="num">{ms(r.latencyMs)}</td>
+        <td class="mono">{r.sourceIp ?? '—'}</td>
+        <td>{r.notes.length ? <span class="badge info">{r.notes.length} normalised</span> : null}</td>
+        <td>
+          <button type="button" class="secondary small" aria-expanded={open} aria-controls={detailId} onClick={toggle}>
+            {open ? 'Hide' : 'Details'}
+            <span class="sr-only"> of {r.method} {relativePath(r.path, r.tenantId)}</span>
+          </button>
+        </td>
+      </tr>
+      {open ? (
+        <tr class="detail-row">
+          <td colSpan={7} id={detailId}>
+            <RequestDetail r={r} />
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+/** SCIM paths relative to the Tenant URL, as Entra's own logs show them; the token endpoint's as they are. */
+const relativePath = (path: string, tenantId: string) => {
+  const prefix = `/scim/v2/${tenantId}`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) || '/' : path;
+};
+
+const ms = (v: number) => (v < 10 ? v.toFixed(1) : String(Math.round(v)));
+
+function pretty(body: string | null): string {
+  if (body === null) return '';
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function RequestDetail({ r }: { r: RequestLogEntry }) {
+  return (
+    <div class="request-detail">
+      <dl class="facts">
+        <dt>Request id</dt>
+        <dd class="mono">{r.requestId ?? '—'}</dd>
+        <dt>Answered</dt>
+        <dd>
+          <StatusBadge status={r.status} /> in {ms(r.latencyMs)} ms
+        </dd>
+      </dl>
+      {r.notes.length ? (
+        <div class="notes">
+          <h3>Normalisation notes</h3>
+          <p class="hint">Entra-dialect shapes scimflow accepted and normalised in this request:</p>
+          <ul>
+            {r.notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div class="bodies">
+        <div>
+          <h3>Request body {r.requestTruncated ? <span class="badge warn">truncated</span> : null}</h3>
+          {r.requestBody ? <pre tabIndex={0}>{pretty(r.requestBody)}</pre> : <p class="muted">none</p>}
+        </div>
+        <div>
+          <h3>Response body {r.responseTruncated ? <span class="badge warn">truncated</span> : null}</h3>
+          {r.responseBody ? <pre tabIndex={0}>{pretty(r.responseBody)}</pre> : <p class="muted">none</p>}
+        </div>
+      </div>
+      <p class="hint">Credentials and secrets are redacted before bodies are stored.</p>
+    </div>
+  );
+}
+
+function AuditTab({ t }: { t: Tenant }) {
+  const [outcome, setOutcome] = useState('');
+  const audit = useLoad(() => admin.get<AuditEntry[]>(`${base(t.tenantId)}/audit${query({ outcome, limit: 200 })}`), [t.tenantId, outcome]);
+  const id = useId('outcome');
+  return (
+    <section class="card">
+      <div class="page-head">
+        <h2>Provisioning audit log</h2>
+        <div class="field inline">
+          <label for={id}>Outcome</label>
+          <select id={id} value={outcome} onChange={(e) => setOutcome((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">all</option>
+            <option value="success">success</option>
+            <option value="failure">failure</option>
+          </select>
+        </div>
+      </div>
+      <Show loaded={audit} what="the audit log">
+        {(list) =>
+          list.length === 0 ? (
+            <Empty>No provisioning actions yet.</Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Time</th>
+                    <th scope="col">Action</th>
+                    <th scope="col">Resource</th>
+                    <th scope="col">Outcome</th>
+                    <th scope="col">Detail</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((a) => (
+                    <tr key={a.id}>
+                      <td>
+                        <Time iso={a.at} />
+                      </td>
+                      <td>{a.action}</td>
+                      <td>
+                        {a.resourceType === 'User' ? (
+                          <Link href={`/console/tenants/${encodeURIComponent(t.tenantId)}/users/${encodeURIComponent(a.resourceId)}`} class="mono">
+                            {a.resourceId}
+                          </Link>
+                        ) : (
+                          <span class="mono">{a.resourceId}</span>
+                        )}
+                        <div class="sub">{a.resourceType}</div>
+                      </td>
+                      <td>
+                        {a.outcome === 'success' ? <span class="badge ok">✓ {a.status}</span> : <span class="badge bad">✗ {a.status}</span>}
+                      </td>
+                      <td class="wrap">{a.error?.detail ?? summarise(a.diff)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+function summarise(diff: Record<string, unknown> | undefined): string {
+  if (!diff) return '';
+  const keys = Object.keys(diff);
+  if (!keys.length) return '';
+  const text = JSON.stringify(diff);
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+function UsersTab({ t }: { t: Tenant }) {
+  const users = useLoad(() => admin.get<AdminUser[]>(`${base(t.tenantId)}/users${query({ limit: 1000 })}`), [t.tenantId]);
+  const overview = useLoad(() => admin.get<Overview>('/admin/overview'), [t.tenantId]);
+  const [typed, setTyped] = useState('');
+  const [filter, setFilter] = useState('');
+  const id = useId('user-filter');
+  const groups = overview.data?.tenants.find((x) => x.id === t.tenantId)?.groups;
+  return (
+    <>
+      <section class="card">
+        <h2>Users</h2>
+        <form
+          class="inline-form filter-form"
+          role="search"
+          aria-label="Filter users"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setFilter(typed);
+          }}
+        >
+          <Field id={id} label="SCIM filter" hint='As Entra writes them, e.g. userName sw "ada", emails[type eq "work"].value co "contoso", active eq false'>
+            <input id={id} type="search" class="mono" spellcheck={false} value={typed} aria-describedby={`${id}-hint`} onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />
+          </Field>
+          <button type="submit">Filter</button>
+        </form>
+        <Show loaded={users} what="users">
+          {(list) => {
+            let shown: AdminUser[];
+            try {
+              shown = filterUsers(list, filter);
+            } catch (e) {
+              return <ErrorMessage error={messageOf(e)} />;
+            }
+            return shown.length === 0 ? (
+              <Empty>{list.length ? 'No user matches the filter.' : 'No users yet.'}</Empty>
+            ) : (
+              <div class="table-wrap">
+                <table>
+                  <caption class="sr-only">Users ({shown.length})</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">userName</th>
+                      <th scope="col">Work email</th>
+                      <th scope="col">Active</th>
+                      <th scope="col">Origin</th>
+                      <th scope="col">Login</th>
+                      <th scope="col">Last modified</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {shown.map((u) => (
+                      <tr key={u.id}>
+                        <td>
+                          <Link href={`/console/tenants/${encodeURIComponent(t.tenantId)}/users/${encodeURIComponent(u.id)}`}>{u.userName}</Link>
+                          <div class="sub mono">{u.id}</div>
+                        </td>
+                        <td>{u.workEmail ?? <span class="muted">—</span>}</td>
+                        <td>{u.deletedAt ? <span class="badge bad">deleted</span> : u.active ? <span class="badge ok">✓ active</span> : <span class="badge warn">inactive</span>}</td>
+                        <td>
+                          {u.origin}
+                          {u.linked ? '' : ' (unlinked)'}
+                        </td>
+                        <td>{u.loginMethod}</td>
+                        <td>
+                          <Time iso={u.lastModified} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            );
+          }}
+        </Show>
+      </section>
+      <section class="card">
+        <h2>Groups</h2>
+        <p>
+          {groups === undefined ? '…' : groups} group{groups === 1 ? '' : 's'}. Entra reads and writes them over SCIM; the admin API has no group list yet.
+        </p>
+      </section>
+    </>
+  );
+}

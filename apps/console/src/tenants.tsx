@@ -1,0 +1,205 @@
+import { useEffect, useState } from 'preact/hooks';
+import { admin } from './api';
+import { CreatedTenant, CreateTenantBody, Overview, PROFILES, TenantHealth } from './types';
+import { ago, CopyField, Empty, ErrorMessage, Field, Link, navigate, OnceBox, percent, Show, useAction, useId, useLoad } from './ui';
+
+/** The tenants with their health, one row each. */
+export function TenantsPage() {
+  const overview = useLoad(() => admin.get<Overview>('/admin/overview'), []);
+  useEffect(() => {
+    const timer = setInterval(overview.reload, 30_000);
+    return () => clearInterval(timer);
+  }, [overview.reload]);
+  return (
+    <>
+      <div class="page-head">
+        <h1>Tenants</h1>
+        <Link class="button" href="/console/tenants/new">
+          New tenant
+        </Link>
+      </div>
+      <Show loaded={overview} what="the tenants">
+        {(o) =>
+          o.tenants.length === 0 ? (
+            <Empty>No tenants yet. Create one to get Entra credentials and a setup link for the customer.</Empty>
+          ) : (
+            <div class="table-wrap">
+              <table class="tenants">
+                <caption class="sr-only">Tenants and their health over the last 24 hours</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Tenant</th>
+                    <th scope="col">Last request</th>
+                    <th scope="col">Requests (24 h)</th>
+                    <th scope="col">Failures (24 h)</th>
+                    <th scope="col" class="num">Users</th>
+                    <th scope="col" class="num">Groups</th>
+                    <th scope="col" class="num">Parked</th>
+                    <th scope="col" class="num">Webhook backlog</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {o.tenants.map((t) => (
+                    <TenantRow key={t.id} t={t} line={o.failureQuarantineRatio} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Show>
+      <p class="hint">
+        Refreshed every 30 seconds. A failure is an answer of 400 or more, except a GET answered 404 (Entra looks up users that may not be there). Entra quarantines an
+        application whose failures pass its line, shown on each bar.
+      </p>
+    </>
+  );
+}
+
+function TenantRow({ t, line }: { t: TenantHealth; line: number }) {
+  return (
+    <tr>
+      <th scope="row">
+        <Link href={`/console/tenants/${encodeURIComponent(t.id)}`}>{t.name}</Link>
+        <div class="sub">
+          {t.profile}
+          {t.enabled ? null : <span class="badge warn">disabled</span>}
+        </div>
+      </th>
+      <td>
+        {t.lastRequestAt ? (
+          <>
+            <time dateTime={t.lastRequestAt} title={t.lastRequestAt}>
+              {ago(t.lastRequestAt)}
+            </time>
+            <div class="sub mono">{t.lastRequestIp ?? ''}</div>
+          </>
+        ) : (
+          <span class="muted">never</span>
+        )}
+      </td>
+      <td class="num">{t.requests24h}</td>
+      <td>
+        <FailureMeter ratio={t.failureRatio24h} failures={t.failures24h} line={line} />
+      </td>
+      <td class="num">{t.users}</td>
+      <td class="num">{t.groups}</td>
+      <td class="num">{t.parkedCommands > 0 ? <span class="badge warn">{t.parkedCommands}</span> : 0}</td>
+      <td class="num">{t.webhookBacklog}</td>
+    </tr>
+  );
+}
+
+/** The failure ratio as a bar with the quarantine line marked; the words say the same. */
+export function FailureMeter({ ratio, failures, line }: { ratio: number; failures: number; line: number }) {
+  const over = ratio >= line;
+  const near = !over && ratio >= line / 2;
+  const label = `${failures} failed, ${percent(ratio)}; quarantine line ${percent(line)}${over ? ': over the line' : ''}`;
+  return (
+    <div class="meter-cell">
+      <div class="meter" role="img" aria-label={label}>
+        <div class={`meter-fill ${over ? 'bad' : near ? 'warn' : 'ok'}`} style={{ width: `${Math.min(100, ratio * 100)}%` }} />
+        <div class="meter-line" style={{ left: `${line * 100}%` }} />
+      </div>
+      <span class={over ? 'text-bad' : ''} aria-hidden="true">
+        {percent(ratio)} ({failures}){over ? ` ⚠ over ${percent(line)}` : ''}
+      </span>
+    </div>
+  );
+}
+
+const lines = (s: string) =>
+  s
+    .split(/[\s,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+export function CreateTenantPage() {
+  const [name, setName] = useState('');
+  const [profile, setProfile] = useState('custom');
+  const [ips, setIps] = useState('');
+  const [webhook, setWebhook] = useState('');
+  const [perSecond, setPerSecond] = useState('');
+  const [burst, setBurst] = useState('');
+  const [created, setCreated] = useState<CreatedTenant | null>(null);
+  const action = useAction();
+  const ids = { name: useId('name'), profile: useId('profile'), ips: useId('ips'), webhook: useId('webhook'), ps: useId('ps'), burst: useId('burst') };
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const body: CreateTenantBody = { name: name.trim(), profile };
+    if (ips.trim()) body.allowedSourceIps = lines(ips);
+    if (webhook.trim()) body.webhooks = [webhook.trim()];
+    if (perSecond || burst) body.rateLimit = { perSecond: Number(perSecond), burst: Number(burst || perSecond) };
+    const c = await action.run(() => admin.post<CreatedTenant>('/admin/tenants', body));
+    if (c) setCreated(c);
+  };
+
+  if (created)
+    return (
+      <>
+        <h1>Tenant {created.name} created</h1>
+        <OnceBox title="Entra credentials" onDone={() => navigate(`/console/tenants/${encodeURIComponent(created.tenantId)}`)}>
+          <p>
+            In the Entra enterprise application, Provisioning → Admin Credentials: the <strong>Tenant URL</strong> and either the{' '}
+            <strong>Secret Token</strong> or the OAuth client credentials.
+          </p>
+          <CopyField label="Tenant URL" value={created.scimBaseUrl} />
+          <CopyField label="Secret Token" value={created.token} secret />
+          <CopyField label="Token Endpoint" value={created.tokenUrl} />
+          <CopyField label="Client Identifier" value={created.clientId} />
+          <CopyField label="Client Secret" value={created.clientSecret} secret />
+        </OnceBox>
+        <p>
+          Or let the customer's IT admin set it up: open the tenant and create a <strong>setup link</strong>.
+        </p>
+      </>
+    );
+
+  return (
+    <>
+      <h1>New tenant</h1>
+      <form class="card form" onSubmit={submit}>
+        <Field id={ids.name} label="Name">
+          <input id={ids.name} required maxLength={200} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
+        </Field>
+        <Field id={ids.profile} label="Product profile" hint="The rules the reconciler applies to every write (userType, required attributes, roles, groups).">
+          <select id={ids.profile} value={profile} aria-describedby={`${ids.profile}-hint`} onChange={(e) => setProfile((e.currentTarget as HTMLSelectElement).value)}>
+            {PROFILES.map((p) => (
+              <option value={p} key={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id={ids.ips} label="Allowed source IPs (optional)" hint="CIDR blocks, one per line or comma-separated; empty allows every address. Entra's ranges: the AzureActiveDirectory service tag.">
+          <textarea id={ids.ips} rows={3} value={ips} aria-describedby={`${ids.ips}-hint`} onInput={(e) => setIps((e.currentTarget as HTMLTextAreaElement).value)} />
+        </Field>
+        <Field id={ids.webhook} label="Webhook URL (optional)" hint="Receives every event of this tenant; more subscriptions under Webhooks.">
+          <input id={ids.webhook} type="url" placeholder="https://product.example/hooks/scim" value={webhook} aria-describedby={`${ids.webhook}-hint`} onInput={(e) => setWebhook((e.currentTarget as HTMLInputElement).value)} />
+        </Field>
+        <fieldset>
+          <legend>Rate limit (optional; empty: the configured default)</legend>
+          <div class="row">
+            <Field id={ids.ps} label="Requests per second">
+              <input id={ids.ps} type="number" min={1} max={1000000} inputMode="numeric" value={perSecond} onInput={(e) => setPerSecond((e.currentTarget as HTMLInputElement).value)} />
+            </Field>
+            <Field id={ids.burst} label="Burst">
+              <input id={ids.burst} type="number" min={1} max={1000000} inputMode="numeric" value={burst} onInput={(e) => setBurst((e.currentTarget as HTMLInputElement).value)} />
+            </Field>
+          </div>
+        </fieldset>
+        <ErrorMessage error={action.error} />
+        <div class="buttons">
+          <button type="submit" disabled={action.busy || !name.trim()}>
+            {action.busy ? 'Creating…' : 'Create tenant'}
+          </button>
+          <Link class="button secondary" href="/console">
+            Cancel
+          </Link>
+        </div>
+      </form>
+    </>
+  );
+}
+

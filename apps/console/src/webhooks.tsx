@@ -1,0 +1,288 @@
+import { useState } from 'preact/hooks';
+import { admin, query } from './api';
+import type { DeadLetter, DeliveryAttempt, RedriveResult, Subscription, Tenant } from './types';
+import { CopyField, Empty, ErrorMessage, Field, navigate, OnceBox, Show, StatusBadge, Time, useAction, useId, useLoad, useLocation } from './ui';
+
+/** Webhook subscriptions per tenant, their delivery log and dead letters (with redrive). */
+export function WebhooksPage() {
+  const { search } = useLocation();
+  const tenantId = search.get('tenant') ?? '';
+  const subscriptionId = search.get('subscription') ?? '';
+  const tenants = useLoad(() => admin.get<Tenant[]>('/admin/tenants'), []);
+  const id = useId('wh-tenant');
+  return (
+    <>
+      <h1>Webhooks</h1>
+      <Show loaded={tenants} what="tenants">
+        {(list) => (
+          <div class="field inline">
+            <label for={id}>Tenant</label>
+            <select id={id} value={tenantId} onChange={(e) => navigate(`/console/webhooks${query({ tenant: (e.currentTarget as HTMLSelectElement).value })}`)}>
+              <option value="">Choose a tenant…</option>
+              {list.map((t) => (
+                <option key={t.tenantId} value={t.tenantId}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+      </Show>
+      {tenantId ? <Subscriptions tenantId={tenantId} selected={subscriptionId} /> : null}
+      {subscriptionId ? <SubscriptionDetail key={subscriptionId} id={subscriptionId} /> : null}
+    </>
+  );
+}
+
+function Subscriptions({ tenantId, selected }: { tenantId: string; selected: string }) {
+  const subs = useLoad(() => admin.get<Subscription[]>(`/admin/tenants/${encodeURIComponent(tenantId)}/subscriptions`), [tenantId]);
+  const [url, setUrl] = useState('');
+  const [types, setTypes] = useState('');
+  const [secret, setSecret] = useState<string | null>(null);
+  const action = useAction();
+  const ids = { url: useId('sub-url'), types: useId('sub-types') };
+  const create = async (e: Event) => {
+    e.preventDefault();
+    const eventTypes = types
+      .split(/[\s,]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const created = await action.run(() => admin.post<Subscription & { secret: string }>(`/admin/tenants/${encodeURIComponent(tenantId)}/subscriptions`, { url: url.trim(), ...(eventTypes.length ? { eventTypes } : {}) }));
+    if (created) {
+      setSecret(created.secret);
+      setUrl('');
+      setTypes('');
+      subs.reload();
+    }
+  };
+  const toggle = async (s: Subscription) => {
+    if (await action.run(() => admin.post(`/admin/subscriptions/${encodeURIComponent(s.id)}/${s.enabled ? 'disable' : 'enable'}`))) subs.reload();
+  };
+  return (
+    <section class="card">
+      <h2>Subscriptions</h2>
+      <ErrorMessage error={action.error} />
+      {secret ? (
+        <OnceBox title="Signing secret" onDone={() => setSecret(null)}>
+          <CopyField label="Signing secret" value={secret} secret hint="The receiver verifies each request's webhook-signature with it (Standard Webhooks)." />
+        </OnceBox>
+      ) : null}
+      <Show loaded={subs} what="subscriptions">
+        {(list) =>
+          list.length === 0 ? (
+            <Empty>No subscriptions for this tenant.</Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">URL</th>
+                    <th scope="col">Event types</th>
+                    <th scope="col">State</th>
+                    <th scope="col">
+                      <span class="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((s) => (
+                    <tr key={s.id} class={s.id === selected ? 'selected' : ''}>
+                      <td class="mono wrap">{s.url}</td>
+                      <td>{s.eventTypes.length ? s.eventTypes.join(', ') : <span class="muted">every event</span>}</td>
+                      <td>
+                        {s.enabled ? <span class="badge ok">✓ enabled</span> : <span class="badge warn">disabled</span>}
+                        {s.disabledReason ? <div class="sub">{s.disabledReason}</div> : null}
+                      </td>
+                      <td class="buttons">
+                        <button
+                          type="button"
+                          class="small"
+                          aria-current={s.id === selected ? 'true' : undefined}
+                          onClick={() => navigate(`/console/webhooks${query({ tenant: tenantId, subscription: s.id })}`)}
+                        >
+                          Deliveries<span class="sr-only"> of {s.url}</span>
+                        </button>
+                        <button type="button" class="secondary small" disabled={action.busy} onClick={() => toggle(s)}>
+                          {s.enabled ? 'Disable' : 'Enable'}
+                          <span class="sr-only"> {s.url}</span>
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Show>
+      <form class="inline-form" onSubmit={create}>
+        <Field id={ids.url} label="New subscription URL">
+          <input id={ids.url} type="url" required value={url} placeholder="https://product.example/hooks/scim" onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} />
+        </Field>
+        <Field id={ids.types} label="Event types (optional)">
+          <input id={ids.types} value={types} placeholder="dev.scimflow.user.*" onInput={(e) => setTypes((e.currentTarget as HTMLInputElement).value)} />
+        </Field>
+        <button type="submit" disabled={action.busy || !url.trim()}>
+          Subscribe
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function SubscriptionDetail({ id }: { id: string }) {
+  const sub = useLoad(() => admin.get<Subscription>(`/admin/subscriptions/${encodeURIComponent(id)}`), [id]);
+  const [status, setStatus] = useState('');
+  const deliveries = useLoad(() => admin.get<DeliveryAttempt[]>(`/admin/subscriptions/${encodeURIComponent(id)}/deliveries${query({ status, limit: 50 })}`), [id, status]);
+  const dead = useLoad(() => admin.get<DeadLetter[]>(`/admin/subscriptions/${encodeURIComponent(id)}/dead-letters${query({ all: true, limit: 100 })}`), [id]);
+  const action = useAction();
+  const [result, setResult] = useState<string | null>(null);
+  const statusId = useId('delivery-status');
+  const report = (r: RedriveResult) =>
+    setResult(`${r.redriven.length} redriven${r.skipped.length ? `, ${r.skipped.length} skipped (${r.skipped.map((s) => s.reason).join(', ')})` : ''}.`);
+  const redrive = async (letter: string) => {
+    const r = await action.run(() => admin.post<RedriveResult>(`/admin/dead-letters/${encodeURIComponent(letter)}/redrive`));
+    if (r) {
+      report(r);
+      dead.reload();
+      deliveries.reload();
+    }
+  };
+  const redriveAll = async () => {
+    const r = await action.run(() => admin.post<RedriveResult>(`/admin/subscriptions/${encodeURIComponent(id)}/dead-letters/redrive`));
+    if (r) {
+      report(r);
+      dead.reload();
+      deliveries.reload();
+    }
+  };
+  const pending = dead.data?.filter((d) => !d.redrivenAt).length ?? 0;
+  return (
+    <>
+      <section class="card" aria-labelledby="dead-title">
+        <div class="page-head">
+          <h2 id="dead-title">Dead letters</h2>
+          <button type="button" disabled={action.busy || pending === 0} onClick={redriveAll}>
+            Redrive all ({pending})
+          </button>
+        </div>
+        <p class="hint">
+          {sub.data ? <span class="mono">{sub.data.url}</span> : null} · events the receiver did not take within the retry horizon. A redrive puts the event back
+          into the queue once, in order for its user.
+        </p>
+        <ErrorMessage error={action.error} />
+        <p role="status" class="result">
+          {result}
+        </p>
+        <Show loaded={dead} what="dead letters">
+          {(list) =>
+            list.length === 0 ? (
+              <Empty>No dead letters.</Empty>
+            ) : (
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Dead since</th>
+                      <th scope="col">Event</th>
+                      <th scope="col">Attempts</th>
+                      <th scope="col">Last answer</th>
+                      <th scope="col">State</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.map((d) => (
+                      <tr key={d.id}>
+                        <td>
+                          <Time iso={d.deadAt} />
+                        </td>
+                        <td>
+                          {d.eventType}
+                          <div class="sub mono">{d.eventId}</div>
+                        </td>
+                        <td class="num">{d.attempts}</td>
+                        <td class="wrap">
+                          {d.lastStatus ? <StatusBadge status={d.lastStatus} /> : null} {d.lastError ?? d.lastResponseExcerpt ?? ''}
+                        </td>
+                        <td>
+                          {d.redrivenAt ? (
+                            <span class="badge info">redriven <Time iso={d.redrivenAt} /></span>
+                          ) : (
+                            <button type="button" class="small" disabled={action.busy} onClick={() => redrive(d.id)}>
+                              Redrive<span class="sr-only"> {d.eventType} {d.eventId}</span>
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )
+          }
+        </Show>
+      </section>
+      <section class="card">
+        <div class="page-head">
+          <h2>Delivery log</h2>
+          <div class="field inline">
+            <label for={statusId}>Status</label>
+            <select id={statusId} value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value)}>
+              <option value="">all</option>
+              <option value="delivered">delivered</option>
+              <option value="failed">failed</option>
+            </select>
+          </div>
+        </div>
+        <Show loaded={deliveries} what="deliveries">
+          {(list) =>
+            list.length === 0 ? (
+              <Empty>No delivery attempts.</Empty>
+            ) : (
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Time</th>
+                      <th scope="col">Event</th>
+                      <th scope="col" class="num">Attempt</th>
+                      <th scope="col">Result</th>
+                      <th scope="col" class="num">ms</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.map((a) => (
+                      <tr key={a.attemptId}>
+                        <td>
+                          <Time iso={a.attemptedAt} />
+                        </td>
+                        <td>
+                          {a.eventType}
+                          {a.redrive ? <span class="badge info">redrive</span> : null}
+                          <div class="sub mono">{a.eventId}</div>
+                        </td>
+                        <td class="num">{a.attempt}</td>
+                        <td class="wrap">
+                          {a.status === 'delivered' ? <span class="badge ok">✓ delivered</span> : <span class="badge bad">✗ failed</span>} {a.httpStatus ?? ''} {a.error ?? ''}
+                        </td>
+                        <td class="num">{a.latencyMs}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )
+          }
+        </Show>
+      </section>
+      <section class="card">
+        <h2>Replay</h2>
+        <p>
+          Re-delivering past events to this subscription reads them back from Kafka; the admin API does not offer it (nor a dry-run count) yet. With the CLI
+          (re-running with the same arguments queues nothing twice):
+        </p>
+        <pre tabIndex={0}>{`npx scimctl replay events --subscription ${id} --from 2026-01-01T00:00:00Z [--to ISO]`}</pre>
+      </section>
+    </>
+  );
+}
