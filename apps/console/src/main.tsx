@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { admin } from './api';
 import './styles.css';
+import { SigningKeysPage } from './keys';
 import { PipelinePage } from './pipeline';
 import { SetupPage } from './setup';
 import { TenantPage } from './tenant';
@@ -50,6 +51,9 @@ function OperatorApp({ path }: { path: string }) {
             <NavLink href="/console/pipeline" current={path.startsWith('/console/pipeline')}>
               Pipeline
             </NavLink>
+            <NavLink href="/console/keys" current={path.startsWith('/console/keys')}>
+              Signing keys
+            </NavLink>
           </ul>
         </nav>
         <SignOut onSignedOut={() => setSession(null)} />
@@ -64,6 +68,7 @@ function OperatorApp({ path }: { path: string }) {
 function titleOf(path: string): string {
   if (path.startsWith('/console/webhooks')) return 'Webhooks';
   if (path.startsWith('/console/pipeline')) return 'Pipeline';
+  if (path.startsWith('/console/keys')) return 'Signing keys';
   if (path === '/console/tenants/new') return 'New tenant';
   if (path.startsWith('/console/tenants/')) return 'Tenant';
   return 'Tenants';
@@ -74,6 +79,7 @@ function Route({ path }: { path: string }) {
   if (path === '/console/tenants/new') return <CreateTenantPage />;
   if (path === '/console/webhooks') return <WebhooksPage />;
   if (path === '/console/pipeline') return <PipelinePage />;
+  if (path === '/console/keys') return <SigningKeysPage />;
   let m = /^\/console\/tenants\/([^/]+)\/users\/([^/]+)$/.exec(path);
   if (m) return <UserTimelinePage tenantId={decodeURIComponent(m[1])} userId={decodeURIComponent(m[2])} />;
   m = /^\/console\/tenants\/([^/]+)(?:\/([a-z-]+))?$/.exec(path);

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { TrustedIssuers } from './issuers';
 import { admin, query } from './api';
 import { ActivityChart } from './chart';
 import { FailureMeter } from './tenants';
@@ -332,6 +333,7 @@ function CredentialsTab({ t }: { t: Tenant }) {
           )}
         </Show>
       </section>
+      <TrustedIssuers tenantId={t.tenantId} />
     </>
   );
 }

@@ -341,3 +341,25 @@ export interface SetupStatus {
   lastCycleAt: string | null;
   recentFailures: { at: string; method: string; path: string; status: number; detail: string | null; hint: string | null }[];
 }
+
+/** GET /admin/signing-keys: the keys that sign and verify access tokens issued by the token endpoints. */
+export interface SigningKey {
+  kid: string;
+  algorithm: string;
+  state: 'signing' | 'verifying' | 'expired' | 'retired';
+  createdAt: string;
+  verifyUntil: string | null;
+  retiredAt: string | null;
+}
+
+/** GET /admin/tenants/{id}/federated-credentials: an issuer whose JWT assertions the tenant's token endpoint trusts. */
+export interface FederatedCredential {
+  id: string;
+  issuer: string;
+  jwksUrl: string;
+  subject: string;
+  audience: string;
+  description: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
