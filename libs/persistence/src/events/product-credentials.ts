@@ -84,7 +84,11 @@ export class ProductCredentials {
   /** Revokes a credential of this tenant (never another tenant's). False if there is no such active credential. */
   async revoke(tenantId: string, id: string): Promise<boolean> {
     if (!isUuid(tenantId)) return false;
-    const rows = await this.ds.query(`UPDATE product_credentials SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id`, [id, tenantId]);
+    // in a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count]
+    const rows = await this.ds.query(
+      `WITH revoked AS (UPDATE product_credentials SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id) SELECT id FROM revoked`,
+      [id, tenantId],
+    );
     for (const [k, v] of this.verified) if (v.auth.credentialId === id) this.verified.delete(k);
     return rows.length > 0;
   }
