@@ -11,8 +11,9 @@ import { EventConsumerView } from './tenant-events';
 const CREDENTIAL_PATTERN = /^sfp_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 /** How long a verified credential is trusted without re-reading its row (revocation through another process applies within it). */
 const VERIFIED_TTL_MS = 30_000;
-/** A consumer's position is written at most this often while it stays the same (reads every second would otherwise write every second). */
-const POSITION_WRITE_INTERVAL_MS = 5_000;
+/** A consumer's position is written at most once a second when it moves, every few seconds when it stays (its last read time): not a write per read. */
+const POSITION_MOVED_WRITE_MS = 1_000;
+const POSITION_SAME_WRITE_MS = 5_000;
 
 export interface CreatedProductCredential {
   id: string;
@@ -113,10 +114,34 @@ export class ProductCredentials {
     return auth;
   }
 
-  /** Records that the consumer read after `position` (it has consumed that far). Written when it moves, else at most every few seconds. */
+  /** Records that the consumer read after `position` (it has consumed that far), at most once a second (see above). */
   async recordRead(credentialId: string, position: string): Promise<void> {
     const last = this.positionsWritten.get(credentialId);
-    if (last && last.position === position && Date.now() - last.at < POSITION_WRITE_INTERVAL_MS) return;
+    if (last && Date.now() - last.at < (last.position === position ? POSITION_SAME_WRITE_MS : POSITION_MOVED_WRITE_MS)) {
+      // a moved position skipped now is written when the second is over, so a consumer that stops shows where it stopped
+      if (last.position !== position && !this.trailing.has(credentialId)) {
+        this.trailing.set(credentialId, setTimeout(() => this.flushTrailing(credentialId), POSITION_MOVED_WRITE_MS).unref());
+      }
+      this.latest.set(credentialId, position);
+      return;
+    }
+    await this.writePosition(credentialId, position);
+  }
+
+  private readonly latest = new Map<string, string>();
+  private readonly trailing = new Map<string, NodeJS.Timeout>();
+
+  private flushTrailing(credentialId: string): void {
+    this.trailing.delete(credentialId);
+    const position = this.latest.get(credentialId);
+    if (position !== undefined && position !== this.positionsWritten.get(credentialId)?.position) void this.writePosition(credentialId, position).catch((e: Error) =>
+        // the consumer's next read writes its position again; a consumer that has stopped shows its previous one
+        process.emitWarning(`events consumer ${credentialId}: position not recorded: ${e.message}`),
+      );
+  }
+
+  private async writePosition(credentialId: string, position: string): Promise<void> {
+    this.latest.delete(credentialId);
     this.positionsWritten.set(credentialId, { position, at: Date.now() });
     await this.ds.query(`UPDATE product_credentials SET last_position = $2, last_read_at = now() WHERE id = $1`, [credentialId, position]);
   }
