@@ -48,16 +48,19 @@ describe('events API', () => {
   const admin = (method: string, path: string, body?: unknown) => adminRequest(system.baseUrl, ADMIN_TOKEN, method, path, body);
   const api = (credential: string, path: string) => fetch(`${system.baseUrl}${path}`, { headers: { authorization: `Bearer ${credential}` } });
 
-  async function tenant(name: string): Promise<Tenant & { token: string }> {
+  async function tenant(name: string): Promise<Tenant & { token: string; tokenUrl: string; clientId: string; clientSecret: string }> {
     const created = await admin('POST', '/tenants', { name });
     expect(created.status).toBe(201);
-    const { tenantId, scimBaseUrl, token } = created.body;
+    const { tenantId, scimBaseUrl, token, tokenUrl, clientId, clientSecret } = created.body;
     const cred = await admin('POST', `/tenants/${tenantId}/product-credentials`, { description: `${name} consumer` });
     expect(cred.status).toBe(201);
     expect(cred.body.credential).toMatch(/^sfp_[a-z0-9]{12}_/);
     return {
       tenantId,
       token,
+      tokenUrl,
+      clientId,
+      clientSecret,
       scim: new ScimClient(scimBaseUrl, token),
       credential: cred.body.credential,
       credentialId: cred.body.id,
@@ -110,6 +113,10 @@ describe('events API', () => {
     expect(((await entraOnEvents.json()) as { schemas: string[] }).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
     expect((await new ScimClient(`${system.baseUrl}/scim/v2/${t.tenantId}`, t.credential).get('/Users')).status).toBe(401);
     expect((await api(t.token, '/api/v1/users')).status).toBe(401);
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: t.clientId, client_secret: t.clientSecret });
+    const issued = await fetch(t.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+    expect(issued.status).toBe(200);
+    expect((await api(((await issued.json()) as { access_token: string }).access_token, '/api/v1/events')).status).toBe(401);
     expect((await fetch(`${system.baseUrl}/api/v1/events`)).status).toBe(401);
     expect((await api(`${t.credential.slice(0, -3)}abc`, '/api/v1/events')).status).toBe(401);
 
@@ -263,6 +270,25 @@ describe('events API', () => {
     await createUser(t.scim, 'later@contoso.example');
     await relayed(t.tenantId);
     expect((await t.client.page({ after: afterDrop.eventsCursor })).events.map((e) => e.event.data.userName)).toEqual(['later@contoso.example']);
+  }, 60_000);
+
+  it("holds a tenant's events while its delivery is paused, and answers them in order on resume", async () => {
+    const t = await tenant('events paused');
+    const ada = await createUser(t.scim, 'ada@contoso.example');
+    await relayed(t.tenantId);
+    const { cursor } = await drain(t);
+    expect((await admin('POST', `/tenants/${t.tenantId}/delivery/pause`)).status).toBe(200);
+    for (const title of ['one', 'two', 'three']) expect((await t.scim.patch(`/Users/${ada}`, patchOps({ op: 'replace', path: 'title', value: title }))).status).toBe(200);
+    expect((await t.client.page({ after: cursor, waitSeconds: 1.5 })).events).toEqual([]);
+    const polling = t.client.page({ after: cursor, waitSeconds: 20 });
+    expect((await admin('POST', `/tenants/${t.tenantId}/delivery/resume`)).status).toBe(200);
+    const page = await polling;
+    const rest = (await drain(t, page.cursor)).events;
+    expect([...page.events.map((e) => e.event), ...rest].map((e) => [e.sequence, (e.data.user as { title?: string }).title])).toEqual([
+      [2, 'one'],
+      [3, 'two'],
+      [4, 'three'],
+    ]);
   }, 60_000);
 
   it('a state pull followed by the events from its cursor loses and repeats nothing while writes go on', async () => {
