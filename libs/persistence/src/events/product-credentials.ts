@@ -11,6 +11,8 @@ import { EventConsumerView } from './tenant-events';
 const CREDENTIAL_PATTERN = /^sfp_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 /** How long a verified credential is trusted without re-reading its row (revocation through another process applies within it). */
 const VERIFIED_TTL_MS = 30_000;
+/** Lag is counted up to this many events (a count costs one index entry per event): a consumer further behind shows this. */
+export const MAX_COUNTED_LAG = 10_000;
 /** A consumer's position is written at most once a second when it moves, every few seconds when it stays (its last read time): not a write per read. */
 const POSITION_MOVED_WRITE_MS = 1_000;
 const POSITION_SAME_WRITE_MS = 5_000;
@@ -151,13 +153,20 @@ export class ProductCredentials {
     if (tenantId !== undefined && !isUuid(tenantId)) return [];
     const rows: Record<string, unknown>[] = await this.ds.query(
       `SELECT c.id, c.tenant_id::text, c.description, c.created_at, c.revoked_at, c.last_position::text AS position, c.last_read_at,
-              l.lag_events, l.lag_seconds
+              l.lag_events, a.lag_seconds
          FROM product_credentials c JOIN tenants t ON t.id = c.tenant_id
          CROSS JOIN LATERAL (
-           SELECT count(*)::int AS lag_events, coalesce(extract(epoch FROM now() - min(e.created_at)), 0)::float8 AS lag_seconds
-             FROM tenant_events e
-            WHERE e.tenant_id = c.tenant_id AND e.position > coalesce(c.last_position, 0)
-              AND e.created_at >= now() - make_interval(days => t.events_retention_days)) l
+           SELECT count(*)::int AS lag_events FROM (
+             SELECT 1 FROM tenant_events e
+              WHERE e.tenant_id = c.tenant_id AND e.position > coalesce(c.last_position, 0)
+                AND e.created_at >= now() - make_interval(days => t.events_retention_days)
+              LIMIT ${MAX_COUNTED_LAG}) unread) l
+         CROSS JOIN LATERAL (
+           SELECT coalesce(extract(epoch FROM now() - (
+             SELECT e.created_at FROM tenant_events e
+              WHERE e.tenant_id = c.tenant_id AND e.position > coalesce(c.last_position, 0)
+                AND e.created_at >= now() - make_interval(days => t.events_retention_days)
+              ORDER BY e.position LIMIT 1)), 0)::float8 AS lag_seconds) a
         WHERE ($1::uuid IS NULL OR c.tenant_id = $1)
         ORDER BY c.tenant_id, c.created_at, c.id`,
       [tenantId ?? null],

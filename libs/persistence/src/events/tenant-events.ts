@@ -24,7 +24,7 @@ export interface EventConsumerView {
   /** the position the consumer last read after (what it has consumed); null before its first read */
   position: string | null;
   lastReadAt: string | null;
-  /** the tenant's retained events after `position` */
+  /** the tenant's retained events after `position`, counted up to MAX_COUNTED_LAG (10,000) */
   lagEvents: number;
   /** age of the oldest of those events, 0 when none */
   lagSeconds: number;
@@ -100,23 +100,27 @@ export class TenantEvents {
 
   /**
    * Up to `limit` of the tenant's retained events after `after` (types matching `types` when given), with the tenant's
-   * head and horizon, all from one snapshot. `after` null: from the oldest retained event.
+   * head and horizon, all from one snapshot. `after` null: from the oldest retained event. The horizon is the tenant's
+   * last event before its retention cutoff, one step in (tenant_id, created_at, position): created_at (the relay
+   * transaction's time) rises with position.
    */
   async read(tenantId: string, after: string | null, limit: number, types?: readonly string[]): Promise<TenantEventPage> {
     if (!isUuid(tenantId)) return { events: [], head: '0', horizon: '0' };
+    // The cutoff and the bounds are scalar subqueries and the page a LATERAL join on them, so that they are index
+    // conditions (a CTE joined in would be a filter over every row of the tenant).
+    const cutoff = `(SELECT now() - make_interval(days => events_retention_days) FROM tenants WHERE id = $1)`;
     const rows: { position: string | null; payload: string | null; head: string; horizon: string }[] = await this.ds.query(
-      `WITH tenant AS (SELECT now() - make_interval(days => events_retention_days) AS cutoff FROM tenants WHERE id = $1),
-            bounds AS (
-              SELECT coalesce((SELECT max(position) FROM tenant_events WHERE tenant_id = $1), 0) AS head,
-                     greatest(coalesce((SELECT discarded_through FROM tenant_event_horizons WHERE tenant_id = $1), 0),
-                              coalesce((SELECT max(e.position) FROM tenant_events e, tenant WHERE e.tenant_id = $1 AND e.created_at < tenant.cutoff), 0)) AS horizon),
-            page AS (
-              SELECT e.position, e.payload FROM tenant_events e, tenant, bounds
-               WHERE e.tenant_id = $1 AND e.position > greatest(coalesce($2::bigint, 0), bounds.horizon) AND e.created_at >= tenant.cutoff
-                 AND ($4::text[] IS NULL OR e.type LIKE ANY($4::text[]))
-               ORDER BY e.position LIMIT $3)
-       SELECT p.position::text AS position, p.payload, b.head::text AS head, b.horizon::text AS horizon
-         FROM bounds b LEFT JOIN page p ON true ORDER BY p.position`,
+      `SELECT p.position::text AS position, p.payload, b.head::text AS head, b.horizon::text AS horizon
+         FROM (SELECT coalesce((SELECT max(position) FROM tenant_events WHERE tenant_id = $1), 0) AS head,
+                      greatest(coalesce((SELECT discarded_through FROM tenant_event_horizons WHERE tenant_id = $1), 0),
+                               coalesce((SELECT e.position FROM tenant_events e WHERE e.tenant_id = $1 AND e.created_at < ${cutoff}
+                                          ORDER BY e.created_at DESC, e.position DESC LIMIT 1), 0)) AS horizon) b
+         LEFT JOIN LATERAL (
+           SELECT e.position, e.payload FROM tenant_events e
+            WHERE e.tenant_id = $1 AND e.position > greatest(coalesce($2::bigint, 0), b.horizon) AND e.created_at >= ${cutoff}
+              AND ($4::text[] IS NULL OR e.type LIKE ANY($4::text[]))
+            ORDER BY e.position LIMIT $3) p ON true
+        ORDER BY p.position`,
       [tenantId, after, limit, types && types.length ? typePatterns(types) : null],
     );
     const { head, horizon } = rows[0] ?? { head: '0', horizon: '0' };
