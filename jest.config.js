@@ -14,7 +14,7 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: __dirname,
       // test/conformance: the corpus loader and matcher are pure and unit-tested; its replay is the e2e spec beside them
-      roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/bench', '<rootDir>/test/conformance'],
+      roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/bench', '<rootDir>/packages', '<rootDir>/test/conformance'],
       testMatch: ['**/*.spec.ts'],
       moduleFileExtensions: ['ts', 'js', 'json'],
       moduleNameMapper,

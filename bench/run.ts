@@ -7,7 +7,8 @@
  * BENCH_ONLY=lookup only the ingress, answering `userName eq` with 1,000,000 users stored;
  * BENCH_ONLY=fairness only the noisy-neighbour scenario (bench/fairness.ts), without and with the fairness rule;
  * BENCH_ONLY=entra-cycle an Entra provisioning job's initial and incremental cycles (bench/entra-cycle.ts) on fresh apps;
- * BENCH_ONLY=request-log what the SCIM request log costs per write: the same PATCH loop with it off, then on (bench/request-log.ts).
+ * BENCH_ONLY=request-log what the SCIM request log costs per write: the same PATCH loop with it off, then on (bench/request-log.ts);
+ * BENCH_ONLY=events-api the events API's reads per second and the lag from commit to a long-polling consumer (bench/events-api.ts).
  */
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
@@ -29,6 +30,7 @@ import { cpuCeiling, CpuCeiling, throughputLine } from './ceiling';
 import { fairnessComparison, summary } from './fairness';
 import { optionsFromEnv, publishReport, runEntraCycles } from './entra-cycle';
 import { requestLogCost } from './request-log';
+import { eventsApiScenario } from './events-api';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const n = (x: number) => Math.max(1, Math.round(x * SCALE));
@@ -49,6 +51,8 @@ const TARGETS = {
   quietP99DuringNoisyBurst: 3,
   /** extra CPU per write (ingress + reconciler + Postgres) with the request log on, in percent of the run without it */
   requestLogCpuCostPercent: 5,
+  /** commit of a write to a long-polling events API consumer receiving its event, p99 */
+  eventsApiLagP99Ms: 1000,
 };
 /** Length of the quiet tenant's stream in the fairness scenario (the burst is its middle third), per run. */
 const FAIRNESS_STREAM_MS = Math.max(15_000, n(45_000));
@@ -95,6 +99,15 @@ async function main() {
     const value = result.cpuCostPercent ?? NaN;
     console.log(verdictLine(value <= TARGETS.requestLogCpuCostPercent, 'request log: extra CPU per write, % (ingress + reconciler + Postgres)', value, TARGETS.requestLogCpuCostPercent));
     console.log(verdictLine(result.withLog.logged >= result.withLog.writes.sent, 'request log: writes recorded (none dropped)', result.withLog.logged, result.withLog.writes.sent));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'events-api') {
+    const result = await eventsApiScenario({ baseDb, brokers, events: n(20_000), reads: n(20_000), lagWrites: Math.max(50, n(500)) });
+    console.log(`events API (scale ${SCALE}): ${JSON.stringify(result)}`);
+    console.log(`events API: ${result.readsPerSecond} reads/s of limit=100 (${result.eventsPerSecond} events/s), CPU per read: ingress ${result.cpuMsPerRead.ingress} ms, Postgres ${result.cpuMsPerRead.postgres} ms; read p50 ${result.reads.latencyMs.p50} ms, p99 ${result.reads.latencyMs.p99} ms`);
+    console.log(`events API: commit to long-polling consumer p50 ${result.lag.p50Ms} ms, p99 ${result.lag.p99Ms} ms (${result.lag.received}/${result.lag.writes} events)`);
+    console.log(verdictLine(result.lag.p99Ms <= TARGETS.eventsApiLagP99Ms, 'events API: commit to long-polling consumer p99 ms', result.lag.p99Ms, TARGETS.eventsApiLagP99Ms));
+    console.log(verdictLine(result.lag.received === result.lag.writes && result.reads.errors === 0, 'events API: every read answered, every event received', result.lag.received, result.lag.writes));
     return;
   }
   if (process.env.BENCH_ONLY === 'entra-cycle') {

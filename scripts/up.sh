@@ -49,6 +49,14 @@ demo="$STATE/demo-tenant.json"
 if [ ! -s "$demo" ] || ! node dist/apps/scimctl/src/main.js tenant list | grep -q "$(node -pe "require('$demo').tenantId")"; then
   node dist/apps/scimctl/src/main.js tenant create --name "Demo tenant" --webhook "http://127.0.0.1:$DEMO_WEBHOOK_PORT/events" > "$demo"
 fi
+# the demo tenant's product credential for the events API, kept like the tenant (shown only at creation)
+product="$STATE/demo-product-credential.json"
+demo_tenant="$(node -pe "require('$demo').tenantId")"
+if [ ! -s "$product" ] || [ "$(node -pe "require('$product').tenantId")" != "$demo_tenant" ]; then
+  node dist/apps/scimctl/src/main.js product-credential create --tenant "$demo_tenant" --description "demo consumer" \
+    | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.stringify({...JSON.parse(s),tenantId:process.argv[1]})))" "$demo_tenant" > "$product"
+fi
+product_credential="$(node -pe "require('$product').credential")"
 base="$(node -pe "require('$demo').scimBaseUrl")"
 token="$(node -pe "require('$demo').token")"
 # a demo tenant created before OAuth credentials existed has none: say how to get them
@@ -64,6 +72,7 @@ scimflow is up.
   Health:      curl http://127.0.0.1:${INGRESS_PORT:-8080}/healthz
   Try it:      curl -H "Authorization: Bearer $token" "$base/Users?filter=userName%20eq%20%22nobody%22"
   Events:      the demo tenant's webhook events are appended to $STATE/logs/webhook-events.jsonl
+  Events API:  curl -H "Authorization: Bearer $product_credential" "http://127.0.0.1:${INGRESS_PORT:-8080}/api/v1/events?wait=30s"
   Logs:        $STATE/logs/{ingress,reconciler,notifier}.log
   Kafka:       $KAFKA_BROKERS    Postgres: $DATABASE_URL
   Stop:        npm run down

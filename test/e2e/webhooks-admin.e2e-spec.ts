@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { verifyWebhook } from '../../libs/webhooks/src';
+import { verifyWebhook } from '../../packages/client/src';
 import { patchOps, ScimClient } from '../support/scim-client';
 import { RunningSystem, startSystem } from '../support/system';
 import { adminRequest } from '../support/admin-client';

@@ -7,6 +7,7 @@ import { NotifierModule } from '../../apps/notifier/src/notifier.module';
 import { ReconcilerModule } from '../../apps/reconciler/src/reconciler.module';
 import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
 import { freePort } from '../../bench/processes';
+import { connectionDrain } from '../../libs/config/src/bootstrap';
 
 export interface RunningSystem {
   baseUrl: string;
@@ -18,9 +19,12 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-/** The three apps, each a real Nest application on its own port, against the run's Kafka and Postgres. */
-export async function startSystem(): Promise<RunningSystem> {
-  const port = await freePort();
+/**
+ * The three apps, each a real Nest application on its own port, against the run's Kafka and Postgres. `port`: the
+ * ingress's port, e.g. the one of a system stopped before (a restart that clients see at the same address).
+ */
+export async function startSystem(options: { port?: number } = {}): Promise<RunningSystem> {
+  const port = options.port ?? (await freePort());
   process.env.INGRESS_PORT = String(port);
   process.env.PUBLIC_BASE_URL = `http://127.0.0.1:${port}`;
   process.env.WEBHOOK_RETRY_BASE_MS = '50';
@@ -38,6 +42,8 @@ export async function startSystem(): Promise<RunningSystem> {
   await notifier.listen(0, '127.0.0.1');
   const ingress = await NestFactory.create(IngressModule, { logger: [...logger], bodyParser: false });
   configureIngress(ingress);
+  // as on SIGTERM: keep-alive connections of clients still calling are closed once answered, so closing does not wait for them
+  const drainIngress = connectionDrain(ingress.getHttpServer());
   await ingress.listen(port, '127.0.0.1');
 
   const db = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 4 } }));
@@ -56,6 +62,7 @@ export async function startSystem(): Promise<RunningSystem> {
       return { tenantId: created.tenant.id, token: created.token, scimBaseUrl: `${baseUrl}/scim/v2/${created.tenant.id}` };
     },
     async stop() {
+      drainIngress();
       await ingress.close();
       await reconciler.close();
       await notifier.close();

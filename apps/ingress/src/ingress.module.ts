@@ -20,9 +20,10 @@ import { UsersController } from './scim/users.controller';
 import { UsersLister } from './scim/users-lister';
 import { RequestLogModule } from './request-log/request-log.module';
 import { ConsoleModule } from './console/console.module';
+import { EventsApiModule } from './events/events-api.module';
 
 @Module({
-  imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), AuthModule, CommandsModule, OAuthModule, AdminModule, ConsoleModule, RequestLogModule],
+  imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), AuthModule, CommandsModule, OAuthModule, AdminModule, ConsoleModule, RequestLogModule, EventsApiModule],
   controllers: [UsersController, DiscoveryController, RootSearchController, GroupsController],
   providers: [ResourceTypeRegistry, UsersLister, GroupResponses, GroupsLister, UserGroups, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
 })

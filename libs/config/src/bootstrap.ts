@@ -52,6 +52,25 @@ export async function startApp(
  * fall idle are closed, so the server closes as soon as the requests in flight are answered.
  */
 function drainOnShutdown(name: string, server: import('node:http').Server): void {
+  const drain = connectionDrain(server);
+  const begin = (signal: NodeJS.Signals) => {
+    const inFlight = drain();
+    if (inFlight === undefined) return;
+    new Logger(name).log(`${signal}: draining ${inFlight} request(s) in flight, then shutting down`);
+    setTimeout(() => {
+      new Logger(name).error(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+  };
+  // registered before Nest's listeners, so the drain is set up before Nest starts closing
+  for (const signal of SHUTDOWN_SIGNALS) process.once(signal, begin);
+}
+
+/**
+ * Tracks the server's responses; the function returned starts draining (see drainOnShutdown) and returns how many
+ * requests were in flight, or undefined when it was draining already. Tests that close apps in-process call it too.
+ */
+export function connectionDrain(server: import('node:http').Server): () => number | undefined {
   const inFlight = new Set<import('node:http').ServerResponse>();
   let draining = false;
   server.on('request', (_req, res: import('node:http').ServerResponse) => {
@@ -62,17 +81,11 @@ function drainOnShutdown(name: string, server: import('node:http').Server): void
       if (draining) setImmediate(() => server.closeIdleConnections());
     });
   });
-  const begin = (signal: NodeJS.Signals) => {
-    if (draining) return;
+  return () => {
+    if (draining) return undefined;
     draining = true;
-    new Logger(name).log(`${signal}: draining ${inFlight.size} request(s) in flight, then shutting down`);
     for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
     server.closeIdleConnections();
-    setTimeout(() => {
-      new Logger(name).error(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms; exiting`);
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
+    return inFlight.size;
   };
-  // registered before Nest's listeners, so the drain is set up before Nest starts closing
-  for (const signal of SHUTDOWN_SIGNALS) process.once(signal, begin);
 }

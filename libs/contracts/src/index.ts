@@ -6,3 +6,4 @@ export * from './dead-letters';
 export * from './schemas';
 export * from './limits';
 export * from './ids';
+export * from './events-api';

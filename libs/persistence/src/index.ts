@@ -25,3 +25,4 @@ export * from './users/user-admin';
 export * from './commands/parked-commands';
 export * from './request-log/request-log';
 export * from './console';
+export * from './events';

@@ -21,6 +21,7 @@ import { ParkedRecords } from './outbox/parked-records';
 import { RequestLog } from './request-log/request-log';
 import { ConsoleInsights, ConsoleSessions, SetupLinks } from './console';
 import { SecretBox } from '@scimflow/webhooks';
+import { DirectoryState, ProductCredentials, TenantEvents } from './events';
 import { DeadLetters, DeliveryLog, DeliveryQueue, EventReplays, WebhookSubscriptions } from './webhooks';
 
 /** Ready only while Postgres answers. */
@@ -57,7 +58,7 @@ export class DatabaseReadiness implements OnModuleInit {
       inject: [DataSource, AppConfig],
       useFactory: (ds: DataSource, config: AppConfig) => new WebhookSubscriptions(ds, SecretBox.fromConfig(config.WEBHOOK_SECRETS_KEY)),
     },
-    ...[DeliveryQueue, DeliveryLog, DeadLetters, ParkedRecords, RequestLog, EventReplays, ConsoleSessions, SetupLinks, ConsoleInsights].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
+    ...[DeliveryQueue, DeliveryLog, DeadLetters, ParkedRecords, RequestLog, EventReplays, ConsoleSessions, SetupLinks, ConsoleInsights, TenantEvents, ProductCredentials, DirectoryState].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
     {
       provide: TenantDirectory,
       inject: [DataSource, WebhookSubscriptions],
@@ -82,6 +83,6 @@ export class DatabaseReadiness implements OnModuleInit {
     { provide: ParkedCommands, inject: [DataSource], useFactory: (ds: DataSource) => new ParkedCommands(ds) },
     DatabaseReadiness,
   ],
-  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, EventReplays, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox, ParkedCommands, ParkedRecords, RequestLog, ConsoleSessions, SetupLinks, ConsoleInsights],
+  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, EventReplays, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox, ParkedCommands, ParkedRecords, RequestLog, ConsoleSessions, SetupLinks, ConsoleInsights, TenantEvents, ProductCredentials, DirectoryState],
 })
 export class PersistenceModule {}

@@ -111,3 +111,19 @@ export class CreateFederatedCredentialDto {
   @MaxLength(200)
   description?: string;
 }
+
+export class CreateProductCredentialDto {
+  @ApiPropertyOptional({ example: 'billing service' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  description?: string;
+}
+
+export class EventsRetentionDto {
+  @ApiProperty({ example: 30, minimum: 1, maximum: 365, description: "days a tenant's change events stay readable through the events API" })
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  days: number;
+}

@@ -10,6 +10,7 @@ import { AdminTenantsController } from './admin-tenants.controller';
 import { AdminWebhooksController } from './admin-webhooks.controller';
 import { AdminParkedRecordsController } from './admin-parked-records.controller';
 import { AdminGuard } from './admin.guard';
+import { AdminEventsController } from './admin-events.controller';
 import { AdminParkedCommandsController } from './admin-parked.controller';
 import { AdminRequestsController } from './admin-requests.controller';
 import { EventReplayRunner } from './event-replay-runner';
@@ -17,10 +18,10 @@ import { AdminSetupLinksController } from './admin-setup-links.controller';
 import { AdminInsightsController } from './admin-insights.controller';
 import { OperatorSessions } from '../console/operator-sessions';
 
-/** The admin API under /admin (tenants, credentials, signing keys, profiles, users, webhooks, parked records, request log, setup links, console views). Uses the ingress's auth providers. */
+/** The admin API under /admin (tenants, credentials, signing keys, profiles, users, webhooks, parked records, request log, setup links, console views, events API consumers). Uses the ingress's auth providers. */
 @Module({
   imports: [AuthModule, CommandsModule],
-  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController, AdminParkedRecordsController, AdminRequestsController, AdminSetupLinksController, AdminInsightsController],
+  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController, AdminParkedRecordsController, AdminRequestsController, AdminSetupLinksController, AdminInsightsController, AdminEventsController],
   providers: [AdminGuard, OperatorSessions, EventReplayRunner],
   exports: [AdminGuard, OperatorSessions],
 })

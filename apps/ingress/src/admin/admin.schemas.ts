@@ -102,3 +102,35 @@ export class ParkedCommandSchema {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastAttemptAt: string | null;
   @ApiProperty({ format: 'date-time' }) nextAttemptAt: string;
 }
+
+export class ProductCredentialSchema {
+  @ApiProperty() id: string;
+  @ApiProperty() tenantId: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
+}
+
+export class CreatedProductCredentialSchema {
+  @ApiProperty() id: string;
+  @ApiProperty({ description: 'shown once: `Authorization: Bearer sfp_…` on /api/v1' }) credential: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class EventConsumerSchema {
+  @ApiProperty({ description: 'the product credential id' }) id: string;
+  @ApiProperty() tenantId: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the log position the consumer last read after; null before its first read' }) position: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastReadAt: string | null;
+  @ApiProperty({ description: "the tenant's retained events after position" }) lagEvents: number;
+  @ApiProperty({ description: 'age in seconds of the oldest of those events (0 when none)' }) lagSeconds: number;
+}
+
+export class EventsRetentionSchema {
+  @ApiProperty() days: number;
+}

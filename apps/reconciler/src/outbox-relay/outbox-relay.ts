@@ -2,12 +2,15 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource, QueryRunner } from 'typeorm';
 import { CoalescingProducer, recordBytes, sleep, sortPublishOutcomes, WakeUp } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
-import { Outbox, ParkedRecords, registerParkedRecordsGauge, TenantAdmin } from '@scimflow/persistence';
+import { Outbox, ParkedRecords, registerParkedRecordsGauge, TenantAdmin, TenantEvents } from '@scimflow/persistence';
 
 const RELAY_LOCK = 727275;
 const BATCH = 500;
 const IDLE_POLL_MS = 1000;
 const DEPTH_COUNT_INTERVAL_MS = 5000;
+/** The events API's day partitions exist this far ahead; the leader checks again every hour. */
+const EVENT_PARTITIONS_AHEAD_DAYS = 3;
+const EVENT_PARTITIONS_CHECK_MS = 3600_000;
 
 /**
  * Publishes committed outbox events to Kafka. One relay at a time holds a session advisory lock,
@@ -15,6 +18,8 @@ const DEPTH_COUNT_INTERVAL_MS = 5000;
  * Kicked right after each commit for low latency; polls as a safety net (e.g. after a crash).
  * An event that cannot be published (too large, refused by the broker: any deterministic failure) is parked with its
  * error and its key's later events wait behind it; every other key flows. Transient failures are retried with backoff.
+ * The events API's log (tenant_events) is written here, in the transaction that removes the published rows: positions
+ * are drawn by this one leader in publish order, so a reader never finds a gap that fills later.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -30,6 +35,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly outbox: Outbox,
     private readonly producer: CoalescingProducer,
     private readonly parked: ParkedRecords,
+    private readonly tenantEvents: TenantEvents,
     tenants: TenantAdmin,
     metrics: Metrics,
   ) {
@@ -58,6 +64,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private depthCountedAt = 0;
+  private partitionsCheckedAt = 0;
 
   private readonly onDrained: (published: number, manager: QueryRunner['manager']) => Promise<void>;
 
@@ -81,6 +88,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     while (this.running) {
       try {
         if (!this.leader) await this.tryLead();
+        if (this.leader && Date.now() - this.partitionsCheckedAt > EVENT_PARTITIONS_CHECK_MS) {
+          await this.tenantEvents.ensurePartitions(new Date(), EVENT_PARTITIONS_AHEAD_DAYS);
+          this.partitionsCheckedAt = Date.now();
+        }
         const published = this.leader ? await this.drainOnce() : 0;
         failures = 0;
         if (published === BATCH) continue;
@@ -126,15 +137,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (pending.length === 0) return 0;
     const records = pending.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers }));
     const outcomes = sortPublishOutcomes(pending, await Promise.allSettled(records.map((r) => this.producer.send(r))));
-    await this.outbox.markPublished(runner.manager, outcomes.published.map((r) => r.id));
-    if (outcomes.parked.length > 0) {
-      await this.parked.parkOutboxEvents(
-        runner.manager,
-        outcomes.parked.map(({ record, error }) => ({ outboxId: record.id, topic: record.topic, key: record.key, bytes: recordBytes(record), error: error.message })),
-      );
-      for (const { record, error } of outcomes.parked)
-        this.logger.error(`outbox event ${record.id} (${record.topic} key=${record.key}) parked, its key's later events wait: ${error.message}`);
+    await runner.startTransaction();
+    try {
+      const publishedIds = outcomes.published.map((r) => r.id);
+      await this.tenantEvents.recordPublished(runner.manager, publishedIds);
+      await this.outbox.markPublished(runner.manager, publishedIds);
+      if (outcomes.parked.length > 0)
+        await this.parked.parkOutboxEvents(
+          runner.manager,
+          outcomes.parked.map(({ record, error }) => ({ outboxId: record.id, topic: record.topic, key: record.key, bytes: recordBytes(record), error: error.message })),
+        );
+      await runner.commitTransaction();
+    } catch (e) {
+      // the connection keeps the leader's lock: it must not be left inside a failed transaction
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch((r: Error) => this.logger.warn(`rollback: ${r.message}`));
+      throw e;
     }
+    for (const { record, error } of outcomes.parked)
+      this.logger.error(`outbox event ${record.id} (${record.topic} key=${record.key}) parked, its key's later events wait: ${error.message}`);
     await this.onDrained(outcomes.published.length, runner.manager);
     if (outcomes.transient) throw outcomes.transient;
     return pending.length;

@@ -1,0 +1,3 @@
+export * from './tenant-events';
+export * from './product-credentials';
+export * from './directory-state';

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { isUuid } from '../users/user-store';
+import { hashSecret, tokenFingerprint, verifySecret } from '../tenants/secret-token';
+import { EventConsumerView } from './tenant-events';
+
+/**
+ * Product credentials look like `sfp_<id>_<secret>`: a downstream service's bearer credential for the events API and
+ * the state pull of one tenant. The prefix differs from Entra's `scimflow_` tokens, so neither is ever taken for the other.
+ */
+const CREDENTIAL_PATTERN = /^sfp_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+/** How long a verified credential is trusted without re-reading its row (revocation through another process applies within it). */
+const VERIFIED_TTL_MS = 30_000;
+/** Lag is counted up to this many events (a count costs one index entry per event): a consumer further behind shows this. */
+export const MAX_COUNTED_LAG = 10_000;
+/** A consumer's position is written at most once a second when it moves, every few seconds when it stays (its last read time): not a write per read. */
+const POSITION_MOVED_WRITE_MS = 1_000;
+const POSITION_SAME_WRITE_MS = 5_000;
+
+export interface CreatedProductCredential {
+  id: string;
+  /** shown once; only its hash is stored */
+  credential: string;
+  description: string | null;
+  createdAt: string;
+}
+
+export interface ProductCredentialView {
+  id: string;
+  tenantId: string;
+  description: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface AuthenticatedProduct {
+  tenantId: string;
+  credentialId: string;
+  tenantActive: boolean;
+}
+
+export function parseProductCredential(credential: string): { id: string; secret: string } | undefined {
+  const m = CREDENTIAL_PATTERN.exec(credential);
+  return m ? { id: m[1], secret: m[2] } : undefined;
+}
+
+export function looksLikeProductCredential(credential: string): boolean {
+  return credential.startsWith('sfp_');
+}
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/** A tenant's product credentials (table product_credentials): several at once, rotated by create then revoke. */
+export class ProductCredentials {
+  private readonly verified = new Map<string, { auth: AuthenticatedProduct; until: number }>();
+  private readonly positionsWritten = new Map<string, { position: string; at: number }>();
+
+  constructor(private readonly ds: DataSource) {}
+
+  async create(tenantId: string, description?: string | null): Promise<CreatedProductCredential> {
+    const id = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+    const secret = randomBytes(32).toString('base64url');
+    const [row] = await this.ds.query(
+      `INSERT INTO product_credentials (id, tenant_id, secret_hash, description) VALUES ($1, $2, $3, $4) RETURNING created_at`,
+      [id, tenantId, await hashSecret(secret), description ?? null],
+    );
+    return { id, credential: `sfp_${id}_${secret}`, description: description ?? null, createdAt: iso(row.created_at)! };
+  }
+
+  async list(tenantId: string): Promise<ProductCredentialView[]> {
+    if (!isUuid(tenantId)) return [];
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT id, tenant_id::text, description, created_at, last_used_at, revoked_at FROM product_credentials WHERE tenant_id = $1 ORDER BY created_at, id`,
+      [tenantId],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      tenantId: r.tenant_id as string,
+      description: (r.description as string | null) ?? null,
+      createdAt: iso(r.created_at as Date)!,
+      lastUsedAt: iso(r.last_used_at as Date | null),
+      revokedAt: iso(r.revoked_at as Date | null),
+    }));
+  }
+
+  /** Revokes a credential of this tenant (never another tenant's). False if there is no such active credential. */
+  async revoke(tenantId: string, id: string): Promise<boolean> {
+    if (!isUuid(tenantId)) return false;
+    // in a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count]
+    const rows = await this.ds.query(
+      `WITH revoked AS (UPDATE product_credentials SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id) SELECT id FROM revoked`,
+      [id, tenantId],
+    );
+    for (const [k, v] of this.verified) if (v.auth.credentialId === id) this.verified.delete(k);
+    return rows.length > 0;
+  }
+
+  /** The tenant a product credential belongs to, or undefined for an unknown, revoked or wrong one (one answer for all). */
+  async authenticate(credential: string): Promise<AuthenticatedProduct | undefined> {
+    const fingerprint = tokenFingerprint(credential);
+    const cached = this.verified.get(fingerprint);
+    if (cached && cached.until > Date.now()) return cached.auth;
+    const parsed = parseProductCredential(credential);
+    if (!parsed) return undefined;
+    const rows: { tenant_id: string; secret_hash: string; status: string }[] = await this.ds.query(
+      `SELECT c.tenant_id::text, c.secret_hash, t.status FROM product_credentials c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = $1 AND c.revoked_at IS NULL`,
+      [parsed.id],
+    );
+    const row = rows[0];
+    this.verified.delete(fingerprint);
+    if (!row || !(await verifySecret(parsed.secret, row.secret_hash))) return undefined;
+    const auth = { tenantId: row.tenant_id, credentialId: parsed.id, tenantActive: row.status === 'active' };
+    this.verified.set(fingerprint, { auth, until: Date.now() + VERIFIED_TTL_MS });
+    await this.ds.query(`UPDATE product_credentials SET last_used_at = now() WHERE id = $1`, [parsed.id]);
+    return auth;
+  }
+
+  /** Records that the consumer read after `position` (it has consumed that far), at most once a second (see above). */
+  async recordRead(credentialId: string, position: string): Promise<void> {
+    const last = this.positionsWritten.get(credentialId);
+    if (last && Date.now() - last.at < (last.position === position ? POSITION_SAME_WRITE_MS : POSITION_MOVED_WRITE_MS)) {
+      // a moved position skipped now is written when the second is over, so a consumer that stops shows where it stopped
+      if (last.position !== position && !this.trailing.has(credentialId)) {
+        this.trailing.set(credentialId, setTimeout(() => this.flushTrailing(credentialId), POSITION_MOVED_WRITE_MS).unref());
+      }
+      this.latest.set(credentialId, position);
+      return;
+    }
+    await this.writePosition(credentialId, position);
+  }
+
+  private readonly latest = new Map<string, string>();
+  private readonly trailing = new Map<string, NodeJS.Timeout>();
+
+  private flushTrailing(credentialId: string): void {
+    this.trailing.delete(credentialId);
+    const position = this.latest.get(credentialId);
+    if (position !== undefined && position !== this.positionsWritten.get(credentialId)?.position) void this.writePosition(credentialId, position).catch((e: Error) =>
+        // the consumer's next read writes its position again; a consumer that has stopped shows its previous one
+        process.emitWarning(`events consumer ${credentialId}: position not recorded: ${e.message}`),
+      );
+  }
+
+  private async writePosition(credentialId: string, position: string): Promise<void> {
+    this.latest.delete(credentialId);
+    this.positionsWritten.set(credentialId, { position, at: Date.now() });
+    await this.ds.query(`UPDATE product_credentials SET last_position = $2, last_read_at = now() WHERE id = $1`, [credentialId, position]);
+  }
+
+  /** Every consumer (credential) of the tenant with its position and lag; all tenants' when `tenantId` is undefined. */
+  async consumers(tenantId?: string): Promise<EventConsumerView[]> {
+    if (tenantId !== undefined && !isUuid(tenantId)) return [];
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT c.id, c.tenant_id::text, c.description, c.created_at, c.revoked_at, c.last_position::text AS position, c.last_read_at,
+              l.lag_events, a.lag_seconds
+         FROM product_credentials c JOIN tenants t ON t.id = c.tenant_id
+         CROSS JOIN LATERAL (
+           SELECT count(*)::int AS lag_events FROM (
+             SELECT 1 FROM tenant_events e
+              WHERE e.tenant_id = c.tenant_id AND e.position > coalesce(c.last_position, 0)
+                AND e.created_at >= now() - make_interval(days => t.events_retention_days)
+              LIMIT ${MAX_COUNTED_LAG}) unread) l
+         CROSS JOIN LATERAL (
+           SELECT coalesce(extract(epoch FROM now() - (
+             SELECT e.created_at FROM tenant_events e
+              WHERE e.tenant_id = c.tenant_id AND e.position > coalesce(c.last_position, 0)
+                AND e.created_at >= now() - make_interval(days => t.events_retention_days)
+              ORDER BY e.position LIMIT 1)), 0)::float8 AS lag_seconds) a
+        WHERE ($1::uuid IS NULL OR c.tenant_id = $1)
+        ORDER BY c.tenant_id, c.created_at, c.id`,
+      [tenantId ?? null],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      tenantId: r.tenant_id as string,
+      description: (r.description as string | null) ?? null,
+      createdAt: iso(r.created_at as Date)!,
+      revokedAt: iso(r.revoked_at as Date | null),
+      position: (r.position as string | null) ?? null,
+      lastReadAt: iso(r.last_read_at as Date | null),
+      lagEvents: r.lag_events as number,
+      lagSeconds: Math.max(0, r.lag_seconds as number),
+    }));
+  }
+}
