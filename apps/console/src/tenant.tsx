@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { DownstreamTab } from './downstream';
 import { TrustedIssuers } from './issuers';
 import { admin, query } from './api';
 import { ActivityChart } from './chart';
@@ -28,6 +29,7 @@ const TABS: [string, string][] = [
   ['requests', 'Request log'],
   ['audit', 'Audit log'],
   ['users', 'Users and groups'],
+  ['downstream', 'Downstream'],
 ];
 
 const base = (id: string) => `/admin/tenants/${encodeURIComponent(id)}`;
@@ -43,7 +45,8 @@ export function TenantPage({ tenantId, tab }: { tenantId: string; tab: string })
           </p>
           <div class="page-head">
             <h1>
-              {t.name} {t.status === 'disabled' ? <span class="badge warn">disabled</span> : null}
+              {t.name} {t.status === 'disabled' ? <span class="badge warn">disabled</span> : null}{' '}
+              {t.intakePausedAt ? <span class="badge warn">intake paused</span> : null} {t.deliveryPausedAt ? <span class="badge warn">delivery paused</span> : null}
             </h1>
             <span class="muted">{t.profile} profile</span>
           </div>
@@ -66,6 +69,7 @@ export function TenantPage({ tenantId, tab }: { tenantId: string; tab: string })
             {tab === 'requests' ? <RequestsTab t={t} /> : null}
             {tab === 'audit' ? <AuditTab t={t} /> : null}
             {tab === 'users' ? <UsersTab t={t} /> : null}
+            {tab === 'downstream' ? <DownstreamTab t={t} reload={tenant.reload} /> : null}
             {TABS.some(([k]) => k === tab) ? null : <ErrorMessage error={`No section "${tab}".`} />}
           </section>
         </>

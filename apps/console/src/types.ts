@@ -34,6 +34,10 @@ export interface Tenant {
   allowedSourceIps: string[];
   rateLimit: RateLimit | null;
   settings: Record<string, unknown>;
+  /** paused since: Entra's requests answered 503 + Retry-After */
+  intakePausedAt: string | null;
+  /** paused since: change events held in order, nothing published or delivered */
+  deliveryPausedAt: string | null;
 }
 
 export interface CreateTenantBody {
@@ -362,4 +366,34 @@ export interface FederatedCredential {
   description: string | null;
   createdAt: string;
   lastUsedAt: string | null;
+}
+
+/** GET /admin/tenants/{id}/product-credentials: credentials of the events API (never their secrets). */
+export interface ProductCredential {
+  id: string;
+  tenantId: string;
+  description: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** POST /admin/tenants/{id}/product-credentials: the secret, shown this once. */
+export interface CreatedProductCredential {
+  id: string;
+  credential: string;
+  description: string | null;
+  createdAt: string;
+}
+
+/** GET /admin/tenants/{id}/event-consumers: a product credential's position in the tenant's events and its lag. */
+export interface EventConsumer {
+  id: string;
+  description: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+  position: string | null;
+  lastReadAt: string | null;
+  lagEvents: number;
+  lagSeconds: number;
 }

@@ -1,0 +1,186 @@
+import { useState } from 'preact/hooks';
+import { admin } from './api';
+import type { CreatedProductCredential, EventConsumer, Tenant } from './types';
+import { ago, ConfirmButton, CopyField, Empty, ErrorMessage, Field, OnceBox, Show, Time, useAction, useId, useLoad } from './ui';
+
+const base = (id: string) => `/admin/tenants/${encodeURIComponent(id)}`;
+
+/**
+ * What leaves scimflow for the product: the pause switches, and the events API's credentials, consumers and
+ * retention (docs/events.md).
+ */
+export function DownstreamTab({ t, reload }: { t: Tenant; reload: () => void }) {
+  return (
+    <>
+      <Pauses t={t} reload={reload} />
+      <EventsApi t={t} />
+    </>
+  );
+}
+
+function Pauses({ t, reload }: { t: Tenant; reload: () => void }) {
+  const action = useAction();
+  const set = async (what: 'intake' | 'delivery', to: 'pause' | 'resume') => {
+    if (await action.run(() => admin.post<Tenant>(`${base(t.tenantId)}/${what}/${to}`))) reload();
+  };
+  const row = (what: 'intake' | 'delivery', since: string | null, label: string, paused: string, running: string) => (
+    <div class="pause-row">
+      <h3>{label}</h3>
+      <p>
+        {since ? (
+          <>
+            <span class="badge warn">⏸ paused</span> since <Time iso={since} />. {paused}
+          </>
+        ) : (
+          <>
+            <span class="badge ok">▶ running</span> {running}
+          </>
+        )}
+      </p>
+      {since ? (
+        <button type="button" disabled={action.busy} onClick={() => set(what, 'resume')}>
+          Resume {label.toLowerCase()}
+        </button>
+      ) : (
+        <ConfirmButton label={`Pause ${label.toLowerCase()}`} class="" confirm={`Pause ${label.toLowerCase()} now`} busy={action.busy} onConfirm={() => set(what, 'pause')} />
+      )}
+    </div>
+  );
+  return (
+    <section class="card">
+      <h2>Pause switches</h2>
+      <ErrorMessage error={action.error} />
+      {row(
+        'delivery',
+        t.deliveryPausedAt,
+        'Delivery',
+        "Entra's changes are applied; their events wait in order (no topic record, no webhook, not in the events API) and go out on resume.",
+        'Change events go out to the topics, webhooks and the events API as they are committed.',
+      )}
+      {row(
+        'intake',
+        t.intakePausedAt,
+        'Intake',
+        "Entra's requests are answered 503 with Retry-After. A cycle where most requests fail puts Entra's job in quarantine: keep it short, or restart provisioning in Entra after resuming.",
+        "Entra's requests are taken.",
+      )}
+    </section>
+  );
+}
+
+function EventsApi({ t }: { t: Tenant }) {
+  const consumers = useLoad(() => admin.get<EventConsumer[]>(`${base(t.tenantId)}/event-consumers`), [t.tenantId]);
+  const retention = useLoad(() => admin.get<{ days: number }>(`${base(t.tenantId)}/events-retention`), [t.tenantId]);
+  const [created, setCreated] = useState<CreatedProductCredential | null>(null);
+  const [description, setDescription] = useState('');
+  const [days, setDays] = useState('');
+  const action = useAction();
+  const ids = { description: useId('product-credential'), days: useId('retention') };
+  const create = async (e: Event) => {
+    e.preventDefault();
+    const c = await action.run(() =>
+      admin.post<CreatedProductCredential>(`${base(t.tenantId)}/product-credentials`, description.trim() ? { description: description.trim() } : {}),
+    );
+    if (c) {
+      setCreated(c);
+      setDescription('');
+      consumers.reload();
+    }
+  };
+  const revoke = async (id: string) => {
+    if (await action.run(() => admin.del(`${base(t.tenantId)}/product-credentials/${encodeURIComponent(id)}`).then(() => true))) consumers.reload();
+  };
+  const saveRetention = async (e: Event) => {
+    e.preventDefault();
+    if (await action.run(() => admin.put(`${base(t.tenantId)}/events-retention`, { days: Number(days) }))) {
+      setDays('');
+      retention.reload();
+    }
+  };
+  return (
+    <section class="card">
+      <h2>Events API</h2>
+      <p class="hint">
+        Product services that cannot reach Kafka read this tenant's change events in order from <code>GET /api/v1/events</code> with a product credential,
+        and its state from <code>/api/v1/users</code> and <code>/api/v1/groups</code>. Each credential is a consumer; its lag is what it has not read yet.
+      </p>
+      {created ? (
+        <OnceBox title="Product credential" onDone={() => setCreated(null)}>
+          <CopyField label="Product credential" value={created.credential} secret hint="Authorization: Bearer … on /api/v1. Shown this once." />
+        </OnceBox>
+      ) : null}
+      <ErrorMessage error={action.error} />
+      <h3>Consumers</h3>
+      <Show loaded={consumers} what="the consumers">
+        {(list) =>
+          list.length === 0 ? (
+            <Empty>No product credential yet.</Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Credential</th>
+                    <th scope="col">Last read</th>
+                    <th scope="col">Lag</th>
+                    <th scope="col">State</th>
+                    <th scope="col">
+                      <span class="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((c) => (
+                    <tr key={c.id}>
+                      <td>
+                        <span class="mono">{c.id}</span>
+                        {c.description ? <div class="sub">{c.description}</div> : null}
+                      </td>
+                      <td>{c.lastReadAt ? ago(c.lastReadAt) : <span class="muted">never</span>}</td>
+                      <td>
+                        {c.lagEvents === 0 ? (
+                          <span class="muted">up to date</span>
+                        ) : (
+                          <>
+                            {c.lagEvents >= 10000 ? '10,000+' : c.lagEvents.toLocaleString()} events, oldest {Math.round(c.lagSeconds)} s
+                          </>
+                        )}
+                      </td>
+                      <td>{c.revokedAt ? <span class="badge bad">revoked</span> : <span class="badge ok">active</span>}</td>
+                      <td>
+                        {c.revokedAt ? null : (
+                          <ConfirmButton label="Revoke" srLabel={`credential ${c.id}`} confirm="Revoke: its reads are refused" busy={action.busy} onConfirm={() => revoke(c.id)} />
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Show>
+      <form class="inline-form" onSubmit={create}>
+        <Field id={ids.description} label="Description (optional)">
+          <input id={ids.description} maxLength={200} value={description} onInput={(e) => setDescription((e.currentTarget as HTMLInputElement).value)} />
+        </Field>
+        <button type="submit" disabled={action.busy}>
+          New product credential
+        </button>
+      </form>
+      <h3>Retention</h3>
+      <Show loaded={retention} what="the retention">
+        {(r) => (
+          <form class="inline-form" onSubmit={saveRetention}>
+            <Field id={ids.days} label={`Days events stay readable (now ${r.days})`} hint="1 to 365; a cursor older than that is answered 410: resync">
+              <input id={ids.days} type="number" min={1} max={365} required value={days} onInput={(e) => setDays((e.currentTarget as HTMLInputElement).value)} />
+            </Field>
+            <button type="submit" disabled={action.busy || !days}>
+              Save retention
+            </button>
+          </form>
+        )}
+      </Show>
+    </section>
+  );
+}
