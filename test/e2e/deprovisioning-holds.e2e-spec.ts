@@ -168,4 +168,22 @@ describe('deprovisioning holds (e2e)', () => {
     expect((await admin('GET', `/tenants/${tenantId}/holds`)).body).toEqual([]);
     expect((await admin('GET', `/tenants/00000000-0000-4000-8000-000000000000/holds`)).status).toBe(404);
   });
+
+  it('counts concurrent deprovisionings under the tenant lock: exactly the threshold passes; a tenant with an open hold can be deleted', async () => {
+    const t = await system.createTenant('e2e deprovisioning holds, concurrent', []);
+    const c = new ScimClient(t.scimBaseUrl, t.token);
+    expect((await admin('PUT', `/tenants/${t.tenantId}/deprovision-threshold`, { maxUsers: 3 })).status).toBe(200);
+    const mine: string[] = [];
+    for (let i = 0; i < 12; i++) mine.push((await c.post('/Users', { schemas: [USER], userName: `c${i}@contoso.example`, active: true })).body.id);
+    // users spread over the partitions, sent at once
+    const answers = await Promise.all(mine.map((id) => c.patch(`/Users/${id}`, DEACTIVATE)));
+    expect(answers.map((a) => a.status)).toEqual(mine.map(() => 200));
+    const [{ count }] = await system.db.query(`SELECT count(*)::int AS count FROM scim_users WHERE tenant_id = $1 AND NOT active`, [t.tenantId]);
+    expect(count).toBe(3);
+    expect((await admin('GET', `/tenants/${t.tenantId}/holds`)).body).toMatchObject([{ status: 'open', commands: 9 }]);
+
+    expect((await admin('DELETE', `/tenants/${t.tenantId}`)).status).toBe(204);
+    const [{ left }] = await system.db.query(`SELECT count(*)::int AS left FROM parked_commands WHERE tenant_id = $1`, [t.tenantId]);
+    expect(left).toBe(0);
+  });
 });

@@ -35,7 +35,7 @@ export class DeprovisioningHolds1734100000000 implements MigrationInterface {
     await q.query(`CREATE INDEX deprovisioning_holds_tenant ON deprovisioning_holds (tenant_id, id)`);
     await q.query(`ALTER TABLE parked_commands DROP CONSTRAINT IF EXISTS parked_commands_reason_check`);
     await q.query(`ALTER TABLE parked_commands ADD CONSTRAINT parked_commands_reason_check CHECK (reason IN ('failed', 'heavy', 'behind', 'held'))`);
-    await q.query(`ALTER TABLE parked_commands ADD COLUMN hold_id bigint REFERENCES deprovisioning_holds(id)`);
+    await q.query(`ALTER TABLE parked_commands ADD COLUMN hold_id bigint REFERENCES deprovisioning_holds(id) ON DELETE CASCADE`);
     await q.query(`CREATE INDEX parked_commands_hold ON parked_commands (hold_id, id) WHERE hold_id IS NOT NULL`);
   }
 
