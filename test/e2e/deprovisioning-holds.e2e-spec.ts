@@ -113,7 +113,9 @@ describe('deprovisioning holds (e2e)', () => {
     expect(parked.body.find((p: { resourceId: string; state: string }) => p.resourceId === ids[5] && p.state === 'held')).toMatchObject({ holdId: hold.holdId, reason: 'held' });
     // a held command is decided with its hold, not discarded on its own
     const heldRow = parked.body.find((p: { state: string }) => p.state === 'held');
-    expect((await admin('POST', `/parked-commands/${heldRow.id}/discard`)).status).toBe(404);
+    const refused = await admin('POST', `/parked-commands/${heldRow.id}/discard`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/approve or reject the hold/);
 
     const approved = await admin('POST', `/tenants/${tenantId}/holds/${hold.holdId}/approve`);
     expect(approved.status).toBe(200);

@@ -218,7 +218,7 @@ export class ParkedCommands {
    */
   async discard(id: string, outcome: CommandOutcome, now = new Date()): Promise<ParkedCommandView | undefined> {
     const found = await this.get(id);
-    if (!found || found.state === 'held') return undefined;
+    if (!found || found.nextAttemptAt === 'infinity') return undefined;
     return this.ds.transaction((em) =>
       this.discardWithin(em, found, outcome, { discarded: { parkedAt: found.parkedAt, lastError: found.error, attempts: found.attempts } }, now),
     );
@@ -241,28 +241,26 @@ export class ParkedCommands {
 
   /** `discard`, inside the caller's transaction, with the audit entry's `diff`: undefined if it left meanwhile. */
   async discardWithin(em: EntityManager, found: ParkedCommandView, outcome: CommandOutcome, diff: Record<string, unknown>, now: Date): Promise<ParkedCommandView | undefined> {
-    {
-      await this.lockKey(em, found.recordKey);
-      const rows: { id: string }[] = await em.query(`DELETE FROM parked_commands WHERE id = $1 RETURNING id::text`, [found.id]);
-      if (!rows.length) return undefined; // applied or discarded meanwhile
-      await em.query(
-        `INSERT INTO processed_commands (command_id, tenant_id, resource_id, outcome, processed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (command_id) DO NOTHING`,
-        [found.commandId, found.tenantId, found.resourceId, outcome, now],
-      );
-      await this.audit.record(em, {
-        tenantId: found.tenantId,
-        commandId: found.commandId,
-        resourceType: found.resourceType,
-        resourceId: found.resourceId,
-        action: found.action,
-        status: outcome.status,
-        error: outcome.error,
-        diff,
-        at: now,
-      });
-      await em.query(`UPDATE parked_commands SET next_attempt_at = $2 WHERE record_key = $1 AND ${DECIDABLE}`, [found.recordKey, now]);
-      return found;
-    }
+    await this.lockKey(em, found.recordKey);
+    const rows: { id: string }[] = await em.query(`DELETE FROM parked_commands WHERE id = $1 RETURNING id::text`, [found.id]);
+    if (!rows.length) return undefined; // applied or discarded meanwhile
+    await em.query(
+      `INSERT INTO processed_commands (command_id, tenant_id, resource_id, outcome, processed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (command_id) DO NOTHING`,
+      [found.commandId, found.tenantId, found.resourceId, outcome, now],
+    );
+    await this.audit.record(em, {
+      tenantId: found.tenantId,
+      commandId: found.commandId,
+      resourceType: found.resourceType,
+      resourceId: found.resourceId,
+      action: found.action,
+      status: outcome.status,
+      error: outcome.error,
+      diff,
+      at: now,
+    });
+    await em.query(`UPDATE parked_commands SET next_attempt_at = $2 WHERE record_key = $1 AND ${DECIDABLE}`, [found.recordKey, now]);
+    return found;
   }
 
   private async lockKey(em: EntityManager, recordKey: string): Promise<void> {
