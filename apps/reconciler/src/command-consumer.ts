@@ -189,10 +189,6 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     await this.reply(record, recorded.outcome);
   }
 
-  /**
-   * Parks the command: the first of its user after transient failures (its writer gets 503 at once), a heavy one
-   * (its writer keeps waiting: the retrier answers), or behind either (answered like the one it waits for).
-   */
   private parkedInput(record: ConsumedRecord, command: ProvisioningCommand): ParkedCommandInput {
     return {
       recordKey: resourceKey(command.tenantId, command.resourceId),
@@ -207,6 +203,11 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     };
   }
 
+  /**
+   * Parks the command: the first of its user after transient failures (its writer gets 503 at once), a heavy one
+   * (its writer keeps waiting: the retrier answers), or behind one of those or a held deprovisioning (answered like
+   * the one it waits for; behind a held one: 503).
+   */
   private async park({ record, command }: Item, reason?: ParkReason): Promise<boolean> {
     const input = this.parkedInput(record, command);
     let failing: boolean;
