@@ -124,4 +124,11 @@ describe('admin groups list and detail', () => {
     const bad = await admin(`/tenants/${tenantId}/groups?filter=${encodeURIComponent('displayName eq')}`);
     expect(bad.body.scimType).toBe('invalidFilter');
   });
+
+  it('describes both routes in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${system.baseUrl}/admin/docs-json`)).json()) as { paths: Record<string, Record<string, { parameters?: { name: string }[] }>> };
+    const list = doc.paths['/admin/tenants/{tenantId}/groups']?.get;
+    expect(list?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['tenantId', 'filter', 'after', 'limit']));
+    expect(doc.paths['/admin/tenants/{tenantId}/groups/{groupId}']?.get).toBeDefined();
+  });
 });
