@@ -328,8 +328,8 @@ describe('console in a browser', () => {
     expect(matched).toBeGreaterThanOrEqual(4); // created, deactivated, the group and its membership at least
     expect(replayed).toEqual([]);
     await replays.getByRole('button', { name: `Replay ${matched} events` }).click();
-    await replays.getByRole('status').getByText('✓ done').waitFor({ timeout: 30_000 });
-    expect(await replays.getByRole('status').innerText()).toContain(`${matched} matched · ${matched} queued`);
+    await replays.getByRole('status').getByText(`Replay done: ${matched} events queued.`).waitFor({ timeout: 30_000 });
+    expect(await replays.locator('.replay-progress').innerText()).toContain(`${matched} matched · ${matched} queued`);
     await replays.getByRole('row').filter({ hasText: '✓ done' }).waitFor();
     await until('the replayed events at the receiver', async () => replayed.length >= matched, 30_000);
     expect(replayed.length).toBe(matched);

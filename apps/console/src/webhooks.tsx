@@ -367,14 +367,16 @@ function ReplaySection({ subscriptionId }: { subscriptionId: string }) {
         </button>
       </form>
       <ErrorMessage error={action.error} />
+      {/* announced: the count and the replay's state changes, not each second's numbers */}
       <div role="status" aria-live="polite" class="result">
         {counted ? (
           <p>
             {counted.matched} event{counted.matched === 1 ? '' : 's'} of this subscription in the range ({counted.read} of {counted.planned} records read).
           </p>
         ) : null}
-        {replay ? <ReplayProgress r={replay} /> : null}
+        {replay ? <p>{announcement(replay)}</p> : null}
       </div>
+      {replay ? <ReplayProgress r={replay} /> : null}
       {counted ? (
         <button type="button" disabled={action.busy || running || counted.matched === 0} onClick={onReplay}>
           Replay {counted.matched} event{counted.matched === 1 ? '' : 's'}
@@ -434,6 +436,13 @@ function ReplayState({ r }: { r: EventReplay }) {
       <span class="badge bad">{r.state}</span> {r.error ?? (r.state === 'interrupted' ? 'its ingress stopped; start it again' : '')}
     </>
   );
+}
+
+function announcement(r: EventReplay): string {
+  if (r.state === 'running') return 'Replay running…';
+  if (r.state === 'done') return `Replay done: ${r.queued} event${r.queued === 1 ? '' : 's'} queued${r.alreadyQueued ? `, ${r.alreadyQueued} already queued by an earlier run` : ''}.`;
+  if (r.state === 'failed') return `Replay failed${r.error ? `: ${r.error}` : '.'}`;
+  return 'Replay interrupted: its ingress stopped. Count and replay the same range again; nothing is queued twice.';
 }
 
 function ReplayProgress({ r }: { r: EventReplay }) {
