@@ -222,6 +222,7 @@ function SubscriptionDetail({ id }: { id: string }) {
           }
         </Show>
       </section>
+      <ReplaySection subscriptionId={id} onFinished={deliveries.reload} />
       <section class="card">
         <div class="page-head">
           <h2>Delivery log</h2>
@@ -275,7 +276,6 @@ function SubscriptionDetail({ id }: { id: string }) {
           }
         </Show>
       </section>
-      <ReplaySection subscriptionId={id} />
     </>
   );
 }
@@ -299,7 +299,7 @@ const POLL_MS = 1000;
  * Re-delivers the subscription's past events, read back from Kafka: a dry run counts them first, the replay then runs
  * in the background and is polled until it ends. Replaying the same range again queues nothing twice.
  */
-function ReplaySection({ subscriptionId }: { subscriptionId: string }) {
+function ReplaySection({ subscriptionId, onFinished }: { subscriptionId: string; onFinished: () => void }) {
   const path = `/admin/subscriptions/${encodeURIComponent(subscriptionId)}/replays`;
   const past = useLoad(() => admin.get<EventReplay[]>(`${path}${query({ limit: 20 })}`), [subscriptionId]);
   const [from, setFrom] = useState(() => localOf(new Date(Date.now() - 24 * 3600_000)));
@@ -319,7 +319,10 @@ function ReplaySection({ subscriptionId }: { subscriptionId: string }) {
       try {
         const next = await admin.get<EventReplay>(`/admin/replays/${encodeURIComponent(replay.id)}`);
         if (live) setReplay(next);
-        if (live && next.state !== 'running') past.reload();
+        if (live && next.state !== 'running') {
+          past.reload();
+          onFinished();
+        }
       } catch {
         // A failed poll is retried on the next tick: a copy of the same state re-arms the timer.
         if (live) setReplay({ ...replay });
