@@ -14,13 +14,15 @@ import { RunningSystem, startSystem } from '../support/system';
  * dist/console and the admin and setup APIs; Kafka, Postgres, the reconciler and the notifier are the real ones.
  * An operator signs in, creates a tenant, copies its credentials and makes a setup link; the customer's setup
  * page sees Entra's Test Connection turn green; a provisioning run shows in the request log with its notes; a
- * failing webhook dead-letters and is redriven from the console; a second tenant's link sees nothing of the first.
+ * failing webhook dead-letters and is redriven from the console; a group Entra provisioned is browsed with its
+ * members; a replay is counted (dry run) and run from the Webhooks page; a second tenant's link sees nothing of the first.
  * axe-core checks the main pages; one page is checked at 768px. Screenshots go to .run/console-screenshots/
  * (and docs/console/ with UPDATE_SCREENSHOTS=1).
  */
 
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const ROOT = join(__dirname, '../..');
 const SHOTS = [join(ROOT, '.run/console-screenshots'), ...(process.env.UPDATE_SCREENSHOTS === '1' ? [join(ROOT, 'docs/console')] : [])];
 
@@ -40,6 +42,8 @@ describe('console in a browser', () => {
   let hookUrl: string;
   let refuse = true;
   const received: string[] = [];
+  /** bodies that came with `webhook-replay: true` */
+  const replayed: string[] = [];
   const cspViolations: string[] = [];
   const saved: Record<string, string | undefined> = {};
 
@@ -50,6 +54,7 @@ describe('console in a browser', () => {
       req.on('end', () => {
         if (refuse) return void res.writeHead(500).end('receiver down for the test');
         received.push(raw);
+        if (req.headers['webhook-replay'] === 'true') replayed.push(raw);
         res.writeHead(204).end();
       });
     });
@@ -220,6 +225,8 @@ describe('console in a browser', () => {
     expect((await scim.patch(`/Users/${userId}`, patchOps({ op: 'Replace', path: 'active', value: 'False' }))).status).toBe(200);
     expect((await scim.get(`/Users/${userId}`)).status).toBe(200);
     expect((await scim.post('/Users', { schemas: [USER], active: true })).status).toBe(400);
+    const group = await scim.post('/Groups', { schemas: [GROUP], displayName: 'Engineering', externalId: 'eng', members: [{ value: userId }] });
+    expect(group.status).toBe(201);
 
     await page.getByRole('link', { name: 'Request log' }).click();
     const patchRow = page.getByRole('row').filter({ hasText: `PATCH /Users/${userId}` });
@@ -258,7 +265,7 @@ describe('console in a browser', () => {
 
     // users through a SCIM filter, parsed and matched by libs/scim as the SCIM API does
     await page.getByRole('link', { name: 'Users and groups' }).click();
-    const filter = page.getByLabel('SCIM filter');
+    const filter = page.getByRole('search', { name: 'Filter users' }).getByLabel('SCIM filter');
     await filter.fill('active eq true');
     await filter.press('Enter');
     await page.getByText('No user matches the filter.').waitFor();
@@ -270,7 +277,24 @@ describe('console in a browser', () => {
     await page.getByRole('link', { name: 'ada@contoso.example' }).waitFor();
     await shot(page, 'users');
     expect(await serious(page)).toEqual([]);
-    await page.getByRole('link', { name: 'ada@contoso.example' }).click();
+    // groups, filtered on the server with a SCIM filter; a group's members on demand
+    const groupFilter = page.getByRole('search', { name: 'Filter groups' }).getByLabel('SCIM filter');
+    await groupFilter.fill('displayName sw "Sales"');
+    await groupFilter.press('Enter');
+    await page.getByText('No group matches the filter.').waitFor();
+    await groupFilter.fill('displayName eq');
+    await groupFilter.press('Enter');
+    await page.getByRole('alert').filter({ hasText: /filter/i }).waitFor();
+    await groupFilter.fill('displayName sw "eng" and externalId eq "eng"');
+    await groupFilter.press('Enter');
+    const groupRow = page.getByRole('row').filter({ hasText: 'Engineering' });
+    await groupRow.getByRole('button', { name: 'Members of Engineering' }).click();
+    await page.getByRole('heading', { name: 'Members of Engineering (1)' }).waitFor();
+    expect(await page.locator('ul.members li').allInnerTexts()).toEqual([`ada@contoso.example ${userId}`]);
+    await shot(page, 'groups');
+    expect(await serious(page)).toEqual([]);
+    // a member's name leads to the user's page
+    await page.locator('ul.members').getByRole('link', { name: 'ada@contoso.example' }).click();
     await page.getByRole('heading', { name: 'ada@contoso.example' }).waitFor();
     await page.getByText('dev.scimflow.user.deactivated').first().waitFor();
     await shot(page, 'user-timeline');
@@ -293,6 +317,27 @@ describe('console in a browser', () => {
     await page.getByRole('status').filter({ hasText: /\d+ redriven/ }).waitFor();
     await until('the redriven events at the receiver', async () => received.length > 0);
     expect(JSON.parse(received[0]).data).toBeDefined();
+
+    // a replay of the subscription's events from the console: counted first (a dry run queues nothing), then run
+    // with its progress polled; the receiver gets them again, marked as replays
+    const replays = page.getByRole('region', { name: 'Replay' });
+    await replays.getByRole('button', { name: 'Count' }).click();
+    const counted = replays.getByRole('status').filter({ hasText: /\d+ events? of this subscription in the range/ });
+    await counted.waitFor();
+    const matched = Number(/(\d+) events? of this subscription/.exec(await counted.innerText())![1]);
+    expect(matched).toBeGreaterThanOrEqual(4); // created, deactivated, the group and its membership at least
+    expect(replayed).toEqual([]);
+    await replays.getByRole('button', { name: `Replay ${matched} events` }).click();
+    await replays.getByRole('status').getByText(`Replay done: ${matched} events queued.`).waitFor({ timeout: 30_000 });
+    expect(await replays.locator('.replay-progress').innerText()).toContain(`${matched} matched · ${matched} queued`);
+    await replays.getByRole('row').filter({ hasText: '✓ done' }).waitFor();
+    await until('the replayed events at the receiver', async () => replayed.length >= matched, 30_000);
+    expect(replayed.length).toBe(matched);
+    expect(replayed.map((r) => JSON.parse(r).type)).toEqual(
+      expect.arrayContaining(['dev.scimflow.user.created.v1', 'dev.scimflow.user.deactivated.v1', 'dev.scimflow.group.created.v1', 'dev.scimflow.membership.added.v1']),
+    );
+    await shot(page, 'webhooks-replay');
+    expect(await serious(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'Pipeline' }).click();
     await page.getByRole('heading', { name: 'Consumer lag' }).waitFor();

@@ -7,6 +7,8 @@ import { FailureMeter } from './tenants';
 import { filterUsers } from './user-filter';
 import type {
   ActivityBucket,
+  AdminGroup,
+  AdminGroupDetail,
   AdminUser,
   AuditEntry,
   ClientSecret,
@@ -868,12 +870,127 @@ function UsersTab({ t }: { t: Tenant }) {
           }}
         </Show>
       </section>
-      <section class="card">
-        <h2>Groups</h2>
-        <p>
-          {groups === undefined ? '…' : groups} group{groups === 1 ? '' : 's'}. Entra reads and writes them over SCIM; the admin API has no group list yet.
-        </p>
-      </section>
+      <GroupsSection t={t} count={groups} />
     </>
+  );
+}
+
+/** A tenant's groups, read-only (Entra writes them over SCIM): filtered on the server with a SCIM filter, a group's members on demand. */
+function GroupsSection({ t, count }: { t: Tenant; count: number | undefined }) {
+  const [typed, setTyped] = useState('');
+  const [filter, setFilter] = useState('');
+  const [open, setOpen] = useState<string | null>(null);
+  const groups = useLoad(() => admin.get<AdminGroup[]>(`${base(t.tenantId)}/groups${query({ filter, limit: 1000 })}`), [t.tenantId, filter]);
+  const id = useId('group-filter');
+  return (
+    <section class="card" aria-labelledby="groups-title">
+      <h2 id="groups-title">Groups</h2>
+      <p class="hint">
+        {count === undefined ? '' : `${count} group${count === 1 ? '' : 's'} in all. `}Entra reads and writes them over SCIM; here they are read-only.
+      </p>
+      <form
+        class="inline-form filter-form"
+        role="search"
+        aria-label="Filter groups"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setOpen(null);
+          setFilter(typed.trim());
+        }}
+      >
+        <Field id={id} label="SCIM filter" hint='e.g. displayName sw "Sales", externalId eq "…"'>
+          <input id={id} type="search" class="mono" spellcheck={false} value={typed} aria-describedby={`${id}-hint`} onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />
+        </Field>
+        <button type="submit">Filter</button>
+      </form>
+      <Show loaded={groups} what="groups">
+        {(list) =>
+          list.length === 0 ? (
+            <Empty>{filter ? 'No group matches the filter.' : 'No groups yet.'}</Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <caption class="sr-only">Groups ({list.length})</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">displayName</th>
+                    <th scope="col">externalId</th>
+                    <th scope="col" class="num">Members</th>
+                    <th scope="col">Last modified</th>
+                    <th scope="col">
+                      <span class="sr-only">Members</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((g) => (
+                    <GroupRow key={g.id} t={t} g={g} open={open === g.id} toggle={() => setOpen(open === g.id ? null : g.id)} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+function GroupRow({ t, g, open, toggle }: { t: Tenant; g: AdminGroup; open: boolean; toggle: () => void }) {
+  const detailId = `members-${g.id}`;
+  return (
+    <>
+      <tr class={open ? 'open' : ''}>
+        <td>
+          {g.displayName}
+          <div class="sub mono">{g.id}</div>
+        </td>
+        <td class="mono">{g.externalId ?? <span class="muted">—</span>}</td>
+        <td class="num">{g.memberCount}</td>
+        <td>
+          <Time iso={g.lastModified} />
+        </td>
+        <td>
+          <button type="button" class="secondary small" aria-expanded={open} aria-controls={detailId} onClick={toggle}>
+            {open ? 'Hide' : 'Members'}
+            <span class="sr-only"> of {g.displayName}</span>
+          </button>
+        </td>
+      </tr>
+      {open ? (
+        <tr class="detail-row">
+          <td colSpan={5} id={detailId}>
+            <GroupMembers t={t} groupId={g.id} />
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+function GroupMembers({ t, groupId }: { t: Tenant; groupId: string }) {
+  const group = useLoad(() => admin.get<AdminGroupDetail>(`${base(t.tenantId)}/groups/${encodeURIComponent(groupId)}`), [t.tenantId, groupId]);
+  return (
+    <Show loaded={group} what="members">
+      {(g) =>
+        g.members.length === 0 ? (
+          <Empty>{g.displayName} has no members.</Empty>
+        ) : (
+          <>
+            <h3>
+              Members of {g.displayName} ({g.memberCount})
+            </h3>
+            {g.members.length < g.memberCount ? <p class="hint">The first {g.members.length} by id.</p> : null}
+            <ul class="members">
+              {g.members.map((m) => (
+                <li key={m.id}>
+                  <Link href={`/console/tenants/${encodeURIComponent(t.tenantId)}/users/${encodeURIComponent(m.id)}`}>{m.userName}</Link> <span class="sub mono">{m.id}</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )
+      }
+    </Show>
   );
 }

@@ -397,3 +397,43 @@ export interface EventConsumer {
   lagEvents: number;
   lagSeconds: number;
 }
+
+/** GET /admin/tenants/{id}/groups */
+export interface AdminGroup {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  memberCount: number;
+  version: number;
+  created: string;
+  lastModified: string;
+}
+
+/** GET /admin/tenants/{id}/groups/{groupId}: the first members (capped) and the full count. */
+export interface AdminGroupDetail extends AdminGroup {
+  members: { id: string; userName: string }[];
+}
+
+/** POST /admin/subscriptions/{id}/replays with dryRun: true */
+export interface EventReplayCount {
+  planned: number;
+  read: number;
+  matched: number;
+}
+
+/** A replay of a subscription's past events (POST without dryRun, GET /admin/replays/{id}). */
+export interface EventReplay extends EventReplayCount {
+  id: string;
+  subscriptionId: string;
+  tenantId: string;
+  replayKey: string;
+  from: string;
+  to: string | null;
+  state: 'running' | 'done' | 'failed' | 'interrupted';
+  queued: number;
+  alreadyQueued: number;
+  error: string | null;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}

@@ -1,6 +1,6 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { admin, query } from './api';
-import type { DeadLetter, DeliveryAttempt, RedriveResult, Subscription, Tenant } from './types';
+import type { DeadLetter, DeliveryAttempt, EventReplay, EventReplayCount, RedriveResult, Subscription, Tenant } from './types';
 import { CopyField, Empty, ErrorMessage, Field, navigate, OnceBox, Show, StatusBadge, Time, useAction, useId, useLoad, useLocation } from './ui';
 
 /** Webhook subscriptions per tenant, their delivery log and dead letters (with redrive). */
@@ -222,6 +222,7 @@ function SubscriptionDetail({ id }: { id: string }) {
           }
         </Show>
       </section>
+      <ReplaySection subscriptionId={id} onFinished={deliveries.reload} />
       <section class="card">
         <div class="page-head">
           <h2>Delivery log</h2>
@@ -275,14 +276,188 @@ function SubscriptionDetail({ id }: { id: string }) {
           }
         </Show>
       </section>
-      <section class="card">
-        <h2>Replay</h2>
-        <p>
-          Re-delivering past events to this subscription reads them back from Kafka; the admin API does not offer it (nor a dry-run count) yet. With the CLI
-          (re-running with the same arguments queues nothing twice):
-        </p>
-        <pre tabIndex={0}>{`npx scimctl replay events --subscription ${id} --from 2026-01-01T00:00:00Z [--to ISO]`}</pre>
-      </section>
     </>
+  );
+}
+
+/** A datetime-local value (the browser's time zone) as an ISO instant; '' when empty or not a time. */
+function isoOf(local: string): string {
+  if (!local) return '';
+  const d = new Date(local);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
+/** `d` as a datetime-local value in the browser's time zone, to the second. */
+function localOf(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+const POLL_MS = 1000;
+
+/**
+ * Re-delivers the subscription's past events, read back from Kafka: a dry run counts them first, the replay then runs
+ * in the background and is polled until it ends. Replaying the same range again queues nothing twice.
+ */
+function ReplaySection({ subscriptionId, onFinished }: { subscriptionId: string; onFinished: () => void }) {
+  const path = `/admin/subscriptions/${encodeURIComponent(subscriptionId)}/replays`;
+  const past = useLoad(() => admin.get<EventReplay[]>(`${path}${query({ limit: 20 })}`), [subscriptionId]);
+  const [from, setFrom] = useState(() => localOf(new Date(Date.now() - 24 * 3600_000)));
+  const [to, setTo] = useState('');
+  const [count, setCount] = useState<{ range: string; result: EventReplayCount } | null>(null);
+  const [replay, setReplay] = useState<EventReplay | null>(null);
+  const action = useAction();
+  const fromId = useId('replay-from');
+  const toId = useId('replay-to');
+  const range = `${isoOf(from)}|${isoOf(to)}`;
+  const body = () => ({ from: isoOf(from), ...(to ? { to: isoOf(to) } : {}) });
+
+  useEffect(() => {
+    if (!replay || replay.state !== 'running') return undefined;
+    let live = true;
+    const timer = setTimeout(async () => {
+      try {
+        const next = await admin.get<EventReplay>(`/admin/replays/${encodeURIComponent(replay.id)}`);
+        if (live) setReplay(next);
+        if (live && next.state !== 'running') {
+          past.reload();
+          onFinished();
+        }
+      } catch {
+        // A failed poll is retried on the next tick: a copy of the same state re-arms the timer.
+        if (live) setReplay({ ...replay });
+      }
+    }, POLL_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [replay]);
+
+  const onCount = async (e: Event) => {
+    e.preventDefault();
+    if (!isoOf(from)) return;
+    setReplay(null);
+    const result = await action.run(() => admin.post<EventReplayCount>(path, { ...body(), dryRun: true }));
+    if (result) setCount({ range, result });
+  };
+  const onReplay = async () => {
+    const started = await action.run(() => admin.post<EventReplay>(path, body()));
+    if (started) {
+      setCount(null);
+      setReplay(started);
+      past.reload();
+    }
+  };
+  const counted = count && count.range === range ? count.result : null;
+  const running = replay?.state === 'running';
+  return (
+    <section class="card" aria-labelledby="replay-title">
+      <h2 id="replay-title">Replay</h2>
+      <p class="hint">
+        Re-delivers this subscription&apos;s past events, read back from Kafka, with the header <span class="mono">webhook-replay: true</span>. Count them first;
+        replaying the same range again queues nothing twice.
+      </p>
+      <form class="inline-form" aria-label="Replay events" onSubmit={onCount}>
+        <Field id={fromId} label="From (your local time)">
+          <input id={fromId} type="datetime-local" step={1} required value={from} onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} />
+        </Field>
+        <Field id={toId} label="To (optional, default now)">
+          <input id={toId} type="datetime-local" step={1} value={to} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
+        </Field>
+        <button type="submit" class="secondary" disabled={action.busy || running}>
+          Count
+        </button>
+      </form>
+      <ErrorMessage error={action.error} />
+      {/* announced: the count and the replay's state changes, not each second's numbers */}
+      <div role="status" aria-live="polite" class="result">
+        {counted ? (
+          <p>
+            {counted.matched} event{counted.matched === 1 ? '' : 's'} of this subscription in the range ({counted.read} of {counted.planned} records read).
+          </p>
+        ) : null}
+        {replay ? <p>{announcement(replay)}</p> : null}
+      </div>
+      {replay ? <ReplayProgress r={replay} /> : null}
+      {counted ? (
+        <button type="button" disabled={action.busy || running || counted.matched === 0} onClick={onReplay}>
+          Replay {counted.matched} event{counted.matched === 1 ? '' : 's'}
+        </button>
+      ) : null}
+      <h3>Past replays</h3>
+      <Show loaded={past} what="replays">
+        {(list) =>
+          list.length === 0 ? (
+            <Empty>No replays yet.</Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <caption class="sr-only">Past replays ({list.length})</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Started</th>
+                    <th scope="col">Range</th>
+                    <th scope="col">State</th>
+                    <th scope="col" class="num">Matched</th>
+                    <th scope="col" class="num">Queued</th>
+                    <th scope="col" class="num">Already queued</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((r) => (
+                    <tr key={r.id}>
+                      <td>
+                        <Time iso={r.startedAt} />
+                      </td>
+                      <td>
+                        <Time iso={r.from} /> – {r.to ? <Time iso={r.to} /> : 'its start'}
+                      </td>
+                      <td class="wrap">
+                        <ReplayState r={r} />
+                      </td>
+                      <td class="num">{r.matched}</td>
+                      <td class="num">{r.queued}</td>
+                      <td class="num">{r.alreadyQueued}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+function ReplayState({ r }: { r: EventReplay }) {
+  if (r.state === 'done') return <span class="badge ok">✓ done</span>;
+  if (r.state === 'running') return <span class="badge info">running</span>;
+  return (
+    <>
+      <span class="badge bad">{r.state}</span> {r.error ?? (r.state === 'interrupted' ? 'its ingress stopped; start it again' : '')}
+    </>
+  );
+}
+
+function announcement(r: EventReplay): string {
+  if (r.state === 'running') return 'Replay running…';
+  if (r.state === 'done') return `Replay done: ${r.queued} event${r.queued === 1 ? '' : 's'} queued${r.alreadyQueued ? `, ${r.alreadyQueued} already queued by an earlier run` : ''}.`;
+  if (r.state === 'failed') return `Replay failed${r.error ? `: ${r.error}` : '.'}`;
+  return 'Replay interrupted: its ingress stopped. Count and replay the same range again; nothing is queued twice.';
+}
+
+function ReplayProgress({ r }: { r: EventReplay }) {
+  const id = useId('replay-progress');
+  return (
+    <div class="replay-progress">
+      <label for={id}>Replay progress</label>
+      <progress id={id} max={Math.max(r.planned, 1)} value={r.state === 'done' ? Math.max(r.planned, 1) : r.read} />
+      <p>
+        <ReplayState r={r} /> {r.read} of {r.planned} records read · {r.matched} matched · {r.queued} queued
+        {r.alreadyQueued ? ` · ${r.alreadyQueued} already queued by an earlier run` : ''}
+      </p>
+    </div>
   );
 }

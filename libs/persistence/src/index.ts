@@ -13,6 +13,7 @@ export * from './users/user-store';
 export * from './schemas/tenant-schema-store';
 export * from './listing/resource-page';
 export * from './groups/group-store';
+export * from './groups/group-admin';
 export * from './groups/group-filter';
 export * from './groups/membership-store';
 export * from './persistence.module';

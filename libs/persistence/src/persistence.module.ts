@@ -14,6 +14,7 @@ import { UserStore } from './users/user-store';
 import { UserAdmin } from './users/user-admin';
 import { TenantResourceTypes, TenantSchemaStore } from './schemas/tenant-schema-store';
 import { GroupStore } from './groups/group-store';
+import { GroupAdmin } from './groups/group-admin';
 import { MembershipStore } from './groups/membership-store';
 import { Outbox } from './outbox/outbox';
 import { ParkedCommands } from './commands/parked-commands';
@@ -79,12 +80,13 @@ export class DatabaseReadiness implements OnModuleInit {
       useFactory: (store: TenantSchemaStore, config: AppConfig) => new TenantResourceTypes(store, config.TENANT_SCHEMA_CACHE_TTL_MS),
     },
     { provide: GroupStore, inject: [DataSource], useFactory: (ds: DataSource) => new GroupStore(ds) },
+    { provide: GroupAdmin, inject: [DataSource], useFactory: (ds: DataSource) => new GroupAdmin(ds) },
     { provide: MembershipStore, useValue: new MembershipStore() },
     { provide: Outbox, useValue: new Outbox() },
     { provide: ParkedCommands, inject: [DataSource], useFactory: (ds: DataSource) => new ParkedCommands(ds) },
     { provide: DeprovisioningHolds, inject: [DataSource, ParkedCommands], useFactory: (ds: DataSource, parked: ParkedCommands) => new DeprovisioningHolds(ds, parked) },
     DatabaseReadiness,
   ],
-  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, EventReplays, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, MembershipStore, Outbox, ParkedCommands, DeprovisioningHolds, ParkedRecords, RequestLog, ConsoleSessions, SetupLinks, ConsoleInsights, TenantEvents, ProductCredentials, DirectoryState],
+  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, EventReplays, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, GroupAdmin, MembershipStore, Outbox, ParkedCommands, DeprovisioningHolds, ParkedRecords, RequestLog, ConsoleSessions, SetupLinks, ConsoleInsights, TenantEvents, ProductCredentials, DirectoryState],
 })
 export class PersistenceModule {}
