@@ -68,6 +68,7 @@ scimflow is up.
   SCIM base URL (Entra "Tenant URL"): $base
   Secret token:                       $token
   OAuth Token Endpoint:               $oauth
+  Console:     http://127.0.0.1:${INGRESS_PORT:-8080}/console   (sign in with the admin token below)
   Admin API:   http://127.0.0.1:${INGRESS_PORT:-8080}/admin/docs   (Authorization: Bearer $ADMIN_TOKEN)
   Health:      curl http://127.0.0.1:${INGRESS_PORT:-8080}/healthz
   Try it:      curl -H "Authorization: Bearer $token" "$base/Users?filter=userName%20eq%20%22nobody%22"
