@@ -10,4 +10,3 @@ export * from './import/group-import';
 export * from './parked';
 export * from './document-size';
 export * from './setup';
-export * from './deprovisioning';
