@@ -338,6 +338,8 @@ export async function runEntraCycles(opts: EntraCycleOptions): Promise<EntraCycl
       ...(opts.rateLimit ? { rateLimit: { perSecond: opts.rateLimit, burst: opts.rateLimit } } : {}),
     });
     log(`tenant ${tenant.tenantId}`);
+    // a cycle disables 2% of the directory: beyond the default deprovisioning threshold, which would hold them
+    await adminSend(admin, 'DELETE', `/tenants/${tenant.tenantId}/deprovision-threshold`, undefined);
     const directory = buildDirectory(shape);
     const productUsers = [...directory.users.values()].filter((u) => u.importedAs);
     for (const batch of chunks(productUsers.map(importedUser), 1000)) {

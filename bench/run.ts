@@ -20,7 +20,7 @@ import path from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { COMMAND_SCHEMA_VERSION, resourceKey, topicName } from '@scimflow/contracts';
-import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
+import { dataSourceOptions, DeprovisioningHolds, migrate, TenantDirectory } from '@scimflow/persistence';
 import { closedLoop, HttpTarget, LoadResult, openLoop, percentiles } from './load';
 import { notifierScenario } from './notifier';
 import { replayScenario } from './replay';
@@ -164,6 +164,8 @@ async function main() {
   // ---- scimflow ----
   const receiver = await startReceiver();
   const tenant = await new TenantDirectory(ds).createTenant('bench', [receiver.url]);
+  // the bench deactivates and deletes far beyond the default deprovisioning threshold, which would hold them
+  await new DeprovisioningHolds(ds).setThreshold(tenant.tenant.id, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
   const ports = { ingress: 18080, reconciler: 18081, notifier: 18082 };
   const env = systemEnv({ databaseUrl: dbUrl.toString(), brokers, prefix, ports, unlimited: true });
   const apps = {

@@ -5,7 +5,7 @@ import { dataSourceOptions, migrate, TenantDirectory } from '../../libs/persiste
 import { freePort, PrivateKafka, PrivatePostgres, ProcessSystem } from '../support/process-system';
 import { ScimClient } from '../support/scim-client';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import { expectedState, runWorkload } from '../support/workload';
+import { expectedState, runWorkload, withoutDeprovisioningThreshold } from '../support/workload';
 
 /**
  * Real processes, real failures: kill -9 of the reconciler, a Kafka broker stopped and restarted, a
@@ -77,11 +77,13 @@ describe('faults', () => {
 
       // the undisturbed run
       const calm = await dir.createTenant('calm');
+      await withoutDeprovisioningThreshold(db, calm.tenant.id);
       const calmStats = await runWorkload(new ScimClient(`${system.baseUrl}/scim/v2/${calm.tenant.id}`, calm.token), { ...opts, tag: 'calm' });
       expect(calmStats.otherErrors).toEqual([]);
 
       // the same writes while the reconciler is killed with SIGKILL again and again
       const stormy = await dir.createTenant('stormy', [hook]);
+      await withoutDeprovisioningThreshold(db, stormy.tenant.id);
       // Four SIGKILLs spread over the run: each costs a consumer-group session timeout of stall, so a
       // continuous storm would measure recovery time rather than the guarantee.
       let kills = 0;
@@ -142,6 +144,7 @@ describe('faults', () => {
 
     it('answers 503 + Retry-After while the broker is gone and loses nothing acknowledged', async () => {
       const tenant = await new TenantDirectory(db).createTenant('kafka-outage');
+      await withoutDeprovisioningThreshold(db, tenant.tenant.id);
       const scim = new ScimClient(`${system.baseUrl}/scim/v2/${tenant.tenant.id}`, tenant.token);
       const opts = { users: 40, opsPerUser: Math.max(10, Math.round(60 * SCALE)), concurrency: 16, tag: 'kafka' };
       const load = runWorkload(scim, opts);
@@ -183,6 +186,7 @@ describe('faults', () => {
       const setup = new DataSource(dataSourceOptions(pg.url, { extra: { max: 1 } }));
       await setup.initialize();
       const tenant = await new TenantDirectory(setup).createTenant('pg-outage');
+      await withoutDeprovisioningThreshold(setup, tenant.tenant.id);
       await setup.destroy();
       const scim = new ScimClient(`${system.baseUrl}/scim/v2/${tenant.tenant.id}`, tenant.token);
       const opts = { users: 40, opsPerUser: Math.max(10, Math.round(60 * SCALE)), concurrency: 16, tag: 'pg' };

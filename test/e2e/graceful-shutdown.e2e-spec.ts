@@ -7,7 +7,7 @@ import { topicName } from '../../libs/contracts/src';
 import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
 import { ProcessSystem } from '../support/process-system';
 import { PATCH_OP, ScimClient } from '../support/scim-client';
-import { expectedState, runWorkload } from '../support/workload';
+import { expectedState, runWorkload, withoutDeprovisioningThreshold } from '../support/workload';
 
 /**
  * SIGTERM, as Kubernetes sends it on every rollout, to real processes:
@@ -134,6 +134,7 @@ describe('graceful shutdown on SIGTERM', () => {
   it('reconciler: stops mid-stream with nothing half-applied; after restart the state equals the acknowledged writes, one event per change', async () => {
     await system.start('ingress');
     const tenant = await dir.createTenant('shutdown reconciler');
+    await withoutDeprovisioningThreshold(db, tenant.tenant.id);
     const scim = new ScimClient(`${system.baseUrl}/scim/v2/${tenant.tenant.id}`, tenant.token);
     const opts = { users: 24, opsPerUser: 20, concurrency: 24, tag: 'sigterm' };
     const reconciler = system.apps.reconciler;

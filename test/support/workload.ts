@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { DeprovisioningHolds } from '../../libs/persistence/src';
 import { ScimClient } from './scim-client';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -87,4 +89,12 @@ export function expectedState(opts: { users: number; opsPerUser: number; tag: st
     out.set(userName, { title: `v${opts.opsPerUser - 1}`, active, version: opts.opsPerUser });
   }
   return out;
+}
+
+/**
+ * The workload deactivates and deletes users far faster than the default deprovisioning threshold lets through (it
+ * would hold them, and the expected state would not be reached): a tenant that runs it turns the threshold off.
+ */
+export async function withoutDeprovisioningThreshold(db: DataSource, tenantId: string): Promise<void> {
+  await new DeprovisioningHolds(db).setThreshold(tenantId, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
 }

@@ -5,7 +5,8 @@ import { AppConfig } from '@scimflow/config';
 import { CommandOutcome, ConsumerGroupName, ProvisioningCommand, readCommand, resourceKey, topicName } from '@scimflow/contracts';
 import { backoffDelay, CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, KeyIsolation, OrderedConsumer, ParkReason, replyAddress, replyTo } from '@scimflow/messaging';
 import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scimflow/observability';
-import { ParkedCommandInput, ParkedCommands } from '@scimflow/persistence';
+import { DeprovisioningHolds, ParkedCommandInput, ParkedCommands } from '@scimflow/persistence';
+import { deprovisioningOf, mayDeprovision, outcomeOf } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { CommandDispatcher } from './command-dispatcher';
@@ -26,6 +27,9 @@ interface Item {
  * one is retried and then parked with the user's later commands behind it (ParkedCommandRetrier retries it). A
  * command slow to apply (larger than HEAVY_COMMAND_BYTES) is parked at once and applied by ParkedCommandRetrier, one
  * at a time per tenant, so that a tenant's burst of big groups does not hold every other tenant's partitions.
+ * A deprovisioning (a user deactivated or deleted) is admitted against its tenant's threshold at its turn; beyond
+ * it, it is parked in a hold (DeprovisioningHolds), answered as if applied, and not applied until an operator
+ * approves the hold; the user's later commands wait behind it.
  */
 @Injectable()
 export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,6 +45,7 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     private readonly relay: OutboxRelay,
     private readonly parked: ParkedCommands,
     private readonly retrier: ParkedCommandRetrier,
+    private readonly holds: DeprovisioningHolds,
     private readonly metrics: Metrics,
     readiness: Readiness,
   ) {
@@ -65,9 +70,15 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
         reject: (item, error) => this.reject(item, error),
         park: (item, reason) => this.park(item, reason),
         defer: (item) => this.isHeavy(item),
+        hold: (item) => this.hold(item),
       },
       { transientAttempts: config.COMMAND_TRANSIENT_ATTEMPTS, retryBaseMs: 200, retryMaxMs: 2000, keyConcurrency: 16 },
     );
+    metrics.gauge('scimflow_deprovisioning_held', "deprovisioning commands held beyond the tenant's threshold, waiting for an operator's decision", ['tenant'], async (gauge) => {
+      const held = await this.holds.heldPerTenant();
+      gauge.reset();
+      for (const { tenantId, commands } of held) gauge.set({ tenant: tenantId }, commands);
+    });
   }
 
   get isAssigned(): boolean {
@@ -97,7 +108,11 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
       else unreadable.push(record);
     }
     const parked = await this.parked.parkedAmong([...new Set(items.map((i) => this.isolationKey(i)))]);
-    const users = items.filter((i) => CommandDispatcher.isUserCommand(i.command) && !parked.has(this.isolationKey(i)) && !this.isHeavy(i));
+    // a user with a possible deprovisioning goes the one-by-one way, where it is admitted against the threshold at its turn
+    const guarded = new Set(items.filter((i) => mayDeprovision(i.command)).map((i) => this.isolationKey(i)));
+    const users = items.filter(
+      (i) => CommandDispatcher.isUserCommand(i.command) && !parked.has(this.isolationKey(i)) && !guarded.has(this.isolationKey(i)) && !this.isHeavy(i),
+    );
     const batched = users.length && (await this.applyUsers(users)) ? new Set(users) : new Set<Item>();
     await Promise.all([this.isolation.run(items.filter((i) => !batched.has(i)), parked), ...unreadable.map((r) => this.answerUnreadable(r))]);
   }
@@ -143,6 +158,26 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     await this.reply(record, applied.outcome);
   }
 
+  /**
+   * Holds a deprovisioning beyond its tenant's threshold (or while the tenant has an open hold): parked in the hold,
+   * unapplied, and its writer answered at once as the command would be answered if applied now (DELETE 204; PATCH
+   * and PUT 200 with the user as it would be), so that Entra goes on and does not quarantine the job. False for
+   * anything else, which is applied as usual.
+   */
+  private async hold({ record, command }: Item): Promise<boolean> {
+    if (!mayDeprovision(command)) return false;
+    const preview = await this.dispatcher.previewUser(command);
+    const kind = preview && deprovisioningOf(preview.current, preview.decision);
+    if (!kind) return false;
+    // the writer is answered now: nobody waits for a held command's outcome
+    const admission = await this.holds.admit({ ...this.parkedInput(record, command), reply: undefined });
+    if (admission.kind === 'apply') return false;
+    if (admission.opened) this.logger.warn(`tenant ${command.tenantId}: deprovisioning threshold exceeded, hold ${admission.holdId} opened; further deprovisionings wait for an operator`);
+    this.metrics.counter('scimflow_deprovisionings_held_total', "deprovisioning commands held beyond the tenant's threshold", ['kind']).inc({ kind });
+    await this.reply(record, outcomeOf(command, preview!.decision));
+    return true;
+  }
+
   /** A deterministic failure: logged with an error id, answered, recorded as the command's outcome and audited. */
   private async reject({ record, command }: Item, error: unknown): Promise<void> {
     const errorId = randomUUID();
@@ -154,12 +189,8 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     await this.reply(record, recorded.outcome);
   }
 
-  /**
-   * Parks the command: the first of its user after transient failures (its writer gets 503 at once), a heavy one
-   * (its writer keeps waiting: the retrier answers), or behind either (answered like the one it waits for).
-   */
-  private async park({ record, command }: Item, reason?: ParkReason): Promise<boolean> {
-    const input: ParkedCommandInput = {
+  private parkedInput(record: ConsumedRecord, command: ProvisioningCommand): ParkedCommandInput {
+    return {
       recordKey: resourceKey(command.tenantId, command.resourceId),
       tenantId: command.tenantId,
       commandId: command.commandId,
@@ -170,7 +201,17 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
       command: record.value!.toString('utf8'),
       reply: replyAddress(record.headers),
     };
+  }
+
+  /**
+   * Parks the command: the first of its user after transient failures (its writer gets 503 at once), a heavy one
+   * (its writer keeps waiting: the retrier answers), or behind one of those or a held deprovisioning (answered like
+   * the one it waits for; behind a held one: 503).
+   */
+  private async park({ record, command }: Item, reason?: ParkReason): Promise<boolean> {
+    const input = this.parkedInput(record, command);
     let failing: boolean;
+    let held = false;
     if (reason?.kind === 'failed') {
       const retryAt = new Date(Date.now() + backoffDelay(0, this.config.PARKED_RETRY_BASE_MS, this.config.PARKED_RETRY_MAX_MS));
       await this.parked.park(input, { kind: 'failed', error: describe(reason.error), attempts: reason.attempts, retryAt });
@@ -183,7 +224,8 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     } else {
       const head = await this.parked.parkBehind(input);
       if (!head) return false;
-      failing = head === 'failing';
+      failing = head !== 'pending';
+      held = head === 'held';
     }
     if (!failing) {
       this.retrier.kick();
@@ -191,7 +233,9 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     }
     const detail = reason
       ? 'The request could not be applied yet (a temporary failure); it is kept and will be applied. Retry later to see the result.'
-      : 'An earlier request for this resource is waiting to be applied; this one is kept behind it. Retry later to see the result.';
+      : held
+        ? "An earlier deprovisioning of this resource is held for an operator's decision (the tenant's deprovisioning threshold); this request is kept behind it. Retry later to see the result."
+        : 'An earlier request for this resource is waiting to be applied; this one is kept behind it. Retry later to see the result.';
     await this.reply(record, { commandId: command.commandId, status: 503, error: new ScimError(503, detail).toBody() });
     return true;
   }

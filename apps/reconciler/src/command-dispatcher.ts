@@ -44,6 +44,11 @@ export class CommandDispatcher {
     return this.ds.transaction((em) => this.applyUserCommand.recordRejection(em, command, error, now));
   }
 
+  /** What a User command would do now, without writing (see ApplyUserCommand.preview). */
+  previewUser(command: ProvisioningCommand): ReturnType<ApplyUserCommand['preview']> {
+    return this.applyUserCommand.preview(command);
+  }
+
   /** Whether `apply` would route the command to the User use case. */
   static isUserCommand(command: ProvisioningCommand): boolean {
     return command.resourceType === 'User' || command.resourceType === undefined;

@@ -11,7 +11,7 @@ class Transient extends Error {
 }
 
 /** A consumer's handlers over an in-memory log of what happened, with scripted failures per item. */
-function harness(failures: Map<number, ('transient' | 'deterministic')[]>, parkFails = false, unparked = new Set<string>(), heavy = new Set<number>()) {
+function harness(failures: Map<number, ('transient' | 'deterministic')[]>, parkFails = false, unparked = new Set<string>(), heavy = new Set<number>(), held = new Set<number>()) {
   const log: string[] = [];
   const isolation = new KeyIsolation<Item>(
     {
@@ -29,6 +29,11 @@ function harness(failures: Map<number, ('transient' | 'deterministic')[]>, parkF
         log.push(reason?.kind === 'failed' ? `parked ${i.key}:${i.n} after ${reason.attempts}` : reason ? `deferred ${i.key}:${i.n}` : `waits ${i.key}:${i.n}`);
       },
       defer: (i) => heavy.has(i.n),
+      hold: async (i) => {
+        if (!held.has(i.n)) return false;
+        log.push(`held ${i.key}:${i.n}`);
+        return true;
+      },
     },
     { transientAttempts: 3, retryBaseMs: 1, retryMaxMs: 2, keyConcurrency: 4 },
   );
@@ -80,6 +85,14 @@ describe('KeyIsolation', () => {
     await isolation.run(items('a a a a'), parked);
     expect(log).toEqual(['applied a:0', 'applied a:1', 'parked a:2 after 3', 'waits a:3']);
     expect([...parked]).toEqual(['a']);
+  });
+
+  it('holds the items it is told to at their turn, parking their key\'s later items behind them, even behind a parked key', async () => {
+    const { log, isolation } = harness(new Map(), false, new Set(), new Set(), new Set([1, 4]));
+    await isolation.run(items('a a b a c'), new Set(['c']));
+    expect(log.filter((l) => l.includes('a:'))).toEqual(['applied a:0', 'held a:1', 'waits a:3']);
+    expect(log).toEqual(expect.arrayContaining(['applied b:2', 'held c:4']));
+    expect(log).not.toContain('waits c:4');
   });
 
   it('defers the items it is told to, with their key\'s later items behind them; other keys go on', async () => {

@@ -19,6 +19,12 @@ export interface KeyIsolationHandlers<T> {
   park(item: T, reason?: ParkReason): Promise<boolean | void>;
   /** Items to take off the consumer's path (applied elsewhere, in order with their key): e.g. slow ones. */
   defer?(item: T): boolean;
+  /**
+   * Items kept back for a decision made elsewhere (a deprovisioning beyond its tenant's threshold): asked at the
+   * item's turn, after its key's earlier items, even when the key is parked; the handler parks a held item itself
+   * (atomically with the decision) and answers it. True when held: the key's later items park behind it.
+   */
+  hold?(item: T): Promise<boolean>;
 }
 
 export type ParkReason = { kind: 'failed'; error: unknown; attempts: number } | { kind: 'deferred' };
@@ -62,6 +68,10 @@ export class KeyIsolation<T> {
     // all keys settle before a failure (the store down while parking) fails the call: nothing runs on behind a retry
     await forEachConcurrently([...byKey], this.options.keyConcurrency, async ([key, run]) => {
       for (const item of run) {
+        if (await this.handlers.hold?.(item)) {
+          parkedKeys.add(key);
+          continue;
+        }
         if (parkedKeys.has(key)) {
           if ((await this.handlers.park(item)) !== false) continue;
           parkedKeys.delete(key);

@@ -24,6 +24,7 @@ export * from './audit/audit-log';
 export * from './users/user-profile-store';
 export * from './users/user-admin';
 export * from './commands/parked-commands';
+export * from './commands/deprovisioning-holds';
 export * from './request-log/request-log';
 export * from './console';
 export * from './events';

@@ -18,6 +18,7 @@ import { GroupAdmin } from './groups/group-admin';
 import { MembershipStore } from './groups/membership-store';
 import { Outbox } from './outbox/outbox';
 import { ParkedCommands } from './commands/parked-commands';
+import { DeprovisioningHolds } from './commands/deprovisioning-holds';
 import { ParkedRecords } from './outbox/parked-records';
 import { RequestLog } from './request-log/request-log';
 import { ConsoleInsights, ConsoleSessions, SetupLinks } from './console';
@@ -83,8 +84,9 @@ export class DatabaseReadiness implements OnModuleInit {
     { provide: MembershipStore, useValue: new MembershipStore() },
     { provide: Outbox, useValue: new Outbox() },
     { provide: ParkedCommands, inject: [DataSource], useFactory: (ds: DataSource) => new ParkedCommands(ds) },
+    { provide: DeprovisioningHolds, inject: [DataSource, ParkedCommands], useFactory: (ds: DataSource, parked: ParkedCommands) => new DeprovisioningHolds(ds, parked) },
     DatabaseReadiness,
   ],
-  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, EventReplays, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, GroupAdmin, MembershipStore, Outbox, ParkedCommands, ParkedRecords, RequestLog, ConsoleSessions, SetupLinks, ConsoleInsights, TenantEvents, ProductCredentials, DirectoryState],
+  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, EventReplays, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, GroupAdmin, MembershipStore, Outbox, ParkedCommands, DeprovisioningHolds, ParkedRecords, RequestLog, ConsoleSessions, SetupLinks, ConsoleInsights, TenantEvents, ProductCredentials, DirectoryState],
 })
 export class PersistenceModule {}

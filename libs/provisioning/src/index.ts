@@ -10,3 +10,4 @@ export * from './import/group-import';
 export * from './parked';
 export * from './document-size';
 export * from './setup';
+export * from './deprovisioning';

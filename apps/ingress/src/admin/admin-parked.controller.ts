@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProp
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ParkedCommands } from '@scimflow/persistence';
 import { discardedOutcome } from '@scimflow/provisioning';
+import { ScimError } from '@scimflow/scim';
 import { AdminGuard } from './admin.guard';
 import { ErrorSchema, ParkedCommandSchema } from './admin.schemas';
 import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
@@ -53,6 +54,8 @@ export class AdminParkedCommandsController {
   @ApiOkResponse({ type: ParkedCommandSchema })
   async discard(@Param('id') id: string) {
     const view = found(await this.parked.get(id), `Parked command ${id}`);
+    if (view.holdId && view.nextAttemptAt === 'infinity')
+      throw ScimError.conflict(`Parked command ${id} is held in deprovisioning hold ${view.holdId}: approve or reject the hold (POST /admin/tenants/${view.tenantId}/holds/${view.holdId}/approve|reject)`);
     return found(await this.parked.discard(id, discardedOutcome(view.commandId, view.error)), `Parked command ${id}`);
   }
 }

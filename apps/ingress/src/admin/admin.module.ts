@@ -12,6 +12,7 @@ import { AdminParkedRecordsController } from './admin-parked-records.controller'
 import { AdminGuard } from './admin.guard';
 import { AdminEventsController } from './admin-events.controller';
 import { AdminParkedCommandsController } from './admin-parked.controller';
+import { AdminDeprovisioningController } from './admin-deprovisioning.controller';
 import { AdminRequestsController } from './admin-requests.controller';
 import { EventReplayRunner } from './event-replay-runner';
 import { AdminSetupLinksController } from './admin-setup-links.controller';
@@ -21,7 +22,7 @@ import { OperatorSessions } from '../console/operator-sessions';
 /** The admin API under /admin (tenants, credentials, signing keys, profiles, users, webhooks, parked records, request log, setup links, console views, events API consumers). Uses the ingress's auth providers. */
 @Module({
   imports: [AuthModule, CommandsModule],
-  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController, AdminParkedRecordsController, AdminRequestsController, AdminSetupLinksController, AdminInsightsController, AdminEventsController],
+  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController, AdminDeprovisioningController, AdminParkedRecordsController, AdminRequestsController, AdminSetupLinksController, AdminInsightsController, AdminEventsController],
   providers: [AdminGuard, OperatorSessions, EventReplayRunner],
   exports: [AdminGuard, OperatorSessions],
 })

@@ -95,12 +95,37 @@ export class ParkedCommandSchema {
   @ApiProperty({ format: 'uuid' }) resourceId: string;
   @ApiProperty() action: string;
   @ApiProperty({ description: 'topic[partition]@offset of the command record' }) source: string;
-  @ApiProperty({ enum: ['failing', 'waiting'], description: "failing: the user's first parked command, retried; waiting: behind it, in order" }) state: string;
+  @ApiProperty({ enum: ['failing', 'pending', 'held', 'waiting'], description: "failing: the user's first parked command, retried; pending: first, not tried yet; held: first, a deprovisioning waiting for an operator's decision on its hold; waiting: behind it, in order" }) state: string;
+  @ApiProperty({ nullable: true, type: String, description: 'the deprovisioning hold of a held command' }) holdId: string | null;
   @ApiProperty({ nullable: true, type: String }) error: string | null;
   @ApiProperty() attempts: number;
   @ApiProperty({ format: 'date-time' }) parkedAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastAttemptAt: string | null;
-  @ApiProperty({ format: 'date-time' }) nextAttemptAt: string;
+  @ApiProperty({ description: "date-time, or 'infinity' for a held command whose hold is open" }) nextAttemptAt: string;
+}
+
+export class DeprovisionThresholdSchema {
+  @ApiProperty({ nullable: true, type: Number, description: 'more deprovisionings than this within the window are held; null: no limit by count' }) maxUsers: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: "more than this % of the tenant's active users within the window are held; null: no limit by share" }) maxPercent: number | null;
+  @ApiProperty({ description: 'the sliding window, in seconds' }) windowSeconds: number;
+}
+
+export class HeldUserSchema {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ nullable: true, type: String }) userName: string | null;
+}
+
+export class DeprovisioningHoldSchema {
+  @ApiProperty() holdId: string;
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty({ enum: ['open', 'approved', 'rejected'] }) status: string;
+  @ApiProperty({ format: 'date-time' }) openedAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) decidedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) decidedBy: string | null;
+  @ApiProperty({ description: 'deprovisioning commands held in it (still waiting)' }) commands: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) firstAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastAt: string | null;
+  @ApiProperty({ type: [HeldUserSchema], description: 'a few of its users' }) sampleUsers: HeldUserSchema[];
 }
 
 export class ProductCredentialSchema {

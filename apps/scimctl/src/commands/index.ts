@@ -4,6 +4,7 @@ import { tenantCreateCommand, tenantListCommand } from './tenant.commands';
 import { schemaListCommand } from './schema-list.command';
 import { schemaRegisterCommand } from './schema-register.command';
 import { TENANT_ADMIN_COMMANDS } from './tenant-admin.commands';
+import { HOLDS_COMMANDS } from './holds.commands';
 import { TOKEN_COMMANDS } from './token.commands';
 import { CLIENT_COMMANDS } from './client.commands';
 import { FEDERATION_COMMANDS } from './federation.commands';
@@ -24,4 +25,4 @@ import { SETUP_LINK_COMMANDS } from './setup-links.commands';
 import { EVENTS_COMMANDS } from './events.commands';
 
 /** Every scimctl command. Add a command in its own file and list it here. */
-export const COMMANDS: CliCommand[] = [tenantCreateCommand, tenantListCommand, schemaRegisterCommand, schemaListCommand, ...TENANT_ADMIN_COMMANDS, ...SETUP_LINK_COMMANDS, ...USERS_COMMANDS, groupsImportCommand, ...TOKEN_COMMANDS, ...CLIENT_COMMANDS, ...FEDERATION_COMMANDS, ...KEYS_COMMANDS, ...SUBSCRIPTION_COMMANDS, deliveriesListCommand, ...DLQ_COMMANDS, ...PARKED_COMMANDS_COMMANDS, ...RECORDS_COMMANDS, ...AUDIT_COMMANDS, ...REQUESTS_COMMANDS, ...EVENTS_COMMANDS, replayCommandsCommand, replayEventsCommand, rebuildCommand, migrateCommand, topicsCommand];
+export const COMMANDS: CliCommand[] = [tenantCreateCommand, tenantListCommand, schemaRegisterCommand, schemaListCommand, ...TENANT_ADMIN_COMMANDS, ...HOLDS_COMMANDS, ...SETUP_LINK_COMMANDS, ...USERS_COMMANDS, groupsImportCommand, ...TOKEN_COMMANDS, ...CLIENT_COMMANDS, ...FEDERATION_COMMANDS, ...KEYS_COMMANDS, ...SUBSCRIPTION_COMMANDS, deliveriesListCommand, ...DLQ_COMMANDS, ...PARKED_COMMANDS_COMMANDS, ...RECORDS_COMMANDS, ...AUDIT_COMMANDS, ...REQUESTS_COMMANDS, ...EVENTS_COMMANDS, replayCommandsCommand, replayEventsCommand, rebuildCommand, migrateCommand, topicsCommand];

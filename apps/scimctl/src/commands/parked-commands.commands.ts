@@ -38,6 +38,8 @@ export const commandsDiscardCommand: CliCommand = {
     const view = await withDatabase(config.DATABASE_URL, async (ds) => {
       const parked = new ParkedCommands(ds);
       const found = await parked.get(id);
+      if (found?.holdId && found.nextAttemptAt === 'infinity')
+        throw new UsageError(`parked command ${id} is held in deprovisioning hold ${found.holdId}: scimctl tenant holds approve|reject ${found.tenantId} ${found.holdId}`);
       return found && parked.discard(id, discardedOutcome(found.commandId, found.error));
     });
     if (!view) throw new Error(`parked command ${id} not found`);

@@ -24,15 +24,25 @@ export interface ParkedReply {
   correlationId: string;
 }
 
-/** Why a command is parked: it failed after its retries, it is slow to apply (applied in the background), or it is behind one of those. */
-export type ParkReason = 'failed' | 'heavy' | 'behind';
+/**
+ * Why a command is parked: it failed after its retries, it is slow to apply (applied in the background), it is a
+ * deprovisioning held beyond the tenant's threshold (applied only once an operator approves its hold), or it is
+ * behind one of those.
+ */
+export type ParkReason = 'failed' | 'heavy' | 'held' | 'behind';
+
+/** The state of a key's first parked command, as its followers are answered: see ParkedCommandView.state. */
+export type HeadState = 'failing' | 'pending' | 'held';
 
 export interface ParkedCommandView extends Omit<ParkedCommandInput, 'command' | 'reply'> {
   id: string;
   reason: ParkReason;
   /** `failing`: the key's first parked command, failed at least once and retried with backoff; `pending`: the key's
-   *  first, not tried yet (slow to apply, or the one before it just left); `waiting`: behind it, in order */
-  state: 'failing' | 'pending' | 'waiting';
+   *  first, not tried yet (slow to apply, or the one before it just left); `held`: the key's first, a deprovisioning
+   *  waiting for an operator's decision on its hold; `waiting`: behind it, in order */
+  state: HeadState | 'waiting';
+  /** the deprovisioning hold the command belongs to (reason `held`) */
+  holdId: string | null;
   error: string | null;
   attempts: number;
   parkedAt: string;
@@ -62,7 +72,13 @@ const MAX_ERROR_CHARS = 2000;
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const COLUMNS = `id::text, record_key, tenant_id::text, command_id::text, resource_type, resource_id::text, action, source, reason, error, attempts,
-  parked_at, last_attempt_at, next_attempt_at, id = min(id) OVER (PARTITION BY record_key) AS is_head`;
+  parked_at, last_attempt_at, next_attempt_at, hold_id::text, id = min(id) OVER (PARTITION BY record_key) AS is_head`;
+/** A held command whose hold is still open: never due (approving the hold makes it due). */
+const UNDECIDED = `'infinity'::timestamptz`;
+/** Rows that may become due: all but the held ones of an open hold. */
+const DECIDABLE = `next_attempt_at <> ${UNDECIDED}`;
+/** The state of a key's first row, by its columns. */
+const HEAD_STATE = `CASE WHEN next_attempt_at = ${UNDECIDED} THEN 'held' WHEN attempts > 0 THEN 'failing' ELSE 'pending' END`;
 
 /** Error text as Postgres text can hold it (no NUL, no lone surrogate), cut to a readable length. */
 export function storableText(s: string, max = MAX_ERROR_CHARS): string {
@@ -93,7 +109,7 @@ export class ParkedCommands {
    * applied by the retrier off the partition's path).
    */
   async park(input: ParkedCommandInput, reason: { kind: 'failed'; error: string; attempts: number; retryAt: Date } | { kind: 'heavy' }): Promise<void> {
-    await this.insert(input, reason.kind === 'failed' ? { reason: 'failed', ...reason } : { reason: 'heavy' });
+    await this.insert(this.ds.manager, input, reason.kind === 'failed' ? { reason: 'failed', ...reason } : { reason: 'heavy' });
   }
 
   /**
@@ -103,8 +119,16 @@ export class ParkedCommands {
    * retrier removes a parked command only after applying it, so while any row of the key is visible here the new one
    * belongs behind it, and once none is, all of them were applied.
    */
-  async parkBehind(input: ParkedCommandInput): Promise<'failing' | 'pending' | undefined> {
-    return (await this.insert(input, { reason: 'behind' })) ?? undefined;
+  async parkBehind(input: ParkedCommandInput): Promise<HeadState | undefined> {
+    return (await this.insert(this.ds.manager, input, { reason: 'behind' })) ?? undefined;
+  }
+
+  /**
+   * Parks a deprovisioning in its hold, inside the caller's transaction (the one that decided to hold it), behind the
+   * key's parked commands if it has any. It is not due until the hold is approved; a redelivered command is parked once.
+   */
+  async hold(em: EntityManager, input: ParkedCommandInput, holdId: string): Promise<void> {
+    await this.insert(em, input, { reason: 'held', holdId });
   }
 
   /** Newest first; one tenant's or all. */
@@ -152,9 +176,10 @@ export class ParkedCommands {
   /**
    * Retries the key's first parked command with `work`, holding the key's lock (nobody parks behind it or discards
    * meanwhile): removed when `work` is done with it, else kept with the new error. `busy` when another instance
-   * holds the key, `empty` when nothing is parked there any more.
+   * holds the key, `empty` when nothing is parked there any more, `held` when the first is held for an operator's
+   * decision (it waits, and the key with it).
    */
-  async retryHead(recordKey: string, work: (head: ParkedHead) => Promise<HeadResult>, now = new Date()): Promise<'retried' | 'busy' | 'empty'> {
+  async retryHead(recordKey: string, work: (head: ParkedHead) => Promise<HeadResult>, now = new Date()): Promise<'retried' | 'busy' | 'empty' | 'held'> {
     return this.ds.transaction(async (em) => {
       const [{ locked }] = await em.query(`SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`, [KEY_LOCK, recordKey]);
       if (!locked) return 'busy';
@@ -163,6 +188,7 @@ export class ParkedCommands {
         [recordKey],
       );
       if (!rows.length) return 'empty';
+      if (undecided(rows[0].next_attempt_at)) return 'held';
       const head = { ...view({ ...rows[0], is_head: true }), command: rows[0].command, reply: rows[0].reply };
       const result = await work(head);
       if (result.kind === 'done') await em.query(`DELETE FROM parked_commands WHERE id = $1`, [head.id]);
@@ -181,39 +207,60 @@ export class ParkedCommands {
   async redrive(id: string, now = new Date()): Promise<ParkedCommandView | undefined> {
     const found = await this.get(id);
     if (!found) return undefined;
-    await this.ds.query(`UPDATE parked_commands SET next_attempt_at = $2 WHERE record_key = $1`, [found.recordKey, now]);
+    await this.ds.query(`UPDATE parked_commands SET next_attempt_at = $2 WHERE record_key = $1 AND ${DECIDABLE}`, [found.recordKey, now]);
     return this.get(id);
   }
 
   /**
    * Removes parked command `id` for good, answered as `outcome` (recorded as processed, so neither a redelivery nor
-   * a replay applies it later) and audited; its key's next command is due at once.
+   * a replay applies it later) and audited; its key's next command is due at once. A held command of an open hold is
+   * not discarded here: its hold is decided as a whole (DeprovisioningHolds).
    */
   async discard(id: string, outcome: CommandOutcome, now = new Date()): Promise<ParkedCommandView | undefined> {
     const found = await this.get(id);
-    if (!found) return undefined;
-    return this.ds.transaction(async (em) => {
-      await this.lockKey(em, found.recordKey);
-      const rows: { id: string }[] = await em.query(`DELETE FROM parked_commands WHERE id = $1 RETURNING id::text`, [id]);
-      if (!rows.length) return undefined; // applied or discarded meanwhile
-      await em.query(
-        `INSERT INTO processed_commands (command_id, tenant_id, resource_id, outcome, processed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (command_id) DO NOTHING`,
-        [found.commandId, found.tenantId, found.resourceId, outcome, now],
-      );
-      await this.audit.record(em, {
-        tenantId: found.tenantId,
-        commandId: found.commandId,
-        resourceType: found.resourceType,
-        resourceId: found.resourceId,
-        action: found.action,
-        status: outcome.status,
-        error: outcome.error,
-        diff: { discarded: { parkedAt: found.parkedAt, lastError: found.error, attempts: found.attempts } },
-        at: now,
-      });
-      await em.query(`UPDATE parked_commands SET next_attempt_at = $2 WHERE record_key = $1`, [found.recordKey, now]);
-      return found;
+    if (!found || found.nextAttemptAt === 'infinity') return undefined;
+    return this.ds.transaction((em) =>
+      this.discardWithin(em, found, outcome, { discarded: { parkedAt: found.parkedAt, lastError: found.error, attempts: found.attempts } }, now),
+    );
+  }
+
+  /** The held commands of hold `holdId`, in order. */
+  async ofHold(em: EntityManager, holdId: string): Promise<ParkedCommandView[]> {
+    const rows: Row[] = await em.query(
+      `SELECT * FROM (SELECT ${COLUMNS} FROM parked_commands WHERE record_key IN (SELECT record_key FROM parked_commands WHERE hold_id = $1)) p
+        WHERE hold_id = $1::text ORDER BY id::bigint`,
+      [holdId],
+    );
+    return rows.map(view);
+  }
+
+  /** Makes the held commands of hold `holdId` due now (it was approved): the retrier applies them in order. */
+  async release(em: EntityManager, holdId: string, now: Date): Promise<void> {
+    await em.query(`UPDATE parked_commands SET next_attempt_at = $2 WHERE hold_id = $1`, [holdId, now]);
+  }
+
+  /** `discard`, inside the caller's transaction, with the audit entry's `diff`: undefined if it left meanwhile. */
+  async discardWithin(em: EntityManager, found: ParkedCommandView, outcome: CommandOutcome, diff: Record<string, unknown>, now: Date): Promise<ParkedCommandView | undefined> {
+    await this.lockKey(em, found.recordKey);
+    const rows: { id: string }[] = await em.query(`DELETE FROM parked_commands WHERE id = $1 RETURNING id::text`, [found.id]);
+    if (!rows.length) return undefined; // applied or discarded meanwhile
+    await em.query(
+      `INSERT INTO processed_commands (command_id, tenant_id, resource_id, outcome, processed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (command_id) DO NOTHING`,
+      [found.commandId, found.tenantId, found.resourceId, outcome, now],
+    );
+    await this.audit.record(em, {
+      tenantId: found.tenantId,
+      commandId: found.commandId,
+      resourceType: found.resourceType,
+      resourceId: found.resourceId,
+      action: found.action,
+      status: outcome.status,
+      error: outcome.error,
+      diff,
+      at: now,
     });
+    await em.query(`UPDATE parked_commands SET next_attempt_at = $2 WHERE record_key = $1 AND ${DECIDABLE}`, [found.recordKey, now]);
+    return found;
   }
 
   private async lockKey(em: EntityManager, recordKey: string): Promise<void> {
@@ -225,17 +272,20 @@ export class ParkedCommands {
    * its first one; undefined if it has none.
    */
   private async insert(
+    em: EntityManager,
     c: ParkedCommandInput,
-    how: { reason: 'failed'; error: string; attempts: number; retryAt: Date } | { reason: 'heavy' | 'behind' },
-  ): Promise<'failing' | 'pending' | undefined> {
+    how: { reason: 'failed'; error: string; attempts: number; retryAt: Date } | { reason: 'heavy' | 'behind' } | { reason: 'held'; holdId: string },
+  ): Promise<HeadState | undefined> {
     const failed = how.reason === 'failed' ? how : undefined;
-    const rows: { head: 'failing' | 'pending' | null }[] = await this.ds.query(
-      `WITH head AS (SELECT CASE WHEN attempts > 0 THEN 'failing' ELSE 'pending' END AS state
+    const holdId = how.reason === 'held' ? how.holdId : null;
+    const rows: { head: HeadState | null }[] = await em.query(
+      `WITH head AS (SELECT ${HEAD_STATE} AS state
                        FROM parked_commands WHERE record_key = $1 ORDER BY id LIMIT 1),
             added AS (
               INSERT INTO parked_commands (record_key, tenant_id, command_id, resource_type, resource_id, action, source, command, reason, reply,
-                                           error, attempts, last_attempt_at, next_attempt_at)
-              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $12 > 0 THEN now() END, coalesce($13, now())
+                                           error, attempts, last_attempt_at, next_attempt_at, hold_id)
+              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $12 > 0 THEN now() END,
+                     CASE WHEN $14::bigint IS NOT NULL THEN ${UNDECIDED} ELSE coalesce($13, now()) END, $14::bigint
                WHERE $9 <> 'behind' OR EXISTS (SELECT 1 FROM head)
               ON CONFLICT (command_id) DO NOTHING
               RETURNING 1)
@@ -254,6 +304,7 @@ export class ParkedCommands {
         failed ? storableText(failed.error) : null,
         failed?.attempts ?? 0,
         failed?.retryAt ?? null,
+        holdId,
       ],
     );
     return rows[0].head ?? undefined;
@@ -274,8 +325,15 @@ interface Row {
   attempts: number;
   parked_at: Date;
   last_attempt_at: Date | null;
-  next_attempt_at: Date;
+  /** node-postgres reads 'infinity' as the number Infinity */
+  next_attempt_at: Date | number;
+  hold_id: string | null;
   is_head: boolean;
+}
+
+/** A held command of an open hold (never due). */
+function undecided(nextAttemptAt: Date | number): boolean {
+  return !(nextAttemptAt instanceof Date);
 }
 
 function view(r: Row): ParkedCommandView {
@@ -289,11 +347,12 @@ function view(r: Row): ParkedCommandView {
     action: r.action,
     source: r.source,
     reason: r.reason,
-    state: !r.is_head ? 'waiting' : r.attempts > 0 ? 'failing' : 'pending',
+    state: !r.is_head ? 'waiting' : undecided(r.next_attempt_at) ? 'held' : r.attempts > 0 ? 'failing' : 'pending',
+    holdId: r.hold_id,
     error: r.error,
     attempts: r.attempts,
     parkedAt: r.parked_at.toISOString(),
     lastAttemptAt: r.last_attempt_at?.toISOString() ?? null,
-    nextAttemptAt: r.next_attempt_at.toISOString(),
+    nextAttemptAt: undecided(r.next_attempt_at) ? 'infinity' : (r.next_attempt_at as Date).toISOString(),
   };
 }

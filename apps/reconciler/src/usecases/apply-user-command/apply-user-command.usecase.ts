@@ -13,6 +13,7 @@ import {
   ProfileSettings,
   userColumns,
   userDeletionEvents,
+  UserState,
 } from '@scimflow/provisioning';
 import { ResourceTypeSchemas, ScimError } from '@scimflow/scim';
 import { TenantProfiles } from '../../profiles/tenant-profiles';
@@ -65,6 +66,24 @@ export class ApplyUserCommand {
       const rejection = this.rejection(e, command);
       if (!rejection) throw e; // infrastructure failure: the consumer retries the command
       return this.ds.transaction((em) => this.recordRejection(em, command, rejection, now));
+    }
+  }
+
+  /**
+   * What the command would do to its user now, decided as `execute` would but without writing: the user before and
+   * the decision; undefined for a command applied before (a redelivery). A rejection is a `reject` decision.
+   */
+  async preview(command: ProvisioningCommand, now = new Date()): Promise<{ current: UserState | undefined; decision: ProfiledUserDecision } | undefined> {
+    const types = await this.resourceTypes.user(command.tenantId);
+    const em = this.ds.manager;
+    if (await this.users.processedOutcome(em, command.commandId)) return undefined;
+    const current = await this.users.findById(command.tenantId, command.resourceId, em);
+    try {
+      const settings = await this.profiles.settings(command.tenantId);
+      return { current, decision: applyProfileToDecision(decideUserCommand(current, command, now, types), command, settings, now) };
+    } catch (e) {
+      if (e instanceof ScimError) return { current, decision: { kind: 'reject', error: e } };
+      throw e;
     }
   }
 

@@ -1,0 +1,145 @@
+import { ProvisioningCommand } from '@scimflow/contracts';
+import { USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
+import {
+  DEFAULT_DEPROVISION_THRESHOLD,
+  deprovisioningOf,
+  exceedsThreshold,
+  mayDeprovision,
+  thresholdOff,
+  validateThreshold,
+} from './deprovisioning';
+import { decideUserCommand } from './user-commands';
+import { SCIM_USER_LIFECYCLE, UserState } from './user-state';
+
+const TENANT = '4f0e0000-0000-4000-8000-000000000001';
+const USER = '00000000-0000-4000-8000-00000000000a';
+const NOW = new Date('2026-12-06T10:00:00.000Z');
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+const command = (action: ProvisioningCommand['action'], payload?: unknown, resourceType: ProvisioningCommand['resourceType'] = 'User'): ProvisioningCommand => ({
+  v: 1,
+  commandId: 'c0000000-0000-4000-8000-000000000001',
+  tenantId: TENANT,
+  resourceType,
+  resourceId: USER,
+  action,
+  payload,
+  issuedAt: NOW.toISOString(),
+});
+const patch = (...Operations: object[]) => command('patch', { schemas: [PATCH_OP], Operations });
+const user = (active: boolean, extra: Partial<UserState> = {}): UserState => ({
+  id: USER,
+  tenantId: TENANT,
+  userName: 'ada@example.com',
+  externalId: null,
+  active,
+  workEmail: null,
+  document: { schemas: [USER_SCHEMA], userName: 'ada@example.com', active },
+  version: 3,
+  createdAt: NOW,
+  updatedAt: NOW,
+  ...SCIM_USER_LIFECYCLE,
+  ...extra,
+});
+const decided = (current: UserState | undefined, c: ProvisioningCommand) => deprovisioningOf(current, decideUserCommand(current, c, NOW, userResourceTypeSchemas));
+
+describe('mayDeprovision (no I/O: which commands are looked at)', () => {
+  it.each([
+    ['DELETE', command('delete')],
+    ['PUT', command('replace', { schemas: [USER_SCHEMA], userName: 'ada@example.com', active: false })],
+    ['Entra: Replace active "False"', patch({ op: 'Replace', path: 'active', value: 'False' })],
+    ['replace active false', patch({ op: 'replace', path: 'active', value: false })],
+    ['no path: {active: "False"}', patch({ op: 'Replace', value: { active: 'False' } })],
+    ['no path, other members too', patch({ op: 'Replace', value: { displayName: 'A', Active: false } })],
+    ['schema-qualified path', patch({ op: 'replace', path: `${USER_SCHEMA}:active`, value: false })],
+    ['remove active', patch({ op: 'remove', path: 'active' })],
+    ['a later op on active', patch({ op: 'replace', path: 'displayName', value: 'A' }, { op: 'Replace', path: 'active', value: 'False' })],
+  ])('%s: maybe', (_, c) => expect(mayDeprovision(c)).toBe(true));
+
+  it.each([
+    ['create', command('create', { schemas: [USER_SCHEMA], userName: 'x', active: false })],
+    ['PATCH of other attributes', patch({ op: 'Replace', path: 'displayName', value: 'A' })],
+    ['no path without active', patch({ op: 'Replace', value: { displayName: 'A' } })],
+    ['a Group delete', command('delete', undefined, 'Group')],
+    ['an unparsable PATCH', command('patch', { Operations: 'nope' })],
+    ['setLoginMethod', command('setLoginMethod', { loginMethod: 'sso' })],
+  ])('%s: not', (_, c) => expect(mayDeprovision(c)).toBe(false));
+});
+
+describe('deprovisioningOf (what the decided command does to the user)', () => {
+  it('deactivating an active user (Entra form) is a deactivation', () => {
+    expect(decided(user(true), patch({ op: 'Replace', path: 'active', value: 'False' }))).toBe('deactivate');
+    expect(decided(user(true), patch({ op: 'Replace', value: { active: 'False' } }))).toBe('deactivate');
+  });
+
+  it('a PUT with active false of an active user is a deactivation', () => {
+    expect(decided(user(true), command('replace', { schemas: [USER_SCHEMA], userName: 'ada@example.com', active: false }))).toBe('deactivate');
+  });
+
+  it('deleting an active user is a deletion', () => {
+    expect(decided(user(true), command('delete'))).toBe('delete');
+  });
+
+  it('nothing for an inactive user, a reactivation, a missing or soft-deleted user', () => {
+    expect(decided(user(false), patch({ op: 'Replace', path: 'active', value: 'False' }))).toBeUndefined();
+    expect(decided(user(false), command('delete'))).toBeUndefined();
+    expect(decided(user(false), patch({ op: 'Replace', path: 'active', value: 'True' }))).toBeUndefined();
+    expect(decided(user(true), patch({ op: 'Replace', path: 'active', value: 'True' }))).toBeUndefined();
+    expect(decided(undefined, command('delete'))).toBeUndefined();
+    expect(decided(user(true, { deletedAt: NOW }), command('delete'))).toBeUndefined();
+  });
+
+  it('a PATCH that does not change active is none', () => {
+    expect(decided(user(true), patch({ op: 'Replace', path: 'displayName', value: 'Ada' }))).toBeUndefined();
+  });
+});
+
+describe('exceedsThreshold', () => {
+  const users = (maxUsers: number) => ({ maxUsers, maxPercent: null, windowSeconds: 3600 });
+
+  it('by users: up to maxUsers in the window pass, the next is held', () => {
+    expect(exceedsThreshold(users(5), { inWindow: 4, activeUsers: 100 })).toBe(false);
+    expect(exceedsThreshold(users(5), { inWindow: 5, activeUsers: 100 })).toBe(true);
+    expect(exceedsThreshold(users(0), { inWindow: 0, activeUsers: 100 })).toBe(true);
+  });
+
+  it('by percent of the tenant at the window start (active now + deprovisioned in the window)', () => {
+    const t = { maxUsers: null, maxPercent: 10, windowSeconds: 3600 };
+    // 100 users at the start: 10 pass, the 11th is held
+    expect(exceedsThreshold(t, { inWindow: 9, activeUsers: 91 })).toBe(false);
+    expect(exceedsThreshold(t, { inWindow: 10, activeUsers: 90 })).toBe(true);
+    expect(exceedsThreshold(t, { inWindow: 0, activeUsers: 0 })).toBe(false);
+  });
+
+  it('either limit holds', () => {
+    const t = { maxUsers: 500, maxPercent: 20, windowSeconds: 3600 };
+    expect(exceedsThreshold(t, { inWindow: 20, activeUsers: 80 })).toBe(true);
+    expect(exceedsThreshold(t, { inWindow: 500, activeUsers: 1_000_000 })).toBe(true);
+    expect(exceedsThreshold(t, { inWindow: 19, activeUsers: 81 })).toBe(false);
+  });
+
+  it('off passes everything', () => {
+    const off = { maxUsers: null, maxPercent: null, windowSeconds: 3600 };
+    expect(thresholdOff(off)).toBe(true);
+    expect(exceedsThreshold(off, { inWindow: 1_000_000, activeUsers: 1 })).toBe(false);
+  });
+});
+
+describe('validateThreshold', () => {
+  it("defaults to Entra's: 500 users in 60 minutes", () => {
+    expect(DEFAULT_DEPROVISION_THRESHOLD).toEqual({ maxUsers: 500, maxPercent: null, windowSeconds: 3600 });
+    expect(validateThreshold({ maxUsers: 5 })).toEqual({ maxUsers: 5, maxPercent: null, windowSeconds: 3600 });
+  });
+
+  it.each([
+    [{ maxUsers: -1 }],
+    [{ maxUsers: 1.5 }],
+    [{ maxUsers: '5' }],
+    [{ maxPercent: 0 }],
+    [{ maxPercent: 101 }],
+    [{ maxUsers: 5, windowSeconds: 59 }],
+    [{ maxUsers: 5, windowSeconds: 31 * 24 * 3600 }],
+  ])('%j is refused with 400 invalidValue', (input) => {
+    expect(() => validateThreshold(input)).toThrow(expect.objectContaining({ status: 400, scimType: 'invalidValue' }));
+  });
+});
