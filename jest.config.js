@@ -1,4 +1,5 @@
-// Two tiers: `unit` (pure logic, no services, fast) and `e2e` (real Kafka + Postgres, run by scripts/test.sh).
+// Three tiers: `unit` (pure logic, no services, fast), `medium` (stores and use cases against a real Postgres, no
+// Kafka; beside the code they test) and `e2e` (real Kafka + Postgres, the whole system), run by scripts/test.sh.
 const moduleNameMapper = {
   '^@scimflow/access(/(.*))?$': '<rootDir>/libs/access/src$1',
   '^@scimflow/webhooks(/(.*))?$': '<rootDir>/libs/webhooks/src$1',
@@ -19,6 +20,18 @@ module.exports = {
       moduleFileExtensions: ['ts', 'js', 'json'],
       moduleNameMapper,
       transform,
+    },
+    {
+      displayName: 'medium',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      roots: ['<rootDir>/libs', '<rootDir>/apps'],
+      testMatch: ['**/*.medium-spec.ts'],
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      moduleNameMapper,
+      transform,
+      globalSetup: '<rootDir>/test/support/medium/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/medium/global-teardown.ts',
     },
     {
       displayName: 'e2e',

@@ -71,6 +71,7 @@ const MAX_ERROR_CHARS = 2000;
 /** NUL, and a surrogate without its other half */
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** `id` comes out as text: a query that orders by it names `parked_commands.id` (a bare `id` would sort the text). */
 const COLUMNS = `id::text, record_key, tenant_id::text, command_id::text, resource_type, resource_id::text, action, source, reason, error, attempts,
   parked_at, last_attempt_at, next_attempt_at, hold_id::text, id = min(id) OVER (PARTITION BY record_key) AS is_head`;
 /** A held command whose hold is still open: never due (approving the hold makes it due). */
@@ -184,7 +185,7 @@ export class ParkedCommands {
       const [{ locked }] = await em.query(`SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`, [KEY_LOCK, recordKey]);
       if (!locked) return 'busy';
       const rows: (Row & { command: string; reply: ParkedReply | null })[] = await em.query(
-        `SELECT ${COLUMNS}, command, reply FROM parked_commands WHERE record_key = $1 ORDER BY id LIMIT 1`,
+        `SELECT ${COLUMNS}, command, reply FROM parked_commands WHERE record_key = $1 ORDER BY parked_commands.id LIMIT 1`,
         [recordKey],
       );
       if (!rows.length) return 'empty';

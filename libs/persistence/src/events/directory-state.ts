@@ -55,7 +55,7 @@ export class DirectoryState {
     return this.page(tenantId, afterId, limit, eventsPosition, async (q) => {
       const rows: Record<string, unknown>[] = await q(
         `SELECT id::text, version, login_method, origin, linked, document FROM scim_users
-          WHERE tenant_id = $1 AND deleted_at IS NULL AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3`,
+          WHERE tenant_id = $1 AND deleted_at IS NULL AND ($2::uuid IS NULL OR id > $2) ORDER BY scim_users.id LIMIT $3`,
       );
       const items = rows.map((r) => ({
         id: r.id as string,
