@@ -11,3 +11,4 @@ export * from './parked';
 export * from './document-size';
 export * from './setup';
 export * from './deprovisioning';
+export * from './domain-errors';
