@@ -7,7 +7,7 @@ import { NotifierModule } from '../../apps/notifier/src/notifier.module';
 import { ReconcilerModule } from '../../apps/reconciler/src/reconciler.module';
 import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
 import { freePort } from '../../bench/processes';
-import { connectionDrain } from '../../libs/config/src/bootstrap';
+import { connectionDrain } from '../../libs/platform/src/connection-drain';
 
 export interface RunningSystem {
   baseUrl: string;

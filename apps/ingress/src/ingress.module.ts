@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScimflowConfigModule } from '@scimflow/config';
-import { ObservabilityModule } from '@scimflow/observability';
+import { ObservabilityModule } from '@scimflow/platform';
 import { MessagingModule } from '@scimflow/messaging';
 import { PersistenceModule } from '@scimflow/persistence';
 import { AdminModule } from './admin/admin.module';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { startApp } from '@scimflow/config';
+import { startApp } from '@scimflow/platform';
 import { configureIngress } from './configure';
 import { IngressModule } from './ingress.module';
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScimflowConfigModule } from '@scimflow/config';
-import { ObservabilityModule } from '@scimflow/observability';
+import { ObservabilityModule } from '@scimflow/platform';
 import { MessagingModule } from '@scimflow/messaging';
 import { AuditLog, PersistenceModule } from '@scimflow/persistence';
 import { DataSource } from 'typeorm';

@@ -1,4 +1,2 @@
 export * from './config';
 export * from './config.module';
-export * from './bootstrap';
-export * from './runtime';

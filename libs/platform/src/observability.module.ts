@@ -2,12 +2,11 @@ import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@scimflow/config';
+import { logDestination, loggingParams, Metrics, Readiness } from '@scimflow/observability';
 import { EndpointsController } from './endpoints.controller';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { HttpTracingMiddleware } from './http-tracing.middleware';
-import { logDestination, loggingParams } from './logging';
-import { Metrics } from './metrics';
-import { Readiness, ReadinessController } from './readiness';
+import { ReadinessController } from './readiness.controller';
 
 /** Logs, metrics, liveness and readiness for one app: /healthz, /readyz, /metrics on its HTTP port. */
 @Global()

@@ -1,6 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
-import { Metrics } from './metrics';
+import { Metrics } from '@scimflow/observability';
 
 /** Request rate, latency and status by route template (not raw URL: bounded cardinality) and tenant. */
 @Injectable()

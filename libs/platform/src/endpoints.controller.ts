@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Metrics } from './metrics';
+import { Metrics } from '@scimflow/observability';
 
 @Controller()
 export class EndpointsController {

@@ -1,7 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { NextFunction, Request, Response } from 'express';
-import { extractTraceContext, tracer } from './tracing';
+import { extractTraceContext, tracer } from '@scimflow/observability';
 
 /** A server span per request, continuing the caller's trace; everything the request does runs inside it. */
 @Injectable()
