@@ -2,7 +2,7 @@ import { generateKeyPairSync, KeyObject, randomBytes, randomUUID } from 'node:cr
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { signJwt } from '../../libs/access/src';
-import { AppConfig } from '../../libs/config/src';
+import { IngressConfig } from '../../libs/config/src';
 import { ScimClient, patchOps } from '../support/scim-client';
 import { RunningSystem, startSystem } from '../support/system';
 
@@ -79,7 +79,7 @@ class JwksServer {
 
 describe('tenants and credentials', () => {
   let system: RunningSystem;
-  let config: AppConfig;
+  let config: IngressConfig;
   const saved: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
@@ -95,7 +95,7 @@ describe('tenants and credentials', () => {
       process.env[k] = v;
     }
     system = await startSystem();
-    config = system.ingress.get(AppConfig);
+    config = system.ingress.get(IngressConfig);
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { validateConfig } from '../../libs/config/src';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { HOLDS_COMMANDS, holdsListCommand, thresholdCommand } from '../../apps/scimctl/src/commands/holds.commands';
 import { adminRequest } from '../support/admin-client';
 import { sample } from '../support/prometheus';
@@ -60,7 +60,7 @@ describe('deprovisioning holds (e2e)', () => {
     expect(set.status).toBe(200);
     expect(set.body).toEqual({ maxUsers: 5, maxPercent: null, windowSeconds: 3600 });
     const out: string[] = [];
-    await thresholdCommand.run([tenantId], { config: validateConfig(process.env), out: (s: string) => void out.push(s) });
+    await thresholdCommand.run([tenantId], { config: validateConfig(ScimctlConfig, process.env), out: (s: string) => void out.push(s) });
     expect(JSON.parse(out[0])).toEqual({ maxUsers: 5, maxPercent: null, windowSeconds: 3600 });
   });
 
@@ -106,7 +106,7 @@ describe('deprovisioning holds (e2e)', () => {
     expect(hold.firstAt <= hold.lastAt).toBe(true);
     expect(hold.sampleUsers[0]).toEqual({ id: ids[5], userName: 'user5@contoso.example' });
     const listed: string[] = [];
-    await holdsListCommand.run([tenantId], { config: validateConfig(process.env), out: (s: string) => void listed.push(s) });
+    await holdsListCommand.run([tenantId], { config: validateConfig(ScimctlConfig, process.env), out: (s: string) => void listed.push(s) });
     expect(listed.map((l) => JSON.parse(l).holdId)).toEqual([hold.holdId]);
     expect(await heldMetric()).toBe(9);
     const parked = await admin('GET', `/parked-commands?tenantId=${tenantId}`);
@@ -144,7 +144,7 @@ describe('deprovisioning holds (e2e)', () => {
     expect(open).toMatchObject([{ status: 'open', commands: 6 }]);
 
     const out: string[] = [];
-    await scimctlReject.run([tenantId, open[0].holdId], { config: validateConfig(process.env), out: (s: string) => void out.push(s) });
+    await scimctlReject.run([tenantId, open[0].holdId], { config: validateConfig(ScimctlConfig, process.env), out: (s: string) => void out.push(s) });
     expect(JSON.parse(out[0])).toMatchObject({ status: 'rejected', decidedBy: 'scimctl', commands: 0 });
     await settle();
     expect(events().length).toBe(received);

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { patchOps, ScimClient } from '../support/scim-client';
 import { RunningSystem, startSystem } from '../support/system';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import type { AppConfig } from '../../libs/config/src';
+import type { ScimctlConfig } from '../../libs/config/src';
 import { UsageError } from '../../apps/scimctl/src/command';
 import { auditCommand, tenantProfileCommand } from '../../apps/scimctl/src/commands/audit.commands';
 import { adminRequest } from '../support/admin-client';
@@ -10,7 +10,7 @@ import { adminRequest } from '../support/admin-client';
 /** A scimctl command run in-process against the run's database; returns its output lines. */
 async function scimctl(command: typeof auditCommand, ...args: string[]): Promise<string[]> {
   const lines: string[] = [];
-  await command.run(args, { config: { DATABASE_URL: process.env.DATABASE_URL! } as AppConfig, out: (l) => lines.push(l) });
+  await command.run(args, { config: { DATABASE_URL: process.env.DATABASE_URL! } as ScimctlConfig, out: (l) => lines.push(l) });
   return lines;
 }
 

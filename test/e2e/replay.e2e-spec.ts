@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createKafka, ensureTopics, parseBrokers } from '../../libs/messaging/src';
-import { validateConfig } from '../../libs/config/src';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { contractValidator } from '../../libs/contracts/src/schemas/test-helpers';
 import { replayCommands, replayCommandsCommand, parseReplayCommandsArgs } from '../../apps/scimctl/src/commands/replay-commands.command';
 import { parseReplayEventsArgs, replayEventsFromCli as replayEvents } from '../../apps/scimctl/src/commands/replay-events.command';
@@ -35,7 +35,7 @@ describe('replay commands (e2e)', () => {
   }
   /** the last outbox row id: published rows are deleted, ids keep growing */
   const outboxCount = async () => Number((await system.db.query(`SELECT coalesce(max(id), 0)::bigint AS n FROM outbox_events`))[0].n);
-  const config = () => validateConfig(process.env);
+  const config = () => validateConfig(ScimctlConfig, process.env);
   const replay = async (args: string[]) => {
     const lines: string[] = [];
     await replayCommandsCommand.run(args, { config: config(), out: (l) => lines.push(l) });

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { validateConfig } from '../../libs/config/src';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { RequestLog } from '../../libs/persistence/src';
 import { requestsCommand } from '../../apps/scimctl/src/commands/requests.commands';
 import { RequestLogCapture } from '../../apps/ingress/src/request-log/request-log-capture';
@@ -107,7 +107,7 @@ describe('request log', () => {
 
     // scimctl requests reads the same log
     const lines: string[] = [];
-    const config = validateConfig({ ...process.env });
+    const config = validateConfig(ScimctlConfig, { ...process.env });
     await requestsCommand.run(['--tenant', tenantId, '--status', '401', '--limit', '5'], { config, out: (l) => lines.push(l) });
     expect(lines.map((l) => JSON.parse(l).id)).toEqual([unauthorised.id]);
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { validateConfig } from '../../libs/config/src';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { setupLinkCreateCommand, setupLinkListCommand, setupLinkRevokeCommand } from '../../apps/scimctl/src/commands/setup-links.commands';
 import { RequestLogCapture } from '../../apps/ingress/src/request-log/request-log-capture';
 import { adminRequest } from '../support/admin-client';
@@ -236,7 +236,7 @@ describe('setup links', () => {
 
   it('scimctl creates, lists and revokes setup links', async () => {
     const t = await newTenant('CLI', 'segura');
-    const config = validateConfig({ ...process.env });
+    const config = validateConfig(ScimctlConfig, { ...process.env });
     const lines: string[] = [];
     const out = (l: string) => lines.push(l);
     await setupLinkCreateCommand.run([t.tenantId, '--expires', '2d', '--product-name', 'Segura'], { config, out });

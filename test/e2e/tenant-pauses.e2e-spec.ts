@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { validateConfig } from '../../libs/config/src';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { tenantPauseCommand, tenantResumeCommand } from '../../apps/scimctl/src/commands/tenant-admin.commands';
 import { adminRequest } from '../support/admin-client';
 import { sample } from '../support/prometheus';
@@ -90,7 +90,7 @@ describe('tenant pauses (e2e)', () => {
   });
 
   it('answers a paused tenant’s SCIM requests 503 + Retry-After, others as usual, and serves it again on resume (scimctl)', async () => {
-    const ctx = { config: validateConfig(process.env), out: () => undefined };
+    const ctx = { config: validateConfig(ScimctlConfig, process.env), out: () => undefined };
     await tenantPauseCommand.run([paused.tenantId, '--intake'], ctx);
     expect((await admin('GET', `/tenants/${paused.tenantId}`)).body.intakePausedAt).toEqual(expect.any(String));
     // scimctl writes to the database: this ingress sees it once its cached policy expires
@@ -115,7 +115,7 @@ describe('tenant pauses (e2e)', () => {
   it('refuses unknown pause routes and tenants, and scimctl without exactly one of --intake and --delivery', async () => {
     expect((await admin('POST', `/tenants/${paused.tenantId}/intake/stop`)).status).toBe(404);
     expect((await admin('POST', `/tenants/00000000-0000-4000-8000-000000000000/delivery/pause`)).status).toBe(404);
-    const ctx = { config: validateConfig(process.env), out: () => undefined };
+    const ctx = { config: validateConfig(ScimctlConfig, process.env), out: () => undefined };
     await expect(tenantPauseCommand.run([paused.tenantId], ctx)).rejects.toThrow(/one of --intake or --delivery/);
     await expect(tenantPauseCommand.run([paused.tenantId, '--intake', '--delivery'], ctx)).rejects.toThrow(/one of/);
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { validateConfig } from '../../libs/config/src';
+import { CommandApplyConfig, validateConfig } from '../../libs/config/src';
 import { ProvisioningCommand } from '../../libs/contracts/src';
 import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
 import { CommandDispatcher } from '../../apps/reconciler/src/command-dispatcher';
@@ -102,7 +102,7 @@ function commandsFor(tenantId: string, steps: Step[]): ProvisioningCommand[] {
 describe('batch application of user commands equals one-by-one application (real Postgres)', () => {
   let ds: DataSource;
   let dispatcher: CommandDispatcher;
-  const config = () => validateConfig({ ...process.env, PROFILE_CACHE_TTL_MS: '0' });
+  const config = () => validateConfig(CommandApplyConfig, { ...process.env, PROFILE_CACHE_TTL_MS: '0' });
 
   beforeAll(async () => {
     ds = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 4 } }));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { patchOps, ScimClient } from '../support/scim-client';
 import { RunningSystem, startSystem } from '../support/system';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import { validateConfig } from '../../libs/config/src';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { CliCommand } from '../../apps/scimctl/src/command';
 import { usersImportCommand, usersListCommand, usersLoginMethodCommand } from '../../apps/scimctl/src/commands/users.commands';
 import { groupsImportCommand } from '../../apps/scimctl/src/commands/groups.commands';
@@ -264,7 +264,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
   describe('scimctl users', () => {
     async function scimctl(command: CliCommand, ...args: string[]): Promise<string[]> {
       const lines: string[] = [];
-      await command.run(args, { config: validateConfig(process.env), out: (l) => lines.push(l) });
+      await command.run(args, { config: validateConfig(ScimctlConfig, process.env), out: (l) => lines.push(l) });
       return lines;
     }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { AppConfig } from '@scimflow/config';
+import { NotifierConfig } from '@scimflow/config';
 import { ConsumerGroupName, TopicKey, topicName } from '@scimflow/contracts';
 import { KAFKA, OrderedConsumer } from '@scimflow/messaging';
 import { Metrics, Readiness } from '@scimflow/observability';
@@ -20,7 +20,7 @@ export const DELIVERED_TOPICS: TopicKey[] = ['userChanged', 'groupChanged', 'mem
 export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly consumer: OrderedConsumer;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, config: AppConfig, queueEvents: QueueEvents, metrics: Metrics, readiness: Readiness) {
+  constructor(@Inject(KAFKA) kafka: Kafka, config: NotifierConfig, queueEvents: QueueEvents, metrics: Metrics, readiness: Readiness) {
     readiness.register('events-consumer', () => this.consumer.isAssigned);
     this.consumer = new OrderedConsumer(kafka, {
       observe: metrics.consumerLag(NOTIFIER_GROUP),

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ScimflowConfigModule } from '@scimflow/config';
+import { NotifierConfig, ScimflowConfigModule } from '@scimflow/config';
 import { ObservabilityModule } from '@scimflow/platform';
 import { MessagingModule } from '@scimflow/messaging';
 import { PersistenceModule } from '@scimflow/persistence';
@@ -13,7 +13,7 @@ import { WebhookSender } from './usecases/deliver-lane/webhook-sender';
 import { QueueEvents } from './usecases/queue-events/queue-events.usecase';
 
 @Module({
-  imports: [ScimflowConfigModule, ObservabilityModule.forApp('notifier', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('notifier')],
+  imports: [ScimflowConfigModule.forApp(NotifierConfig), ObservabilityModule.forApp('notifier', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('notifier')],
   controllers: [],
   providers: [WebhookSender, DeadLetterPublisher, DeliveryMetrics, LaneSettler, DeliverLane, DeliveryWorker, QueueEvents, EventConsumer],
 })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { CommandApplyConfig } from '@scimflow/config';
 import { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
 import { GroupStore, MembershipStore, Outbox, TenantResourceTypes, TenantSchemaStore, UserStore } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
@@ -22,7 +22,7 @@ export class CommandDispatcher {
   ) {}
 
   /** Outside Nest (scimctl): the same use cases, wired on a given DataSource. */
-  static on(ds: DataSource, config: AppConfig): CommandDispatcher {
+  static on(ds: DataSource, config: CommandApplyConfig): CommandDispatcher {
     const users = new UserStore(ds);
     const memberships = new MembershipStore();
     const outbox = new Outbox();

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ScimflowConfigModule } from '@scimflow/config';
+import { ReconcilerConfig, ScimflowConfigModule } from '@scimflow/config';
 import { ObservabilityModule } from '@scimflow/platform';
 import { MessagingModule } from '@scimflow/messaging';
 import { AuditLog, PersistenceModule } from '@scimflow/persistence';
@@ -14,7 +14,7 @@ import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-comma
 import { ApplyUserBatch } from './usecases/apply-user-batch/apply-user-batch.usecase';
 
 @Module({
-  imports: [ScimflowConfigModule, ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
+  imports: [ScimflowConfigModule.forApp(ReconcilerConfig), ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
   controllers: [],
   providers: [TenantProfiles, { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) }, ApplyUserCommand, ApplyUserBatch, ApplyGroupCommand, CommandDispatcher, OutboxRelay, CommandConsumer, ParkedCommandRetrier],
 })

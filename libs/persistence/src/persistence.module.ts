@@ -1,7 +1,7 @@
 import { Global, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { PersistenceConfig } from '@scimflow/config';
 import { Readiness } from '@scimflow/observability';
 import { dataSourceOptions } from './data-source';
 import { TenantDirectory } from './tenants/tenant-directory';
@@ -48,8 +48,8 @@ export class DatabaseReadiness implements OnModuleInit {
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
+      inject: [PersistenceConfig],
+      useFactory: (config: PersistenceConfig) =>
         // a statement waiting on a row lock fails after lock_timeout instead of holding its partition: retried, then parked
         dataSourceOptions(config.DATABASE_URL, { extra: { max: 20, application_name: 'scimflow', options: `-c lock_timeout=${config.DB_LOCK_TIMEOUT_MS}` } }),
     }),
@@ -57,8 +57,8 @@ export class DatabaseReadiness implements OnModuleInit {
   providers: [
     {
       provide: WebhookSubscriptions,
-      inject: [DataSource, AppConfig],
-      useFactory: (ds: DataSource, config: AppConfig) => new WebhookSubscriptions(ds, SecretBox.fromConfig(config.WEBHOOK_SECRETS_KEY)),
+      inject: [DataSource, PersistenceConfig],
+      useFactory: (ds: DataSource, config: PersistenceConfig) => new WebhookSubscriptions(ds, SecretBox.fromConfig(config.WEBHOOK_SECRETS_KEY)),
     },
     ...[DeliveryQueue, DeliveryLog, DeadLetters, ParkedRecords, RequestLog, EventReplays, ConsoleSessions, SetupLinks, ConsoleInsights, TenantEvents, ProductCredentials, DirectoryState].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
     {
@@ -76,8 +76,8 @@ export class DatabaseReadiness implements OnModuleInit {
     { provide: TenantSchemaStore, inject: [DataSource], useFactory: (ds: DataSource) => new TenantSchemaStore(ds) },
     {
       provide: TenantResourceTypes,
-      inject: [TenantSchemaStore, AppConfig],
-      useFactory: (store: TenantSchemaStore, config: AppConfig) => new TenantResourceTypes(store, config.TENANT_SCHEMA_CACHE_TTL_MS),
+      inject: [TenantSchemaStore, PersistenceConfig],
+      useFactory: (store: TenantSchemaStore, config: PersistenceConfig) => new TenantResourceTypes(store, config.TENANT_SCHEMA_CACHE_TTL_MS),
     },
     { provide: GroupStore, inject: [DataSource], useFactory: (ds: DataSource) => new GroupStore(ds) },
     { provide: GroupAdmin, inject: [DataSource], useFactory: (ds: DataSource) => new GroupAdmin(ds) },

@@ -1,25 +1,26 @@
 import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { validateConfig } from '@scimflow/config';
+import { ConfigClass, LoggingSettings, validateConfig } from '@scimflow/config';
 import { startTracing } from '@scimflow/observability';
 import { drainOnShutdown, SHUTDOWN_SIGNALS } from './connection-drain';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /**
- * Starts one of the apps: config validated before anything connects (fail fast, readable),
+ * Starts one of the apps: its settings validated before anything connects (fail fast, readable),
  * shutdown hooks on so consumers commit and in-flight requests finish on SIGTERM.
  */
-export async function startApp(
+export async function startApp<C extends LoggingSettings>(
   name: string,
   module: Type<unknown>,
-  port: (config: ReturnType<typeof validateConfig>) => number,
+  settings: ConfigClass<C>,
+  port: (config: C) => number,
   configure?: (app: INestApplication) => void,
 ): Promise<INestApplication> {
-  let config;
+  let config: C;
   try {
-    config = validateConfig(process.env);
+    config = validateConfig(settings, process.env);
   } catch (e) {
     console.error(`${name}: ${(e as Error).message}`);
     process.exit(78); // EX_CONFIG

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { AppConfig } from '@scimflow/config';
+import { LoggingSettings } from '@scimflow/config';
 import { logDestination, loggingParams, Metrics, Readiness } from '@scimflow/observability';
 import { EndpointsController } from './endpoints.controller';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
@@ -22,8 +22,8 @@ export class ObservabilityModule implements NestModule {
       imports: [
         TerminusModule.forRoot({ logger: false }),
         LoggerModule.forRootAsync({
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) => {
+          inject: [LoggingSettings],
+          useFactory: (config: LoggingSettings) => {
             const params = loggingParams(app, config.LOG_LEVEL, options.httpLogs);
             return { ...params, pinoHttp: [params.pinoHttp as object, logDestination()] };
           },

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { tenantEndpoints } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import {
   DuplicateFederatedCredentialError,
   FederatedCredentials,
@@ -33,7 +33,7 @@ export class AdminCredentialsController {
     private readonly tokens: SecretTokens,
     private readonly clients: OAuthClients,
     private readonly federated: FederatedCredentials,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {}
 
   @Post('tokens')

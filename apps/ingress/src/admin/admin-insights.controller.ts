@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCookieAuth, ApiDefaultResponse, ApiOkResponse, ApiOpe
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Kafka } from 'kafkajs';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { ConsumerGroupName } from '@scimflow/contracts';
 import { consumerLag, KAFKA, PartitionLag } from '@scimflow/messaging';
 import { ActivityBucket, ConsoleInsights, PipelineDepths, TenantAdmin, TenantHealth, TimelineCommand, TimelineEvent, UserAdmin, UserAdminView } from '@scimflow/persistence';
@@ -119,7 +119,7 @@ export class AdminInsightsController {
     private readonly insights: ConsoleInsights,
     private readonly tenants: TenantAdmin,
     private readonly users: UserAdmin,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
     @Inject(KAFKA) private readonly kafka: Kafka,
   ) {}
 

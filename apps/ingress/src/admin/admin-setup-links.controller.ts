@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePip
 import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
 import { SETUP_LINK_DEFAULT_SECONDS, SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { SetupLinks, SetupLinkView, TenantAdmin } from '@scimflow/persistence';
 import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
 import { AdminGuard } from './admin.guard';
@@ -53,7 +53,7 @@ export class AdminSetupLinksController {
   constructor(
     private readonly tenants: TenantAdmin,
     private readonly links: SetupLinks,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {}
 
   @Post()

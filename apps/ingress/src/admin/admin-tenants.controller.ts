@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CidrError } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { canonicalCidrs, createdTenantView, Tenant, TenantAdmin, TenantDirectory, TenantView, tenantView } from '@scimflow/persistence';
 import { newTenantProfile } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
@@ -52,7 +52,7 @@ export class AdminTenantsController {
     private readonly directory: TenantDirectory,
     private readonly tenants: TenantAdmin,
     private readonly access: TenantAccess,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {}
 
   @Post()

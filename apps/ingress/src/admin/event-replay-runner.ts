@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { KAFKA } from '@scimflow/messaging';
 import { DeliveryQueue, EventReplays, EventReplayView, WebhookSubscriptions } from '@scimflow/persistence';
 import { EventReplayCounts, replayEvents } from '@scimflow/replay';
@@ -21,7 +21,7 @@ export class EventReplayRunner implements OnApplicationShutdown {
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
     private readonly subscriptions: WebhookSubscriptions,
     private readonly queue: DeliveryQueue,
     private readonly replays: EventReplays,

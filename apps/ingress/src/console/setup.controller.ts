@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, Post, Query, UseGuards, UsePipes } from 
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { ConnectionCheck, connectionCheck, tenantEndpoints } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { ActiveSetupLink, ConsoleInsights, OAuthClients, RequestLog, SecretTokens, SetupLinks, TenantAdmin } from '@scimflow/persistence';
 import { EntraMapping, entraMappings, failureHint, profileTitle, resolveProfileSettings } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
@@ -101,7 +101,7 @@ class SetupStatusSchema {
 @UsePipes(ADMIN_VALIDATION)
 export class SetupController {
   constructor(
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
     private readonly tenants: TenantAdmin,
     private readonly tokens: SecretTokens,
     private readonly clients: OAuthClients,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Client } from 'pg';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { TENANT_EVENTS_CHANNEL } from '@scimflow/persistence';
 
 const RECONNECT_MS = 1000;
@@ -18,7 +18,7 @@ export class TenantEventSignals implements OnApplicationBootstrap, OnModuleDestr
   private closing = false;
   private reconnect?: NodeJS.Timeout;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly config: IngressConfig) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.connect();

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { Metrics } from '@scimflow/observability';
 import { RequestLog } from '@scimflow/persistence';
 
@@ -18,7 +18,7 @@ export class RequestLogMaintenance implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     private readonly log: RequestLog,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
     private readonly metrics: Metrics,
   ) {}
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '@scimflow/config';
+import { NotifierConfig } from '@scimflow/config';
 import { DEAD_LETTER_SCHEMA_VERSION, topicName } from '@scimflow/contracts';
 import { CoalescingProducer } from '@scimflow/messaging';
 import { DeadLetters } from '@scimflow/persistence';
@@ -20,7 +20,7 @@ export class DeadLetterPublisher implements OnApplicationBootstrap, OnApplicatio
   private again = false;
 
   constructor(
-    config: AppConfig,
+    config: NotifierConfig,
     private readonly deadLetters: DeadLetters,
     private readonly producer: CoalescingProducer,
   ) {

@@ -1,4 +1,4 @@
-import { AppConfig } from '@scimflow/config';
+import { NotifierConfig } from '@scimflow/config';
 import { DeliveryQueue, FinishResult, HeadDelivery, LeasedLane } from '@scimflow/persistence';
 import { DeliverLane } from '../usecases/deliver-lane/deliver-lane.usecase';
 import { DeliveryWorker } from './delivery-worker';
@@ -31,7 +31,7 @@ async function until(check: () => boolean, ms = 2000) {
 }
 
 function worker(queue: LaneQueue, concurrency: number, pollMs = 60_000) {
-  const config = Object.assign(new AppConfig(), { WEBHOOK_CONCURRENCY: concurrency, WEBHOOK_POLL_MS: pollMs, INSTANCE_ID: 'test' });
+  const config = Object.assign(new NotifierConfig(), { WEBHOOK_CONCURRENCY: concurrency, WEBHOOK_POLL_MS: pollMs, INSTANCE_ID: 'test' });
   const delivered: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;

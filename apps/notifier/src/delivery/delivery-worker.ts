@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AppConfig } from '@scimflow/config';
+import { NotifierConfig } from '@scimflow/config';
 import { backoffDelay, sleep } from '@scimflow/messaging';
 import { DeliveryQueue, HeadDelivery, laneKey, LeasedLane } from '@scimflow/persistence';
 import { DeliverLane } from '../usecases/deliver-lane/deliver-lane.usecase';
@@ -32,14 +32,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private nextPurgeAt = Date.now() + 60_000 * Math.random();
 
   constructor(
-    private readonly config: AppConfig,
+    private readonly config: NotifierConfig,
     private readonly queue: DeliveryQueue,
     private readonly deliverLane: DeliverLane,
     private readonly settler: LaneSettler,
   ) {
-    // The lease must outlast an attempt, or a slow receiver would get the same event from two instances.
-    if (config.WEBHOOK_LEASE_MS < config.WEBHOOK_TIMEOUT_MS + 5000)
-      throw new Error(`WEBHOOK_LEASE_MS (${config.WEBHOOK_LEASE_MS}) must be at least WEBHOOK_TIMEOUT_MS + 5000 (${config.WEBHOOK_TIMEOUT_MS + 5000})`);
     this.instance = config.INSTANCE_ID ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   }
 

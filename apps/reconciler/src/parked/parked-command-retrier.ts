@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AppConfig } from '@scimflow/config';
+import { ReconcilerConfig } from '@scimflow/config';
 import { CommandOutcome, readCommand } from '@scimflow/contracts';
 import { backoffDelay, classifyFailure, CoalescingProducer, forEachConcurrently, replyAt, WakeUp } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
@@ -32,7 +32,7 @@ export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicati
     private readonly dispatcher: CommandDispatcher,
     private readonly relay: OutboxRelay,
     private readonly producer: CoalescingProducer,
-    private readonly config: AppConfig,
+    private readonly config: ReconcilerConfig,
     metrics: Metrics,
   ) {
     metrics.gauge('scimflow_parked_commands', 'commands held back per user: failed after retries, heavy, and those waiting behind them', ['kind'], async (gauge) => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { CommandApplyConfig } from '@scimflow/config';
 import { ProfileSettings, resolveProfileSettings } from '@scimflow/provisioning';
 
 /**
@@ -14,7 +14,7 @@ export class TenantProfiles {
 
   constructor(
     private readonly ds: DataSource,
-    private readonly config: AppConfig,
+    private readonly config: CommandApplyConfig,
   ) {}
 
   async settings(tenantId: string): Promise<ProfileSettings> {

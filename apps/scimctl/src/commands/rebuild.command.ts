@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { ScimctlConfig } from '@scimflow/config';
 import { dataSourceOptions } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
@@ -51,7 +51,7 @@ export interface RebuildResult {
  * every command of the tenant applied from the beginning of the topic through the reconciler's use cases), then
  * compares users, groups and memberships with the live schema. Writes nothing to the live schema.
  */
-export async function rebuildTenant(config: AppConfig, live: DataSource, options: RebuildOptions): Promise<RebuildResult> {
+export async function rebuildTenant(config: ScimctlConfig, live: DataSource, options: RebuildOptions): Promise<RebuildResult> {
   const [{ schema: liveSchema }] = await live.query(`SELECT current_schema() AS schema`);
   const found = await live.query(`SELECT 1 FROM tenants WHERE id::text = $1`, [options.tenantId]);
   if (!found.length) throw new UsageError(`no tenant ${options.tenantId}`);

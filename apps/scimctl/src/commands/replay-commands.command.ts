@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { ScimctlConfig } from '@scimflow/config';
 import { ProvisioningCommand, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
 import { CommandDispatcher } from '../../../reconciler/src/command-dispatcher';
@@ -45,7 +45,7 @@ export function readCommand(value: Buffer | null): ProvisioningCommand | undefin
  * dispatcher on the given DataSource. Already-applied commands are no-ops (processed_commands), so this is safe to
  * interrupt and run again. Events of newly applied commands go to the outbox; the reconciler's relay publishes them.
  */
-export async function replayCommands(config: AppConfig, ds: DataSource, options: CommandReplayOptions, label = 'replay commands'): Promise<ReplayTally> {
+export async function replayCommands(config: ScimctlConfig, ds: DataSource, options: CommandReplayOptions, label = 'replay commands'): Promise<ReplayTally> {
   const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-replay' });
   const topic = topicName('commands', config.KAFKA_TOPIC_PREFIX);
   const ranges = await planRanges(kafka, topic, options.from);
@@ -72,7 +72,7 @@ export async function replayCommands(config: AppConfig, ds: DataSource, options:
   return tally;
 }
 
-export async function refuseWhileReconcilerRuns(config: AppConfig, force: boolean): Promise<void> {
+export async function refuseWhileReconcilerRuns(config: ScimctlConfig, force: boolean): Promise<void> {
   if (force) return;
   const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-replay' });
   const members = await groupHasMembers(kafka, config.KAFKA_TOPIC_PREFIX + RECONCILER_GROUP);

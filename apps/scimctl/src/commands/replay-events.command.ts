@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { ScimctlConfig } from '@scimflow/config';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
 import { DeliveryQueue, WebhookSubscriptions } from '@scimflow/persistence';
 import { EventReplayCounts, EventReplayProgress, EventReplayTarget, parseFrom, parseTo, progressLine, replayEvents, ReplayStart } from '@scimflow/replay';
@@ -55,7 +55,7 @@ export interface EventReplayResult extends EventReplayCounts {
 }
 
 /** The CLI's replay: resolves the subscription, prints one progress line per topic on stderr. */
-export async function replayEventsFromCli(config: AppConfig, ds: DataSource, options: EventReplayCliOptions): Promise<EventReplayResult> {
+export async function replayEventsFromCli(config: ScimctlConfig, ds: DataSource, options: EventReplayCliOptions): Promise<EventReplayResult> {
   const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-replay' });
   let target: EventReplayTarget;
   let replayKey: string | undefined;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { ScimctlConfig } from '@scimflow/config';
 import { COMMAND_SCHEMA_VERSION, CommandAction, CommandOutcome, LOGIN_METHODS, LoginMethod, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
 import { TenantAdmin, UserAdmin } from '@scimflow/persistence';
@@ -20,7 +20,7 @@ import { withDatabase } from './database';
 /** How long `users import|login-method` waits for the reconciler before reporting the rest as not applied yet. */
 const OUTCOME_WAIT_MS = 120_000;
 
-export async function withTenant<T>(config: AppConfig, tenantId: string | undefined, work: (ds: DataSource, tenantId: string) => Promise<T>): Promise<T> {
+export async function withTenant<T>(config: ScimctlConfig, tenantId: string | undefined, work: (ds: DataSource, tenantId: string) => Promise<T>): Promise<T> {
   if (!tenantId) throw new UsageError('needs --tenant T');
   return withDatabase(config.DATABASE_URL, async (ds) => {
     if (!(await new TenantAdmin(ds).get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
@@ -36,7 +36,7 @@ export class CommandSubmitter {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly config: AppConfig,
+    private readonly config: ScimctlConfig,
     private readonly ds: DataSource,
   ) {
     this.kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-users' });
@@ -81,7 +81,7 @@ export class CommandSubmitter {
   }
 }
 
-export async function submitting<T>(config: AppConfig, ds: DataSource, work: (s: CommandSubmitter) => Promise<T>): Promise<T> {
+export async function submitting<T>(config: ScimctlConfig, ds: DataSource, work: (s: CommandSubmitter) => Promise<T>): Promise<T> {
   const submitter = new CommandSubmitter(config, ds);
   await submitter.start();
   try {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { AppConfig } from '@scimflow/config';
+import { NotifierConfig } from '@scimflow/config';
 import { DeliveryOutcome, DeliveryQueue, FinishResult, HeadDelivery, LaneSettlement, LeasedLane, WebhookSubscriptions } from '@scimflow/persistence';
 import { Counter, Histogram } from 'prom-client';
 import { extractTraceContext, inSpan, injectTraceHeaders, Metrics, SpanKind } from '@scimflow/observability';
@@ -32,7 +32,7 @@ export class DeliverLane {
   private readonly attemptSeconds: Histogram;
 
   constructor(
-    config: AppConfig,
+    config: NotifierConfig,
     private readonly queue: DeliveryQueue,
     private readonly subscriptions: WebhookSubscriptions,
     private readonly sender: WebhookSender,

@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { CommandApplyConfig } from '@scimflow/config';
 import { ChangeEvent, CommandOutcome, MembershipEventType, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
 import { AuditLog, commandAuditEntry, GroupStore, MembershipStore, Outbox, OutboxRecord, UserStore } from '@scimflow/persistence';
 import {
@@ -38,7 +38,7 @@ export class ApplyGroupCommand {
     private readonly memberships: MembershipStore,
     private readonly users: UserStore,
     private readonly outbox: Outbox,
-    private readonly config: AppConfig,
+    private readonly config: CommandApplyConfig,
     // Optional so that callers wiring the use case by hand (scimctl replay) get the same rules without knowing them.
     @Optional() profiles?: TenantProfiles,
     @Optional() audit?: AuditLog,

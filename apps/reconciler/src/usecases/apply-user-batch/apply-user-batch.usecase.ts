@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChangeEvent, CommandOutcome, ProvisioningCommand, resourceKey } from '@scimflow/contracts';
-import { AppConfig } from '@scimflow/config';
+import { CommandApplyConfig } from '@scimflow/config';
 import { AuditEntry, AuditLog, commandAuditEntry, Outbox, OutboxRecord, TenantResourceTypes, UserStore } from '@scimflow/persistence';
 import { applyProfileToDecision, decideUserCommand, outcomeOf, ProfileSettings, UserState } from '@scimflow/provisioning';
 import { ResourceTypeSchemas, ScimError } from '@scimflow/scim';
@@ -76,7 +76,7 @@ export class ApplyUserBatch {
     private readonly resourceTypes: TenantResourceTypes,
     private readonly outbox: Outbox,
     private readonly one: ApplyUserCommand,
-    private readonly config: AppConfig,
+    private readonly config: CommandApplyConfig,
     @Optional() profiles?: TenantProfiles,
     @Optional() audit?: AuditLog,
   ) {

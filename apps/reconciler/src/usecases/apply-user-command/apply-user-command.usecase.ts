@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChangeEvent, CommandOutcome, isMembershipEvent, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
-import { AppConfig } from '@scimflow/config';
+import { CommandApplyConfig } from '@scimflow/config';
 import { AuditLog, commandAuditEntry, MembershipStore, Outbox, OutboxRecord, TenantResourceTypes, UserProfileStore, UserStore } from '@scimflow/persistence';
 import {
   applyProfileToDecision,
@@ -46,7 +46,7 @@ export class ApplyUserCommand {
     private readonly resourceTypes: TenantResourceTypes,
     private readonly outbox: Outbox,
     private readonly memberships: MembershipStore,
-    private readonly config: AppConfig,
+    private readonly config: CommandApplyConfig,
     // Optional so that callers wiring the use case by hand (scimctl replay) get the same rules without knowing them.
     @Optional() profiles?: TenantProfiles,
     @Optional() audit?: AuditLog,
