@@ -1,27 +1,16 @@
-import { ProvisioningCommand } from '@scimflow/contracts';
-import { contractValidator } from '@scimflow/contracts/schemas/test-helpers';
-import { GROUP_SCHEMA, USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
+import {
+  contractValidator,
+  TEST_GROUP as GROUP,
+  TEST_NOW as NOW,
+  testCommand as command,
+  testUserDoc as userDoc,
+} from '@scimflow/contracts/schemas/test-helpers';
+import { GROUP_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
 import { decideGroupCommand, finalizeGroupChange, membershipEvents, userDeletionEvents } from './group-commands';
 import { decideUserCommand } from './user-commands';
 
 // The events these decisions produce are what the contract schemas (libs/contracts) describe.
-const TENANT = '4f0e0000-0000-4000-8000-000000000001';
-const USER = '00000000-0000-4000-8000-000000000001';
-const GROUP = '9a1b0000-0000-4000-8000-0000000000aa';
-const NOW = new Date('2026-11-22T10:00:00.000Z');
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-let n = 0;
-const command = (resourceType: 'User' | 'Group', action: ProvisioningCommand['action'], payload?: unknown): ProvisioningCommand => ({
-  v: 1,
-  commandId: `c0000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
-  tenantId: TENANT,
-  resourceType,
-  resourceId: resourceType === 'User' ? USER : GROUP,
-  action,
-  payload,
-  issuedAt: NOW.toISOString(),
-});
-const userDoc = (extra: object = {}) => ({ schemas: [USER_SCHEMA], userName: 'ada@example.com', externalId: 'ext-1', active: true, ...extra });
 const v = contractValidator();
 
 describe('contract schemas', () => {

@@ -1,28 +1,12 @@
-import { GROUP_SCHEMA, USER_SCHEMA } from '@scimflow/scim';
+import { GROUP_SCHEMA } from '@scimflow/scim';
 import { ProvisioningCommand } from '../commands';
 import { WebhookDeadLetter } from '../dead-letters';
 import { USER_CHANGED_DATASCHEMA } from '../events';
 import { GROUP_CHANGED_DATASCHEMA, MEMBERSHIP_CHANGED_DATASCHEMA } from '../group-events';
 import { CONTRACT_SCHEMAS } from './index';
-import { contractValidator } from './test-helpers';
+import { contractValidator, TEST_NOW as NOW, TEST_TENANT as TENANT, TEST_USER as USER, testCommand as command, testUserDoc as userDoc } from './test-helpers';
 
-const TENANT = '4f0e0000-0000-4000-8000-000000000001';
-const USER = '00000000-0000-4000-8000-000000000001';
-const GROUP = '9a1b0000-0000-4000-8000-0000000000aa';
-const NOW = new Date('2026-11-22T10:00:00.000Z');
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-let n = 0;
-const command = (resourceType: 'User' | 'Group', action: ProvisioningCommand['action'], payload?: unknown): ProvisioningCommand => ({
-  v: 1,
-  commandId: `c0000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
-  tenantId: TENANT,
-  resourceType,
-  resourceId: resourceType === 'User' ? USER : GROUP,
-  action,
-  payload,
-  issuedAt: NOW.toISOString(),
-});
-const userDoc = (extra: object = {}) => ({ schemas: [USER_SCHEMA], userName: 'ada@example.com', externalId: 'ext-1', active: true, ...extra });
 const v = contractValidator();
 
 describe('contract schemas', () => {
