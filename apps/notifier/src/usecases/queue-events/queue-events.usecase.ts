@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { classifyFailure, ConsumedRecord, GroupCommit, Submission } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
-import { DeliveryQueue, ParkedRecords, registerParkedRecordsGauge, QueuedEvent, WebhookSubscriptions } from '@scimflow/persistence';
+import { changeEventTrace, DeliveryQueue, ParkedRecords, registerParkedRecordsGauge, QueuedEvent, WebhookSubscriptions } from '@scimflow/persistence';
 import { DeliverableEvent, matchesEventTypes, orderingKeyOf, readDeliverableEvent } from '@scimflow/webhooks';
 
 /** Most records queued in one transaction. */
@@ -94,8 +94,7 @@ export class QueueEvents {
           sequence: event.sequence,
           body,
           // the trace the event belongs to (the SCIM request that caused it): its delivery continues it
-          traceparent: record.headers.traceparent,
-          tracestate: record.headers.tracestate,
+          ...changeEventTrace(record.headers),
         });
       }
     }
