@@ -20,6 +20,22 @@ function loop(answers: (boolean | Error)[] = [], options: Partial<WorkLoopOption
   return { l, warnings, rounds: () => rounds };
 }
 
+/** A loop whose every round waits for the test: `finish(again)` ends the round under way. */
+function held() {
+  let finishRound: (again: boolean) => void = () => undefined;
+  let rounds = 0;
+  const l = new WorkLoop({
+    name: 'testing',
+    pollMs: POLL,
+    logger: { warn: () => undefined },
+    round: () => {
+      rounds++;
+      return new Promise<boolean>((r) => (finishRound = r));
+    },
+  });
+  return { l, rounds: () => rounds, finish: (again: boolean) => finishRound(again) };
+}
+
 /** Runs what is due now, timers and promises, without moving the clock. */
 const settle = () => jest.advanceTimersByTimeAsync(0);
 
@@ -52,27 +68,19 @@ describe('WorkLoop', () => {
   });
 
   it('a kick during a round is kept: the rest after it ends at once, and only that one', async () => {
-    let finishRound!: () => void;
-    let rounds = 0;
-    const l = new WorkLoop({
-      name: 'testing',
-      pollMs: POLL,
-      logger: { warn: () => undefined },
-      round: () => {
-        rounds++;
-        return rounds === 1 ? new Promise<boolean>((r) => (finishRound = () => r(false))) : Promise.resolve(false);
-      },
-    });
+    const { l, rounds, finish } = held();
     l.start();
     await settle();
     l.kick();
-    finishRound();
+    finish(false);
     await settle();
-    expect(rounds).toBe(2);
+    expect(rounds()).toBe(2);
+    finish(false);
     await jest.advanceTimersByTimeAsync(POLL - 1);
-    expect(rounds).toBe(2);
+    expect(rounds()).toBe(2);
     await jest.advanceTimersByTimeAsync(1);
-    expect(rounds).toBe(3);
+    expect(rounds()).toBe(3);
+    finish(false);
     await l.stop();
   });
 
@@ -122,26 +130,16 @@ describe('WorkLoop', () => {
   });
 
   it('stop waits for the round under way and starts no other', async () => {
-    let finishRound!: () => void;
-    let rounds = 0;
-    const l = new WorkLoop({
-      name: 'testing',
-      pollMs: POLL,
-      logger: { warn: () => undefined },
-      round: () => {
-        rounds++;
-        return new Promise<boolean>((r) => (finishRound = () => r(true)));
-      },
-    });
+    const { l, rounds, finish } = held();
     l.start();
     await settle();
     let stopped = false;
     const stopping = l.stop().then(() => (stopped = true));
     await settle();
     expect(stopped).toBe(false);
-    finishRound();
+    finish(true);
     await stopping;
-    expect(rounds).toBe(1);
+    expect(rounds()).toBe(1);
   });
 
   it('stop ends a rest at once, an idle one or one after a failure', async () => {
