@@ -76,7 +76,6 @@ export const Header = {
   correlationId: 'correlation-id',
   replyTo: 'reply-to',
   schemaVersion: 'schema-version',
-  eventType: 'ce_type',
 } as const;
 
 /**

@@ -18,6 +18,7 @@ export * from './groups/group-filter';
 export * from './groups/membership-store';
 export * from './persistence.module';
 export * from './outbox/outbox';
+export * from './outbox/change-event-record';
 export * from './outbox/parked-records';
 export * from './webhooks';
 export * from './audit/audit-log';

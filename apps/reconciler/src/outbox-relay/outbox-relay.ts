@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
-import { CoalescingProducer, recordBytes, sleep, sortPublishOutcomes, WakeUp } from '@scimflow/messaging';
+import { CoalescingProducer, recordBytes, sortPublishOutcomes, WorkLoop } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
 import { Outbox, ParkedRecords, registerParkedRecordsGauge, TenantAdmin, TenantEvents } from '@scimflow/persistence';
 
@@ -24,9 +24,13 @@ const EVENT_PARTITIONS_CHECK_MS = 3600_000;
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private running = false;
-  private readonly wakeUp = new WakeUp();
-  private loop?: Promise<void>;
+  private readonly work = new WorkLoop({
+    name: 'outbox relay',
+    round: () => this.round(),
+    pollMs: IDLE_POLL_MS,
+    retryDelayMs: (failures) => Math.min(10_000, 200 * 2 ** failures),
+    logger: this.logger,
+  });
   private runner?: QueryRunner;
   leader = false;
 
@@ -69,46 +73,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly onDrained: (published: number, manager: QueryRunner['manager']) => Promise<void>;
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.work.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await this.loop;
-  }
-
-  kick(): void {
-    this.wakeUp.kick();
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      try {
-        if (!this.leader) await this.tryLead();
-        if (this.leader && Date.now() - this.partitionsCheckedAt > EVENT_PARTITIONS_CHECK_MS) {
-          await this.tenantEvents.ensurePartitions(new Date(), EVENT_PARTITIONS_AHEAD_DAYS);
-          this.partitionsCheckedAt = Date.now();
-        }
-        const published = this.leader ? await this.drainOnce() : 0;
-        failures = 0;
-        if (published === BATCH) continue;
-      } catch (e) {
-        failures++;
-        this.logger.warn(`outbox relay: ${(e as Error).message}; retrying`);
-        await this.releaseLead();
-        await sleep(Math.min(10_000, 200 * 2 ** failures));
-        continue;
-      }
-      await this.idle();
-    }
+    await this.work.stop();
     await this.releaseLead();
   }
 
-  private idle(): Promise<void> {
-    return this.wakeUp.sleep(IDLE_POLL_MS);
+  kick(): void {
+    this.work.kick();
+  }
+
+  /** Leads if it can, then publishes a batch; true when the batch was full (more may be waiting). */
+  private async round(): Promise<boolean> {
+    try {
+      if (!this.leader) await this.tryLead();
+      if (this.leader && Date.now() - this.partitionsCheckedAt > EVENT_PARTITIONS_CHECK_MS) {
+        await this.tenantEvents.ensurePartitions(new Date(), EVENT_PARTITIONS_AHEAD_DAYS);
+        this.partitionsCheckedAt = Date.now();
+      }
+      return this.leader && (await this.drainOnce()) === BATCH;
+    } catch (e) {
+      // the lock's connection may be what failed: let go of the lead, which the next round (of any instance) takes
+      await this.releaseLead();
+      throw e;
+    }
   }
 
   private async tryLead(): Promise<void> {

@@ -1,8 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CommandApplyConfig } from '@scimflow/config';
-import { ChangeEvent, CommandOutcome, MembershipEventType, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
-import { AuditLog, commandAuditEntry, GroupStore, MembershipStore, Outbox, OutboxRecord, UserStore } from '@scimflow/persistence';
+import { ChangeEvent, CommandOutcome, MembershipEventType, ProvisioningCommand } from '@scimflow/contracts';
+import { AuditLog, changeEventRecord, commandAuditEntry, GroupStore, MembershipStore, Outbox, OutboxRecord, UserStore } from '@scimflow/persistence';
 import {
   decideGroupCommand,
   finalizeGroupChange,
@@ -116,8 +116,8 @@ export class ApplyGroupCommand {
     await this.groups.update(em, state);
     const versions = await this.memberships.advanceUserVersions(em, tenantId, [...net.added, ...net.removed], now);
     const records = [
-      ...change.events.map((e) => this.record('groupChanged', resourceKey(tenantId, groupId), e)),
-      ...membershipEvents(command, state, net, versions, now).map((e) => this.record('membershipChanged', resourceKey(tenantId, e.data.userId), e)),
+      ...change.events.map((e) => this.record(e, tenantId, groupId)),
+      ...membershipEvents(command, state, net, versions, now).map((e) => this.record(e, tenantId, e.data.userId)),
     ];
     return { outcome: groupOutcome(command, { state, created: isNew }), records };
   }
@@ -131,21 +131,16 @@ export class ApplyGroupCommand {
     await this.groups.delete(em, tenantId, groupId);
     const versions = await this.memberships.advanceUserVersions(em, tenantId, net.removed, now);
     const records = [
-      ...change.events.map((e) => this.record('groupChanged', resourceKey(tenantId, groupId), e)),
+      ...change.events.map((e) => this.record(e, tenantId, groupId)),
       ...membershipEvents(command, decision.before, net, versions, now).map((e) =>
-        this.record('membershipChanged', resourceKey(tenantId, e.data.userId), e),
+        this.record(e, tenantId, e.data.userId),
       ),
     ];
     return { outcome: groupOutcome(command, { deleted: true }), records };
   }
 
-  private record(topic: 'groupChanged' | 'membershipChanged', key: string, e: ChangeEvent): OutboxRecord {
-    return {
-      topic: topicName(topic, this.config.KAFKA_TOPIC_PREFIX),
-      key,
-      payload: e,
-      headers: { ce_type: e.type, ce_id: e.id, 'content-type': 'application/cloudevents+json' },
-    };
+  private record(e: ChangeEvent, tenantId: string, orderedBy: string): OutboxRecord {
+    return changeEventRecord(e, tenantId, orderedBy, this.config.KAFKA_TOPIC_PREFIX);
   }
 
   /** Client errors become the command's outcome; anything else is a failure to retry. */

@@ -2,12 +2,11 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChangeEvent, CommandOutcome, ProvisioningCommand, resourceKey } from '@scimflow/contracts';
 import { CommandApplyConfig } from '@scimflow/config';
-import { AuditEntry, AuditLog, commandAuditEntry, Outbox, OutboxRecord, TenantResourceTypes, UserStore } from '@scimflow/persistence';
+import { AuditEntry, AuditLog, changeEventRecord, commandAuditEntry, Outbox, OutboxRecord, TenantResourceTypes, UserStore } from '@scimflow/persistence';
 import { applyProfileToDecision, decideUserCommand, outcomeOf, ProfileSettings, UserState } from '@scimflow/provisioning';
 import { ResourceTypeSchemas, ScimError } from '@scimflow/scim';
-import { injectTraceHeaders } from '@scimflow/observability';
 import { TenantProfiles } from '../../profiles/tenant-profiles';
-import { AppliedCommand, ApplyUserCommand, userOutboxRecords } from '../apply-user-command/apply-user-command.usecase';
+import { AppliedCommand, ApplyUserCommand } from '../apply-user-command/apply-user-command.usecase';
 
 /** One command of a batch, with how to run work in its own trace context (the consumer's span for it). */
 export interface BatchCommand {
@@ -166,8 +165,8 @@ export class ApplyUserBatch {
           pending.saveUser(decision.state, decision.isNew, unmatchedRoles);
           events = [decision.event];
           diff = { changes: decision.event.data.changes.map((c) => c.attribute), ...(unmatchedRoles.length ? { unmatchedRoles } : {}) };
-          // this command's trace context is the active one here; the outbox keeps it for the notifier
-          pending.outbox.push(...userOutboxRecords(command.tenantId, command.resourceId, events, this.config.KAFKA_TOPIC_PREFIX, injectTraceHeaders({})));
+          // built here, where this command's trace context is the active one
+          pending.outbox.push(...events.map((e) => changeEventRecord(e, command.tenantId, command.resourceId, this.config.KAFKA_TOPIC_PREFIX)));
         }
         pending.outcomes.push({ command, outcome });
         pending.audit.push(commandAuditEntry(command, outcome, diff, now));

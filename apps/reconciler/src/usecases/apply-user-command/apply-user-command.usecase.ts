@@ -1,8 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { ChangeEvent, CommandOutcome, isMembershipEvent, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { ChangeEvent, CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
 import { CommandApplyConfig } from '@scimflow/config';
-import { AuditLog, commandAuditEntry, MembershipStore, Outbox, OutboxRecord, TenantResourceTypes, UserProfileStore, UserStore } from '@scimflow/persistence';
+import { AuditLog, changeEventRecord, commandAuditEntry, MembershipStore, Outbox, TenantResourceTypes, UserProfileStore, UserStore } from '@scimflow/persistence';
 import {
   applyProfileToDecision,
   decideUserCommand,
@@ -120,7 +120,7 @@ export class ApplyUserCommand {
     const outcome = outcomeOf(command, decision);
     await this.users.recordOutcome(em, command, outcome, now);
     await this.audit.record(em, commandAuditEntry({ ...command, resourceId: userId }, outcome, diff, now));
-    await this.outbox.append(em, userOutboxRecords(command.tenantId, userId, events, this.config.KAFKA_TOPIC_PREFIX));
+    await this.outbox.append(em, events.map((e) => changeEventRecord(e, command.tenantId, userId, this.config.KAFKA_TOPIC_PREFIX)));
     return { outcome, firstTime: true, events: events.length };
   }
 
@@ -193,15 +193,4 @@ export class ApplyUserCommand {
     if (code === FOREIGN_KEY_VIOLATION) return ScimError.notFound(`tenant ${command.tenantId} does not exist`);
     return undefined;
   }
-}
-
-
-/** A user's events as outbox records, keyed by the user (per-user order on the change topics). */
-export function userOutboxRecords(tenantId: string, userId: string, events: ChangeEvent[], topicPrefix: string, headers: Record<string, string> = {}): OutboxRecord[] {
-  return events.map((e) => ({
-    topic: topicName(isMembershipEvent(e) ? 'membershipChanged' : 'userChanged', topicPrefix),
-    key: resourceKey(tenantId, userId),
-    payload: e,
-    headers: { ...headers, ce_type: e.type, ce_id: e.id, 'content-type': 'application/cloudevents+json' },
-  }));
 }

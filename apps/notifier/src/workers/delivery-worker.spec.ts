@@ -1,8 +1,8 @@
 import { NotifierConfig } from '@scimflow/config';
 import { DeliveryQueue, FinishResult, HeadDelivery, LeasedLane } from '@scimflow/persistence';
 import { DeliverLane } from '../usecases/deliver-lane/deliver-lane.usecase';
+import { DeadLetterPublisher } from './dead-letter-publisher';
 import { DeliveryWorker } from './delivery-worker';
-import { LaneSettler } from './lane-settler';
 
 /**
  * The claim loop's scheduling, on an in-memory queue of due lanes (the SQL is tested end to end): every due lane
@@ -30,7 +30,7 @@ async function until(check: () => boolean, ms = 2000) {
   }
 }
 
-function worker(queue: LaneQueue, concurrency: number, pollMs = 60_000) {
+function worker(queue: LaneQueue, concurrency: number, pollMs = 60_000, deadLetterOn: string[] = []) {
   const config = Object.assign(new NotifierConfig(), { WEBHOOK_CONCURRENCY: concurrency, WEBHOOK_POLL_MS: pollMs, INSTANCE_ID: 'test' });
   const delivered: string[] = [];
   let inFlight = 0;
@@ -43,14 +43,36 @@ function worker(queue: LaneQueue, concurrency: number, pollMs = 60_000) {
       await new Promise<void>((r) => release.push(r));
       inFlight--;
       delivered.push(lane.orderingKey);
-      return { leaseLost: false, nextDue: false };
+      return { leaseLost: false, nextDue: false, deadLetterId: deadLetterOn.includes(lane.orderingKey) ? `dl-${lane.orderingKey}` : undefined };
     },
+    drain: async () => undefined,
   } as unknown as DeliverLane;
-  const w = new DeliveryWorker(config, queue as unknown as DeliveryQueue, deliverLane, { drain: async () => undefined } as unknown as LaneSettler);
-  return { w, delivered, release, maxInFlight: () => maxInFlight };
+  let deadLetterKicks = 0;
+  const deadLetters = { kick: () => void deadLetterKicks++ } as unknown as DeadLetterPublisher;
+  const w = new DeliveryWorker(config, queue as unknown as DeliveryQueue, deliverLane, deadLetters);
+  return { w, delivered, release, maxInFlight: () => maxInFlight, deadLetterKicks: () => deadLetterKicks };
 }
 
 describe('DeliveryWorker claim loop', () => {
+  it('kicks the dead-letter publisher after a lane turn that made a dead letter, and only then', async () => {
+    const queue = new LaneQueue();
+    queue.due = ['a', 'b'];
+    const { w, delivered, release, deadLetterKicks } = worker(queue, 2, 60_000, ['b']);
+    w.onApplicationBootstrap();
+    try {
+      await until(() => release.length === 2);
+      release.shift()!();
+      await until(() => delivered.length === 1);
+      expect(deadLetterKicks()).toBe(0);
+      release.shift()!();
+      await until(() => delivered.length === 2);
+      await tick();
+      expect(deadLetterKicks()).toBe(1);
+    } finally {
+      await stop(w, release);
+    }
+  });
+
   it('delivers every due lane, at most WEBHOOK_CONCURRENCY at once, claiming again as slots free up', async () => {
     const queue = new LaneQueue();
     queue.due = ['a', 'b', 'c', 'd', 'e'];

@@ -4,7 +4,8 @@ import { NotifierConfig } from '@scimflow/config';
 import { ConsumerGroupName, TopicKey, topicName } from '@scimflow/contracts';
 import { KAFKA, OrderedConsumer } from '@scimflow/messaging';
 import { Metrics, Readiness } from '@scimflow/observability';
-import { QueueEvents } from './usecases/queue-events/queue-events.usecase';
+import { QueueEvents } from '../usecases/queue-events/queue-events.usecase';
+import { DeliveryWorker } from './delivery-worker';
 
 export const NOTIFIER_GROUP = ConsumerGroupName.notifier;
 
@@ -20,7 +21,7 @@ export const DELIVERED_TOPICS: TopicKey[] = ['userChanged', 'groupChanged', 'mem
 export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly consumer: OrderedConsumer;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, config: NotifierConfig, queueEvents: QueueEvents, metrics: Metrics, readiness: Readiness) {
+  constructor(@Inject(KAFKA) kafka: Kafka, config: NotifierConfig, queueEvents: QueueEvents, deliveryWorker: DeliveryWorker, metrics: Metrics, readiness: Readiness) {
     readiness.register('events-consumer', () => this.consumer.isAssigned);
     this.consumer = new OrderedConsumer(kafka, {
       observe: metrics.consumerLag(NOTIFIER_GROUP),
@@ -29,7 +30,9 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
       topics: DELIVERED_TOPICS.map((t) => topicName(t, config.KAFKA_TOPIC_PREFIX)),
       fromBeginning: true,
       // Records of one key arrive together and in order: queued in that order, they keep it in their lane.
-      handle: (records) => queueEvents.execute(records),
+      handle: async (records) => {
+        if (await queueEvents.execute(records)) deliveryWorker.nudge();
+      },
       // A fetch is held in memory until queued: kafkajs's default (1 MiB a partition, 10 MiB a fetch) took the
       // notifier past 200 MB RSS draining a 200,000-event backlog (BENCHMARKS.md, session 7).
       maxBytesPerPartition: 256 * 1024,
