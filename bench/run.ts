@@ -21,6 +21,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { COMMAND_SCHEMA_VERSION, resourceKey, topicName } from '@scimflow/contracts';
 import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
+import { groupMembers } from '@scimflow/scim';
 import { closedLoop, HttpTarget, LoadResult, openLoop, percentiles } from './load';
 import { notifierScenario } from './notifier';
 import { replayScenario } from './replay';
@@ -372,7 +373,7 @@ async function groupsPhase(scim: HttpTarget, userIds: string[], groups: number) 
           continue;
         }
         const id = JSON.parse(res.body).id;
-        const members = Array.from({ length: 40 }, (_, j) => ({ value: userIds[(i * 40 + j) % userIds.length] }));
+        const members = groupMembers(Array.from({ length: 40 }, (_, j) => userIds[(i * 40 + j) % userIds.length]));
         t = performance.now();
         const patch = await scim.send({ method: 'PATCH', path: `/Groups/${id}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: members }] } });
         latencies.push(performance.now() - t);

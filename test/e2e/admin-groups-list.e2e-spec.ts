@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { groupMembers } from '../../libs/scim/src';
 import { ScimClient } from '../support/scim-client';
 import { RunningSystem, startSystem } from '../support/system';
 import { adminRequest } from '../support/admin-client';
@@ -30,7 +31,7 @@ describe('admin groups list and detail', () => {
     return res.body.id as string;
   };
   const group = async (s: ScimClient, displayName: string, externalId: string, members: string[] = []) => {
-    const res = await s.post('/Groups', { schemas: [GROUP], displayName, externalId, members: members.map((value) => ({ value })) });
+    const res = await s.post('/Groups', { schemas: [GROUP], displayName, externalId, members: groupMembers(members) });
     expect(res.status).toBe(201);
     return res.body.id as string;
   };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ChangeEvent, CursorExpiredError, EventsApiError, isReflectedIn, ScimflowEventsClient, snapshotVersions } from '../../packages/client/src';
 import { TenantEvents } from '../../libs/persistence/src';
 import { encodeEventsCursor } from '../../libs/contracts/src';
+import { groupMembers } from '../../libs/scim/src';
 import { eventConsumersCommand } from '../../apps/scimctl/src/commands/events.commands';
 import { validateConfig } from '../../libs/config/src';
 import { adminRequest } from '../support/admin-client';
@@ -297,7 +298,7 @@ describe('events API', () => {
     for (let i = 0; i < 24; i++) userIds.push(await createUser(t.scim, `seed${i}@contoso.example`));
     const groupIds: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const g = await t.scim.post('/Groups', { schemas: [GROUP], displayName: `seed group ${i}`, members: userIds.slice(i * 5, i * 5 + 5).map((value) => ({ value })) });
+      const g = await t.scim.post('/Groups', { schemas: [GROUP], displayName: `seed group ${i}`, members: groupMembers(userIds.slice(i * 5, i * 5 + 5)) });
       expect(g.status).toBe(201);
       groupIds.push(g.body.id);
     }

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { ReconcilerModule } from '../../apps/reconciler/src/reconciler.module';
 import { MAX_COMMAND_BODY_BYTES, resourceKey, topicSpecs } from '../../libs/contracts/src';
 import { partitionOfKey } from '../../libs/messaging/src/key-partitioner';
-import { enterpriseUserSchema, groupSchema, userSchema } from '../../libs/scim/src';
+import { enterpriseUserSchema, groupMembers, groupSchema, userSchema } from '../../libs/scim/src';
 import type { AttributeDefinition } from '../../libs/scim/src';
 import { RunningSystem, startSystem } from '../support/system';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -205,7 +205,7 @@ const userBody = fc.oneof(
 const groupBody = fc.oneof(
   uniqueName.chain((n) => objectOf(key, json).map((extra) => ({ ...validGroup(n), ...extra }))),
   fc.tuple(uniqueName, json).map(([n, members]) => ({ ...validGroup(n), members })),
-  fc.tuple(uniqueName, fc.array(fc.oneof(fc.constant('{user}'), oddString, hostileName), { maxLength: 3 })).map(([n, ids]) => ({ ...validGroup(n), members: ids.map((value) => ({ value })) })),
+  fc.tuple(uniqueName, fc.array(fc.oneof(fc.constant('{user}'), oddString, hostileName), { maxLength: 3 })).map(([n, ids]) => ({ ...validGroup(n), members: groupMembers(ids) })),
   json,
 );
 

@@ -1,6 +1,7 @@
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { COMMAND_SCHEMA_VERSION, ProvisioningCommand, resourceKey, topicName } from '../../libs/contracts/src';
+import { groupMembers } from '../../libs/scim/src';
 import { ScimClient, patchOps } from '../support/scim-client';
 import { RunningSystem, startSystem } from '../support/system';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -406,7 +407,7 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
     it('is built by 50 PATCHes of 100 members, filtered with id and members, read whole and without members', async () => {
       groupId = (await scim.post('/Groups', entraGroup('Everyone', 'everyone'))).body.id;
       for (let i = 0; i < SIZE; i += BATCH) {
-        const res = await scim.patch(`/Groups/${groupId}`, patchOps({ op: 'Add', path: 'members', value: userIds.slice(i, i + BATCH).map((value) => ({ value })) }));
+        const res = await scim.patch(`/Groups/${groupId}`, patchOps({ op: 'Add', path: 'members', value: groupMembers(userIds.slice(i, i + BATCH)) }));
         expect(res.status).toBe(204);
       }
       expect((await system.db.query(`SELECT count(*)::int AS n FROM scim_group_members WHERE group_id = $1`, [groupId]))[0].n).toBe(SIZE);
