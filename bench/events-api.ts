@@ -6,12 +6,11 @@
  *   event's `time` (set by the reconciler in the applying transaction, just before it commits) to its arrival, p50/p99,
  *   for writes spread out in time (a consumer that is caught up, as a live one is).
  */
-import { DataSource } from 'typeorm';
-import { dataSourceOptions, migrate, ProductCredentials, TenantDirectory } from '@scimflow/persistence';
+import { ProductCredentials, TenantDirectory } from '@scimflow/persistence';
 import { ScimflowEventsClient } from '../packages/client/src';
 import { closedLoop, HttpTarget, LoadResult } from './load';
 import { AppProcess, freePort, serviceCpuSeconds, systemEnv } from './processes';
-import { dropBenchState } from './cleanup';
+import { openBenchState } from './cleanup';
 import { createUsers } from './fairness';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -36,14 +35,9 @@ function percentile(sorted: number[], p: number): number {
 
 export async function eventsApiScenario(opts: { baseDb: string; brokers: string; events: number; reads: number; lagWrites: number }): Promise<EventsApiResult> {
   const run = `e${Date.now().toString(36)}`;
-  const dbUrl = new URL(opts.baseDb);
-  dbUrl.pathname = `/scimflow_bench_${run}`;
-  const prefix = `bench-${run}.`;
-  await migrate(dbUrl.toString());
-  const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 2 } }));
-  await ds.initialize();
+  const { databaseUrl, prefix, ds, drop } = await openBenchState(run, opts);
   const ports = { ingress: await freePort(), reconciler: await freePort(), notifier: await freePort() };
-  const env = systemEnv({ databaseUrl: dbUrl.toString(), brokers: opts.brokers, prefix, ports, unlimited: true });
+  const env = systemEnv({ databaseUrl: databaseUrl, brokers: opts.brokers, prefix, ports, unlimited: true });
   const apps = { reconciler: new AppProcess('reconciler', env), notifier: new AppProcess('notifier', env), ingress: new AppProcess('ingress', env) };
   let scim: HttpTarget | undefined;
   let api: HttpTarget | undefined;
@@ -126,7 +120,6 @@ export async function eventsApiScenario(opts: { baseDb: string; brokers: string;
     scim?.close();
     api?.close();
     for (const app of Object.values(apps)) await app.stop();
-    await ds.destroy();
-    await dropBenchState(opts.baseDb, dbUrl.pathname.slice(1), opts.brokers, prefix);
+    await drop();
   }
 }

@@ -5,11 +5,10 @@
  * reconciler and Postgres (machine-wide: it also inserts the log's batches), the rate and the latency; and the
  * differences, the log's cost, as a share of the run without it. The target is a few percent at most.
  */
-import { DataSource } from 'typeorm';
-import { dataSourceOptions, DeprovisioningHolds, migrate, TenantDirectory } from '@scimflow/persistence';
+import { DeprovisioningHolds, TenantDirectory } from '@scimflow/persistence';
 import { closedLoop, HttpTarget, LoadResult } from './load';
 import { AppProcess, freePort, serviceCpuSeconds, systemEnv } from './processes';
-import { dropBenchState } from './cleanup';
+import { openBenchState } from './cleanup';
 import { createUsers } from './fairness';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -27,14 +26,9 @@ export interface RequestLogRun {
 
 async function requestLogRun(opts: { baseDb: string; brokers: string; writes: number; enabled: boolean }): Promise<RequestLogRun> {
   const run = `r${Date.now().toString(36)}`;
-  const dbUrl = new URL(opts.baseDb);
-  dbUrl.pathname = `/scimflow_bench_${run}`;
-  const prefix = `bench-${run}.`;
-  await migrate(dbUrl.toString());
-  const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 2 } }));
-  await ds.initialize();
+  const { databaseUrl, prefix, ds, drop } = await openBenchState(run, opts);
   const ports = { ingress: await freePort(), reconciler: await freePort(), notifier: await freePort() };
-  const env = { ...systemEnv({ databaseUrl: dbUrl.toString(), brokers: opts.brokers, prefix, ports, unlimited: true }), REQUEST_LOG_ENABLED: String(opts.enabled) };
+  const env = { ...systemEnv({ databaseUrl: databaseUrl, brokers: opts.brokers, prefix, ports, unlimited: true }), REQUEST_LOG_ENABLED: String(opts.enabled) };
   const apps = { reconciler: new AppProcess('reconciler', env), notifier: new AppProcess('notifier', env), ingress: new AppProcess('ingress', env) };
   let target: HttpTarget | undefined;
   try {
@@ -63,8 +57,7 @@ async function requestLogRun(opts: { baseDb: string; brokers: string; writes: nu
   } finally {
     target?.close();
     for (const app of Object.values(apps)) await app.stop();
-    await ds.destroy();
-    await dropBenchState(opts.baseDb, dbUrl.pathname.slice(1), opts.brokers, prefix);
+    await drop();
   }
 }
 

@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import { signJwt } from '../../libs/access/src';
 import { IngressConfig } from '../../libs/config/src';
 import { ScimClient, patchOps } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 /**
  * Tenants and credentials end to end: admin API, secret tokens, OAuth client credentials, signing-key
@@ -78,30 +78,11 @@ class JwksServer {
 }
 
 describe('tenants and credentials', () => {
-  let system: RunningSystem;
+  const system = useSystem({ env: { ADMIN_TOKEN, TRUSTED_PROXIES: '127.0.0.1/32, ::1/128', MAX_BODY_BYTES: '65536' } });
   let config: IngressConfig;
-  const saved: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
-    const env = {
-      ADMIN_TOKEN,
-      TRUSTED_PROXIES: '127.0.0.1/32, ::1/128',
-      RATE_LIMIT_PER_SECOND: '1000',
-      RATE_LIMIT_BURST: '1000',
-      MAX_BODY_BYTES: '65536',
-    };
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    system = await startSystem();
     config = system.ingress.get(IngressConfig);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
   });
 
   const admin = (method: string, path: string, body?: unknown, token = ADMIN_TOKEN) =>

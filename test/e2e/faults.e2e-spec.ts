@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, migrate, TenantDirectory } from '../../libs/persistence/src';
-import { freePort, PrivateKafka, PrivatePostgres, ProcessSystem } from '../support/process-system';
+import { freePort, PrivateKafka, PrivatePostgres, processEnv, ProcessSystem } from '../support/process-system';
 import { ScimClient } from '../support/scim-client';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { expectedState, runWorkload, withoutDeprovisioningThreshold } from '../support/workload';
@@ -14,16 +14,10 @@ import { expectedState, runWorkload, withoutDeprovisioningThreshold } from '../s
  */
 const SCALE = Number(process.env.FAULT_SCALE ?? 1);
 const baseEnv = () => ({
-  DATABASE_URL: process.env.DATABASE_URL!,
-  KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
-  KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}faults.`,
-  COMMAND_TIMEOUT_MS: '3000',
-  RETRY_AFTER_SECONDS: '1',
+  ...processEnv('faults'),
   WEBHOOK_RETRY_BASE_MS: '50',
   WEBHOOK_RETRY_MAX_MS: '1000',
   KAFKA_SESSION_TIMEOUT_MS: '6000', // the broker's minimum: a killed reconciler's partitions move on fastest
-  RATE_LIMIT_PER_SECOND: '100000',
-  RATE_LIMIT_BURST: '100000',
 });
 
 type Query = (sql: string, params: unknown[]) => Promise<{ user_name: string; title: string; active: boolean; version: number; document: object }[]>;

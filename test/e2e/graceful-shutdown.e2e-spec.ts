@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppProcess } from '../../bench/processes';
 import { topicName } from '../../libs/contracts/src';
 import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
-import { ProcessSystem } from '../support/process-system';
+import { processEnv, ProcessSystem } from '../support/process-system';
 import { PATCH_OP, ScimClient } from '../support/scim-client';
 import { expectedState, runWorkload, withoutDeprovisioningThreshold } from '../support/workload';
 
@@ -17,13 +17,7 @@ import { expectedState, runWorkload, withoutDeprovisioningThreshold } from '../s
  */
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const env = () => ({
-  DATABASE_URL: process.env.DATABASE_URL!,
-  KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
-  KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}shutdown.`,
-  COMMAND_TIMEOUT_MS: '3000',
-  RETRY_AFTER_SECONDS: '1',
-  RATE_LIMIT_PER_SECOND: '100000',
-  RATE_LIMIT_BURST: '100000',
+  ...processEnv('shutdown'),
   LOG_LEVEL: 'log', // the apps' default: a line per request, written in chunks (flushed at exit)
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

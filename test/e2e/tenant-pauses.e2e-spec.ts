@@ -4,8 +4,8 @@ import { tenantPauseCommand, tenantResumeCommand } from '../../apps/scimctl/src/
 import { adminRequest } from '../support/admin-client';
 import { sample } from '../support/prometheus';
 import { patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
 
 /**
  * An operator's pause switches per tenant: delivery (events held in order, nothing dropped, sent on resume) and
@@ -15,33 +15,20 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 
 describe('tenant pauses (e2e)', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
-  let saved: string | undefined;
+  const system = useSystem({ env: { ADMIN_TOKEN } });
+  const receiver = useReceiver();
   let paused: { tenantId: string; client: ScimClient };
   let other: { tenantId: string; client: ScimClient };
   const admin = (method: string, path: string) => adminRequest(system.baseUrl, ADMIN_TOKEN, method, path);
   const eventsOf = (tenantId: string) => receiver.received.map((r) => r.body).filter((e) => e.tenantid === tenantId);
 
   beforeAll(async () => {
-    saved = process.env.ADMIN_TOKEN;
-    process.env.ADMIN_TOKEN = ADMIN_TOKEN;
-    system = await startSystem();
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
     for (const name of ['paused', 'other']) {
-      const t = await system.createTenant(`e2e pauses ${name}`, [hook]);
+      const t = await system.createTenant(`e2e pauses ${name}`, [receiver.url]);
       const entry = { tenantId: t.tenantId, client: new ScimClient(t.scimBaseUrl, t.token) };
       if (name === 'paused') paused = entry;
       else other = entry;
     }
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
-    if (saved === undefined) delete process.env.ADMIN_TOKEN;
-    else process.env.ADMIN_TOKEN = saved;
   });
 
   it('holds a paused tenant’s events in order while its writes are still answered, and sends them all on resume', async () => {

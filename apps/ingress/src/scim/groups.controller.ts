@@ -3,7 +3,7 @@ import { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { isUuid } from '@scimflow/persistence';
 import { assertDocumentSize, normalizeGroup, splitGroupPatch } from '@scimflow/provisioning';
-import { parsePatchRequest, ScimError } from '@scimflow/scim';
+import { groupMembers, parsePatchRequest, ScimError } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
 import { CommandGateway } from '../commands/command-gateway';
 import { GroupResponses } from './group-responses';
@@ -79,5 +79,5 @@ function assertId(id: string) {
 function validGroup(body: unknown, mode: 'create' | 'replace'): Record<string, unknown> {
   const { document, userIds } = normalizeGroup(body, mode);
   assertDocumentSize(document, 'Group');
-  return userIds.length ? { ...document, members: userIds.map((value) => ({ value })) } : document;
+  return userIds.length ? { ...document, members: groupMembers(userIds) } : document;
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { RequestLog } from '@scimflow/persistence';
+import { isUuid, RequestLog } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
 import { parseLimit, parseSince } from './time-args';
@@ -37,7 +37,7 @@ export const requestsCommand: CliCommand = {
       limit: parseLimit(values.limit),
       before: values.before,
     };
-    if (query.before !== undefined && !/^[0-9a-f-]{36}$/i.test(query.before)) throw new UsageError(`--before must be the id of a request log entry: ${query.before}`);
+    if (query.before !== undefined && !isUuid(query.before)) throw new UsageError(`--before must be the id of a request log entry: ${query.before}`);
     await withDatabase(config.DATABASE_URL, async (ds) => {
       const log = new RequestLog(ds);
       if (values.id !== undefined) {

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { isPlainObject } from '@scimflow/scim';
 import { isUuid } from '../users/user-store';
 
 /**
@@ -273,7 +274,7 @@ function parseJson(text: string | null): Record<string, unknown> | undefined {
   if (!text) return undefined;
   try {
     const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return isPlainObject(v) ? v : undefined;
   } catch {
     // a truncated or non-JSON answer: no detail to show
     return undefined;

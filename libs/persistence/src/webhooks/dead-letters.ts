@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { DEAD_LETTER_SCHEMA_VERSION, WebhookDeadLetter } from '@scimflow/contracts';
+import { DEAD_LETTER_SCHEMA_VERSION, isUuid, WebhookDeadLetter } from '@scimflow/contracts';
 import { ScimError } from '@scimflow/scim';
 import { wakeLanes } from './delivery-queue';
 
@@ -38,8 +38,6 @@ export interface RedriveResult {
   skipped: { id: string; reason: string }[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const COLUMNS = `dl.id, dl.subscription_id, dl.tenant_id, dl.url, dl.event_id, dl.event_type, dl.ordering_key, dl.attempts, dl.queued_at,
   dl.last_attempt_at, dl.dead_at, dl.last_status, dl.last_error, dl.last_response_excerpt, dl.published_at, dl.redriven_at`;
 
@@ -58,7 +56,7 @@ export class DeadLetters {
     const params: unknown[] = [];
     for (const [column, value] of [['subscription_id', query.subscriptionId], ['tenant_id', query.tenantId]] as const) {
       if (value === undefined) continue;
-      if (!UUID.test(value)) return [];
+      if (!isUuid(value)) return [];
       where.push(`dl.${column} = $${params.push(value)}`);
     }
     if (query.since) where.push(`dl.dead_at >= $${params.push(query.since)}`);
@@ -74,7 +72,7 @@ export class DeadLetters {
 
   /** One dead letter with the event as it was sent. */
   async show(id: string): Promise<DeadLetterView & { event: Record<string, unknown> }> {
-    const [row] = UUID.test(id)
+    const [row] = isUuid(id)
       ? await this.ds.query(`SELECT ${COLUMNS}, d.body FROM webhook_dead_letters dl JOIN webhook_deliveries d ON d.id = dl.delivery_id WHERE dl.id = $1`, [id])
       : [];
     if (!row) throw ScimError.notFound(`dead letter ${id} not found`);
@@ -89,7 +87,7 @@ export class DeadLetters {
   async redrive(ids: string[]): Promise<RedriveResult> {
     const result: RedriveResult = { redriven: [], skipped: [] };
     for (const id of ids) {
-      if (!UUID.test(id)) {
+      if (!isUuid(id)) {
         result.skipped.push({ id, reason: 'not found' });
         continue;
       }
@@ -121,7 +119,7 @@ export class DeadLetters {
 
   /** Every dead letter of a subscription not yet redriven, redriven. */
   async redriveSubscription(subscriptionId: string): Promise<RedriveResult> {
-    const ids: { id: string }[] = UUID.test(subscriptionId)
+    const ids: { id: string }[] = isUuid(subscriptionId)
       ? await this.ds.query(`SELECT id FROM webhook_dead_letters WHERE subscription_id = $1 AND redriven_at IS NULL ORDER BY dead_at, id`, [subscriptionId])
       : [];
     return this.redrive(ids.map((r) => r.id));

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { isUuid } from '@scimflow/contracts';
 import { ScimError } from '@scimflow/scim';
 
 /** One delivery attempt as the log shows it. */
@@ -39,7 +40,7 @@ export class DeliveryLog {
     if (query.status !== undefined && query.status !== 'delivered' && query.status !== 'failed')
       throw ScimError.badRequest('invalidValue', `status must be "delivered" or "failed", not "${query.status}"`);
     const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 10_000);
-    if (!/^[0-9a-f-]{36}$/i.test(query.subscriptionId)) return [];
+    if (!isUuid(query.subscriptionId)) return [];
     const where = ['subscription_id = $1'];
     const params: unknown[] = [query.subscriptionId];
     if (query.status) where.push(`status = $${params.push(query.status)}`);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { isUuid } from '@scimflow/contracts';
 import { ScimError } from '@scimflow/scim';
 import { eventTypeProblem, generateSecret, isWebhookSecret, SecretBox } from '@scimflow/webhooks';
 import { StoredWebhookSecret, WebhookSubscription } from '../entities';
@@ -35,8 +36,6 @@ export interface NewSubscription {
 
 export const DEFAULT_ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Webhook subscriptions of tenants: the service behind `scimctl subscription …` and the admin API.
  * Invalid input is a ScimError (400 invalidValue, 404), so an HTTP caller renders it as it is.
@@ -52,7 +51,7 @@ export class WebhookSubscriptions {
     const url = validUrl(input.url);
     const eventTypes = validEventTypes(input.eventTypes ?? []);
     const secret = input.secret === undefined ? generateSecret() : validSecret(input.secret);
-    if (!UUID.test(input.tenantId) || !(await em.query(`SELECT 1 FROM tenants WHERE id = $1`, [input.tenantId])).length)
+    if (!isUuid(input.tenantId) || !(await em.query(`SELECT 1 FROM tenants WHERE id = $1`, [input.tenantId])).length)
       throw ScimError.notFound(`tenant ${input.tenantId} not found`);
     const now = new Date();
     const row = await em.save(
@@ -72,7 +71,7 @@ export class WebhookSubscriptions {
   }
 
   async list(filter: { tenantId?: string } = {}): Promise<SubscriptionView[]> {
-    if (filter.tenantId !== undefined && !UUID.test(filter.tenantId)) return [];
+    if (filter.tenantId !== undefined && !isUuid(filter.tenantId)) return [];
     const rows = await this.ds.getRepository(WebhookSubscription).find({
       where: filter.tenantId ? { tenantId: filter.tenantId } : {},
       order: { createdAt: 'ASC', id: 'ASC' },
@@ -114,7 +113,7 @@ export class WebhookSubscriptions {
 
   /** Deletes the subscription with its queued deliveries, delivery log and dead letters. */
   async delete(id: string): Promise<void> {
-    const res = UUID.test(id) ? await this.ds.getRepository(WebhookSubscription).delete({ id }) : { affected: 0 };
+    const res = isUuid(id) ? await this.ds.getRepository(WebhookSubscription).delete({ id }) : { affected: 0 };
     if (!res.affected) throw ScimError.notFound(`subscription ${id} not found`);
   }
 
@@ -131,7 +130,7 @@ export class WebhookSubscriptions {
 
   /** The enabled subscriptions of a tenant, with their filters: where its events go. */
   async enabledFor(tenantId: string, em: EntityManager = this.ds.manager): Promise<{ id: string; eventTypes: string[] }[]> {
-    if (!UUID.test(tenantId)) return [];
+    if (!isUuid(tenantId)) return [];
     const rows: { id: string; event_types: string[] }[] = await em.query(
       `SELECT id, event_types FROM webhook_subscriptions WHERE tenant_id = $1 AND enabled ORDER BY created_at, id`,
       [tenantId],
@@ -142,7 +141,7 @@ export class WebhookSubscriptions {
   /** The enabled subscriptions of several tenants at once, by tenant id (a tenant without any is absent). */
   async enabledForTenants(tenantIds: string[], em: EntityManager = this.ds.manager): Promise<Map<string, { id: string; eventTypes: string[] }[]>> {
     const out = new Map<string, { id: string; eventTypes: string[] }[]>();
-    const valid = [...new Set(tenantIds)].filter((t) => UUID.test(t));
+    const valid = [...new Set(tenantIds)].filter((t) => isUuid(t));
     if (valid.length === 0) return out;
     const rows: { id: string; tenant_id: string; event_types: string[] }[] = await em.query(
       `SELECT id, tenant_id, event_types FROM webhook_subscriptions WHERE tenant_id = ANY($1::uuid[]) AND enabled ORDER BY created_at, id`,
@@ -157,7 +156,7 @@ export class WebhookSubscriptions {
   }
 
   private async row(em: EntityManager, id: string, lock = false): Promise<WebhookSubscription> {
-    const row = UUID.test(id)
+    const row = isUuid(id)
       ? await em.getRepository(WebhookSubscription).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) })
       : null;
     if (!row) throw ScimError.notFound(`subscription ${id} not found`);

@@ -1,3 +1,4 @@
+import { isUuid } from '@scimflow/contracts';
 import { assertSafeJson, GROUP_SCHEMA, ScimError } from '@scimflow/scim';
 import { checkSize, ImportRow, parseCsv } from './user-import';
 
@@ -13,8 +14,6 @@ export interface ImportGroupPayload {
 }
 
 export type GroupImportRow = ImportRow<ImportGroupPayload>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** CSV columns: `displayName` (or `name`), optional `id` (or `groupId`: the product's own id, a UUID) and `externalId`. */
 export function groupRowsFromCsv(text: string): GroupImportRow[] {
@@ -66,7 +65,7 @@ function groupRow(row: number, f: Record<string, unknown>): GroupImportRow {
   const displayName = typeof f.displayName === 'string' ? f.displayName.trim() : '';
   if (!displayName) return { row, error: 'displayName (or name) is required' };
   const id = f.id === undefined || f.id === '' ? undefined : f.id;
-  if (id !== undefined && (typeof id !== 'string' || !UUID.test(id))) return { row, name: displayName, error: `id must be a UUID: ${JSON.stringify(id)}` };
+  if (id !== undefined && !isUuid(id)) return { row, name: displayName, error: `id must be a UUID: ${JSON.stringify(id)}` };
   if (f.externalId !== undefined && f.externalId !== '' && typeof f.externalId !== 'string') return { row, name: displayName, error: 'externalId must be a string' };
   const document = { schemas: [GROUP_SCHEMA], displayName, ...(typeof f.externalId === 'string' && f.externalId ? { externalId: f.externalId } : {}) };
   return { row, name: displayName, resourceId: id?.toLowerCase(), payload: { document } };

@@ -8,6 +8,7 @@
  * - `ne` is `not eq`: true when the attribute is missing or no value equals; `eq null` is `not pr`.
  * - Invalid filters (e.g. `gt` on a boolean) throw ScimError invalidFilter whatever the data.
  */
+import { isPlainObject } from '../resource/values';
 import { AttributeDefinition, SchemaDefinition } from '../schema/attribute';
 import { FilterNode } from './ast';
 import {
@@ -16,7 +17,6 @@ import {
   compareCodePoints,
   filterError,
   flatten,
-  isPlainObject,
   isPresent,
   parseStoredDateTime,
   PathStep,

@@ -326,10 +326,6 @@ export function compareCodePoints(a: string, b: string): number {
   return restA === restB ? 0 : restA < restB ? -1 : 1;
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * RFC 7644 `pr`: a non-empty value, or a complex/multi-valued value containing one. Null, "", [] and {} are absent.
  * (The SQL compiler tests the same: some scalar that is neither null nor "" anywhere inside the value.)

@@ -2,6 +2,7 @@ import { ArrayNotEmpty, IsArray, IsIn, IsOptional, IsString, validateSync, Valid
 import { ScimError } from '../errors';
 import { parsePatchPath } from '../filter';
 import { PatchPath } from '../filter/ast';
+import { isPlainObject } from '../resource/values';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
@@ -42,7 +43,7 @@ class PatchOperationDto {
  * §3.5.2.2); unparsable path → invalidPath; add/replace without value → invalidValue ("a required value was missing").
  */
 export function parsePatchRequest(body: unknown): PatchOperation[] {
-  if (!isObject(body)) throw syntax('The PATCH request body must be a JSON object');
+  if (!isPlainObject(body)) throw syntax('The PATCH request body must be a JSON object');
   const message = Object.assign(new PatchOpMessageDto(), {
     schemas: member(body, 'schemas'),
     Operations: member(body, 'operations'),
@@ -56,7 +57,7 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
 
 function parseOperation(raw: unknown, index: number): PatchOperation {
   const at = `Operations[${index}]`;
-  if (!isObject(raw)) throw syntax(`${at} must be an object`);
+  if (!isPlainObject(raw)) throw syntax(`${at} must be an object`);
   const opValue = member(raw, 'op');
   const pathValue = member(raw, 'path');
   const dto = Object.assign(new PatchOperationDto(), {
@@ -102,10 +103,6 @@ function firstMessage(error: ValidationError): string {
 }
 
 const syntax = (detail: string) => ScimError.badRequest('invalidSyntax', detail);
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The member whose name matches case-insensitively; two spellings of the same member are ambiguous. */
 function member(obj: Record<string, unknown>, name: string): unknown {

@@ -1,4 +1,5 @@
 import { ScimError } from '../errors';
+import { isPlainObject } from '../resource/values';
 import { ATTRIBUTE_NAME, AttributeDefinition, AttributeType, Mutability, Returned, SchemaDefinition } from './attribute';
 
 /** The schema representation URN (RFC 7643 §7); a registration may carry it, as /Schemas returns it. */
@@ -54,7 +55,7 @@ const RESERVED_PREFIXES = ['urn:ietf:params:scim:schemas:core:', 'urn:ietf:param
 export function validateSchemaRegistration(input: unknown, known: readonly string[] = []): SchemaDefinition {
   const problems: string[] = [];
   const fail = (where: string, what: string) => problems.push(`${where}: ${what}`);
-  if (!isObject(input)) throw ScimError.badRequest('invalidValue', 'A schema registration must be a JSON object');
+  if (!isPlainObject(input)) throw ScimError.badRequest('invalidValue', 'A schema registration must be a JSON object');
 
   for (const key of Object.keys(input)) if (!SCHEMA_MEMBERS.has(key)) fail(key, 'unknown member');
   const schemas = input.schemas;
@@ -142,7 +143,7 @@ function validateAttribute(input: unknown, at: string, fail: (where: string, wha
     returned: 'default',
     uniqueness: 'none',
   };
-  if (!isObject(input)) {
+  if (!isPlainObject(input)) {
     fail(at, 'must be an object');
     return placeholder;
   }
@@ -223,8 +224,4 @@ function duplicates(defs: AttributeDefinition[], at: string, fail: (where: strin
     if (lower && seen.has(lower)) fail(at, `attribute name '${d.name}' is given more than once (names are case-insensitive)`);
     seen.add(lower);
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
