@@ -4,8 +4,8 @@ import { HOLDS_COMMANDS, holdsListCommand, thresholdCommand } from '../../apps/s
 import { adminRequest } from '../support/admin-client';
 import { sample } from '../support/prometheus';
 import { patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
 
 /**
  * The deprovisioning threshold: a mass unassignment beyond it is answered to Entra at once, but only the
@@ -18,9 +18,8 @@ const DEACTIVATE = patchOps({ op: 'Replace', path: 'active', value: 'False' });
 const scimctlReject = HOLDS_COMMANDS.find((c) => c.words.join(' ') === 'tenant holds reject')!;
 
 describe('deprovisioning holds (e2e)', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
-  let saved: string | undefined;
+  const system = useSystem({ env: { ADMIN_TOKEN } });
+  const receiver = useReceiver();
   let tenantId: string;
   let client: ScimClient;
   const ids: string[] = [];
@@ -34,21 +33,9 @@ describe('deprovisioning holds (e2e)', () => {
   };
 
   beforeAll(async () => {
-    saved = process.env.ADMIN_TOKEN;
-    process.env.ADMIN_TOKEN = ADMIN_TOKEN;
-    system = await startSystem();
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
-    const t = await system.createTenant('e2e deprovisioning holds', [hook]);
+    const t = await system.createTenant('e2e deprovisioning holds', [receiver.url]);
     tenantId = t.tenantId;
-    client = new ScimClient(t.scimBaseUrl, t.token);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
-    if (saved === undefined) delete process.env.ADMIN_TOKEN;
-    else process.env.ADMIN_TOKEN = saved;
+    client = t.scim;
   });
 
   it("defaults to Entra's threshold and takes a validated one", async () => {
