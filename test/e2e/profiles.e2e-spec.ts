@@ -197,6 +197,15 @@ describe('product profiles end to end', () => {
       const badSettings = await admin('PUT', `/tenants/${t.tenantId}/profile`, { profile: 'segura', settings: { roles: { mode: 'map', productRoles: ['Read Only'] } } });
       expect(badSettings.status).toBe(400);
       expect(badSettings.body.scimType).toBe('invalidValue');
+
+      const nobody = randomUUID();
+      for (const [method, body] of [['GET', undefined], ['PUT', { profile: 'segura' }]] as const) {
+        const missing = await admin(method, `/tenants/${nobody}/profile`, body);
+        expect(missing.status).toBe(404);
+        expect(missing.body).toMatchObject({ status: '404', detail: `Tenant ${nobody} not found` });
+      }
+      expect((await admin('PUT', '/tenants/not-a-tenant/profile', { profile: 'segura' })).status).toBe(404);
+      await expect(scimctl(tenantProfileCommand, nobody)).rejects.toThrow(`no tenant ${nobody}`);
     });
   });
 

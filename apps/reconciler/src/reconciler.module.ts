@@ -2,8 +2,7 @@ import { Module } from '@nestjs/common';
 import { ReconcilerConfig, ScimflowConfigModule } from '@scimflow/config';
 import { ObservabilityModule } from '@scimflow/platform';
 import { MessagingModule } from '@scimflow/messaging';
-import { AuditLog, PersistenceModule } from '@scimflow/persistence';
-import { DataSource } from 'typeorm';
+import { PersistenceModule } from '@scimflow/persistence';
 import { TenantProfiles } from './profiles/tenant-profiles';
 import { CommandConsumer } from './command-consumer';
 import { CommandDispatcher } from './command-dispatcher';
@@ -16,6 +15,6 @@ import { ApplyUserBatch } from './usecases/apply-user-batch/apply-user-batch.use
 @Module({
   imports: [ScimflowConfigModule.forApp(ReconcilerConfig), ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
   controllers: [],
-  providers: [TenantProfiles, { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) }, ApplyUserCommand, ApplyUserBatch, ApplyGroupCommand, CommandDispatcher, OutboxRelay, CommandConsumer, ParkedCommandRetrier],
+  providers: [TenantProfiles, ApplyUserCommand, ApplyUserBatch, ApplyGroupCommand, CommandDispatcher, OutboxRelay, CommandConsumer, ParkedCommandRetrier],
 })
 export class ReconcilerModule {}

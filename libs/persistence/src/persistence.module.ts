@@ -10,6 +10,7 @@ import { SecretTokens } from './tenants/secret-tokens';
 import { OAuthClients } from './tenants/oauth-clients';
 import { FederatedCredentials } from './tenants/federated-credentials';
 import { SigningKeys } from './tenants/signing-keys';
+import { TenantProfileStore } from './tenants/tenant-profile-store';
 import { UserStore } from './users/user-store';
 import { UserAdmin } from './users/user-admin';
 import { TenantResourceTypes, TenantSchemaStore } from './schemas/tenant-schema-store';
@@ -17,8 +18,12 @@ import { GroupStore } from './groups/group-store';
 import { GroupAdmin } from './groups/group-admin';
 import { MembershipStore } from './groups/membership-store';
 import { Outbox } from './outbox/outbox';
+import { OutboxRelayStore } from './outbox/outbox-relay-store';
 import { ParkedCommands } from './commands/parked-commands';
 import { DeprovisioningHolds } from './commands/deprovisioning-holds';
+import { ProcessedCommands } from './commands/processed-commands';
+import { RebuildSchemas } from './rebuild/rebuild-schemas';
+import { AuditLog } from './audit/audit-log';
 import { ParkedRecords } from './outbox/parked-records';
 import { RequestLog } from './request-log/request-log';
 import { ConsoleInsights, ConsoleSessions, SetupLinks } from './console';
@@ -66,7 +71,7 @@ export class DatabaseReadiness implements OnModuleInit {
       inject: [DataSource, WebhookSubscriptions],
       useFactory: (ds: DataSource, subscriptions: WebhookSubscriptions) => new TenantDirectory(ds, subscriptions),
     },
-    ...[TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys].map((store) => ({
+    ...[TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, TenantProfileStore, AuditLog, ProcessedCommands, RebuildSchemas].map((store) => ({
       provide: store,
       inject: [DataSource],
       useFactory: (ds: DataSource) => new store(ds),
@@ -83,10 +88,15 @@ export class DatabaseReadiness implements OnModuleInit {
     { provide: GroupAdmin, inject: [DataSource], useFactory: (ds: DataSource) => new GroupAdmin(ds) },
     { provide: MembershipStore, useValue: new MembershipStore() },
     { provide: Outbox, useValue: new Outbox() },
+    {
+      provide: OutboxRelayStore,
+      inject: [DataSource, Outbox, TenantEvents, ParkedRecords],
+      useFactory: (ds: DataSource, outbox: Outbox, events: TenantEvents, parked: ParkedRecords) => new OutboxRelayStore(ds, outbox, events, parked),
+    },
     { provide: ParkedCommands, inject: [DataSource], useFactory: (ds: DataSource) => new ParkedCommands(ds) },
     { provide: DeprovisioningHolds, inject: [DataSource, ParkedCommands], useFactory: (ds: DataSource, parked: ParkedCommands) => new DeprovisioningHolds(ds, parked) },
     DatabaseReadiness,
   ],
-  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, EventReplays, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, GroupAdmin, MembershipStore, Outbox, ParkedCommands, DeprovisioningHolds, ParkedRecords, RequestLog, ConsoleSessions, SetupLinks, ConsoleInsights, TenantEvents, ProductCredentials, DirectoryState],
+  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, EventReplays, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, TenantProfileStore, AuditLog, ProcessedCommands, RebuildSchemas, OutboxRelayStore, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, GroupAdmin, MembershipStore, Outbox, ParkedCommands, DeprovisioningHolds, ParkedRecords, RequestLog, ConsoleSessions, SetupLinks, ConsoleInsights, TenantEvents, ProductCredentials, DirectoryState],
 })
 export class PersistenceModule {}

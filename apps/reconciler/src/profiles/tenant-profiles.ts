@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CommandApplyConfig } from '@scimflow/config';
+import { TenantProfileStore } from '@scimflow/persistence';
 import { ProfileSettings, resolveProfileSettings } from '@scimflow/provisioning';
 
 /**
@@ -11,17 +12,21 @@ import { ProfileSettings, resolveProfileSettings } from '@scimflow/provisioning'
 @Injectable()
 export class TenantProfiles {
   private readonly cache = new Map<string, { at: number; settings: ProfileSettings }>();
+  private readonly store: TenantProfileStore;
 
   constructor(
-    private readonly ds: DataSource,
+    ds: DataSource,
     private readonly config: CommandApplyConfig,
-  ) {}
+    @Optional() store?: TenantProfileStore,
+  ) {
+    this.store = store ?? new TenantProfileStore(ds);
+  }
 
   async settings(tenantId: string): Promise<ProfileSettings> {
     const hit = this.cache.get(tenantId);
     if (hit && Date.now() - hit.at < this.config.PROFILE_CACHE_TTL_MS) return hit.settings;
-    const rows: { profile: string; settings: Record<string, unknown> }[] = await this.ds.query(`SELECT profile, settings FROM tenants WHERE id = $1`, [tenantId]);
-    const settings = rows.length ? resolveProfileSettings(rows[0].profile, rows[0].settings) : resolveProfileSettings('custom', {});
+    const stored = await this.store.get(tenantId);
+    const settings = stored ? resolveProfileSettings(stored.profile, stored.settings) : resolveProfileSettings('custom', {});
     this.cache.set(tenantId, { at: Date.now(), settings });
     return settings;
   }

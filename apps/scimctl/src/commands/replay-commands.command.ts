@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ScimctlConfig } from '@scimflow/config';
 import { ProvisioningCommand, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
+import { ProcessedCommands } from '@scimflow/persistence';
 import { CommandDispatcher } from '../../../reconciler/src/command-dispatcher';
 import { RECONCILER_GROUP } from '../../../reconciler/src/command-consumer';
 import { CliCommand, UsageError } from '../command';
@@ -51,6 +52,7 @@ export async function replayCommands(config: ScimctlConfig, ds: DataSource, opti
   const ranges = await planRanges(kafka, topic, options.from);
   const planned = rangeSize(ranges);
   const dispatcher = CommandDispatcher.on(ds, config);
+  const processed = new ProcessedCommands(ds);
   const tally = new ReplayTally();
   const progress = new Progress((ms) => progressLine(label, tally.total, planned, ms, `${tally.applied} ${options.dryRun ? 'would apply' : 'applied'}, ${tally.alreadyApplied} already applied`));
   // merged by timestamp: commands of different resources depend on each other (a group on its members)
@@ -61,10 +63,7 @@ export async function replayCommands(config: ScimctlConfig, ds: DataSource, opti
     const command = readCommand(record.value);
     if (!command) return void tally.unreadable++;
     if (options.tenantId && command.tenantId !== options.tenantId) return void tally.skippedOtherTenant++;
-    if (options.dryRun) {
-      const rows: unknown[] = await ds.query('SELECT 1 FROM processed_commands WHERE command_id = $1', [command.commandId]);
-      return tally.count(command.tenantId, command.action, rows.length > 0);
-    }
+    if (options.dryRun) return tally.count(command.tenantId, command.action, (await processed.outcome(command.commandId)) !== undefined);
     const applied = await dispatcher.apply(command);
     tally.count(command.tenantId, command.action, !applied.firstTime, applied.events);
   });

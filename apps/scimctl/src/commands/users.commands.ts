@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { ScimctlConfig } from '@scimflow/config';
 import { COMMAND_SCHEMA_VERSION, CommandAction, CommandOutcome, LOGIN_METHODS, LoginMethod, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
-import { TenantAdmin, UserAdmin } from '@scimflow/persistence';
+import { ProcessedCommands, TenantAdmin, UserAdmin } from '@scimflow/persistence';
 import { ImportRow, importRowsFromCsv, importRowsFromJson, runImport } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { CliCommand, UsageError } from '../command';
@@ -33,12 +33,14 @@ export class CommandSubmitter {
   private readonly kafka;
   private readonly producer;
   private readonly waiting = new Map<string, (o: CommandOutcome | undefined) => void>();
+  private readonly processed: ProcessedCommands;
   private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly config: ScimctlConfig,
-    private readonly ds: DataSource,
+    ds: DataSource,
   ) {
+    this.processed = new ProcessedCommands(ds);
     this.kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-users' });
     this.producer = this.kafka.producer({ idempotent: true });
   }
@@ -76,8 +78,7 @@ export class CommandSubmitter {
   private async poll() {
     const ids = [...this.waiting.keys()];
     if (!ids.length) return;
-    const rows: { command_id: string; outcome: CommandOutcome }[] = await this.ds.query(`SELECT command_id, outcome FROM processed_commands WHERE command_id = ANY($1::uuid[])`, [ids]);
-    for (const r of rows) this.settle(r.command_id, r.outcome);
+    for (const [commandId, outcome] of await this.processed.outcomes(ids)) this.settle(commandId, outcome);
   }
 }
 

@@ -28,6 +28,15 @@ export interface IntakeRecord {
 }
 
 /** A parked intake record as it is published again. */
+/** An outbox event the relay could not publish, with the broker's refusal. */
+export interface ParkedOutboxEvent {
+  outboxId: string;
+  topic: string;
+  key: string;
+  bytes: number;
+  error: string;
+}
+
 export interface RepublishedRecord {
   topic: string;
   key: string;
@@ -58,7 +67,7 @@ export class ParkedRecords {
   constructor(private readonly ds: DataSource) {}
 
   /** Parks outbox events the relay cannot publish; their key's later events wait (Outbox.pending skips the key). */
-  async parkOutboxEvents(em: EntityManager, events: { outboxId: string; topic: string; key: string; bytes: number; error: string }[]): Promise<void> {
+  async parkOutboxEvents(em: EntityManager, events: ParkedOutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
     await em.query(
       `INSERT INTO parked_records (stage, topic, record_key, outbox_id, bytes, error)

@@ -14,6 +14,7 @@ import {
 import type { LoginMethod } from '@scimflow/contracts';
 import type { UserOrigin, UserState } from '@scimflow/provisioning';
 import { queryResourcePage } from '../listing/resource-page';
+import { ProcessedCommands } from '../commands/processed-commands';
 
 /** How a tenant's SCIM User attributes map onto the scim_users table, for the filter and sort compilers. */
 export function userSqlTarget(types: ResourceTypeSchemas): SqlFilterTarget {
@@ -111,7 +112,11 @@ function toState(r: UserRow): UserState {
 
 /** Users of all tenants. Every query is scoped by tenant id; no method reads across tenants. */
 export class UserStore {
-  constructor(private readonly ds: DataSource) {}
+  private readonly processed: ProcessedCommands;
+
+  constructor(private readonly ds: DataSource) {
+    this.processed = new ProcessedCommands(ds);
+  }
 
   async findById(tenantId: string, id: string, em: EntityManager = this.ds.manager): Promise<UserState | undefined> {
     if (!isUuid(id)) return undefined;
@@ -271,13 +276,8 @@ export class UserStore {
   // ---- idempotency ----
 
   /** The stored outcomes of those of `commandIds` applied before. */
-  async processedOutcomes(em: EntityManager, commandIds: string[]): Promise<Map<string, CommandOutcome>> {
-    if (!commandIds.length) return new Map();
-    const rows: { command_id: string; outcome: CommandOutcome }[] = await em.query(
-      `SELECT command_id, outcome FROM processed_commands WHERE command_id = ANY($1::uuid[])`,
-      [commandIds],
-    );
-    return new Map(rows.map((r) => [r.command_id, r.outcome]));
+  processedOutcomes(em: EntityManager, commandIds: string[]): Promise<Map<string, CommandOutcome>> {
+    return this.processed.outcomes(commandIds, em);
   }
 
   async recordOutcomes(em: EntityManager, entries: { command: ProvisioningCommand; outcome: CommandOutcome }[], at: Date): Promise<void> {
@@ -290,9 +290,8 @@ export class UserStore {
     );
   }
 
-  async processedOutcome(em: EntityManager, commandId: string): Promise<CommandOutcome | undefined> {
-    const rows: { outcome: CommandOutcome }[] = await em.query(`SELECT outcome FROM processed_commands WHERE command_id = $1`, [commandId]);
-    return rows[0]?.outcome;
+  processedOutcome(em: EntityManager, commandId: string): Promise<CommandOutcome | undefined> {
+    return this.processed.outcome(commandId, em);
   }
 
   async recordOutcome(em: EntityManager, command: ProvisioningCommand, outcome: CommandOutcome, at: Date): Promise<void> {
