@@ -6,3 +6,4 @@ export { compileFilterToSql, escapeLike } from './sql';
 export type { SqlColumn, SqlFilterTarget, SqlFilter } from './sql';
 export { parseSort, compileSortToSql, compareSortKeys, sortKeyValue } from './sort';
 export type { SortSpec, SortOrder, SortKeyKind, SqlSort } from './sort';
+export { toBoolean } from './semantics';
