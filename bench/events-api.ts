@@ -7,7 +7,8 @@
  *   for writes spread out in time (a consumer that is caught up, as a live one is).
  */
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, migrate, ProductCredentials, TenantDirectory } from '@scimflow/persistence';
+import { dataSourceOptions, migrate, ProductCredentials } from '@scimflow/persistence';
+import { createTenant } from './tenants';
 import { ScimflowEventsClient } from '../packages/client/src';
 import { closedLoop, HttpTarget, LoadResult } from './load';
 import { AppProcess, freePort, serviceCpuSeconds, systemEnv } from './processes';
@@ -49,7 +50,7 @@ export async function eventsApiScenario(opts: { baseDb: string; brokers: string;
   let api: HttpTarget | undefined;
   const abort = new AbortController();
   try {
-    const tenant = await new TenantDirectory(ds).createTenant('bench-events-api');
+    const tenant = await createTenant(ds, 'bench-events-api');
     const { credential } = await new ProductCredentials(ds).create(tenant.tenant.id, 'bench');
     for (const app of Object.values(apps)) await app.start(`http://127.0.0.1:${ports[app.name]}/healthz`);
     const base = `http://127.0.0.1:${ports.ingress}`;

@@ -20,7 +20,8 @@ import path from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { COMMAND_SCHEMA_VERSION, resourceKey, topicName } from '@scimflow/contracts';
-import { dataSourceOptions, DeprovisioningHolds, migrate, TenantDirectory } from '@scimflow/persistence';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant, storesOn } from './tenants';
 import { closedLoop, HttpTarget, LoadResult, openLoop, percentiles } from './load';
 import { notifierScenario } from './notifier';
 import { replayScenario } from './replay';
@@ -163,9 +164,9 @@ async function main() {
 
   // ---- scimflow ----
   const receiver = await startReceiver();
-  const tenant = await new TenantDirectory(ds).createTenant('bench', [receiver.url]);
+  const tenant = await createTenant(ds, 'bench', [receiver.url]);
   // the bench deactivates and deletes far beyond the default deprovisioning threshold, which would hold them
-  await new DeprovisioningHolds(ds).setThreshold(tenant.tenant.id, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
+  await storesOn(ds).deprovisioningHolds.setThreshold(tenant.tenant.id, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
   const ports = { ingress: 18080, reconciler: 18081, notifier: 18082 };
   const env = systemEnv({ databaseUrl: dbUrl.toString(), brokers, prefix, ports, unlimited: true });
   const apps = {
@@ -387,7 +388,7 @@ async function groupsPhase(scim: HttpTarget, userIds: string[], groups: number) 
 }
 
 async function lookupAtScale(ds: DataSource, users: number, _brokers: string, ingressPort: number, ratePhase?: (at: 'start' | 'end') => Promise<void>) {
-  const tenant = await new TenantDirectory(ds).createTenant('bench-lookup');
+  const tenant = await createTenant(ds, 'bench-lookup');
   const t0 = performance.now();
   const chunk = 100_000;
   for (let from = 0; from < users; from += chunk) {

@@ -8,6 +8,7 @@ import { run as scimctl } from '../../apps/scimctl/src/main';
 import { PATCH_OP, patchOps, ScimClient } from '../support/scim-client';
 import { RunningSystem, startSystem } from '../support/system';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { storesOn } from '../../bench/tenants';
 
 /**
  * Fault isolation on the real pipeline: a command that fails the same way every time is answered and recorded, and
@@ -44,7 +45,7 @@ describe('fault isolation', () => {
     const tenant = await system.createTenant('e2e isolation', [hook]);
     tenantId = tenant.tenantId;
     scim = new ScimClient(tenant.scimBaseUrl, tenant.token);
-    parked = new ParkedCommands(system.db);
+    parked = storesOn(system.db).parkedCommands;
     kafka = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'e2e-isolation', logLevel: logLevel.NOTHING });
     producer = kafka.producer({ createPartitioner: KeyPartitioner });
     await producer.connect();

@@ -5,8 +5,9 @@ import { configureIngress } from '../../apps/ingress/src/configure';
 import { IngressModule } from '../../apps/ingress/src/ingress.module';
 import { NotifierModule } from '../../apps/notifier/src/notifier.module';
 import { ReconcilerModule } from '../../apps/reconciler/src/reconciler.module';
-import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
+import { dataSourceOptions } from '../../libs/persistence/src';
 import { freePort } from '../../bench/processes';
+import { createTenant } from '../../bench/tenants';
 import { connectionDrain } from '../../libs/config/src/bootstrap';
 
 export interface RunningSystem {
@@ -48,7 +49,6 @@ export async function startSystem(options: { port?: number } = {}): Promise<Runn
 
   const db = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 4 } }));
   await db.initialize();
-  const directory = new TenantDirectory(db);
   const baseUrl = `http://127.0.0.1:${port}`;
 
   return {
@@ -58,7 +58,7 @@ export async function startSystem(options: { port?: number } = {}): Promise<Runn
     notifier,
     db,
     async createTenant(name, webhooks = []) {
-      const created = await directory.createTenant(name, webhooks);
+      const created = await createTenant(db, name, webhooks);
       return { tenantId: created.tenant.id, token: created.token, scimBaseUrl: `${baseUrl}/scim/v2/${created.tenant.id}` };
     },
     async stop() {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { isUuid } from '../users/user-store';
-import { hashSecret, tokenFingerprint, verifySecret } from '../tenants/secret-token';
+import { hashSecret, tokenFingerprint, verifySecret } from '@scimflow/access';
 import { EventConsumerView } from './tenant-events';
 
 /**

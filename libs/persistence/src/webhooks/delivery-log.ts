@@ -1,5 +1,4 @@
 import { DataSource } from 'typeorm';
-import { ScimError } from '@scimflow/scim';
 
 /** One delivery attempt as the log shows it. */
 export interface DeliveryAttemptView {
@@ -37,7 +36,7 @@ export class DeliveryLog {
 
   async list(query: DeliveryLogQuery): Promise<DeliveryAttemptView[]> {
     if (query.status !== undefined && query.status !== 'delivered' && query.status !== 'failed')
-      throw ScimError.badRequest('invalidValue', `status must be "delivered" or "failed", not "${query.status}"`);
+      throw new RangeError(`status must be "delivered" or "failed", not "${query.status}"`);
     const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 10_000);
     if (!/^[0-9a-f-]{36}$/i.test(query.subscriptionId)) return [];
     const where = ['subscription_id = $1'];
