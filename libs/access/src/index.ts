@@ -12,6 +12,6 @@ export * from './oauth/access-token';
 export * from './bearer/bearer-credential';
 export * from './console';
 export * from './bearer/secret-token';
-export * from './bearer/secret-token-verifier';
+export * from './bearer/credential-verifier';
 export * from './oauth/client-credentials';
 export * from './tenant-credentials';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SecretTokenVerifier } from '@scimflow/access';
-import { SecretTokens } from '@scimflow/persistence';
+import { ProductCredentialVerifier, SecretTokenVerifier } from '@scimflow/access';
+import { ProductCredentials, SecretTokens } from '@scimflow/persistence';
 import { AccessTokens } from './access-tokens';
 import { ScimBearerAuthentication } from './scim-bearer-authentication';
 import { TenantAccess } from './tenant-access';
@@ -12,7 +12,8 @@ import { TenantAccess } from './tenant-access';
     AccessTokens,
     TenantAccess,
     { provide: SecretTokenVerifier, inject: [SecretTokens], useFactory: (tokens: SecretTokens) => new SecretTokenVerifier(tokens) },
+    { provide: ProductCredentialVerifier, inject: [ProductCredentials], useFactory: (credentials: ProductCredentials) => new ProductCredentialVerifier(credentials) },
   ],
-  exports: [ScimBearerAuthentication, AccessTokens, TenantAccess, SecretTokenVerifier],
+  exports: [ScimBearerAuthentication, AccessTokens, TenantAccess, SecretTokenVerifier, ProductCredentialVerifier],
 })
 export class AuthModule {}

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { issueProductCredential } from '@scimflow/access';
 import { TenantAdmin } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
 import { withStores } from './database';
@@ -26,7 +27,7 @@ export const productCredentialCreateCommand: CliCommand = {
     const tenantId = tenantOf(values, 'product-credential create');
     const created = await withStores(config, async (s) => {
       await assertTenant(s.tenantAdmin, tenantId);
-      return s.productCredentials.create(tenantId, values.description);
+      return s.productCredentials.create(tenantId, await issueProductCredential(), values.description);
     });
     out(JSON.stringify(created));
   },

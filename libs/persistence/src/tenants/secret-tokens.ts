@@ -1,5 +1,5 @@
 import { DataSource, IsNull } from 'typeorm';
-import type { IssuedToken, SecretTokenRecords, StoredSecretToken } from '@scimflow/access';
+import type { CredentialRecords, IssuedToken, StoredSecretToken } from '@scimflow/access';
 import { TenantToken } from '../entities';
 import { isUuid } from '../users/user-store';
 
@@ -15,7 +15,7 @@ export interface CreatedSecretToken {
  * A tenant's long-lived secret tokens (issued by issueToken, only their hashes stored). Several may be active at once,
  * so a token is rotated by creating the new one, entering it in Entra, then revoking the old one.
  */
-export class SecretTokens implements SecretTokenRecords {
+export class SecretTokens implements CredentialRecords<StoredSecretToken> {
   constructor(private readonly ds: DataSource) {}
 
   async create(tenantId: string, issued: IssuedToken, description?: string): Promise<CreatedSecretToken> {
@@ -37,7 +37,7 @@ export class SecretTokens implements SecretTokenRecords {
   }
 
   /** The token with this id, unless it is revoked (whatever its tenant's state). */
-  async activeToken(id: string): Promise<StoredSecretToken | undefined> {
+  async active(id: string): Promise<StoredSecretToken | undefined> {
     const row = await this.ds.getRepository(TenantToken).findOne({ where: { id, revokedAt: IsNull() } });
     return row ? { id: row.id, tenantId: row.tenantId, secretHash: row.secretHash } : undefined;
   }

@@ -40,7 +40,7 @@ describe('TenantDirectory (Postgres)', () => {
       rateLimitBurst: 10,
     });
     // only hashes are stored
-    expect(await stores.secretTokens.activeToken(credentials.token.id)).toEqual({ id: credentials.token.id, tenantId, secretHash: credentials.token.secretHash });
+    expect(await stores.secretTokens.active(credentials.token.id)).toEqual({ id: credentials.token.id, tenantId, secretHash: credentials.token.secretHash });
     expect(await stores.oauthClients.byId(credentials.client.clientId)).toMatchObject({ tenantId, secretHash: credentials.client.secretHash });
     expect((await stores.tenantSchemas.list(tenantId)).map((r) => r.schema.id)).toEqual([WORKFORCE_FOLDERS_SCHEMA.id, WORKFORCE_METADATA_SCHEMA.id]);
 
@@ -67,7 +67,7 @@ describe('TenantDirectory (Postgres)', () => {
     expect(await verifier.authenticate(credentials.token.token)).toEqual({ tenantId: tenant.id, tokenId: credentials.token.id });
     expect((await stores.secretTokens.list(tenant.id))[0].lastUsedAt).not.toBeNull();
     expect(await stores.secretTokens.revoke(tenant.id, credentials.token.id)).toBe(true);
-    expect(await stores.secretTokens.activeToken(credentials.token.id)).toBeUndefined();
+    expect(await stores.secretTokens.active(credentials.token.id)).toBeUndefined();
     verifier.forget(credentials.token.id);
     expect(await verifier.authenticate(credentials.token.token)).toBeUndefined();
   });

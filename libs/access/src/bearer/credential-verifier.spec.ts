@@ -1,23 +1,25 @@
 import * as secretToken from './secret-token';
-import { issueToken, IssuedToken } from './secret-token';
-import { SecretTokenRecords, SecretTokenVerifier, StoredSecretToken } from './secret-token-verifier';
+import { issueProductCredential, issueToken, IssuedToken } from './secret-token';
+import { CredentialRecords, ProductCredentialVerifier, SecretTokenVerifier, StoredProductCredential, StoredSecretToken } from './credential-verifier';
 
 const TENANT = '00000000-0000-4000-8000-000000000001';
 
-/** Tokens in memory, as the store keeps them: revocable, with the reads and uses counted. */
-class Tokens implements SecretTokenRecords {
-  readonly rows = new Map<string, StoredSecretToken & { revoked: boolean }>();
+/** Credentials in memory, as a store keeps them: revocable, with the reads and uses counted. */
+class Credentials<R extends StoredSecretToken> implements CredentialRecords<R> {
+  readonly rows = new Map<string, R & { revoked: boolean }>();
   reads = 0;
   uses = 0;
 
-  add(issued: IssuedToken): void {
-    this.rows.set(issued.id, { id: issued.id, tenantId: TENANT, secretHash: issued.secretHash, revoked: false });
+  add(row: R): void {
+    this.rows.set(row.id, { ...row, revoked: false });
   }
 
-  async activeToken(id: string): Promise<StoredSecretToken | undefined> {
+  async active(id: string): Promise<R | undefined> {
     this.reads++;
     const row = this.rows.get(id);
-    return row && !row.revoked ? { id: row.id, tenantId: row.tenantId, secretHash: row.secretHash } : undefined;
+    if (!row || row.revoked) return undefined;
+    const { revoked: _, ...stored } = row;
+    return stored as unknown as R;
   }
 
   async markUsed(): Promise<void> {
@@ -27,7 +29,7 @@ class Tokens implements SecretTokenRecords {
 
 describe('SecretTokenVerifier', () => {
   let now = 1_000_000;
-  let tokens: Tokens;
+  let tokens: Credentials<StoredSecretToken>;
   let issued: IssuedToken;
 
   beforeAll(async () => {
@@ -36,8 +38,8 @@ describe('SecretTokenVerifier', () => {
   beforeEach(() => {
     now = 1_000_000;
     jest.spyOn(Date, 'now').mockImplementation(() => now);
-    tokens = new Tokens();
-    tokens.add(issued);
+    tokens = new Credentials<StoredSecretToken>();
+    tokens.add({ id: issued.id, tenantId: TENANT, secretHash: issued.secretHash });
   });
   afterEach(() => jest.restoreAllMocks());
 
@@ -95,5 +97,25 @@ describe('SecretTokenVerifier', () => {
     const answers = await Promise.all([1, 2, 3].map(() => verifier.authenticate(issued.token)));
     expect(answers.every((a) => a?.tokenId === issued.id)).toBe(true);
     expect([tokens.reads, tokens.uses]).toEqual([1, 1]);
+  });
+});
+
+describe('ProductCredentialVerifier', () => {
+  it("answers the credential's tenant and whether it is active, read again when the trust runs out; never a secret token", async () => {
+    let now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const credentials = new Credentials<StoredProductCredential>();
+    const issued = await issueProductCredential();
+    credentials.add({ id: issued.id, tenantId: TENANT, secretHash: issued.secretHash, tenantActive: true });
+    const verifier = new ProductCredentialVerifier(credentials, 100);
+    expect(await verifier.authenticate(issued.token)).toEqual({ tenantId: TENANT, credentialId: issued.id, tenantActive: true });
+    credentials.rows.get(issued.id)!.tenantActive = false;
+    now += 150;
+    expect(await verifier.authenticate(issued.token)).toMatchObject({ tenantActive: false });
+
+    const token = await issueToken();
+    credentials.add({ id: token.id, tenantId: TENANT, secretHash: token.secretHash, tenantActive: true });
+    expect(await verifier.authenticate(token.token)).toBeUndefined();
+    jest.restoreAllMocks();
   });
 });
