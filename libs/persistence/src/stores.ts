@@ -61,7 +61,7 @@ export function createStores(ds: DataSource, config: StoreConfig) {
     eventReplays: new EventReplays(ds),
     requestLog: new RequestLog(ds),
     consoleSessions: new ConsoleSessions(ds),
-    setupLinks: new SetupLinks(ds),
+    setupLinks: new SetupLinks(ds, auditLog),
     consoleInsights: new ConsoleInsights(ds),
     tenantEvents,
     productCredentials: new ProductCredentials(ds),
