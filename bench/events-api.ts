@@ -7,6 +7,10 @@
  *   for writes spread out in time (a consumer that is caught up, as a live one is).
  */
 import { ProductCredentials, TenantDirectory } from '@scimflow/persistence';
+import { DataSource } from 'typeorm';
+import { issueProductCredential } from '@scimflow/access';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant, storesOn } from './tenants';
 import { ScimflowEventsClient } from '../packages/client/src';
 import { closedLoop, HttpTarget, LoadResult } from './load';
 import { AppProcess, freePort, serviceCpuSeconds, systemEnv } from './processes';
@@ -43,8 +47,8 @@ export async function eventsApiScenario(opts: { baseDb: string; brokers: string;
   let api: HttpTarget | undefined;
   const abort = new AbortController();
   try {
-    const tenant = await new TenantDirectory(ds).createTenant('bench-events-api');
-    const { credential } = await new ProductCredentials(ds).create(tenant.tenant.id, 'bench');
+    const tenant = await createTenant(ds, 'bench-events-api');
+    const { credential } = await storesOn(ds).productCredentials.create(tenant.tenant.id, await issueProductCredential(), 'bench');
     for (const app of Object.values(apps)) await app.start(`http://127.0.0.1:${ports[app.name]}/healthz`);
     const base = `http://127.0.0.1:${ports.ingress}`;
     scim = new HttpTarget(new URL(`${base}/scim/v2/${tenant.tenant.id}`), { authorization: `Bearer ${tenant.token}` });

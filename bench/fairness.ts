@@ -12,6 +12,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TenantDirectory } from '@scimflow/persistence';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant } from './tenants';
 import { closedLoop, HttpTarget, LoadResult, openLoop } from './load';
 import { AppProcess, serviceCpuSeconds, systemEnv } from './processes';
 import { openBenchState } from './cleanup';
@@ -66,8 +69,7 @@ export async function fairnessScenario(opts: { baseDb: string; brokers: string; 
   const targets: HttpTarget[] = [];
   try {
     // No webhook endpoints: the notifier still reads every event, but the scenario measures the apply path.
-    const directory = new TenantDirectory(ds);
-    const [q, noisy] = [await directory.createTenant('bench-quiet'), await directory.createTenant('bench-noisy')];
+    const [q, noisy] = [await createTenant(ds, 'bench-quiet'), await createTenant(ds, 'bench-noisy')];
     for (const app of Object.values(apps)) await app.start(`http://127.0.0.1:${ports[app.name]}/healthz`);
     const scim = (t: { tenant: { id: string }; token: string }) => {
       const target = new HttpTarget(new URL(`http://127.0.0.1:${ports.ingress}/scim/v2/${t.tenant.id}`), { authorization: `Bearer ${t.token}` });

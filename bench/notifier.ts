@@ -11,6 +11,8 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { resourceKey, topicName, topicSpecs, USER_CHANGED_DATASCHEMA, UserEventType } from '@scimflow/contracts';
 import { ensureTopics } from '@scimflow/messaging';
 import { TenantDirectory } from '@scimflow/persistence';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant } from './tenants';
 import { AppProcess, serviceCpuSeconds } from './processes';
 import { openBenchState } from './cleanup';
 
@@ -42,7 +44,7 @@ export async function notifierScenario(opts: { baseDb: string; brokers: string; 
   const receiver = await startOrderCheckingReceiver();
   let notifier: AppProcess | undefined;
   try {
-    const tenant = await new TenantDirectory(ds).createTenant('bench-notifier', [receiver.url]);
+    const tenant = await createTenant(ds, 'bench-notifier', [receiver.url]);
     const tenantId = tenant.tenant.id;
     await ensureTopics(kafka, topicSpecs(prefix));
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });

@@ -10,6 +10,8 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { COMMAND_SCHEMA_VERSION, CommandAction, ProvisioningCommand, resourceKey, topicName, topicSpecs } from '@scimflow/contracts';
 import { ensureTopics } from '@scimflow/messaging';
 import { TenantDirectory } from '@scimflow/persistence';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant } from './tenants';
 import { AppProcess, serviceCpuSeconds } from './processes';
 import { openBenchState } from './cleanup';
 
@@ -54,7 +56,7 @@ export async function replayScenario(opts: { baseDb: string; brokers: string; co
   const kafka = new Kafka({ brokers: opts.brokers.split(','), clientId: 'bench-replay', logLevel: logLevel.NOTHING });
   let reconciler: AppProcess | undefined;
   try {
-    const tenantId = (await new TenantDirectory(ds).createTenant('bench-replay')).tenant.id;
+    const tenantId = (await createTenant(ds, 'bench-replay')).tenant.id;
     await ensureTopics(kafka, topicSpecs(prefix));
     const users = Math.round(opts.commands * 0.8);
     const patched = opts.commands - users;

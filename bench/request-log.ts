@@ -6,6 +6,9 @@
  * differences, the log's cost, as a share of the run without it. The target is a few percent at most.
  */
 import { DeprovisioningHolds, TenantDirectory } from '@scimflow/persistence';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant, storesOn } from './tenants';
 import { closedLoop, HttpTarget, LoadResult } from './load';
 import { AppProcess, freePort, serviceCpuSeconds, systemEnv } from './processes';
 import { openBenchState } from './cleanup';
@@ -32,9 +35,9 @@ async function requestLogRun(opts: { baseDb: string; brokers: string; writes: nu
   const apps = { reconciler: new AppProcess('reconciler', env), notifier: new AppProcess('notifier', env), ingress: new AppProcess('ingress', env) };
   let target: HttpTarget | undefined;
   try {
-    const tenant = await new TenantDirectory(ds).createTenant('bench-request-log');
+    const tenant = await createTenant(ds, 'bench-request-log');
     // the bench deactivates and deletes far beyond the default deprovisioning threshold, which would hold them
-    await new DeprovisioningHolds(ds).setThreshold(tenant.tenant.id, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
+    await storesOn(ds).deprovisioningHolds.setThreshold(tenant.tenant.id, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
     for (const app of Object.values(apps)) await app.start(`http://127.0.0.1:${ports[app.name]}/healthz`);
     target = new HttpTarget(new URL(`http://127.0.0.1:${ports.ingress}/scim/v2/${tenant.tenant.id}`), { authorization: `Bearer ${tenant.token}` });
     const scim = target;

@@ -19,9 +19,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { topicName } from '@scimflow/contracts';
-import { DeprovisioningHolds, TenantDirectory } from '@scimflow/persistence';
 import { groupMembers } from '@scimflow/scim';
+import { topicName } from '@scimflow/contracts';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant, storesOn } from './tenants';
 import { closedLoop, HttpTarget, LoadResult, openLoop, percentiles } from './load';
 import { notifierScenario } from './notifier';
 import { replayScenario, userCommandRecord } from './replay';
@@ -159,9 +160,9 @@ async function main() {
 
   // ---- scimflow ----
   const receiver = await startReceiver();
-  const tenant = await new TenantDirectory(ds).createTenant('bench', [receiver.url]);
+  const tenant = await createTenant(ds, 'bench', [receiver.url]);
   // the bench deactivates and deletes far beyond the default deprovisioning threshold, which would hold them
-  await new DeprovisioningHolds(ds).setThreshold(tenant.tenant.id, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
+  await storesOn(ds).deprovisioningHolds.setThreshold(tenant.tenant.id, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
   const ports = { ingress: 18080, reconciler: 18081, notifier: 18082 };
   const env = systemEnv({ databaseUrl: databaseUrl, brokers, prefix, ports, unlimited: true });
   const apps = {
@@ -382,7 +383,7 @@ async function groupsPhase(scim: HttpTarget, userIds: string[], groups: number) 
 }
 
 async function lookupAtScale(ds: DataSource, users: number, _brokers: string, ingressPort: number, ratePhase?: (at: 'start' | 'end') => Promise<void>) {
-  const tenant = await new TenantDirectory(ds).createTenant('bench-lookup');
+  const tenant = await createTenant(ds, 'bench-lookup');
   const t0 = performance.now();
   const chunk = 100_000;
   for (let from = 0; from < users; from += chunk) {

@@ -4,7 +4,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppProcess } from '../../bench/processes';
 import { topicName } from '../../libs/contracts/src';
-import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
+import { dataSourceOptions } from '../../libs/persistence/src';
+import { createTenant } from '../../bench/tenants';
 import { processEnv, ProcessSystem } from '../support/process-system';
 import { PATCH_OP, ScimClient } from '../support/scim-client';
 import { expectedState, runWorkload, withoutDeprovisioningThreshold } from '../support/workload';
@@ -74,7 +75,6 @@ function connectionRefused(port: number): Promise<boolean> {
 describe('graceful shutdown on SIGTERM', () => {
   let system: ProcessSystem;
   let db: DataSource;
-  let dir: TenantDirectory;
 
   beforeAll(async () => {
     system = await ProcessSystem.create(env());
@@ -82,7 +82,6 @@ describe('graceful shutdown on SIGTERM', () => {
     await system.start('ingress');
     db = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 2 } }));
     await db.initialize();
-    dir = new TenantDirectory(db);
   });
   afterAll(async () => {
     await system?.stopAll();
@@ -90,7 +89,7 @@ describe('graceful shutdown on SIGTERM', () => {
   });
 
   it('ingress: every request in flight is answered, new connections are refused, the process exits 0', async () => {
-    const tenant = await dir.createTenant('shutdown ingress');
+    const tenant = await createTenant(db, 'shutdown ingress');
     const scim = new ScimClient(`${system.baseUrl}/scim/v2/${tenant.tenant.id}`, tenant.token);
     const ids: string[] = [];
     for (let i = 0; i < 16; i++) {
@@ -127,7 +126,7 @@ describe('graceful shutdown on SIGTERM', () => {
 
   it('reconciler: stops mid-stream with nothing half-applied; after restart the state equals the acknowledged writes, one event per change', async () => {
     await system.start('ingress');
-    const tenant = await dir.createTenant('shutdown reconciler');
+    const tenant = await createTenant(db, 'shutdown reconciler');
     await withoutDeprovisioningThreshold(db, tenant.tenant.id);
     const scim = new ScimClient(`${system.baseUrl}/scim/v2/${tenant.tenant.id}`, tenant.token);
     const opts = { users: 24, opsPerUser: 20, concurrency: 24, tag: 'sigterm' };

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { COMMAND_SCHEMA_VERSION, ProvisioningCommand, resourceKey, topicName } from '../../libs/contracts/src';
 import { classifyFailure, KeyPartitioner, partitionOfKey } from '../../libs/messaging/src';
 import { ParkedCommands } from '../../libs/persistence/src';
+import { storesOn } from '../../bench/tenants';
 import { run as scimctl } from '../../apps/scimctl/src/main';
 import { PATCH_OP, patchOps, ScimClient } from '../support/scim-client';
 import { useSystem } from '../support/system';
@@ -40,7 +41,7 @@ describe('fault isolation', () => {
 
   beforeAll(async () => {
     ({ tenantId, scim } = await system.createTenant('e2e isolation', [receiver.url]));
-    parked = new ParkedCommands(system.db);
+    parked = storesOn(system.db).parkedCommands;
     kafka = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'e2e-isolation', logLevel: logLevel.NOTHING });
     producer = kafka.producer({ createPartitioner: KeyPartitioner });
     await producer.connect();

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CommandApplyConfig, validateConfig } from '../../libs/config/src';
 import { ProvisioningCommand } from '../../libs/contracts/src';
-import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
+import { dataSourceOptions } from '../../libs/persistence/src';
+import { createTenant } from '../../bench/tenants';
 import { CommandDispatcher } from '../../apps/reconciler/src/command-dispatcher';
 import { AppliedCommand } from '../../apps/reconciler/src/usecases/apply-user-command/apply-user-command.usecase';
 
@@ -112,8 +113,7 @@ describe('batch application of user commands equals one-by-one application (real
   afterAll(async () => ds?.destroy());
 
   async function twinTenants(profile: 'workforce' | 'custom', settings: Record<string, unknown>) {
-    const directory = new TenantDirectory(ds);
-    const make = async () => (await directory.createTenant(`batch ${profile}`, [], { profile, settings })).tenant.id;
+    const make = async () => (await createTenant(ds, `batch ${profile}`, [], { profile, settings })).tenant.id;
     return [await make(), await make()];
   }
 

@@ -5,10 +5,11 @@ import { configureIngress } from '../../apps/ingress/src/configure';
 import { IngressModule } from '../../apps/ingress/src/ingress.module';
 import { NotifierModule } from '../../apps/notifier/src/notifier.module';
 import { ReconcilerModule } from '../../apps/reconciler/src/reconciler.module';
-import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
+import { dataSourceOptions } from '../../libs/persistence/src';
 import { freePort } from '../../bench/processes';
 import { connectionDrain } from '../../libs/platform/src/connection-drain';
 import { ScimClient } from './scim-client';
+import { createTenant } from '../../bench/tenants';
 
 export interface RunningSystem {
   baseUrl: string;
@@ -56,7 +57,6 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     restoreEnv();
     throw e;
   });
-  const directory = new TenantDirectory(db);
   const baseUrl = `http://127.0.0.1:${port}`;
 
   return {
@@ -66,7 +66,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     notifier,
     db,
     async createTenant(name, webhooks = []) {
-      const created = await directory.createTenant(name, webhooks);
+      const created = await createTenant(db, name, webhooks);
       const scimBaseUrl = `${baseUrl}/scim/v2/${created.tenant.id}`;
       return { tenantId: created.tenant.id, token: created.token, scimBaseUrl, scim: new ScimClient(scimBaseUrl, created.token) };
     },

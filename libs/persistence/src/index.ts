@@ -1,7 +1,6 @@
 export * from './entities';
 export * from './migrations';
 export * from './data-source';
-export * from './tenants/secret-token';
 export * from './tenants/tenant-directory';
 export * from './tenants/tenant-admin';
 export * from './tenants/secret-tokens';
@@ -18,6 +17,7 @@ export * from './groups/group-admin';
 export * from './groups/group-filter';
 export * from './groups/membership-store';
 export * from './persistence.module';
+export * from './stores';
 export * from './outbox/outbox';
 export * from './outbox/change-event-record';
 export * from './outbox/outbox-relay-store';

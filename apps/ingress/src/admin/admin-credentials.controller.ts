@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { tenantEndpoints } from '@scimflow/access';
+import { issueClientCredentials, issueToken, SecretTokenVerifier, tenantEndpoints } from '@scimflow/access';
 import { IngressConfig } from '@scimflow/config';
 import {
-  DuplicateFederatedCredentialError,
   FederatedCredentials,
   federatedCredentialView,
   OAuthClients,
@@ -11,9 +10,7 @@ import {
   SecretTokens,
   secretTokenView,
   TenantAdmin,
-  TenantDirectory,
 } from '@scimflow/persistence';
-import { ScimError } from '@scimflow/scim';
 import { CreateFederatedCredentialDto, CreateSecretTokenDto } from './admin.dto';
 import { AdminGuard } from './admin.guard';
 import { ClientSecretSchema, CreatedSecretTokenSchema, ErrorSchema, FederatedCredentialSchema, OAuthClientSchema, SecretTokenSchema } from './admin.schemas';
@@ -29,8 +26,8 @@ import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
 export class AdminCredentialsController {
   constructor(
     private readonly tenants: TenantAdmin,
-    private readonly directory: TenantDirectory,
     private readonly tokens: SecretTokens,
+    private readonly verifier: SecretTokenVerifier,
     private readonly clients: OAuthClients,
     private readonly federated: FederatedCredentials,
     private readonly config: IngressConfig,
@@ -41,7 +38,7 @@ export class AdminCredentialsController {
   @ApiCreatedResponse({ type: CreatedSecretTokenSchema })
   async createToken(@Param('tenantId') tenantId: string, @Body() body: CreateSecretTokenDto) {
     await this.tenant(tenantId);
-    const created = await this.tokens.create(tenantId, body.description);
+    const created = await this.tokens.create(tenantId, await issueToken(), body.description);
     return { id: created.id, token: created.token, description: created.description, createdAt: created.createdAt.toISOString() };
   }
 
@@ -60,7 +57,7 @@ export class AdminCredentialsController {
   async revokeToken(@Param('tenantId') tenantId: string, @Param('tokenId') tokenId: string): Promise<void> {
     await this.tenant(tenantId);
     found((await this.tokens.revoke(tenantId, tokenId)) || null, `Active token ${tokenId}`);
-    this.directory.forgetToken(tokenId);
+    this.verifier.forget(tokenId);
   }
 
   @Get('client')
@@ -76,7 +73,7 @@ export class AdminCredentialsController {
   @ApiCreatedResponse({ type: ClientSecretSchema })
   async rotateClientSecret(@Param('tenantId') tenantId: string) {
     await this.tenant(tenantId);
-    const issued = await this.clients.rotateSecret(tenantId);
+    const issued = await this.clients.rotateSecret(tenantId, await issueClientCredentials());
     return { ...issued, tokenUrl: tenantEndpoints(this.config.PUBLIC_BASE_URL, tenantId).tokenUrl };
   }
 
@@ -94,13 +91,8 @@ export class AdminCredentialsController {
   @ApiCreatedResponse({ type: FederatedCredentialSchema })
   async addFederated(@Param('tenantId') tenantId: string, @Body() body: CreateFederatedCredentialDto) {
     await this.tenant(tenantId);
-    try {
-      const created = await this.federated.add(tenantId, { ...body, audience: body.audience ?? tenantEndpoints(this.config.PUBLIC_BASE_URL, tenantId).tokenUrl });
-      return federatedCredentialView(created);
-    } catch (e) {
-      if (e instanceof DuplicateFederatedCredentialError) throw ScimError.conflict(e.message);
-      throw e;
-    }
+    const created = await this.federated.add(tenantId, { ...body, audience: body.audience ?? tenantEndpoints(this.config.PUBLIC_BASE_URL, tenantId).tokenUrl });
+    return federatedCredentialView(created);
   }
 
   @Get('federated-credentials')

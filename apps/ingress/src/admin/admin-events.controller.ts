@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { issueProductCredential, ProductCredentialVerifier } from '@scimflow/access';
 import { ProductCredentials, TenantAdmin, TenantEvents } from '@scimflow/persistence';
 import { CreateProductCredentialDto, EventsRetentionDto } from './admin.dto';
 import { AdminGuard } from './admin.guard';
@@ -17,6 +18,7 @@ export class AdminEventsController {
   constructor(
     private readonly tenants: TenantAdmin,
     private readonly credentials: ProductCredentials,
+    private readonly verifier: ProductCredentialVerifier,
     private readonly events: TenantEvents,
   ) {}
 
@@ -25,7 +27,7 @@ export class AdminEventsController {
   @ApiCreatedResponse({ type: CreatedProductCredentialSchema })
   async create(@Param('tenantId') tenantId: string, @Body() body: CreateProductCredentialDto) {
     await this.tenant(tenantId);
-    return this.credentials.create(tenantId, body.description);
+    return this.credentials.create(tenantId, await issueProductCredential(), body.description);
   }
 
   @Get('product-credentials')
@@ -43,6 +45,7 @@ export class AdminEventsController {
   async revoke(@Param('tenantId') tenantId: string, @Param('credentialId') credentialId: string): Promise<void> {
     await this.tenant(tenantId);
     found((await this.credentials.revoke(tenantId, credentialId)) || null, `Active product credential ${credentialId}`);
+    this.verifier.forget(credentialId);
   }
 
   @Get('event-consumers')

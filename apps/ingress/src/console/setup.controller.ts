@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
-import { ConnectionCheck, connectionCheck, tenantEndpoints } from '@scimflow/access';
+import { ConnectionCheck, connectionCheck, issueClientCredentials, issueToken, tenantEndpoints } from '@scimflow/access';
 import { IngressConfig } from '@scimflow/config';
 import { ActiveSetupLink, ConsoleInsights, OAuthClients, RequestLog, SecretTokens, SetupLinks, TenantAdmin } from '@scimflow/persistence';
 import { EntraMapping, entraMappings, failureHint, profileTitle, resolveProfileSettings } from '@scimflow/provisioning';
@@ -139,11 +139,11 @@ export class SetupController {
     const tenant = await this.tenant(link);
     const now = new Date();
     if (body.kind === 'secret-token') {
-      const created = await this.tokens.create(tenant.id, `issued through setup link ${link.id}`);
+      const created = await this.tokens.create(tenant.id, await issueToken(), `issued through setup link ${link.id}`);
       await this.links.auditCredentialIssued(link, 'secret-token', created.id, now);
       return { token: created.token };
     }
-    const issued = await this.clients.rotateSecret(tenant.id);
+    const issued = await this.clients.rotateSecret(tenant.id, await issueClientCredentials());
     await this.links.auditCredentialIssued(link, 'oauth-client-secret', issued.clientId, now);
     return { tokenUrl: tenantEndpoints(this.config.PUBLIC_BASE_URL, tenant.id).tokenUrl, clientId: issued.clientId, clientSecret: issued.clientSecret };
   }

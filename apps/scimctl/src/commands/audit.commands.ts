@@ -3,7 +3,7 @@ import { AuditLog, TENANT_PROFILES, TenantProfile, TenantProfileStore } from '@s
 import { resolveProfileSettings } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withDatabase, withStores } from './database';
 import { parseLimit, parseSince } from './time-args';
 
 export const auditCommand: CliCommand = {
@@ -28,7 +28,7 @@ export const auditCommand: CliCommand = {
       outcome: values.outcome as 'success' | 'failure' | undefined,
       limit: parseLimit(values.limit),
     };
-    for (const entry of await withDatabase(config.DATABASE_URL, (ds) => new AuditLog(ds).list(query))) out(JSON.stringify(entry));
+    for (const entry of await withStores(config, (s) => s.auditLog.list(query))) out(JSON.stringify(entry));
   },
 };
 

@@ -1,5 +1,5 @@
-import { CidrError } from '@scimflow/access';
-import { canonicalCidrs, NewTenantOptions, TENANT_PROFILES, TenantProfile } from '@scimflow/persistence';
+import { canonicalCidrs, CidrError } from '@scimflow/access';
+import { NewTenantOptions, TENANT_PROFILES, TenantProfile } from '@scimflow/persistence';
 import { newTenantProfile } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { UsageError } from '../command';

@@ -6,6 +6,7 @@ import { ScimctlConfig } from '@scimflow/config';
 import { COMMAND_SCHEMA_VERSION, CommandAction, CommandOutcome, LOGIN_METHODS, LoginMethod, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
 import { ProcessedCommands, TenantAdmin, UserAdmin } from '@scimflow/persistence';
+import { createStores, Stores } from '@scimflow/persistence';
 import { ImportRow, importRowsFromCsv, importRowsFromJson, runImport } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { CliCommand, UsageError } from '../command';
@@ -20,11 +21,12 @@ import { withDatabase } from './database';
 /** How long `users import|login-method` waits for the reconciler before reporting the rest as not applied yet. */
 const OUTCOME_WAIT_MS = 120_000;
 
-export async function withTenant<T>(config: ScimctlConfig, tenantId: string | undefined, work: (ds: DataSource, tenantId: string) => Promise<T>): Promise<T> {
+export async function withTenant<T>(config: ScimctlConfig, tenantId: string | undefined, work: (ds: DataSource, tenantId: string, stores: Stores) => Promise<T>): Promise<T> {
   if (!tenantId) throw new UsageError('needs --tenant T');
   return withDatabase(config.DATABASE_URL, async (ds) => {
-    if (!(await new TenantAdmin(ds).get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
-    return work(ds, tenantId);
+    const stores = createStores(ds, config);
+    if (!(await stores.tenantAdmin.get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
+    return work(ds, tenantId, stores);
   });
 }
 
@@ -113,8 +115,8 @@ export const usersListCommand: CliCommand = {
     if (values.origin && values.origin !== 'scim' && values.origin !== 'import') throw new UsageError('--origin must be scim or import');
     const limit = values.limit === undefined ? 1000 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
-    const users = await withTenant(config, values.tenant, (ds, tenantId) =>
-      new UserAdmin(ds).list(tenantId, {
+    const users = await withTenant(config, values.tenant, (_ds, tenantId, { userAdmin }) =>
+      userAdmin.list(tenantId, {
         origin: values.origin as 'scim' | 'import' | undefined,
         linked: flag('linked', values.linked),
         deleted: flag('deleted', values.deleted),
@@ -132,7 +134,7 @@ export const usersGetCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values, positionals } = parseArgs({ args, options: { tenant: { type: 'string' } }, allowPositionals: true, strict: true });
     if (positionals.length !== 1) throw new UsageError('users get needs one user id');
-    const user = await withTenant(config, values.tenant, (ds, tenantId) => new UserAdmin(ds).get(tenantId, positionals[0]));
+    const user = await withTenant(config, values.tenant, (_ds, tenantId, { userAdmin }) => userAdmin.get(tenantId, positionals[0]));
     if (!user) throw new Error(`user ${positionals[0]} not found`);
     out(JSON.stringify(user));
   },
@@ -146,8 +148,7 @@ export const usersLoginMethodCommand: CliCommand = {
     if (positionals.length !== 2) throw new UsageError(`users login-method needs a user id and ${LOGIN_METHODS.join('|')}`);
     const [userId, method] = positionals;
     if (!(LOGIN_METHODS as readonly string[]).includes(method)) throw new UsageError(`login method must be one of ${LOGIN_METHODS.join('|')}: ${method}`);
-    const user = await withTenant(config, values.tenant, async (ds, tenantId) => {
-      const users = new UserAdmin(ds);
+    const user = await withTenant(config, values.tenant, async (ds, tenantId, { userAdmin: users }) => {
       if (!(await users.get(tenantId, userId))) throw new Error(`user ${userId} not found`);
       const outcome = await submitting(config, ds, (s) => s.submit(tenantId, userId, 'setLoginMethod', { loginMethod: method as LoginMethod }));
       if (!outcome) throw new Error(NOT_APPLIED.detail);

@@ -1,6 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
-import { ScimError } from '@scimflow/scim';
 
 export type AuditOutcome = 'success' | 'failure';
 
@@ -91,10 +90,11 @@ export class AuditLog {
     );
   }
 
+  /** The tenant's entries, newest first. Query values out of range are a RangeError: callers check what they are given. */
   async list(q: AuditQuery): Promise<AuditView[]> {
     const limit = q.limit ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw ScimError.badRequest('invalidValue', 'limit must be an integer from 1 to 10000');
-    if (q.outcome !== undefined && !AUDIT_OUTCOMES.includes(q.outcome)) throw ScimError.badRequest('invalidValue', `outcome must be success or failure`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new RangeError('limit must be an integer from 1 to 10000');
+    if (q.outcome !== undefined && !AUDIT_OUTCOMES.includes(q.outcome)) throw new RangeError('outcome must be success or failure');
     const rows: Record<string, unknown>[] = await this.ds.query(
       `SELECT id::text, tenant_id, command_id, request_id, resource_type, resource_id, action, status, outcome, error, diff, at
          FROM audit_log

@@ -40,8 +40,8 @@ export type Admission = { kind: 'apply' } | { kind: 'held'; holdId: string; open
 export class DeprovisioningHolds {
   constructor(
     private readonly ds: DataSource,
-    private readonly parked = new ParkedCommands(ds),
-    private readonly audit = new AuditLog(ds),
+    private readonly parked: ParkedCommands,
+    private readonly audit: AuditLog,
   ) {}
 
   /** The tenant's threshold; undefined for no such tenant. */

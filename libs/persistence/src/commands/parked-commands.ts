@@ -95,7 +95,7 @@ export function storableText(s: string, max = MAX_ERROR_CHARS): string {
 export class ParkedCommands {
   constructor(
     private readonly ds: DataSource,
-    private readonly audit = new AuditLog(ds),
+    private readonly audit: AuditLog,
   ) {}
 
   /** Which of `keys` have parked commands (one statement per batch of the consumer). */

@@ -47,7 +47,10 @@ export type SetupCredentialKind = 'secret-token' | 'oauth-client-secret';
 
 /** A tenant's setup links (table setup_links): created and revoked by the operator, used by the customer's IT admin. */
 export class SetupLinks {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly audit: AuditLog,
+  ) {}
 
   /** A new link for the tenant (which the caller has checked exists); a lifetime out of range throws RangeError. */
   async issue(tenantId: string, request: SetupLinkRequest, publicBaseUrl: string, now = new Date()): Promise<IssuedSetupLink> {
@@ -103,7 +106,7 @@ export class SetupLinks {
 
   /** The tenant's audit entry of a credential issued through a setup link (by the customer, not the operator). */
   async auditCredentialIssued(link: ActiveSetupLink, kind: SetupCredentialKind, credentialId: string, at: Date): Promise<void> {
-    await new AuditLog(this.ds).record(this.ds.manager, {
+    await this.audit.record(this.ds.manager, {
       tenantId: link.tenantId,
       commandId: `setup-link:${link.id}`,
       resourceType: 'Credential',

@@ -1,7 +1,6 @@
-import { DataSource } from 'typeorm';
-import { ScimError } from '@scimflow/scim';
 import { DailyPartitions } from '../partitions/daily-partitions';
-import { isUuid } from '../users/user-store';
+import { DataSource, EntityManager } from 'typeorm';
+import { isUuid } from '@scimflow/contracts';
 
 /** One SCIM or token request as the ingress answered it; bodies already redacted and capped by the caller. */
 export interface RequestLogEntry {
@@ -102,12 +101,12 @@ export class RequestLog {
     );
   }
 
-  /** A tenant's entries, newest first. Bad query values are 400 invalidValue. */
+  /** A tenant's entries, newest first. Query values out of range are a RangeError: callers check what they are given. */
   async list(tenantId: string, q: RequestLogQuery = {}): Promise<RequestLogView[]> {
     const limit = q.limit ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw ScimError.badRequest('invalidValue', 'limit must be an integer from 1 to 10000');
-    if (q.status !== undefined && (!Number.isInteger(q.status) || q.status < 100 || q.status > 599)) throw ScimError.badRequest('invalidValue', 'status must be an HTTP status (100 to 599)');
-    if (q.before !== undefined && !isUuid(q.before)) throw ScimError.badRequest('invalidValue', 'before must be the id of a request log entry');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new RangeError('limit must be an integer from 1 to 10000');
+    if (q.status !== undefined && (!Number.isInteger(q.status) || q.status < 100 || q.status > 599)) throw new RangeError('status must be an HTTP status (100 to 599)');
+    if (q.before !== undefined && !isUuid(q.before)) throw new RangeError('before must be the id of a request log entry');
     if (!isUuid(tenantId)) return [];
     const rows: Record<string, unknown>[] = await this.ds.query(
       `SELECT ${COLUMNS}

@@ -1,5 +1,6 @@
 import { RateLimit, tenantEndpoints } from '@scimflow/access';
-import { FederatedCredential, OAuthClient, SigningKey, Tenant, TenantProfile, TenantStatus, TenantToken } from '../entities';
+import { FederatedCredential, OAuthClient, Tenant, TenantProfile, TenantStatus, TenantToken } from '../entities';
+import type { SigningKey } from './signing-keys';
 import type { CreatedTenant } from './tenant-directory';
 
 /**

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { DEAD_LETTER_SCHEMA_VERSION, isUuid, WebhookDeadLetter } from '@scimflow/contracts';
-import { ScimError } from '@scimflow/scim';
+import { NotFound } from '@scimflow/provisioning';
 import { wakeLanes } from './delivery-queue';
 
 /** A dead letter as `scimctl dlq list` and the admin API show it. */
@@ -75,7 +75,7 @@ export class DeadLetters {
     const [row] = isUuid(id)
       ? await this.ds.query(`SELECT ${COLUMNS}, d.body FROM webhook_dead_letters dl JOIN webhook_deliveries d ON d.id = dl.delivery_id WHERE dl.id = $1`, [id])
       : [];
-    if (!row) throw ScimError.notFound(`dead letter ${id} not found`);
+    if (!row) throw new NotFound(`dead letter ${id} not found`);
     return { ...toView(row), event: JSON.parse(row.body) };
   }
 

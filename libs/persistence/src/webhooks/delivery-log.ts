@@ -38,7 +38,7 @@ export class DeliveryLog {
 
   async list(query: DeliveryLogQuery): Promise<DeliveryAttemptView[]> {
     if (query.status !== undefined && query.status !== 'delivered' && query.status !== 'failed')
-      throw ScimError.badRequest('invalidValue', `status must be "delivered" or "failed", not "${query.status}"`);
+      throw new RangeError(`status must be "delivered" or "failed", not "${query.status}"`);
     const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 10_000);
     if (!isUuid(query.subscriptionId)) return [];
     const where = ['subscription_id = $1'];

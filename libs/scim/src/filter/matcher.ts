@@ -18,6 +18,7 @@ import {
   filterError,
   flatten,
   isPresent,
+  nullTestsPresence,
   parseStoredDateTime,
   PathStep,
   planComparison,
@@ -72,9 +73,9 @@ function compileNode(node: FilterNode, scope: Scope): Predicate {
       return presence(node.attribute, scope);
     case 'compare': {
       if (node.value === null) {
-        if (node.op !== 'eq' && node.op !== 'ne') throw filterError(`'${node.op}' cannot be used with null.`);
+        const testsPresence = nullTestsPresence(node.op);
         const present = presence(node.attribute, scope);
-        return node.op === 'ne' ? present : (t) => !present(t);
+        return testsPresence ? present : (t) => !present(t);
       }
       const resolved = resolveAttribute(node.attribute, scope);
       const op = node.op === 'ne' ? 'eq' : node.op;

@@ -132,6 +132,27 @@ export function incompatibleChanges(current: SchemaDefinition, next: SchemaDefin
   return reasons;
 }
 
+/**
+ * What registering `input` does among a resource type's schemas: its `builtIn` ones and the tenant's `registered` ones.
+ * A new id adds the schema; the id of a registered schema (case-insensitively) replaces that schema, keeping its
+ * spelling, when the change keeps stored documents valid (incompatibleChanges), and is 409 otherwise. An invalid
+ * definition is 400 invalidValue (validateSchemaRegistration).
+ */
+export function schemaRegistration(
+  input: unknown,
+  builtIn: readonly SchemaDefinition[],
+  registered: readonly SchemaDefinition[],
+): { schema: SchemaDefinition; replaces?: SchemaDefinition } {
+  const wantedId = typeof (input as { id?: unknown })?.id === 'string' ? (input as { id: string }).id.toLowerCase() : undefined;
+  const current = registered.find((s) => s.id.toLowerCase() === wantedId);
+  const others = [...builtIn, ...registered].filter((s) => s !== current);
+  const schema = validateSchemaRegistration(input, others.map((s) => s.id));
+  if (!current) return { schema };
+  const reasons = incompatibleChanges(current, schema);
+  if (reasons.length) throw new ScimError(409, `Schema ${current.id} cannot be changed this way, stored users may hold its data: ${reasons.join('; ')}`);
+  return { schema: { ...schema, id: current.id }, replaces: current };
+}
+
 function validateAttribute(input: unknown, at: string, fail: (where: string, what: string) => void, topLevel: boolean): AttributeDefinition {
   const placeholder: AttributeDefinition = {
     name: '',

@@ -1,4 +1,4 @@
-import { hashSecret, issueToken, parseToken, tokenFingerprint, verifySecret } from './secret-token';
+import { hashSecret, issueProductCredential, issueToken, parseProductCredential, parseToken, tokenFingerprint, verifySecret } from './secret-token';
 
 describe('secret tokens', () => {
   it('issues tokens that parse back to their id and verify against their hash', async () => {
@@ -26,6 +26,15 @@ describe('secret tokens', () => {
 
   it.each(['', 'Bearer x', 'scimflow_short_x', 'scimflow_abcdefabcdef_tooshort'])('does not parse %p', (t) => {
     expect(parseToken(t)).toBeUndefined();
+  });
+
+  it('tells secret tokens and product credentials apart', async () => {
+    const token = await issueToken();
+    const credential = await issueProductCredential();
+    expect(token.token).toMatch(/^scimflow_/);
+    expect(credential.token).toMatch(/^sfp_/);
+    expect(parseProductCredential(credential.token)).toEqual({ id: credential.id, secret: credential.token.slice(17) });
+    expect([parseToken(credential.token), parseProductCredential(token.token)]).toEqual([undefined, undefined]);
   });
 
   it('fingerprints without revealing the token', () => {
