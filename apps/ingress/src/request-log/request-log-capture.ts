@@ -4,7 +4,8 @@ import { Counter } from 'prom-client';
 import { formatIp } from '@scimflow/access';
 import { IngressConfig } from '@scimflow/config';
 import { BatchWriter, loggedBody, Metrics, redactPath } from '@scimflow/observability';
-import { isUuid, RequestLog, RequestLogEntry } from '@scimflow/persistence';
+import { isUuid } from '@scimflow/contracts';
+import { RequestLog, RequestLogEntry } from '@scimflow/persistence';
 import { dialectNotes } from '@scimflow/scim';
 import { TenantAccess } from '../auth/tenant-access';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { isUuid } from '@scimflow/persistence';
+import { isUuid } from '@scimflow/contracts';
 import { assertDocumentSize, normalizeGroup, splitGroupPatch } from '@scimflow/provisioning';
 import { groupMembers, parsePatchRequest, ScimError } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';

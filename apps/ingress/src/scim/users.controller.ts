@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, P
 import { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { IngressConfig } from '@scimflow/config';
-import { CommandOutcome } from '@scimflow/contracts';
-import { isUuid, UserStore } from '@scimflow/persistence';
+import { CommandOutcome, isUuid } from '@scimflow/contracts';
+import { UserStore } from '@scimflow/persistence';
 import { assertDocumentSize, etag, listResponse, renderUser } from '@scimflow/provisioning';
 import { normalizeResource, parsePatchRequest, ProjectionOptions, projectResource, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';

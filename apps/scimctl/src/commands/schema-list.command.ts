@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isUuid } from '@scimflow/persistence';
+import { isUuid } from '@scimflow/contracts';
 import { CliCommand, UsageError } from '../command';
 import { withStores } from './database';
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { isUuid, migrate } from '@scimflow/persistence';
+import { isUuid } from '@scimflow/contracts';
+import { migrate } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
 import { withStores } from './database';
 

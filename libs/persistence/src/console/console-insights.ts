@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { isPlainObject } from '@scimflow/scim';
-import { isUuid } from '../users/user-store';
+import { isUuid } from '@scimflow/contracts';
 
 /**
  * What counts as a failed SCIM request in the console's ratios: an answer of 400 or more, except a GET answered 404

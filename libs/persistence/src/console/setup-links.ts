@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { issueSetupLinkToken, setupLinkLifetime, setupLinkUrl } from '@scimflow/access';
 import { AuditLog } from '../audit/audit-log';
-import { isUuid } from '../users/user-store';
+import { isUuid } from '@scimflow/contracts';
 
 export interface NewSetupLink {
   /** SHA-256 of the link's token (the token itself is never stored) */

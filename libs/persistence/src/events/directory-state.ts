@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { isUuid } from '../users/user-store';
 import { TenantEvents } from './tenant-events';
+import { isUuid } from '@scimflow/contracts';
 
 /** A user as the state pull gives it: the same `user` document its events carry, and its version (= its last event's sequence). */
 export interface StateUser {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { CredentialRecords, IssuedToken, StoredProductCredential } from '@scimflow/access';
-import { isUuid } from '../users/user-store';
 import { EventConsumerView } from './tenant-events';
+import { isUuid } from '@scimflow/contracts';
 
 /** Lag is counted up to this many events (a count costs one index entry per event): a consumer further behind shows this. */
 export const MAX_COUNTED_LAG = 10_000;

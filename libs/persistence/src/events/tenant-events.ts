@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { DailyPartitions } from '../partitions/daily-partitions';
-import { isUuid } from '../users/user-store';
+import { isUuid } from '@scimflow/contracts';
 
 /** One event of a tenant's log: its position and the CloudEvent JSON as published (text, sent as it is). */
 export interface TenantEventRow {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { FilterNode } from '@scimflow/scim';
-import { isUuid } from '../users/user-store';
 import { compileGroupFilter } from './group-filter';
+import { isUuid } from '@scimflow/contracts';
 
 /** A group as the operator browses it: its SCIM identity and how many members it has. */
 export interface GroupAdminView {

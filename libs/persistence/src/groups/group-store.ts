@@ -1,9 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { compileSortToSql, FilterNode, SortSpec } from '@scimflow/scim';
 import type { GroupState, MemberView } from '@scimflow/provisioning';
-import { isUuid } from '../users/user-store';
 import { queryResourcePage } from '../listing/resource-page';
 import { compileGroupFilter, GROUP_SQL_TARGET } from './group-filter';
+import { isUuid } from '@scimflow/contracts';
 
 interface GroupRow {
   id: string;

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { isUuid } from '../users/user-store';
+import { isUuid } from '@scimflow/contracts';
 
 /**
  * The reconciler's writes to scim_group_members, each one SQL statement inside its transaction that reports

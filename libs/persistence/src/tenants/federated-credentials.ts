@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AlreadyExists } from '@scimflow/provisioning';
 import { FederatedCredential } from '../entities';
-import { isUuid } from '../users/user-store';
+import { isUuid } from '@scimflow/contracts';
 
 export interface NewFederatedCredential {
   issuer: string;

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { IssuedClientCredentials, NewClientCredentials } from '@scimflow/access';
 import { OAuthClient } from '../entities';
-import { isUuid } from '../users/user-store';
+import { isUuid } from '@scimflow/contracts';
 
 /** Creates the tenant's OAuth client with issued credentials (inside the tenant's creating transaction). */
 export async function createOAuthClient(em: EntityManager, tenantId: string, issued: NewClientCredentials): Promise<IssuedClientCredentials> {

@@ -1,7 +1,7 @@
 import { DataSource, IsNull } from 'typeorm';
 import type { CredentialRecords, IssuedToken, StoredSecretToken } from '@scimflow/access';
 import { TenantToken } from '../entities';
-import { isUuid } from '../users/user-store';
+import { isUuid } from '@scimflow/contracts';
 
 export interface CreatedSecretToken {
   id: string;

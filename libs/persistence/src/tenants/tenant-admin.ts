@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { RateLimit } from '@scimflow/access';
 import { Tenant, TenantProfile, TenantStatus } from '../entities';
-import { isUuid } from '../users/user-store';
+import { isUuid } from '@scimflow/contracts';
 
 export interface NewTenantOptions {
   profile?: TenantProfile;

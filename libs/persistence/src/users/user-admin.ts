@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { LoginMethod } from '@scimflow/contracts';
-import { isUuid } from './user-store';
+import { isUuid } from '@scimflow/contracts';
 
 /** A user as the product's admin sees it: its SCIM identity plus the product-side lifecycle SCIM does not show. */
 export interface UserAdminView {

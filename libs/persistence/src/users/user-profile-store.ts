@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { isUuid } from './user-store';
+import { isUuid } from '@scimflow/contracts';
 
 /** The reconciler's profile-rule reads and writes on users, each inside its transaction. */
 export class UserProfileStore {

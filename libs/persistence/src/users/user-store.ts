@@ -1,7 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { CommandOutcome, isUuid, ProvisioningCommand } from '@scimflow/contracts';
 
-export { isUuid };
 import {
   compileFilterToSql,
   compileSortToSql,
