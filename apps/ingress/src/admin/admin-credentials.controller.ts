@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePip
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { tenantEndpoints } from '@scimflow/access';
 import { AppConfig } from '@scimflow/config';
+import type { ClientSecretView, CreatedSecretTokenView } from '@scimflow/contracts';
 import {
   DuplicateFederatedCredentialError,
   FederatedCredentials,
@@ -39,7 +40,7 @@ export class AdminCredentialsController {
   @Post('tokens')
   @ApiOperation({ summary: 'Create a secret token (shown once); several may be active for rotation' })
   @ApiCreatedResponse({ type: CreatedSecretTokenSchema })
-  async createToken(@Param('tenantId') tenantId: string, @Body() body: CreateSecretTokenDto) {
+  async createToken(@Param('tenantId') tenantId: string, @Body() body: CreateSecretTokenDto): Promise<CreatedSecretTokenView> {
     await this.tenant(tenantId);
     const created = await this.tokens.create(tenantId, body.description);
     return { id: created.id, token: created.token, description: created.description, createdAt: created.createdAt.toISOString() };
@@ -74,7 +75,7 @@ export class AdminCredentialsController {
   @Post('client/secret')
   @ApiOperation({ summary: 'Rotate the client secret (shown once); the old secret stops working at once' })
   @ApiCreatedResponse({ type: ClientSecretSchema })
-  async rotateClientSecret(@Param('tenantId') tenantId: string) {
+  async rotateClientSecret(@Param('tenantId') tenantId: string): Promise<ClientSecretView> {
     await this.tenant(tenantId);
     const issued = await this.clients.rotateSecret(tenantId);
     return { ...issued, tokenUrl: tenantEndpoints(this.config.PUBLIC_BASE_URL, tenantId).tokenUrl };

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProp
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { AUDIT_OUTCOMES, AuditLog, AuditOutcome, AuditView, TENANT_PROFILES, TenantAdmin, TenantProfile } from '@scimflow/persistence';
+import { AuditOutcome, AuditView, TENANT_PROFILES, TenantProfile } from '@scimflow/contracts';
+import { AUDIT_OUTCOMES, AuditLog, TenantAdmin } from '@scimflow/persistence';
 import { ProfileSettings, resolveProfileSettings } from '@scimflow/provisioning';
 import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
 import { AdminGuard } from './admin.guard';

@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, U
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CidrError } from '@scimflow/access';
 import { AppConfig } from '@scimflow/config';
-import { canonicalCidrs, createdTenantView, Tenant, TenantAdmin, TenantDirectory, TenantView, tenantView } from '@scimflow/persistence';
+import type { CreatedTenantAdminView, TenantView } from '@scimflow/contracts';
+import { canonicalCidrs, createdTenantView, Tenant, TenantAdmin, TenantDirectory, tenantView } from '@scimflow/persistence';
 import { newTenantProfile } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { TenantAccess } from '../auth/tenant-access';
@@ -61,7 +62,7 @@ export class AdminTenantsController {
     description: "The profile's rules apply with `settings` over its preset; the profile's extension schemas (workforce: folders, Metadata) are registered.",
   })
   @ApiCreatedResponse({ type: CreatedTenantSchema })
-  async create(@Body() body: CreateTenantDto) {
+  async create(@Body() body: CreateTenantDto): Promise<CreatedTenantAdminView> {
     const created = await this.directory.createTenant(body.name.trim(), body.webhooks ?? [], {
       ...newTenantProfile(body.profile, body.settings),
       allowedSourceIps: validCidrs(body.allowedSourceIps ?? []),

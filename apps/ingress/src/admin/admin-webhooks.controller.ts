@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
 import { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DeadLetters, DeliveryLog, EventReplays, EventReplayView, SubscriptionView, WebhookSubscriptions } from '@scimflow/persistence';
+import type { EventReplayView, SubscriptionView, SubscriptionWithSecretView } from '@scimflow/contracts';
+import { DeadLetters, DeliveryLog, EventReplays, WebhookSubscriptions } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 import { EventReplayRunner } from './event-replay-runner';
 import { ADMIN_VALIDATION } from './admin-tenants.controller';
@@ -74,7 +75,7 @@ export class AdminWebhooksController {
   @Post('tenants/:tenantId/subscriptions')
   @ApiOperation({ summary: 'Subscribe a webhook to the tenant\'s events (the signing secret is shown once)' })
   @ApiCreatedResponse({ type: SubscriptionWithSecretSchema })
-  async create(@Param('tenantId') tenantId: string, @Body() body: CreateSubscriptionDto) {
+  async create(@Param('tenantId') tenantId: string, @Body() body: CreateSubscriptionDto): Promise<SubscriptionWithSecretView> {
     const created = await this.subscriptions.create({ tenantId, url: body.url, eventTypes: body.eventTypes, secret: body.secret });
     return { ...created.subscription, secret: created.secret };
   }
@@ -113,7 +114,7 @@ export class AdminWebhooksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Issue a new signing secret; the previous one keeps signing for overlapSeconds (both sign meanwhile)' })
   @ApiOkResponse({ type: SubscriptionWithSecretSchema })
-  async rotateSecret(@Param('id') id: string, @Body() body: RotateSecretDto) {
+  async rotateSecret(@Param('id') id: string, @Body() body: RotateSecretDto): Promise<SubscriptionWithSecretView> {
     const rotated = await this.subscriptions.rotateSecret(id, {
       overlapMs: body.overlapSeconds === undefined ? undefined : body.overlapSeconds * 1000,
       secret: body.secret,

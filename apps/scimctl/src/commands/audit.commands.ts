@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { AuditLog, TENANT_PROFILES } from '@scimflow/persistence';
+import { TENANT_PROFILES } from '@scimflow/contracts';
+import { AuditLog } from '@scimflow/persistence';
 import { resolveProfileSettings } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { CliCommand, UsageError } from '../command';

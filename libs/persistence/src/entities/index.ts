@@ -11,10 +11,7 @@ import { WebhookSubscription } from './webhook-subscription.entity';
 
 export { OutboxEvent, ProcessedCommand, ScimUser, Tenant, TenantToken, WebhookSubscription };
 export { ScimGroup, ScimGroupMember };
-export type { TenantStatus } from './tenant.entity';
 export { OAuthClient, FederatedCredential, SigningKey };
-export { TENANT_PROFILES } from './tenant.entity';
-export type { TenantProfile } from './tenant.entity';
 export type { StoredWebhookSecret } from './webhook-subscription.entity';
 
 export const ENTITIES = [Tenant, TenantToken, OAuthClient, FederatedCredential, SigningKey, WebhookSubscription, ScimUser, ProcessedCommand, OutboxEvent, ScimGroup, ScimGroupMember];

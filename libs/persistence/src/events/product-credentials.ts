@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { CreatedProductCredential, EventConsumerView, ProductCredentialView } from '@scimflow/contracts';
 import { isUuid } from '../users/user-store';
 import { hashSecret, tokenFingerprint, verifySecret } from '../tenants/secret-token';
-import { EventConsumerView } from './tenant-events';
 
 /**
  * Product credentials look like `sfp_<id>_<secret>`: a downstream service's bearer credential for the events API and
@@ -16,23 +16,6 @@ export const MAX_COUNTED_LAG = 10_000;
 /** A consumer's position is written at most once a second when it moves, every few seconds when it stays (its last read time): not a write per read. */
 const POSITION_MOVED_WRITE_MS = 1_000;
 const POSITION_SAME_WRITE_MS = 5_000;
-
-export interface CreatedProductCredential {
-  id: string;
-  /** shown once; only its hash is stored */
-  credential: string;
-  description: string | null;
-  createdAt: string;
-}
-
-export interface ProductCredentialView {
-  id: string;
-  tenantId: string;
-  description: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 
 export interface AuthenticatedProduct {
   tenantId: string;

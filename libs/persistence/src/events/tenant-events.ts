@@ -15,21 +15,6 @@ export interface TenantEventPage {
   horizon: string;
 }
 
-export interface EventConsumerView {
-  id: string;
-  tenantId: string;
-  description: string | null;
-  createdAt: string;
-  revokedAt: string | null;
-  /** the position the consumer last read after (what it has consumed); null before its first read */
-  position: string | null;
-  lastReadAt: string | null;
-  /** the tenant's retained events after `position`, counted up to MAX_COUNTED_LAG (10,000) */
-  lagEvents: number;
-  /** age of the oldest of those events, 0 when none */
-  lagSeconds: number;
-}
-
 const PARENT = 'tenant_events';
 const PARTITION_NAME = /^tenant_events_p(\d{4})(\d{2})(\d{2})$/;
 const DAY_MS = 86_400_000;

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import type { RequestLogView } from '@scimflow/contracts';
 import { ScimError } from '@scimflow/scim';
 import { isUuid } from '../users/user-store';
 
@@ -19,23 +20,6 @@ export interface RequestLogEntry {
   responseTruncated?: boolean;
   /** the Entra-dialect normalisations scimflow applied to the request */
   notes?: readonly string[];
-}
-
-export interface RequestLogView {
-  id: string;
-  tenantId: string;
-  at: string;
-  requestId: string | null;
-  sourceIp: string | null;
-  method: string;
-  path: string;
-  status: number;
-  latencyMs: number;
-  requestBody: string | null;
-  requestTruncated: boolean;
-  responseBody: string | null;
-  responseTruncated: boolean;
-  notes: string[];
 }
 
 export interface RequestLogQuery {

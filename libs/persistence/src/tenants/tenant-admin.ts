@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
-import { formatCidr, parseCidrList, RateLimit } from '@scimflow/access';
-import { Tenant, TenantProfile, TenantStatus } from '../entities';
+import { formatCidr, parseCidrList } from '@scimflow/access';
+import type { RateLimit, TenantProfile, TenantStatus } from '@scimflow/contracts';
+import { Tenant } from '../entities';
 import { isUuid } from '../users/user-store';
 
 export interface NewTenantOptions {

@@ -1,28 +1,7 @@
 import { DataSource } from 'typeorm';
-import { DEAD_LETTER_SCHEMA_VERSION, WebhookDeadLetter } from '@scimflow/contracts';
+import { DEAD_LETTER_SCHEMA_VERSION, DeadLetterView, RedriveResult, WebhookDeadLetter } from '@scimflow/contracts';
 import { ScimError } from '@scimflow/scim';
 import { wakeLanes } from './delivery-queue';
-
-/** A dead letter as `scimctl dlq list` and the admin API show it. */
-export interface DeadLetterView {
-  id: string;
-  subscriptionId: string;
-  tenantId: string;
-  url: string;
-  eventId: string;
-  eventType: string;
-  orderingKey: string;
-  attempts: number;
-  queuedAt: string;
-  lastAttemptAt: string;
-  deadAt: string;
-  lastStatus: number | null;
-  lastError: string | null;
-  lastResponseExcerpt: string | null;
-  publishedAt: string | null;
-  /** set once the event was put back into the queue; the record stays as history */
-  redrivenAt: string | null;
-}
 
 export interface DeadLetterQuery {
   subscriptionId?: string;
@@ -31,11 +10,6 @@ export interface DeadLetterQuery {
   /** include dead letters that were already redriven */
   includeRedriven?: boolean;
   limit?: number;
-}
-
-export interface RedriveResult {
-  redriven: string[];
-  skipped: { id: string; reason: string }[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

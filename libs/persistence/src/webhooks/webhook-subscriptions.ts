@@ -1,22 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import type { SubscriptionView } from '@scimflow/contracts';
 import { ScimError } from '@scimflow/scim';
 import { eventTypeProblem, generateSecret, isWebhookSecret, SecretBox } from '@scimflow/webhooks';
 import { StoredWebhookSecret, WebhookSubscription } from '../entities';
-
-/** A subscription as operators and the admin API see it: never a secret's value. */
-export interface SubscriptionView {
-  id: string;
-  tenantId: string;
-  url: string;
-  eventTypes: string[];
-  enabled: boolean;
-  disabledReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** newest first; the previous one shows when it stops signing */
-  secrets: { createdAt: string; expiresAt: string | null }[];
-}
 
 /** The answer to create and rotate: the one time the new secret is shown. */
 export interface SubscriptionWithSecret {
