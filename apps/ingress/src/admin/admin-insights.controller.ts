@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Kafka } from 'kafkajs';
 import { AppConfig } from '@scimflow/config';
-import { ActivityBucket, ConsoleOverview, ConsumerGroupName, PartitionLag, PipelineView, TenantHealth, TimelineCommand, TimelineCommandOutcome, TimelineDelivery, TimelineEvent, UserTimelineView, WebhookDeliveryStatus } from '@scimflow/contracts';
+import { ActivityBucket, ActivityView, ConsoleOverview, ConsumerGroupName, PartitionLag, PipelineView, TenantHealth, TimelineCommand, TimelineCommandOutcome, TimelineDelivery, TimelineEvent, UserTimelineView, WebhookDeliveryStatus } from '@scimflow/contracts';
 import { consumerLag, KAFKA } from '@scimflow/messaging';
 import { ConsoleInsights, TenantAdmin, UserAdmin } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
@@ -49,7 +49,7 @@ class ActivityBucketSchema implements ActivityBucket {
   @ApiProperty({ description: 'status 500 and above' }) serverErrors: number;
 }
 
-class ActivitySchema {
+class ActivitySchema implements ActivityView {
   @ApiProperty({ type: [ActivityBucketSchema], description: 'one per hour, oldest first; the last holds the current hour' }) buckets: ActivityBucketSchema[];
 }
 
@@ -133,7 +133,7 @@ export class AdminInsightsController {
   @Get('tenants/:tenantId/activity')
   @ApiOperation({ summary: "The tenant's SCIM requests and outcomes per hour (request log)" })
   @ApiOkResponse({ type: ActivitySchema })
-  async activity(@Param('tenantId') tenantId: string, @Query() q: ActivityQueryDto): Promise<{ buckets: ActivityBucket[] }> {
+  async activity(@Param('tenantId') tenantId: string, @Query() q: ActivityQueryDto): Promise<ActivityView> {
     found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
     return { buckets: await this.insights.activity(tenantId, new Date(), q.hours ?? 24) };
   }

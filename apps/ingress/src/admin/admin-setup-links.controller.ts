@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiDefaultResponse, A
 import { IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
 import { SETUP_LINK_DEFAULT_SECONDS, SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS } from '@scimflow/access';
 import { AppConfig } from '@scimflow/config';
-import type { IssuedSetupLink, SetupLinkView } from '@scimflow/contracts';
+import type { IssuedSetupLink, SetupLinkListView, SetupLinkView } from '@scimflow/contracts';
 import { SetupLinks, TenantAdmin } from '@scimflow/persistence';
 import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
 import { AdminGuard } from './admin.guard';
@@ -38,7 +38,7 @@ export class SetupLinkSchema implements SetupLinkView {
   @ApiProperty({ nullable: true, type: String }) productName: string | null;
 }
 
-export class SetupLinkListSchema {
+export class SetupLinkListSchema implements SetupLinkListView {
   @ApiProperty({ type: [SetupLinkSchema] }) links: SetupLinkSchema[];
 }
 
@@ -68,7 +68,7 @@ export class AdminSetupLinksController {
   @Get()
   @ApiOperation({ summary: "The tenant's setup links (never their tokens)" })
   @ApiOkResponse({ type: SetupLinkListSchema })
-  async list(@Param('tenantId') tenantId: string): Promise<{ links: SetupLinkView[] }> {
+  async list(@Param('tenantId') tenantId: string): Promise<SetupLinkListView> {
     found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
     return { links: await this.links.list(tenantId) };
   }

@@ -5,6 +5,7 @@ import {
   CreatedSecretTokenView,
   CreatedTenantView,
   EventConsumerView,
+  EventsRetentionView,
   FederatedCredentialView,
   OAuthClientView,
   ParkedCommandState,
@@ -176,6 +177,6 @@ export class EventConsumerSchema implements EventConsumerView {
   @ApiProperty({ description: 'age in seconds of the oldest of those events (0 when none)' }) lagSeconds: number;
 }
 
-export class EventsRetentionSchema {
+export class EventsRetentionSchema implements EventsRetentionView {
   @ApiProperty() days: number;
 }

@@ -41,6 +41,11 @@ export interface ActivityBucket {
   serverErrors: number;
 }
 
+/** GET /admin/tenants/{id}/activity: the tenant's SCIM requests per hour. */
+export interface ActivityView {
+  buckets: ActivityBucket[];
+}
+
 export type TimelineCommandOutcome = 'success' | 'failure' | 'parked';
 
 export interface TimelineCommand {
@@ -112,6 +117,12 @@ export interface SetupLinkView {
   productName: string | null;
 }
 
+/** GET /admin/tenants/{id}/setup-links */
+export interface SetupLinkListView {
+  links: SetupLinkView[];
+}
+
+/** POST /admin/tenants/{id}/setup-links: the link, shown this once. */
 export interface IssuedSetupLink {
   id: string;
   /** shown once: the token is in its fragment */

@@ -32,3 +32,8 @@ export interface EventConsumerView {
   /** age of the oldest of those events, 0 when none */
   lagSeconds: number;
 }
+
+/** GET and PUT /admin/tenants/{id}/events-retention: how many days the tenant's events stay readable. */
+export interface EventsRetentionView {
+  days: number;
+}
