@@ -50,11 +50,14 @@ export interface DeadLetterView {
   eventType: string;
   orderingKey: string;
   attempts: number;
+  /** when the event was queued for this subscription (or redriven): the start of the horizon */
   queuedAt: string;
   lastAttemptAt: string;
   deadAt: string;
+  /** HTTP status of the last attempt; null when it got no answer (timeout, connection error) */
   lastStatus: number | null;
   lastError: string | null;
+  /** the first bytes of the last response body */
   lastResponseExcerpt: string | null;
   publishedAt: string | null;
   /** set once the event was put back into the queue; the record stays as history */
