@@ -3,6 +3,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { signJwt } from '../../libs/access/src';
 import { IngressConfig } from '../../libs/config/src';
+import type { CreatedTenantView } from '../../libs/contracts/src';
 import { ScimClient, patchOps } from '../support/scim-client';
 import { useSystem } from '../support/system';
 
@@ -20,14 +21,7 @@ const FED_SUBJECT = 'c0ffee00-1111-2222-3333-444455556666';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => Math.floor(Date.now() / 1000);
 
-interface Created {
-  tenantId: string;
-  scimBaseUrl: string;
-  token: string;
-  tokenUrl: string;
-  clientId: string;
-  clientSecret: string;
-}
+type Created = CreatedTenantView;
 
 type Answer = { status: number; headers: Headers; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,5 +1,6 @@
 import { ScimErrorBody } from '@scimflow/scim';
 import { isUuid } from './ids';
+import type { LoginMethod } from './views/users';
 
 /** Contract version of ProvisioningCommand; bump on any incompatible change and keep reading the old one. */
 export const COMMAND_SCHEMA_VERSION = 1;
@@ -12,10 +13,6 @@ export type ResourceType = 'User' | 'Group';
  * Entra; or a product's own group) and `setLoginMethod`.
  */
 export type CommandAction = 'create' | 'replace' | 'patch' | 'delete' | 'import' | 'setLoginMethod';
-
-/** How a user signs in to the product: through Entra (SSO, the default for provisioned users) or the product's own login. */
-export const LOGIN_METHODS = ['sso', 'builtIn'] as const;
-export type LoginMethod = (typeof LOGIN_METHODS)[number];
 
 /** Payload of an `import` command: a normalized SCIM User document and, optionally, its login method. */
 export interface ImportUserPayload {

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePip
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { issueClientCredentials, issueToken, SecretTokenVerifier, tenantEndpoints } from '@scimflow/access';
 import { IngressConfig } from '@scimflow/config';
+import type { ClientSecretView, CreatedSecretTokenView } from '@scimflow/contracts';
 import {
   FederatedCredentials,
   federatedCredentialView,
@@ -36,7 +37,7 @@ export class AdminCredentialsController {
   @Post('tokens')
   @ApiOperation({ summary: 'Create a secret token (shown once); several may be active for rotation' })
   @ApiCreatedResponse({ type: CreatedSecretTokenSchema })
-  async createToken(@Param('tenantId') tenantId: string, @Body() body: CreateSecretTokenDto) {
+  async createToken(@Param('tenantId') tenantId: string, @Body() body: CreateSecretTokenDto): Promise<CreatedSecretTokenView> {
     await this.tenant(tenantId);
     const created = await this.tokens.create(tenantId, await issueToken(), body.description);
     return { id: created.id, token: created.token, description: created.description, createdAt: created.createdAt.toISOString() };
@@ -71,7 +72,7 @@ export class AdminCredentialsController {
   @Post('client/secret')
   @ApiOperation({ summary: 'Rotate the client secret (shown once); the old secret stops working at once' })
   @ApiCreatedResponse({ type: ClientSecretSchema })
-  async rotateClientSecret(@Param('tenantId') tenantId: string) {
+  async rotateClientSecret(@Param('tenantId') tenantId: string): Promise<ClientSecretView> {
     await this.tenant(tenantId);
     const issued = await this.clients.rotateSecret(tenantId, await issueClientCredentials());
     return { ...issued, tokenUrl: tenantEndpoints(this.config.PUBLIC_BASE_URL, tenantId).tokenUrl };

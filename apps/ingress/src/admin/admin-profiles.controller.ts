@@ -2,8 +2,9 @@ import { Body, Controller, Get, Param, Put, Query, UseGuards, UsePipes } from '@
 import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { AUDIT_OUTCOMES, AuditLog, AuditOutcome, AuditView, TENANT_PROFILES, TenantAdmin, TenantProfile, TenantProfileStore } from '@scimflow/persistence';
+import { AUDIT_OUTCOMES, AuditLog, TenantAdmin, TenantProfileStore } from '@scimflow/persistence';
 import { NotFound, ProfileSettings, resolveProfileSettings, scimErrorOf } from '@scimflow/provisioning';
+import { AuditOutcome, AuditView, TENANT_PROFILES, TenantProfile } from '@scimflow/contracts';
 import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
 import { AdminGuard } from './admin.guard';
 import { ErrorSchema } from './admin.schemas';

@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, U
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { canonicalCidrs, CidrError, issueTenantCredentials } from '@scimflow/access';
 import { IngressConfig } from '@scimflow/config';
-import { createdTenantView, Tenant, TenantAdmin, TenantDirectory, TenantView, tenantView } from '@scimflow/persistence';
+import { createdTenantView, Tenant, TenantAdmin, TenantDirectory, tenantView } from '@scimflow/persistence';
+import type { CreatedTenantAdminView, TenantView } from '@scimflow/contracts';
 import { newTenantProfile } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { subscriptionSettings } from '@scimflow/webhooks';

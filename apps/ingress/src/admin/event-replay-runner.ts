@@ -3,7 +3,8 @@ import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { IngressConfig } from '@scimflow/config';
 import { KAFKA } from '@scimflow/messaging';
-import { DeliveryQueue, EventReplays, EventReplayView, WebhookSubscriptions } from '@scimflow/persistence';
+import type { EventReplayCount, EventReplayView } from '@scimflow/contracts';
+import { DeliveryQueue, EventReplays, WebhookSubscriptions } from '@scimflow/persistence';
 import { EventReplayCounts, replayEvents } from '@scimflow/replay';
 import { ScimError } from '@scimflow/scim';
 import { replayKeyOf } from '@scimflow/webhooks';
@@ -28,7 +29,7 @@ export class EventReplayRunner implements OnApplicationShutdown {
   ) {}
 
   /** What a replay of this range would queue for the subscription, without queueing anything. */
-  async count(subscriptionId: string, range: { from: string; to?: string }): Promise<Pick<EventReplayCounts, 'planned' | 'read' | 'matched'>> {
+  async count(subscriptionId: string, range: { from: string; to?: string }): Promise<EventReplayCount> {
     const subscription = await this.subscriptions.get(subscriptionId);
     const { from, to } = this.range(range);
     const { planned, read, matched } = await replayEvents(this.deps(), {

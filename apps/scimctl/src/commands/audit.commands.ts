@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { AuditLog, TENANT_PROFILES, TenantProfile, TenantProfileStore } from '@scimflow/persistence';
+import { AuditLog, TenantProfileStore } from '@scimflow/persistence';
+import { TENANT_PROFILES, TenantProfile } from '@scimflow/contracts';
 import { resolveProfileSettings } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { CliCommand, UsageError } from '../command';

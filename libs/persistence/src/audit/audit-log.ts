@@ -1,29 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
-import type { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
+import type { AuditOutcome, AuditView, CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
 
-export type AuditOutcome = 'success' | 'failure';
-
-/** One provisioning action as the reconciler decided it, like a line of Entra's provisioning logs. */
-export interface AuditEntry {
-  tenantId: string;
-  commandId: string;
-  requestId?: string | null;
-  resourceType: string;
-  resourceId: string;
-  action: string;
-  /** the HTTP status answered */
-  status: number;
-  /** the SCIM error body of a rejection */
-  error?: unknown;
-  /** what changed: attribute changes, memberships added/removed, unmatched roles */
-  diff?: Record<string, unknown>;
+/** An audit entry to record: what the log shows but its id and outcome (the table assigns them). */
+export interface AuditEntry extends Omit<AuditView, 'id' | 'outcome' | 'at'> {
   at: Date;
-}
-
-export interface AuditView extends Omit<AuditEntry, 'at'> {
-  id: string;
-  outcome: AuditOutcome;
-  at: string;
 }
 
 export interface AuditQuery {
@@ -117,7 +97,7 @@ export class AuditLog {
       action: r.action as string,
       status: r.status as number,
       outcome: r.outcome as AuditOutcome,
-      error: r.error ?? undefined,
+      error: (r.error as AuditView['error']) ?? undefined,
       diff: r.diff as Record<string, unknown>,
       at: (r.at as Date).toISOString(),
     }));

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { issueSetupLinkToken, setupLinkLifetime, setupLinkUrl } from '@scimflow/access';
+import type { IssuedSetupLink, SetupLinkView } from '@scimflow/contracts';
 import { AuditLog } from '../audit/audit-log';
 import { isUuid } from '@scimflow/contracts';
 
@@ -9,15 +10,6 @@ export interface NewSetupLink {
   expiresAt: Date;
   productName?: string | null;
   logoUrl?: string | null;
-}
-
-export interface SetupLinkView {
-  id: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  productName: string | null;
 }
 
 /** A link that may be used now, with the one tenant it opens. */
@@ -34,13 +26,6 @@ export interface SetupLinkRequest {
   expiresInSeconds?: number;
   productName?: string | null;
   logoUrl?: string | null;
-}
-
-export interface IssuedSetupLink {
-  id: string;
-  /** shown once: the token is in its fragment */
-  url: string;
-  expiresAt: string;
 }
 
 export type SetupCredentialKind = 'secret-token' | 'oauth-client-secret';

@@ -1,30 +1,12 @@
 import { DataSource } from 'typeorm';
 import type { CredentialRecords, IssuedToken, StoredProductCredential } from '@scimflow/access';
-import { EventConsumerView } from './tenant-events';
-import { isUuid } from '@scimflow/contracts';
+import { CreatedProductCredential, EventConsumerView, isUuid, ProductCredentialView } from '@scimflow/contracts';
 
 /** Lag is counted up to this many events (a count costs one index entry per event): a consumer further behind shows this. */
 export const MAX_COUNTED_LAG = 10_000;
 /** A consumer's position is written at most once a second when it moves, every few seconds when it stays (its last read time): not a write per read. */
 const POSITION_MOVED_WRITE_MS = 1_000;
 const POSITION_SAME_WRITE_MS = 5_000;
-
-export interface CreatedProductCredential {
-  id: string;
-  /** shown once; only its hash is stored */
-  credential: string;
-  description: string | null;
-  createdAt: string;
-}
-
-export interface ProductCredentialView {
-  id: string;
-  tenantId: string;
-  description: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 

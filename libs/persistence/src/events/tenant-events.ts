@@ -16,21 +16,6 @@ export interface TenantEventPage {
   horizon: string;
 }
 
-export interface EventConsumerView {
-  id: string;
-  tenantId: string;
-  description: string | null;
-  createdAt: string;
-  revokedAt: string | null;
-  /** the position the consumer last read after (what it has consumed); null before its first read */
-  position: string | null;
-  lastReadAt: string | null;
-  /** the tenant's retained events after `position`, counted up to MAX_COUNTED_LAG (10,000) */
-  lagEvents: number;
-  /** age of the oldest of those events, 0 when none */
-  lagSeconds: number;
-}
-
 /** The log's day partitions; the lock serialises their maintenance between the relay and the ingress instances ("tevent"). */
 export const TENANT_EVENT_PARTITIONS = new DailyPartitions('tenant_events', 0x746576656e74);
 /** The NOTIFY channel the relay signals after committing events: its payload is the tenants, comma-separated, or `*`. */

@@ -1,22 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Metrics } from '@scimflow/observability';
-
-export type ParkingStage = 'relay' | 'intake';
-
-/** A record parked with the error that stopped it (the record's bytes are not part of the listing). */
-export interface ParkedRecordView {
-  id: string;
-  stage: ParkingStage;
-  topic: string;
-  key: string;
-  /** the outbox event (stage relay) */
-  outboxId: string | null;
-  /** where it was consumed, `topic[partition]@offset` (stage intake) */
-  source: string | null;
-  bytes: number;
-  error: string;
-  parkedAt: string;
-}
+import type { ParkedRecordView, ParkingStage } from '@scimflow/contracts';
 
 /** A consumed record the notifier could not queue. */
 export interface IntakeRecord {

@@ -1,6 +1,6 @@
 import { DailyPartitions } from '../partitions/daily-partitions';
 import { DataSource, EntityManager } from 'typeorm';
-import { isUuid } from '@scimflow/contracts';
+import { isUuid, RequestLogView } from '@scimflow/contracts';
 
 /** One SCIM or token request as the ingress answered it; bodies already redacted and capped by the caller. */
 export interface RequestLogEntry {
@@ -19,23 +19,6 @@ export interface RequestLogEntry {
   responseTruncated?: boolean;
   /** the Entra-dialect normalisations scimflow applied to the request */
   notes?: readonly string[];
-}
-
-export interface RequestLogView {
-  id: string;
-  tenantId: string;
-  at: string;
-  requestId: string | null;
-  sourceIp: string | null;
-  method: string;
-  path: string;
-  status: number;
-  latencyMs: number;
-  requestBody: string | null;
-  requestTruncated: boolean;
-  responseBody: string | null;
-  responseTruncated: boolean;
-  notes: string[];
 }
 
 export interface RequestLogQuery {

@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
-import { RateLimit } from '@scimflow/access';
-import { Tenant, TenantProfile, TenantStatus } from '../entities';
-import { isUuid } from '@scimflow/contracts';
+import { Tenant } from '../entities';
+import { isUuid, RateLimit, TenantProfile, TenantStatus } from '@scimflow/contracts';
 
 export interface NewTenantOptions {
   profile?: TenantProfile;

@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
 import { NotFound } from '@scimflow/provisioning';
-import { TenantProfile } from '../entities';
-import { isUuid } from '@scimflow/contracts';
+import { isUuid, TenantProfile } from '@scimflow/contracts';
 
 /** A tenant's profile as stored: the product whose preset it follows and its overrides of that preset. */
 export interface StoredTenantProfile {

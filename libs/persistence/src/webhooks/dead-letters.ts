@@ -1,28 +1,7 @@
 import { DataSource } from 'typeorm';
-import { DEAD_LETTER_SCHEMA_VERSION, isUuid, WebhookDeadLetter } from '@scimflow/contracts';
+import { DEAD_LETTER_SCHEMA_VERSION, DeadLetterView, isUuid, RedriveResult, WebhookDeadLetter } from '@scimflow/contracts';
 import { NotFound } from '@scimflow/provisioning';
 import { wakeLanes } from './delivery-queue';
-
-/** A dead letter as `scimctl dlq list` and the admin API show it. */
-export interface DeadLetterView {
-  id: string;
-  subscriptionId: string;
-  tenantId: string;
-  url: string;
-  eventId: string;
-  eventType: string;
-  orderingKey: string;
-  attempts: number;
-  queuedAt: string;
-  lastAttemptAt: string;
-  deadAt: string;
-  lastStatus: number | null;
-  lastError: string | null;
-  lastResponseExcerpt: string | null;
-  publishedAt: string | null;
-  /** set once the event was put back into the queue; the record stays as history */
-  redrivenAt: string | null;
-}
 
 export interface DeadLetterQuery {
   subscriptionId?: string;
@@ -33,10 +12,6 @@ export interface DeadLetterQuery {
   limit?: number;
 }
 
-export interface RedriveResult {
-  redriven: string[];
-  skipped: { id: string; reason: string }[];
-}
 
 const COLUMNS = `dl.id, dl.subscription_id, dl.tenant_id, dl.url, dl.event_id, dl.event_type, dl.ordering_key, dl.attempts, dl.queued_at,
   dl.last_attempt_at, dl.dead_at, dl.last_status, dl.last_error, dl.last_response_excerpt, dl.published_at, dl.redriven_at`;

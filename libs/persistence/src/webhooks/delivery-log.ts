@@ -1,27 +1,5 @@
 import { DataSource } from 'typeorm';
-import { isUuid } from '@scimflow/contracts';
-import { ScimError } from '@scimflow/scim';
-
-/** One delivery attempt as the log shows it. */
-export interface DeliveryAttemptView {
-  attemptId: string;
-  deliveryId: string;
-  subscriptionId: string;
-  eventId: string;
-  eventType: string;
-  /** 1 for the first attempt of the event (counting again from 1 after a redrive) */
-  attempt: number;
-  status: 'delivered' | 'failed';
-  /** absent when there was no HTTP answer (timeout, connection error) */
-  httpStatus: number | null;
-  latencyMs: number;
-  error: string | null;
-  responseExcerpt: string | null;
-  redrive: boolean;
-  /** the notifier instance that made the attempt */
-  instance: string;
-  attemptedAt: string;
-}
+import { DeliveryAttemptView, isUuid } from '@scimflow/contracts';
 
 export interface DeliveryLogQuery {
   subscriptionId: string;

@@ -1,23 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { isUuid } from '@scimflow/contracts';
+import { isUuid, SubscriptionView } from '@scimflow/contracts';
 import { NotFound } from '@scimflow/provisioning';
 import { activeSecrets, rotatedSecrets, SecretBox, SecretRotation, StoredWebhookSecret, SubscriptionSettings } from '@scimflow/webhooks';
 import { Tenant, WebhookSubscription } from '../entities';
-
-/** A subscription as operators and the admin API see it: never a secret's value. */
-export interface SubscriptionView {
-  id: string;
-  tenantId: string;
-  url: string;
-  eventTypes: string[];
-  enabled: boolean;
-  disabledReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** newest first; the previous one shows when it stops signing */
-  secrets: { createdAt: string; expiresAt: string | null }[];
-}
 
 /** The answer to create and rotate: the one time the new secret is shown. */
 export interface SubscriptionWithSecret {
