@@ -6,7 +6,20 @@ const moduleNameMapper = {
   '^@scimflow/replay(/(.*))?$': '<rootDir>/libs/replay/src$1',
   '^@scimflow/(scim|contracts|messaging|persistence|config|provisioning|observability|platform)(/(.*))?$': '<rootDir>/libs/$1/src$2',
 };
-const transform = { '^.+\\.ts$': ['ts-jest', {}] };
+// Transpile only (swc): `npm run lint:types` type-checks. Legacy decorators with metadata, as tsc emits them, for Nest DI.
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: true },
+        target: 'es2022',
+        keepClassNames: true,
+      },
+    },
+  ],
+};
 
 module.exports = {
   projects: [
