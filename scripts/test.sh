@@ -11,6 +11,9 @@ rm -f "$RUN"/jest-*.json
 
 ensure_node_modules
 build
+# jest only transpiles: the type-check of every file, specs included, is this
+say "type-checking (tsc --noEmit)"
+npm run -s lint:types >&2
 case "$scope" in all | unit | medium | e2e) ;; *) die "npm test -- $scope: the tiers are unit, medium and e2e" ;; esac
 if [ "$scope" = all ] || [ "$scope" = unit ]; then npx jest --selectProjects unit --silent --json --outputFile="$RUN/jest-unit.json"; fi
 if [ "$scope" = all ] || [ "$scope" = medium ]; then
