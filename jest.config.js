@@ -22,6 +22,8 @@ const transform = {
 };
 
 module.exports = {
+  // a worker per core: jest's default (cores - 1) is one worker on 2 cores, though its parent process idles while tests run
+  maxWorkers: '100%',
   projects: [
     {
       displayName: 'unit',
