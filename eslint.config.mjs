@@ -12,15 +12,16 @@ const DOMAIN_LIBS = ['scim', 'access', 'webhooks', 'contracts', 'provisioning'];
 /** What each lib may import of the others; anything else is an upward or sideways import. */
 const LIB_DEPENDENCIES = {
   scim: [],
-  access: [],
-  webhooks: [],
-  contracts: ['scim', 'provisioning'],
-  provisioning: ['scim', 'contracts'],
-  config: ['access', 'contracts', 'observability'],
-  observability: ['config'],
+  contracts: ['scim'],
+  access: ['contracts', 'scim'],
+  webhooks: ['contracts', 'scim'],
+  provisioning: ['contracts', 'scim'],
+  observability: [],
+  config: ['access', 'contracts'],
+  platform: ['config', 'observability'],
   messaging: ['config', 'contracts', 'observability', 'scim'],
   persistence: ['access', 'config', 'contracts', 'observability', 'provisioning', 'scim', 'webhooks'],
-  replay: ['contracts', 'persistence', 'webhooks'],
+  replay: ['contracts', 'messaging', 'persistence', 'webhooks'],
 };
 const LIBS = Object.keys(LIB_DEPENDENCIES);
 const APPS = ['ingress', 'reconciler', 'notifier', 'scimctl', 'console'];

@@ -138,7 +138,7 @@ describe('the consistency check', () => {
   });
 
   it('names each attribute that differs', () => {
-    const read = userResource(u, 'id-4') as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const read = userResource(u, 'id-4') as Record<string, any>;  
     delete read.phoneNumbers;
     read.roles = [{ value: 'Admin' }];
     const diffs = userDifferences('u', intendedUser(u, managerId), observedUser(read));

@@ -6,10 +6,7 @@
  *   event's `time` (set by the reconciler in the applying transaction, just before it commits) to its arrival, p50/p99,
  *   for writes spread out in time (a consumer that is caught up, as a live one is).
  */
-import { ProductCredentials, TenantDirectory } from '@scimflow/persistence';
-import { DataSource } from 'typeorm';
 import { issueProductCredential } from '@scimflow/access';
-import { dataSourceOptions, migrate } from '@scimflow/persistence';
 import { createTenant, storesOn } from './tenants';
 import { ScimflowEventsClient } from '../packages/client/src';
 import { closedLoop, HttpTarget, LoadResult } from './load';

@@ -11,9 +11,6 @@
  * (HEAVY_COMMAND_BYTES=0) and on (the default) in one invocation.
  */
 import { randomUUID } from 'node:crypto';
-import { TenantDirectory } from '@scimflow/persistence';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions, migrate } from '@scimflow/persistence';
 import { createTenant } from './tenants';
 import { closedLoop, HttpTarget, LoadResult, openLoop } from './load';
 import { AppProcess, serviceCpuSeconds, systemEnv } from './processes';

@@ -10,8 +10,6 @@ import http from 'node:http';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { resourceKey, topicName, topicSpecs, USER_CHANGED_DATASCHEMA, UserEventType } from '@scimflow/contracts';
 import { ensureTopics } from '@scimflow/messaging';
-import { TenantDirectory } from '@scimflow/persistence';
-import { dataSourceOptions, migrate } from '@scimflow/persistence';
 import { createTenant } from './tenants';
 import { AppProcess, serviceCpuSeconds } from './processes';
 import { openBenchState } from './cleanup';

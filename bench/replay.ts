@@ -9,8 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { COMMAND_SCHEMA_VERSION, CommandAction, ProvisioningCommand, resourceKey, topicName, topicSpecs } from '@scimflow/contracts';
 import { ensureTopics } from '@scimflow/messaging';
-import { TenantDirectory } from '@scimflow/persistence';
-import { dataSourceOptions, migrate } from '@scimflow/persistence';
 import { createTenant } from './tenants';
 import { AppProcess, serviceCpuSeconds } from './processes';
 import { openBenchState } from './cleanup';

@@ -5,9 +5,6 @@
  * reconciler and Postgres (machine-wide: it also inserts the log's batches), the rate and the latency; and the
  * differences, the log's cost, as a share of the run without it. The target is a few percent at most.
  */
-import { DeprovisioningHolds, TenantDirectory } from '@scimflow/persistence';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions, migrate } from '@scimflow/persistence';
 import { createTenant, storesOn } from './tenants';
 import { closedLoop, HttpTarget, LoadResult } from './load';
 import { AppProcess, freePort, serviceCpuSeconds, systemEnv } from './processes';

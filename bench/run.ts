@@ -21,7 +21,6 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { groupMembers } from '@scimflow/scim';
 import { topicName } from '@scimflow/contracts';
-import { dataSourceOptions, migrate } from '@scimflow/persistence';
 import { createTenant, storesOn } from './tenants';
 import { closedLoop, HttpTarget, LoadResult, openLoop, percentiles } from './load';
 import { notifierScenario } from './notifier';

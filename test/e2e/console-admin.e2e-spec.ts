@@ -123,7 +123,7 @@ describe('console admin views', () => {
 
   it('reads the pipeline: outbox, parked work, backlog and consumer lag per partition', async () => {
     const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
-    let pipeline: { status: number; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let pipeline: { status: number; body: any };  
     await waitFor('the notifier\'s committed offsets', async () => {
       pipeline = await admin('GET', '/pipeline');
       return pipeline.body.consumerLag?.some((l: { group: string }) => l.group === `${prefix}scimflow-notifier`);

@@ -17,7 +17,7 @@ const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const FORM = 'application/x-www-form-urlencoded';
 
-type Answer = { status: number; headers: Headers; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Answer = { status: number; headers: Headers; body: any };  
 
 async function call(url: string, init: RequestInit = {}): Promise<Answer> {
   const res = await fetch(url, init);

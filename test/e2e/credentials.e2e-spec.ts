@@ -23,7 +23,7 @@ const now = () => Math.floor(Date.now() / 1000);
 
 type Created = CreatedTenantView;
 
-type Answer = { status: number; headers: Headers; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Answer = { status: number; headers: Headers; body: any };  
 
 async function call(url: string, init: RequestInit = {}): Promise<Answer> {
   const res = await fetch(url, init);

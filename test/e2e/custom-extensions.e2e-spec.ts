@@ -17,7 +17,7 @@ const METADATA = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const CACHE_TTL_MS = 300;
 
-type Resource = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Resource = Record<string, any>;  
 
 /** The CLI as users run it (npm test builds dist first). */
 async function scimctl(...args: string[]) {

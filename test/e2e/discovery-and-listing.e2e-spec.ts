@@ -7,7 +7,7 @@ const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 
-type Resource = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Resource = Record<string, any>;  
 const q = (params: Record<string, string>) => `?${new URLSearchParams(params).toString()}`;
 
 describe('Discovery (RFC 7644 §4) and listing: sort, projection, .search', () => {

@@ -322,7 +322,7 @@ describe('events API', () => {
     const pairs = new Set(snapshot.groups.flatMap((g) => g.members.map((u) => `${g.id}|${u}`)));
     const applied = new Map<string, number[]>();
     const apply = (e: ChangeEvent) => {
-      const d = e.data as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const d = e.data as Record<string, any>;  
       const kind = e.type.split('.')[2];
       const key = kind === 'group' ? `group:${d.groupId}` : `user:${d.userId}`;
       applied.set(key, [...(applied.get(key) ?? []), e.sequence]);

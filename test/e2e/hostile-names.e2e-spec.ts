@@ -15,7 +15,7 @@ const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 const DATA_NAMES = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'];
 
-type Event = { id: string; type: string; sequence: number; data: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Event = { id: string; type: string; sequence: number; data: any };  
 
 describe('hostile attribute names are data or 400, never a stuck user', () => {
   const system = useSystem({ env: { ADMIN_TOKEN } });

@@ -49,7 +49,7 @@ describe('request log', () => {
 
     const list = await admin('GET', `/tenants/${tenantId}/requests`);
     expect(list.status).toBe(200);
-    const entries: any[] = list.body; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const entries: any[] = list.body;  
     expect(entries.map((e) => `${e.method} ${e.status}`)).toEqual(['GET 401', 'POST 200', 'PATCH 200', 'PATCH 200', 'POST 201']);
     for (let i = 1; i < entries.length; i++) expect(entries[i - 1].at >= entries[i].at).toBe(true);
 

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { ReconcilerConfig } from '@scimflow/config';
-import { CommandOutcome, ConsumerGroupName, ProvisioningCommand, readCommand, resourceKey, topicName } from '@scimflow/contracts';
-import { backoffDelay, CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, KeyIsolation, OrderedConsumer, ParkReason, replyAddress, replyTo } from '@scimflow/messaging';
+import { backoffDelay, CommandOutcome, ConsumerGroupName, ProvisioningCommand, readCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, KeyIsolation, OrderedConsumer, ParkReason, replyAddress, replyTo } from '@scimflow/messaging';
 import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scimflow/observability';
 import { DeprovisioningHolds, ParkedCommandInput, ParkedCommands } from '@scimflow/persistence';
 import { deprovisioningOf, mayDeprovision, outcomeOf } from '@scimflow/provisioning';

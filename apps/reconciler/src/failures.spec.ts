@@ -31,6 +31,7 @@ describe('failureError (the answer to a command that failed deterministically)',
 
   it('a detail Postgres could not store is made storable', () => {
     const answer = failureError(pg('22021', 'invalid byte sequence \u0000 \ud800'), 'e-3');
+    // eslint-disable-next-line no-control-regex -- NUL is what must not come back
     expect(answer.detail).not.toMatch(/\u0000|\ud800/);
   });
 });

@@ -109,6 +109,6 @@ describe('rules between settings', () => {
     );
     expect(messageOf(NotifierConfig, { WEBHOOK_LEASE_MS: '14999', WEBHOOK_TIMEOUT_MS: '10000' })).toMatch(/- WEBHOOK_LEASE_MS="14999": WEBHOOK_LEASE_MS \(14999\) must be at least WEBHOOK_TIMEOUT_MS \+ 5000 \(15000\)$/);
     // a timeout that is not a number gets its own message, not one about the lease
-    expect(messageOf(NotifierConfig, { WEBHOOK_TIMEOUT_MS: 'slow' })?.split('\n')).toEqual(['Invalid configuration:', expect.stringMatching(/^  - WEBHOOK_TIMEOUT_MS="slow": /)]);
+    expect(messageOf(NotifierConfig, { WEBHOOK_TIMEOUT_MS: 'slow' })?.split('\n')).toEqual(['Invalid configuration:', expect.stringMatching(/^ {2}- WEBHOOK_TIMEOUT_MS="slow": /)]);
   });
 });

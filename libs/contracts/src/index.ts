@@ -8,3 +8,4 @@ export * from './limits';
 export * from './ids';
 export * from './events-api';
 export * from './views';
+export * from './backoff';

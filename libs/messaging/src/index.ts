@@ -1,6 +1,6 @@
 export * from './kafka';
 export * from './topic-admin';
-export * from './backoff';
+export * from './sleep';
 export * from './failure';
 export * from './record-errors';
 export * from './key-isolation';

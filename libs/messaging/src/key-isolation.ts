@@ -1,4 +1,5 @@
-import { backoffDelay, sleep } from './backoff';
+import { backoffDelay } from '@scimflow/contracts';
+import { sleep } from './sleep';
 import { classifyFailure, FailureClass } from './failure';
 import { forEachConcurrently } from './record';
 

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { backoffDelay, sleep } from './backoff';
+import { backoffDelay } from '@scimflow/contracts';
+import { sleep } from './sleep';
 import { GroupCommit } from './group-commit';
 import { ConsumedRecord, forEachConcurrently, groupByKey, toRecord } from './record';
 
@@ -143,7 +144,7 @@ export class OrderedConsumer {
         );
         await sleep(delay);
         // Partitions moved to another member: stop here; that member redelivers from the last commit.
-        if (!active()) throw new Error('consumer stopped or rebalanced while retrying');
+        if (!active()) throw new Error('consumer stopped or rebalanced while retrying', { cause: error });
         await heartbeat().catch((e: Error) => this.logger.warn(`heartbeat failed: ${e.message}`));
       }
     }

@@ -254,7 +254,7 @@ function decided<T>(decide: () => T): T {
   try {
     return decide();
   } catch (e) {
-    throw new Error(`the decision threw ${e instanceof ScimError ? `ScimError ${e.status}` : (e as Error)?.constructor?.name}: ${(e as Error)?.message ?? String(e)}`);
+    throw new Error(`the decision threw ${e instanceof ScimError ? `ScimError ${e.status}` : (e as Error)?.constructor?.name}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
   }
 }
 

@@ -1,4 +1,4 @@
-import { backoffDelay } from '@scimflow/messaging/backoff';
+import { backoffDelay } from '@scimflow/contracts';
 
 /** Retry settings of webhook delivery (WEBHOOK_RETRY_BASE_MS, WEBHOOK_RETRY_MAX_MS, WEBHOOK_RETRY_HORIZON_MS). */
 export interface RetryPolicy {

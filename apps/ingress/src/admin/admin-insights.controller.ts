@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Kafka } from 'kafkajs';
 import { IngressConfig } from '@scimflow/config';
-import { ActivityBucket, ActivityView, ConsoleOverview, ConsumerGroupName, PartitionLag, PipelineDepths, PipelineView, TenantHealth, TimelineCommand, TimelineCommandOutcome, TimelineDelivery, TimelineEvent, UserAdminView, UserTimelineView, WebhookDeliveryStatus } from '@scimflow/contracts';
+import { ActivityBucket, ActivityView, ConsoleOverview, ConsumerGroupName, PartitionLag, PipelineView, TenantHealth, TimelineCommand, TimelineCommandOutcome, TimelineDelivery, TimelineEvent, UserTimelineView, WebhookDeliveryStatus } from '@scimflow/contracts';
 import { consumerLag, KAFKA } from '@scimflow/messaging';
 import { ConsoleInsights, TenantAdmin, UserAdmin } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';

@@ -1,6 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsOptional } from 'class-validator';
 import { CoalescingProducer } from '@scimflow/messaging';
 import type { ParkingStage } from '@scimflow/contracts';

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResp
 import { canonicalCidrs, CidrError, issueTenantCredentials } from '@scimflow/access';
 import { IngressConfig } from '@scimflow/config';
 import { createdTenantView, Tenant, TenantAdmin, TenantDirectory, tenantView } from '@scimflow/persistence';
-import type { CreatedTenantAdminView, TenantView } from '@scimflow/contracts';
+import type { TenantView } from '@scimflow/contracts';
 import { newTenantProfile } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { subscriptionSettings } from '@scimflow/webhooks';

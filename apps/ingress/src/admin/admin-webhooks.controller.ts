@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
 import { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { EventReplayView, SubscriptionView, SubscriptionWithSecretView } from '@scimflow/contracts';
+import type { EventReplayView, SubscriptionView } from '@scimflow/contracts';
 import { DeadLetters, DeliveryLog, EventReplays, WebhookSubscriptions } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 import { secretRotation, subscriptionSettings } from '@scimflow/webhooks';

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, validateSync } from 'class-validator';
+import { IsInt, IsOptional, IsString, MaxLength, validateSync } from 'class-validator';
 import { FilterNode, parseFilter, parseSort, ScimError, SortSpec } from '@scimflow/scim';
 
 export const MAX_PAGE_SIZE = 200;

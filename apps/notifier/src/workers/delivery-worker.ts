@@ -2,7 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { NotifierConfig } from '@scimflow/config';
-import { backoffDelay, WorkLoop } from '@scimflow/messaging';
+import { backoffDelay } from '@scimflow/contracts';
+import { WorkLoop } from '@scimflow/messaging';
 import { DeliveryQueue, HeadDelivery, laneKey, LeasedLane } from '@scimflow/persistence';
 import { DeliverLane } from '../usecases/deliver-lane/deliver-lane.usecase';
 import { DeadLetterPublisher } from './dead-letter-publisher';

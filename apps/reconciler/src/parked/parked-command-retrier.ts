@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ReconcilerConfig } from '@scimflow/config';
-import { CommandOutcome, readCommand } from '@scimflow/contracts';
-import { backoffDelay, classifyFailure, CoalescingProducer, forEachConcurrently, replyAt, WorkLoop } from '@scimflow/messaging';
+import { backoffDelay, CommandOutcome, readCommand } from '@scimflow/contracts';
+import { classifyFailure, CoalescingProducer, forEachConcurrently, replyAt, WorkLoop } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
 import { HeadResult, ParkedCommands, ParkedHead } from '@scimflow/persistence';
 import { CommandDispatcher } from '../command-dispatcher';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { AuditLog, TenantProfileStore } from '@scimflow/persistence';
+import { TenantProfileStore } from '@scimflow/persistence';
 import { TENANT_PROFILES, TenantProfile } from '@scimflow/contracts';
 import { resolveProfileSettings } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';

@@ -17,7 +17,7 @@ export const schemaRegisterCommand: CliCommand = {
     try {
       definition = JSON.parse(text);
     } catch (e) {
-      throw new Error(`${values.file} is not valid JSON: ${(e as Error).message}`);
+      throw new Error(`${values.file} is not valid JSON: ${(e as Error).message}`, { cause: e });
     }
     await migrate(config.DATABASE_URL);
     const { schema, created } = await withStores(config, (s) => s.tenantSchemas.register(values.tenant!, definition));

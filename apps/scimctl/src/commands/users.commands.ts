@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { ScimctlConfig } from '@scimflow/config';
 import { COMMAND_SCHEMA_VERSION, CommandAction, CommandOutcome, LOGIN_METHODS, LoginMethod, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
-import { ProcessedCommands, TenantAdmin, UserAdmin } from '@scimflow/persistence';
+import { ProcessedCommands } from '@scimflow/persistence';
 import { createStores, Stores } from '@scimflow/persistence';
 import { ImportRow, importRowsFromCsv, importRowsFromJson, runImport } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';

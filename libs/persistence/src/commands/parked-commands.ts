@@ -35,6 +35,7 @@ export type HeadResult = { kind: 'done' } | { kind: 'failed'; error: string; ret
 const KEY_LOCK = 727276;
 const MAX_ERROR_CHARS = 2000;
 /** NUL, and a surrogate without its other half */
+// eslint-disable-next-line no-control-regex -- NUL is what Postgres text cannot hold
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** `id` comes out as text: a query that orders by it names `parked_commands.id` (a bare `id` would sort the text). */

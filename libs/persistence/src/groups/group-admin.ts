@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { FilterNode } from '@scimflow/scim';
-import { GroupAdminDetail, GroupAdminView, GroupMemberAdminView, isUuid } from '@scimflow/contracts';
+import { GroupAdminDetail, GroupAdminView, isUuid } from '@scimflow/contracts';
 import { compileGroupFilter } from './group-filter';
 
 export interface GroupAdminQuery {

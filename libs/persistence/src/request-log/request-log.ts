@@ -1,5 +1,5 @@
 import { DailyPartitions } from '../partitions/daily-partitions';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { isUuid, RequestLogView } from '@scimflow/contracts';
 
 /** One SCIM or token request as the ingress answered it; bodies already redacted and capped by the caller. */

@@ -1,7 +1,7 @@
 import { tenantEndpoints } from '@scimflow/access';
 import { FederatedCredential, OAuthClient, Tenant, TenantToken } from '../entities';
 import type { SigningKey } from './signing-keys';
-import type { CreatedTenantView, FederatedCredentialView, OAuthClientView, RateLimit, SecretTokenView, SigningKeyState, SigningKeyView, TenantProfile, TenantStatus, TenantView } from '@scimflow/contracts';
+import type { CreatedTenantView, FederatedCredentialView, OAuthClientView, SecretTokenView, SigningKeyState, SigningKeyView, TenantView } from '@scimflow/contracts';
 import type { CreatedTenant } from './tenant-directory';
 
 // The views of tenants and credentials (their shapes: @scimflow/contracts), the same in the admin API and in scimctl.

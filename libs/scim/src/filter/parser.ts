@@ -323,7 +323,7 @@ class Parser {
         return String.fromCharCode(parseInt(hex, 16));
       }
       case undefined:
-        this.fail('unterminated string', start);
+        return this.fail('unterminated string', start);
       default:
         this.fail(`invalid escape '\\${c}' in string`, start);
     }

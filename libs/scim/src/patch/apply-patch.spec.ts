@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 import { ScimError } from '../errors';
 import { normalizeResource } from '../resource/normalize';
 import { CUSTOM_EXTENSION, TEAM_EXTENSION, TEAM_SCHEMA, teamTypes, userTypes } from '../resource/test-fixtures';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { backoffDelay, GroupCommit, sleep, Submission } from '@scimflow/messaging';
+import { backoffDelay } from '@scimflow/contracts';
+import { GroupCommit, sleep, Submission } from '@scimflow/messaging';
 import { DeliveryQueue, FinishResult, LaneSettlement } from '@scimflow/persistence';
 
 /** Most lanes recorded in one transaction. */
