@@ -1,13 +1,13 @@
+import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { validateConfig } from '../../libs/config/src';
 import { ProvisioningCommand } from '../../libs/contracts/src';
 import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
-import { CommandDispatcher } from '../../apps/reconciler/src/command-dispatcher';
-import { AppliedCommand } from '../../apps/reconciler/src/usecases/apply-user-command/apply-user-command.usecase';
+import { AppliedCommand, CommandDispatcher } from '../../libs/reconciliation/src';
 
 /**
- * Batch application (ApplyUserBatch) against real Postgres, differentially: the same workload applied one command
+ * Batch application (ApplyUserCommands) against real Postgres, differentially: the same workload applied one command
  * per transaction in one tenant and as a batch in a twin tenant must give the same outcomes, the same users and the
  * same events — with profile rules, soft delete, imports and claims, login methods, duplicates and rejections mixed in.
  */
@@ -107,7 +107,7 @@ describe('batch application of user commands equals one-by-one application (real
   beforeAll(async () => {
     ds = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 4 } }));
     await ds.initialize();
-    dispatcher = CommandDispatcher.on(ds, config());
+    dispatcher = new CommandDispatcher(ds, config());
   });
   afterAll(async () => ds?.destroy());
 
@@ -158,8 +158,7 @@ describe('batch application of user commands equals one-by-one application (real
 
     const serialApplied: AppliedCommand[] = [];
     for (const c of serial) serialApplied.push(await dispatcher.apply(c));
-    const batch = (dispatcher as unknown as { applyUserBatch: { logger: { warn: (m: string) => void } } }).applyUserBatch;
-    const warn = jest.spyOn(batch.logger, 'warn');
+    const warn = jest.spyOn(Logger.prototype, 'warn');
     const batchApplied = await dispatcher.applyUsers(batched.map((command) => ({ command })));
     expect(warn).not.toHaveBeenCalled(); // the batch path ran, not its one-by-one fallback
     warn.mockRestore();
@@ -189,8 +188,7 @@ describe('batch application of user commands equals one-by-one application (real
     const batched = commandsFor(batchTenant, steps);
     const serialApplied: AppliedCommand[] = [];
     for (const c of serial) serialApplied.push(await dispatcher.apply(c));
-    const batch = (dispatcher as unknown as { applyUserBatch: { logger: { warn: (m: string) => void } } }).applyUserBatch;
-    const warn = jest.spyOn(batch.logger, 'warn');
+    const warn = jest.spyOn(Logger.prototype, 'warn');
     const batchApplied = await dispatcher.applyUsers(batched.map((command) => ({ command })));
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('applying them one by one'));
     warn.mockRestore();

@@ -8,11 +8,10 @@ import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scim
 import { DeprovisioningHolds, ParkedCommandInput, ParkedCommands } from '@scimflow/persistence';
 import { deprovisioningOf, mayDeprovision, outcomeOf } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
+import { CommandDispatcher, USER_BATCH_SIZE } from '@scimflow/reconciliation';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
-import { CommandDispatcher } from './command-dispatcher';
 import { failureError } from './failures';
 import { ParkedCommandRetrier } from './parked/parked-command-retrier';
-import { USER_BATCH_SIZE } from './usecases/apply-user-batch/apply-user-batch.usecase';
 
 export const RECONCILER_GROUP = ConsumerGroupName.reconciler;
 
@@ -95,7 +94,7 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * Partition batches (one or several, each in offset order). The User commands of users with nothing parked are
-   * applied together first (one transaction per chunk, see ApplyUserBatch); if that fails, and for every other
+   * applied together first (one transaction per chunk, see ApplyUserCommands); if that fails, and for every other
    * command, each user's commands are applied one by one in order (users concurrently), isolated from each other.
    * A key lives in one partition, so per-user order is the partition's. Replies go out after the commit.
    */

@@ -1,21 +1,26 @@
 import { Module } from '@nestjs/common';
-import { ScimflowConfigModule } from '@scimflow/config';
+import { AppConfig, ScimflowConfigModule } from '@scimflow/config';
 import { ObservabilityModule } from '@scimflow/observability';
 import { MessagingModule } from '@scimflow/messaging';
-import { AuditLog, PersistenceModule } from '@scimflow/persistence';
+import { PersistenceModule, TenantResourceTypes } from '@scimflow/persistence';
+import { CommandDispatcher } from '@scimflow/reconciliation';
 import { DataSource } from 'typeorm';
-import { TenantProfiles } from './profiles/tenant-profiles';
 import { CommandConsumer } from './command-consumer';
-import { CommandDispatcher } from './command-dispatcher';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { ParkedCommandRetrier } from './parked/parked-command-retrier';
-import { ApplyGroupCommand } from './usecases/apply-group-command/apply-group-command.usecase';
-import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
-import { ApplyUserBatch } from './usecases/apply-user-batch/apply-user-batch.usecase';
 
 @Module({
   imports: [ScimflowConfigModule, ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
   controllers: [],
-  providers: [TenantProfiles, { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) }, ApplyUserCommand, ApplyUserBatch, ApplyGroupCommand, CommandDispatcher, OutboxRelay, CommandConsumer, ParkedCommandRetrier],
+  providers: [
+    {
+      provide: CommandDispatcher,
+      inject: [DataSource, AppConfig, TenantResourceTypes],
+      useFactory: (ds: DataSource, config: AppConfig, resourceTypes: TenantResourceTypes) => new CommandDispatcher(ds, config, resourceTypes),
+    },
+    OutboxRelay,
+    CommandConsumer,
+    ParkedCommandRetrier,
+  ],
 })
 export class ReconcilerModule {}

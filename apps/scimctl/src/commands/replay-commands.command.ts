@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@scimflow/config';
-import { ProvisioningCommand, topicName } from '@scimflow/contracts';
+import { ConsumerGroupName, ProvisioningCommand, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
-import { CommandDispatcher } from '../../../reconciler/src/command-dispatcher';
-import { RECONCILER_GROUP } from '../../../reconciler/src/command-consumer';
+import { CommandDispatcher } from '@scimflow/reconciliation';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
 import { groupHasMembers, parseFrom, parseTo, planRanges, progressLine, rangeSize, readRangesMerged, ReplayStart, ReplayTally } from '@scimflow/replay';
@@ -50,7 +49,7 @@ export async function replayCommands(config: AppConfig, ds: DataSource, options:
   const topic = topicName('commands', config.KAFKA_TOPIC_PREFIX);
   const ranges = await planRanges(kafka, topic, options.from);
   const planned = rangeSize(ranges);
-  const dispatcher = CommandDispatcher.on(ds, config);
+  const dispatcher = new CommandDispatcher(ds, config);
   const tally = new ReplayTally();
   const progress = new Progress((ms) => progressLine(label, tally.total, planned, ms, `${tally.applied} ${options.dryRun ? 'would apply' : 'applied'}, ${tally.alreadyApplied} already applied`));
   // merged by timestamp: commands of different resources depend on each other (a group on its members)
@@ -75,10 +74,10 @@ export async function replayCommands(config: AppConfig, ds: DataSource, options:
 export async function refuseWhileReconcilerRuns(config: AppConfig, force: boolean): Promise<void> {
   if (force) return;
   const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-replay' });
-  const members = await groupHasMembers(kafka, config.KAFKA_TOPIC_PREFIX + RECONCILER_GROUP);
+  const members = await groupHasMembers(kafka, config.KAFKA_TOPIC_PREFIX + ConsumerGroupName.reconciler);
   if (members > 0)
     throw new Error(
-      `the reconciler is running (${members} member(s) in ${config.KAFKA_TOPIC_PREFIX + RECONCILER_GROUP}): stop it first, or pass --force ` +
+      `the reconciler is running (${members} member(s) in ${config.KAFKA_TOPIC_PREFIX + ConsumerGroupName.reconciler}): stop it first, or pass --force ` +
         '(a replay racing live commands may apply an old command of a resource between two newer ones)',
     );
 }

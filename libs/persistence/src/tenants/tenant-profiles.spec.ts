@@ -1,10 +1,9 @@
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
 import { TenantProfiles } from './tenant-profiles';
 
 function profiles(rows: { profile: string; settings: Record<string, unknown> }[], ttl: number) {
   const query = jest.fn().mockResolvedValue(rows);
-  return { query, profiles: new TenantProfiles({ query } as unknown as DataSource, { PROFILE_CACHE_TTL_MS: ttl } as AppConfig) };
+  return { query, profiles: new TenantProfiles({ query } as unknown as DataSource, ttl) };
 }
 
 describe('TenantProfiles', () => {

@@ -1,25 +1,22 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
 import { ProfileSettings, resolveProfileSettings } from '@scimflow/provisioning';
 
 /**
- * A tenant's effective profile settings, cached for PROFILE_CACHE_TTL_MS: every command needs them and they
- * change rarely. An unknown tenant resolves to the `custom` defaults; its command then fails on the tenant's
- * foreign key as before.
+ * A tenant's effective profile settings, cached for `ttlMs`: every command needs them and they change rarely. An
+ * unknown tenant resolves to the `custom` defaults; its command then fails on the tenant's foreign key as before.
+ * Stored settings that no longer validate fail (400 invalidValue), not silently.
  */
-@Injectable()
 export class TenantProfiles {
   private readonly cache = new Map<string, { at: number; settings: ProfileSettings }>();
 
   constructor(
     private readonly ds: DataSource,
-    private readonly config: AppConfig,
+    private readonly ttlMs: number,
   ) {}
 
   async settings(tenantId: string): Promise<ProfileSettings> {
     const hit = this.cache.get(tenantId);
-    if (hit && Date.now() - hit.at < this.config.PROFILE_CACHE_TTL_MS) return hit.settings;
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.settings;
     const rows: { profile: string; settings: Record<string, unknown> }[] = await this.ds.query(`SELECT profile, settings FROM tenants WHERE id = $1`, [tenantId]);
     const settings = rows.length ? resolveProfileSettings(rows[0].profile, rows[0].settings) : resolveProfileSettings('custom', {});
     this.cache.set(tenantId, { at: Date.now(), settings });

@@ -1,0 +1,59 @@
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@scimflow/config';
+import { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
+import { TenantProfiles, TenantResourceTypes, TenantSchemaStore } from '@scimflow/persistence';
+import { ScimError } from '@scimflow/scim';
+import { AppliedCommand } from './applied-command';
+import { ApplyGroupCommand } from './groups/apply-group-command';
+import { ApplyUserCommands, BatchCommand } from './users/apply-user-commands';
+
+/**
+ * Routes commands to their use case. Shared by the reconciler's consumer and `scimctl replay|rebuild`, so that a
+ * replay goes through exactly the same idempotent path (processed_commands) as live traffic. The use cases share the
+ * tenants' cached rules (resource types, profile settings).
+ */
+export class CommandDispatcher {
+  private readonly users: ApplyUserCommands;
+  private readonly groups: ApplyGroupCommand;
+
+  constructor(ds: DataSource, config: AppConfig, resourceTypes = new TenantResourceTypes(new TenantSchemaStore(ds), config.TENANT_SCHEMA_CACHE_TTL_MS)) {
+    const profiles = new TenantProfiles(ds, config.PROFILE_CACHE_TTL_MS);
+    this.users = new ApplyUserCommands(ds, config, resourceTypes, profiles);
+    this.groups = new ApplyGroupCommand(ds, config, profiles);
+  }
+
+  /** Whether `apply` would route the command to the User use case. */
+  static isUserCommand(command: ProvisioningCommand): boolean {
+    return command.resourceType === 'User' || command.resourceType === undefined;
+  }
+
+  /** Dispatch by resource type; a v1 command without one is a User command (the only kind before Groups). */
+  async apply(command: ProvisioningCommand): Promise<AppliedCommand | { outcome: CommandOutcome; firstTime: false; events: 0; unsupported: true }> {
+    if (command.resourceType === 'Group') return this.groups.execute(command);
+    if (CommandDispatcher.isUserCommand(command)) return this.users.apply(command);
+    return {
+      outcome: { commandId: command.commandId, status: 400, error: ScimError.badRequest('invalidSyntax', 'unsupported resource type').toBody() },
+      firstTime: false,
+      events: 0,
+      unsupported: true,
+    };
+  }
+
+  /** User commands of a batch, in offset order, applied together (see ApplyUserCommands). */
+  applyUsers(batch: BatchCommand[]): Promise<AppliedCommand[]> {
+    return this.users.execute(batch);
+  }
+
+  /**
+   * Records a command that failed deterministically as answered with `error` (processed_commands and the audit log),
+   * so that a redelivery or a replay answers the same instead of failing again. The prior outcome if it had one.
+   */
+  recordFailure(command: ProvisioningCommand, error: ScimError, now = new Date()): Promise<AppliedCommand> {
+    return this.users.recordRejection(command, error, now);
+  }
+
+  /** What a User command would do now, without writing (see ApplyUserCommands.preview). */
+  previewUser(command: ProvisioningCommand): ReturnType<ApplyUserCommands['preview']> {
+    return this.users.preview(command);
+  }
+}
