@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { validateConfig } from '../../libs/config/src';
-import { ProvisioningCommand } from '../../libs/contracts/src';
+import { UserCommand } from '../../libs/contracts/src';
+import { asRead } from '../../libs/contracts/src/test-helpers';
 import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
 import { AppliedCommand, CommandDispatcher } from '../../libs/reconciliation/src';
 
@@ -66,10 +67,12 @@ function workload(n: number, seed: number, options: { duplicateNames: boolean })
   return steps;
 }
 
-function commandsFor(tenantId: string, steps: Step[]): ProvisioningCommand[] {
+/** The workload's commands as the reconciler reads them off the topic. */
+function commandsFor(tenantId: string, steps: Step[]): UserCommand[] {
   const ids = new Map<number, string>();
   const id = (i: number) => ids.get(i) ?? (ids.set(i, randomUUID()), ids.get(i)!);
-  const commands: ProvisioningCommand[] = [];
+  const commands: UserCommand[] = [];
+  const push = (record: object) => commands.push(asRead<UserCommand>(record));
   const base = { v: 1 as const, tenantId, resourceType: 'User' as const, issuedAt: '2026-11-23T00:00:00.000Z' };
   for (const step of steps) {
     const c = { ...base, commandId: randomUUID(), resourceId: id(step.user) };
@@ -77,19 +80,19 @@ function commandsFor(tenantId: string, steps: Step[]): ProvisioningCommand[] {
     switch (step.kind) {
       case 'create':
       case 'replace':
-        commands.push({ ...c, action: step.kind, payload: doc(step) });
+        push({ ...c, action: step.kind, payload: doc(step) });
         break;
       case 'patch':
-        commands.push({ ...c, action: 'patch', payload: { schemas: [PATCH_OP], Operations: step.ops }, ...(step.ifMatch ? { ifMatch: step.ifMatch } : {}) });
+        push({ ...c, action: 'patch', payload: { schemas: [PATCH_OP], Operations: step.ops }, ...(step.ifMatch ? { ifMatch: step.ifMatch } : {}) });
         break;
       case 'delete':
-        commands.push({ ...c, action: 'delete' });
+        push({ ...c, action: 'delete' });
         break;
       case 'import':
-        commands.push({ ...c, action: 'import', payload: { document: { ...doc(step), name: { givenName: 'I', familyName: 'F' } }, ...(step.loginMethod ? { loginMethod: step.loginMethod } : {}) } });
+        push({ ...c, action: 'import', payload: { document: { ...doc(step), name: { givenName: 'I', familyName: 'F' } }, ...(step.loginMethod ? { loginMethod: step.loginMethod } : {}) } });
         break;
       case 'login':
-        commands.push({ ...c, action: 'setLoginMethod', payload: { loginMethod: step.method } });
+        push({ ...c, action: 'setLoginMethod', payload: { loginMethod: step.method } });
         break;
       case 'replay': // a redelivery of an earlier command of this tenant
         if (commands.length) commands.push(commands[Math.floor(commands.length / 2)]);
@@ -118,7 +121,7 @@ describe('batch application of user commands equals one-by-one application (real
   }
 
   /** What must be equal: outcomes, users and events, with tenant-specific ids replaced by their position. */
-  async function observed(tenantId: string, commands: ProvisioningCommand[], applied: AppliedCommand[]) {
+  async function observed(tenantId: string, commands: UserCommand[], applied: AppliedCommand[]) {
     const index = new Map<string, number>();
     for (const c of commands) if (!index.has(c.resourceId)) index.set(c.resourceId, index.size);
     const ref = (id: string | undefined) => (id === undefined ? undefined : `u${index.get(id) ?? '?'}`);

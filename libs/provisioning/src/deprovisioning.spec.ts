@@ -1,4 +1,5 @@
-import { ProvisioningCommand } from '@scimflow/contracts';
+import { ProvisioningCommand, UserCommand } from '@scimflow/contracts';
+import { asRead } from '../../contracts/src/test-helpers';
 import { USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
 import {
   DEFAULT_DEPROVISION_THRESHOLD,
@@ -16,7 +17,7 @@ const USER = '00000000-0000-4000-8000-00000000000a';
 const NOW = new Date('2026-12-06T10:00:00.000Z');
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-const command = (action: ProvisioningCommand['action'], payload?: unknown, resourceType: ProvisioningCommand['resourceType'] = 'User'): ProvisioningCommand => ({
+const command = <C extends ProvisioningCommand = UserCommand>(action: ProvisioningCommand['action'], payload?: unknown, resourceType: ProvisioningCommand['resourceType'] = 'User') => asRead<C>({
   v: 1,
   commandId: 'c0000000-0000-4000-8000-000000000001',
   tenantId: TENANT,
@@ -41,7 +42,7 @@ const user = (active: boolean, extra: Partial<UserState> = {}): UserState => ({
   ...SCIM_USER_LIFECYCLE,
   ...extra,
 });
-const decided = (current: UserState | undefined, c: ProvisioningCommand) => deprovisioningOf(current, decideUserCommand(current, c, NOW, userResourceTypeSchemas));
+const decided = (current: UserState | undefined, c: UserCommand) => deprovisioningOf(current, decideUserCommand(current, c, NOW, userResourceTypeSchemas));
 
 describe('mayDeprovision (no I/O: which commands are looked at)', () => {
   it.each([
@@ -61,7 +62,7 @@ describe('mayDeprovision (no I/O: which commands are looked at)', () => {
     ['PATCH of other attributes', patch({ op: 'Replace', path: 'displayName', value: 'A' })],
     ['no path without active', patch({ op: 'Replace', value: { displayName: 'A' } })],
     ['a Group delete', command('delete', undefined, 'Group')],
-    ['an unparsable PATCH', command('patch', { Operations: 'nope' })],
+    ['a PATCH whose path does not parse', patch({ op: 'replace', path: 'active[', value: false })],
     ['setLoginMethod', command('setLoginMethod', { loginMethod: 'sso' })],
   ])('%s: not', (_, c) => expect(mayDeprovision(c)).toBe(false));
 });

@@ -1,5 +1,5 @@
 import { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
-import { parsePatchRequest, ScimError, USER_SCHEMA } from '@scimflow/scim';
+import { compilePatchMessage, ScimError, USER_SCHEMA } from '@scimflow/scim';
 import { UserDecision } from './user-commands';
 import { UserState } from './user-state';
 
@@ -58,17 +58,18 @@ export function exceedsThreshold(t: DeprovisionThreshold, counts: { inWindow: nu
 /**
  * Whether a command might deprovision a user, without I/O (those that might not are applied without a look at the
  * threshold): a User DELETE or PUT, or a User PATCH with an operation on `active` (by path, or in a path-less value).
- * A PATCH that does not parse is not one: applying it rejects it.
+ * A PATCH whose path does not parse is not one: applying it rejects it.
  */
 export function mayDeprovision(command: ProvisioningCommand): boolean {
-  if (command.resourceType !== undefined && command.resourceType !== 'User') return false;
+  if (command.resourceType !== 'User') return false;
   if (command.action === 'delete' || command.action === 'replace') return true;
   if (command.action !== 'patch') return false;
   let ops;
   try {
-    ops = parsePatchRequest(command.payload);
-  } catch {
-    return false;
+    ops = compilePatchMessage(command.payload);
+  } catch (e) {
+    if (e instanceof ScimError) return false;
+    throw e;
   }
   return ops.some((op) => {
     if (op.path) return isActive(op.path.attribute.attribute) && (!op.path.attribute.schema || op.path.attribute.schema.toLowerCase() === USER_SCHEMA.toLowerCase());

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@scimflow/config';
-import { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
+import { ProvisioningCommand } from '@scimflow/contracts';
 import { TenantProfiles, TenantResourceTypes, TenantSchemaStore } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 import { AppliedCommand } from './applied-command';
@@ -22,21 +22,9 @@ export class CommandDispatcher {
     this.groups = new ApplyGroupCommand(ds, config, profiles);
   }
 
-  /** Whether `apply` would route the command to the User use case. */
-  static isUserCommand(command: ProvisioningCommand): boolean {
-    return command.resourceType === 'User' || command.resourceType === undefined;
-  }
-
-  /** Dispatch by resource type; a v1 command without one is a User command (the only kind before Groups). */
-  async apply(command: ProvisioningCommand): Promise<AppliedCommand | { outcome: CommandOutcome; firstTime: false; events: 0; unsupported: true }> {
-    if (command.resourceType === 'Group') return this.groups.execute(command);
-    if (CommandDispatcher.isUserCommand(command)) return this.users.apply(command);
-    return {
-      outcome: { commandId: command.commandId, status: 400, error: ScimError.badRequest('invalidSyntax', 'unsupported resource type').toBody() },
-      firstTime: false,
-      events: 0,
-      unsupported: true,
-    };
+  /** Dispatch by resource type (readCommand read it: a record without one holds a User command). */
+  apply(command: ProvisioningCommand): Promise<AppliedCommand> {
+    return command.resourceType === 'Group' ? this.groups.execute(command) : this.users.apply(command);
   }
 
   /** User commands of a batch, in offset order, applied together (see ApplyUserCommands). */
@@ -52,8 +40,8 @@ export class CommandDispatcher {
     return this.users.recordRejection(command, error, now);
   }
 
-  /** What a User command would do now, without writing (see ApplyUserCommands.preview). */
-  previewUser(command: ProvisioningCommand): ReturnType<ApplyUserCommands['preview']> {
-    return this.users.preview(command);
+  /** What a User command would do now, without writing (see ApplyUserCommands.preview); undefined for a Group command. */
+  async previewUser(command: ProvisioningCommand): ReturnType<ApplyUserCommands['preview']> {
+    return command.resourceType === 'User' ? this.users.preview(command) : undefined;
   }
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@scimflow/config';
-import { ConsumerGroupName, ProvisioningCommand, topicName } from '@scimflow/contracts';
+import { ConsumerGroupName, readCommand, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
 import { CommandDispatcher } from '@scimflow/reconciliation';
 import { CliCommand, UsageError } from '../command';
@@ -29,16 +29,6 @@ export function parseReplayCommandsArgs(args: string[]): CommandReplayOptions {
   return { from, to: parseTo(values.to, from), tenantId: values.tenant, dryRun: values['dry-run'] ?? false, force: values.force ?? false };
 }
 
-/** A command record as the reconciler reads it; undefined when it is not a v1 command. */
-export function readCommand(value: Buffer | null): ProvisioningCommand | undefined {
-  try {
-    const c = JSON.parse(value?.toString('utf8') ?? '') as ProvisioningCommand;
-    return c && typeof c.commandId === 'string' && typeof c.tenantId === 'string' && c.v === 1 ? c : undefined;
-  } catch {
-    return undefined; // counted as unreadable; the reconciler answered it with 400 when it was live
-  }
-}
-
 /**
  * Re-applies the commands topic from a point to the end offsets captured at start, through the reconciler's own
  * dispatcher on the given DataSource. Already-applied commands are no-ops (processed_commands), so this is safe to
@@ -58,7 +48,7 @@ export async function replayCommands(config: AppConfig, ds: DataSource, options:
     progress.tick();
     if (options.to && record.timestamp > options.to.getTime()) return void tally.skippedAfterTo++;
     const command = readCommand(record.value);
-    if (!command) return void tally.unreadable++;
+    if (!command) return void tally.unreadable++; // the reconciler answered it with 400 when it was live
     if (options.tenantId && command.tenantId !== options.tenantId) return void tally.skippedOtherTenant++;
     if (options.dryRun) {
       const rows: unknown[] = await ds.query('SELECT 1 FROM processed_commands WHERE command_id = $1', [command.commandId]);

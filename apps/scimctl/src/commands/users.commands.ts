@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@scimflow/config';
-import { COMMAND_SCHEMA_VERSION, CommandAction, CommandOutcome, LOGIN_METHODS, LoginMethod, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
+import { COMMAND_SCHEMA_VERSION, CommandOutcome, CommandRequest, LOGIN_METHODS, LoginMethod, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
 import { TenantAdmin, UserAdmin } from '@scimflow/persistence';
 import { ImportRow, importRowsFromCsv, importRowsFromJson, runImport } from '@scimflow/provisioning';
@@ -54,8 +54,9 @@ export class CommandSubmitter {
     await this.producer.disconnect();
   }
 
-  async submit(tenantId: string, resourceId: string, action: CommandAction, payload: unknown, resourceType: ResourceType = 'User'): Promise<CommandOutcome | undefined> {
-    const command: ProvisioningCommand = { v: COMMAND_SCHEMA_VERSION, commandId: randomUUID(), issuedAt: new Date().toISOString(), tenantId, resourceType, resourceId, action, payload };
+  async submit(request: CommandRequest): Promise<CommandOutcome | undefined> {
+    const command: ProvisioningCommand = { v: COMMAND_SCHEMA_VERSION, commandId: randomUUID(), issuedAt: new Date().toISOString(), ...request };
+    const { tenantId, resourceId } = command;
     const outcome = new Promise<CommandOutcome | undefined>((resolve) => this.waiting.set(command.commandId, resolve));
     const timeout = setTimeout(() => this.settle(command.commandId, undefined), OUTCOME_WAIT_MS);
     await this.producer.send({
@@ -148,7 +149,7 @@ export const usersLoginMethodCommand: CliCommand = {
     const user = await withTenant(config, values.tenant, async (ds, tenantId) => {
       const users = new UserAdmin(ds);
       if (!(await users.get(tenantId, userId))) throw new Error(`user ${userId} not found`);
-      const outcome = await submitting(config, ds, (s) => s.submit(tenantId, userId, 'setLoginMethod', { loginMethod: method as LoginMethod }));
+      const outcome = await submitting(config, ds, (s) => s.submit({ tenantId, resourceType: 'User', resourceId: userId, action: 'setLoginMethod', payload: { loginMethod: method as LoginMethod } }));
       if (!outcome) throw new Error(NOT_APPLIED.detail);
       if (outcome.error) throw new Error(`${outcome.status}: ${outcome.error.detail ?? 'refused'}`);
       return users.get(tenantId, userId);
@@ -179,7 +180,8 @@ export function importCommand<P>(word: 'users' | 'groups', resourceType: Resourc
       const summary = await withTenant(config, values.tenant, (ds, tenantId) =>
         submitting(config, ds, (s) =>
           runImport(rows, async (payload, row) => {
-            const outcome = await s.submit(tenantId, row.resourceId ?? randomUUID(), 'import', payload, resourceType);
+            // P is the import payload of resourceType (ImportUserPayload, ImportGroupPayload), as the row readers build it
+            const outcome = await s.submit({ tenantId, resourceType, resourceId: row.resourceId ?? randomUUID(), action: 'import', payload } as CommandRequest);
             if (!outcome) return NOT_APPLIED;
             return { status: outcome.status, id: outcome.resource?.id, detail: outcome.error?.detail };
           }),

@@ -1,7 +1,8 @@
 import { decideGroupCommand, decideUserCommand, finalizeGroupChange, membershipEvents, userDeletionEvents } from '@scimflow/provisioning';
 import { GROUP_SCHEMA, USER_SCHEMA } from '@scimflow/scim';
 import { userResourceTypeSchemas } from '../../../scim/src/resource/types';
-import { ProvisioningCommand } from '../commands';
+import { GroupCommand, ProvisioningCommand, UserCommand } from '../commands';
+import { asRead } from '../test-helpers';
 import { WebhookDeadLetter } from '../dead-letters';
 import { USER_CHANGED_DATASCHEMA } from '../events';
 import { GROUP_CHANGED_DATASCHEMA, MEMBERSHIP_CHANGED_DATASCHEMA } from '../group-events';
@@ -14,7 +15,7 @@ const GROUP = '9a1b0000-0000-4000-8000-0000000000aa';
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 let n = 0;
-const command = (resourceType: 'User' | 'Group', action: ProvisioningCommand['action'], payload?: unknown): ProvisioningCommand => ({
+const record = (resourceType: 'User' | 'Group', action: ProvisioningCommand['action'], payload?: unknown) => ({
   v: 1,
   commandId: `c0000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
   tenantId: TENANT,
@@ -24,6 +25,8 @@ const command = (resourceType: 'User' | 'Group', action: ProvisioningCommand['ac
   payload,
   issuedAt: NOW.toISOString(),
 });
+const command = <C extends ProvisioningCommand = UserCommand>(resourceType: 'User' | 'Group', action: ProvisioningCommand['action'], payload?: unknown) =>
+  asRead<C>(record(resourceType, action, payload));
 const userDoc = (extra: object = {}) => ({ schemas: [USER_SCHEMA], userName: 'ada@example.com', externalId: 'ext-1', active: true, ...extra });
 const v = contractValidator();
 
@@ -55,8 +58,8 @@ describe('contract schemas', () => {
       ['another version', { ...command('User', 'delete'), v: 2 }],
       ['an unknown action', { ...command('User', 'delete'), action: 'upsert' }],
       ['an unknown resource type', { ...command('User', 'delete'), resourceType: 'Device' }],
-      ['create without payload', command('User', 'create')],
-      ['patch without Operations', command('User', 'patch', { schemas: [PATCH_OP] })],
+      ['create without payload', record('User', 'create')],
+      ['patch without Operations', record('User', 'patch', { schemas: [PATCH_OP] })],
       ['a bad issuedAt', { ...command('User', 'delete'), issuedAt: 'yesterday' }],
       ['no commandId', { ...command('User', 'delete'), commandId: undefined }],
     ])('rejects %s', (_, c) => expect(v.forTopic('commands', JSON.parse(JSON.stringify(c))).length).toBeGreaterThan(0));
@@ -84,7 +87,7 @@ describe('contract schemas', () => {
   });
 
   it('accept group and membership events from decideGroupCommand + finalizeGroupChange, also split in parts', () => {
-    const create = command('Group', 'create', { schemas: [GROUP_SCHEMA], displayName: 'Ops', externalId: 'g-1' });
+    const create = command<GroupCommand>('Group', 'create', { schemas: [GROUP_SCHEMA], displayName: 'Ops', externalId: 'g-1' });
     const d = decideGroupCommand(undefined, create, NOW);
     if (d.kind !== 'save') throw new Error(`expected save, got ${d.kind}`);
     const diff = { added: ['u1', 'u2', 'u3'], removed: [] };
@@ -93,7 +96,7 @@ describe('contract schemas', () => {
     for (const e of change.events) expect(v.forTopic('groupChanged', JSON.parse(JSON.stringify(e)))).toEqual([]);
     const members = membershipEvents(create, { id: GROUP, displayName: 'Ops' }, diff, new Map([['u1', 2], ['u2', 5], ['u3', 1]]), NOW);
     for (const e of members) expect(v.forTopic('membershipChanged', JSON.parse(JSON.stringify(e)))).toEqual([]);
-    const del = command('Group', 'delete');
+    const del = command<GroupCommand>('Group', 'delete');
     const gone = decideGroupCommand(change.state, del, NOW);
     if (gone.kind !== 'delete') throw new Error(`expected delete, got ${gone.kind}`);
     const deleted = finalizeGroupChange(gone, { added: [], removed: ['u1'] }, del, NOW)!;

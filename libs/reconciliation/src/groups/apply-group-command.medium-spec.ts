@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { validateConfig } from '@scimflow/config';
-import { ProvisioningCommand } from '@scimflow/contracts';
+import { GroupCommand, ProvisioningCommand, UserCommand } from '@scimflow/contracts';
+import { asRead } from '../../../contracts/src/test-helpers';
 import { TenantDirectory } from '@scimflow/persistence';
 import { useDatabase } from '../../../../test/support/medium/database';
 import { ApplyUserCommands } from '../users/apply-user-commands';
@@ -12,8 +13,8 @@ const config = () => validateConfig({ ...process.env, PROFILE_CACHE_TTL_MS: '0' 
 
 const tenant = async (profile: 'custom' | 'surecloud' = 'custom') => (await new TenantDirectory(db()).createTenant(`groups ${profile}`, [], { profile })).tenant.id;
 
-function command(tenantId: string, resourceId: string, action: ProvisioningCommand['action'], payload?: unknown): ProvisioningCommand {
-  return { v: 1, commandId: randomUUID(), tenantId, resourceType: 'Group', resourceId, action, payload, issuedAt: '2026-12-06T00:00:00.000Z' } as ProvisioningCommand;
+function command(tenantId: string, resourceId: string, action: ProvisioningCommand['action'], payload?: unknown): GroupCommand {
+  return asRead({ v: 1, commandId: randomUUID(), tenantId, resourceType: 'Group', resourceId, action, payload, issuedAt: '2026-12-06T00:00:00.000Z' });
 }
 const create = (tenantId: string, displayName: string, members: string[] = []) =>
   command(tenantId, randomUUID(), 'create', { schemas: [GROUP], displayName, ...(members.length ? { members: members.map((value) => ({ value })) } : {}) });
@@ -28,7 +29,7 @@ describe('ApplyGroupCommand (Postgres)', () => {
 
   it('creates a group with its members and events; a redelivery answers the same', async () => {
     const t = await tenant();
-    const user = { v: 1, commandId: randomUUID(), tenantId: t, resourceType: 'User', resourceId: randomUUID(), action: 'create', payload: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'member' }, issuedAt: '2026-12-06T00:00:00.000Z' } as ProvisioningCommand;
+    const user = asRead<UserCommand>({ v: 1, commandId: randomUUID(), tenantId: t, resourceType: 'User', resourceId: randomUUID(), action: 'create', payload: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'member' }, issuedAt: '2026-12-06T00:00:00.000Z' });
     await new ApplyUserCommands(db(), config()).apply(user);
     const sales = create(t, 'Sales', [user.resourceId]);
     const applied = await groups.execute(sales);

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@scimflow/config';
-import { ChangeEvent, MembershipEventType, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { ChangeEvent, GroupCommand, MembershipEventType, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
 import { AuditLog, commandAuditEntry, GroupStore, MembershipStore, Outbox, OutboxRecord, TenantProfiles, UserStore } from '@scimflow/persistence';
 import {
   decideGroupCommand,
@@ -41,7 +41,7 @@ export class ApplyGroupCommand {
     this.audit = new AuditLog(ds);
   }
 
-  async execute(command: ProvisioningCommand, now = new Date()): Promise<AppliedCommand> {
+  async execute(command: GroupCommand, now = new Date()): Promise<AppliedCommand> {
     try {
       // The product's own groups are imported even where Entra may not write groups (SureCloud's userType names them).
       if (command.action !== 'import' && !(await this.profiles.settings(command.tenantId)).groupProvisioning) {

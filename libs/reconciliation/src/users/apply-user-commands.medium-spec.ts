@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { validateConfig } from '@scimflow/config';
-import { ProvisioningCommand } from '@scimflow/contracts';
+import { GroupCommand, ProvisioningCommand, UserCommand } from '@scimflow/contracts';
+import { asRead } from '../../../contracts/src/test-helpers';
 import { TenantDirectory } from '@scimflow/persistence';
 import { useDatabase } from '../../../../test/support/medium/database';
 import { ApplyGroupCommand } from '../groups/apply-group-command';
@@ -16,8 +17,8 @@ async function tenant(profile: 'custom' | 'workforce' | 'surecloud' = 'custom', 
   return (await new TenantDirectory(db()).createTenant(`pipeline ${profile}`, [], { profile, settings })).tenant.id;
 }
 
-function command(tenantId: string, resourceId: string, action: ProvisioningCommand['action'], payload?: unknown): ProvisioningCommand {
-  return { v: 1, commandId: randomUUID(), tenantId, resourceType: 'User', resourceId, action, payload, issuedAt: '2026-12-06T00:00:00.000Z' } as ProvisioningCommand;
+function command(tenantId: string, resourceId: string, action: ProvisioningCommand['action'], payload?: unknown): UserCommand {
+  return asRead({ v: 1, commandId: randomUUID(), tenantId, resourceType: 'User', resourceId, action, payload, issuedAt: '2026-12-06T00:00:00.000Z' });
 }
 const create = (tenantId: string, userName: string, extra: object = {}, id = randomUUID()) =>
   command(tenantId, id, 'create', { schemas: [USER], userName, emails: [{ type: 'work', value: `${userName}@contoso.example` }], ...extra });
@@ -115,10 +116,12 @@ describe('ApplyUserCommands (Postgres): one pipeline for a command alone and for
     it('applies a membership directive and rejects one naming unknown groups (savepoint), the batch going on', async () => {
       const t = await tenant('surecloud');
       const groupId = randomUUID();
-      const group = await new ApplyGroupCommand(db(), config()).execute({
-        v: 1, commandId: randomUUID(), tenantId: t, resourceType: 'Group', resourceId: groupId, action: 'import',
-        payload: { document: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Admins' } }, issuedAt: '2026-12-06T00:00:00.000Z',
-      } as ProvisioningCommand);
+      const group = await new ApplyGroupCommand(db(), config()).execute(
+        asRead<GroupCommand>({
+          v: 1, commandId: randomUUID(), tenantId: t, resourceType: 'Group', resourceId: groupId, action: 'import',
+          payload: { document: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Admins' } }, issuedAt: '2026-12-06T00:00:00.000Z',
+        }),
+      );
       expect(group.outcome.status).toBe(201);
       const member = create(t, 'member', { userType: groupId });
       const unknownGroup = randomUUID();

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@scimflow/config';
-import { ChangeEvent, CommandOutcome, isMembershipEvent, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { ChangeEvent, CommandOutcome, isMembershipEvent, ProvisioningCommand, resourceKey, topicName, UserCommand } from '@scimflow/contracts';
 import { injectTraceHeaders } from '@scimflow/observability';
 import {
   AuditEntry,
@@ -39,7 +39,7 @@ import { AppliedCommand, recordRejection, rejectionOf } from '../applied-command
 
 /** One command of a batch, with how to run work in its own trace context (the consumer's span for it). */
 export interface BatchCommand {
-  command: ProvisioningCommand;
+  command: UserCommand;
   inContext?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
@@ -125,7 +125,7 @@ export class ApplyUserCommands {
   }
 
   /** One command: a batch of one. */
-  async apply(command: ProvisioningCommand, now = new Date()): Promise<AppliedCommand> {
+  async apply(command: UserCommand, now = new Date()): Promise<AppliedCommand> {
     return (await this.execute([{ command }], now))[0];
   }
 
@@ -140,7 +140,7 @@ export class ApplyUserCommands {
    * What the command would do to its user now, decided as `execute` would but without writing: the user before and
    * the decision; undefined for a command applied before (a redelivery). A rejection is a `reject` decision.
    */
-  async preview(command: ProvisioningCommand, now = new Date()): Promise<{ current: UserState | undefined; decision: ProfiledUserDecision } | undefined> {
+  async preview(command: UserCommand, now = new Date()): Promise<{ current: UserState | undefined; decision: ProfiledUserDecision } | undefined> {
     const types = await this.resourceTypes.user(command.tenantId);
     const em = this.ds.manager;
     if (await this.users.processedOutcome(em, command.commandId)) return undefined;
@@ -223,38 +223,49 @@ export class ApplyUserCommands {
     return results;
   }
 
-  /** One command inside the batch's transaction, against the state the batch's earlier commands left. */
-  private async applyOne(batch: BatchState, command: ProvisioningCommand, { types, settings }: TenantRules): Promise<AppliedCommand> {
+  /**
+   * One command inside the batch's transaction, against the state the batch's earlier commands left. Decided in
+   * memory and its write collected, unless it needs more: a create that may claim an unlinked user (looked up first)
+   * or the work its decision names is done after the writes collected so far, under a savepoint.
+   */
+  private async applyOne(batch: BatchState, command: UserCommand, rules: TenantRules): Promise<AppliedCommand> {
     const { em, states, claimingTenants, pending, now } = batch;
     const current = states.get(resourceKey(command.tenantId, command.resourceId));
     const candidate = claimingTenants.has(command.tenantId) ? claimCandidate(current, command) : undefined;
-    let claim: UserClaim | undefined;
-    if (candidate) {
-      await this.flush(batch); // the unlinked user may have been written earlier in this batch
-      claim = await this.users.lockClaimable(em, command.tenantId, candidate.userName, candidate.workEmail);
-    }
-    const decision = applyProfileToDecision(decideUserCommand(current, command, now, types, claim), command, settings, now);
-    if (decision.kind === 'reject' || decision.kind === 'unchanged') return this.recorded(pending, command, decision, nothingWritten(command), now);
+    const decided = candidate ? undefined : this.decide(command, rules, current, undefined, now);
+    if (decided && (decided.kind === 'reject' || decided.kind === 'unchanged')) return this.recorded(pending, command, decided, nothingWritten(command), now);
+    if (decided?.kind === 'save' && !userCommandWork(decided).length) return this.saved(batch, command, decided, this.collect(pending, command, decided));
 
-    const work = userCommandWork(decision);
-    let written: Written;
-    if (decision.kind === 'save' && !work.length) written = this.collect(pending, command, decision);
-    else {
-      await this.flush(batch); // the work reads and writes rows the collected writes may touch
-      try {
-        written = await withinSavepoint(em, () => this.writeWithWork(em, command, decision, work, current, settings, now));
-      } catch (e) {
-        const rejection = rejectionOf(e);
-        if (!rejection) throw e;
-        return this.recorded(pending, command, { kind: 'reject', error: rejection }, nothingWritten(command), now);
-      }
+    await this.flush(batch); // what follows reads and writes rows the collected writes may touch (an unlinked user among them)
+    let result: { decision: ProfiledUserDecision; written: Written };
+    try {
+      result = await withinSavepoint(em, async () => {
+        const claim = candidate && (await this.users.lockClaimable(em, command.tenantId, candidate.userName, candidate.workEmail));
+        const decision = decided ?? this.decide(command, rules, current, claim, now);
+        if (decision.kind === 'reject' || decision.kind === 'unchanged') return { decision, written: nothingWritten(command) };
+        return { decision, written: await this.writeWithWork(em, command, decision, userCommandWork(decision), current, rules.settings, now) };
+      });
+    } catch (e) {
+      const rejection = rejectionOf(e);
+      if (!rejection) throw e;
+      return this.recorded(pending, command, { kind: 'reject', error: rejection }, nothingWritten(command), now);
     }
+    const { decision, written } = result;
+    return decision.kind === 'save' || decision.kind === 'delete' ? this.saved(batch, command, decision, written) : this.recorded(pending, command, decision, written, now);
+  }
+
+  private decide(command: UserCommand, { types, settings }: TenantRules, current: UserState | undefined, claim: UserClaim | undefined, now: Date): ProfiledUserDecision {
+    return applyProfileToDecision(decideUserCommand(current, command, now, types, claim), command, settings, now);
+  }
+
+  /** A written command: its user's state is what later commands of the batch see. */
+  private saved(batch: BatchState, command: UserCommand, decision: ProfiledUserDecision, written: Written): AppliedCommand {
     const key = resourceKey(command.tenantId, written.userId);
-    if (written.after) states.set(key, written.after);
-    else states.delete(key);
+    if (written.after) batch.states.set(key, written.after);
+    else batch.states.delete(key);
     // an unlinked user (an import, a soft delete) may be claimed by a later create of this batch
-    if (written.after && !written.after.linked) claimingTenants.add(command.tenantId);
-    return this.recorded(pending, command, decision, written, now);
+    if (written.after && !written.after.linked) batch.claimingTenants.add(command.tenantId);
+    return this.recorded(batch.pending, command, decision, written, batch.now);
   }
 
   /** A command's outcome, audit entry and events, collected with the batch's writes. */
@@ -277,7 +288,7 @@ export class ApplyUserCommands {
   /** A decision with work beyond the user's own row, written at once (under the caller's savepoint). */
   private async writeWithWork(
     em: EntityManager,
-    command: ProvisioningCommand,
+    command: UserCommand,
     decision: Save | Extract<ProfiledUserDecision, { kind: 'delete' }>,
     work: UserCommandWork[],
     current: UserState | undefined,
