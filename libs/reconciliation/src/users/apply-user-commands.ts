@@ -97,14 +97,15 @@ class PendingWrites {
  * Applies User commands, many or one (one command is a batch of one), each batch in ONE transaction per
  * USER_BATCH_SIZE commands: the batch's users are locked with one statement, each command is decided in memory
  * against the state the previous ones left, and its writes (user, outcome, audit entry, events) are collected and
- * written with one multi-row statement per table. A command's tenant rules come before the transaction; an unlinked
- * user a create may claim (claimCandidate) is looked up in it, after the writes collected so far. What the decision
- * says needs more than the user's own row (userCommandWork: a delete's memberships, a membership directive, a unique
- * work email) is done after those writes under a savepoint: a rejection rolls back only that command's effects and
- * is recorded in their place. Per-user order, idempotency (processed_commands) and the events are those of applying
- * each command in its own transaction. If a batch's transaction fails (a constraint between two of its commands, a
- * deadlock), it is rolled back whole and its commands are applied one by one; a command alone whose transaction
- * fails on what it asks (a userName taken, its tenant gone) is rejected, recorded in a transaction of its own.
+ * written with one multi-row statement per table. A command's tenant rules are loaded before the transaction. What a
+ * command needs beyond the user's own row is done in the transaction after the writes collected so far, under a
+ * savepoint, so that a rejection rolls back only that command's effects and is recorded in their place: a create
+ * that may claim an unlinked user (claimCandidate) is looked up, decided and written there, and so is what the
+ * decision names (userCommandWork: a delete's memberships, a membership directive, a unique work email). Per-user
+ * order, idempotency (processed_commands) and the events are those of applying each command in its own transaction.
+ * If a batch's transaction fails (a constraint between two of its commands, a deadlock), it is rolled back whole and
+ * its commands are applied one by one; a command alone whose transaction fails on what it asks (a userName taken,
+ * its tenant gone) is rejected, recorded in a transaction of its own.
  */
 export class ApplyUserCommands {
   private readonly logger = new Logger(ApplyUserCommands.name);
