@@ -5,7 +5,7 @@ const moduleNameMapper = {
   '^@scimflow/webhooks(/(.*))?$': '<rootDir>/libs/webhooks/src$1',
   '^@scimflow/replay(/(.*))?$': '<rootDir>/libs/replay/src$1',
   '^@scimflow/reconciliation(/(.*))?$': '<rootDir>/libs/reconciliation/src$1',
-  '^@scimflow/(scim|contracts|messaging|persistence|config|provisioning|observability)(/(.*))?$': '<rootDir>/libs/$1/src$2',
+  '^@scimflow/(scim|contracts|messaging|persistence|config|provisioning|observability|platform)(/(.*))?$': '<rootDir>/libs/$1/src$2',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', {}] };
 

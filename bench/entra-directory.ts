@@ -4,6 +4,7 @@
  * (without the `aadOptscim062020` flag: capitalised ops, "True"/"False" strings), and the comparison of what the
  * SCIM API reads back with the directory. Pure and deterministic for a seed, so a run can be replayed.
  */
+import { groupMembers } from '@scimflow/scim';
 
 export const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -414,7 +415,7 @@ export function changePatch(c: Exclude<UserChange, { kind: 'created' | 'deleted'
   }
 }
 
-export const membersPatch = (op: 'Add' | 'Remove', ids: string[]): PatchOperation[] => [{ op, path: 'members', value: ids.map((value) => ({ value })) }];
+export const membersPatch = (op: 'Add' | 'Remove', ids: string[]): PatchOperation[] => [{ op, path: 'members', value: groupMembers(ids) }];
 
 export const groupResource = (g: DirectoryGroup) => ({ schemas: [GROUP], externalId: g.externalId, displayName: g.displayName, meta: { resourceType: 'Group' } });
 

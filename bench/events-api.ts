@@ -6,12 +6,15 @@
  *   event's `time` (set by the reconciler in the applying transaction, just before it commits) to its arrival, p50/p99,
  *   for writes spread out in time (a consumer that is caught up, as a live one is).
  */
+import { ProductCredentials, TenantDirectory } from '@scimflow/persistence';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, migrate, ProductCredentials, TenantDirectory } from '@scimflow/persistence';
+import { issueProductCredential } from '@scimflow/access';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant, storesOn } from './tenants';
 import { ScimflowEventsClient } from '../packages/client/src';
 import { closedLoop, HttpTarget, LoadResult } from './load';
 import { AppProcess, freePort, serviceCpuSeconds, systemEnv } from './processes';
-import { dropBenchState } from './cleanup';
+import { openBenchState } from './cleanup';
 import { createUsers } from './fairness';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -36,21 +39,16 @@ function percentile(sorted: number[], p: number): number {
 
 export async function eventsApiScenario(opts: { baseDb: string; brokers: string; events: number; reads: number; lagWrites: number }): Promise<EventsApiResult> {
   const run = `e${Date.now().toString(36)}`;
-  const dbUrl = new URL(opts.baseDb);
-  dbUrl.pathname = `/scimflow_bench_${run}`;
-  const prefix = `bench-${run}.`;
-  await migrate(dbUrl.toString());
-  const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 2 } }));
-  await ds.initialize();
+  const { databaseUrl, prefix, ds, drop } = await openBenchState(run, opts);
   const ports = { ingress: await freePort(), reconciler: await freePort(), notifier: await freePort() };
-  const env = systemEnv({ databaseUrl: dbUrl.toString(), brokers: opts.brokers, prefix, ports, unlimited: true });
+  const env = systemEnv({ databaseUrl: databaseUrl, brokers: opts.brokers, prefix, ports, unlimited: true });
   const apps = { reconciler: new AppProcess('reconciler', env), notifier: new AppProcess('notifier', env), ingress: new AppProcess('ingress', env) };
   let scim: HttpTarget | undefined;
   let api: HttpTarget | undefined;
   const abort = new AbortController();
   try {
-    const tenant = await new TenantDirectory(ds).createTenant('bench-events-api');
-    const { credential } = await new ProductCredentials(ds).create(tenant.tenant.id, 'bench');
+    const tenant = await createTenant(ds, 'bench-events-api');
+    const { credential } = await storesOn(ds).productCredentials.create(tenant.tenant.id, await issueProductCredential(), 'bench');
     for (const app of Object.values(apps)) await app.start(`http://127.0.0.1:${ports[app.name]}/healthz`);
     const base = `http://127.0.0.1:${ports.ingress}`;
     scim = new HttpTarget(new URL(`${base}/scim/v2/${tenant.tenant.id}`), { authorization: `Bearer ${tenant.token}` });
@@ -126,7 +124,6 @@ export async function eventsApiScenario(opts: { baseDb: string; brokers: string;
     scim?.close();
     api?.close();
     for (const app of Object.values(apps)) await app.stop();
-    await ds.destroy();
-    await dropBenchState(opts.baseDb, dbUrl.pathname.slice(1), opts.brokers, prefix);
+    await drop();
   }
 }

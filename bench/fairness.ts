@@ -11,11 +11,13 @@
  * (HEAVY_COMMAND_BYTES=0) and on (the default) in one invocation.
  */
 import { randomUUID } from 'node:crypto';
+import { TenantDirectory } from '@scimflow/persistence';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant } from './tenants';
 import { closedLoop, HttpTarget, LoadResult, openLoop } from './load';
 import { AppProcess, serviceCpuSeconds, systemEnv } from './processes';
-import { dropBenchState } from './cleanup';
+import { openBenchState } from './cleanup';
 import { latencyByWindow, Sample, slowdown, WindowLatency } from './windows';
 import { groupWithMembers, largeUserDocument, memberSlice } from './noisy-tenant';
 
@@ -56,14 +58,9 @@ export interface FairnessRun {
 
 export async function fairnessScenario(opts: { baseDb: string; brokers: string; streamMs: number; heavyCommandBytes?: string }): Promise<FairnessRun> {
   const run = `f${Date.now().toString(36)}`;
-  const dbUrl = new URL(opts.baseDb);
-  dbUrl.pathname = `/scimflow_bench_${run}`;
-  const prefix = `bench-${run}.`;
-  await migrate(dbUrl.toString());
-  const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 2 } }));
-  await ds.initialize();
+  const { databaseUrl, prefix, ds, drop } = await openBenchState(run, opts);
   const ports = { ingress: 18180, reconciler: 18181, notifier: 18182 };
-  const env = systemEnv({ databaseUrl: dbUrl.toString(), brokers: opts.brokers, prefix, ports, unlimited: true });
+  const env = systemEnv({ databaseUrl: databaseUrl, brokers: opts.brokers, prefix, ports, unlimited: true });
   const apps = {
     reconciler: new AppProcess('reconciler', opts.heavyCommandBytes === undefined ? env : { ...env, HEAVY_COMMAND_BYTES: opts.heavyCommandBytes }),
     notifier: new AppProcess('notifier', env),
@@ -72,8 +69,7 @@ export async function fairnessScenario(opts: { baseDb: string; brokers: string; 
   const targets: HttpTarget[] = [];
   try {
     // No webhook endpoints: the notifier still reads every event, but the scenario measures the apply path.
-    const directory = new TenantDirectory(ds);
-    const [q, noisy] = [await directory.createTenant('bench-quiet'), await directory.createTenant('bench-noisy')];
+    const [q, noisy] = [await createTenant(ds, 'bench-quiet'), await createTenant(ds, 'bench-noisy')];
     for (const app of Object.values(apps)) await app.start(`http://127.0.0.1:${ports[app.name]}/healthz`);
     const scim = (t: { tenant: { id: string }; token: string }) => {
       const target = new HttpTarget(new URL(`http://127.0.0.1:${ports.ingress}/scim/v2/${t.tenant.id}`), { authorization: `Bearer ${t.token}` });
@@ -179,8 +175,7 @@ export async function fairnessScenario(opts: { baseDb: string; brokers: string; 
   } finally {
     for (const t of targets) t.close();
     for (const app of Object.values(apps)) await app.stop();
-    await ds.destroy();
-    await dropBenchState(opts.baseDb, dbUrl.pathname.slice(1), opts.brokers, prefix);
+    await drop();
   }
 }
 

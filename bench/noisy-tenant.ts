@@ -3,13 +3,14 @@
  * each kept under the limit the ingress enforces for it, so none is refused.
  */
 import { MAX_COMMAND_BODY_BYTES, MAX_RESOURCE_DOCUMENT_BYTES } from '@scimflow/contracts';
+import { groupMembers } from '@scimflow/scim';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 /** A POST /Groups body with these users as members (about 50 bytes a member: 5,000 members ≈ 250 KB). */
 export function groupWithMembers(displayName: string, memberIds: string[]) {
-  const body = { schemas: [GROUP], displayName, members: memberIds.map((value) => ({ value })) };
+  const body = { schemas: [GROUP], displayName, members: groupMembers(memberIds) };
   const bytes = Buffer.byteLength(JSON.stringify(body));
   if (bytes > MAX_COMMAND_BODY_BYTES) throw new Error(`a group of ${memberIds.length} members is ${bytes} bytes, above MAX_COMMAND_BODY_BYTES`);
   return body;

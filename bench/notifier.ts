@@ -8,12 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { resourceKey, topicName, topicSpecs, USER_CHANGED_DATASCHEMA, UserEventType } from '@scimflow/contracts';
 import { ensureTopics } from '@scimflow/messaging';
-import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
+import { TenantDirectory } from '@scimflow/persistence';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant } from './tenants';
 import { AppProcess, serviceCpuSeconds } from './processes';
-import { dropBenchState } from './cleanup';
+import { openBenchState } from './cleanup';
 
 export interface NotifierScenarioResult {
   events: number;
@@ -36,19 +37,14 @@ const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
 export async function notifierScenario(opts: { baseDb: string; brokers: string; events: number; eventsPerUser?: number; env?: Record<string, string> }): Promise<NotifierScenarioResult> {
   const run = `n${Date.now().toString(36)}`;
-  const dbUrl = new URL(opts.baseDb);
-  dbUrl.pathname = `/scimflow_bench_${run}`;
-  const prefix = `bench-${run}.`;
   const perUser = opts.eventsPerUser ?? 4;
   const users = Math.max(1, Math.ceil(opts.events / perUser));
-  await migrate(dbUrl.toString());
-  const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 2 } }));
-  await ds.initialize();
+  const { databaseUrl, prefix, ds, drop } = await openBenchState(run, opts);
   const kafka = new Kafka({ brokers: opts.brokers.split(','), clientId: 'bench-notifier', logLevel: logLevel.NOTHING });
   const receiver = await startOrderCheckingReceiver();
   let notifier: AppProcess | undefined;
   try {
-    const tenant = await new TenantDirectory(ds).createTenant('bench-notifier', [receiver.url]);
+    const tenant = await createTenant(ds, 'bench-notifier', [receiver.url]);
     const tenantId = tenant.tenant.id;
     await ensureTopics(kafka, topicSpecs(prefix));
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -87,7 +83,7 @@ export async function notifierScenario(opts: { baseDb: string; brokers: string; 
     log(`notifier: ${produced} events of ${users} users on the topic; starting the notifier`);
 
     notifier = new AppProcess('notifier', {
-      DATABASE_URL: dbUrl.toString(),
+      DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: opts.brokers,
       KAFKA_TOPIC_PREFIX: prefix,
       NOTIFIER_PORT: '18092',
@@ -128,8 +124,7 @@ export async function notifierScenario(opts: { baseDb: string; brokers: string; 
   } finally {
     await notifier?.stop();
     await receiver.close();
-    await ds.destroy();
-    await dropBenchState(opts.baseDb, `scimflow_bench_${run}`, opts.brokers, prefix);
+    await drop();
   }
 }
 

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, readdirSync, readFileSync, WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { APP_ENV, APP_NODE_ARGS } from '@scimflow/config';
+import { APP_ENV, APP_NODE_ARGS } from '@scimflow/platform';
 import { ROOT } from './root';
 
 /** USER_HZ: Linux reports process times in 1/100 s on every architecture Node runs on */

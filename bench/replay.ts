@@ -7,12 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import { COMMAND_SCHEMA_VERSION, resourceKey, topicName, topicSpecs } from '@scimflow/contracts';
+import { COMMAND_SCHEMA_VERSION, CommandAction, resourceKey, topicName, topicSpecs } from '@scimflow/contracts';
 import { ensureTopics } from '@scimflow/messaging';
-import { dataSourceOptions, migrate, TenantDirectory } from '@scimflow/persistence';
+import { TenantDirectory } from '@scimflow/persistence';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant } from './tenants';
 import { AppProcess, serviceCpuSeconds } from './processes';
-import { dropBenchState } from './cleanup';
+import { openBenchState } from './cleanup';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -34,18 +35,28 @@ export interface ReplayScenarioResult {
   serviceCpuMsPerCommand: { postgres: number; kafka: number };
 }
 
+/** A User command as the ingress writes it to the commands topic: keyed by tenant and user, a fresh command id. */
+export function userCommandRecord(tenantId: string, userId: string, action: CommandAction, payload: unknown): { key: string; value: string } {
+  const command = {
+    v: COMMAND_SCHEMA_VERSION,
+    commandId: randomUUID(),
+    tenantId,
+    resourceType: 'User',
+    resourceId: userId,
+    action,
+    payload,
+    issuedAt: new Date().toISOString(),
+  };
+  return { key: resourceKey(tenantId, userId), value: JSON.stringify(command) };
+}
+
 export async function replayScenario(opts: { baseDb: string; brokers: string; commands: number }): Promise<ReplayScenarioResult> {
   const run = `r${Date.now().toString(36)}`;
-  const dbUrl = new URL(opts.baseDb);
-  dbUrl.pathname = `/scimflow_bench_${run}`;
-  const prefix = `bench-${run}.`;
-  await migrate(dbUrl.toString());
-  const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 2 } }));
-  await ds.initialize();
+  const { databaseUrl, prefix, ds, drop } = await openBenchState(run, opts);
   const kafka = new Kafka({ brokers: opts.brokers.split(','), clientId: 'bench-replay', logLevel: logLevel.NOTHING });
   let reconciler: AppProcess | undefined;
   try {
-    const tenantId = (await new TenantDirectory(ds).createTenant('bench-replay')).tenant.id;
+    const tenantId = (await createTenant(ds, 'bench-replay')).tenant.id;
     await ensureTopics(kafka, topicSpecs(prefix));
     const users = Math.round(opts.commands * 0.8);
     const patched = opts.commands - users;
@@ -53,25 +64,10 @@ export async function replayScenario(opts: { baseDb: string; brokers: string; co
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const t0 = performance.now();
-    const command = (i: number) => {
-      const create = i < users;
-      const id = ids[create ? i : (i - users) % users];
-      return {
-        key: resourceKey(tenantId, id),
-        value: JSON.stringify({
-          v: COMMAND_SCHEMA_VERSION,
-          commandId: randomUUID(),
-          tenantId,
-          resourceType: 'User',
-          resourceId: id,
-          action: create ? 'create' : 'patch',
-          payload: create
-            ? { schemas: [USER], userName: `replay${i}@bench.example`, active: true, emails: [{ type: 'work', value: `replay${i}@bench.example` }] }
-            : { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: `Patched ${i}` }] },
-          issuedAt: new Date().toISOString(),
-        }),
-      };
-    };
+    const command = (i: number) =>
+      i < users
+        ? userCommandRecord(tenantId, ids[i], 'create', { schemas: [USER], userName: `replay${i}@bench.example`, active: true, emails: [{ type: 'work', value: `replay${i}@bench.example` }] })
+        : userCommandRecord(tenantId, ids[(i - users) % users], 'patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: `Patched ${i}` }] });
     for (let from = 0; from < opts.commands; from += 2000)
       await producer.send({ topic: topicName('commands', prefix), messages: Array.from({ length: Math.min(2000, opts.commands - from) }, (_, j) => command(from + j)) });
     await producer.disconnect();
@@ -79,7 +75,7 @@ export async function replayScenario(opts: { baseDb: string; brokers: string; co
     log(`replay: ${opts.commands} commands (${users} creates, ${patched} patches) on the topic in ${produceMs} ms`);
 
     const port = 18091;
-    reconciler = new AppProcess('reconciler', { DATABASE_URL: dbUrl.toString(), KAFKA_BROKERS: opts.brokers, KAFKA_TOPIC_PREFIX: prefix, RECONCILER_PORT: String(port) });
+    reconciler = new AppProcess('reconciler', { DATABASE_URL: databaseUrl, KAFKA_BROKERS: opts.brokers, KAFKA_TOPIC_PREFIX: prefix, RECONCILER_PORT: String(port) });
     const started = performance.now();
     await reconciler.start(`http://127.0.0.1:${port}/healthz`);
     const cpuAtStart = reconciler.cpuSeconds();
@@ -116,7 +112,6 @@ export async function replayScenario(opts: { baseDb: string; brokers: string; co
     };
   } finally {
     await reconciler?.stop();
-    await ds.destroy();
-    await dropBenchState(opts.baseDb, dbUrl.pathname.slice(1), opts.brokers, prefix);
+    await drop();
   }
 }

@@ -5,11 +5,13 @@
  * reconciler and Postgres (machine-wide: it also inserts the log's batches), the rate and the latency; and the
  * differences, the log's cost, as a share of the run without it. The target is a few percent at most.
  */
+import { DeprovisioningHolds, TenantDirectory } from '@scimflow/persistence';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, DeprovisioningHolds, migrate, TenantDirectory } from '@scimflow/persistence';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant, storesOn } from './tenants';
 import { closedLoop, HttpTarget, LoadResult } from './load';
 import { AppProcess, freePort, serviceCpuSeconds, systemEnv } from './processes';
-import { dropBenchState } from './cleanup';
+import { openBenchState } from './cleanup';
 import { createUsers } from './fairness';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -27,20 +29,15 @@ export interface RequestLogRun {
 
 async function requestLogRun(opts: { baseDb: string; brokers: string; writes: number; enabled: boolean }): Promise<RequestLogRun> {
   const run = `r${Date.now().toString(36)}`;
-  const dbUrl = new URL(opts.baseDb);
-  dbUrl.pathname = `/scimflow_bench_${run}`;
-  const prefix = `bench-${run}.`;
-  await migrate(dbUrl.toString());
-  const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 2 } }));
-  await ds.initialize();
+  const { databaseUrl, prefix, ds, drop } = await openBenchState(run, opts);
   const ports = { ingress: await freePort(), reconciler: await freePort(), notifier: await freePort() };
-  const env = { ...systemEnv({ databaseUrl: dbUrl.toString(), brokers: opts.brokers, prefix, ports, unlimited: true }), REQUEST_LOG_ENABLED: String(opts.enabled) };
+  const env = { ...systemEnv({ databaseUrl: databaseUrl, brokers: opts.brokers, prefix, ports, unlimited: true }), REQUEST_LOG_ENABLED: String(opts.enabled) };
   const apps = { reconciler: new AppProcess('reconciler', env), notifier: new AppProcess('notifier', env), ingress: new AppProcess('ingress', env) };
   let target: HttpTarget | undefined;
   try {
-    const tenant = await new TenantDirectory(ds).createTenant('bench-request-log');
+    const tenant = await createTenant(ds, 'bench-request-log');
     // the bench deactivates and deletes far beyond the default deprovisioning threshold, which would hold them
-    await new DeprovisioningHolds(ds).setThreshold(tenant.tenant.id, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
+    await storesOn(ds).deprovisioningHolds.setThreshold(tenant.tenant.id, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
     for (const app of Object.values(apps)) await app.start(`http://127.0.0.1:${ports[app.name]}/healthz`);
     target = new HttpTarget(new URL(`http://127.0.0.1:${ports.ingress}/scim/v2/${tenant.tenant.id}`), { authorization: `Bearer ${tenant.token}` });
     const scim = target;
@@ -63,8 +60,7 @@ async function requestLogRun(opts: { baseDb: string; brokers: string; writes: nu
   } finally {
     target?.close();
     for (const app of Object.values(apps)) await app.stop();
-    await ds.destroy();
-    await dropBenchState(opts.baseDb, dbUrl.pathname.slice(1), opts.brokers, prefix);
+    await drop();
   }
 }
 

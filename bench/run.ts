@@ -19,13 +19,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { COMMAND_SCHEMA_VERSION, resourceKey, topicName } from '@scimflow/contracts';
-import { dataSourceOptions, DeprovisioningHolds, migrate, TenantDirectory } from '@scimflow/persistence';
+import { groupMembers } from '@scimflow/scim';
+import { topicName } from '@scimflow/contracts';
+import { dataSourceOptions, migrate } from '@scimflow/persistence';
+import { createTenant, storesOn } from './tenants';
 import { closedLoop, HttpTarget, LoadResult, openLoop, percentiles } from './load';
 import { notifierScenario } from './notifier';
-import { replayScenario } from './replay';
+import { replayScenario, userCommandRecord } from './replay';
 import { AppProcess, freePort, serviceCpuSeconds, systemEnv } from './processes';
-import { dropBenchState } from './cleanup';
+import { openBenchState } from './cleanup';
 import { cpuCeiling, CpuCeiling, throughputLine } from './ceiling';
 import { fairnessComparison, summary } from './fairness';
 import { optionsFromEnv, publishReport, runEntraCycles } from './entra-cycle';
@@ -138,9 +140,6 @@ async function main() {
     return;
   }
   const run = Date.now().toString(36);
-  const dbUrl = new URL(baseDb);
-  dbUrl.pathname = `/scimflow_bench_${run}`;
-  const prefix = `bench-${run}.`;
   const report: Report = {
     startedAt: new Date().toISOString(),
     scale: SCALE,
@@ -151,23 +150,21 @@ async function main() {
     verdicts: [],
   };
 
-  log(`database ${dbUrl.pathname.slice(1)}, topic prefix ${prefix}`);
-  await migrate(dbUrl.toString());
-  const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 4 } }));
-  await ds.initialize();
+  const { databaseUrl, prefix, ds, drop } = await openBenchState(run, { baseDb, brokers, poolSize: 4 });
+  log(`database scimflow_bench_${run}, topic prefix ${prefix}`);
 
   // ---- the machine's own limits ----
-  report.baseline.pgbenchInsertTps = pgbench(dbUrl.toString());
+  report.baseline.pgbenchInsertTps = pgbench(databaseUrl);
   report.baseline.nodeHttp = await trivialHttpBaseline();
   log(`baseline: pgbench ${report.baseline.pgbenchInsertTps} commits/s, node http ${(report.baseline.nodeHttp as { throughput: number }).throughput} req/s`);
 
   // ---- scimflow ----
   const receiver = await startReceiver();
-  const tenant = await new TenantDirectory(ds).createTenant('bench', [receiver.url]);
+  const tenant = await createTenant(ds, 'bench', [receiver.url]);
   // the bench deactivates and deletes far beyond the default deprovisioning threshold, which would hold them
-  await new DeprovisioningHolds(ds).setThreshold(tenant.tenant.id, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
+  await storesOn(ds).deprovisioningHolds.setThreshold(tenant.tenant.id, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
   const ports = { ingress: 18080, reconciler: 18081, notifier: 18082 };
-  const env = systemEnv({ databaseUrl: dbUrl.toString(), brokers, prefix, ports, unlimited: true });
+  const env = systemEnv({ databaseUrl: databaseUrl, brokers, prefix, ports, unlimited: true });
   const apps = {
     reconciler: new AppProcess('reconciler', env),
     notifier: new AppProcess('notifier', env),
@@ -300,8 +297,7 @@ async function main() {
     scim.close();
     for (const app of Object.values(apps)) await app.stop();
     await receiver.close();
-    await ds.destroy();
-    await dropBenchState(baseDb, dbUrl.pathname.slice(1), brokers, prefix);
+    await drop();
   }
   // 5. Tenants do not hurt each other: on fresh apps (the reconciler started twice, without and with the rule)
   report.scenarios.fairness = await fairnessComparison({ baseDb, brokers, streamMs: FAIRNESS_STREAM_MS });
@@ -374,7 +370,7 @@ async function groupsPhase(scim: HttpTarget, userIds: string[], groups: number) 
           continue;
         }
         const id = JSON.parse(res.body).id;
-        const members = Array.from({ length: 40 }, (_, j) => ({ value: userIds[(i * 40 + j) % userIds.length] }));
+        const members = groupMembers(Array.from({ length: 40 }, (_, j) => userIds[(i * 40 + j) % userIds.length]));
         t = performance.now();
         const patch = await scim.send({ method: 'PATCH', path: `/Groups/${id}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: members }] } });
         latencies.push(performance.now() - t);
@@ -387,7 +383,7 @@ async function groupsPhase(scim: HttpTarget, userIds: string[], groups: number) 
 }
 
 async function lookupAtScale(ds: DataSource, users: number, _brokers: string, ingressPort: number, ratePhase?: (at: 'start' | 'end') => Promise<void>) {
-  const tenant = await new TenantDirectory(ds).createTenant('bench-lookup');
+  const tenant = await createTenant(ds, 'bench-lookup');
   const t0 = performance.now();
   const chunk = 100_000;
   for (let from = 0; from < users; from += chunk) {
@@ -449,13 +445,10 @@ async function settle(ds: DataSource): Promise<number> {
  */
 async function entraCycleAlone(baseDb: string, brokers: string): Promise<boolean> {
   const run = `e${Date.now().toString(36)}`;
-  const dbUrl = new URL(baseDb);
-  dbUrl.pathname = `/scimflow_bench_${run}`;
-  const prefix = `bench-${run}.`;
-  await migrate(dbUrl.toString());
+  const { databaseUrl, prefix, drop } = await openBenchState(run, { baseDb, brokers });
   const ports = { ingress: await freePort(), reconciler: await freePort(), notifier: await freePort() };
   const adminToken = randomBytes(32).toString('base64url');
-  const env = { ...systemEnv({ databaseUrl: dbUrl.toString(), brokers, prefix, ports, unlimited: false }), ADMIN_TOKEN: adminToken };
+  const env = { ...systemEnv({ databaseUrl: databaseUrl, brokers, prefix, ports, unlimited: false }), ADMIN_TOKEN: adminToken };
   const apps = [new AppProcess('reconciler', env), new AppProcess('notifier', env), new AppProcess('ingress', env)];
   try {
     for (const app of apps) await app.start(`http://127.0.0.1:${ports[app.name]}/healthz`);
@@ -465,21 +458,16 @@ async function entraCycleAlone(baseDb: string, brokers: string): Promise<boolean
     return report.ok;
   } finally {
     for (const app of apps) await app.stop();
-    await dropBenchState(baseDb, dbUrl.pathname.slice(1), brokers, prefix);
+    await drop();
   }
 }
 
 /** The lookup scenario with the ingress alone (a fresh database and topic prefix, dropped afterwards). */
 async function lookupAlone(baseDb: string, brokers: string) {
   const run = Date.now().toString(36);
-  const dbUrl = new URL(baseDb);
-  dbUrl.pathname = `/scimflow_bench_${run}`;
-  const prefix = `bench-${run}.`;
-  await migrate(dbUrl.toString());
-  const ds = new DataSource(dataSourceOptions(dbUrl.toString(), { extra: { max: 4 } }));
-  await ds.initialize();
+  const { databaseUrl, prefix, ds, drop } = await openBenchState(run, { baseDb, brokers, poolSize: 4 });
   const port = 18080;
-  const ingress = new AppProcess('ingress', systemEnv({ databaseUrl: dbUrl.toString(), brokers, prefix, ports: { ingress: port, reconciler: 18081, notifier: 18082 }, unlimited: true }));
+  const ingress = new AppProcess('ingress', systemEnv({ databaseUrl: databaseUrl, brokers, prefix, ports: { ingress: port, reconciler: 18081, notifier: 18082 }, unlimited: true }));
   try {
     await ingress.start(`http://127.0.0.1:${port}/healthz`);
     // The ingress's own view of the lookups at the fixed rate (from receiving the request to finishing the
@@ -502,8 +490,7 @@ async function lookupAlone(baseDb: string, brokers: string) {
     return { ...result, serverSidePercentWithin: serverSide, peakRssMb: ingress.peakRssMb() };
   } finally {
     await ingress.stop();
-    await ds.destroy();
-    await dropBenchState(baseDb, dbUrl.pathname.slice(1), brokers, prefix);
+    await drop();
   }
 }
 
@@ -514,23 +501,9 @@ async function produceBacklog(brokers: string, prefix: string, tenantId: string,
   const t0 = performance.now();
   const batch = 2000;
   for (let from = 0; from < count; from += batch) {
-    const messages = Array.from({ length: Math.min(batch, count - from) }, (_, j) => {
-      const id = randomUUID();
-      const i = from + j;
-      return {
-        key: resourceKey(tenantId, id),
-        value: JSON.stringify({
-          v: COMMAND_SCHEMA_VERSION,
-          commandId: randomUUID(),
-          tenantId,
-          resourceType: 'User',
-          resourceId: id,
-          action: 'create',
-          payload: { schemas: [USER], userName: `replay${i}@bench.example`, active: true },
-          issuedAt: new Date().toISOString(),
-        }),
-      };
-    });
+    const messages = Array.from({ length: Math.min(batch, count - from) }, (_, j) =>
+      userCommandRecord(tenantId, randomUUID(), 'create', { schemas: [USER], userName: `replay${from + j}@bench.example`, active: true }),
+    );
     await producer.send({ topic: topicName('commands', prefix), messages });
   }
   await producer.disconnect();

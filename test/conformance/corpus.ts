@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isPlainObject } from '@scimflow/scim';
 
 /** How the tenant is addressed: Entra's default, or with `?aadOptscim062020` appended to the Tenant URL. */
 export const MODES = ['withoutFlag', 'withFlag'] as const;
@@ -81,31 +82,31 @@ export function parseCaseFile(file: string, json: unknown): CaseFile {
   const fail = (msg: string): never => {
     throw new CorpusError(`${file}: ${msg}`);
   };
-  if (!isObject(json)) fail('the file must hold a JSON object');
+  if (!isPlainObject(json)) fail('the file must hold a JSON object');
   const doc = json as Record<string, unknown>;
   if (typeof doc.title !== 'string' || !doc.title) fail("'title' must be a non-empty string");
   if (!Array.isArray(doc.cases) || doc.cases.length === 0) fail("'cases' must be a non-empty array");
   const cases = (doc.cases as unknown[]).map((raw, i) => {
-    if (!isObject(raw)) return fail(`case ${i} must be an object`);
+    if (!isPlainObject(raw)) return fail(`case ${i} must be an object`);
     const c = raw as Record<string, unknown>;
     const where = typeof c.id === 'string' && c.id ? `case '${c.id}'` : `case ${i}`;
     if (typeof c.id !== 'string' || !/^[a-z0-9][a-z0-9.-]*$/.test(c.id)) fail(`${where}: 'id' must be lower-case letters, digits, dots and dashes`);
     for (const key of Object.keys(c)) if (!CASE_KEYS.has(key)) fail(`${where}: unknown member '${key}'`);
     const source = c.source as Record<string, unknown> | undefined;
-    if (!isObject(source) || typeof source!.page !== 'string' || !source!.page || typeof source!.section !== 'string' || !source!.section) {
+    if (!isPlainObject(source) || typeof source!.page !== 'string' || !source!.page || typeof source!.section !== 'string' || !source!.section) {
       fail(`${where}: 'source' must be { page, section }, both non-empty strings`);
     }
     if (typeof c.why !== 'string' || !c.why.trim()) fail(`${where}: 'why' must say why the case is there`);
     if (c.mode !== undefined && !(MODES as readonly unknown[]).includes(c.mode)) fail(`${where}: 'mode' must be one of ${MODES.join(', ')}`);
     if (c.pendingFeature !== undefined && (typeof c.pendingFeature !== 'string' || !c.pendingFeature)) fail(`${where}: 'pendingFeature' must be a non-empty string`);
     const req = c.request as Record<string, unknown> | undefined;
-    if (!isObject(req)) fail(`${where}: 'request' must be an object`);
+    if (!isPlainObject(req)) fail(`${where}: 'request' must be an object`);
     if (typeof req!.method !== 'string' || !METHODS.has(req!.method)) fail(`${where}: 'request.method' must be one of ${[...METHODS].join(', ')}`);
     if (typeof req!.path !== 'string' || !req!.path.startsWith('/') || req!.path.includes('?')) fail(`${where}: 'request.path' must start with '/' and carry no query string (use 'request.query')`);
     if (req!.query !== undefined && !isStringMap(req!.query)) fail(`${where}: 'request.query' must map names to strings`);
     if (req!.headers !== undefined && !isStringMap(req!.headers)) fail(`${where}: 'request.headers' must map names to strings`);
     const exp = c.expect as Record<string, unknown> | undefined;
-    if (!isObject(exp) || !Number.isInteger(exp!.status)) fail(`${where}: 'expect.status' must be an integer`);
+    if (!isPlainObject(exp) || !Number.isInteger(exp!.status)) fail(`${where}: 'expect.status' must be an integer`);
     if (exp!.headers !== undefined && !isStringMap(exp!.headers)) fail(`${where}: 'expect.headers' must map names to strings`);
     if (c.capture !== undefined) {
       if (!isStringMap(c.capture)) fail(`${where}: 'capture' must map variable names to response paths`);
@@ -151,7 +152,7 @@ export function substitute<T>(value: T, vars: Record<string, unknown>): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return one(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [String(one(k)), walk(x)]));
+    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [String(one(k)), walk(x)]));
     return v;
   };
   return walk(value) as T;
@@ -168,7 +169,7 @@ export function captureFrom(c: ConformanceCase, response: { body: unknown; heade
   for (const [name, from] of Object.entries(c.capture ?? {})) {
     const [root, ...steps] = from.split('.');
     let cur: unknown = root === 'body' ? response.body : response.headers;
-    for (const step of steps) cur = Array.isArray(cur) ? cur[Number(step)] : isObject(cur) ? (cur as Record<string, unknown>)[step] : undefined;
+    for (const step of steps) cur = Array.isArray(cur) ? cur[Number(step)] : isPlainObject(cur) ? (cur as Record<string, unknown>)[step] : undefined;
     if (cur === undefined) throw new CorpusError(`${c.id}: capture '${name}' found nothing at '${from}'`);
     out[name] = cur;
   }
@@ -207,8 +208,8 @@ export function matchValue(expected: unknown, actual: unknown, path = '$'): stri
     if (expected.length === 0) return actual.length === 0 ? [] : [`${path}: expected an empty array, found ${actual.length} element(s)`];
     return containment(expected, actual, path);
   }
-  if (isObject(expected)) {
-    if (!isObject(actual)) return [`${path}: expected an object, found ${show(actual)}`];
+  if (isPlainObject(expected)) {
+    if (!isPlainObject(actual)) return [`${path}: expected an object, found ${show(actual)}`];
     return Object.entries(expected as Record<string, unknown>).flatMap(([k, v]) => matchValue(v, (actual as Record<string, unknown>)[k], `${path}.${k}`));
   }
   return Object.is(expected, actual) ? [] : [`${path}: expected ${show(expected)}, found ${show(actual)}`];
@@ -238,10 +239,6 @@ function show(v: unknown): string {
   return s.length > 300 ? `${s.slice(0, 300)}…` : s;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function isStringMap(v: unknown): boolean {
-  return isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+  return isPlainObject(v) && Object.values(v).every((x) => typeof x === 'string');
 }

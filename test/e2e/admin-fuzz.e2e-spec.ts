@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 /**
  * Every operation of the admin API (from its OpenAPI document) with malformed input, on the whole system: values of
@@ -66,10 +66,9 @@ function problemOf(a: Answer): string | undefined {
 const summary = (a: Attempt) => `${a.operation.method} ${a.operation.path} ${JSON.stringify({ path: a.pathValues, query: a.query, body: a.body }).slice(0, 400)}`;
 
 describe('admin API under malformed input', () => {
-  let system: RunningSystem;
+  const system = useSystem({ env: { ADMIN_TOKEN } });
   let operations: Operation[] = [];
   const known: Record<string, string[]> = { tenantId: [], id: [], userId: [], tokenId: [], credentialId: [], kid: [] };
-  const saved = process.env.ADMIN_TOKEN;
 
   const admin = async (method: string, path: string, body?: unknown, raw?: string): Promise<Answer> => {
     const res = await fetch(`${system.baseUrl}${path}`, {
@@ -81,8 +80,6 @@ describe('admin API under malformed input', () => {
   };
 
   beforeAll(async () => {
-    process.env.ADMIN_TOKEN = ADMIN_TOKEN;
-    system = await startSystem();
     const doc = (await (await fetch(`${system.baseUrl}/admin/docs-json`)).json()) as OpenApi;
     operations = operationsOf(doc);
     // real ids for the paths, so that requests get past "not found"
@@ -97,12 +94,6 @@ describe('admin API under malformed input', () => {
     const keys = JSON.parse((await admin('GET', '/admin/signing-keys')).text) as { kid: string }[];
     known.kid.push(...keys.map((k) => k.kid));
   }, 60_000);
-
-  afterAll(async () => {
-    await system?.stop();
-    if (saved === undefined) delete process.env.ADMIN_TOKEN;
-    else process.env.ADMIN_TOKEN = saved;
-  });
 
   const number = () =>
     fc.oneof(

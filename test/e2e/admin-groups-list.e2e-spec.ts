@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { groupMembers } from '../../libs/scim/src';
 import { ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 import { adminRequest } from '../support/admin-client';
 
 /**
@@ -14,8 +15,7 @@ const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 
 describe('admin groups list and detail', () => {
-  let system: RunningSystem;
-  const saved: Record<string, string | undefined> = {};
+  const system = useSystem({ env: { ADMIN_TOKEN } });
   let tenantId: string;
   let scim: ScimClient;
   let otherTenantId: string;
@@ -30,20 +30,13 @@ describe('admin groups list and detail', () => {
     return res.body.id as string;
   };
   const group = async (s: ScimClient, displayName: string, externalId: string, members: string[] = []) => {
-    const res = await s.post('/Groups', { schemas: [GROUP], displayName, externalId, members: members.map((value) => ({ value })) });
+    const res = await s.post('/Groups', { schemas: [GROUP], displayName, externalId, members: groupMembers(members) });
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
 
   beforeAll(async () => {
-    for (const [k, v] of Object.entries({ ADMIN_TOKEN })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    system = await startSystem();
-    const t = await system.createTenant('e2e admin groups');
-    tenantId = t.tenantId;
-    scim = new ScimClient(t.scimBaseUrl, t.token);
+    ({ tenantId, scim } = await system.createTenant('e2e admin groups'));
     for (const n of ['ann', 'bob', 'cid']) users.push(await user(scim, `${n}@contoso.example`));
     groups.sales = await group(scim, 'Sales EMEA', 'ext-sales', users);
     groups.salesUs = await group(scim, 'Sales US', 'ext-sales-us', [users[0]]);
@@ -52,12 +45,6 @@ describe('admin groups list and detail', () => {
     otherTenantId = o.tenantId;
     const otherScim = new ScimClient(o.scimBaseUrl, o.token);
     otherGroup = await group(otherScim, 'Sales Other', 'ext-sales', [await user(otherScim, 'zed@other.example')]);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
   });
 
   it('lists the tenant\'s groups in id order with their member counts, and only them', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sessionCookieHash } from '../../libs/access/src';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 /**
  * The console's operator session against the real ingress and Postgres: ADMIN_TOKEN exchanged for an HttpOnly,
@@ -9,22 +9,7 @@ import { RunningSystem, startSystem } from '../support/system';
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 
 describe('console session', () => {
-  let system: RunningSystem;
-  const saved: Record<string, string | undefined> = {};
-
-  beforeAll(async () => {
-    for (const [k, v] of Object.entries({ ADMIN_TOKEN })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    system = await startSystem();
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  });
+  const system = useSystem({ env: { ADMIN_TOKEN } });
 
   const call = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) =>
     fetch(`${system.baseUrl}${path}`, {

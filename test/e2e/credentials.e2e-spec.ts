@@ -2,9 +2,10 @@ import { generateKeyPairSync, KeyObject, randomBytes, randomUUID } from 'node:cr
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { signJwt } from '../../libs/access/src';
-import { AppConfig } from '../../libs/config/src';
+import { IngressConfig } from '../../libs/config/src';
+import type { CreatedTenantView } from '../../libs/contracts/src';
 import { ScimClient, patchOps } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 /**
  * Tenants and credentials end to end: admin API, secret tokens, OAuth client credentials, signing-key
@@ -20,14 +21,7 @@ const FED_SUBJECT = 'c0ffee00-1111-2222-3333-444455556666';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => Math.floor(Date.now() / 1000);
 
-interface Created {
-  tenantId: string;
-  scimBaseUrl: string;
-  token: string;
-  tokenUrl: string;
-  clientId: string;
-  clientSecret: string;
-}
+type Created = CreatedTenantView;
 
 type Answer = { status: number; headers: Headers; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -78,30 +72,11 @@ class JwksServer {
 }
 
 describe('tenants and credentials', () => {
-  let system: RunningSystem;
-  let config: AppConfig;
-  const saved: Record<string, string | undefined> = {};
+  const system = useSystem({ env: { ADMIN_TOKEN, TRUSTED_PROXIES: '127.0.0.1/32, ::1/128', MAX_BODY_BYTES: '65536' } });
+  let config: IngressConfig;
 
   beforeAll(async () => {
-    const env = {
-      ADMIN_TOKEN,
-      TRUSTED_PROXIES: '127.0.0.1/32, ::1/128',
-      RATE_LIMIT_PER_SECOND: '1000',
-      RATE_LIMIT_BURST: '1000',
-      MAX_BODY_BYTES: '65536',
-    };
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    system = await startSystem();
-    config = system.ingress.get(AppConfig);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    config = system.ingress.get(IngressConfig);
   });
 
   const admin = (method: string, path: string, body?: unknown, token = ADMIN_TOKEN) =>

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ScimClient, patchOps } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -60,27 +60,16 @@ const entraUser = (userName: string, folders: string[], costCode: unknown) => ({
 });
 
 describe('Tenant-defined extension schemas (workforce product: folders and Metadata:<key>)', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
+  const system = useSystem({ env: { TENANT_SCHEMA_CACHE_TTL_MS: String(CACHE_TTL_MS) } });
+  const receiver = useReceiver();
   let workforce: ScimClient;
   let plain: ScimClient;
   let workforceId: string;
 
   beforeAll(async () => {
-    process.env.TENANT_SCHEMA_CACHE_TTL_MS = String(CACHE_TTL_MS);
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
-    system = await startSystem();
-    const a = await system.createTenant('e2e workforce', [hook]);
-    workforceId = a.tenantId;
-    workforce = new ScimClient(a.scimBaseUrl, a.token);
+    ({ tenantId: workforceId, scim: workforce } = await system.createTenant('e2e workforce', [receiver.url]));
     const b = await system.createTenant('e2e plain');
     plain = new ScimClient(b.scimBaseUrl, b.token);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
   });
 
   const row = async (id: string) => (await system.db.query(`SELECT document FROM scim_users WHERE id = $1`, [id]))[0]?.document;

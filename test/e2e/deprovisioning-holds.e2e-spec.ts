@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { validateConfig } from '../../libs/config/src';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { HOLDS_COMMANDS, holdsListCommand, thresholdCommand } from '../../apps/scimctl/src/commands/holds.commands';
 import { adminRequest } from '../support/admin-client';
 import { sample } from '../support/prometheus';
 import { patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
 
 /**
  * The deprovisioning threshold: a mass unassignment beyond it is answered to Entra at once, but only the
@@ -18,9 +18,8 @@ const DEACTIVATE = patchOps({ op: 'Replace', path: 'active', value: 'False' });
 const scimctlReject = HOLDS_COMMANDS.find((c) => c.words.join(' ') === 'tenant holds reject')!;
 
 describe('deprovisioning holds (e2e)', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
-  let saved: string | undefined;
+  const system = useSystem({ env: { ADMIN_TOKEN } });
+  const receiver = useReceiver();
   let tenantId: string;
   let client: ScimClient;
   const ids: string[] = [];
@@ -34,21 +33,9 @@ describe('deprovisioning holds (e2e)', () => {
   };
 
   beforeAll(async () => {
-    saved = process.env.ADMIN_TOKEN;
-    process.env.ADMIN_TOKEN = ADMIN_TOKEN;
-    system = await startSystem();
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
-    const t = await system.createTenant('e2e deprovisioning holds', [hook]);
+    const t = await system.createTenant('e2e deprovisioning holds', [receiver.url]);
     tenantId = t.tenantId;
-    client = new ScimClient(t.scimBaseUrl, t.token);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
-    if (saved === undefined) delete process.env.ADMIN_TOKEN;
-    else process.env.ADMIN_TOKEN = saved;
+    client = t.scim;
   });
 
   it("defaults to Entra's threshold and takes a validated one", async () => {
@@ -60,7 +47,7 @@ describe('deprovisioning holds (e2e)', () => {
     expect(set.status).toBe(200);
     expect(set.body).toEqual({ maxUsers: 5, maxPercent: null, windowSeconds: 3600 });
     const out: string[] = [];
-    await thresholdCommand.run([tenantId], { config: validateConfig(process.env), out: (s: string) => void out.push(s) });
+    await thresholdCommand.run([tenantId], { config: validateConfig(ScimctlConfig, process.env), out: (s: string) => void out.push(s) });
     expect(JSON.parse(out[0])).toEqual({ maxUsers: 5, maxPercent: null, windowSeconds: 3600 });
   });
 
@@ -106,7 +93,7 @@ describe('deprovisioning holds (e2e)', () => {
     expect(hold.firstAt <= hold.lastAt).toBe(true);
     expect(hold.sampleUsers[0]).toEqual({ id: ids[5], userName: 'user5@contoso.example' });
     const listed: string[] = [];
-    await holdsListCommand.run([tenantId], { config: validateConfig(process.env), out: (s: string) => void listed.push(s) });
+    await holdsListCommand.run([tenantId], { config: validateConfig(ScimctlConfig, process.env), out: (s: string) => void listed.push(s) });
     expect(listed.map((l) => JSON.parse(l).holdId)).toEqual([hold.holdId]);
     expect(await heldMetric()).toBe(9);
     const parked = await admin('GET', `/parked-commands?tenantId=${tenantId}`);
@@ -144,7 +131,7 @@ describe('deprovisioning holds (e2e)', () => {
     expect(open).toMatchObject([{ status: 'open', commands: 6 }]);
 
     const out: string[] = [];
-    await scimctlReject.run([tenantId, open[0].holdId], { config: validateConfig(process.env), out: (s: string) => void out.push(s) });
+    await scimctlReject.run([tenantId, open[0].holdId], { config: validateConfig(ScimctlConfig, process.env), out: (s: string) => void out.push(s) });
     expect(JSON.parse(out[0])).toMatchObject({ status: 'rejected', decidedBy: 'scimctl', commands: 0 });
     await settle();
     expect(events().length).toBe(received);

@@ -1,5 +1,5 @@
 import { ScimClient, patchOps } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -11,21 +11,18 @@ type Resource = Record<string, any>; // eslint-disable-line @typescript-eslint/n
 const q = (params: Record<string, string>) => `?${new URLSearchParams(params).toString()}`;
 
 describe('Discovery (RFC 7644 §4) and listing: sort, projection, .search', () => {
-  let system: RunningSystem;
+  const system = useSystem();
   let scim: ScimClient;
   let other: ScimClient;
   let base: string;
 
   beforeAll(async () => {
-    system = await startSystem();
     const tenant = await system.createTenant('e2e discovery');
     base = tenant.scimBaseUrl;
     scim = new ScimClient(tenant.scimBaseUrl, tenant.token);
     const second = await system.createTenant('e2e discovery other');
     other = new ScimClient(tenant.scimBaseUrl, second.token); // the other tenant's token against this tenant's URL
   });
-
-  afterAll(async () => system?.stop());
 
   describe('discovery', () => {
     it('GET /ServiceProviderConfig advertises what is implemented', async () => {

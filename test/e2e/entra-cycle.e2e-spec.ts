@@ -5,24 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { reportLines, runEntraCycles } from '../../bench/entra-cycle';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 
 describe('an Entra provisioning job: initial and incremental cycle', () => {
-  let system: RunningSystem;
-  const saved = process.env.ADMIN_TOKEN;
-
-  beforeAll(async () => {
-    process.env.ADMIN_TOKEN = ADMIN_TOKEN;
-    system = await startSystem();
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    if (saved === undefined) delete process.env.ADMIN_TOKEN;
-    else process.env.ADMIN_TOKEN = saved;
-  });
+  const system = useSystem({ env: { ADMIN_TOKEN } });
 
   it('sends no request that fails, and reads back what the directory means after each cycle', async () => {
     const report = await runEntraCycles({

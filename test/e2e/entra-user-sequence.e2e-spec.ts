@@ -4,8 +4,8 @@
  * HTTP → Kafka → reconciler → Postgres, asserting status codes, bodies and stored rows.
  */
 import { ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -14,8 +14,8 @@ const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 describe("Microsoft Entra's documented User request sequence", () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
+  const system = useSystem();
+  const receiver = useReceiver();
   let scim: ScimClient;
   let id: string;
   let created: Record<string, unknown>;
@@ -23,16 +23,7 @@ describe("Microsoft Entra's documented User request sequence", () => {
   const row = async () => (await system.db.query(`SELECT user_name, external_id, active, document, version FROM scim_users WHERE id = $1`, [id]))[0];
 
   beforeAll(async () => {
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
-    system = await startSystem();
-    const tenant = await system.createTenant('e2e entra user sequence', [hook]);
-    scim = new ScimClient(tenant.scimBaseUrl, tenant.token);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
+    ({ scim } = await system.createTenant('e2e entra user sequence', [receiver.url]));
   });
 
   it('Create User: POST /Users answers 201 with the created user', async () => {

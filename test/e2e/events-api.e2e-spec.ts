@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { ChangeEvent, CursorExpiredError, EventsApiError, isReflectedIn, ScimflowEventsClient, snapshotVersions } from '../../packages/client/src';
 import { TenantEvents } from '../../libs/persistence/src';
 import { encodeEventsCursor } from '../../libs/contracts/src';
+import { groupMembers } from '../../libs/scim/src';
 import { eventConsumersCommand } from '../../apps/scimctl/src/commands/events.commands';
-import { validateConfig } from '../../libs/config/src';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { adminRequest } from '../support/admin-client';
 import { sample } from '../support/prometheus';
 import { patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 /**
  * The events API against the real system: a tenant's change events in commit order with cursors, long-poll, types,
@@ -28,22 +29,7 @@ interface Tenant {
 }
 
 describe('events API', () => {
-  let system: RunningSystem;
-  const saved: Record<string, string | undefined> = {};
-
-  beforeAll(async () => {
-    for (const [k, v] of Object.entries({ ADMIN_TOKEN })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    system = await startSystem();
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  });
+  const system = useSystem({ env: { ADMIN_TOKEN } });
 
   const admin = (method: string, path: string, body?: unknown) => adminRequest(system.baseUrl, ADMIN_TOKEN, method, path, body);
   const api = (credential: string, path: string) => fetch(`${system.baseUrl}${path}`, { headers: { authorization: `Bearer ${credential}` } });
@@ -215,7 +201,7 @@ describe('events API', () => {
     expect(consumers.status).toBe(200);
     expect(consumers.body).toEqual([expect.objectContaining({ id: t.credentialId, description: 'events order consumer', lagEvents: 1, lastReadAt: expect.any(String) })]);
     const lines: string[] = [];
-    await eventConsumersCommand.run(['--tenant', t.tenantId], { config: validateConfig(process.env), out: (l) => lines.push(l) });
+    await eventConsumersCommand.run(['--tenant', t.tenantId], { config: validateConfig(ScimctlConfig, process.env), out: (l) => lines.push(l) });
     expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ id: t.credentialId, lagEvents: 1, position: consumers.body[0].position })]);
     const metrics = await (await fetch(`${await system.ingress.getUrl()}/metrics`)).text();
     expect(sample(metrics, 'scimflow_events_api_consumer_lag', { tenant: t.tenantId, consumer: t.credentialId })).toBe(1);
@@ -297,7 +283,7 @@ describe('events API', () => {
     for (let i = 0; i < 24; i++) userIds.push(await createUser(t.scim, `seed${i}@contoso.example`));
     const groupIds: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const g = await t.scim.post('/Groups', { schemas: [GROUP], displayName: `seed group ${i}`, members: userIds.slice(i * 5, i * 5 + 5).map((value) => ({ value })) });
+      const g = await t.scim.post('/Groups', { schemas: [GROUP], displayName: `seed group ${i}`, members: groupMembers(userIds.slice(i * 5, i * 5 + 5)) });
       expect(g.status).toBe(201);
       groupIds.push(g.body.id);
     }
@@ -423,10 +409,7 @@ describe('events API', () => {
     };
     const writers = Promise.all([writer(), writer()]);
     await sleep(1500);
-    const port = Number(new URL(system.baseUrl).port);
-    await system.stop();
-    await sleep(500);
-    system = await startSystem({ port });
+    await system.restart(500);
     await sleep(1500);
     writing = false;
     await writers;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, migrate, TenantDirectory } from '../../libs/persistence/src';
-import { freePort, PrivateKafka, PrivatePostgres, ProcessSystem } from '../support/process-system';
+import { dataSourceOptions, migrate } from '../../libs/persistence/src';
+import { createTenant } from '../../bench/tenants';
+import { freePort, PrivateKafka, PrivatePostgres, processEnv, ProcessSystem } from '../support/process-system';
 import { ScimClient } from '../support/scim-client';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { expectedState, runWorkload, withoutDeprovisioningThreshold } from '../support/workload';
@@ -14,16 +15,10 @@ import { expectedState, runWorkload, withoutDeprovisioningThreshold } from '../s
  */
 const SCALE = Number(process.env.FAULT_SCALE ?? 1);
 const baseEnv = () => ({
-  DATABASE_URL: process.env.DATABASE_URL!,
-  KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
-  KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}faults.`,
-  COMMAND_TIMEOUT_MS: '3000',
-  RETRY_AFTER_SECONDS: '1',
+  ...processEnv('faults'),
   WEBHOOK_RETRY_BASE_MS: '50',
   WEBHOOK_RETRY_MAX_MS: '1000',
   KAFKA_SESSION_TIMEOUT_MS: '6000', // the broker's minimum: a killed reconciler's partitions move on fastest
-  RATE_LIMIT_PER_SECOND: '100000',
-  RATE_LIMIT_BURST: '100000',
 });
 
 type Query = (sql: string, params: unknown[]) => Promise<{ user_name: string; title: string; active: boolean; version: number; document: object }[]>;
@@ -72,17 +67,16 @@ describe('faults', () => {
 
     it('applies every acknowledged write exactly once, ends in the undisturbed state, and delivers gapless per-user events', async () => {
       const hook = await receiver.start();
-      const dir = new TenantDirectory(db);
       const opts = { users: 100, opsPerUser: Math.max(10, Math.round(200 * SCALE)), concurrency: 32 };
 
       // the undisturbed run
-      const calm = await dir.createTenant('calm');
+      const calm = await createTenant(db, 'calm');
       await withoutDeprovisioningThreshold(db, calm.tenant.id);
       const calmStats = await runWorkload(new ScimClient(`${system.baseUrl}/scim/v2/${calm.tenant.id}`, calm.token), { ...opts, tag: 'calm' });
       expect(calmStats.otherErrors).toEqual([]);
 
       // the same writes while the reconciler is killed with SIGKILL again and again
-      const stormy = await dir.createTenant('stormy', [hook]);
+      const stormy = await createTenant(db, 'stormy', [hook]);
       await withoutDeprovisioningThreshold(db, stormy.tenant.id);
       // Four SIGKILLs spread over the run: each costs a consumer-group session timeout of stall, so a
       // continuous storm would measure recovery time rather than the guarantee.
@@ -143,7 +137,7 @@ describe('faults', () => {
     });
 
     it('answers 503 + Retry-After while the broker is gone and loses nothing acknowledged', async () => {
-      const tenant = await new TenantDirectory(db).createTenant('kafka-outage');
+      const tenant = await createTenant(db, 'kafka-outage');
       await withoutDeprovisioningThreshold(db, tenant.tenant.id);
       const scim = new ScimClient(`${system.baseUrl}/scim/v2/${tenant.tenant.id}`, tenant.token);
       const opts = { users: 40, opsPerUser: Math.max(10, Math.round(60 * SCALE)), concurrency: 16, tag: 'kafka' };
@@ -185,7 +179,7 @@ describe('faults', () => {
     it('answers 503 while Postgres is down and loses nothing acknowledged', async () => {
       const setup = new DataSource(dataSourceOptions(pg.url, { extra: { max: 1 } }));
       await setup.initialize();
-      const tenant = await new TenantDirectory(setup).createTenant('pg-outage');
+      const tenant = await createTenant(setup, 'pg-outage');
       await withoutDeprovisioningThreshold(setup, tenant.tenant.id);
       await setup.destroy();
       const scim = new ScimClient(`${system.baseUrl}/scim/v2/${tenant.tenant.id}`, tenant.token);

@@ -6,9 +6,9 @@ import { gzipSync } from 'node:zlib';
 import { ReconcilerModule } from '../../apps/reconciler/src/reconciler.module';
 import { MAX_COMMAND_BODY_BYTES, resourceKey, topicSpecs } from '../../libs/contracts/src';
 import { partitionOfKey } from '../../libs/messaging/src/key-partitioner';
-import { enterpriseUserSchema, groupSchema, userSchema } from '../../libs/scim/src';
+import { enterpriseUserSchema, groupMembers, groupSchema, userSchema } from '../../libs/scim/src';
 import type { AttributeDefinition } from '../../libs/scim/src';
-import { RunningSystem, startSystem } from '../support/system';
+import { RunningSystem, setEnv, startSystem } from '../support/system';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 /**
@@ -205,7 +205,7 @@ const userBody = fc.oneof(
 const groupBody = fc.oneof(
   uniqueName.chain((n) => objectOf(key, json).map((extra) => ({ ...validGroup(n), ...extra }))),
   fc.tuple(uniqueName, json).map(([n, members]) => ({ ...validGroup(n), members })),
-  fc.tuple(uniqueName, fc.array(fc.oneof(fc.constant('{user}'), oddString, hostileName), { maxLength: 3 })).map(([n, ids]) => ({ ...validGroup(n), members: ids.map((value) => ({ value })) })),
+  fc.tuple(uniqueName, fc.array(fc.oneof(fc.constant('{user}'), oddString, hostileName), { maxLength: 3 })).map(([n, ids]) => ({ ...validGroup(n), members: groupMembers(ids) })),
   json,
 );
 
@@ -408,17 +408,15 @@ describe(`fuzzing the running system (FUZZ_SEED=${SEED})`, () => {
   let receiver: WebhookReceiver;
   /** the reconciler that runs now: the test closes the first one and starts another */
   let reconciler: INestApplication | undefined;
-  const saved: Record<string, string | undefined> = {};
   const tenants = {} as Record<TenantName, { base: string; token: string; users: string[]; groups: string[] }>;
   /** a user on every partition of scim.commands (plain tenant), written only by the final check */
   const sentinels = new Map<number, string>();
   let outage = false;
+  let restoreEnv: (() => void) | undefined;
 
   beforeAll(async () => {
-    for (const [k, v] of Object.entries({ ADMIN_TOKEN, COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS), RETRY_AFTER_SECONDS: String(RETRY_AFTER_SECONDS) })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+    // set for the whole spec, not by startSystem: the test starts a reconciler of its own after closing the system's
+    restoreEnv = setEnv({ ADMIN_TOKEN, COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS), RETRY_AFTER_SECONDS: String(RETRY_AFTER_SECONDS) });
     receiver = new WebhookReceiver();
     const hook = await receiver.start();
     system = await startSystem();
@@ -463,8 +461,7 @@ describe(`fuzzing the running system (FUZZ_SEED=${SEED})`, () => {
     await system?.notifier.close();
     await system?.db.destroy();
     await receiver?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    restoreEnv?.();
   });
 
   const pick = (list: string[], n: number) => list[n % list.length] ?? '00000000-0000-4000-8000-000000000000';

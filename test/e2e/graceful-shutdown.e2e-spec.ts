@@ -4,8 +4,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppProcess } from '../../bench/processes';
 import { topicName } from '../../libs/contracts/src';
-import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
-import { ProcessSystem } from '../support/process-system';
+import { dataSourceOptions } from '../../libs/persistence/src';
+import { createTenant } from '../../bench/tenants';
+import { processEnv, ProcessSystem } from '../support/process-system';
 import { PATCH_OP, ScimClient } from '../support/scim-client';
 import { expectedState, runWorkload, withoutDeprovisioningThreshold } from '../support/workload';
 
@@ -17,13 +18,7 @@ import { expectedState, runWorkload, withoutDeprovisioningThreshold } from '../s
  */
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const env = () => ({
-  DATABASE_URL: process.env.DATABASE_URL!,
-  KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
-  KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}shutdown.`,
-  COMMAND_TIMEOUT_MS: '3000',
-  RETRY_AFTER_SECONDS: '1',
-  RATE_LIMIT_PER_SECOND: '100000',
-  RATE_LIMIT_BURST: '100000',
+  ...processEnv('shutdown'),
   LOG_LEVEL: 'log', // the apps' default: a line per request, written in chunks (flushed at exit)
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -80,7 +75,6 @@ function connectionRefused(port: number): Promise<boolean> {
 describe('graceful shutdown on SIGTERM', () => {
   let system: ProcessSystem;
   let db: DataSource;
-  let dir: TenantDirectory;
 
   beforeAll(async () => {
     system = await ProcessSystem.create(env());
@@ -88,7 +82,6 @@ describe('graceful shutdown on SIGTERM', () => {
     await system.start('ingress');
     db = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 2 } }));
     await db.initialize();
-    dir = new TenantDirectory(db);
   });
   afterAll(async () => {
     await system?.stopAll();
@@ -96,7 +89,7 @@ describe('graceful shutdown on SIGTERM', () => {
   });
 
   it('ingress: every request in flight is answered, new connections are refused, the process exits 0', async () => {
-    const tenant = await dir.createTenant('shutdown ingress');
+    const tenant = await createTenant(db, 'shutdown ingress');
     const scim = new ScimClient(`${system.baseUrl}/scim/v2/${tenant.tenant.id}`, tenant.token);
     const ids: string[] = [];
     for (let i = 0; i < 16; i++) {
@@ -133,7 +126,7 @@ describe('graceful shutdown on SIGTERM', () => {
 
   it('reconciler: stops mid-stream with nothing half-applied; after restart the state equals the acknowledged writes, one event per change', async () => {
     await system.start('ingress');
-    const tenant = await dir.createTenant('shutdown reconciler');
+    const tenant = await createTenant(db, 'shutdown reconciler');
     await withoutDeprovisioningThreshold(db, tenant.tenant.id);
     const scim = new ScimClient(`${system.baseUrl}/scim/v2/${tenant.tenant.id}`, tenant.token);
     const opts = { users: 24, opsPerUser: 20, concurrency: 24, tag: 'sigterm' };

@@ -1,9 +1,10 @@
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { COMMAND_SCHEMA_VERSION, resourceKey, topicName } from '../../libs/contracts/src';
-import { ScimClient, patchOps } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { groupMembers } from '../../libs/scim/src';
+import { entraUser, ScimClient, patchOps } from '../support/scim-client';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -20,36 +21,16 @@ const entraGroup = (displayName: string, externalId: string) => ({
   meta: { resourceType: 'Group' },
 });
 
-const entraUser = (userName: string, displayName?: string) => ({
-  schemas: [USER],
-  externalId: userName.split('@')[0],
-  userName,
-  active: true,
-  ...(displayName ? { displayName } : {}),
-  emails: [{ primary: true, type: 'work', value: userName }],
-  name: { givenName: 'Given', familyName: 'Family' },
-});
-
 type Event = { id: string; type: string; sequence: number; subject: string; tenantid: string; data: any };
 
 describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → group/membership events → webhook)', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
+  const system = useSystem();
+  const receiver = useReceiver();
   let scim: ScimClient;
   let tenantId: string;
 
   beforeAll(async () => {
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
-    system = await startSystem();
-    const tenant = await system.createTenant('e2e groups', [hook]);
-    tenantId = tenant.tenantId;
-    scim = new ScimClient(tenant.scimBaseUrl, tenant.token);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
+    ({ tenantId, scim } = await system.createTenant('e2e groups', [receiver.url]));
   });
 
   const events = (): Event[] => receiver.received.map((r) => r.body);
@@ -59,7 +40,7 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
   const memberRows = async (groupId: string): Promise<string[]> =>
     (await system.db.query(`SELECT user_id FROM scim_group_members WHERE group_id = $1 ORDER BY user_id`, [groupId])).map((r: { user_id: string }) => r.user_id);
   const createUser = async (userName: string, displayName?: string): Promise<string> => {
-    const res = await scim.post('/Users', entraUser(userName, displayName));
+    const res = await scim.post('/Users', entraUser(userName, displayName ? { displayName } : {}));
     expect(res.status).toBe(201);
     return res.body.id;
   };
@@ -407,7 +388,7 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
     it('is built by 50 PATCHes of 100 members, filtered with id and members, read whole and without members', async () => {
       groupId = (await scim.post('/Groups', entraGroup('Everyone', 'everyone'))).body.id;
       for (let i = 0; i < SIZE; i += BATCH) {
-        const res = await scim.patch(`/Groups/${groupId}`, patchOps({ op: 'Add', path: 'members', value: userIds.slice(i, i + BATCH).map((value) => ({ value })) }));
+        const res = await scim.patch(`/Groups/${groupId}`, patchOps({ op: 'Add', path: 'members', value: groupMembers(userIds.slice(i, i + BATCH)) }));
         expect(res.status).toBe(204);
       }
       expect((await system.db.query(`SELECT count(*)::int AS n FROM scim_group_members WHERE group_id = $1`, [groupId]))[0].n).toBe(SIZE);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
 
 /**
  * Names that are Object.prototype members, on the whole system (real Kafka and Postgres) for a workforce tenant
@@ -18,32 +18,19 @@ const DATA_NAMES = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'pro
 type Event = { id: string; type: string; sequence: number; data: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('hostile attribute names are data or 400, never a stuck user', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
+  const system = useSystem({ env: { ADMIN_TOKEN } });
+  const receiver = useReceiver();
   let scim: ScimClient;
-  let saved: string | undefined;
 
   beforeAll(async () => {
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
-    saved = process.env.ADMIN_TOKEN;
-    process.env.ADMIN_TOKEN = ADMIN_TOKEN;
-    system = await startSystem();
     const res = await fetch(`${system.baseUrl}/admin/tenants`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'e2e hostile names', profile: 'workforce', webhooks: [hook] }),
+      body: JSON.stringify({ name: 'e2e hostile names', profile: 'workforce', webhooks: [receiver.url] }),
     });
     expect(res.status).toBe(201);
     const created = (await res.json()) as { scimBaseUrl: string; token: string };
     scim = new ScimClient(created.scimBaseUrl, created.token);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
-    if (saved === undefined) delete process.env.ADMIN_TOKEN;
-    else process.env.ADMIN_TOKEN = saved;
   });
 
   let n = 0;

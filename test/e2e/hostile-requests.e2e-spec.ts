@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 /**
  * Hostile or oversized requests are refused at the ingress with a SCIM 4xx, before anything is published, and a
@@ -14,28 +14,19 @@ const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
 
 describe('hostile requests at the edge', () => {
-  let system: RunningSystem;
+  const system = useSystem({ env: { ADMIN_TOKEN } });
   let scim: ScimClient;
   let base: string;
   let tenantId: string;
   let token: string;
   let userId: string;
-  const saved = process.env.ADMIN_TOKEN;
 
   beforeAll(async () => {
-    process.env.ADMIN_TOKEN = ADMIN_TOKEN;
-    system = await startSystem();
     ({ tenantId, token, scimBaseUrl: base } = await system.createTenant('hostile'));
     scim = new ScimClient(base, token);
     const created = await scim.post('/Users', { schemas: [USER], userName: 'target@contoso.example' });
     expect(created.status).toBe(201);
     userId = created.body.id;
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    if (saved === undefined) delete process.env.ADMIN_TOKEN;
-    else process.env.ADMIN_TOKEN = saved;
   });
 
   const raw = async (method: string, path: string, body: string | Buffer | undefined, headers: Record<string, string>, auth = `Bearer ${token}`) => {

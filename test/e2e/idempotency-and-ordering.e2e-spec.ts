@@ -2,33 +2,26 @@ import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { COMMAND_SCHEMA_VERSION, ProvisioningCommand, resourceKey, topicName } from '../../libs/contracts/src';
 import { ScimClient, patchOps } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 describe('reconciler guarantees', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
+  const system = useSystem();
+  const receiver = useReceiver();
   let scim: ScimClient;
   let tenantId: string;
   let producer: Producer;
 
   beforeAll(async () => {
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
-    system = await startSystem();
-    const tenant = await system.createTenant('e2e guarantees', [hook]);
-    tenantId = tenant.tenantId;
-    scim = new ScimClient(tenant.scimBaseUrl, tenant.token);
+    ({ tenantId, scim } = await system.createTenant('e2e guarantees', [receiver.url]));
     producer = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'e2e', logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
   });
 
   afterAll(async () => {
     await producer?.disconnect();
-    await system?.stop();
-    await receiver?.stop();
   });
 
   /** Puts a command on the commands topic the way the ingress does, but without waiting for a reply. */

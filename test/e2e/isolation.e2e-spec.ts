@@ -4,10 +4,11 @@ import { Client } from 'pg';
 import { COMMAND_SCHEMA_VERSION, CommandRequest, ProvisioningCommand, resourceKey, topicName } from '../../libs/contracts/src';
 import { classifyFailure, KeyPartitioner, partitionOfKey } from '../../libs/messaging/src';
 import { ParkedCommands } from '../../libs/persistence/src';
+import { storesOn } from '../../bench/tenants';
 import { run as scimctl } from '../../apps/scimctl/src/main';
 import { PATCH_OP, patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
 
 /**
  * Fault isolation on the real pipeline: a command that fails the same way every time is answered and recorded, and
@@ -18,17 +19,9 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PARTITIONS = 12;
 
 describe('fault isolation', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
-  let scim: ScimClient;
-  let tenantId: string;
-  let kafka: Kafka;
-  let producer: ReturnType<Kafka['producer']>;
-  let parked: ParkedCommands;
   const adminToken = `e2e-admin-${randomUUID()}`;
-
-  beforeAll(async () => {
-    Object.assign(process.env, {
+  const system = useSystem({
+    env: {
       DB_LOCK_TIMEOUT_MS: '300',
       COMMAND_TRANSIENT_ATTEMPTS: '2',
       PARKED_RETRY_BASE_MS: '200',
@@ -37,14 +30,18 @@ describe('fault isolation', () => {
       HEAVY_COMMAND_BYTES: '4096',
       COMMAND_TIMEOUT_MS: '10000',
       ADMIN_TOKEN: adminToken,
-    });
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
-    system = await startSystem();
-    const tenant = await system.createTenant('e2e isolation', [hook]);
-    tenantId = tenant.tenantId;
-    scim = new ScimClient(tenant.scimBaseUrl, tenant.token);
-    parked = new ParkedCommands(system.db);
+    },
+  });
+  const receiver = useReceiver();
+  let scim: ScimClient;
+  let tenantId: string;
+  let kafka: Kafka;
+  let producer: ReturnType<Kafka['producer']>;
+  let parked: ParkedCommands;
+
+  beforeAll(async () => {
+    ({ tenantId, scim } = await system.createTenant('e2e isolation', [receiver.url]));
+    parked = storesOn(system.db).parkedCommands;
     kafka = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'e2e-isolation', logLevel: logLevel.NOTHING });
     producer = kafka.producer({ createPartitioner: KeyPartitioner });
     await producer.connect();
@@ -52,8 +49,6 @@ describe('fault isolation', () => {
 
   afterAll(async () => {
     await producer?.disconnect();
-    await system?.stop();
-    await receiver?.stop();
   });
 
   const createUser = async (userName: string) => {

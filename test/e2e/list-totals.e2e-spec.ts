@@ -1,5 +1,5 @@
 import { ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -10,23 +10,19 @@ const q = (params: Record<string, string>) => `?${new URLSearchParams(params).to
  * must be counted (a full page, a later page, count=0): the same answers either way, on real Postgres.
  */
 describe('list totals with and without the count query', () => {
-  let system: RunningSystem;
+  const system = useSystem();
   let scim: ScimClient;
   const marker = 'totalsTest';
   const names = ['t1@totals.example', 't2@totals.example', 't3@totals.example', 't4@totals.example', 't5@totals.example'];
 
   beforeAll(async () => {
-    system = await startSystem();
-    const tenant = await system.createTenant('e2e list totals');
-    scim = new ScimClient(tenant.scimBaseUrl, tenant.token);
+    ({ scim } = await system.createTenant('e2e list totals'));
     for (const userName of names) expect((await scim.post('/Users', { schemas: [USER], userName, title: marker })).status).toBe(201);
     // other users of the tenant that the filter must not count
     expect((await scim.post('/Users', { schemas: [USER], userName: 'other@totals.example', title: 'other' })).status).toBe(201);
     expect((await scim.post('/Groups', { schemas: [GROUP], displayName: 'Totals A' })).status).toBe(201);
     expect((await scim.post('/Groups', { schemas: [GROUP], displayName: 'Totals B' })).status).toBe(201);
   });
-
-  afterAll(async () => system?.stop());
 
   const list = async (params: Record<string, string>, resource = '/Users') => {
     const res = await scim.get(`${resource}${q(params)}`);

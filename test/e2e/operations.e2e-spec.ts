@@ -1,4 +1,4 @@
-import { RunningSystem, startSystem } from '../support/system';
+import { RunningSystem, useSystem } from '../support/system';
 import { ScimClient } from '../support/scim-client';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { sample } from '../support/prometheus';
@@ -7,12 +7,7 @@ const url = async (app: RunningSystem['ingress']) => (await app.getUrl()).replac
 
 /** What an SRE and Kubernetes see of each app: liveness, readiness with reasons, Prometheus metrics. */
 describe('operations endpoints', () => {
-  let system: RunningSystem;
-
-  beforeAll(async () => {
-    system = await startSystem();
-  });
-  afterAll(async () => system?.stop());
+  const system = useSystem();
 
   it('reports ready with each probe once Kafka and Postgres are reachable and consumers are assigned', async () => {
     const expected: Record<string, string[]> = {

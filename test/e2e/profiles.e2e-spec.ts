@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
-import type { AppConfig } from '../../libs/config/src';
+import { entraUser, patchOps, ScimClient } from '../support/scim-client';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
+import type { ScimctlConfig } from '../../libs/config/src';
 import { UsageError } from '../../apps/scimctl/src/command';
 import { auditCommand, tenantProfileCommand } from '../../apps/scimctl/src/commands/audit.commands';
 import { adminRequest } from '../support/admin-client';
@@ -10,7 +10,7 @@ import { adminRequest } from '../support/admin-client';
 /** A scimctl command run in-process against the run's database; returns its output lines. */
 async function scimctl(command: typeof auditCommand, ...args: string[]): Promise<string[]> {
   const lines: string[] = [];
-  await command.run(args, { config: { DATABASE_URL: process.env.DATABASE_URL! } as AppConfig, out: (l) => lines.push(l) });
+  await command.run(args, { config: { DATABASE_URL: process.env.DATABASE_URL! } as ScimctlConfig, out: (l) => lines.push(l) });
   return lines;
 }
 
@@ -18,51 +18,21 @@ async function scimctl(command: typeof auditCommand, ...args: string[]): Promise
  * The four product profiles on the whole system (real Kafka and Postgres): each scenario follows its product's
  * guide in ../shared/seeds/ and asserts HTTP answers, rows, events and the audit log.
  */
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 
-const entraUser = (userName: string, extra: Record<string, unknown> = {}) => ({
-  schemas: [USER],
-  userName,
-  externalId: userName.split('@')[0],
-  active: true,
-  emails: [{ primary: true, type: 'work', value: userName }],
-  name: { givenName: 'Given', familyName: 'Family' },
-  ...extra,
-});
-
 type Event = { id: string; type: string; sequence: number; data: any };
 
 describe('product profiles end to end', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
-  let hook: string;
-  const saved: Record<string, string | undefined> = {};
-
-  beforeAll(async () => {
-    receiver = new WebhookReceiver();
-    hook = await receiver.start();
-    // settings changes apply at once (the reconciler's cache is exercised by its TTL elsewhere)
-    for (const [k, v] of Object.entries({ ADMIN_TOKEN, PROFILE_CACHE_TTL_MS: '0' })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    system = await startSystem();
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  });
+  // settings changes apply at once (the reconciler's cache is exercised by its TTL elsewhere)
+  const system = useSystem({ env: { ADMIN_TOKEN, PROFILE_CACHE_TTL_MS: '0' } });
+  const receiver = useReceiver();
 
   const admin = (method: string, path: string, body?: unknown) => adminRequest(system.baseUrl, ADMIN_TOKEN, method, path, body);
 
   async function tenant(profile: string, settings?: Record<string, unknown>) {
-    const created = await admin('POST', '/tenants', { name: `e2e ${profile}`, profile, webhooks: [hook] });
+    const created = await admin('POST', '/tenants', { name: `e2e ${profile}`, profile, webhooks: [receiver.url] });
     expect(created.status).toBe(201);
     if (settings) expect((await admin('PUT', `/tenants/${created.body.tenantId}/profile`, { profile, settings })).status).toBe(200);
     return { tenantId: created.body.tenantId as string, scim: new ScimClient(created.body.scimBaseUrl, created.body.token) };
@@ -227,6 +197,15 @@ describe('product profiles end to end', () => {
       const badSettings = await admin('PUT', `/tenants/${t.tenantId}/profile`, { profile: 'segura', settings: { roles: { mode: 'map', productRoles: ['Read Only'] } } });
       expect(badSettings.status).toBe(400);
       expect(badSettings.body.scimType).toBe('invalidValue');
+
+      const nobody = randomUUID();
+      for (const [method, body] of [['GET', undefined], ['PUT', { profile: 'segura' }]] as const) {
+        const missing = await admin(method, `/tenants/${nobody}/profile`, body);
+        expect(missing.status).toBe(404);
+        expect(missing.body).toMatchObject({ status: '404', detail: `Tenant ${nobody} not found` });
+      }
+      expect((await admin('PUT', '/tenants/not-a-tenant/profile', { profile: 'segura' })).status).toBe(404);
+      await expect(scimctl(tenantProfileCommand, nobody)).rejects.toThrow(`no tenant ${nobody}`);
     });
   });
 

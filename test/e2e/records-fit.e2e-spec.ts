@@ -1,32 +1,22 @@
 import { MAX_RECORD_BYTES, MAX_RESOURCE_DOCUMENT_BYTES, topicName } from '../../libs/contracts/src';
 import { ParkedRecords } from '../../libs/persistence/src';
 import { ScimClient, patchOps } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 /** Every record fits its topic; one that cannot be published is parked, its key waits, every other key flows. */
 describe('records fit their topics; what cannot be published is parked', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
+  const system = useSystem();
+  const receiver = useReceiver();
   let scim: ScimClient;
   let tenantId: string;
   let parked: ParkedRecords;
 
   beforeAll(async () => {
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
-    system = await startSystem();
-    const tenant = await system.createTenant('e2e records fit', [hook]);
-    tenantId = tenant.tenantId;
-    scim = new ScimClient(tenant.scimBaseUrl, tenant.token);
+    ({ tenantId, scim } = await system.createTenant('e2e records fit', [receiver.url]));
     parked = new ParkedRecords(system.db);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
   });
 
   const createUser = async (userName: string, extra: object = {}) => {

@@ -1,13 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createKafka, ensureTopics, parseBrokers } from '../../libs/messaging/src';
-import { validateConfig } from '../../libs/config/src';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { contractValidator } from '../../libs/contracts/src/schemas/test-helpers';
 import { replayCommands, replayCommandsCommand, parseReplayCommandsArgs } from '../../apps/scimctl/src/commands/replay-commands.command';
 import { parseReplayEventsArgs, replayEventsFromCli as replayEvents } from '../../apps/scimctl/src/commands/replay-events.command';
 import { rebuildCommand } from '../../apps/scimctl/src/commands/rebuild.command';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 import { patchOps, ScimClient } from '../support/scim-client';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { useReceiver } from '../support/webhook-receiver';
 import { adminRequest } from '../support/admin-client';
 
 /**
@@ -19,8 +19,8 @@ const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 
 describe('replay commands (e2e)', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
+  const system = useSystem({ env: { ADMIN_TOKEN } });
+  const receiver = useReceiver();
   let tenantId: string;
   let client: ScimClient;
   let start: string;
@@ -35,23 +35,16 @@ describe('replay commands (e2e)', () => {
   }
   /** the last outbox row id: published rows are deleted, ids keep growing */
   const outboxCount = async () => Number((await system.db.query(`SELECT coalesce(max(id), 0)::bigint AS n FROM outbox_events`))[0].n);
-  const config = () => validateConfig(process.env);
+  const config = () => validateConfig(ScimctlConfig, process.env);
   const replay = async (args: string[]) => {
     const lines: string[] = [];
     await replayCommandsCommand.run(args, { config: config(), out: (l) => lines.push(l) });
     return JSON.parse(lines[0]);
   };
 
-  let savedAdminToken: string | undefined;
-
   beforeAll(async () => {
-    savedAdminToken = process.env.ADMIN_TOKEN;
-    process.env.ADMIN_TOKEN = ADMIN_TOKEN;
-    system = await startSystem();
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
     start = new Date(Date.now() - 1000).toISOString();
-    const tenant = await system.createTenant('e2e replay', [hook]);
+    const tenant = await system.createTenant('e2e replay', [receiver.url]);
     tenantId = tenant.tenantId;
     client = new ScimClient(tenant.scimBaseUrl, tenant.token);
     for (const name of ['ada', 'bob', 'cy']) {
@@ -65,13 +58,6 @@ describe('replay commands (e2e)', () => {
     ids.ops = g.body.id;
     // 5 commands → user-changed ×4 (3 created, 1 deactivated), group-changed ×1, membership-changed ×2
     await receiver.waitFor((all) => all.length >= 7);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
-    if (savedAdminToken === undefined) delete process.env.ADMIN_TOKEN;
-    else process.env.ADMIN_TOKEN = savedAdminToken;
   });
 
   it('validates the events a webhook received against the published JSON Schemas', () => {

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { validateConfig } from '../../libs/config/src';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { RequestLog } from '../../libs/persistence/src';
 import { requestsCommand } from '../../apps/scimctl/src/commands/requests.commands';
 import { RequestLogCapture } from '../../apps/ingress/src/request-log/request-log-capture';
 import { adminRequest } from '../support/admin-client';
 import { patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 /**
  * The SCIM request log against the real system: Entra-style requests are found through the admin API and scimctl
@@ -16,22 +16,7 @@ const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 describe('request log', () => {
-  let system: RunningSystem;
-  const saved: Record<string, string | undefined> = {};
-
-  beforeAll(async () => {
-    for (const [k, v] of Object.entries({ ADMIN_TOKEN })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    system = await startSystem();
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  });
+  const system = useSystem({ env: { ADMIN_TOKEN } });
 
   const admin = (method: string, path: string, body?: unknown) => adminRequest(system.baseUrl, ADMIN_TOKEN, method, path, body);
   const flush = () => system.ingress.get(RequestLogCapture).flush();
@@ -107,7 +92,7 @@ describe('request log', () => {
 
     // scimctl requests reads the same log
     const lines: string[] = [];
-    const config = validateConfig({ ...process.env });
+    const config = validateConfig(ScimctlConfig, { ...process.env });
     await requestsCommand.run(['--tenant', tenantId, '--status', '401', '--limit', '5'], { config, out: (l) => lines.push(l) });
     expect(lines.map((l) => JSON.parse(l).id)).toEqual([unauthorised.id]);
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -29,15 +29,7 @@ function tokenRequest(url: string, clientId: string, clientSecret: string) {
 }
 
 describe('scimctl: tenants and credentials', () => {
-  let system: RunningSystem;
-  beforeAll(async () => {
-    process.env.TENANT_CACHE_TTL_MS = '0'; // the ingress sees scimctl's changes at once
-    system = await startSystem();
-  });
-  afterAll(async () => {
-    await system?.stop();
-    delete process.env.TENANT_CACHE_TTL_MS;
-  });
+  const system = useSystem({ env: { TENANT_CACHE_TTL_MS: '0' } }); // the ingress sees scimctl's changes at once
 
   it('tenant create --profile --allow-ip prints the Entra credentials; get/disable/enable/allow-ips/rate-limit/delete', async () => {
     const created = await scimctl('tenant', 'create', '--name', 'Segura demo', '--profile', 'segura', '--allow-ip', '127.0.0.1', '--allow-ip', '2001:db8::/32');

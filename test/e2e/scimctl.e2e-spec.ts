@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -19,11 +19,7 @@ async function scimctl(...args: string[]) {
 }
 
 describe('scimctl', () => {
-  let system: RunningSystem;
-  beforeAll(async () => {
-    system = await startSystem(); // sets PUBLIC_BASE_URL, which scimctl uses for the base URL
-  });
-  afterAll(async () => system?.stop());
+  const system = useSystem(); // sets PUBLIC_BASE_URL, which scimctl uses for the base URL
 
   it('creates a tenant and prints one line of JSON whose token works against the SCIM base URL', async () => {
     const res = await scimctl('tenant', 'create', '--name', 'CLI tenant', '--webhook', 'http://127.0.0.1:9/hook');

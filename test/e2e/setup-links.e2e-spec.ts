@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { validateConfig } from '../../libs/config/src';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { setupLinkCreateCommand, setupLinkListCommand, setupLinkRevokeCommand } from '../../apps/scimctl/src/commands/setup-links.commands';
 import { RequestLogCapture } from '../../apps/ingress/src/request-log/request-log-capture';
 import { adminRequest } from '../support/admin-client';
 import { ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 /**
  * Setup links against the real system: a link opens its own tenant's setup data only; Entra's Test Connection (and a
@@ -16,22 +16,7 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const INVALID = 'This setup link is not valid (expired or revoked): ask your provider for a new one';
 
 describe('setup links', () => {
-  let system: RunningSystem;
-  const saved: Record<string, string | undefined> = {};
-
-  beforeAll(async () => {
-    for (const [k, v] of Object.entries({ ADMIN_TOKEN })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    system = await startSystem();
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  });
+  const system = useSystem({ env: { ADMIN_TOKEN } });
 
   const admin = (method: string, path: string, body?: unknown) => adminRequest(system.baseUrl, ADMIN_TOKEN, method, path, body);
   const flush = () => system.ingress.get(RequestLogCapture).flush();
@@ -236,7 +221,7 @@ describe('setup links', () => {
 
   it('scimctl creates, lists and revokes setup links', async () => {
     const t = await newTenant('CLI', 'segura');
-    const config = validateConfig({ ...process.env });
+    const config = validateConfig(ScimctlConfig, { ...process.env });
     const lines: string[] = [];
     const out = (l: string) => lines.push(l);
     await setupLinkCreateCommand.run([t.tenantId, '--expires', '2d', '--product-name', 'Segura'], { config, out });

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { validateConfig } from '../../libs/config/src';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { tenantPauseCommand, tenantResumeCommand } from '../../apps/scimctl/src/commands/tenant-admin.commands';
 import { adminRequest } from '../support/admin-client';
 import { sample } from '../support/prometheus';
 import { patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
 
 /**
  * An operator's pause switches per tenant: delivery (events held in order, nothing dropped, sent on resume) and
@@ -15,33 +15,20 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 
 describe('tenant pauses (e2e)', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
-  let saved: string | undefined;
+  const system = useSystem({ env: { ADMIN_TOKEN } });
+  const receiver = useReceiver();
   let paused: { tenantId: string; client: ScimClient };
   let other: { tenantId: string; client: ScimClient };
   const admin = (method: string, path: string) => adminRequest(system.baseUrl, ADMIN_TOKEN, method, path);
   const eventsOf = (tenantId: string) => receiver.received.map((r) => r.body).filter((e) => e.tenantid === tenantId);
 
   beforeAll(async () => {
-    saved = process.env.ADMIN_TOKEN;
-    process.env.ADMIN_TOKEN = ADMIN_TOKEN;
-    system = await startSystem();
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
     for (const name of ['paused', 'other']) {
-      const t = await system.createTenant(`e2e pauses ${name}`, [hook]);
+      const t = await system.createTenant(`e2e pauses ${name}`, [receiver.url]);
       const entry = { tenantId: t.tenantId, client: new ScimClient(t.scimBaseUrl, t.token) };
       if (name === 'paused') paused = entry;
       else other = entry;
     }
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
-    if (saved === undefined) delete process.env.ADMIN_TOKEN;
-    else process.env.ADMIN_TOKEN = saved;
   });
 
   it('holds a paused tenant’s events in order while its writes are still answered, and sends them all on resume', async () => {
@@ -90,7 +77,7 @@ describe('tenant pauses (e2e)', () => {
   });
 
   it('answers a paused tenant’s SCIM requests 503 + Retry-After, others as usual, and serves it again on resume (scimctl)', async () => {
-    const ctx = { config: validateConfig(process.env), out: () => undefined };
+    const ctx = { config: validateConfig(ScimctlConfig, process.env), out: () => undefined };
     await tenantPauseCommand.run([paused.tenantId, '--intake'], ctx);
     expect((await admin('GET', `/tenants/${paused.tenantId}`)).body.intakePausedAt).toEqual(expect.any(String));
     // scimctl writes to the database: this ingress sees it once its cached policy expires
@@ -115,7 +102,7 @@ describe('tenant pauses (e2e)', () => {
   it('refuses unknown pause routes and tenants, and scimctl without exactly one of --intake and --delivery', async () => {
     expect((await admin('POST', `/tenants/${paused.tenantId}/intake/stop`)).status).toBe(404);
     expect((await admin('POST', `/tenants/00000000-0000-4000-8000-000000000000/delivery/pause`)).status).toBe(404);
-    const ctx = { config: validateConfig(process.env), out: () => undefined };
+    const ctx = { config: validateConfig(ScimctlConfig, process.env), out: () => undefined };
     await expect(tenantPauseCommand.run([paused.tenantId], ctx)).rejects.toThrow(/one of --intake or --delivery/);
     await expect(tenantPauseCommand.run([paused.tenantId, '--intake', '--delivery'], ctx)).rejects.toThrow(/one of/);
   });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 import { adminRequest } from '../support/admin-client';
 
 /**
@@ -38,8 +38,7 @@ const entraUser = (userName: string, userType: string) => ({
 });
 
 describe('ids chosen by a product or Entra are scoped to their tenant', () => {
-  let system: RunningSystem;
-  const saved: Record<string, string | undefined> = {};
+  const system = useSystem({ env: { ADMIN_TOKEN, PROFILE_CACHE_TTL_MS: '0' } });
   type Tenant = { tenantId: string; scim: ScimClient };
   let a: Tenant;
   let b: Tenant;
@@ -66,19 +65,8 @@ describe('ids chosen by a product or Entra are scoped to their tenant', () => {
   const shape = (body: Record<string, unknown>, id: string) => JSON.parse(JSON.stringify(body).split(id).join('<id>'));
 
   beforeAll(async () => {
-    for (const [k, v] of Object.entries({ ADMIN_TOKEN, PROFILE_CACHE_TTL_MS: '0' })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    system = await startSystem();
     a = await tenant('e2e ids A');
     b = await tenant('e2e ids B');
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
   });
 
   it('imports the same export (group ids, users, externalIds) into both tenants', async () => {

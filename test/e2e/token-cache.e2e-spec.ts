@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, SecretTokens, TenantDirectory, WebhookSubscriptions } from '../../libs/persistence/src';
-import * as secretToken from '../../libs/persistence/src/tenants/secret-token';
+import { SecretTokenVerifier } from '../../libs/access/src';
+import * as secretToken from '../../libs/access/src/bearer/secret-token';
+import { dataSourceOptions } from '../../libs/persistence/src';
+import { createTenant, storesOn } from '../../bench/tenants';
 
 /**
  * Bearer tokens are checked against their slow (scrypt) hash once; after the 30 s of trust run out, a token already
@@ -18,38 +20,38 @@ describe('verified token cache', () => {
   afterAll(async () => ds?.destroy());
   afterEach(() => jest.restoreAllMocks());
 
-  const directory = () => new TenantDirectory(ds, new WebhookSubscriptions(ds), 100);
+  const verifier = () => new SecretTokenVerifier(storesOn(ds).secretTokens, 100);
 
   it('re-reads a proven token after its trust runs out without recomputing the slow hash', async () => {
-    const { tenant, token } = await directory().createTenant('token cache');
-    const dir = directory();
+    const { tenant, token } = await createTenant(ds, 'token cache');
+    const tokens = verifier();
     const slowHash = jest.spyOn(secretToken, 'verifySecret');
-    expect(await dir.authenticate(token)).toMatchObject({ tenantId: tenant.id });
+    expect(await tokens.authenticate(token)).toMatchObject({ tenantId: tenant.id });
     expect(slowHash).toHaveBeenCalledTimes(1);
     await sleep(150);
-    expect(await dir.authenticate(token)).toMatchObject({ tenantId: tenant.id });
-    expect(await dir.authenticate(token)).toMatchObject({ tenantId: tenant.id });
+    expect(await tokens.authenticate(token)).toMatchObject({ tenantId: tenant.id });
+    expect(await tokens.authenticate(token)).toMatchObject({ tenantId: tenant.id });
     expect(slowHash).toHaveBeenCalledTimes(1);
   });
 
   it('refuses a proven token once it is revoked elsewhere and its trust runs out', async () => {
-    const { tenant, token } = await directory().createTenant('token cache revoked');
-    const dir = directory();
-    const auth = await dir.authenticate(token);
+    const { tenant, token } = await createTenant(ds, 'token cache revoked');
+    const tokens = verifier();
+    const auth = await tokens.authenticate(token);
     expect(auth).toMatchObject({ tenantId: tenant.id });
-    expect(await new SecretTokens(ds).revoke(tenant.id, auth!.tokenId)).toBe(true); // another process
-    expect(await dir.authenticate(token)).toMatchObject({ tenantId: tenant.id }); // still trusted for 100 ms
+    expect(await storesOn(ds).secretTokens.revoke(tenant.id, auth!.tokenId)).toBe(true); // another process
+    expect(await tokens.authenticate(token)).toMatchObject({ tenantId: tenant.id }); // still trusted for 100 ms
     await sleep(150);
-    expect(await dir.authenticate(token)).toBeUndefined();
+    expect(await tokens.authenticate(token)).toBeUndefined();
   });
 
   it('still refuses a wrong secret for a known token id', async () => {
-    const { token } = await directory().createTenant('token cache wrong secret');
-    const dir = directory();
-    expect(await dir.authenticate(token)).toBeDefined();
+    const { token } = await createTenant(ds, 'token cache wrong secret');
+    const tokens = verifier();
+    expect(await tokens.authenticate(token)).toBeDefined();
     const forged = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
-    expect(await dir.authenticate(forged)).toBeUndefined();
+    expect(await tokens.authenticate(forged)).toBeUndefined();
     await sleep(150);
-    expect(await dir.authenticate(forged)).toBeUndefined();
+    expect(await tokens.authenticate(forged)).toBeUndefined();
   });
 });

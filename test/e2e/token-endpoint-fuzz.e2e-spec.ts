@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 /**
  * The token endpoint under malformed input, on the whole system: malformed Basic headers, repeated parameters,
@@ -47,15 +47,12 @@ function problemOf(a: Answer): string | undefined {
 }
 
 describe('token endpoint under malformed input', () => {
-  let system: RunningSystem;
+  const system = useSystem({ env: { ADMIN_TOKEN } });
   let tenantId = '';
   let clientId = '';
   let clientSecret = '';
-  const saved = process.env.ADMIN_TOKEN;
 
   beforeAll(async () => {
-    process.env.ADMIN_TOKEN = ADMIN_TOKEN;
-    system = await startSystem();
     const res = await fetch(`${system.baseUrl}/admin/tenants`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -69,12 +66,6 @@ describe('token endpoint under malformed input', () => {
       body: JSON.stringify({ issuer: 'https://issuer.example', jwksUrl: 'http://127.0.0.1:9/keys', subject: 'sub' }),
     });
   }, 60_000);
-
-  afterAll(async () => {
-    await system?.stop();
-    if (saved === undefined) delete process.env.ADMIN_TOKEN;
-    else process.env.ADMIN_TOKEN = saved;
-  });
 
   async function send(a: Attempt): Promise<Answer> {
     const headers: Record<string, string> = {};

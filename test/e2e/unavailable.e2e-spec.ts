@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { configureIngress } from '../../apps/ingress/src/configure';
 import { IngressModule } from '../../apps/ingress/src/ingress.module';
 import { ReconcilerModule } from '../../apps/reconciler/src/reconciler.module';
-import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
+import { dataSourceOptions } from '../../libs/persistence/src';
+import { createTenant } from '../../bench/tenants';
 import { ScimClient } from '../support/scim-client';
 
 /**
@@ -37,7 +38,7 @@ describe('writes while the reconciler is down', () => {
   });
 
   it('answers 503 with Retry-After, then applies the command when the reconciler starts', async () => {
-    const tenant = await new TenantDirectory(db).createTenant('down');
+    const tenant = await createTenant(db, 'down');
     const url = (await ingress.getUrl()).replace('[::1]', '127.0.0.1');
     const scim = new ScimClient(`${url}/scim/v2/${tenant.tenant.id}`, tenant.token);
 

@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { validateConfig } from '../../libs/config/src';
+import { CommandApplyConfig, validateConfig } from '../../libs/config/src';
 import { UserCommand } from '../../libs/contracts/src';
 import { asRead } from '../../libs/contracts/src/test-helpers';
-import { dataSourceOptions, TenantDirectory } from '../../libs/persistence/src';
+import { dataSourceOptions } from '../../libs/persistence/src';
+import { createTenant } from '../../bench/tenants';
 import { AppliedCommand, CommandDispatcher } from '../../libs/reconciliation/src';
 
 /**
@@ -105,7 +106,7 @@ function commandsFor(tenantId: string, steps: Step[]): UserCommand[] {
 describe('batch application of user commands equals one-by-one application (real Postgres)', () => {
   let ds: DataSource;
   let dispatcher: CommandDispatcher;
-  const config = () => validateConfig({ ...process.env, PROFILE_CACHE_TTL_MS: '0' });
+  const config = () => validateConfig(CommandApplyConfig, { ...process.env, PROFILE_CACHE_TTL_MS: '0' });
 
   beforeAll(async () => {
     ds = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 4 } }));
@@ -115,8 +116,7 @@ describe('batch application of user commands equals one-by-one application (real
   afterAll(async () => ds?.destroy());
 
   async function twinTenants(profile: 'workforce' | 'custom', settings: Record<string, unknown>) {
-    const directory = new TenantDirectory(ds);
-    const make = async () => (await directory.createTenant(`batch ${profile}`, [], { profile, settings })).tenant.id;
+    const make = async () => (await createTenant(ds, `batch ${profile}`, [], { profile, settings })).tenant.id;
     return [await make(), await make()];
   }
 

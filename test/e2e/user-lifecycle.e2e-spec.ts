@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
-import { validateConfig } from '../../libs/config/src';
+import { entraUser, patchOps, ScimClient } from '../support/scim-client';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
+import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { CliCommand } from '../../apps/scimctl/src/command';
 import { usersImportCommand, usersListCommand, usersLoginMethodCommand } from '../../apps/scimctl/src/commands/users.commands';
 import { groupsImportCommand } from '../../apps/scimctl/src/commands/groups.commands';
@@ -21,40 +21,11 @@ const FOLDERS = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName'
 const METADATA = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 
-const entraUser = (userName: string, email: string, extra: Record<string, unknown> = {}) => ({
-  schemas: [USER],
-  userName,
-  externalId: userName.split('@')[0],
-  active: true,
-  emails: [{ primary: true, type: 'work', value: email }],
-  name: { givenName: 'Given', familyName: 'Family' },
-  ...extra,
-});
-
 type Event = { id: string; type: string; sequence: number; data: any };
 
 describe('user lifecycle: import, claim, login method, soft delete', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
-  let hook: string;
-  const saved: Record<string, string | undefined> = {};
-
-  beforeAll(async () => {
-    receiver = new WebhookReceiver();
-    hook = await receiver.start();
-    for (const [k, v] of Object.entries({ ADMIN_TOKEN, PROFILE_CACHE_TTL_MS: '0' })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    system = await startSystem();
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  });
+  const system = useSystem({ env: { ADMIN_TOKEN, PROFILE_CACHE_TTL_MS: '0' } });
+  const receiver = useReceiver();
 
   const admin = async (method: string, urlPath: string, body?: unknown, contentType = 'application/json') => {
     const res = await fetch(`${system.baseUrl}/admin${urlPath}`, {
@@ -67,7 +38,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
   };
 
   async function tenant(profile: string, settings?: Record<string, unknown>) {
-    const created = await admin('POST', '/tenants', { name: `e2e lifecycle ${profile}`, profile, webhooks: [hook], ...(settings ? { settings } : {}) });
+    const created = await admin('POST', '/tenants', { name: `e2e lifecycle ${profile}`, profile, webhooks: [receiver.url], ...(settings ? { settings } : {}) });
     expect(created.status).toBe(201);
     return { tenantId: created.body.tenantId as string, scim: new ScimClient(created.body.scimBaseUrl, created.body.token) };
   }
@@ -88,7 +59,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       expect(schemas.body.Resources.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining([FOLDERS, METADATA]));
       const created = await t.scim.post(
         '/Users',
-        entraUser('folders@contoso.example', 'folders@contoso.example', { schemas: [USER, FOLDERS, METADATA], userType: 'Premium', [FOLDERS]: { folders: ['f1', 'f2'] }, [METADATA]: { costCenter: 42 } }),
+        entraUser('folders@contoso.example', { schemas: [USER, FOLDERS, METADATA], userType: 'Premium', [FOLDERS]: { folders: ['f1', 'f2'] }, [METADATA]: { costCenter: 42 } }),
       );
       expect(created.status).toBe(201);
       expect(created.body[FOLDERS]).toEqual({ folders: ['f1', 'f2'] });
@@ -130,7 +101,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
 
     it('an Entra POST claims the imported user by userName, else by work email: 201 with its id, linked, updated event', async () => {
       const [ann] = await system.db.query(`SELECT id FROM scim_users WHERE tenant_id = $1 AND user_name = 'ann.legacy'`, [t.tenantId]);
-      const byName = await t.scim.post('/Users', entraUser('ann.legacy', 'ann@contoso.example', { displayName: 'Ann Archer' }));
+      const byName = await t.scim.post('/Users', entraUser('ann.legacy', { displayName: 'Ann Archer' }, 'ann@contoso.example'));
       expect(byName.status).toBe(201);
       expect(byName.body.id).toBe(ann.id);
       expect(byName.headers.get('location')).toMatch(new RegExp(`/Users/${ann.id}$`));
@@ -139,20 +110,20 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       expect(eventsOf(ann.id)[1]).toMatchObject({ type: 'dev.scimflow.user.updated.v1', sequence: 2, data: { matchedBy: 'userName', linked: true } });
 
       const [bob] = await system.db.query(`SELECT id FROM scim_users WHERE tenant_id = $1 AND user_name = 'bob.legacy'`, [t.tenantId]);
-      const byEmail = await t.scim.post('/Users', entraUser('bob@contoso.example', 'BOB@contoso.example'));
+      const byEmail = await t.scim.post('/Users', entraUser('bob@contoso.example', {}, 'BOB@contoso.example'));
       expect(byEmail.status).toBe(201);
       expect(byEmail.body).toMatchObject({ id: bob.id, userName: 'bob@contoso.example' });
       await receiver.waitFor(() => eventsOf(bob.id).some((e) => e.data.matchedBy === 'email'));
 
       // a linked user is not claimed again: the usual conflict
-      const twice = await t.scim.post('/Users', entraUser('ann.legacy', 'other@contoso.example'));
+      const twice = await t.scim.post('/Users', entraUser('ann.legacy', {}, 'other@contoso.example'));
       expect(twice.status).toBe(409);
       const audit = await admin('GET', `/tenants/${t.tenantId}/audit?resourceId=${ann.id}`);
       expect(audit.body.some((a: { diff: { claimed?: { matchedBy: string } } }) => a.diff.claimed?.matchedBy === 'userName')).toBe(true);
     });
 
     it('login method: SSO by default for provisioned users, switched by the admin API with an event; bad input refused', async () => {
-      const created = await t.scim.post('/Users', entraUser('dan@contoso.example', 'dan@contoso.example'));
+      const created = await t.scim.post('/Users', entraUser('dan@contoso.example'));
       const id = created.body.id as string;
       expect((await admin('GET', `/tenants/${t.tenantId}/users/${id}`)).body).toMatchObject({ id, loginMethod: 'sso', origin: 'scim', linked: true, deletedAt: null });
       const set = await admin('PUT', `/tenants/${t.tenantId}/users/${id}/login-method`, { loginMethod: 'builtIn' });
@@ -171,7 +142,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
     });
 
     it('soft delete: groups left with events, user gone for SCIM but kept; a later POST with its userName brings it back', async () => {
-      const created = await t.scim.post('/Users', entraUser('gus@contoso.example', 'gus@contoso.example', { userType: 'Premium' }));
+      const created = await t.scim.post('/Users', entraUser('gus@contoso.example', { userType: 'Premium' }));
       const id = created.body.id as string;
       const group = await t.scim.post('/Groups', { schemas: [GROUP], displayName: 'Soft group', members: [{ value: id }] });
       expect(group.status).toBe(201);
@@ -189,7 +160,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       expect(types).toEqual(['user.created', 'membership.added', 'membership.removed', 'user.deleted']);
       expect(eventsOf(id)[3].data.deleteMode).toBe('soft');
 
-      const back = await t.scim.post('/Users', entraUser('gus@contoso.example', 'gus@contoso.example', { userType: 'Standard' }));
+      const back = await t.scim.post('/Users', entraUser('gus@contoso.example', { userType: 'Standard' }));
       expect(back.status).toBe(201);
       expect(back.body).toMatchObject({ id, active: true, userType: 'Standard' });
       expect(await row(id)).toMatchObject({ linked: true, deleted_at: null, version: 5 });
@@ -199,7 +170,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
 
     it('a hard-delete tenant still removes the row', async () => {
       const hard = await tenant('appsec');
-      const created = await hard.scim.post('/Users', entraUser('hal@contoso.example', 'hal@contoso.example'));
+      const created = await hard.scim.post('/Users', entraUser('hal@contoso.example'));
       expect((await hard.scim.delete(`/Users/${created.body.id}`)).status).toBe(204);
       expect(await row(created.body.id)).toBeUndefined();
       await receiver.waitFor(() => eventsOf(created.body.id).some((e) => e.data.deleteMode === 'hard'));
@@ -244,7 +215,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       const again = await admin('POST', `/tenants/${t.tenantId}/groups/import`, 'groupId,name\n' + EXPORT.map((g) => `${g.groupId},"${g.name}"`).join('\n'), 'text/csv');
       expect(again.body).toMatchObject({ total: 2, imported: 0, existing: 2 });
 
-      const user = await t.scim.post('/Users', entraUser('sc@contoso.example', 'sc@contoso.example', { userType: EXPORT.map((g) => g.groupId).join(',') }));
+      const user = await t.scim.post('/Users', entraUser('sc@contoso.example', { userType: EXPORT.map((g) => g.groupId).join(',') }));
       expect(user.status).toBe(201);
       const members = await system.db.query(`SELECT group_id FROM scim_group_members WHERE user_id = $1 ORDER BY group_id`, [user.body.id]);
       expect(members.map((m: { group_id: string }) => m.group_id)).toEqual(EXPORT.map((g) => g.groupId).sort());
@@ -264,7 +235,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
   describe('scimctl users', () => {
     async function scimctl(command: CliCommand, ...args: string[]): Promise<string[]> {
       const lines: string[] = [];
-      await command.run(args, { config: validateConfig(process.env), out: (l) => lines.push(l) });
+      await command.run(args, { config: validateConfig(ScimctlConfig, process.env), out: (l) => lines.push(l) });
       return lines;
     }
 
@@ -289,7 +260,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       expect(JSON.parse(set)).toMatchObject({ id: kim.id, loginMethod: 'builtIn', linked: false });
 
       // SureCloud matches by userName first, then the work email: Entra's user claims kim by email
-      const claimed = await t.scim.post('/Users', entraUser('kim@contoso.example', 'kim@contoso.example'));
+      const claimed = await t.scim.post('/Users', entraUser('kim@contoso.example'));
       expect(claimed.body.id).toBe(kim.id);
 
       const groupsFile = path.join(dir, 'groups.csv');

@@ -1,6 +1,6 @@
 import { ScimClient, patchOps } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { useSystem } from '../support/system';
+import { useReceiver } from '../support/webhook-receiver';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -21,23 +21,13 @@ function entraUser(userName: string, externalId: string) {
 }
 
 describe('Users pipeline end to end (HTTP → Kafka → reconciler → Postgres → events → webhook)', () => {
-  let system: RunningSystem;
-  let receiver: WebhookReceiver;
+  const system = useSystem();
+  const receiver = useReceiver();
   let scim: ScimClient;
   let tenantId: string;
 
   beforeAll(async () => {
-    receiver = new WebhookReceiver();
-    const hook = await receiver.start();
-    system = await startSystem();
-    const tenant = await system.createTenant('e2e users', [hook]);
-    tenantId = tenant.tenantId;
-    scim = new ScimClient(tenant.scimBaseUrl, tenant.token);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
+    ({ tenantId, scim } = await system.createTenant('e2e users', [receiver.url]));
   });
 
   const row = async (id: string) =>

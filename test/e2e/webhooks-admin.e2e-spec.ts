@@ -3,7 +3,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../packages/client/src';
 import { patchOps, ScimClient } from '../support/scim-client';
-import { RunningSystem, startSystem } from '../support/system';
+import { useSystem } from '../support/system';
 import { adminRequest } from '../support/admin-client';
 
 /**
@@ -21,12 +21,11 @@ interface Received {
 }
 
 describe('admin API: webhook subscriptions, delivery log, dead letters', () => {
-  let system: RunningSystem;
+  const system = useSystem({ env: { ADMIN_TOKEN, WEBHOOK_RETRY_HORIZON_MS: '1500' } });
   let server: http.Server;
   let hookUrl: string;
   const received: Received[] = [];
   let refuse = false;
-  const saved: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -41,20 +40,11 @@ describe('admin API: webhook subscriptions, delivery log, dead letters', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-    const env = { ADMIN_TOKEN, WEBHOOK_RETRY_HORIZON_MS: '1500' };
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    system = await startSystem();
   });
 
   afterAll(async () => {
-    await system?.stop();
     server?.closeAllConnections();
     await new Promise<void>((r) => server?.close(() => r()) ?? r());
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
   });
 
   const admin = (method: string, path: string, body?: unknown, token = ADMIN_TOKEN) => adminRequest(system.baseUrl, token, method, path, body);

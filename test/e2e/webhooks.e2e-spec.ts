@@ -8,8 +8,9 @@ import { DataSource } from 'typeorm';
 import { run as scimctl } from '../../apps/scimctl/src/main';
 import { NotifierModule } from '../../apps/notifier/src/notifier.module';
 import { topicName } from '../../libs/contracts/src';
-import { dataSourceOptions, DeadLetters, DeliveryLog, TenantDirectory, WebhookSubscriptions } from '../../libs/persistence/src';
-import { SecretBox } from '../../libs/webhooks/src';
+import { dataSourceOptions, DeadLetters, DeliveryLog, WebhookSubscriptions } from '../../libs/persistence/src';
+import { subscriptionSettings } from '../../libs/webhooks/src';
+import { createTenant, storesOn } from '../../bench/tenants';
 import { sample } from '../support/prometheus';
 
 /**
@@ -115,7 +116,6 @@ const prefix = () => process.env.KAFKA_TOPIC_PREFIX!;
 let db: DataSource;
 let producer: Producer;
 let subscriptions: WebhookSubscriptions;
-let tenants: TenantDirectory;
 const receivers: Receiver[] = [];
 
 async function receiver(answer?: (r: Request) => Answer): Promise<Receiver> {
@@ -158,7 +158,7 @@ async function publish(events: ReturnType<typeof userEvent>[], partition?: numbe
 }
 
 async function tenant(name: string): Promise<string> {
-  return (await tenants.createTenant(name)).tenant.id;
+  return (await createTenant(db, name)).tenant.id;
 }
 
 async function cli(...argv: string[]): Promise<any[]> {
@@ -184,8 +184,7 @@ beforeAll(async () => {
   });
   db = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 4 } }));
   await db.initialize();
-  subscriptions = new WebhookSubscriptions(db, SecretBox.fromConfig(process.env.WEBHOOK_SECRETS_KEY));
-  tenants = new TenantDirectory(db, subscriptions);
+  subscriptions = storesOn(db).webhookSubscriptions;
   producer = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'e2e-webhooks', logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
 });
@@ -209,7 +208,7 @@ describe('webhook delivery with two notifier instances', () => {
   it('signs every request per Standard Webhooks, sends the event byte for byte with webhook-id = event id, and keeps secrets encrypted at rest', async () => {
     const r = await receiver();
     const tenantId = await tenant('signing');
-    const { subscription, secret } = await subscriptions.create({ tenantId, url: r.url });
+    const { subscription, secret } = await subscriptions.create(tenantId, subscriptionSettings({ url: r.url }));
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
 
     const [stored] = await db.query(`SELECT secrets FROM webhook_subscriptions WHERE id = $1`, [subscription.id]);
@@ -235,7 +234,7 @@ describe('webhook delivery with two notifier instances', () => {
   it('signs with both secrets while a rotation overlaps, each signature valid for its secret, then with the new one only', async () => {
     const r = await receiver();
     const tenantId = await tenant('rotation');
-    const { subscription, secret: oldSecret } = await subscriptions.create({ tenantId, url: r.url });
+    const { subscription, secret: oldSecret } = await subscriptions.create(tenantId, subscriptionSettings({ url: r.url }));
     const userId = randomUUID();
 
     const [rotated] = await cli('subscription', 'rotate-secret', subscription.id, '--overlap', '1h');
@@ -274,8 +273,8 @@ describe('webhook delivery with two notifier instances', () => {
     let failBlocked = true;
     const failing = await receiver((q) => (failBlocked && q.event.data.userId === blocked ? { status: 500, body: 'not today' } : { status: 204 }));
     const healthy = await receiver();
-    await subscriptions.create({ tenantId, url: failing.url });
-    await subscriptions.create({ tenantId, url: healthy.url });
+    await subscriptions.create(tenantId, subscriptionSettings({ url: failing.url }));
+    await subscriptions.create(tenantId, subscriptionSettings({ url: healthy.url }));
 
     // both users on the same partition, interleaved: a blocked partition would stop the other user too
     const events = range(5).flatMap((s) => [userEvent(tenantId, blocked, s), userEvent(tenantId, other, s)]);
@@ -303,7 +302,7 @@ describe('webhook delivery with two notifier instances', () => {
       return { status: 503, headers: { 'retry-after': '2' }, body: 'busy, come back in 2 s' };
     });
     const tenantId = await tenant('retry-after');
-    const { subscription } = await subscriptions.create({ tenantId, url: r.url });
+    const { subscription } = await subscriptions.create(tenantId, subscriptionSettings({ url: r.url }));
     const event = userEvent(tenantId, randomUUID(), 1);
     await publish([event]);
     await r.waitFor('the retry', () => r.accepted.length === 1);
@@ -324,7 +323,7 @@ describe('webhook delivery with two notifier instances', () => {
   it("restores a user's order across the two topics that share its sequence (membership events, user events)", async () => {
     const r = await receiver();
     const tenantId = await tenant('two topics');
-    await subscriptions.create({ tenantId, url: r.url });
+    await subscriptions.create(tenantId, subscriptionSettings({ url: r.url }));
     const userId = randomUUID();
     await publish([userEvent(tenantId, userId, 1)]);
     await r.waitFor('the first event', () => r.accepted.length === 1);
@@ -342,7 +341,7 @@ describe('webhook delivery with two notifier instances', () => {
     let gone = true;
     const r = await receiver(() => (gone ? { status: 410 } : { status: 204 }));
     const tenantId = await tenant('gone');
-    const { subscription } = await subscriptions.create({ tenantId, url: r.url });
+    const { subscription } = await subscriptions.create(tenantId, subscriptionSettings({ url: r.url }));
     const userId = randomUUID();
     const held = userEvent(tenantId, userId, 1);
     await publish([held]);
@@ -369,7 +368,7 @@ describe('webhook delivery with two notifier instances', () => {
   it('delivers each event exactly once in normal operation, with the work shared by both instances', async () => {
     const r = await receiver(() => ({ status: 204, delayMs: 10 }));
     const tenantId = await tenant('two instances');
-    const { subscription } = await subscriptions.create({ tenantId, url: r.url });
+    const { subscription } = await subscriptions.create(tenantId, subscriptionSettings({ url: r.url }));
     const users = range(20).map(() => randomUUID());
     for (const s of range(10)) await publish(users.map((u) => userEvent(tenantId, u, s)));
 
@@ -391,7 +390,7 @@ describe('webhook delivery with two notifier instances', () => {
       if (dice < 0.6) return { status: 500, body: 'flaky' };
       return { status: 200 };
     });
-    const { secret } = await subscriptions.create({ tenantId, url: r.url });
+    const { secret } = await subscriptions.create(tenantId, subscriptionSettings({ url: r.url }));
     const users = range(30).map(() => randomUUID());
     for (const s of range(10)) await publish(users.map((u) => userEvent(tenantId, u, s)));
 
@@ -432,7 +431,7 @@ describe('dead letters after the retry horizon', () => {
     let refuse = '';
     const r = await receiver((q) => (q.event.id === refuse ? { status: 500, body: `cannot take ${q.event.id}` } : { status: 204 }));
     const tenantId = await tenant('dead letters');
-    const { subscription } = await subscriptions.create({ tenantId, url: r.url });
+    const { subscription } = await subscriptions.create(tenantId, subscriptionSettings({ url: r.url }));
     const userId = randomUUID();
     const events = range(3).map((s) => userEvent(tenantId, userId, s));
     refuse = events[0].id;

@@ -11,6 +11,23 @@ const run = promisify(execFile);
 
 export { freePort };
 
+/**
+ * The environment of a spec's apps as processes: the run's Postgres and Kafka on topics of their own
+ * (`<run prefix><topics>.`, which no app of another spec consumes), a write not applied within 3 s answered 503 with
+ * Retry-After: 1, and no rate limit.
+ */
+export function processEnv(topics: string) {
+  return {
+    DATABASE_URL: process.env.DATABASE_URL!,
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
+    KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}${topics}.`,
+    COMMAND_TIMEOUT_MS: '3000',
+    RETRY_AFTER_SECONDS: '1',
+    RATE_LIMIT_PER_SECOND: '100000',
+    RATE_LIMIT_BURST: '100000',
+  };
+}
+
 /** The three apps as separate OS processes from dist/ (npm test builds it), for tests that kill or starve them. */
 export class ProcessSystem {
   readonly apps: Record<'ingress' | 'reconciler' | 'notifier', AppProcess>;

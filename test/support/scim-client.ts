@@ -29,3 +29,14 @@ export class ScimClient {
 
 export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const patchOps = (...Operations: object[]) => ({ schemas: [PATCH_OP], Operations });
+
+/** Entra's create-user body: `userName`, its work email (`email`, by default the userName), `extra` merged over. */
+export const entraUser = (userName: string, extra: Record<string, unknown> = {}, email = userName) => ({
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  userName,
+  externalId: userName.split('@')[0],
+  active: true,
+  emails: [{ primary: true, type: 'work', value: email }],
+  name: { givenName: 'Given', familyName: 'Family' },
+  ...extra,
+});

@@ -11,6 +11,8 @@ export interface ReceivedWebhook {
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   failNext = 0;
+  /** where it listens once started: a tenant's webhook URL */
+  url = '';
   private server?: http.Server;
 
   async start(): Promise<string> {
@@ -28,7 +30,8 @@ export class WebhookReceiver {
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/events`;
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/events`;
+    return this.url;
   }
 
   async stop(): Promise<void> {
@@ -46,4 +49,12 @@ export class WebhookReceiver {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
+
+/** A receiver for the tests of the enclosing describe block: started in a beforeAll registered here, stopped in an afterAll. */
+export function useReceiver(): WebhookReceiver {
+  const receiver = new WebhookReceiver();
+  beforeAll(() => receiver.start());
+  afterAll(() => receiver.stop());
+  return receiver;
 }

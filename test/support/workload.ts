@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { DeprovisioningHolds } from '../../libs/persistence/src';
+import { storesOn } from '../../bench/tenants';
 import { ScimClient } from './scim-client';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -96,5 +96,5 @@ export function expectedState(opts: { users: number; opsPerUser: number; tag: st
  * would hold them, and the expected state would not be reached): a tenant that runs it turns the threshold off.
  */
 export async function withoutDeprovisioningThreshold(db: DataSource, tenantId: string): Promise<void> {
-  await new DeprovisioningHolds(db).setThreshold(tenantId, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
+  await storesOn(db).deprovisioningHolds.setThreshold(tenantId, { maxUsers: null, maxPercent: null, windowSeconds: 3600 });
 }

@@ -1,4 +1,5 @@
-import type { ScimErrorBody, Session } from './types';
+import type { ScimErrorBody } from '@scimflow/scim/errors';
+import type { ConsoleSessionView } from '@scimflow/contracts/views';
 
 /** An API call that did not succeed: `message` is the SCIM error's `detail` (what the user is shown). */
 export class ApiError extends Error {
@@ -40,7 +41,7 @@ async function request<T>(method: string, url: string, headers: Record<string, s
     parsed = undefined;
   }
   if (!res.ok) {
-    const err = (parsed ?? {}) as ScimErrorBody;
+    const err = (parsed ?? {}) as Partial<ScimErrorBody>;
     throw new ApiError(res.status, err.detail || `${res.status} ${res.statusText || 'request failed'}`, err.scimType);
   }
   return parsed as T;
@@ -76,9 +77,9 @@ export class AdminApi {
     return this.call<T>('DELETE', path);
   }
 
-  async resume(): Promise<Session | null> {
+  async resume(): Promise<ConsoleSessionView | null> {
     try {
-      const s = await request<Session>('GET', '/console/api/session', {});
+      const s = await request<ConsoleSessionView>('GET', '/console/api/session', {});
       this.csrfToken = s.csrfToken;
       return s;
     } catch (e) {
@@ -87,8 +88,8 @@ export class AdminApi {
     }
   }
 
-  async signIn(adminToken: string): Promise<Session> {
-    const s = await request<Session>('POST', '/console/api/session', {}, { adminToken });
+  async signIn(adminToken: string): Promise<ConsoleSessionView> {
+    const s = await request<ConsoleSessionView>('POST', '/console/api/session', {}, { adminToken });
     this.csrfToken = s.csrfToken;
     return s;
   }

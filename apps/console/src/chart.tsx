@@ -1,4 +1,5 @@
-import type { ActivityBucket } from './types';
+import type { ActivityBucket } from '@scimflow/contracts/views';
+import { DataTable } from './table';
 import { useId } from './ui';
 
 const W = 720;
@@ -81,33 +82,23 @@ export function ActivityChart({ buckets }: { buckets: ActivityBucket[] }) {
       </figcaption>
       <details>
         <summary>Show the numbers as a table</summary>
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Requests per hour</caption>
-            <thead>
-              <tr>
-                <th scope="col">Hour starting</th>
-                <th scope="col" class="num">Total</th>
-                <th scope="col" class="num">Succeeded</th>
-                <th scope="col" class="num">Client errors</th>
-                <th scope="col" class="num">Server errors</th>
-              </tr>
-            </thead>
-            <tbody>
-              {buckets.map((b) => (
-                <tr key={b.start}>
-                  <th scope="row">
-                    <time dateTime={b.start}>{new Date(b.start).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}</time>
-                  </th>
-                  <td class="num">{b.total}</td>
-                  <td class="num">{b.ok}</td>
-                  <td class="num">{b.clientErrors}</td>
-                  <td class="num">{b.serverErrors}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={buckets}
+          rowKey={(b) => b.start}
+          caption="Requests per hour"
+          empty="No requests."
+          columns={[
+            {
+              header: 'Hour starting',
+              rowHeader: true,
+              cell: (b) => <time dateTime={b.start}>{new Date(b.start).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}</time>,
+            },
+            { header: 'Total', class: 'num', cell: (b) => b.total },
+            { header: 'Succeeded', class: 'num', cell: (b) => b.ok },
+            { header: 'Client errors', class: 'num', cell: (b) => b.clientErrors },
+            { header: 'Server errors', class: 'num', cell: (b) => b.serverErrors },
+          ]}
+        />
       </details>
     </figure>
   );

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
+import type { CreatedProductCredential, EventConsumerView, EventsRetentionView, TenantView } from '@scimflow/contracts/views';
 import { admin } from './api';
-import type { CreatedProductCredential, EventConsumer, Tenant } from './types';
-import { ago, ConfirmButton, CopyField, Empty, ErrorMessage, Field, OnceBox, Show, Time, useAction, useId, useLoad } from './ui';
+import { DataTable, SrOnly } from './table';
+import { Ago, ConfirmButton, CopyField, Described, ErrorMessage, Field, OnceBox, RevokedBadge, Show, Time, useAction, useId, useLoad } from './ui';
 
 const base = (id: string) => `/admin/tenants/${encodeURIComponent(id)}`;
 
@@ -9,7 +10,7 @@ const base = (id: string) => `/admin/tenants/${encodeURIComponent(id)}`;
  * What leaves scimflow for the product: the pause switches, and the events API's credentials, consumers and
  * retention (docs/events.md).
  */
-export function DownstreamTab({ t, reload }: { t: Tenant; reload: () => void }) {
+export function DownstreamTab({ t, reload }: { t: TenantView; reload: () => void }) {
   return (
     <>
       <Pauses t={t} reload={reload} />
@@ -18,10 +19,10 @@ export function DownstreamTab({ t, reload }: { t: Tenant; reload: () => void }) 
   );
 }
 
-function Pauses({ t, reload }: { t: Tenant; reload: () => void }) {
+function Pauses({ t, reload }: { t: TenantView; reload: () => void }) {
   const action = useAction();
   const set = async (what: 'intake' | 'delivery', to: 'pause' | 'resume') => {
-    if (await action.run(() => admin.post<Tenant>(`${base(t.tenantId)}/${what}/${to}`))) reload();
+    if (await action.run(() => admin.post<TenantView>(`${base(t.tenantId)}/${what}/${to}`))) reload();
   };
   const row = (what: 'intake' | 'delivery', since: string | null, label: string, paused: string, running: string) => (
     <div class="pause-row">
@@ -68,9 +69,9 @@ function Pauses({ t, reload }: { t: Tenant; reload: () => void }) {
   );
 }
 
-function EventsApi({ t }: { t: Tenant }) {
-  const consumers = useLoad(() => admin.get<EventConsumer[]>(`${base(t.tenantId)}/event-consumers`), [t.tenantId]);
-  const retention = useLoad(() => admin.get<{ days: number }>(`${base(t.tenantId)}/events-retention`), [t.tenantId]);
+function EventsApi({ t }: { t: TenantView }) {
+  const consumers = useLoad(() => admin.get<EventConsumerView[]>(`${base(t.tenantId)}/event-consumers`), [t.tenantId]);
+  const retention = useLoad(() => admin.get<EventsRetentionView>(`${base(t.tenantId)}/events-retention`), [t.tenantId]);
   const [created, setCreated] = useState<CreatedProductCredential | null>(null);
   const [description, setDescription] = useState('');
   const [days, setDays] = useState('');
@@ -112,53 +113,33 @@ function EventsApi({ t }: { t: Tenant }) {
       <ErrorMessage error={action.error} />
       <h3>Consumers</h3>
       <Show loaded={consumers} what="the consumers">
-        {(list) =>
-          list.length === 0 ? (
-            <Empty>No product credential yet.</Empty>
-          ) : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Credential</th>
-                    <th scope="col">Last read</th>
-                    <th scope="col">Lag</th>
-                    <th scope="col">State</th>
-                    <th scope="col">
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((c) => (
-                    <tr key={c.id}>
-                      <td>
-                        <span class="mono">{c.id}</span>
-                        {c.description ? <div class="sub">{c.description}</div> : null}
-                      </td>
-                      <td>{c.lastReadAt ? ago(c.lastReadAt) : <span class="muted">never</span>}</td>
-                      <td>
-                        {c.lagEvents === 0 ? (
-                          <span class="muted">up to date</span>
-                        ) : (
-                          <>
-                            {c.lagEvents >= 10000 ? '10,000+' : c.lagEvents.toLocaleString()} events, oldest {Math.round(c.lagSeconds)} s
-                          </>
-                        )}
-                      </td>
-                      <td>{c.revokedAt ? <span class="badge bad">revoked</span> : <span class="badge ok">active</span>}</td>
-                      <td>
-                        {c.revokedAt ? null : (
-                          <ConfirmButton label="Revoke" srLabel={`credential ${c.id}`} confirm="Revoke: its reads are refused" busy={action.busy} onConfirm={() => revoke(c.id)} />
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(list) => (
+          <DataTable
+            rows={list}
+            rowKey={(c) => c.id}
+            empty="No product credential yet."
+            columns={[
+              { header: 'Credential', cell: (c) => <Described id={c.id} description={c.description} /> },
+              { header: 'Last read', cell: (c) => <Ago iso={c.lastReadAt} /> },
+              {
+                header: 'Lag',
+                cell: (c) =>
+                  c.lagEvents === 0 ? (
+                    <span class="muted">up to date</span>
+                  ) : (
+                    <>
+                      {c.lagEvents >= 10000 ? '10,000+' : c.lagEvents.toLocaleString()} events, oldest {Math.round(c.lagSeconds)} s
+                    </>
+                  ),
+              },
+              { header: 'State', cell: (c) => <RevokedBadge revokedAt={c.revokedAt} /> },
+              {
+                header: <SrOnly>Actions</SrOnly>,
+                cell: (c) => (c.revokedAt ? null : <ConfirmButton label="Revoke" srLabel={`credential ${c.id}`} confirm="Revoke: its reads are refused" busy={action.busy} onConfirm={() => revoke(c.id)} />),
+              },
+            ]}
+          />
+        )}
       </Show>
       <form class="inline-form" onSubmit={create}>
         <Field id={ids.description} label="Description (optional)">

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
+import type { FederatedCredentialView } from '@scimflow/contracts/views';
 import { admin } from './api';
-import type { FederatedCredential } from './types';
-import { ago, ConfirmButton, Empty, ErrorMessage, Field, Show, Time, useAction, useId, useLoad } from './ui';
+import { DataTable, SrOnly } from './table';
+import { Ago, ConfirmButton, ErrorMessage, Field, Show, Time, useAction, useId, useLoad } from './ui';
 
 /**
  * A tenant's trusted issuers: Entra (or another identity provider) authenticates to the token endpoint with a signed
@@ -9,7 +10,7 @@ import { ago, ConfirmButton, Empty, ErrorMessage, Field, Show, Time, useAction, 
  */
 export function TrustedIssuers({ tenantId }: { tenantId: string }) {
   const path = `/admin/tenants/${encodeURIComponent(tenantId)}/federated-credentials`;
-  const issuers = useLoad(() => admin.get<FederatedCredential[]>(path), [tenantId]);
+  const issuers = useLoad(() => admin.get<FederatedCredentialView[]>(path), [tenantId]);
   const [form, setForm] = useState({ issuer: '', jwksUrl: '', subject: '', audience: '', description: '' });
   const action = useAction();
   const ids = { issuer: useId('issuer'), jwks: useId('jwks'), subject: useId('subject'), audience: useId('audience'), description: useId('issuer-description') };
@@ -35,48 +36,34 @@ export function TrustedIssuers({ tenantId }: { tenantId: string }) {
         federation). The keys are fetched from the issuer's JWK Set.
       </p>
       <Show loaded={issuers} what="the trusted issuers">
-        {(list) =>
-          list.length === 0 ? (
-            <Empty>No trusted issuer.</Empty>
-          ) : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Issuer and subject</th>
-                    <th scope="col">Audience</th>
-                    <th scope="col">Added</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((c) => (
-                    <tr key={c.id}>
-                      <td>
-                        <div class="mono">{c.issuer}</div>
-                        <div class="sub">
-                          subject <span class="mono">{c.subject}</span>
-                          {c.description ? <> · {c.description}</> : null}
-                        </div>
-                      </td>
-                      <td class="mono">{c.audience}</td>
-                      <td>
-                        <Time iso={c.createdAt} />
-                      </td>
-                      <td>{c.lastUsedAt ? ago(c.lastUsedAt) : <span class="muted">never</span>}</td>
-                      <td>
-                        <ConfirmButton label="Remove" srLabel={`issuer ${c.issuer}`} confirm="Remove: its assertions are refused" busy={action.busy} onConfirm={() => remove(c.id)} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(list) => (
+          <DataTable
+            rows={list}
+            rowKey={(c) => c.id}
+            empty="No trusted issuer."
+            columns={[
+              {
+                header: 'Issuer and subject',
+                cell: (c) => (
+                  <>
+                    <div class="mono">{c.issuer}</div>
+                    <div class="sub">
+                      subject <span class="mono">{c.subject}</span>
+                      {c.description ? <> · {c.description}</> : null}
+                    </div>
+                  </>
+                ),
+              },
+              { header: 'Audience', cellClass: 'mono', cell: (c) => c.audience },
+              { header: 'Added', cell: (c) => <Time iso={c.createdAt} /> },
+              { header: 'Last used', cell: (c) => <Ago iso={c.lastUsedAt} /> },
+              {
+                header: <SrOnly>Actions</SrOnly>,
+                cell: (c) => <ConfirmButton label="Remove" srLabel={`issuer ${c.issuer}`} confirm="Remove: its assertions are refused" busy={action.busy} onConfirm={() => remove(c.id)} />,
+              },
+            ]}
+          />
+        )}
       </Show>
       <form class="form" onSubmit={add}>
         <h3>Trust an issuer</h3>

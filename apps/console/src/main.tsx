@@ -1,13 +1,13 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { admin } from './api';
 import './styles.css';
+import type { ConsoleSessionView } from '@scimflow/contracts/views';
+import { admin } from './api';
 import { SigningKeysPage } from './keys';
 import { PipelinePage } from './pipeline';
 import { SetupPage } from './setup';
 import { TenantPage } from './tenant';
 import { CreateTenantPage, TenantsPage } from './tenants';
-import type { Session } from './types';
 import { ErrorMessage, Link, Loading, messageOf, useAction, useId, useLocation } from './ui';
 import { UserTimelinePage } from './timeline';
 import { WebhooksPage } from './webhooks';
@@ -19,7 +19,7 @@ function App() {
 }
 
 function OperatorApp({ path }: { path: string }) {
-  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [session, setSession] = useState<ConsoleSessionView | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     admin.onUnauthorized = () => setSession(null);
@@ -104,7 +104,7 @@ function NavLink({ href, current, children }: { href: string; current: boolean; 
   );
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
+function SignIn({ onSignedIn }: { onSignedIn: (s: ConsoleSessionView) => void }) {
   const [token, setToken] = useState('');
   const action = useAction();
   const id = useId('admin-token');

@@ -1,13 +1,14 @@
 import { useEffect } from 'preact/hooks';
+import type { ParkedCommandView, ParkedRecordView, PipelineView } from '@scimflow/contracts/views';
 import { admin } from './api';
-import type { ParkedCommand, ParkedRecord, Pipeline } from './types';
-import { Empty, ErrorMessage, Show, Time, useAction, useLoad } from './ui';
+import { DataTable, SrOnly } from './table';
+import { ErrorMessage, Show, Time, useAction, useLoad } from './ui';
 
 /** The pipeline's backlog at a glance: consumer lag, outbox, parked commands and records (with redrive/discard). */
 export function PipelinePage() {
-  const pipeline = useLoad(() => admin.get<Pipeline>('/admin/pipeline'), []);
-  const commands = useLoad(() => admin.get<ParkedCommand[]>('/admin/parked-commands?limit=100'), []);
-  const records = useLoad(() => admin.get<ParkedRecord[]>('/admin/parked-records?limit=100'), []);
+  const pipeline = useLoad(() => admin.get<PipelineView>('/admin/pipeline'), []);
+  const commands = useLoad(() => admin.get<ParkedCommandView[]>('/admin/parked-commands?limit=100'), []);
+  const records = useLoad(() => admin.get<ParkedRecordView[]>('/admin/parked-records?limit=100'), []);
   const action = useAction();
   useEffect(() => {
     const t = setInterval(pipeline.reload, 10_000);
@@ -34,32 +35,17 @@ export function PipelinePage() {
             </ul>
             <section class="card">
               <h2>Consumer lag</h2>
-              {p.consumerLag.length === 0 ? (
-                <Empty>No committed offsets yet.</Empty>
-              ) : (
-                <div class="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">Consumer group</th>
-                        <th scope="col">Topic</th>
-                        <th scope="col" class="num">Partition</th>
-                        <th scope="col" class="num">Lag</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.consumerLag.map((l) => (
-                        <tr key={`${l.group}/${l.topic}/${l.partition}`}>
-                          <td class="mono">{l.group}</td>
-                          <td class="mono">{l.topic}</td>
-                          <td class="num">{l.partition}</td>
-                          <td class="num">{l.lag > 0 ? <span class="badge warn">{l.lag}</span> : 0}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <DataTable
+                rows={p.consumerLag}
+                rowKey={(l) => `${l.group}/${l.topic}/${l.partition}`}
+                empty="No committed offsets yet."
+                columns={[
+                  { header: 'Consumer group', cellClass: 'mono', cell: (l) => l.group },
+                  { header: 'Topic', cellClass: 'mono', cell: (l) => l.topic },
+                  { header: 'Partition', class: 'num', cell: (l) => l.partition },
+                  { header: 'Lag', class: 'num', cell: (l) => (l.lag > 0 ? <span class="badge warn">{l.lag}</span> : 0) },
+                ]}
+              />
             </section>
           </>
         )}
@@ -69,104 +55,79 @@ export function PipelinePage() {
         <h2>Parked commands</h2>
         <p class="hint">Commands the reconciler parked after transient failures (retried with backoff), and those of the same user waiting behind them.</p>
         <Show loaded={commands} what="parked commands">
-          {(list) =>
-            list.length === 0 ? (
-              <Empty>No parked commands.</Empty>
-            ) : (
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Parked</th>
-                      <th scope="col">Command</th>
-                      <th scope="col">State</th>
-                      <th scope="col">Error</th>
-                      <th scope="col">
-                        <span class="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((c) => (
-                      <tr key={c.id}>
-                        <td>
-                          <Time iso={c.parkedAt} />
-                        </td>
-                        <td>
-                          {c.resourceType} {c.action}
-                          <div class="sub mono">{c.resourceId}</div>
-                        </td>
-                        <td>
-                          {c.state === 'failing' ? <span class="badge bad">failing</span> : <span class="badge info">waiting</span>} · {c.attempts} attempts
-                        </td>
-                        <td class="wrap">{c.error ?? ''}</td>
-                        <td class="buttons">
-                          <button type="button" class="small" disabled={action.busy} onClick={() => act(`/admin/parked-commands/${encodeURIComponent(c.id)}/redrive`, commands.reload)}>
-                            Redrive<span class="sr-only"> {c.action} {c.resourceId}</span>
-                          </button>
-                          <button type="button" class="danger small" disabled={action.busy} onClick={() => act(`/admin/parked-commands/${encodeURIComponent(c.id)}/discard`, commands.reload)}>
-                            Discard<span class="sr-only"> {c.action} {c.resourceId}</span>
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )
-          }
+          {(list) => (
+            <DataTable
+              rows={list}
+              rowKey={(c) => c.id}
+              empty="No parked commands."
+              columns={[
+                { header: 'Parked', cell: (c) => <Time iso={c.parkedAt} /> },
+                {
+                  header: 'Command',
+                  cell: (c) => (
+                    <>
+                      {c.resourceType} {c.action}
+                      <div class="sub mono">{c.resourceId}</div>
+                    </>
+                  ),
+                },
+                {
+                  header: 'State',
+                  cell: (c) => (
+                    <>
+                      {c.state === 'failing' ? <span class="badge bad">failing</span> : <span class="badge info">waiting</span>} · {c.attempts} attempts
+                    </>
+                  ),
+                },
+                { header: 'Error', cellClass: 'wrap', cell: (c) => c.error ?? '' },
+                { header: <SrOnly>Actions</SrOnly>, cellClass: 'buttons', cell: (c) => <Actions path={`/admin/parked-commands/${encodeURIComponent(c.id)}`} what={`${c.action} ${c.resourceId}`} busy={action.busy} act={(path) => act(path, commands.reload)} /> },
+              ]}
+            />
+          )}
         </Show>
       </section>
       <section class="card">
         <h2>Parked records</h2>
         <p class="hint">Events that could not be published (relay) or queued for webhooks (intake); that key's later events wait behind them.</p>
         <Show loaded={records} what="parked records">
-          {(list) =>
-            list.length === 0 ? (
-              <Empty>No parked records.</Empty>
-            ) : (
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Parked</th>
-                      <th scope="col">Stage</th>
-                      <th scope="col">Topic and key</th>
-                      <th scope="col">Error</th>
-                      <th scope="col">
-                        <span class="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((r) => (
-                      <tr key={r.id}>
-                        <td>
-                          <Time iso={r.parkedAt} />
-                        </td>
-                        <td>{r.stage}</td>
-                        <td>
-                          <span class="mono">{r.topic}</span>
-                          <div class="sub mono">{r.key}</div>
-                        </td>
-                        <td class="wrap">{r.error}</td>
-                        <td class="buttons">
-                          <button type="button" class="small" disabled={action.busy} onClick={() => act(`/admin/parked-records/${encodeURIComponent(r.id)}/redrive`, records.reload)}>
-                            Redrive<span class="sr-only"> {r.key}</span>
-                          </button>
-                          <button type="button" class="danger small" disabled={action.busy} onClick={() => act(`/admin/parked-records/${encodeURIComponent(r.id)}/discard`, records.reload)}>
-                            Discard<span class="sr-only"> {r.key}</span>
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )
-          }
+          {(list) => (
+            <DataTable
+              rows={list}
+              rowKey={(r) => r.id}
+              empty="No parked records."
+              columns={[
+                { header: 'Parked', cell: (r) => <Time iso={r.parkedAt} /> },
+                { header: 'Stage', cell: (r) => r.stage },
+                {
+                  header: 'Topic and key',
+                  cell: (r) => (
+                    <>
+                      <span class="mono">{r.topic}</span>
+                      <div class="sub mono">{r.key}</div>
+                    </>
+                  ),
+                },
+                { header: 'Error', cellClass: 'wrap', cell: (r) => r.error },
+                { header: <SrOnly>Actions</SrOnly>, cellClass: 'buttons', cell: (r) => <Actions path={`/admin/parked-records/${encodeURIComponent(r.id)}`} what={r.key} busy={action.busy} act={(path) => act(path, records.reload)} /> },
+              ]}
+            />
+          )}
         </Show>
       </section>
+    </>
+  );
+}
+
+/** Redrive and discard of a parked command or record at `path`; `what` names it for screen readers. */
+function Actions({ path, what, busy, act }: { path: string; what: string; busy: boolean; act: (path: string) => void }) {
+  return (
+    <>
+      <button type="button" class="small" disabled={busy} onClick={() => act(`${path}/redrive`)}>
+        Redrive<span class="sr-only"> {what}</span>
+      </button>
+      <button type="button" class="danger small" disabled={busy} onClick={() => act(`${path}/discard`)}>
+        Discard<span class="sr-only"> {what}</span>
+      </button>
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { SetupCredentialView, SetupStatusView, SetupView, TestConnectionView } from '@scimflow/contracts/views';
 import { ApiError, serverNow, SetupApi } from './api';
-import type { SetupCredential, SetupInfo, SetupStatus, TestConnection } from './types';
+import { DataTable } from './table';
 import { ago, CopyField, Empty, ErrorMessage, Loading, messageOf, Time, useAction, useLoad } from './ui';
 
 const STORE = 'scimflow.setupToken';
@@ -31,7 +32,7 @@ function takeToken(): string | null {
 export function SetupPage() {
   const token = useMemo(takeToken, []);
   const api = useMemo(() => (token ? new SetupApi(token) : null), [token]);
-  const info = useLoad(() => (api ? api.get<SetupInfo>('') : Promise.reject(new ApiError(401, 'This page needs the full setup link: ask your provider for it.'))), [api]);
+  const info = useLoad(() => (api ? api.get<SetupView>('') : Promise.reject(new ApiError(401, 'This page needs the full setup link: ask your provider for it.'))), [api]);
   useEffect(() => {
     document.title = info.data ? `Connect ${info.data.productName ?? info.data.tenant.name} to Microsoft Entra ID` : 'Entra setup · scimflow';
   }, [info.data]);
@@ -62,7 +63,7 @@ export function SetupPage() {
   );
 }
 
-function Setup({ api, info }: { api: SetupApi; info: SetupInfo }) {
+function Setup({ api, info }: { api: SetupApi; info: SetupView }) {
   const product = info.productName ?? info.tenant.name;
   // requests from a little before the page opened count too: the Date header is to the second
   const [opened] = useState(() => new Date(serverNow() - 2000).toISOString());
@@ -109,33 +110,17 @@ function Setup({ api, info }: { api: SetupApi; info: SetupInfo }) {
             Under <em>Mappings → Provision Microsoft Entra ID Users</em>, make sure these target attributes are mapped as follows ({info.tenant.profileTitle}{' '}
             profile):
           </p>
-          {info.mappings.length ? (
-            <div class="table-wrap">
-              <table>
-                <caption class="sr-only">Attribute mappings</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Target attribute</th>
-                    <th scope="col">Source (Entra expression)</th>
-                    <th scope="col">Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {info.mappings.map((m) => (
-                    <tr key={m.target}>
-                      <th scope="row" class="mono">
-                        {m.target}
-                      </th>
-                      <td class="mono wrap">{m.source}</td>
-                      <td class="wrap">{m.note}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : (
-            <Empty>Entra's default mappings work as they are.</Empty>
-          )}
+          <DataTable
+            rows={info.mappings}
+            rowKey={(m) => m.target}
+            caption="Attribute mappings"
+            empty="Entra's default mappings work as they are."
+            columns={[
+              { header: 'Target attribute', rowHeader: true, cellClass: 'mono', cell: (m) => m.target },
+              { header: 'Source (Entra expression)', cellClass: 'mono wrap', cell: (m) => m.source },
+              { header: 'Why', cellClass: 'wrap', cell: (m) => m.note },
+            ]}
+          />
         </li>
         <li class="step card">
           <h2>Test Connection</h2>
@@ -158,12 +143,12 @@ function Setup({ api, info }: { api: SetupApi; info: SetupInfo }) {
   );
 }
 
-function Credential({ api, info }: { api: SetupApi; info: SetupInfo }) {
+function Credential({ api, info }: { api: SetupApi; info: SetupView }) {
   const [kind, setKind] = useState<'secret-token' | 'oauth-client-credentials'>(info.authMethods.includes('secret-token') ? 'secret-token' : 'oauth-client-credentials');
-  const [credential, setCredential] = useState<SetupCredential | null>(null);
+  const [credential, setCredential] = useState<SetupCredentialView | null>(null);
   const action = useAction();
   const reveal = async () => {
-    const c = await action.run(() => api.post<SetupCredential>('/credentials', { kind: kind === 'secret-token' ? 'secret-token' : 'oauth-client-secret' }));
+    const c = await action.run(() => api.post<SetupCredentialView>('/credentials', { kind: kind === 'secret-token' ? 'secret-token' : 'oauth-client-secret' }));
     if (c) setCredential(c);
   };
   return (
@@ -217,14 +202,14 @@ function Credential({ api, info }: { api: SetupApi; info: SetupInfo }) {
 type Indicator = 'waiting' | 'ok' | 'failed';
 
 function ConnectionIndicator({ api, since, onSeen }: { api: SetupApi; since: string; onSeen: (at: string | null) => void }) {
-  const [result, setResult] = useState<TestConnection['lastRequest']>(null);
+  const [result, setResult] = useState<TestConnectionView['lastRequest']>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout>;
     const poll = async () => {
       try {
-        const r = await api.get<TestConnection>(`/test-connection?since=${encodeURIComponent(since)}`);
+        const r = await api.get<TestConnectionView>(`/test-connection?since=${encodeURIComponent(since)}`);
         if (!live) return;
         setResult(r.lastRequest);
         onSeen(r.lastRequest?.at ?? null);
@@ -282,7 +267,7 @@ function ConnectionIndicator({ api, since, onSeen }: { api: SetupApi; since: str
 }
 
 function SyncStatus({ api, seen }: { api: SetupApi; seen: string | null }) {
-  const status = useLoad(() => api.get<SetupStatus>('/status'), [api, seen]);
+  const status = useLoad(() => api.get<SetupStatusView>('/status'), [api, seen]);
   useEffect(() => {
     const t = setInterval(status.reload, 10_000);
     return () => clearInterval(t);

@@ -1,27 +1,29 @@
 import { useState } from 'preact/hooks';
+import type {
+  ActivityView,
+  AuditView,
+  ClientSecretView,
+  ConsoleOverview,
+  CreatedSecretTokenView,
+  GroupAdminDetail,
+  GroupAdminView,
+  IssuedSetupLink,
+  OAuthClientView,
+  RequestLogView,
+  SecretTokenView,
+  SetupLinkListView,
+  SetupLinkView,
+  TenantView,
+  UserAdminView,
+} from '@scimflow/contracts/views';
 import { DownstreamTab } from './downstream';
 import { TrustedIssuers } from './issuers';
 import { admin, query } from './api';
 import { ActivityChart } from './chart';
 import { FailureMeter } from './tenants';
 import { filterUsers } from './user-filter';
-import type {
-  ActivityBucket,
-  AdminGroup,
-  AdminGroupDetail,
-  AdminUser,
-  AuditEntry,
-  ClientSecret,
-  CreatedSecretToken,
-  OAuthClient,
-  Overview,
-  RequestLogEntry,
-  SecretToken,
-  SetupLink,
-  SetupLinkCreated,
-  Tenant,
-} from './types';
-import { ago, ConfirmButton, CopyField, Empty, ErrorMessage, Field, Link, messageOf, navigate, OnceBox, Show, StatusBadge, Time, TypedConfirm, useAction, useId, useLoad } from './ui';
+import { DataTable, DisclosureButton, SrOnly } from './table';
+import { Ago, ConfirmButton, CopyField, Described, Empty, ErrorMessage, Field, Link, messageOf, navigate, OnceBox, RevokedBadge, Show, StatusBadge, Time, TypedConfirm, useAction, useId, useLoad } from './ui';
 
 const TABS: [string, string][] = [
   ['overview', 'Overview'],
@@ -35,9 +37,10 @@ const TABS: [string, string][] = [
 ];
 
 const base = (id: string) => `/admin/tenants/${encodeURIComponent(id)}`;
+const userPath = (tenantId: string, userId: string) => `/console/tenants/${encodeURIComponent(tenantId)}/users/${encodeURIComponent(userId)}`;
 
 export function TenantPage({ tenantId, tab }: { tenantId: string; tab: string }) {
-  const tenant = useLoad(() => admin.get<Tenant>(base(tenantId)), [tenantId]);
+  const tenant = useLoad(() => admin.get<TenantView>(base(tenantId)), [tenantId]);
   return (
     <Show loaded={tenant} what="the tenant">
       {(t) => (
@@ -80,12 +83,12 @@ export function TenantPage({ tenantId, tab }: { tenantId: string; tab: string })
   );
 }
 
-function OverviewTab({ t, reload }: { t: Tenant; reload: () => void }) {
-  const overview = useLoad(() => admin.get<Overview>('/admin/overview'), [t.tenantId]);
+function OverviewTab({ t, reload }: { t: TenantView; reload: () => void }) {
+  const overview = useLoad(() => admin.get<ConsoleOverview>('/admin/overview'), [t.tenantId]);
   const action = useAction();
   const health = overview.data?.tenants.find((x) => x.id === t.tenantId);
   const setStatus = async (to: 'disable' | 'enable') => {
-    if (await action.run(() => admin.post<Tenant>(`${base(t.tenantId)}/${to}`))) reload();
+    if (await action.run(() => admin.post<TenantView>(`${base(t.tenantId)}/${to}`))) reload();
   };
   const remove = async () => {
     const done = await action.run(async () => {
@@ -175,7 +178,7 @@ function OverviewTab({ t, reload }: { t: Tenant; reload: () => void }) {
 }
 
 /** The allow-list and rate limit, changed in place (the SCIM API applies them at once). */
-function AccessSettings({ t, reload }: { t: Tenant; reload: () => void }) {
+function AccessSettings({ t, reload }: { t: TenantView; reload: () => void }) {
   const [ips, setIps] = useState(t.allowedSourceIps.join('\n'));
   const [perSecond, setPerSecond] = useState(t.rateLimit ? String(t.rateLimit.perSecond) : '');
   const [burst, setBurst] = useState(t.rateLimit ? String(t.rateLimit.burst) : '');
@@ -219,18 +222,18 @@ function AccessSettings({ t, reload }: { t: Tenant; reload: () => void }) {
   );
 }
 
-function CredentialsTab({ t }: { t: Tenant }) {
-  const tokens = useLoad(() => admin.get<SecretToken[]>(`${base(t.tenantId)}/tokens`), [t.tenantId]);
-  const client = useLoad(() => admin.get<OAuthClient>(`${base(t.tenantId)}/client`), [t.tenantId]);
-  const [newToken, setNewToken] = useState<CreatedSecretToken | null>(null);
-  const [newSecret, setNewSecret] = useState<ClientSecret | null>(null);
+function CredentialsTab({ t }: { t: TenantView }) {
+  const tokens = useLoad(() => admin.get<SecretTokenView[]>(`${base(t.tenantId)}/tokens`), [t.tenantId]);
+  const client = useLoad(() => admin.get<OAuthClientView>(`${base(t.tenantId)}/client`), [t.tenantId]);
+  const [newToken, setNewToken] = useState<CreatedSecretTokenView | null>(null);
+  const [newSecret, setNewSecret] = useState<ClientSecretView | null>(null);
   const [description, setDescription] = useState('');
   const action = useAction();
   const descId = useId('token-description');
 
   const createToken = async (e: Event) => {
     e.preventDefault();
-    const created = await action.run(() => admin.post<CreatedSecretToken>(`${base(t.tenantId)}/tokens`, description.trim() ? { description: description.trim() } : {}));
+    const created = await action.run(() => admin.post<CreatedSecretTokenView>(`${base(t.tenantId)}/tokens`, description.trim() ? { description: description.trim() } : {}));
     if (created) {
       setNewToken(created);
       setDescription('');
@@ -241,7 +244,7 @@ function CredentialsTab({ t }: { t: Tenant }) {
     if (await action.run(() => admin.del(`${base(t.tenantId)}/tokens/${encodeURIComponent(id)}`).then(() => true))) tokens.reload();
   };
   const rotate = async () => {
-    const s = await action.run(() => admin.post<ClientSecret>(`${base(t.tenantId)}/client/secret`));
+    const s = await action.run(() => admin.post<ClientSecretView>(`${base(t.tenantId)}/client/secret`));
     if (s) {
       setNewSecret(s);
       client.reload();
@@ -267,47 +270,23 @@ function CredentialsTab({ t }: { t: Tenant }) {
       <section class="card">
         <h2>Secret tokens</h2>
         <Show loaded={tokens} what="tokens">
-          {(list) =>
-            list.length === 0 ? (
-              <Empty>No secret tokens.</Empty>
-            ) : (
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Token</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Last used</th>
-                      <th scope="col">State</th>
-                      <th scope="col">
-                        <span class="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((k) => (
-                      <tr key={k.id}>
-                        <td>
-                          <span class="mono">{k.id}</span>
-                          {k.description ? <div class="sub">{k.description}</div> : null}
-                        </td>
-                        <td>
-                          <Time iso={k.createdAt} />
-                        </td>
-                        <td>{k.lastUsedAt ? ago(k.lastUsedAt) : <span class="muted">never</span>}</td>
-                        <td>{k.revokedAt ? <span class="badge bad">revoked</span> : <span class="badge ok">active</span>}</td>
-                        <td>
-                          {k.revokedAt ? null : (
-                            <ConfirmButton label="Revoke" srLabel={`token ${k.id}`} confirm="Revoke: Entra stops if it uses it" busy={action.busy} onConfirm={() => revoke(k.id)} />
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )
-          }
+          {(list) => (
+            <DataTable
+              rows={list}
+              rowKey={(k) => k.id}
+              empty="No secret tokens."
+              columns={[
+                { header: 'Token', cell: (k) => <Described id={k.id} description={k.description} /> },
+                { header: 'Created', cell: (k) => <Time iso={k.createdAt} /> },
+                { header: 'Last used', cell: (k) => <Ago iso={k.lastUsedAt} /> },
+                { header: 'State', cell: (k) => <RevokedBadge revokedAt={k.revokedAt} /> },
+                {
+                  header: <SrOnly>Actions</SrOnly>,
+                  cell: (k) => (k.revokedAt ? null : <ConfirmButton label="Revoke" srLabel={`token ${k.id}`} confirm="Revoke: Entra stops if it uses it" busy={action.busy} onConfirm={() => revoke(k.id)} />),
+                },
+              ]}
+            />
+          )}
         </Show>
         <form class="inline-form" onSubmit={createToken}>
           <Field id={descId} label="Description (optional)">
@@ -331,7 +310,9 @@ function CredentialsTab({ t }: { t: Tenant }) {
                 <dt>Client secret</dt>
                 <dd>{c.hasSecret ? <>set <Time iso={c.secretCreatedAt} /></> : <span class="muted">none (federated assertions only)</span>}</dd>
                 <dt>Last used</dt>
-                <dd>{c.lastUsedAt ? ago(c.lastUsedAt) : <span class="muted">never</span>}</dd>
+                <dd>
+                  <Ago iso={c.lastUsedAt} />
+                </dd>
               </dl>
               <ConfirmButton label="Rotate client secret" class="" confirm="Rotate now: the old secret stops working" busy={action.busy} onConfirm={rotate} />
               <p class="hint">The old secret stops working at once.</p>
@@ -351,12 +332,14 @@ const EXPIRIES: [number, string][] = [
   [2592000, '30 days'],
 ];
 
-function SetupLinksTab({ t }: { t: Tenant }) {
-  const links = useLoad(() => admin.get<{ links: SetupLink[] }>(`${base(t.tenantId)}/setup-links`), [t.tenantId]);
+const expired = (l: SetupLinkView) => new Date(l.expiresAt).getTime() < Date.now();
+
+function SetupLinksTab({ t }: { t: TenantView }) {
+  const links = useLoad(() => admin.get<SetupLinkListView>(`${base(t.tenantId)}/setup-links`), [t.tenantId]);
   const [expires, setExpires] = useState(604800);
   const [productName, setProductName] = useState('');
   const [logoUrl, setLogoUrl] = useState('');
-  const [created, setCreated] = useState<SetupLinkCreated | null>(null);
+  const [created, setCreated] = useState<IssuedSetupLink | null>(null);
   const action = useAction();
   const ids = { exp: useId('expires'), name: useId('product'), logo: useId('logo') };
   const create = async (e: Event) => {
@@ -364,7 +347,7 @@ function SetupLinksTab({ t }: { t: Tenant }) {
     const body: Record<string, unknown> = { expiresInSeconds: expires };
     if (productName.trim()) body.productName = productName.trim();
     if (logoUrl.trim()) body.logoUrl = logoUrl.trim();
-    const c = await action.run(() => admin.post<SetupLinkCreated>(`${base(t.tenantId)}/setup-links`, body));
+    const c = await action.run(() => admin.post<IssuedSetupLink>(`${base(t.tenantId)}/setup-links`, body));
     if (c) {
       setCreated(c);
       links.reload();
@@ -413,60 +396,36 @@ function SetupLinksTab({ t }: { t: Tenant }) {
       <section class="card">
         <h2>Links</h2>
         <Show loaded={links} what="setup links">
-          {({ links: list }) =>
-            list.length === 0 ? (
-              <Empty>No setup links yet.</Empty>
-            ) : (
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Created</th>
-                      <th scope="col">Product name</th>
-                      <th scope="col">Expires</th>
-                      <th scope="col">Last used</th>
-                      <th scope="col">State</th>
-                      <th scope="col">
-                        <span class="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((l) => {
-                      const expired = new Date(l.expiresAt).getTime() < Date.now();
-                      return (
-                        <tr key={l.id}>
-                          <td>
-                            <Time iso={l.createdAt} />
-                          </td>
-                          <td>{l.productName ?? <span class="muted">—</span>}</td>
-                          <td>
-                            <Time iso={l.expiresAt} />
-                          </td>
-                          <td>{l.lastUsedAt ? ago(l.lastUsedAt) : <span class="muted">never</span>}</td>
-                          <td>{l.revokedAt ? <span class="badge bad">revoked</span> : expired ? <span class="badge warn">expired</span> : <span class="badge ok">valid</span>}</td>
-                          <td>
-                            {l.revokedAt || expired ? null : (
-                              <ConfirmButton label="Revoke" srLabel={`setup link created ${new Date(l.createdAt).toLocaleString()}`} confirm="Revoke link" busy={action.busy} onConfirm={() => revoke(l.id)} />
-                            )}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
-            )
-          }
+          {({ links: list }) => (
+            <DataTable
+              rows={list}
+              rowKey={(l) => l.id}
+              empty="No setup links yet."
+              columns={[
+                { header: 'Created', cell: (l) => <Time iso={l.createdAt} /> },
+                { header: 'Product name', cell: (l) => l.productName ?? <span class="muted">—</span> },
+                { header: 'Expires', cell: (l) => <Time iso={l.expiresAt} /> },
+                { header: 'Last used', cell: (l) => <Ago iso={l.lastUsedAt} /> },
+                { header: 'State', cell: (l) => (l.revokedAt ? <span class="badge bad">revoked</span> : expired(l) ? <span class="badge warn">expired</span> : <span class="badge ok">valid</span>) },
+                {
+                  header: <SrOnly>Actions</SrOnly>,
+                  cell: (l) =>
+                    l.revokedAt || expired(l) ? null : (
+                      <ConfirmButton label="Revoke" srLabel={`setup link created ${new Date(l.createdAt).toLocaleString()}`} confirm="Revoke link" busy={action.busy} onConfirm={() => revoke(l.id)} />
+                    ),
+                },
+              ]}
+            />
+          )}
         </Show>
       </section>
     </>
   );
 }
 
-function ActivityTab({ t }: { t: Tenant }) {
+function ActivityTab({ t }: { t: TenantView }) {
   const [hours, setHours] = useState(24);
-  const activity = useLoad(() => admin.get<{ buckets: ActivityBucket[] }>(`${base(t.tenantId)}/activity${query({ hours })}`), [t.tenantId, hours]);
+  const activity = useLoad(() => admin.get<ActivityView>(`${base(t.tenantId)}/activity${query({ hours })}`), [t.tenantId, hours]);
   const id = useId('hours');
   return (
     <section class="card">
@@ -507,7 +466,7 @@ function rangeQuery(range: string, from: string, to: string): { from?: string; t
   return range ? { from: new Date(Date.now() - Number(range) * 3600_000).toISOString() } : {};
 }
 
-function RequestsTab({ t }: { t: Tenant }) {
+function RequestsTab({ t }: { t: TenantView }) {
   const [range, setRange] = useState('24');
   const [status, setStatus] = useState('');
   const [method, setMethod] = useState('');
@@ -520,7 +479,7 @@ function RequestsTab({ t }: { t: Tenant }) {
   const before = pages[pages.length - 1];
   const log = useLoad(
     () =>
-      admin.get<RequestLogEntry[]>(
+      admin.get<RequestLogView[]>(
         `${base(t.tenantId)}/requests${query({
           ...rangeQuery(applied.range, applied.from, applied.to),
           status: applied.status,
@@ -586,33 +545,37 @@ function RequestsTab({ t }: { t: Tenant }) {
       <Show loaded={log} what="the request log">
         {(entries) => (
           <>
-            {entries.length === 0 ? (
-              <Empty>No requests match.</Empty>
-            ) : (
-              <div class="table-wrap">
-                <table class="requests">
-                  <caption class="sr-only">SCIM requests, newest first</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Time</th>
-                      <th scope="col">Request</th>
-                      <th scope="col">Status</th>
-                      <th scope="col" class="num">ms</th>
-                      <th scope="col">Source IP</th>
-                      <th scope="col">Notes</th>
-                      <th scope="col">
-                        <span class="sr-only">Detail</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {entries.map((r) => (
-                      <RequestRow key={r.id} r={r} open={open === r.id} toggle={() => setOpen(open === r.id ? null : r.id)} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <DataTable
+              rows={entries}
+              rowKey={(r) => r.id}
+              class="requests"
+              caption="SCIM requests, newest first"
+              empty="No requests match."
+              detail={(r) => (open === r.id ? { id: `req-${r.id}`, content: <RequestDetail r={r} /> } : null)}
+              columns={[
+                { header: 'Time', cell: (r) => <Time iso={r.at} /> },
+                {
+                  header: 'Request',
+                  cellClass: 'mono wrap',
+                  title: (r) => r.path,
+                  cell: (r) => (
+                    <>
+                      <strong>{r.method}</strong> {relativePath(r.path, r.tenantId)}
+                    </>
+                  ),
+                },
+                { header: 'Status', cell: (r) => <StatusBadge status={r.status} /> },
+                { header: 'ms', class: 'num', cell: (r) => ms(r.latencyMs) },
+                { header: 'Source IP', cellClass: 'mono', cell: (r) => r.sourceIp ?? '—' },
+                { header: 'Notes', cell: (r) => (r.notes.length ? <span class="badge info">{r.notes.length} normalised</span> : null) },
+                {
+                  header: <SrOnly>Detail</SrOnly>,
+                  cell: (r) => (
+                    <DisclosureButton label="Details" of={`${r.method} ${relativePath(r.path, r.tenantId)}`} open={open === r.id} controls={`req-${r.id}`} onToggle={() => setOpen(open === r.id ? null : r.id)} />
+                  ),
+                },
+              ]}
+            />
             <div class="buttons">
               {pages.length ? (
                 <button type="button" class="secondary" onClick={() => setPages(pages.slice(0, -1))}>
@@ -628,41 +591,6 @@ function RequestsTab({ t }: { t: Tenant }) {
           </>
         )}
       </Show>
-    </>
-  );
-}
-
-function RequestRow({ r, open, toggle }: { r: RequestLogEntry; open: boolean; toggle: () => void }) {
-  const detailId = `req-${r.id}`;
-  return (
-    <>
-      <tr class={open ? 'open' : ''}>
-        <td>
-          <Time iso={r.at} />
-        </td>
-        <td class="mono wrap" title={r.path}>
-          <strong>{r.method}</strong> {relativePath(r.path, r.tenantId)}
-        </td>
-        <td>
-          <StatusBadge status={r.status} />
-        </td>
-        <td class="num">{ms(r.latencyMs)}</td>
-        <td class="mono">{r.sourceIp ?? '—'}</td>
-        <td>{r.notes.length ? <span class="badge info">{r.notes.length} normalised</span> : null}</td>
-        <td>
-          <button type="button" class="secondary small" aria-expanded={open} aria-controls={detailId} onClick={toggle}>
-            {open ? 'Hide' : 'Details'}
-            <span class="sr-only"> of {r.method} {relativePath(r.path, r.tenantId)}</span>
-          </button>
-        </td>
-      </tr>
-      {open ? (
-        <tr class="detail-row">
-          <td colSpan={7} id={detailId}>
-            <RequestDetail r={r} />
-          </td>
-        </tr>
-      ) : null}
     </>
   );
 }
@@ -684,7 +612,7 @@ function pretty(body: string | null): string {
   }
 }
 
-function RequestDetail({ r }: { r: RequestLogEntry }) {
+function RequestDetail({ r }: { r: RequestLogView }) {
   return (
     <div class="request-detail">
       <dl class="facts">
@@ -721,9 +649,9 @@ function RequestDetail({ r }: { r: RequestLogEntry }) {
   );
 }
 
-function AuditTab({ t }: { t: Tenant }) {
+function AuditTab({ t }: { t: TenantView }) {
   const [outcome, setOutcome] = useState('');
-  const audit = useLoad(() => admin.get<AuditEntry[]>(`${base(t.tenantId)}/audit${query({ outcome, limit: 200 })}`), [t.tenantId, outcome]);
+  const audit = useLoad(() => admin.get<AuditView[]>(`${base(t.tenantId)}/audit${query({ outcome, limit: 200 })}`), [t.tenantId, outcome]);
   const id = useId('outcome');
   return (
     <section class="card">
@@ -739,49 +667,34 @@ function AuditTab({ t }: { t: Tenant }) {
         </div>
       </div>
       <Show loaded={audit} what="the audit log">
-        {(list) =>
-          list.length === 0 ? (
-            <Empty>No provisioning actions yet.</Empty>
-          ) : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Time</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Resource</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">Detail</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((a) => (
-                    <tr key={a.id}>
-                      <td>
-                        <Time iso={a.at} />
-                      </td>
-                      <td>{a.action}</td>
-                      <td>
-                        {a.resourceType === 'User' ? (
-                          <Link href={`/console/tenants/${encodeURIComponent(t.tenantId)}/users/${encodeURIComponent(a.resourceId)}`} class="mono">
-                            {a.resourceId}
-                          </Link>
-                        ) : (
-                          <span class="mono">{a.resourceId}</span>
-                        )}
-                        <div class="sub">{a.resourceType}</div>
-                      </td>
-                      <td>
-                        {a.outcome === 'success' ? <span class="badge ok">✓ {a.status}</span> : <span class="badge bad">✗ {a.status}</span>}
-                      </td>
-                      <td class="wrap">{a.error?.detail ?? summarise(a.diff)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(list) => (
+          <DataTable
+            rows={list}
+            rowKey={(a) => a.id}
+            empty="No provisioning actions yet."
+            columns={[
+              { header: 'Time', cell: (a) => <Time iso={a.at} /> },
+              { header: 'Action', cell: (a) => a.action },
+              {
+                header: 'Resource',
+                cell: (a) => (
+                  <>
+                    {a.resourceType === 'User' ? (
+                      <Link href={userPath(t.tenantId, a.resourceId)} class="mono">
+                        {a.resourceId}
+                      </Link>
+                    ) : (
+                      <span class="mono">{a.resourceId}</span>
+                    )}
+                    <div class="sub">{a.resourceType}</div>
+                  </>
+                ),
+              },
+              { header: 'Outcome', cell: (a) => (a.outcome === 'success' ? <span class="badge ok">✓ {a.status}</span> : <span class="badge bad">✗ {a.status}</span>) },
+              { header: 'Detail', cellClass: 'wrap', cell: (a) => a.error?.detail ?? summarise(a.diff) },
+            ]}
+          />
+        )}
       </Show>
     </section>
   );
@@ -795,9 +708,9 @@ function summarise(diff: Record<string, unknown> | undefined): string {
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 
-function UsersTab({ t }: { t: Tenant }) {
-  const users = useLoad(() => admin.get<AdminUser[]>(`${base(t.tenantId)}/users${query({ limit: 1000 })}`), [t.tenantId]);
-  const overview = useLoad(() => admin.get<Overview>('/admin/overview'), [t.tenantId]);
+function UsersTab({ t }: { t: TenantView }) {
+  const users = useLoad(() => admin.get<UserAdminView[]>(`${base(t.tenantId)}/users${query({ limit: 1000 })}`), [t.tenantId]);
+  const overview = useLoad(() => admin.get<ConsoleOverview>('/admin/overview'), [t.tenantId]);
   const [typed, setTyped] = useState('');
   const [filter, setFilter] = useState('');
   const id = useId('user-filter');
@@ -822,50 +735,43 @@ function UsersTab({ t }: { t: Tenant }) {
         </form>
         <Show loaded={users} what="users">
           {(list) => {
-            let shown: AdminUser[];
+            let shown: UserAdminView[];
             try {
               shown = filterUsers(list, filter);
             } catch (e) {
               return <ErrorMessage error={messageOf(e)} />;
             }
-            return shown.length === 0 ? (
-              <Empty>{list.length ? 'No user matches the filter.' : 'No users yet.'}</Empty>
-            ) : (
-              <div class="table-wrap">
-                <table>
-                  <caption class="sr-only">Users ({shown.length})</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">userName</th>
-                      <th scope="col">Work email</th>
-                      <th scope="col">Active</th>
-                      <th scope="col">Origin</th>
-                      <th scope="col">Login</th>
-                      <th scope="col">Last modified</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {shown.map((u) => (
-                      <tr key={u.id}>
-                        <td>
-                          <Link href={`/console/tenants/${encodeURIComponent(t.tenantId)}/users/${encodeURIComponent(u.id)}`}>{u.userName}</Link>
-                          <div class="sub mono">{u.id}</div>
-                        </td>
-                        <td>{u.workEmail ?? <span class="muted">—</span>}</td>
-                        <td>{u.deletedAt ? <span class="badge bad">deleted</span> : u.active ? <span class="badge ok">✓ active</span> : <span class="badge warn">inactive</span>}</td>
-                        <td>
-                          {u.origin}
-                          {u.linked ? '' : ' (unlinked)'}
-                        </td>
-                        <td>{u.loginMethod}</td>
-                        <td>
-                          <Time iso={u.lastModified} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+            return (
+              <DataTable
+                rows={shown}
+                rowKey={(u) => u.id}
+                caption={`Users (${shown.length})`}
+                empty={list.length ? 'No user matches the filter.' : 'No users yet.'}
+                columns={[
+                  {
+                    header: 'userName',
+                    cell: (u) => (
+                      <>
+                        <Link href={userPath(t.tenantId, u.id)}>{u.userName}</Link>
+                        <div class="sub mono">{u.id}</div>
+                      </>
+                    ),
+                  },
+                  { header: 'Work email', cell: (u) => u.workEmail ?? <span class="muted">—</span> },
+                  { header: 'Active', cell: (u) => (u.deletedAt ? <span class="badge bad">deleted</span> : u.active ? <span class="badge ok">✓ active</span> : <span class="badge warn">inactive</span>) },
+                  {
+                    header: 'Origin',
+                    cell: (u) => (
+                      <>
+                        {u.origin}
+                        {u.linked ? '' : ' (unlinked)'}
+                      </>
+                    ),
+                  },
+                  { header: 'Login', cell: (u) => u.loginMethod },
+                  { header: 'Last modified', cell: (u) => <Time iso={u.lastModified} /> },
+                ]}
+              />
             );
           }}
         </Show>
@@ -876,11 +782,11 @@ function UsersTab({ t }: { t: Tenant }) {
 }
 
 /** A tenant's groups, read-only (Entra writes them over SCIM): filtered on the server with a SCIM filter, a group's members on demand. */
-function GroupsSection({ t, count }: { t: Tenant; count: number | undefined }) {
+function GroupsSection({ t, count }: { t: TenantView; count: number | undefined }) {
   const [typed, setTyped] = useState('');
   const [filter, setFilter] = useState('');
   const [open, setOpen] = useState<string | null>(null);
-  const groups = useLoad(() => admin.get<AdminGroup[]>(`${base(t.tenantId)}/groups${query({ filter, limit: 1000 })}`), [t.tenantId, filter]);
+  const groups = useLoad(() => admin.get<GroupAdminView[]>(`${base(t.tenantId)}/groups${query({ filter, limit: 1000 })}`), [t.tenantId, filter]);
   const id = useId('group-filter');
   return (
     <section class="card" aria-labelledby="groups-title">
@@ -904,72 +810,40 @@ function GroupsSection({ t, count }: { t: Tenant; count: number | undefined }) {
         <button type="submit">Filter</button>
       </form>
       <Show loaded={groups} what="groups">
-        {(list) =>
-          list.length === 0 ? (
-            <Empty>{filter ? 'No group matches the filter.' : 'No groups yet.'}</Empty>
-          ) : (
-            <div class="table-wrap">
-              <table>
-                <caption class="sr-only">Groups ({list.length})</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">displayName</th>
-                    <th scope="col">externalId</th>
-                    <th scope="col" class="num">Members</th>
-                    <th scope="col">Last modified</th>
-                    <th scope="col">
-                      <span class="sr-only">Members</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((g) => (
-                    <GroupRow key={g.id} t={t} g={g} open={open === g.id} toggle={() => setOpen(open === g.id ? null : g.id)} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(list) => (
+          <DataTable
+            rows={list}
+            rowKey={(g) => g.id}
+            caption={`Groups (${list.length})`}
+            empty={filter ? 'No group matches the filter.' : 'No groups yet.'}
+            detail={(g) => (open === g.id ? { id: `members-${g.id}`, content: <GroupMembers t={t} groupId={g.id} /> } : null)}
+            columns={[
+              {
+                header: 'displayName',
+                cell: (g) => (
+                  <>
+                    {g.displayName}
+                    <div class="sub mono">{g.id}</div>
+                  </>
+                ),
+              },
+              { header: 'externalId', cellClass: 'mono', cell: (g) => g.externalId ?? <span class="muted">—</span> },
+              { header: 'Members', class: 'num', cell: (g) => g.memberCount },
+              { header: 'Last modified', cell: (g) => <Time iso={g.lastModified} /> },
+              {
+                header: <SrOnly>Members</SrOnly>,
+                cell: (g) => <DisclosureButton label="Members" of={g.displayName} open={open === g.id} controls={`members-${g.id}`} onToggle={() => setOpen(open === g.id ? null : g.id)} />,
+              },
+            ]}
+          />
+        )}
       </Show>
     </section>
   );
 }
 
-function GroupRow({ t, g, open, toggle }: { t: Tenant; g: AdminGroup; open: boolean; toggle: () => void }) {
-  const detailId = `members-${g.id}`;
-  return (
-    <>
-      <tr class={open ? 'open' : ''}>
-        <td>
-          {g.displayName}
-          <div class="sub mono">{g.id}</div>
-        </td>
-        <td class="mono">{g.externalId ?? <span class="muted">—</span>}</td>
-        <td class="num">{g.memberCount}</td>
-        <td>
-          <Time iso={g.lastModified} />
-        </td>
-        <td>
-          <button type="button" class="secondary small" aria-expanded={open} aria-controls={detailId} onClick={toggle}>
-            {open ? 'Hide' : 'Members'}
-            <span class="sr-only"> of {g.displayName}</span>
-          </button>
-        </td>
-      </tr>
-      {open ? (
-        <tr class="detail-row">
-          <td colSpan={5} id={detailId}>
-            <GroupMembers t={t} groupId={g.id} />
-          </td>
-        </tr>
-      ) : null}
-    </>
-  );
-}
-
-function GroupMembers({ t, groupId }: { t: Tenant; groupId: string }) {
-  const group = useLoad(() => admin.get<AdminGroupDetail>(`${base(t.tenantId)}/groups/${encodeURIComponent(groupId)}`), [t.tenantId, groupId]);
+function GroupMembers({ t, groupId }: { t: TenantView; groupId: string }) {
+  const group = useLoad(() => admin.get<GroupAdminDetail>(`${base(t.tenantId)}/groups/${encodeURIComponent(groupId)}`), [t.tenantId, groupId]);
   return (
     <Show loaded={group} what="members">
       {(g) =>
@@ -984,7 +858,7 @@ function GroupMembers({ t, groupId }: { t: Tenant; groupId: string }) {
             <ul class="members">
               {g.members.map((m) => (
                 <li key={m.id}>
-                  <Link href={`/console/tenants/${encodeURIComponent(t.tenantId)}/users/${encodeURIComponent(m.id)}`}>{m.userName}</Link> <span class="sub mono">{m.id}</span>
+                  <Link href={userPath(t.tenantId, m.id)}>{m.userName}</Link> <span class="sub mono">{m.id}</span>
                 </li>
               ))}
             </ul>

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
+import { TENANT_PROFILES, type ConsoleOverview, type CreatedTenantAdminView, type CreateTenantRequest, type TenantProfile } from '@scimflow/contracts/views';
 import { admin } from './api';
-import { CreatedTenant, CreateTenantBody, Overview, PROFILES, TenantHealth } from './types';
-import { ago, CopyField, Empty, ErrorMessage, Field, Link, navigate, OnceBox, percent, Show, useAction, useId, useLoad } from './ui';
+import { DataTable } from './table';
+import { ago, CopyField, ErrorMessage, Field, Link, navigate, OnceBox, percent, Show, useAction, useId, useLoad } from './ui';
 
 /** The tenants with their health, one row each. */
 export function TenantsPage() {
-  const overview = useLoad(() => admin.get<Overview>('/admin/overview'), []);
+  const overview = useLoad(() => admin.get<ConsoleOverview>('/admin/overview'), []);
   useEffect(() => {
     const timer = setInterval(overview.reload, 30_000);
     return () => clearInterval(timer);
@@ -19,74 +20,56 @@ export function TenantsPage() {
         </Link>
       </div>
       <Show loaded={overview} what="the tenants">
-        {(o) =>
-          o.tenants.length === 0 ? (
-            <Empty>No tenants yet. Create one to get Entra credentials and a setup link for the customer.</Empty>
-          ) : (
-            <div class="table-wrap">
-              <table class="tenants">
-                <caption class="sr-only">Tenants and their health over the last 24 hours</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Tenant</th>
-                    <th scope="col">Last request</th>
-                    <th scope="col">Requests (24 h)</th>
-                    <th scope="col">Failures (24 h)</th>
-                    <th scope="col" class="num">Users</th>
-                    <th scope="col" class="num">Groups</th>
-                    <th scope="col" class="num">Parked</th>
-                    <th scope="col" class="num">Webhook backlog</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {o.tenants.map((t) => (
-                    <TenantRow key={t.id} t={t} line={o.failureQuarantineRatio} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(o) => (
+          <DataTable
+            rows={o.tenants}
+            rowKey={(t) => t.id}
+            class="tenants"
+            caption="Tenants and their health over the last 24 hours"
+            empty="No tenants yet. Create one to get Entra credentials and a setup link for the customer."
+            columns={[
+              {
+                header: 'Tenant',
+                rowHeader: true,
+                cell: (t) => (
+                  <>
+                    <Link href={`/console/tenants/${encodeURIComponent(t.id)}`}>{t.name}</Link>
+                    <div class="sub">
+                      {t.profile}
+                      {t.enabled ? null : <span class="badge warn">disabled</span>}
+                    </div>
+                  </>
+                ),
+              },
+              {
+                header: 'Last request',
+                cell: (t) =>
+                  t.lastRequestAt ? (
+                    <>
+                      <time dateTime={t.lastRequestAt} title={t.lastRequestAt}>
+                        {ago(t.lastRequestAt)}
+                      </time>
+                      <div class="sub mono">{t.lastRequestIp ?? ''}</div>
+                    </>
+                  ) : (
+                    <span class="muted">never</span>
+                  ),
+              },
+              { header: 'Requests (24 h)', cellClass: 'num', cell: (t) => t.requests24h },
+              { header: 'Failures (24 h)', cell: (t) => <FailureMeter ratio={t.failureRatio24h} failures={t.failures24h} line={o.failureQuarantineRatio} /> },
+              { header: 'Users', class: 'num', cell: (t) => t.users },
+              { header: 'Groups', class: 'num', cell: (t) => t.groups },
+              { header: 'Parked', class: 'num', cell: (t) => (t.parkedCommands > 0 ? <span class="badge warn">{t.parkedCommands}</span> : 0) },
+              { header: 'Webhook backlog', class: 'num', cell: (t) => t.webhookBacklog },
+            ]}
+          />
+        )}
       </Show>
       <p class="hint">
         Refreshed every 30 seconds. A failure is an answer of 400 or more, except a GET answered 404 (Entra looks up users that may not be there). Entra quarantines an
         application whose failures pass its line, shown on each bar.
       </p>
     </>
-  );
-}
-
-function TenantRow({ t, line }: { t: TenantHealth; line: number }) {
-  return (
-    <tr>
-      <th scope="row">
-        <Link href={`/console/tenants/${encodeURIComponent(t.id)}`}>{t.name}</Link>
-        <div class="sub">
-          {t.profile}
-          {t.enabled ? null : <span class="badge warn">disabled</span>}
-        </div>
-      </th>
-      <td>
-        {t.lastRequestAt ? (
-          <>
-            <time dateTime={t.lastRequestAt} title={t.lastRequestAt}>
-              {ago(t.lastRequestAt)}
-            </time>
-            <div class="sub mono">{t.lastRequestIp ?? ''}</div>
-          </>
-        ) : (
-          <span class="muted">never</span>
-        )}
-      </td>
-      <td class="num">{t.requests24h}</td>
-      <td>
-        <FailureMeter ratio={t.failureRatio24h} failures={t.failures24h} line={line} />
-      </td>
-      <td class="num">{t.users}</td>
-      <td class="num">{t.groups}</td>
-      <td class="num">{t.parkedCommands > 0 ? <span class="badge warn">{t.parkedCommands}</span> : 0}</td>
-      <td class="num">{t.webhookBacklog}</td>
-    </tr>
   );
 }
 
@@ -116,22 +99,22 @@ const lines = (s: string) =>
 
 export function CreateTenantPage() {
   const [name, setName] = useState('');
-  const [profile, setProfile] = useState('custom');
+  const [profile, setProfile] = useState<TenantProfile>('custom');
   const [ips, setIps] = useState('');
   const [webhook, setWebhook] = useState('');
   const [perSecond, setPerSecond] = useState('');
   const [burst, setBurst] = useState('');
-  const [created, setCreated] = useState<CreatedTenant | null>(null);
+  const [created, setCreated] = useState<CreatedTenantAdminView | null>(null);
   const action = useAction();
   const ids = { name: useId('name'), profile: useId('profile'), ips: useId('ips'), webhook: useId('webhook'), ps: useId('ps'), burst: useId('burst') };
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const body: CreateTenantBody = { name: name.trim(), profile };
+    const body: CreateTenantRequest = { name: name.trim(), profile };
     if (ips.trim()) body.allowedSourceIps = lines(ips);
     if (webhook.trim()) body.webhooks = [webhook.trim()];
     if (perSecond || burst) body.rateLimit = { perSecond: Number(perSecond), burst: Number(burst || perSecond) };
-    const c = await action.run(() => admin.post<CreatedTenant>('/admin/tenants', body));
+    const c = await action.run(() => admin.post<CreatedTenantAdminView>('/admin/tenants', body));
     if (c) setCreated(c);
   };
 
@@ -164,8 +147,8 @@ export function CreateTenantPage() {
           <input id={ids.name} required maxLength={200} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
         </Field>
         <Field id={ids.profile} label="Product profile" hint="The rules the reconciler applies to every write (userType, required attributes, roles, groups).">
-          <select id={ids.profile} value={profile} aria-describedby={`${ids.profile}-hint`} onChange={(e) => setProfile((e.currentTarget as HTMLSelectElement).value)}>
-            {PROFILES.map((p) => (
+          <select id={ids.profile} value={profile} aria-describedby={`${ids.profile}-hint`} onChange={(e) => setProfile((e.currentTarget as HTMLSelectElement).value as TenantProfile)}>
+            {TENANT_PROFILES.map((p) => (
               <option value={p} key={p}>
                 {p}
               </option>

@@ -142,6 +142,11 @@ export function ago(iso: string | null | undefined): string {
   return `${Math.round(s / 86400)} days ago`;
 }
 
+/** How long ago, or "never". */
+export function Ago({ iso }: { iso: string | null | undefined }) {
+  return iso ? <>{ago(iso)}</> : <span class="muted">never</span>;
+}
+
 export function percent(ratio: number): string {
   return `${Math.round(ratio * 1000) / 10} %`;
 }
@@ -298,6 +303,21 @@ export function TypedConfirm({ action, name, onConfirm, busy, danger }: { action
 export function StatusBadge({ status }: { status: number }) {
   const kind = status >= 500 ? 'bad' : status >= 400 ? 'warn' : 'ok';
   return <span class={`badge ${kind}`}>{status}</span>;
+}
+
+/** A credential's state: revoked, or active. */
+export function RevokedBadge({ revokedAt }: { revokedAt: string | null }) {
+  return revokedAt ? <span class="badge bad">revoked</span> : <span class="badge ok">active</span>;
+}
+
+/** An id with its description under it. */
+export function Described({ id, description }: { id: string; description: string | null }) {
+  return (
+    <>
+      <span class="mono">{id}</span>
+      {description ? <div class="sub">{description}</div> : null}
+    </>
+  );
 }
 
 export function Empty({ children }: { children: ComponentChildren }) {

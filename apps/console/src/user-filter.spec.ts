@@ -1,7 +1,7 @@
+import type { UserAdminView } from '@scimflow/contracts/views';
 import { filterUsers, scimView } from './user-filter';
-import type { AdminUser } from './types';
 
-const user = (userName: string, over: Partial<AdminUser> = {}): AdminUser => ({
+const user = (userName: string, over: Partial<UserAdminView> = {}): UserAdminView => ({
   id: `id-${userName}`,
   userName,
   workEmail: `${userName}@contoso.example`,

@@ -3,10 +3,10 @@
 import { compileMatcher } from '../../../libs/scim/src/filter/matcher';
 import { parseFilter } from '../../../libs/scim/src/filter/parser';
 import { userSchema } from '../../../libs/scim/src/schema/user.schema';
-import type { AdminUser } from './types';
+import type { UserAdminView } from '@scimflow/contracts/views';
 
 /** An admin user as the SCIM attributes a filter can name: userName, externalId, active, emails, meta. */
-export function scimView(u: AdminUser): Record<string, unknown> {
+export function scimView(u: UserAdminView): Record<string, unknown> {
   return {
     id: u.id,
     userName: u.userName,
@@ -18,7 +18,7 @@ export function scimView(u: AdminUser): Record<string, unknown> {
 }
 
 /** The users a SCIM filter selects; an invalid filter throws with the same words the SCIM API answers. */
-export function filterUsers(users: AdminUser[], filter: string): AdminUser[] {
+export function filterUsers(users: UserAdminView[], filter: string): UserAdminView[] {
   if (!filter.trim()) return users;
   const matches = compileMatcher(parseFilter(filter.trim()), { schemas: [userSchema] });
   return users.filter((u) => matches(scimView(u)));

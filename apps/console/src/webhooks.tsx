@@ -1,14 +1,24 @@
 import { useEffect, useState } from 'preact/hooks';
+import type {
+  DeadLetterView,
+  DeliveryAttemptView,
+  EventReplayCount,
+  EventReplayView,
+  RedriveResult,
+  SubscriptionView,
+  SubscriptionWithSecretView,
+  TenantView,
+} from '@scimflow/contracts/views';
 import { admin, query } from './api';
-import type { DeadLetter, DeliveryAttempt, EventReplay, EventReplayCount, RedriveResult, Subscription, Tenant } from './types';
-import { CopyField, Empty, ErrorMessage, Field, navigate, OnceBox, Show, StatusBadge, Time, useAction, useId, useLoad, useLocation } from './ui';
+import { DataTable, SrOnly } from './table';
+import { CopyField, ErrorMessage, Field, navigate, OnceBox, Show, StatusBadge, Time, useAction, useId, useLoad, useLocation } from './ui';
 
 /** Webhook subscriptions per tenant, their delivery log and dead letters (with redrive). */
 export function WebhooksPage() {
   const { search } = useLocation();
   const tenantId = search.get('tenant') ?? '';
   const subscriptionId = search.get('subscription') ?? '';
-  const tenants = useLoad(() => admin.get<Tenant[]>('/admin/tenants'), []);
+  const tenants = useLoad(() => admin.get<TenantView[]>('/admin/tenants'), []);
   const id = useId('wh-tenant');
   return (
     <>
@@ -35,7 +45,7 @@ export function WebhooksPage() {
 }
 
 function Subscriptions({ tenantId, selected }: { tenantId: string; selected: string }) {
-  const subs = useLoad(() => admin.get<Subscription[]>(`/admin/tenants/${encodeURIComponent(tenantId)}/subscriptions`), [tenantId]);
+  const subs = useLoad(() => admin.get<SubscriptionView[]>(`/admin/tenants/${encodeURIComponent(tenantId)}/subscriptions`), [tenantId]);
   const [url, setUrl] = useState('');
   const [types, setTypes] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
@@ -47,7 +57,7 @@ function Subscriptions({ tenantId, selected }: { tenantId: string; selected: str
       .split(/[\s,]+/)
       .map((s) => s.trim())
       .filter(Boolean);
-    const created = await action.run(() => admin.post<Subscription & { secret: string }>(`/admin/tenants/${encodeURIComponent(tenantId)}/subscriptions`, { url: url.trim(), ...(eventTypes.length ? { eventTypes } : {}) }));
+    const created = await action.run(() => admin.post<SubscriptionWithSecretView>(`/admin/tenants/${encodeURIComponent(tenantId)}/subscriptions`, { url: url.trim(), ...(eventTypes.length ? { eventTypes } : {}) }));
     if (created) {
       setSecret(created.secret);
       setUrl('');
@@ -55,7 +65,7 @@ function Subscriptions({ tenantId, selected }: { tenantId: string; selected: str
       subs.reload();
     }
   };
-  const toggle = async (s: Subscription) => {
+  const toggle = async (s: SubscriptionView) => {
     if (await action.run(() => admin.post(`/admin/subscriptions/${encodeURIComponent(s.id)}/${s.enabled ? 'disable' : 'enable'}`))) subs.reload();
   };
   return (
@@ -68,52 +78,47 @@ function Subscriptions({ tenantId, selected }: { tenantId: string; selected: str
         </OnceBox>
       ) : null}
       <Show loaded={subs} what="subscriptions">
-        {(list) =>
-          list.length === 0 ? (
-            <Empty>No subscriptions for this tenant.</Empty>
-          ) : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">URL</th>
-                    <th scope="col">Event types</th>
-                    <th scope="col">State</th>
-                    <th scope="col">
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((s) => (
-                    <tr key={s.id} class={s.id === selected ? 'selected' : ''}>
-                      <td class="mono wrap">{s.url}</td>
-                      <td>{s.eventTypes.length ? s.eventTypes.join(', ') : <span class="muted">every event</span>}</td>
-                      <td>
-                        {s.enabled ? <span class="badge ok">✓ enabled</span> : <span class="badge warn">disabled</span>}
-                        {s.disabledReason ? <div class="sub">{s.disabledReason}</div> : null}
-                      </td>
-                      <td class="buttons">
-                        <button
-                          type="button"
-                          class="small"
-                          aria-current={s.id === selected ? 'true' : undefined}
-                          onClick={() => navigate(`/console/webhooks${query({ tenant: tenantId, subscription: s.id })}`)}
-                        >
-                          Deliveries<span class="sr-only"> of {s.url}</span>
-                        </button>
-                        <button type="button" class="secondary small" disabled={action.busy} onClick={() => toggle(s)}>
-                          {s.enabled ? 'Disable' : 'Enable'}
-                          <span class="sr-only"> {s.url}</span>
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(list) => (
+          <DataTable
+            rows={list}
+            rowKey={(s) => s.id}
+            rowClass={(s) => (s.id === selected ? 'selected' : '')}
+            empty="No subscriptions for this tenant."
+            columns={[
+              { header: 'URL', cellClass: 'mono wrap', cell: (s) => s.url },
+              { header: 'Event types', cell: (s) => (s.eventTypes.length ? s.eventTypes.join(', ') : <span class="muted">every event</span>) },
+              {
+                header: 'State',
+                cell: (s) => (
+                  <>
+                    {s.enabled ? <span class="badge ok">✓ enabled</span> : <span class="badge warn">disabled</span>}
+                    {s.disabledReason ? <div class="sub">{s.disabledReason}</div> : null}
+                  </>
+                ),
+              },
+              {
+                header: <SrOnly>Actions</SrOnly>,
+                cellClass: 'buttons',
+                cell: (s) => (
+                  <>
+                    <button
+                      type="button"
+                      class="small"
+                      aria-current={s.id === selected ? 'true' : undefined}
+                      onClick={() => navigate(`/console/webhooks${query({ tenant: tenantId, subscription: s.id })}`)}
+                    >
+                      Deliveries<span class="sr-only"> of {s.url}</span>
+                    </button>
+                    <button type="button" class="secondary small" disabled={action.busy} onClick={() => toggle(s)}>
+                      {s.enabled ? 'Disable' : 'Enable'}
+                      <span class="sr-only"> {s.url}</span>
+                    </button>
+                  </>
+                ),
+              },
+            ]}
+          />
+        )}
       </Show>
       <form class="inline-form" onSubmit={create}>
         <Field id={ids.url} label="New subscription URL">
@@ -131,10 +136,10 @@ function Subscriptions({ tenantId, selected }: { tenantId: string; selected: str
 }
 
 function SubscriptionDetail({ id }: { id: string }) {
-  const sub = useLoad(() => admin.get<Subscription>(`/admin/subscriptions/${encodeURIComponent(id)}`), [id]);
+  const sub = useLoad(() => admin.get<SubscriptionView>(`/admin/subscriptions/${encodeURIComponent(id)}`), [id]);
   const [status, setStatus] = useState('');
-  const deliveries = useLoad(() => admin.get<DeliveryAttempt[]>(`/admin/subscriptions/${encodeURIComponent(id)}/deliveries${query({ status, limit: 50 })}`), [id, status]);
-  const dead = useLoad(() => admin.get<DeadLetter[]>(`/admin/subscriptions/${encodeURIComponent(id)}/dead-letters${query({ all: true, limit: 100 })}`), [id]);
+  const deliveries = useLoad(() => admin.get<DeliveryAttemptView[]>(`/admin/subscriptions/${encodeURIComponent(id)}/deliveries${query({ status, limit: 50 })}`), [id, status]);
+  const dead = useLoad(() => admin.get<DeadLetterView[]>(`/admin/subscriptions/${encodeURIComponent(id)}/dead-letters${query({ all: true, limit: 100 })}`), [id]);
   const action = useAction();
   const [result, setResult] = useState<string | null>(null);
   const statusId = useId('delivery-status');
@@ -175,51 +180,38 @@ function SubscriptionDetail({ id }: { id: string }) {
           {result}
         </p>
         <Show loaded={dead} what="dead letters">
-          {(list) =>
-            list.length === 0 ? (
-              <Empty>No dead letters.</Empty>
-            ) : (
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Dead since</th>
-                      <th scope="col">Event</th>
-                      <th scope="col">Attempts</th>
-                      <th scope="col">Last answer</th>
-                      <th scope="col">State</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((d) => (
-                      <tr key={d.id}>
-                        <td>
-                          <Time iso={d.deadAt} />
-                        </td>
-                        <td>
-                          {d.eventType}
-                          <div class="sub mono">{d.eventId}</div>
-                        </td>
-                        <td class="num">{d.attempts}</td>
-                        <td class="wrap">
-                          {d.lastStatus ? <StatusBadge status={d.lastStatus} /> : null} {d.lastError ?? d.lastResponseExcerpt ?? ''}
-                        </td>
-                        <td>
-                          {d.redrivenAt ? (
-                            <span class="badge info">redriven <Time iso={d.redrivenAt} /></span>
-                          ) : (
-                            <button type="button" class="small" disabled={action.busy} onClick={() => redrive(d.id)}>
-                              Redrive<span class="sr-only"> {d.eventType} {d.eventId}</span>
-                            </button>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )
-          }
+          {(list) => (
+            <DataTable
+              rows={list}
+              rowKey={(d) => d.id}
+              empty="No dead letters."
+              columns={[
+                { header: 'Dead since', cell: (d) => <Time iso={d.deadAt} /> },
+                { header: 'Event', cell: (d) => <EventCell type={d.eventType} id={d.eventId} /> },
+                { header: 'Attempts', cellClass: 'num', cell: (d) => d.attempts },
+                {
+                  header: 'Last answer',
+                  cellClass: 'wrap',
+                  cell: (d) => (
+                    <>
+                      {d.lastStatus ? <StatusBadge status={d.lastStatus} /> : null} {d.lastError ?? d.lastResponseExcerpt ?? ''}
+                    </>
+                  ),
+                },
+                {
+                  header: 'State',
+                  cell: (d) =>
+                    d.redrivenAt ? (
+                      <span class="badge info">redriven <Time iso={d.redrivenAt} /></span>
+                    ) : (
+                      <button type="button" class="small" disabled={action.busy} onClick={() => redrive(d.id)}>
+                        Redrive<span class="sr-only"> {d.eventType} {d.eventId}</span>
+                      </button>
+                    ),
+                },
+              ]}
+            />
+          )}
         </Show>
       </section>
       <ReplaySection subscriptionId={id} onFinished={deliveries.reload} />
@@ -236,46 +228,41 @@ function SubscriptionDetail({ id }: { id: string }) {
           </div>
         </div>
         <Show loaded={deliveries} what="deliveries">
-          {(list) =>
-            list.length === 0 ? (
-              <Empty>No delivery attempts.</Empty>
-            ) : (
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Time</th>
-                      <th scope="col">Event</th>
-                      <th scope="col" class="num">Attempt</th>
-                      <th scope="col">Result</th>
-                      <th scope="col" class="num">ms</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((a) => (
-                      <tr key={a.attemptId}>
-                        <td>
-                          <Time iso={a.attemptedAt} />
-                        </td>
-                        <td>
-                          {a.eventType}
-                          {a.redrive ? <span class="badge info">redrive</span> : null}
-                          <div class="sub mono">{a.eventId}</div>
-                        </td>
-                        <td class="num">{a.attempt}</td>
-                        <td class="wrap">
-                          {a.status === 'delivered' ? <span class="badge ok">✓ delivered</span> : <span class="badge bad">✗ failed</span>} {a.httpStatus ?? ''} {a.error ?? ''}
-                        </td>
-                        <td class="num">{a.latencyMs}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )
-          }
+          {(list) => (
+            <DataTable
+              rows={list}
+              rowKey={(a) => a.attemptId}
+              empty="No delivery attempts."
+              columns={[
+                { header: 'Time', cell: (a) => <Time iso={a.attemptedAt} /> },
+                { header: 'Event', cell: (a) => <EventCell type={a.eventType} id={a.eventId} redrive={a.redrive} /> },
+                { header: 'Attempt', class: 'num', cell: (a) => a.attempt },
+                {
+                  header: 'Result',
+                  cellClass: 'wrap',
+                  cell: (a) => (
+                    <>
+                      {a.status === 'delivered' ? <span class="badge ok">✓ delivered</span> : <span class="badge bad">✗ failed</span>} {a.httpStatus ?? ''} {a.error ?? ''}
+                    </>
+                  ),
+                },
+                { header: 'ms', class: 'num', cell: (a) => a.latencyMs },
+              ]}
+            />
+          )}
         </Show>
       </section>
+    </>
+  );
+}
+
+/** An event's type and id; a redriven delivery's marked so. */
+function EventCell({ type, id, redrive }: { type: string; id: string; redrive?: boolean }) {
+  return (
+    <>
+      {type}
+      {redrive ? <span class="badge info">redrive</span> : null}
+      <div class="sub mono">{id}</div>
     </>
   );
 }
@@ -301,11 +288,11 @@ const POLL_MS = 1000;
  */
 function ReplaySection({ subscriptionId, onFinished }: { subscriptionId: string; onFinished: () => void }) {
   const path = `/admin/subscriptions/${encodeURIComponent(subscriptionId)}/replays`;
-  const past = useLoad(() => admin.get<EventReplay[]>(`${path}${query({ limit: 20 })}`), [subscriptionId]);
+  const past = useLoad(() => admin.get<EventReplayView[]>(`${path}${query({ limit: 20 })}`), [subscriptionId]);
   const [from, setFrom] = useState(() => localOf(new Date(Date.now() - 24 * 3600_000)));
   const [to, setTo] = useState('');
   const [count, setCount] = useState<{ range: string; result: EventReplayCount } | null>(null);
-  const [replay, setReplay] = useState<EventReplay | null>(null);
+  const [replay, setReplay] = useState<EventReplayView | null>(null);
   const action = useAction();
   const fromId = useId('replay-from');
   const toId = useId('replay-to');
@@ -317,7 +304,7 @@ function ReplaySection({ subscriptionId, onFinished }: { subscriptionId: string;
     let live = true;
     const timer = setTimeout(async () => {
       try {
-        const next = await admin.get<EventReplay>(`/admin/replays/${encodeURIComponent(replay.id)}`);
+        const next = await admin.get<EventReplayView>(`/admin/replays/${encodeURIComponent(replay.id)}`);
         if (live) setReplay(next);
         if (live && next.state !== 'running') {
           past.reload();
@@ -342,7 +329,7 @@ function ReplaySection({ subscriptionId, onFinished }: { subscriptionId: string;
     if (result) setCount({ range, result });
   };
   const onReplay = async () => {
-    const started = await action.run(() => admin.post<EventReplay>(path, body()));
+    const started = await action.run(() => admin.post<EventReplayView>(path, body()));
     if (started) {
       setCount(null);
       setReplay(started);
@@ -387,51 +374,35 @@ function ReplaySection({ subscriptionId, onFinished }: { subscriptionId: string;
       ) : null}
       <h3>Past replays</h3>
       <Show loaded={past} what="replays">
-        {(list) =>
-          list.length === 0 ? (
-            <Empty>No replays yet.</Empty>
-          ) : (
-            <div class="table-wrap">
-              <table>
-                <caption class="sr-only">Past replays ({list.length})</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Started</th>
-                    <th scope="col">Range</th>
-                    <th scope="col">State</th>
-                    <th scope="col" class="num">Matched</th>
-                    <th scope="col" class="num">Queued</th>
-                    <th scope="col" class="num">Already queued</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((r) => (
-                    <tr key={r.id}>
-                      <td>
-                        <Time iso={r.startedAt} />
-                      </td>
-                      <td>
-                        <Time iso={r.from} /> – {r.to ? <Time iso={r.to} /> : 'its start'}
-                      </td>
-                      <td class="wrap">
-                        <ReplayState r={r} />
-                      </td>
-                      <td class="num">{r.matched}</td>
-                      <td class="num">{r.queued}</td>
-                      <td class="num">{r.alreadyQueued}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(list) => (
+          <DataTable
+            rows={list}
+            rowKey={(r) => r.id}
+            empty="No replays yet."
+            caption={`Past replays (${list.length})`}
+            columns={[
+              { header: 'Started', cell: (r) => <Time iso={r.startedAt} /> },
+              {
+                header: 'Range',
+                cell: (r) => (
+                  <>
+                    <Time iso={r.from} /> – {r.to ? <Time iso={r.to} /> : 'its start'}
+                  </>
+                ),
+              },
+              { header: 'State', cellClass: 'wrap', cell: (r) => <ReplayState r={r} /> },
+              { header: 'Matched', class: 'num', cell: (r) => r.matched },
+              { header: 'Queued', class: 'num', cell: (r) => r.queued },
+              { header: 'Already queued', class: 'num', cell: (r) => r.alreadyQueued },
+            ]}
+          />
+        )}
       </Show>
     </section>
   );
 }
 
-function ReplayState({ r }: { r: EventReplay }) {
+function ReplayState({ r }: { r: EventReplayView }) {
   if (r.state === 'done') return <span class="badge ok">✓ done</span>;
   if (r.state === 'running') return <span class="badge info">running</span>;
   return (
@@ -441,14 +412,14 @@ function ReplayState({ r }: { r: EventReplay }) {
   );
 }
 
-function announcement(r: EventReplay): string {
+function announcement(r: EventReplayView): string {
   if (r.state === 'running') return 'Replay running…';
   if (r.state === 'done') return `Replay done: ${r.queued} event${r.queued === 1 ? '' : 's'} queued${r.alreadyQueued ? `, ${r.alreadyQueued} already queued by an earlier run` : ''}.`;
   if (r.state === 'failed') return `Replay failed${r.error ? `: ${r.error}` : '.'}`;
   return 'Replay interrupted: its ingress stopped. Count and replay the same range again; nothing is queued twice.';
 }
 
-function ReplayProgress({ r }: { r: EventReplay }) {
+function ReplayProgress({ r }: { r: EventReplayView }) {
   const id = useId('replay-progress');
   return (
     <div class="replay-progress">

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { json, NextFunction, Request, Response, text, urlencoded } from 'express';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { assertSafeJson, ScimError } from '@scimflow/scim';
 import { setupAdminDocs } from './admin/admin-docs';
 import { answerParserErrors } from './client-errors';
@@ -16,7 +16,7 @@ import { serveConsole } from './console/console-static';
  * the admin API's OpenAPI document.
  */
 export function configureIngress(app: INestApplication): void {
-  const { MAX_BODY_BYTES: limit, MAX_IMPORT_BYTES: importLimit, CONSOLE_DIR } = app.get(AppConfig);
+  const { MAX_BODY_BYTES: limit, MAX_IMPORT_BYTES: importLimit, CONSOLE_DIR } = app.get(IngressConfig);
   // first: the request log records the refusals below too
   app.use(app.get(RequestLogCapture).middleware);
   app.use(refuseUnsupportedEncoding);

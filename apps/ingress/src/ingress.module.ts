@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ScimflowConfigModule } from '@scimflow/config';
-import { ObservabilityModule } from '@scimflow/observability';
+import { IngressConfig, ScimflowConfigModule } from '@scimflow/config';
+import { ObservabilityModule } from '@scimflow/platform';
 import { MessagingModule } from '@scimflow/messaging';
 import { PersistenceModule } from '@scimflow/persistence';
 import { AdminModule } from './admin/admin.module';
@@ -23,7 +23,7 @@ import { ConsoleModule } from './console/console.module';
 import { EventsApiModule } from './events/events-api.module';
 
 @Module({
-  imports: [ScimflowConfigModule, ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), AuthModule, CommandsModule, OAuthModule, AdminModule, ConsoleModule, RequestLogModule, EventsApiModule],
+  imports: [ScimflowConfigModule.forApp(IngressConfig), ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), AuthModule, CommandsModule, OAuthModule, AdminModule, ConsoleModule, RequestLogModule, EventsApiModule],
   controllers: [UsersController, DiscoveryController, RootSearchController, GroupsController],
   providers: [ResourceTypeRegistry, UsersLister, GroupResponses, GroupsLister, UserGroups, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
 })

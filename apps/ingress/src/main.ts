@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { startApp } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
+import { startApp } from '@scimflow/platform';
 import { configureIngress } from './configure';
 import { IngressModule } from './ingress.module';
 
-void startApp('ingress', IngressModule, (c) => c.INGRESS_PORT, configureIngress);
+void startApp('ingress', IngressModule, IngressConfig, (c) => c.INGRESS_PORT, configureIngress);

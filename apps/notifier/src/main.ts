@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { startApp } from '@scimflow/config';
+import { NotifierConfig } from '@scimflow/config';
+import { startApp } from '@scimflow/platform';
 import { NotifierModule } from './notifier.module';
 
-void startApp('notifier', NotifierModule, (c) => c.NOTIFIER_PORT);
+void startApp('notifier', NotifierModule, NotifierConfig, (c) => c.NOTIFIER_PORT);

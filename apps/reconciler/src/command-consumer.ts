@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
-import { AppConfig } from '@scimflow/config';
+import { ReconcilerConfig } from '@scimflow/config';
 import { CommandOutcome, ConsumerGroupName, ProvisioningCommand, readCommand, resourceKey, topicName, UserCommand } from '@scimflow/contracts';
 import { backoffDelay, CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, KeyIsolation, OrderedConsumer, ParkReason, replyAddress, replyTo } from '@scimflow/messaging';
 import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scimflow/observability';
@@ -38,7 +38,7 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
-    private readonly config: AppConfig,
+    private readonly config: ReconcilerConfig,
     private readonly dispatcher: CommandDispatcher,
     private readonly producer: CoalescingProducer,
     private readonly relay: OutboxRelay,

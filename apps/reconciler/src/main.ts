@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { startApp } from '@scimflow/config';
+import { ReconcilerConfig } from '@scimflow/config';
+import { startApp } from '@scimflow/platform';
 import { ReconcilerModule } from './reconciler.module';
 
-void startApp('reconciler', ReconcilerModule, (c) => c.RECONCILER_PORT);
+void startApp('reconciler', ReconcilerModule, ReconcilerConfig, (c) => c.RECONCILER_PORT);

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AppConfig, ScimflowConfigModule } from '@scimflow/config';
-import { ObservabilityModule } from '@scimflow/observability';
+import { ReconcilerConfig, ScimflowConfigModule } from '@scimflow/config';
+import { ObservabilityModule } from '@scimflow/platform';
 import { MessagingModule } from '@scimflow/messaging';
 import { PersistenceModule, TenantResourceTypes } from '@scimflow/persistence';
 import { CommandDispatcher } from '@scimflow/reconciliation';
@@ -10,13 +10,13 @@ import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { ParkedCommandRetrier } from './parked/parked-command-retrier';
 
 @Module({
-  imports: [ScimflowConfigModule, ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
+  imports: [ScimflowConfigModule.forApp(ReconcilerConfig), ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
   controllers: [],
   providers: [
     {
       provide: CommandDispatcher,
-      inject: [DataSource, AppConfig, TenantResourceTypes],
-      useFactory: (ds: DataSource, config: AppConfig, resourceTypes: TenantResourceTypes) => new CommandDispatcher(ds, config, resourceTypes),
+      inject: [DataSource, ReconcilerConfig, TenantResourceTypes],
+      useFactory: (ds: DataSource, config: ReconcilerConfig, resourceTypes: TenantResourceTypes) => new CommandDispatcher(ds, config, resourceTypes),
     },
     OutboxRelay,
     CommandConsumer,

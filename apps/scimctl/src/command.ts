@@ -1,10 +1,10 @@
-import { AppConfig } from '@scimflow/config';
+import { ScimctlConfig } from '@scimflow/config';
 
 /** Thrown for a wrong invocation: the CLI prints the usage and exits with 2. */
 export class UsageError extends Error {}
 
 export interface CliContext {
-  config: AppConfig;
+  config: ScimctlConfig;
   /** prints one line to stdout (JSON for machine-readable output) */
   out: (line: string) => void;
 }

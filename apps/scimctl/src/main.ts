@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { validateConfig } from '@scimflow/config';
+import { ScimctlConfig, validateConfig } from '@scimflow/config';
 import { ReplayArgumentError } from '@scimflow/replay';
 import { CliCommand, UsageError } from './command';
 import { COMMANDS } from './commands';
@@ -18,7 +18,7 @@ export function findCommand(argv: string[]): CliCommand | undefined {
 export async function run(argv: string[], out: (line: string) => void = console.log): Promise<void> {
   const command = findCommand(argv);
   if (!command) throw new UsageError(argv.length ? `unknown command: ${argv.join(' ')}` : 'no command given');
-  await command.run(argv.slice(command.words.length), { config: validateConfig(process.env), out });
+  await command.run(argv.slice(command.words.length), { config: validateConfig(ScimctlConfig, process.env), out });
 }
 
 const isUsage = (e: unknown) => e instanceof UsageError || e instanceof ReplayArgumentError || ((e as { code?: string }).code ?? '').startsWith('ERR_PARSE_ARGS');

@@ -11,3 +11,7 @@ export * from './oauth/client-assertion';
 export * from './oauth/access-token';
 export * from './bearer/bearer-credential';
 export * from './console';
+export * from './bearer/secret-token';
+export * from './bearer/credential-verifier';
+export * from './oauth/client-credentials';
+export * from './tenant-credentials';

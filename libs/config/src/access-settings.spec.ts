@@ -1,8 +1,9 @@
-import { validateConfig } from './config';
+import { IngressConfig } from './config';
+import { validateConfig } from './settings';
 
 function messageOf(env: Record<string, unknown>): string {
   try {
-    validateConfig(env);
+    validateConfig(IngressConfig, env);
   } catch (e) {
     return (e as Error).message;
   }
@@ -11,7 +12,7 @@ function messageOf(env: Record<string, unknown>): string {
 
 describe('access settings', () => {
   it('defaults: admin API off, 1 h access tokens, no trusted proxies, 50/s burst 100, 1 MiB bodies', () => {
-    const c = validateConfig({});
+    const c = validateConfig(IngressConfig, {});
     expect(c).toMatchObject({
       ADMIN_TOKEN: '',
       ACCESS_TOKEN_TTL_SECONDS: 3600,
@@ -23,7 +24,7 @@ describe('access settings', () => {
   });
 
   it('accepts trusted proxies as a CIDR list', () => {
-    expect(validateConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,::1' }).TRUSTED_PROXIES).toBe('10.0.0.0/8, 127.0.0.1,::1');
+    expect(validateConfig(IngressConfig, { TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,::1' }).TRUSTED_PROXIES).toBe('10.0.0.0/8, 127.0.0.1,::1');
   });
 
   it('names a bad trusted proxy entry', () => {
@@ -34,7 +35,7 @@ describe('access settings', () => {
     const message = messageOf({ ADMIN_TOKEN: 'hunter2-is-my-password' });
     expect(message).toMatch(/ADMIN_TOKEN="<redacted>": ADMIN_TOKEN must be empty .* at least 32 characters/);
     expect(message).not.toContain('hunter2');
-    expect(validateConfig({ ADMIN_TOKEN: 'x'.repeat(32) }).ADMIN_TOKEN).toBe('x'.repeat(32));
+    expect(validateConfig(IngressConfig, { ADMIN_TOKEN: 'x'.repeat(32) }).ADMIN_TOKEN).toBe('x'.repeat(32));
   });
 
   it.each([

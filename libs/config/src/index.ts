@@ -1,4 +1,3 @@
 export * from './config';
 export * from './config.module';
-export * from './bootstrap';
-export * from './runtime';
+export * from './settings';

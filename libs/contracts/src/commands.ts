@@ -1,5 +1,6 @@
-import { isPatchMessage, parsePatchRequest, PatchMessage, patchMessageOf, ScimError, ScimErrorBody } from '@scimflow/scim';
+import { isPatchMessage, isPlainObject, parsePatchRequest, PatchMessage, patchMessageOf, ScimError, ScimErrorBody } from '@scimflow/scim';
 import { isUuid } from './ids';
+import { LOGIN_METHODS, LoginMethod } from './views/users';
 
 /** Contract version of ProvisioningCommand; bump on any incompatible change and keep reading the old one. */
 export const COMMAND_SCHEMA_VERSION = 1;
@@ -12,10 +13,6 @@ export type ResourceType = 'User' | 'Group';
  * Entra; or a product's own group) and `setLoginMethod`.
  */
 export type CommandAction = 'create' | 'replace' | 'patch' | 'delete' | 'import' | 'setLoginMethod';
-
-/** How a user signs in to the product: through Entra (SSO, the default for provisioned users) or the product's own login. */
-export const LOGIN_METHODS = ['sso', 'builtIn'] as const;
-export type LoginMethod = (typeof LOGIN_METHODS)[number];
 
 /** A normalized SCIM resource document: a create's or a replace's payload, an import's document. */
 export type ResourceDocument = Record<string, unknown>;
@@ -106,7 +103,6 @@ export const Header = {
   correlationId: 'correlation-id',
   replyTo: 'reply-to',
   schemaVersion: 'schema-version',
-  eventType: 'ce_type',
 } as const;
 
 /**
@@ -124,7 +120,7 @@ export function readCommand(value: Buffer | string | null | undefined): Provisio
   } catch {
     return undefined; // not JSON: the record is unreadable, which the caller answers
   }
-  if (!isObject(parsed)) return undefined;
+  if (!isPlainObject(parsed)) return undefined;
   const c = parsed;
   const ok = c.v === COMMAND_SCHEMA_VERSION && isUuid(c.commandId) && isUuid(c.tenantId) && isUuid(c.resourceId) && typeof c.action === 'string';
   if (!ok) return undefined;
@@ -140,17 +136,17 @@ function readPayload(resourceType: ResourceType, action: string, payload: unknow
   switch (action) {
     case 'create':
     case 'replace':
-      return isObject(payload) ? payload : UNREADABLE;
+      return isPlainObject(payload) ? payload : UNREADABLE;
     case 'patch':
       return patchPayload(payload);
     case 'delete':
       return undefined;
     case 'import':
-      if (!isObject(payload) || !isObject(payload.document)) return UNREADABLE;
+      if (!isPlainObject(payload) || !isPlainObject(payload.document)) return UNREADABLE;
       if (resourceType === 'Group') return payload;
       return payload.loginMethod === undefined || isLoginMethod(payload.loginMethod) ? payload : UNREADABLE;
     case 'setLoginMethod':
-      return resourceType === 'User' && isObject(payload) && isLoginMethod(payload.loginMethod) ? payload : UNREADABLE;
+      return resourceType === 'User' && isPlainObject(payload) && isLoginMethod(payload.loginMethod) ? payload : UNREADABLE;
     default:
       return UNREADABLE;
   }
@@ -170,6 +166,3 @@ function isLoginMethod(value: unknown): value is LoginMethod {
   return (LOGIN_METHODS as readonly unknown[]).includes(value);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

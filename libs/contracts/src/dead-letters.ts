@@ -1,3 +1,5 @@
+import type { DeadLetterView } from './views/webhooks';
+
 /** Version of the WebhookDeadLetter record on `scim.dead-letters` (header `schema-version`). */
 export const DEAD_LETTER_SCHEMA_VERSION = 1;
 
@@ -6,21 +8,11 @@ export const DEAD_LETTER_SCHEMA_VERSION = 1;
  * Published to `scim.dead-letters`, keyed like the event (`tenantId:userId`), and kept queryable in Postgres
  * (`scimctl dlq list|show|redrive`). `event` is the CloudEvent exactly as it was delivered.
  */
-export interface WebhookDeadLetter {
+export interface WebhookDeadLetter
+  extends Pick<DeadLetterView, 'subscriptionId' | 'tenantId' | 'url' | 'eventId' | 'eventType' | 'orderingKey' | 'attempts' | 'queuedAt' | 'lastAttemptAt' | 'deadAt'> {
   v: typeof DEAD_LETTER_SCHEMA_VERSION;
   /** id of the dead-letter record (`scimctl dlq show <id>`) */
   deadLetterId: string;
-  subscriptionId: string;
-  tenantId: string;
-  url: string;
-  eventId: string;
-  eventType: string;
-  orderingKey: string;
-  attempts: number;
-  /** when the event was queued for this subscription (or redriven): the start of the horizon */
-  queuedAt: string;
-  lastAttemptAt: string;
-  deadAt: string;
   /** HTTP status of the last attempt; absent when it got no answer (timeout, connection error) */
   lastStatus?: number;
   lastError?: string;

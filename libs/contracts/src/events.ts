@@ -1,4 +1,4 @@
-import { ownValue } from '@scimflow/scim';
+import { deepEqual, ownValue } from '@scimflow/scim';
 import { createHash } from 'node:crypto';
 
 /** CloudEvents 1.0 JSON envelope (structured mode). */
@@ -82,21 +82,6 @@ export function diffDocuments(before: Record<string, unknown> | undefined, after
     if (!deepEqual(a, b)) changes.push({ attribute, before: b, after: a });
   }
   return changes;
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], ownValue(bo, k)));
 }
 
 /** Classifies a user change for the event type; activity transitions get their own types. */

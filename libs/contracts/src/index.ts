@@ -7,3 +7,4 @@ export * from './schemas';
 export * from './limits';
 export * from './ids';
 export * from './events-api';
+export * from './views';

@@ -3,6 +3,7 @@ import { Kafka, Message, Producer } from 'kafkajs';
 import { MAX_RECORD_BYTES } from '@scimflow/contracts';
 import { KeyPartitioner } from './key-partitioner';
 import { classifyFailure } from './failure';
+import { GroupCommit, Submission } from './group-commit';
 import { RecordHeldBackError, RecordRejectedError, RecordTooLargeError } from './record-errors';
 
 export interface OutgoingRecord {
@@ -56,11 +57,7 @@ export function splitByTopicBytes<T>(items: T[], recordOf: (item: T) => Outgoing
   return requests;
 }
 
-interface Pending {
-  record: OutgoingRecord;
-  resolve: () => void;
-  reject: (e: Error) => void;
-}
+type Pending = Submission<OutgoingRecord, void>;
 
 /**
  * A producer that coalesces concurrent sends into one request per flush (no added delay: the flush
@@ -75,11 +72,11 @@ interface Pending {
 export class CoalescingProducer {
   private readonly logger = new Logger(CoalescingProducer.name);
   private readonly producer: Producer;
-  private queue: Pending[] = [];
-  private flushing = false;
+  private readonly sends: GroupCommit<OutgoingRecord>;
   private connected = false;
 
-  constructor(kafka: Kafka, private readonly maxBatch = 2000) {
+  constructor(kafka: Kafka, maxBatch = 2000) {
+    this.sends = new GroupCommit({ maxSize: maxBatch, commit: (batch) => this.flush(batch) });
     // Java-compatible murmur2 partitioning: the same key lands on the same partition as from Java clients.
     this.producer = kafka.producer({ createPartitioner: KeyPartitioner, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 200 } });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
@@ -95,40 +92,28 @@ export class CoalescingProducer {
   }
 
   async disconnect(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing) await new Promise((r) => setTimeout(r, 10));
+    await this.sends.drain();
     await this.producer.disconnect();
   }
 
   /** Resolves once the record is durably acknowledged by the broker (acks=all). */
   send(record: OutgoingRecord): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
-      if (!this.flushing) setImmediate(() => void this.flush());
-    });
+    return this.sends.submit(record);
   }
 
   sendMany(records: OutgoingRecord[]): Promise<void> {
     return Promise.all(records.map((r) => this.send(r))).then(() => undefined);
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        const failedKeys = new Set<string>();
-        const sendable: Pending[] = [];
-        for (const p of batch) {
-          const tooLarge = recordTooLarge(p.record);
-          if (tooLarge) this.fail(p, tooLarge, failedKeys);
-          else sendable.push(p);
-        }
-        for (const request of splitByTopicBytes(sendable, (p) => p.record)) await this.sendRequest(request.filter((p) => !this.heldBack(p, failedKeys)), failedKeys);
-      }
-    } finally {
-      this.flushing = false;
+  private async flush(batch: Pending[]): Promise<void> {
+    const failedKeys = new Set<string>();
+    const sendable: Pending[] = [];
+    for (const p of batch) {
+      const tooLarge = recordTooLarge(p.item);
+      if (tooLarge) this.fail(p, tooLarge, failedKeys);
+      else sendable.push(p);
     }
+    for (const request of splitByTopicBytes(sendable, (p) => p.item)) await this.sendRequest(request.filter((p) => !this.heldBack(p, failedKeys)), failedKeys);
   }
 
   private async sendRequest(request: Pending[], failedKeys: Set<string>): Promise<void> {
@@ -160,9 +145,9 @@ export class CoalescingProducer {
   private sendAll(request: Pending[]): Promise<unknown> {
     const byTopic = new Map<string, Message[]>();
     for (const p of request) {
-      const list = byTopic.get(p.record.topic) ?? [];
-      list.push({ key: p.record.key, value: p.record.value, headers: p.record.headers });
-      byTopic.set(p.record.topic, list);
+      const list = byTopic.get(p.item.topic) ?? [];
+      list.push({ key: p.item.key, value: p.item.value, headers: p.item.headers });
+      byTopic.set(p.item.topic, list);
     }
     return this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
   }
@@ -170,17 +155,17 @@ export class CoalescingProducer {
   /** A deterministic failure of one record as RecordRejectedError (a typed error callers can park on). */
   private typed(p: Pending, e: unknown): Error {
     if (e instanceof RecordTooLargeError || e instanceof RecordRejectedError) return e;
-    return classifyFailure(e) === 'deterministic' ? new RecordRejectedError(p.record.topic, p.record.key, (e as Error).message) : (e as Error);
+    return classifyFailure(e) === 'deterministic' ? new RecordRejectedError(p.item.topic, p.item.key, (e as Error).message) : (e as Error);
   }
 
   private fail(p: Pending, e: Error, failedKeys: Set<string>): void {
-    failedKeys.add(p.record.key);
+    failedKeys.add(p.item.key);
     p.reject(e);
   }
 
   private heldBack(p: Pending, failedKeys: Set<string>): boolean {
-    if (!failedKeys.has(p.record.key)) return false;
-    p.reject(new RecordHeldBackError(p.record.topic, p.record.key));
+    if (!failedKeys.has(p.item.key)) return false;
+    p.reject(new RecordHeldBackError(p.item.topic, p.item.key));
     return true;
   }
 }

@@ -1,12 +1,5 @@
 import { Kafka } from 'kafkajs';
-
-export interface PartitionLag {
-  group: string;
-  topic: string;
-  partition: number;
-  /** records after the group's committed offset (all of the partition's when it has committed none) */
-  lag: number;
-}
+import type { PartitionLag } from '@scimflow/contracts';
 
 /** Lag from one partition's end offset and a group's committed offset ("-1": none committed). */
 export function partitionLag(high: string, low: string, committed: string): number {

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { AppConfig } from '@scimflow/config';
+import { KafkaSettings } from '@scimflow/config';
 import { Readiness } from '@scimflow/observability';
 import { topicSpecs } from '@scimflow/contracts';
 import { CoalescingProducer } from './coalescing-producer';
@@ -16,7 +16,7 @@ export class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     private readonly producer: CoalescingProducer,
-    private readonly config: AppConfig,
+    private readonly config: KafkaSettings,
     readiness: Readiness,
   ) {
     readiness.register('kafka-producer', () => this.producer.isConnected);
@@ -43,8 +43,8 @@ export class MessagingModule {
       providers: [
         {
           provide: KAFKA,
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) =>
+          inject: [KafkaSettings],
+          useFactory: (config: KafkaSettings) =>
             createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `scimflow-${clientId}` }),
         },
         { provide: CoalescingProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new CoalescingProducer(kafka) },

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { backoffDelay, sleep } from './backoff';
-import { BatchGatherer } from './batch-gatherer';
+import { GroupCommit } from './group-commit';
 import { ConsumedRecord, forEachConcurrently, groupByKey, toRecord } from './record';
 
 export interface OrderedConsumerOptions {
@@ -25,7 +25,7 @@ export interface OrderedConsumerOptions {
   handleBatch?: (records: ConsumedRecord[]) => Promise<void>;
   /**
    * With `handleBatch`: the partition batches handed over together (one fetch) reach it as one call of up to this
-   * many records, each partition's records together and in offset order (see BatchGatherer). Unset: one call per
+   * many records, each partition's records together and in offset order (see gatherBatches). Unset: one call per
    * partition batch.
    */
   gatherBatchesUpTo?: number;
@@ -59,10 +59,7 @@ export class OrderedConsumer {
   ) {
     this.logger = new Logger(`OrderedConsumer:${options.groupId}`);
     const { handleBatch, gatherBatchesUpTo } = options;
-    if (handleBatch && gatherBatchesUpTo) {
-      const gatherer = new BatchGatherer(handleBatch, gatherBatchesUpTo);
-      this.handleBatchOf = (records) => gatherer.add(records);
-    } else this.handleBatchOf = handleBatch;
+    this.handleBatchOf = handleBatch && gatherBatchesUpTo ? gatherBatches(handleBatch, gatherBatchesUpTo) : handleBatch;
   }
 
   /** true once the group has assigned partitions to this member */
@@ -151,4 +148,30 @@ export class OrderedConsumer {
       }
     }
   }
+}
+
+/**
+ * Joins the partition batches a consumer is handed together into fewer, larger calls of `handle`.
+ *
+ * kafkajs hands over the partitions of one fetch as separate batches, all at once. Under request–reply load each
+ * holds a few records, so handling each alone meant a transaction per partition for two or three commands. Batches
+ * handed over in the same turn of the event loop are handled by one call instead (each batch's records kept
+ * together and in order, batches in the order they came), up to `maxRecords` per call: a batch that would go over
+ * starts the next call, handled concurrently, so large batches (a replay) keep their partitions in parallel.
+ * A batch is never split, so per-key order within a partition is the handler's as before.
+ *
+ * Every batch's promise settles with its call: if the call fails, every batch in it sees the failure, and each is
+ * retried by its own consumer loop (retries handed over in the same turn are joined again).
+ */
+export function gatherBatches<T>(handle: (records: T[]) => Promise<void>, maxRecords: number): (batch: T[]) => Promise<void> {
+  const calls = new GroupCommit<T[]>({
+    maxSize: maxRecords,
+    weigh: (batch) => batch.length,
+    concurrency: Infinity,
+    commit: async (group) => {
+      await handle(group.flatMap((s) => s.item));
+      group.forEach((s) => s.resolve());
+    },
+  });
+  return (batch) => (batch.length === 0 ? Promise.resolve() : calls.submit(batch));
 }

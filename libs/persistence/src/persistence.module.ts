@@ -1,30 +1,77 @@
 import { Global, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { PersistenceConfig } from '@scimflow/config';
 import { Readiness } from '@scimflow/observability';
 import { dataSourceOptions } from './data-source';
+import { createStores, Stores } from './stores';
+import { AuditLog } from './audit/audit-log';
 import { TenantDirectory } from './tenants/tenant-directory';
 import { TenantAdmin } from './tenants/tenant-admin';
 import { SecretTokens } from './tenants/secret-tokens';
 import { OAuthClients } from './tenants/oauth-clients';
 import { FederatedCredentials } from './tenants/federated-credentials';
 import { SigningKeys } from './tenants/signing-keys';
+import { TenantProfileStore } from './tenants/tenant-profile-store';
 import { UserStore } from './users/user-store';
 import { UserAdmin } from './users/user-admin';
+import { UserProfileStore } from './users/user-profile-store';
 import { TenantResourceTypes, TenantSchemaStore } from './schemas/tenant-schema-store';
 import { GroupStore } from './groups/group-store';
 import { GroupAdmin } from './groups/group-admin';
 import { MembershipStore } from './groups/membership-store';
 import { Outbox } from './outbox/outbox';
+import { OutboxRelayStore } from './outbox/outbox-relay-store';
 import { ParkedCommands } from './commands/parked-commands';
 import { DeprovisioningHolds } from './commands/deprovisioning-holds';
+import { ProcessedCommands } from './commands/processed-commands';
+import { RebuildSchemas } from './rebuild/rebuild-schemas';
 import { ParkedRecords } from './outbox/parked-records';
 import { RequestLog } from './request-log/request-log';
 import { ConsoleInsights, ConsoleSessions, SetupLinks } from './console';
-import { SecretBox } from '@scimflow/webhooks';
 import { DirectoryState, ProductCredentials, TenantEvents } from './events';
 import { DeadLetters, DeliveryLog, DeliveryQueue, EventReplays, WebhookSubscriptions } from './webhooks';
+
+/** The class each store is injected by: every store createStores builds (the type checks that none is missing). */
+const STORE_CLASSES: { [K in keyof Stores]: new (...args: never[]) => Stores[K] } = {
+  auditLog: AuditLog,
+  parkedCommands: ParkedCommands,
+  processedCommands: ProcessedCommands,
+  deprovisioningHolds: DeprovisioningHolds,
+  parkedRecords: ParkedRecords,
+  outbox: Outbox,
+  outboxRelay: OutboxRelayStore,
+  rebuildSchemas: RebuildSchemas,
+  tenantProfiles: TenantProfileStore,
+  tenantDirectory: TenantDirectory,
+  tenantAdmin: TenantAdmin,
+  secretTokens: SecretTokens,
+  oauthClients: OAuthClients,
+  federatedCredentials: FederatedCredentials,
+  signingKeys: SigningKeys,
+  tenantSchemas: TenantSchemaStore,
+  tenantResourceTypes: TenantResourceTypes,
+  userStore: UserStore,
+  userAdmin: UserAdmin,
+  userProfiles: UserProfileStore,
+  groupStore: GroupStore,
+  groupAdmin: GroupAdmin,
+  memberships: MembershipStore,
+  webhookSubscriptions: WebhookSubscriptions,
+  deliveryQueue: DeliveryQueue,
+  deliveryLog: DeliveryLog,
+  deadLetters: DeadLetters,
+  eventReplays: EventReplays,
+  requestLog: RequestLog,
+  consoleSessions: ConsoleSessions,
+  setupLinks: SetupLinks,
+  consoleInsights: ConsoleInsights,
+  tenantEvents: TenantEvents,
+  productCredentials: ProductCredentials,
+  directoryState: DirectoryState,
+};
+
+const STORES = Symbol('stores');
 
 /** Ready only while Postgres answers. */
 @Injectable()
@@ -48,45 +95,17 @@ export class DatabaseReadiness implements OnModuleInit {
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
+      inject: [PersistenceConfig],
+      useFactory: (config: PersistenceConfig) =>
         // a statement waiting on a row lock fails after lock_timeout instead of holding its partition: retried, then parked
         dataSourceOptions(config.DATABASE_URL, { extra: { max: 20, application_name: 'scimflow', options: `-c lock_timeout=${config.DB_LOCK_TIMEOUT_MS}` } }),
     }),
   ],
   providers: [
-    {
-      provide: WebhookSubscriptions,
-      inject: [DataSource, AppConfig],
-      useFactory: (ds: DataSource, config: AppConfig) => new WebhookSubscriptions(ds, SecretBox.fromConfig(config.WEBHOOK_SECRETS_KEY)),
-    },
-    ...[DeliveryQueue, DeliveryLog, DeadLetters, ParkedRecords, RequestLog, EventReplays, ConsoleSessions, SetupLinks, ConsoleInsights, TenantEvents, ProductCredentials, DirectoryState].map((store) => ({ provide: store, inject: [DataSource], useFactory: (ds: DataSource) => new store(ds) })),
-    {
-      provide: TenantDirectory,
-      inject: [DataSource, WebhookSubscriptions],
-      useFactory: (ds: DataSource, subscriptions: WebhookSubscriptions) => new TenantDirectory(ds, subscriptions),
-    },
-    ...[TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys].map((store) => ({
-      provide: store,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new store(ds),
-    })),
-    { provide: UserStore, inject: [DataSource], useFactory: (ds: DataSource) => new UserStore(ds) },
-    { provide: UserAdmin, inject: [DataSource], useFactory: (ds: DataSource) => new UserAdmin(ds) },
-    { provide: TenantSchemaStore, inject: [DataSource], useFactory: (ds: DataSource) => new TenantSchemaStore(ds) },
-    {
-      provide: TenantResourceTypes,
-      inject: [TenantSchemaStore, AppConfig],
-      useFactory: (store: TenantSchemaStore, config: AppConfig) => new TenantResourceTypes(store, config.TENANT_SCHEMA_CACHE_TTL_MS),
-    },
-    { provide: GroupStore, inject: [DataSource], useFactory: (ds: DataSource) => new GroupStore(ds) },
-    { provide: GroupAdmin, inject: [DataSource], useFactory: (ds: DataSource) => new GroupAdmin(ds) },
-    { provide: MembershipStore, useValue: new MembershipStore() },
-    { provide: Outbox, useValue: new Outbox() },
-    { provide: ParkedCommands, inject: [DataSource], useFactory: (ds: DataSource) => new ParkedCommands(ds) },
-    { provide: DeprovisioningHolds, inject: [DataSource, ParkedCommands], useFactory: (ds: DataSource, parked: ParkedCommands) => new DeprovisioningHolds(ds, parked) },
+    { provide: STORES, inject: [DataSource, PersistenceConfig], useFactory: (ds: DataSource, config: PersistenceConfig): Stores => createStores(ds, config) },
+    ...Object.entries(STORE_CLASSES).map(([name, store]) => ({ provide: store, inject: [STORES], useFactory: (stores: Stores) => stores[name as keyof Stores] })),
     DatabaseReadiness,
   ],
-  exports: [WebhookSubscriptions, DeliveryQueue, DeliveryLog, DeadLetters, EventReplays, TenantDirectory, TenantAdmin, SecretTokens, OAuthClients, FederatedCredentials, SigningKeys, UserStore, UserAdmin, TenantSchemaStore, TenantResourceTypes, GroupStore, GroupAdmin, MembershipStore, Outbox, ParkedCommands, DeprovisioningHolds, ParkedRecords, RequestLog, ConsoleSessions, SetupLinks, ConsoleInsights, TenantEvents, ProductCredentials, DirectoryState],
+  exports: Object.values(STORE_CLASSES),
 })
 export class PersistenceModule {}

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ProvisioningCommand, UserCommand } from '@scimflow/contracts';
 import { asRead } from '../../contracts/src/test-helpers';
 import { USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
@@ -55,6 +56,9 @@ describe('mayDeprovision (no I/O: which commands are looked at)', () => {
     ['schema-qualified path', patch({ op: 'replace', path: `${USER_SCHEMA}:active`, value: false })],
     ['remove active', patch({ op: 'remove', path: 'active' })],
     ['a later op on active', patch({ op: 'replace', path: 'displayName', value: 'A' }, { op: 'Replace', path: 'active', value: 'False' })],
+    ['reactivated, then deactivated', patch({ op: 'Replace', path: 'active', value: 'True' }, { op: 'Replace', path: 'active', value: 'False' })],
+    ['PUT without active', command('replace', { schemas: [USER_SCHEMA], userName: 'ada@example.com' })],
+    ['active with a value that is no boolean', patch({ op: 'Replace', path: 'active', value: 'yes' })],
   ])('%s: maybe', (_, c) => expect(mayDeprovision(c)).toBe(true));
 
   it.each([
@@ -64,7 +68,34 @@ describe('mayDeprovision (no I/O: which commands are looked at)', () => {
     ['a Group delete', command('delete', undefined, 'Group')],
     ['a PATCH whose path does not parse', patch({ op: 'replace', path: 'active[', value: false })],
     ['setLoginMethod', command('setLoginMethod', { loginMethod: 'sso' })],
+    ['PUT of an active user', command('replace', { schemas: [USER_SCHEMA], userName: 'ada@example.com', active: true })],
+    ['PUT, Entra\'s "True"', command('replace', { schemas: [USER_SCHEMA], userName: 'ada@example.com', Active: 'True' })],
+    ['Entra: Replace active "True" (reactivation)', patch({ op: 'Replace', path: 'active', value: 'True' })],
+    ['add active true', patch({ op: 'add', path: 'active', value: true })],
+    ['no path: {active: true}', patch({ op: 'Replace', value: { displayName: 'A', active: 'True' } })],
   ])('%s: not', (_, c) => expect(mayDeprovision(c)).toBe(false));
+});
+
+describe('mayDeprovision never misses a deprovisioning', () => {
+  const activeValue = fc.constantFrom<unknown>(true, false, 'True', 'False', 'true', 'FALSE', 'yes', null, 1, undefined);
+  const op = fc.oneof(
+    fc.record({ op: fc.constantFrom('add', 'Replace', 'remove'), path: fc.constantFrom('active', 'Active', `${USER_SCHEMA}:active`, 'displayName'), value: activeValue }),
+    fc.record({ op: fc.constantFrom('add', 'Replace'), value: fc.dictionary(fc.constantFrom('active', 'ACTIVE', 'displayName'), activeValue) }),
+  );
+  const commands = fc.oneof(
+    fc.array(op, { minLength: 1, maxLength: 4 }).map((ops) => patch(...ops)),
+    fc.record({ active: activeValue }).map((doc) => command('replace', { schemas: [USER_SCHEMA], userName: 'ada@example.com', ...doc })),
+    fc.constant(command('delete')),
+  );
+
+  it('whatever a command does to an active user, when it deactivates or deletes it mayDeprovision said so', () => {
+    fc.assert(
+      fc.property(commands, (c) => {
+        if (decided(user(true), c) !== undefined) expect(mayDeprovision(c)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe('deprovisioningOf (what the decided command does to the user)', () => {

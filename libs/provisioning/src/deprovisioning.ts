@@ -1,5 +1,5 @@
 import { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
-import { compilePatchMessage, ScimError, USER_SCHEMA } from '@scimflow/scim';
+import { compilePatchMessage, ScimError, toBoolean, USER_SCHEMA } from '@scimflow/scim';
 import { UserDecision } from './user-commands';
 import { UserState } from './user-state';
 
@@ -57,12 +57,14 @@ export function exceedsThreshold(t: DeprovisionThreshold, counts: { inWindow: nu
 
 /**
  * Whether a command might deprovision a user, without I/O (those that might not are applied without a look at the
- * threshold): a User DELETE or PUT, or a User PATCH with an operation on `active` (by path, or in a path-less value).
- * A PATCH whose path does not parse is not one: applying it rejects it.
+ * threshold): a User DELETE; a User PUT that does not say `active: true`; a User PATCH with an operation on `active`
+ * (by path, or in a path-less value) other than setting it to true (Entra's reactivation, `"True"`). A PATCH whose
+ * path does not parse is not one: applying it rejects it.
  */
 export function mayDeprovision(command: ProvisioningCommand): boolean {
   if (command.resourceType !== 'User') return false;
-  if (command.action === 'delete' || command.action === 'replace') return true;
+  if (command.action === 'delete') return true;
+  if (command.action === 'replace') return !setsActive(command.payload);
   if (command.action !== 'patch') return false;
   let ops;
   try {
@@ -72,13 +74,26 @@ export function mayDeprovision(command: ProvisioningCommand): boolean {
     throw e;
   }
   return ops.some((op) => {
-    if (op.path) return isActive(op.path.attribute.attribute) && (!op.path.attribute.schema || op.path.attribute.schema.toLowerCase() === USER_SCHEMA.toLowerCase());
+    if (op.path) {
+      const onActive = isActive(op.path.attribute.attribute) && (!op.path.attribute.schema || op.path.attribute.schema.toLowerCase() === USER_SCHEMA.toLowerCase());
+      return onActive && !(op.op.toLowerCase() !== 'remove' && toBoolean(op.value) === true);
+    }
+    if (op.op.toLowerCase() === 'remove') return false;
     const value = op.value;
     if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
     return Object.entries(value).some(
-      ([k, v]) => isActive(k) || (k.toLowerCase() === USER_SCHEMA.toLowerCase() && v !== null && typeof v === 'object' && Object.keys(v).some(isActive)),
+      ([k, v]) =>
+        (isActive(k) && toBoolean(v) !== true) ||
+        (k.toLowerCase() === USER_SCHEMA.toLowerCase() && v !== null && typeof v === 'object' && !Array.isArray(v) && !setsActive(v) && Object.keys(v).some(isActive)),
     );
   });
+}
+
+/** Whether a resource document (or a path-less PATCH value) sets `active` to true. */
+function setsActive(document: unknown): boolean {
+  if (!document || typeof document !== 'object' || Array.isArray(document)) return false;
+  const entry = Object.entries(document).find(([k]) => isActive(k));
+  return entry !== undefined && toBoolean(entry[1]) === true;
 }
 
 function isActive(name: string): boolean {

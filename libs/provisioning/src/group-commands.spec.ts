@@ -1,7 +1,7 @@
 import { GroupChangedEvent, MembershipEventType, ProvisioningCommand, GroupCommand, readCommand } from '@scimflow/contracts';
 import { asRead } from '../../contracts/src/test-helpers';
 import { MAX_RESOURCE_DOCUMENT_BYTES } from '@scimflow/contracts';
-import { ENTRA_GROUP_EXTENSION, GROUP_SCHEMA, parsePatchRequest, ScimError } from '@scimflow/scim';
+import { ENTRA_GROUP_EXTENSION, GROUP_SCHEMA, groupMembers, parsePatchRequest, ScimError } from '@scimflow/scim';
 import {
   chunkMembershipDiff,
   decideGroupCommand,
@@ -300,6 +300,11 @@ describe('memberIds', () => {
     [[{ value: 'ext-1' }, { value: 'EXT-1' }], ['ext-1', 'EXT-1']], // only UUIDs are case-folded
   ])('%j → %j', (value, ids) => {
     expect(memberIds(value, 'members')).toEqual(ids);
+  });
+
+  it('reads back the members value groupMembers writes', () => {
+    expect(groupMembers([U1, U2])).toEqual([{ value: U1 }, { value: U2 }]);
+    expect(memberIds(groupMembers([U1, U2]), 'members')).toEqual([U1, U2]);
   });
 });
 

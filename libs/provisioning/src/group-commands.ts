@@ -8,6 +8,7 @@ import {
   GroupEventType,
   GroupCommand,
   GroupEventTypeName,
+  isUuid,
   MEMBERSHIP_CHANGED_DATASCHEMA,
   MembershipChangedEvent,
   MembershipDiff,
@@ -22,6 +23,7 @@ import {
   GROUP_SCHEMA,
   groupResourceTypeSchemas as groupTypes,
   compilePatchMessage,
+  isPlainObject,
   normalizeResource,
   PatchOperation,
   ScimError,
@@ -129,8 +131,6 @@ export function normalizeGroup(body: unknown, mode: 'create' | 'replace'): { doc
   return { document, userIds: memberIds(members, 'members') };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The user ids of a `members` value: an array (or, in PATCH, a single object) of `{value, $ref?, display?, type?}`.
  * Ids are trimmed; UUIDs (the form of our ids) are lower-cased so that one user has one spelling; duplicates go.
@@ -142,14 +142,14 @@ export function memberIds(value: unknown, label: string): string[] {
   const ids: string[] = [];
   list.forEach((el, i) => {
     if (el === null) return;
-    if (!isObject(el)) throw invalid(`${label}[${i}] must be an object with a 'value' (the member's id)`);
+    if (!isPlainObject(el)) throw invalid(`${label}[${i}] must be an object with a 'value' (the member's id)`);
     const id = member(el, 'value');
     if (typeof id !== 'string' || id.trim() === '') throw invalid(`${label}[${i}].value must be a non-empty string (the member's id)`);
     const type = member(el, 'type');
     if (type !== undefined && type !== null && (typeof type !== 'string' || type.toLowerCase() !== 'user'))
       throw invalid(`${label}[${i}]: only Users can be members of a group (type '${String(type)}' is not supported)`);
     const trimmed = id.trim();
-    ids.push(UUID.test(trimmed) ? trimmed.toLowerCase() : trimmed);
+    ids.push(isUuid(trimmed) ? trimmed.toLowerCase() : trimmed);
   });
   return [...new Set(ids)];
 }
@@ -190,7 +190,7 @@ export function splitGroupPatch(ops: PatchOperation[], groupId: string): GroupPa
       if (op.value === undefined || op.value === null) return void memberSteps.push({ op: 'removeAll' });
       return void memberSteps.push({ op: 'remove', userIds: memberIds(op.value, `${at}.value`) });
     }
-    if (op.op === 'remove' || !isObject(op.value)) return void attributeOps.push(op); // the engine reports these
+    if (op.op === 'remove' || !isPlainObject(op.value)) return void attributeOps.push(op); // the engine reports these
     const rest: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(op.value)) {
       const lower = key.toLowerCase();
@@ -415,10 +415,6 @@ export function groupOutcome(command: ProvisioningCommand, result: { error: Scim
 }
 
 const invalid = (detail: string) => ScimError.badRequest('invalidValue', detail);
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Member names of a member element compare case-insensitively, like every SCIM attribute name. */
 function member(obj: Record<string, unknown>, name: string): unknown {

@@ -2,7 +2,7 @@ import { ProvisioningCommand, readCommand, UserCommand } from '@scimflow/contrac
 import { asRead } from '../../contracts/src/test-helpers';
 import { MAX_RESOURCE_DOCUMENT_BYTES } from '@scimflow/contracts';
 import { USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
-import { contractValidator } from '../../contracts/src/schemas/test-helpers';
+import { contractValidator } from '@scimflow/contracts/schemas/test-helpers';
 import { userDeletionEvents } from './group-commands';
 import { applyProfileToDecision } from './profiles/profiled-user-decision';
 import { resolveProfileSettings } from './profiles/profile-settings';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { CommandApplyConfig } from '@scimflow/config';
 import { ProvisioningCommand } from '@scimflow/contracts';
-import { TenantProfiles, TenantResourceTypes, TenantSchemaStore } from '@scimflow/persistence';
+import { TenantProfiles, TenantProfileStore, TenantResourceTypes, TenantSchemaStore } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 import { AppliedCommand } from './applied-command';
 import { ApplyGroupCommand } from './groups/apply-group-command';
@@ -16,8 +16,8 @@ export class CommandDispatcher {
   private readonly users: ApplyUserCommands;
   private readonly groups: ApplyGroupCommand;
 
-  constructor(ds: DataSource, config: AppConfig, resourceTypes = new TenantResourceTypes(new TenantSchemaStore(ds), config.TENANT_SCHEMA_CACHE_TTL_MS)) {
-    const profiles = new TenantProfiles(ds, config.PROFILE_CACHE_TTL_MS);
+  constructor(ds: DataSource, config: CommandApplyConfig, resourceTypes = new TenantResourceTypes(new TenantSchemaStore(ds), config.TENANT_SCHEMA_CACHE_TTL_MS)) {
+    const profiles = new TenantProfiles(new TenantProfileStore(ds), config.PROFILE_CACHE_TTL_MS);
     this.users = new ApplyUserCommands(ds, config, resourceTypes, profiles);
     this.groups = new ApplyGroupCommand(ds, config, profiles);
   }

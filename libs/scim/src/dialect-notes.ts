@@ -1,3 +1,5 @@
+import { isPlainObject } from './resource/values';
+
 /**
  * The shapes of Microsoft Entra's SCIM dialect in one request that scimflow normalises instead of refusing them (see
  * docs/entra-compat.md), one readable line each, for the request log: an operator reading a request sees why it did
@@ -10,7 +12,7 @@ export function dialectNotes(method: string, pathAndQuery: string, body: unknown
   if (q >= 0) queryNotes(pathAndQuery.slice(q + 1), notes);
   const m = method.toUpperCase();
   const resource = /\/(Users|Groups)(\/|$)/.exec(path)?.[1];
-  if (!resource || !isObject(body)) return unique(notes);
+  if (!resource || !isPlainObject(body)) return unique(notes);
   if (m === 'PATCH') patchNotes(body, notes);
   else if (m === 'POST' || m === 'PUT') {
     if (/\/\.search$/.test(path)) {
@@ -50,14 +52,14 @@ function patchNotes(body: Record<string, unknown>, notes: string[]): void {
   const operations = body.Operations ?? body.operations;
   if (!Array.isArray(operations)) return;
   for (const raw of operations) {
-    if (!isObject(raw)) continue;
+    if (!isPlainObject(raw)) continue;
     const op = typeof raw.op === 'string' ? raw.op : '';
     const lower = op.toLowerCase();
     if (op && op !== lower && CANONICAL_OPS.has(lower)) notes.push(`op "${op}" read as "${lower}"`);
     const path = typeof raw.path === 'string' ? raw.path.trim() : '';
     const value = raw.value;
     if (!path) {
-      if ((lower === 'replace' || lower === 'add') && isObject(value)) noPathNotes(lower, value, notes);
+      if ((lower === 'replace' || lower === 'add') && isPlainObject(value)) noPathNotes(lower, value, notes);
       continue;
     }
     const attribute = attributeOf(path);
@@ -74,7 +76,7 @@ function patchNotes(body: Record<string, unknown>, notes: string[]): void {
     const whole = !path.includes('[') && lastSegment(path) === attribute;
     if (ROLE_ATTRIBUTES.has(attribute) && whole && lower !== 'remove') roleNotes(attribute, value, notes);
     if (ROLE_ATTRIBUTES.has(attribute) && lower === 'remove' && value !== undefined) notes.push(`Remove of ${attribute} with a value removes by role name`);
-    if (isObject(value)) objectBooleans(value, path, notes);
+    if (isPlainObject(value)) objectBooleans(value, path, notes);
   }
 }
 
@@ -97,10 +99,10 @@ function resourceNotes(body: Record<string, unknown>, notes: string[]): void {
     if (isFlattenedUrn(key, v)) notes.push(`flattened extension attribute "${key}" stored under its extension`);
     if (BOOLEAN_ATTRIBUTES.has(key)) booleanString(key, v, notes);
     if (ROLE_ATTRIBUTES.has(key)) roleNotes(key, v, notes);
-    if (isObject(v) && key.toLowerCase().startsWith('urn:') && v.manager !== undefined) managerValue(v.manager, notes);
+    if (isPlainObject(v) && key.toLowerCase().startsWith('urn:') && v.manager !== undefined) managerValue(v.manager, notes);
   }
-  if (Array.isArray(body.members) && body.members.some((m) => isObject(m) && m.$ref === null)) notes.push('members with "$ref": null read as unassigned $ref');
-  for (const attribute of ['emails', 'phoneNumbers', 'addresses']) if (Array.isArray(body[attribute])) for (const e of body[attribute] as unknown[]) if (isObject(e)) booleanString(`${attribute}.primary`, e.primary, notes);
+  if (Array.isArray(body.members) && body.members.some((m) => isPlainObject(m) && m.$ref === null)) notes.push('members with "$ref": null read as unassigned $ref');
+  for (const attribute of ['emails', 'phoneNumbers', 'addresses']) if (Array.isArray(body[attribute])) for (const e of body[attribute] as unknown[]) if (isPlainObject(e)) booleanString(`${attribute}.primary`, e.primary, notes);
 }
 
 function booleanString(path: string, value: unknown, notes: string[]): void {
@@ -126,7 +128,7 @@ function roleNotes(attribute: string, value: unknown, notes: string[]): void {
   if (!Array.isArray(value) && value !== undefined && value !== null) notes.push(`${attribute}: one value where a list is expected, read as a list of one`);
   for (const e of elements) {
     if (typeof e === 'string') notes.push(`${attribute}: bare role name "${e}" read as {"value": …}`);
-    else if (isObject(e)) {
+    else if (isPlainObject(e)) {
       if (typeof e.value === 'string' && e.value.trim().startsWith('{')) notes.push(`${attribute}: JSON-encoded role assignment in value decoded`);
       if (e.displayName !== undefined && e.display === undefined) notes.push(`${attribute}: displayName read as display`);
       if (typeof e.primary === 'string') booleanString(`${attribute}.primary`, e.primary, notes);
@@ -136,7 +138,7 @@ function roleNotes(attribute: string, value: unknown, notes: string[]): void {
 
 /** `urn:…:User:department` holding a plain value: an extension attribute flattened into the body. */
 function isFlattenedUrn(key: string, value: unknown): boolean {
-  return /^urn:.+:(User|Group):[A-Za-z][\w.]*$/i.test(key) && !isObject(value);
+  return /^urn:.+:(User|Group):[A-Za-z][\w.]*$/i.test(key) && !isPlainObject(value);
 }
 
 /** The attribute a path names, without URN, filter or sub-attribute: `emails[type eq "work"].value` → `emails`. */
@@ -152,10 +154,6 @@ function lastSegment(path: string): string {
   const tail = path.slice(closing + 1);
   const dot = tail.lastIndexOf('.');
   return dot < 0 ? attributeOf(path) : tail.slice(dot + 1);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function unique(notes: string[]): string[] {

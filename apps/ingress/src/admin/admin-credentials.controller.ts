@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { tenantEndpoints } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
+import { issueClientCredentials, issueToken, SecretTokenVerifier, tenantEndpoints } from '@scimflow/access';
+import { IngressConfig } from '@scimflow/config';
+import type { ClientSecretView, CreatedSecretTokenView } from '@scimflow/contracts';
 import {
-  DuplicateFederatedCredentialError,
   FederatedCredentials,
   federatedCredentialView,
   OAuthClients,
@@ -11,9 +11,7 @@ import {
   SecretTokens,
   secretTokenView,
   TenantAdmin,
-  TenantDirectory,
 } from '@scimflow/persistence';
-import { ScimError } from '@scimflow/scim';
 import { CreateFederatedCredentialDto, CreateSecretTokenDto } from './admin.dto';
 import { AdminGuard } from './admin.guard';
 import { ClientSecretSchema, CreatedSecretTokenSchema, ErrorSchema, FederatedCredentialSchema, OAuthClientSchema, SecretTokenSchema } from './admin.schemas';
@@ -29,19 +27,19 @@ import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
 export class AdminCredentialsController {
   constructor(
     private readonly tenants: TenantAdmin,
-    private readonly directory: TenantDirectory,
     private readonly tokens: SecretTokens,
+    private readonly verifier: SecretTokenVerifier,
     private readonly clients: OAuthClients,
     private readonly federated: FederatedCredentials,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {}
 
   @Post('tokens')
   @ApiOperation({ summary: 'Create a secret token (shown once); several may be active for rotation' })
   @ApiCreatedResponse({ type: CreatedSecretTokenSchema })
-  async createToken(@Param('tenantId') tenantId: string, @Body() body: CreateSecretTokenDto) {
+  async createToken(@Param('tenantId') tenantId: string, @Body() body: CreateSecretTokenDto): Promise<CreatedSecretTokenView> {
     await this.tenant(tenantId);
-    const created = await this.tokens.create(tenantId, body.description);
+    const created = await this.tokens.create(tenantId, await issueToken(), body.description);
     return { id: created.id, token: created.token, description: created.description, createdAt: created.createdAt.toISOString() };
   }
 
@@ -60,7 +58,7 @@ export class AdminCredentialsController {
   async revokeToken(@Param('tenantId') tenantId: string, @Param('tokenId') tokenId: string): Promise<void> {
     await this.tenant(tenantId);
     found((await this.tokens.revoke(tenantId, tokenId)) || null, `Active token ${tokenId}`);
-    this.directory.forgetToken(tokenId);
+    this.verifier.forget(tokenId);
   }
 
   @Get('client')
@@ -74,9 +72,9 @@ export class AdminCredentialsController {
   @Post('client/secret')
   @ApiOperation({ summary: 'Rotate the client secret (shown once); the old secret stops working at once' })
   @ApiCreatedResponse({ type: ClientSecretSchema })
-  async rotateClientSecret(@Param('tenantId') tenantId: string) {
+  async rotateClientSecret(@Param('tenantId') tenantId: string): Promise<ClientSecretView> {
     await this.tenant(tenantId);
-    const issued = await this.clients.rotateSecret(tenantId);
+    const issued = await this.clients.rotateSecret(tenantId, await issueClientCredentials());
     return { ...issued, tokenUrl: tenantEndpoints(this.config.PUBLIC_BASE_URL, tenantId).tokenUrl };
   }
 
@@ -94,13 +92,8 @@ export class AdminCredentialsController {
   @ApiCreatedResponse({ type: FederatedCredentialSchema })
   async addFederated(@Param('tenantId') tenantId: string, @Body() body: CreateFederatedCredentialDto) {
     await this.tenant(tenantId);
-    try {
-      const created = await this.federated.add(tenantId, { ...body, audience: body.audience ?? tenantEndpoints(this.config.PUBLIC_BASE_URL, tenantId).tokenUrl });
-      return federatedCredentialView(created);
-    } catch (e) {
-      if (e instanceof DuplicateFederatedCredentialError) throw ScimError.conflict(e.message);
-      throw e;
-    }
+    const created = await this.federated.add(tenantId, { ...body, audience: body.audience ?? tenantEndpoints(this.config.PUBLIC_BASE_URL, tenantId).tokenUrl });
+    return federatedCredentialView(created);
   }
 
   @Get('federated-credentials')

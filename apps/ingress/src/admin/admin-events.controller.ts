@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { issueProductCredential, ProductCredentialVerifier } from '@scimflow/access';
+import type { EventsRetentionView } from '@scimflow/contracts';
 import { ProductCredentials, TenantAdmin, TenantEvents } from '@scimflow/persistence';
 import { CreateProductCredentialDto, EventsRetentionDto } from './admin.dto';
 import { AdminGuard } from './admin.guard';
@@ -17,6 +19,7 @@ export class AdminEventsController {
   constructor(
     private readonly tenants: TenantAdmin,
     private readonly credentials: ProductCredentials,
+    private readonly verifier: ProductCredentialVerifier,
     private readonly events: TenantEvents,
   ) {}
 
@@ -25,7 +28,7 @@ export class AdminEventsController {
   @ApiCreatedResponse({ type: CreatedProductCredentialSchema })
   async create(@Param('tenantId') tenantId: string, @Body() body: CreateProductCredentialDto) {
     await this.tenant(tenantId);
-    return this.credentials.create(tenantId, body.description);
+    return this.credentials.create(tenantId, await issueProductCredential(), body.description);
   }
 
   @Get('product-credentials')
@@ -43,6 +46,7 @@ export class AdminEventsController {
   async revoke(@Param('tenantId') tenantId: string, @Param('credentialId') credentialId: string): Promise<void> {
     await this.tenant(tenantId);
     found((await this.credentials.revoke(tenantId, credentialId)) || null, `Active product credential ${credentialId}`);
+    this.verifier.forget(credentialId);
   }
 
   @Get('event-consumers')
@@ -56,7 +60,7 @@ export class AdminEventsController {
   @Get('events-retention')
   @ApiOperation({ summary: "How many days the tenant's events stay readable (default 30)" })
   @ApiOkResponse({ type: EventsRetentionSchema })
-  async retention(@Param('tenantId') tenantId: string) {
+  async retention(@Param('tenantId') tenantId: string): Promise<EventsRetentionView> {
     await this.tenant(tenantId);
     return { days: found(await this.events.retentionDays(tenantId), `Tenant ${tenantId}`) };
   }
@@ -64,7 +68,7 @@ export class AdminEventsController {
   @Put('events-retention')
   @ApiOperation({ summary: "Set how many days the tenant's events stay readable (1 to 365); a cursor older than that answers 410" })
   @ApiOkResponse({ type: EventsRetentionSchema })
-  async setRetention(@Param('tenantId') tenantId: string, @Body() body: EventsRetentionDto) {
+  async setRetention(@Param('tenantId') tenantId: string, @Body() body: EventsRetentionDto): Promise<EventsRetentionView> {
     await this.tenant(tenantId);
     found((await this.events.setRetentionDays(tenantId, body.days)) || null, `Tenant ${tenantId}`);
     return { days: body.days };

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiDefaultResponse, ApiOkResponse,
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { GroupAdmin, GroupAdminDetail, GroupAdminView, GroupMemberAdminView, TenantAdmin } from '@scimflow/persistence';
+import type { GroupAdminDetail, GroupAdminView, GroupMemberAdminView } from '@scimflow/contracts';
+import { GroupAdmin, TenantAdmin } from '@scimflow/persistence';
 import { groupRowsFromCsv, groupRowsFromJson, runImport } from '@scimflow/provisioning';
 import { parseFilter, ScimError } from '@scimflow/scim';
 import { CommandGateway } from '../commands/command-gateway';

@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiCookieAuth, ApiDefaultResponse, ApiOkResponse, ApiOpe
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Kafka } from 'kafkajs';
-import { AppConfig } from '@scimflow/config';
-import { ConsumerGroupName } from '@scimflow/contracts';
-import { consumerLag, KAFKA, PartitionLag } from '@scimflow/messaging';
-import { ActivityBucket, ConsoleInsights, PipelineDepths, TenantAdmin, TenantHealth, TimelineCommand, TimelineEvent, UserAdmin, UserAdminView } from '@scimflow/persistence';
+import { IngressConfig } from '@scimflow/config';
+import { ActivityBucket, ActivityView, ConsoleOverview, ConsumerGroupName, PartitionLag, PipelineDepths, PipelineView, TenantHealth, TimelineCommand, TimelineCommandOutcome, TimelineDelivery, TimelineEvent, UserAdminView, UserTimelineView, WebhookDeliveryStatus } from '@scimflow/contracts';
+import { consumerLag, KAFKA } from '@scimflow/messaging';
+import { ConsoleInsights, TenantAdmin, UserAdmin } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
 import { AdminGuard } from './admin.guard';
@@ -19,7 +19,7 @@ export class ActivityQueryDto {
   @ApiPropertyOptional({ default: 24, minimum: 1, maximum: 744 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(744) hours?: number;
 }
 
-class TenantHealthSchema {
+class TenantHealthSchema implements TenantHealth {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() profile: string;
@@ -36,12 +36,12 @@ class TenantHealthSchema {
   @ApiProperty({ description: 'webhook deliveries not yet delivered' }) webhookBacklog: number;
 }
 
-class OverviewSchema {
+class OverviewSchema implements ConsoleOverview {
   @ApiProperty({ example: ENTRA_QUARANTINE_RATIO, description: 'Entra quarantines a job above this failure ratio' }) failureQuarantineRatio: number;
   @ApiProperty({ type: [TenantHealthSchema] }) tenants: TenantHealthSchema[];
 }
 
-class ActivityBucketSchema {
+class ActivityBucketSchema implements ActivityBucket {
   @ApiProperty({ format: 'date-time' }) start: string;
   @ApiProperty() total: number;
   @ApiProperty({ description: 'status below 400' }) ok: number;
@@ -49,29 +49,29 @@ class ActivityBucketSchema {
   @ApiProperty({ description: 'status 500 and above' }) serverErrors: number;
 }
 
-class ActivitySchema {
+class ActivitySchema implements ActivityView {
   @ApiProperty({ type: [ActivityBucketSchema], description: 'one per hour, oldest first; the last holds the current hour' }) buckets: ActivityBucketSchema[];
 }
 
-class TimelineCommandSchema {
+class TimelineCommandSchema implements TimelineCommand {
   @ApiProperty() commandId: string;
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ example: 'patch' }) operation: string;
-  @ApiProperty({ enum: ['success', 'failure', 'parked'] }) outcome: string;
+  @ApiProperty({ enum: ['success', 'failure', 'parked'] }) outcome: TimelineCommandOutcome;
   @ApiProperty({ nullable: true, type: Number }) status: number | null;
   @ApiProperty({ nullable: true, type: String }) detail: string | null;
 }
 
-class TimelineDeliverySchema {
+class TimelineDeliverySchema implements TimelineDelivery {
   @ApiProperty({ format: 'uuid' }) subscriptionId: string;
   @ApiProperty() url: string;
-  @ApiProperty({ enum: ['pending', 'delivered', 'dead'] }) status: string;
+  @ApiProperty({ enum: ['pending', 'delivered', 'dead'] }) status: WebhookDeliveryStatus;
   @ApiProperty() attempts: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastAttemptAt: string | null;
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
 }
 
-class TimelineEventSchema {
+class TimelineEventSchema implements TimelineEvent {
   @ApiProperty() eventId: string;
   @ApiProperty() type: string;
   @ApiProperty({ nullable: true, type: Number }) sequence: number | null;
@@ -79,13 +79,13 @@ class TimelineEventSchema {
   @ApiProperty({ type: [TimelineDeliverySchema] }) deliveries: TimelineDeliverySchema[];
 }
 
-class TimelineSchema {
-  @ApiProperty({ nullable: true, type: Object, description: 'the user (admin view) or null when it no longer exists' }) user: UserAdminView | null;
+class TimelineSchema implements UserTimelineView {
+  @ApiProperty({ nullable: true, type: Object, description: 'the user (admin view) or null when it no longer exists' }) user: UserTimelineView['user'];
   @ApiProperty({ type: [TimelineCommandSchema], description: 'oldest first' }) commands: TimelineCommandSchema[];
   @ApiProperty({ type: [TimelineEventSchema], description: 'in sequence order' }) events: TimelineEventSchema[];
 }
 
-class ConsumerLagSchema {
+class ConsumerLagSchema implements PartitionLag {
   @ApiProperty() group: string;
   @ApiProperty() topic: string;
   @ApiProperty() partition: number;
@@ -97,7 +97,7 @@ class OutboxSchema {
   @ApiProperty({ nullable: true, type: Number }) oldestAgeSeconds: number | null;
 }
 
-class PipelineSchema {
+class PipelineSchema implements PipelineView {
   @ApiProperty({ type: OutboxSchema }) outbox: OutboxSchema;
   @ApiProperty() parkedCommands: number;
   @ApiProperty() parkedRecords: number;
@@ -119,21 +119,21 @@ export class AdminInsightsController {
     private readonly insights: ConsoleInsights,
     private readonly tenants: TenantAdmin,
     private readonly users: UserAdmin,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
     @Inject(KAFKA) private readonly kafka: Kafka,
   ) {}
 
   @Get('overview')
   @ApiOperation({ summary: "Every tenant's health: last request and its IP, requests and failure ratio over 24 h, users, groups, parked commands, webhook backlog" })
   @ApiOkResponse({ type: OverviewSchema })
-  async overview(): Promise<{ failureQuarantineRatio: number; tenants: TenantHealth[] }> {
+  async overview(): Promise<ConsoleOverview> {
     return { failureQuarantineRatio: ENTRA_QUARANTINE_RATIO, tenants: await this.insights.overview(new Date()) };
   }
 
   @Get('tenants/:tenantId/activity')
   @ApiOperation({ summary: "The tenant's SCIM requests and outcomes per hour (request log)" })
   @ApiOkResponse({ type: ActivitySchema })
-  async activity(@Param('tenantId') tenantId: string, @Query() q: ActivityQueryDto): Promise<{ buckets: ActivityBucket[] }> {
+  async activity(@Param('tenantId') tenantId: string, @Query() q: ActivityQueryDto): Promise<ActivityView> {
     found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
     return { buckets: await this.insights.activity(tenantId, new Date(), q.hours ?? 24) };
   }
@@ -141,7 +141,7 @@ export class AdminInsightsController {
   @Get('tenants/:tenantId/users/:userId/timeline')
   @ApiOperation({ summary: "A user's commands with their outcomes, and its change events with each webhook delivery" })
   @ApiOkResponse({ type: TimelineSchema })
-  async timeline(@Param('tenantId') tenantId: string, @Param('userId') userId: string): Promise<{ user: UserAdminView | null; commands: TimelineCommand[]; events: TimelineEvent[] }> {
+  async timeline(@Param('tenantId') tenantId: string, @Param('userId') userId: string): Promise<UserTimelineView> {
     found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
     const user = (await this.users.get(tenantId, userId)) ?? null;
     return { user, ...(await this.insights.timeline(tenantId, userId)) };
@@ -150,7 +150,7 @@ export class AdminInsightsController {
   @Get('pipeline')
   @ApiOperation({ summary: 'Outbox depth, parked commands and records, webhook backlog, dead letters, and consumer lag per partition' })
   @ApiOkResponse({ type: PipelineSchema })
-  async pipeline(): Promise<PipelineDepths & { consumerLag: PartitionLag[] }> {
+  async pipeline(): Promise<PipelineView> {
     const depths = await this.insights.pipeline(new Date());
     const prefix = this.config.KAFKA_TOPIC_PREFIX;
     let lag: PartitionLag[];

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProp
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional } from 'class-validator';
 import { CoalescingProducer } from '@scimflow/messaging';
-import { ParkedRecords, ParkingStage } from '@scimflow/persistence';
+import type { ParkingStage } from '@scimflow/contracts';
+import { ParkedRecords } from '@scimflow/persistence';
 import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
 import { AdminGuard } from './admin.guard';
 import { ErrorSchema } from './admin.schemas';

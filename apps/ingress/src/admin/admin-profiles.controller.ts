@@ -2,9 +2,9 @@ import { Body, Controller, Get, Param, Put, Query, UseGuards, UsePipes } from '@
 import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DataSource } from 'typeorm';
-import { AUDIT_OUTCOMES, AuditLog, AuditOutcome, AuditView, TENANT_PROFILES, TenantAdmin, TenantProfile } from '@scimflow/persistence';
-import { ProfileSettings, resolveProfileSettings } from '@scimflow/provisioning';
+import { AUDIT_OUTCOMES, AuditLog, TenantAdmin, TenantProfileStore } from '@scimflow/persistence';
+import { NotFound, ProfileSettings, resolveProfileSettings, scimErrorOf } from '@scimflow/provisioning';
+import { AuditOutcome, AuditView, TENANT_PROFILES, TenantProfile } from '@scimflow/contracts';
 import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
 import { AdminGuard } from './admin.guard';
 import { ErrorSchema } from './admin.schemas';
@@ -36,20 +36,17 @@ export class AuditQueryDto {
 @UseGuards(AdminGuard)
 @UsePipes(ADMIN_VALIDATION)
 export class AdminProfilesController {
-  private readonly audit: AuditLog;
-
   constructor(
     private readonly tenants: TenantAdmin,
-    private readonly ds: DataSource,
-  ) {
-    this.audit = new AuditLog(ds);
-  }
+    private readonly profiles: TenantProfileStore,
+    private readonly audit: AuditLog,
+  ) {}
 
   @Get('profile')
   @ApiOperation({ summary: 'The tenant profile: stored settings and the effective rules' })
   async getProfile(@Param('tenantId') tenantId: string): Promise<{ profile: string; settings: Record<string, unknown>; effective: ProfileSettings }> {
-    const t = found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
-    return { profile: t.profile, settings: t.settings, effective: resolveProfileSettings(t.profile, t.settings) };
+    const { profile, settings } = found(await this.profiles.get(tenantId), `Tenant ${tenantId}`);
+    return { profile, settings, effective: resolveProfileSettings(profile, settings) };
   }
 
   @Put('profile')
@@ -57,8 +54,12 @@ export class AdminProfilesController {
   async putProfile(@Param('tenantId') tenantId: string, @Body() body: ProfileDto) {
     const settings = body.settings ?? {};
     const effective = resolveProfileSettings(body.profile, settings); // 400 invalidValue naming the bad field
-    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
-    await this.ds.query(`UPDATE tenants SET profile = $2, settings = $3 WHERE id = $1`, [tenantId, body.profile, settings]);
+    try {
+      await this.profiles.set(tenantId, body.profile, settings);
+    } catch (e) {
+      if (e instanceof NotFound) throw scimErrorOf(e);
+      throw e;
+    }
     return { profile: body.profile, settings, effective };
   }
 

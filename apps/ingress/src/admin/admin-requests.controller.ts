@@ -2,7 +2,8 @@ import { Controller, Get, Param, Query, UseGuards, UsePipes } from '@nestjs/comm
 import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { RequestLog, RequestLogView, TenantAdmin } from '@scimflow/persistence';
+import type { RequestLogView } from '@scimflow/contracts';
+import { RequestLog, TenantAdmin } from '@scimflow/persistence';
 import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
 import { ListLimitDto } from './admin-webhooks.dto';
 import { AdminGuard } from './admin.guard';

@@ -2,8 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePip
 import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
 import { SETUP_LINK_DEFAULT_SECONDS, SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
-import { SetupLinks, SetupLinkView, TenantAdmin } from '@scimflow/persistence';
+import { IngressConfig } from '@scimflow/config';
+import { SetupLinks, TenantAdmin } from '@scimflow/persistence';
+import type { IssuedSetupLink, SetupLinkListView, SetupLinkView } from '@scimflow/contracts';
 import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
 import { AdminGuard } from './admin.guard';
 import { ErrorSchema } from './admin.schemas';
@@ -22,13 +23,13 @@ export class CreateSetupLinkDto {
   logoUrl?: string;
 }
 
-export class CreatedSetupLinkSchema {
+export class CreatedSetupLinkSchema implements IssuedSetupLink {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ description: 'shown once: PUBLIC_BASE_URL/console/setup#sfsl_… (the token rides in the fragment)' }) url: string;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
 }
 
-export class SetupLinkSchema {
+export class SetupLinkSchema implements SetupLinkView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
@@ -37,7 +38,7 @@ export class SetupLinkSchema {
   @ApiProperty({ nullable: true, type: String }) productName: string | null;
 }
 
-export class SetupLinkListSchema {
+export class SetupLinkListSchema implements SetupLinkListView {
   @ApiProperty({ type: [SetupLinkSchema] }) links: SetupLinkSchema[];
 }
 
@@ -53,13 +54,13 @@ export class AdminSetupLinksController {
   constructor(
     private readonly tenants: TenantAdmin,
     private readonly links: SetupLinks,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a setup link (its URL is shown once); 5 minutes to 30 days, 7 days by default' })
   @ApiCreatedResponse({ type: CreatedSetupLinkSchema })
-  async create(@Param('tenantId') tenantId: string, @Body() body: CreateSetupLinkDto): Promise<CreatedSetupLinkSchema> {
+  async create(@Param('tenantId') tenantId: string, @Body() body: CreateSetupLinkDto): Promise<IssuedSetupLink> {
     found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
     return this.links.issue(tenantId, body, this.config.PUBLIC_BASE_URL);
   }
@@ -67,7 +68,7 @@ export class AdminSetupLinksController {
   @Get()
   @ApiOperation({ summary: "The tenant's setup links (never their tokens)" })
   @ApiOkResponse({ type: SetupLinkListSchema })
-  async list(@Param('tenantId') tenantId: string): Promise<{ links: SetupLinkView[] }> {
+  async list(@Param('tenantId') tenantId: string): Promise<SetupLinkListView> {
     found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
     return { links: await this.links.list(tenantId) };
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { SigningKeys, signingKeyViews } from '@scimflow/persistence';
 import { AccessTokens } from '../auth/access-tokens';
 import { AdminGuard } from './admin.guard';
@@ -17,7 +17,7 @@ export class AdminSigningKeysController {
   constructor(
     private readonly keys: SigningKeys,
     private readonly accessTokens: AccessTokens,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {}
 
   @Get()

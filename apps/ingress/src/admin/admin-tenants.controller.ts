@@ -1,10 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CidrError } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
-import { canonicalCidrs, createdTenantView, Tenant, TenantAdmin, TenantDirectory, TenantView, tenantView } from '@scimflow/persistence';
+import { canonicalCidrs, CidrError, issueTenantCredentials } from '@scimflow/access';
+import { IngressConfig } from '@scimflow/config';
+import { createdTenantView, Tenant, TenantAdmin, TenantDirectory, tenantView } from '@scimflow/persistence';
+import type { CreatedTenantAdminView, TenantView } from '@scimflow/contracts';
 import { newTenantProfile } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
+import { subscriptionSettings } from '@scimflow/webhooks';
 import { TenantAccess } from '../auth/tenant-access';
 import { AllowedSourceIpsDto, CreateTenantDto, RateLimitDto } from './admin.dto';
 import { AdminGuard } from './admin.guard';
@@ -52,7 +54,7 @@ export class AdminTenantsController {
     private readonly directory: TenantDirectory,
     private readonly tenants: TenantAdmin,
     private readonly access: TenantAccess,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {}
 
   @Post()
@@ -62,10 +64,13 @@ export class AdminTenantsController {
   })
   @ApiCreatedResponse({ type: CreatedTenantSchema })
   async create(@Body() body: CreateTenantDto) {
-    const created = await this.directory.createTenant(body.name.trim(), body.webhooks ?? [], {
+    const created = await this.directory.createTenant({
+      name: body.name.trim(),
       ...newTenantProfile(body.profile, body.settings),
       allowedSourceIps: validCidrs(body.allowedSourceIps ?? []),
       rateLimit: body.rateLimit ?? null,
+      webhooks: (body.webhooks ?? []).map((url) => subscriptionSettings({ url })),
+      credentials: await issueTenantCredentials(),
     });
     return { ...createdTenantView(created, this.config.PUBLIC_BASE_URL), name: created.tenant.name, profile: created.tenant.profile };
   }

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiDefaultResponse, ApiOkResponse,
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { LOGIN_METHODS, LoginMethod } from '@scimflow/contracts';
-import { TenantAdmin, UserAdmin, UserAdminView } from '@scimflow/persistence';
+import { LOGIN_METHODS, LoginMethod, UserAdminView } from '@scimflow/contracts';
+import { TenantAdmin, UserAdmin } from '@scimflow/persistence';
 import { ImportRow, importRowsFromCsv, importRowsFromJson, runImport } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { CommandGateway } from '../commands/command-gateway';

@@ -1,8 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
 import { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DeadLetters, DeliveryLog, EventReplays, EventReplayView, SubscriptionView, WebhookSubscriptions } from '@scimflow/persistence';
+import type { EventReplayView, SubscriptionView, SubscriptionWithSecretView } from '@scimflow/contracts';
+import { DeadLetters, DeliveryLog, EventReplays, WebhookSubscriptions } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
+import { secretRotation, subscriptionSettings } from '@scimflow/webhooks';
 import { EventReplayRunner } from './event-replay-runner';
 import { ADMIN_VALIDATION } from './admin-tenants.controller';
 import { AdminGuard } from './admin.guard';
@@ -75,7 +77,7 @@ export class AdminWebhooksController {
   @ApiOperation({ summary: 'Subscribe a webhook to the tenant\'s events (the signing secret is shown once)' })
   @ApiCreatedResponse({ type: SubscriptionWithSecretSchema })
   async create(@Param('tenantId') tenantId: string, @Body() body: CreateSubscriptionDto) {
-    const created = await this.subscriptions.create({ tenantId, url: body.url, eventTypes: body.eventTypes, secret: body.secret });
+    const created = await this.subscriptions.create(tenantId, subscriptionSettings(body));
     return { ...created.subscription, secret: created.secret };
   }
 
@@ -114,10 +116,10 @@ export class AdminWebhooksController {
   @ApiOperation({ summary: 'Issue a new signing secret; the previous one keeps signing for overlapSeconds (both sign meanwhile)' })
   @ApiOkResponse({ type: SubscriptionWithSecretSchema })
   async rotateSecret(@Param('id') id: string, @Body() body: RotateSecretDto) {
-    const rotated = await this.subscriptions.rotateSecret(id, {
-      overlapMs: body.overlapSeconds === undefined ? undefined : body.overlapSeconds * 1000,
-      secret: body.secret,
-    });
+    const rotated = await this.subscriptions.rotateSecret(
+      id,
+      secretRotation({ overlapMs: body.overlapSeconds === undefined ? undefined : body.overlapSeconds * 1000, secret: body.secret }),
+    );
     return { ...rotated.subscription, secret: rotated.secret };
   }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { DeadLetterView, DeliveryAttemptStatus, DeliveryAttemptView, EventReplayCount, EventReplayState, EventReplayView, RedriveResult, SubscriptionView, SubscriptionWithSecretView } from '@scimflow/contracts';
 
 /** Request bodies, query strings and answers of the admin API's webhook routes (see docs/webhooks.md). */
 
@@ -96,7 +97,7 @@ export class SubscriptionSecretSchema {
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'set while a rotation overlaps' }) expiresAt: string | null;
 }
 
-export class SubscriptionSchema {
+export class SubscriptionSchema implements SubscriptionView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) tenantId: string;
   @ApiProperty() url: string;
@@ -108,18 +109,18 @@ export class SubscriptionSchema {
   @ApiProperty({ type: [SubscriptionSecretSchema] }) secrets: SubscriptionSecretSchema[];
 }
 
-export class SubscriptionWithSecretSchema extends SubscriptionSchema {
+export class SubscriptionWithSecretSchema extends SubscriptionSchema implements SubscriptionWithSecretView {
   @ApiProperty({ description: 'the new whsec_ signing secret; shown once' }) secret: string;
 }
 
-export class DeliveryAttemptSchema {
+export class DeliveryAttemptSchema implements DeliveryAttemptView {
   @ApiProperty() attemptId: string;
   @ApiProperty() deliveryId: string;
   @ApiProperty({ format: 'uuid' }) subscriptionId: string;
   @ApiProperty() eventId: string;
   @ApiProperty() eventType: string;
   @ApiProperty() attempt: number;
-  @ApiProperty({ enum: ['delivered', 'failed'] }) status: string;
+  @ApiProperty({ enum: ['delivered', 'failed'] }) status: DeliveryAttemptStatus;
   @ApiProperty({ nullable: true, type: Number }) httpStatus: number | null;
   @ApiProperty() latencyMs: number;
   @ApiProperty({ nullable: true, type: String }) error: string | null;
@@ -129,7 +130,7 @@ export class DeliveryAttemptSchema {
   @ApiProperty({ format: 'date-time' }) attemptedAt: string;
 }
 
-export class DeadLetterSchema {
+export class DeadLetterSchema implements DeadLetterView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) subscriptionId: string;
   @ApiProperty({ format: 'uuid' }) tenantId: string;
@@ -148,7 +149,7 @@ export class DeadLetterSchema {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) redrivenAt: string | null;
 }
 
-export class RedriveResultSchema {
+export class RedriveResultSchema implements RedriveResult {
   @ApiProperty({ type: [String] }) redriven: string[];
   @ApiProperty({ description: '[{ id, reason }]: not found, already redriven' }) skipped: { id: string; reason: string }[];
 }
@@ -169,13 +170,13 @@ export class StartEventReplayDto {
   dryRun?: boolean;
 }
 
-export class EventReplayCountSchema {
+export class EventReplayCountSchema implements EventReplayCount {
   @ApiProperty({ description: 'records in the event topics from `from` to their ends now' }) planned: number;
   @ApiProperty() read: number;
   @ApiProperty({ description: "the subscription's events (its tenant and event types) in the range" }) matched: number;
 }
 
-export class EventReplaySchema {
+export class EventReplaySchema implements EventReplayView {
   @ApiProperty() id: string;
   @ApiProperty() subscriptionId: string;
   @ApiProperty() tenantId: string;
@@ -183,7 +184,7 @@ export class EventReplaySchema {
   @ApiProperty() from: string;
   @ApiProperty({ nullable: true, type: String }) to: string | null;
   @ApiProperty({ enum: ['running', 'done', 'failed', 'interrupted'], description: 'interrupted: its ingress stopped; start it again (nothing is queued twice)' })
-  state: string;
+  state: EventReplayState;
   @ApiProperty() planned: number;
   @ApiProperty() read: number;
   @ApiProperty() matched: number;

@@ -2,13 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { MAX_RATE_LIMIT } from '@scimflow/access';
-import { TENANT_PROFILES, TenantProfile } from '@scimflow/persistence';
+import { CreateTenantRequest, RateLimit, TENANT_PROFILES, TenantProfile } from '@scimflow/contracts';
 
 /** Request bodies of the admin API, validated (unknown properties are refused) and described in /admin/docs. */
 
 const rateRange = { message: ({ property }: { property: string }) => `${property} must be an integer from 1 to ${MAX_RATE_LIMIT}` };
 
-export class RateLimitDto {
+export class RateLimitDto implements RateLimit {
   @ApiProperty({ example: 25, minimum: 1, maximum: MAX_RATE_LIMIT, description: 'sustained requests per second (per ingress instance)' })
   @IsInt(rateRange)
   @Min(1, rateRange)
@@ -22,7 +22,7 @@ export class RateLimitDto {
   burst: number;
 }
 
-export class CreateTenantDto {
+export class CreateTenantDto implements CreateTenantRequest {
   @ApiProperty({ example: 'Contoso' })
   @IsString()
   @MinLength(1)

@@ -1,6 +1,6 @@
 import { ExecutionContext } from '@nestjs/common';
 import { sessionCookieHash } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { ConsoleSession, ConsoleSessions, NewConsoleSession } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 import { OperatorSessions } from '../console/operator-sessions';
@@ -27,7 +27,7 @@ class MemorySessions {
 const ADMIN_TOKEN = 'a'.repeat(40);
 
 function setup(adminToken = ADMIN_TOKEN) {
-  const config = Object.assign(new AppConfig(), { ADMIN_TOKEN: adminToken, PUBLIC_BASE_URL: 'https://scim.example.com' });
+  const config = Object.assign(new IngressConfig(), { ADMIN_TOKEN: adminToken, PUBLIC_BASE_URL: 'https://scim.example.com' });
   const store = new MemorySessions();
   const sessions = new OperatorSessions(config, store as unknown as ConsoleSessions);
   const guard = new AdminGuard(sessions);

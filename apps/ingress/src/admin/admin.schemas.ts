@@ -1,14 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { TENANT_PROFILES } from '@scimflow/persistence';
+import {
+  ClientSecretView,
+  CreatedProductCredential,
+  CreatedSecretTokenView,
+  CreatedTenantView,
+  EventConsumerView,
+  EventsRetentionView,
+  FederatedCredentialView,
+  OAuthClientView,
+  ParkedCommandState,
+  ParkedCommandView,
+  ParkReason,
+  ProductCredentialView,
+  SecretTokenView,
+  SigningKeyState,
+  SigningKeyView,
+  TENANT_PROFILES,
+  TenantProfile,
+  TenantStatus,
+  TenantView,
+} from '@scimflow/contracts';
 import { RateLimitDto } from './admin.dto';
 
-/** Response shapes for the OpenAPI document (the values come from the views in @scimflow/persistence). */
+/** Response shapes for the OpenAPI document (each implements its view in @scimflow/contracts). */
 
-export class TenantSchema {
+export class TenantSchema implements TenantView {
   @ApiProperty({ format: 'uuid' }) tenantId: string;
   @ApiProperty() name: string;
-  @ApiProperty({ enum: TENANT_PROFILES }) profile: string;
-  @ApiProperty({ enum: ['active', 'disabled'] }) status: string;
+  @ApiProperty({ enum: TENANT_PROFILES }) profile: TenantProfile;
+  @ApiProperty({ enum: ['active', 'disabled'] }) status: TenantStatus;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ description: 'Entra "Tenant URL"' }) scimBaseUrl: string;
   @ApiProperty({ description: 'Entra "Token Endpoint"' }) tokenUrl: string;
@@ -21,7 +41,7 @@ export class TenantSchema {
   deliveryPausedAt: string | null;
 }
 
-export class CreatedTenantSchema {
+export class CreatedTenantSchema implements CreatedTenantView {
   @ApiProperty({ format: 'uuid' }) tenantId: string;
   @ApiProperty({ description: 'Entra "Tenant URL"' }) scimBaseUrl: string;
   @ApiProperty({ description: 'Entra "Secret Token"; shown once' }) token: string;
@@ -30,7 +50,7 @@ export class CreatedTenantSchema {
   @ApiProperty({ description: 'Entra "Client Secret"; shown once' }) clientSecret: string;
 }
 
-export class SecretTokenSchema {
+export class SecretTokenSchema implements SecretTokenView {
   @ApiProperty() id: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -38,14 +58,14 @@ export class SecretTokenSchema {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
 }
 
-export class CreatedSecretTokenSchema {
+export class CreatedSecretTokenSchema implements CreatedSecretTokenView {
   @ApiProperty() id: string;
   @ApiProperty({ description: 'shown once' }) token: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
-export class OAuthClientSchema {
+export class OAuthClientSchema implements OAuthClientView {
   @ApiProperty() clientId: string;
   @ApiProperty() hasSecret: boolean;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) secretCreatedAt: string | null;
@@ -53,13 +73,13 @@ export class OAuthClientSchema {
   @ApiProperty() tokenUrl: string;
 }
 
-export class ClientSecretSchema {
+export class ClientSecretSchema implements ClientSecretView {
   @ApiProperty() clientId: string;
   @ApiProperty({ description: 'shown once' }) clientSecret: string;
   @ApiProperty() tokenUrl: string;
 }
 
-export class FederatedCredentialSchema {
+export class FederatedCredentialSchema implements FederatedCredentialView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() issuer: string;
   @ApiProperty() jwksUrl: string;
@@ -70,10 +90,10 @@ export class FederatedCredentialSchema {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt: string | null;
 }
 
-export class SigningKeySchema {
+export class SigningKeySchema implements SigningKeyView {
   @ApiProperty() kid: string;
   @ApiProperty({ example: 'ES256' }) algorithm: string;
-  @ApiProperty({ enum: ['signing', 'verifying', 'expired', 'retired'] }) state: string;
+  @ApiProperty({ enum: ['signing', 'verifying', 'expired', 'retired'] }) state: SigningKeyState;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) verifyUntil: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) retiredAt: string | null;
@@ -86,7 +106,7 @@ export class ErrorSchema {
   @ApiProperty() detail: string;
 }
 
-export class ParkedCommandSchema {
+export class ParkedCommandSchema implements ParkedCommandView {
   @ApiProperty() id: string;
   @ApiProperty({ description: 'tenantId:resourceId, the key whose commands wait' }) recordKey: string;
   @ApiProperty({ format: 'uuid' }) tenantId: string;
@@ -95,7 +115,8 @@ export class ParkedCommandSchema {
   @ApiProperty({ format: 'uuid' }) resourceId: string;
   @ApiProperty() action: string;
   @ApiProperty({ description: 'topic[partition]@offset of the command record' }) source: string;
-  @ApiProperty({ enum: ['failing', 'pending', 'held', 'waiting'], description: "failing: the user's first parked command, retried; pending: first, not tried yet; held: first, a deprovisioning waiting for an operator's decision on its hold; waiting: behind it, in order" }) state: string;
+  @ApiProperty({ enum: ['failed', 'heavy', 'held', 'behind'], description: "failed after its retries, slow to apply (applied in the background), a deprovisioning held beyond the tenant's threshold, or behind one of those" }) reason: ParkReason;
+  @ApiProperty({ enum: ['failing', 'pending', 'held', 'waiting'], description: "failing: the user's first parked command, retried; pending: first, not tried yet; held: first, a deprovisioning waiting for an operator's decision on its hold; waiting: behind it, in order" }) state: ParkedCommandState;
   @ApiProperty({ nullable: true, type: String, description: 'the deprovisioning hold of a held command' }) holdId: string | null;
   @ApiProperty({ nullable: true, type: String }) error: string | null;
   @ApiProperty() attempts: number;
@@ -128,7 +149,7 @@ export class DeprovisioningHoldSchema {
   @ApiProperty({ type: [HeldUserSchema], description: 'a few of its users' }) sampleUsers: HeldUserSchema[];
 }
 
-export class ProductCredentialSchema {
+export class ProductCredentialSchema implements ProductCredentialView {
   @ApiProperty() id: string;
   @ApiProperty() tenantId: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
@@ -137,14 +158,14 @@ export class ProductCredentialSchema {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
 }
 
-export class CreatedProductCredentialSchema {
+export class CreatedProductCredentialSchema implements CreatedProductCredential {
   @ApiProperty() id: string;
   @ApiProperty({ description: 'shown once: `Authorization: Bearer sfp_…` on /api/v1' }) credential: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
-export class EventConsumerSchema {
+export class EventConsumerSchema implements EventConsumerView {
   @ApiProperty({ description: 'the product credential id' }) id: string;
   @ApiProperty() tenantId: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
@@ -156,6 +177,6 @@ export class EventConsumerSchema {
   @ApiProperty({ description: 'age in seconds of the oldest of those events (0 when none)' }) lagSeconds: number;
 }
 
-export class EventsRetentionSchema {
+export class EventsRetentionSchema implements EventsRetentionView {
   @ApiProperty() days: number;
 }

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { KAFKA } from '@scimflow/messaging';
-import { DeliveryQueue, EventReplays, EventReplayView, WebhookSubscriptions } from '@scimflow/persistence';
+import type { EventReplayCount, EventReplayView } from '@scimflow/contracts';
+import { DeliveryQueue, EventReplays, WebhookSubscriptions } from '@scimflow/persistence';
 import { EventReplayCounts, replayEvents } from '@scimflow/replay';
 import { ScimError } from '@scimflow/scim';
 import { replayKeyOf } from '@scimflow/webhooks';
@@ -21,14 +22,14 @@ export class EventReplayRunner implements OnApplicationShutdown {
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
     private readonly subscriptions: WebhookSubscriptions,
     private readonly queue: DeliveryQueue,
     private readonly replays: EventReplays,
   ) {}
 
   /** What a replay of this range would queue for the subscription, without queueing anything. */
-  async count(subscriptionId: string, range: { from: string; to?: string }): Promise<Pick<EventReplayCounts, 'planned' | 'read' | 'matched'>> {
+  async count(subscriptionId: string, range: { from: string; to?: string }): Promise<EventReplayCount> {
     const subscription = await this.subscriptions.get(subscriptionId);
     const { from, to } = this.range(range);
     const { planned, read, matched } = await replayEvents(this.deps(), {

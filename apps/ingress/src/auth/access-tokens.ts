@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { KeyObject } from 'node:crypto';
 import { decodeJwt, issueAccessToken, IssuedAccessToken, JwtError, privateKeyOf, PublicJwk, publicKeyOf, VerifiedAccessToken, verifyAccessToken } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { SigningKeys } from '@scimflow/persistence';
 
 /** How long the set of verification keys is used before it is read again (a key retired elsewhere stops working within this). */
@@ -21,7 +21,7 @@ export class AccessTokens {
 
   constructor(
     private readonly signingKeys: SigningKeys,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {}
 
   async issue(tenantId: string, subject: string): Promise<IssuedAccessToken> {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Request } from 'express';
-import { bearerCredentialOutsideHeader, bearerTokenOf, looksLikeJwt } from '@scimflow/access';
-import { AuthenticatedTenant, TenantDirectory } from '@scimflow/persistence';
+import { AuthenticatedTenant, bearerCredentialOutsideHeader, bearerTokenOf, looksLikeJwt, SecretTokenVerifier } from '@scimflow/access';
 import { ScimError } from '@scimflow/scim';
 import { AccessTokens } from './access-tokens';
 
@@ -26,7 +25,7 @@ export function refuseBearerOutsideHeader(req: Request): void {
 @Injectable()
 export class ScimBearerAuthentication {
   constructor(
-    private readonly tenants: TenantDirectory,
+    private readonly secretTokens: SecretTokenVerifier,
     private readonly accessTokens: AccessTokens,
   ) {}
 
@@ -43,6 +42,6 @@ export class ScimBearerAuthentication {
       const verified = await this.accessTokens.verify(token);
       return verified && { tenantId: verified.tenantId, tokenId: verified.jti };
     }
-    return (await this.tenants.authenticate(token)) ?? undefined;
+    return this.secretTokens.authenticate(token);
   }
 }

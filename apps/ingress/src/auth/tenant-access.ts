@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Request } from 'express';
-import { Cidr, describeAddress, IpAddress, matchesAny, parseCidrList, RateLimit, resolveClientAddress, TokenBuckets } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
+import { Cidr, describeAddress, IpAddress, matchesAny, parseCidrList, resolveClientAddress, TokenBuckets } from '@scimflow/access';
+import { IngressConfig } from '@scimflow/config';
+import type { RateLimit } from '@scimflow/contracts';
 import { TenantAdmin } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 
@@ -28,7 +29,7 @@ export class TenantAccess {
 
   constructor(
     private readonly tenants: TenantAdmin,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {
     this.trustedProxies = parseCidrList(config.TRUSTED_PROXIES);
   }

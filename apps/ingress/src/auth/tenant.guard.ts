@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import { Request } from 'express';
-import { AuthenticatedTenant } from '@scimflow/persistence';
+import { AuthenticatedTenant } from '@scimflow/access';
 import { ScimError } from '@scimflow/scim';
 import { ScimBearerAuthentication } from './scim-bearer-authentication';
 import { TenantAccess } from './tenant-access';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { CommandOutcome, CommandRequest, COMMAND_SCHEMA_VERSION, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
 import { CoalescingProducer, KAFKA, RequestNotSentError, RequestReplyClient, RequestTimeoutError } from '@scimflow/messaging';
 import { injectTraceHeaders, Readiness } from '@scimflow/observability';
@@ -17,7 +17,7 @@ import { ScimError } from '@scimflow/scim';
 export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
   private readonly client: RequestReplyClient;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, producer: CoalescingProducer, private readonly config: AppConfig, readiness: Readiness) {
+  constructor(@Inject(KAFKA) kafka: Kafka, producer: CoalescingProducer, private readonly config: IngressConfig, readiness: Readiness) {
     readiness.register('command-outcomes-consumer', () => this.client.isReady);
     this.client = new RequestReplyClient(kafka, producer, topicName('commandOutcomes', config.KAFKA_TOPIC_PREFIX), `${config.KAFKA_TOPIC_PREFIX}scimflow-ingress`);
   }

@@ -3,6 +3,7 @@ import { ApiCookieAuth, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse,
 import { IsString, MaxLength } from 'class-validator';
 import { Request, Response } from 'express';
 import { CSRF_HEADER, csrfMatches } from '@scimflow/access';
+import type { ConsoleSessionView } from '@scimflow/contracts';
 import { ScimError } from '@scimflow/scim';
 import { ADMIN_VALIDATION } from '../admin/admin-tenants.controller';
 import { ErrorSchema } from '../admin/admin.schemas';
@@ -12,7 +13,7 @@ export class SignInDto {
   @ApiProperty({ description: 'the ingress\'s ADMIN_TOKEN' }) @IsString() @MaxLength(1024) adminToken: string;
 }
 
-export class ConsoleSessionSchema {
+export class ConsoleSessionSchema implements ConsoleSessionView {
   @ApiProperty({ description: 'send it as X-CSRF-Token on every admin request but GET and HEAD' }) csrfToken: string;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
 }

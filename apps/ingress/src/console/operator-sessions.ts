@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { clearedSessionCookie, issueSession, readCookie, SESSION_COOKIE, sessionCookie, sessionCookieHash, sessionIsLive } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { ConsoleSession, ConsoleSessions } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 
@@ -18,7 +18,7 @@ export interface SignedIn {
 @Injectable()
 export class OperatorSessions {
   constructor(
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
     private readonly sessions: ConsoleSessions,
   ) {}
 

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Header, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
-import { ConnectionCheck, connectionCheck, tenantEndpoints } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
+import { connectionCheck, issueClientCredentials, issueToken, tenantEndpoints } from '@scimflow/access';
+import { IngressConfig } from '@scimflow/config';
+import type { ConnectionCheck, EntraMapping, SetupCredentialView, SetupFailureView, SetupStatusView, SetupView, TestConnectionView } from '@scimflow/contracts';
 import { ActiveSetupLink, ConsoleInsights, OAuthClients, RequestLog, SecretTokens, SetupLinks, TenantAdmin } from '@scimflow/persistence';
-import { EntraMapping, entraMappings, failureHint, profileTitle, resolveProfileSettings } from '@scimflow/provisioning';
+import { entraMappings, failureHint, profileTitle, resolveProfileSettings } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { ADMIN_VALIDATION } from '../admin/admin-tenants.controller';
 import { ErrorSchema } from '../admin/admin.schemas';
@@ -29,13 +30,13 @@ class SetupTenantSchema {
   @ApiProperty({ example: 'Workforce platform' }) profileTitle: string;
 }
 
-class EntraMappingSchema {
+class EntraMappingSchema implements EntraMapping {
   @ApiProperty({ description: 'the SCIM attribute', example: 'userType' }) target: string;
   @ApiProperty({ description: 'what to map to it in Entra: an attribute or expression' }) source: string;
   @ApiProperty() note: string;
 }
 
-class SetupSchema {
+class SetupSchema implements SetupView {
   @ApiProperty({ type: SetupTenantSchema }) tenant: SetupTenantSchema;
   @ApiProperty({ nullable: true, type: String }) productName: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'an https URL' }) logoUrl: string | null;
@@ -54,7 +55,7 @@ class SetupCredentialSchema {
   @ApiPropertyOptional({ description: 'kind oauth-client-secret: the new client secret (shown once; the old one stops working)' }) clientSecret?: string;
 }
 
-class ConnectionCheckSchema {
+class ConnectionCheckSchema implements ConnectionCheck {
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ nullable: true, type: String }) sourceIp: string | null;
   @ApiProperty() method: string;
@@ -66,12 +67,12 @@ class ConnectionCheckSchema {
   @ApiProperty({ nullable: true, type: String, description: "the SCIM error's detail" }) detail: string | null;
 }
 
-class TestConnectionSchema {
+class TestConnectionSchema implements TestConnectionView {
   @ApiProperty({ type: ConnectionCheckSchema, nullable: true }) lastRequest: ConnectionCheckSchema | null;
 }
 
 /** Recorded SCIM requests of the tenant as the setup page shows them. */
-class SetupFailure {
+class SetupFailure implements SetupFailureView {
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty() method: string;
   @ApiProperty() path: string;
@@ -80,7 +81,7 @@ class SetupFailure {
   @ApiProperty({ description: 'the fix, in plain words' }) hint: string;
 }
 
-class SetupStatusSchema {
+class SetupStatusSchema implements SetupStatusView {
   @ApiProperty() users: number;
   @ApiProperty() groups: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastRequestAt: string | null;
@@ -101,7 +102,7 @@ class SetupStatusSchema {
 @UsePipes(ADMIN_VALIDATION)
 export class SetupController {
   constructor(
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
     private readonly tenants: TenantAdmin,
     private readonly tokens: SecretTokens,
     private readonly clients: OAuthClients,
@@ -114,7 +115,7 @@ export class SetupController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: "The tenant's Entra settings: Tenant URL, token URL, allowed networks and the attribute mappings its product needs" })
   @ApiOkResponse({ type: SetupSchema })
-  async setup(@CurrentSetupLink() link: ActiveSetupLink): Promise<SetupSchema> {
+  async setup(@CurrentSetupLink() link: ActiveSetupLink): Promise<SetupView> {
     const tenant = await this.tenant(link);
     const endpoints = tenantEndpoints(this.config.PUBLIC_BASE_URL, tenant.id);
     const mappings: EntraMapping[] = entraMappings(resolveProfileSettings(tenant.profile, tenant.settings));
@@ -135,15 +136,15 @@ export class SetupController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'A new credential for Entra (shown once), audited as issued through the setup link' })
   @ApiCreatedResponse({ type: SetupCredentialSchema, description: '{"token"} or {"tokenUrl","clientId","clientSecret"}' })
-  async credentials(@CurrentSetupLink() link: ActiveSetupLink, @Body() body: SetupCredentialDto): Promise<SetupCredentialSchema> {
+  async credentials(@CurrentSetupLink() link: ActiveSetupLink, @Body() body: SetupCredentialDto): Promise<SetupCredentialView> {
     const tenant = await this.tenant(link);
     const now = new Date();
     if (body.kind === 'secret-token') {
-      const created = await this.tokens.create(tenant.id, `issued through setup link ${link.id}`);
+      const created = await this.tokens.create(tenant.id, await issueToken(), `issued through setup link ${link.id}`);
       await this.links.auditCredentialIssued(link, 'secret-token', created.id, now);
       return { token: created.token };
     }
-    const issued = await this.clients.rotateSecret(tenant.id);
+    const issued = await this.clients.rotateSecret(tenant.id, await issueClientCredentials());
     await this.links.auditCredentialIssued(link, 'oauth-client-secret', issued.clientId, now);
     return { tokenUrl: tenantEndpoints(this.config.PUBLIC_BASE_URL, tenant.id).tokenUrl, clientId: issued.clientId, clientSecret: issued.clientSecret };
   }
@@ -152,7 +153,7 @@ export class SetupController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: "The tenant's newest SCIM request (since `since`): when, from where, and whether it passed auth and the allow-list" })
   @ApiOkResponse({ type: TestConnectionSchema })
-  async testConnection(@CurrentSetupLink() link: ActiveSetupLink, @Query() q: TestConnectionQueryDto): Promise<{ lastRequest: ConnectionCheck | null }> {
+  async testConnection(@CurrentSetupLink() link: ActiveSetupLink, @Query() q: TestConnectionQueryDto): Promise<TestConnectionView> {
     const tenant = await this.tenant(link);
     // the SCIM API only: the token endpoint's requests are not Entra's Test Connection
     const [newest] = await this.log.list(tenant.id, { from: q.since ? new Date(q.since) : undefined, q: '/scim/v2/', limit: 1 });
@@ -163,11 +164,11 @@ export class SetupController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Sync status: provisioned users and groups, last request and cycle, recent failures with their fix in plain words' })
   @ApiOkResponse({ type: SetupStatusSchema })
-  async status(@CurrentSetupLink() link: ActiveSetupLink): Promise<SetupStatusSchema> {
+  async status(@CurrentSetupLink() link: ActiveSetupLink): Promise<SetupStatusView> {
     const tenant = await this.tenant(link);
     const counts = await this.insights.syncCounts(tenant.id);
     const failures = await this.insights.recentFailures(tenant.id, RECENT_FAILURES);
-    const recentFailures: SetupFailure[] = failures.map((f) => ({
+    const recentFailures: SetupFailureView[] = failures.map((f) => ({
       at: f.at,
       method: f.method,
       path: f.path,

@@ -18,7 +18,8 @@ import {
   StateKind,
 } from '@scimflow/contracts';
 import { Metrics } from '@scimflow/observability';
-import { AuthenticatedProduct, DirectoryState, ProductCredentials, TenantEvents } from '@scimflow/persistence';
+import { AuthenticatedProduct } from '@scimflow/access';
+import { DirectoryState, ProductCredentials, TenantEvents } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 import { CurrentProduct, ProductGuard } from './product.guard';
 import { TenantEventSignals } from './tenant-event-signals';

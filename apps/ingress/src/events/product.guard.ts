@@ -1,7 +1,6 @@
 import { CanActivate, ExecutionContext, createParamDecorator, Injectable } from '@nestjs/common';
 import { Request } from 'express';
-import { bearerTokenOf } from '@scimflow/access';
-import { AuthenticatedProduct, ProductCredentials } from '@scimflow/persistence';
+import { AuthenticatedProduct, bearerTokenOf, ProductCredentialVerifier } from '@scimflow/access';
 import { ScimError } from '@scimflow/scim';
 import { refuseBearerOutsideHeader } from '../auth/scim-bearer-authentication';
 
@@ -13,7 +12,7 @@ const UNAUTHENTICATED = 'Authentication required: a valid product credential (sf
  */
 @Injectable()
 export class ProductGuard implements CanActivate {
-  constructor(private readonly credentials: ProductCredentials) {}
+  constructor(private readonly credentials: ProductCredentialVerifier) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request & { product?: AuthenticatedProduct }>();

@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Client } from 'pg';
-import { AppConfig } from '@scimflow/config';
-import { TENANT_EVENTS_CHANNEL } from '@scimflow/persistence';
+import { IngressConfig } from '@scimflow/config';
+import { TenantEventsListener, TenantEventsSignal } from '@scimflow/persistence';
 
 const RECONNECT_MS = 1000;
 
@@ -14,11 +13,11 @@ const RECONNECT_MS = 1000;
 export class TenantEventSignals implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(TenantEventSignals.name);
   private readonly waiters = new Map<string, Set<() => void>>();
-  private client?: Client;
+  private listener?: TenantEventsListener;
   private closing = false;
   private reconnect?: NodeJS.Timeout;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly config: IngressConfig) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.connect();
@@ -29,9 +28,9 @@ export class TenantEventSignals implements OnApplicationBootstrap, OnModuleDestr
     if (this.reconnect) clearTimeout(this.reconnect);
     for (const set of this.waiters.values()) for (const wake of set) wake();
     this.waiters.clear();
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.close().catch(() => undefined);
   }
 
   get closed(): boolean {
@@ -56,32 +55,30 @@ export class TenantEventSignals implements OnApplicationBootstrap, OnModuleDestr
     });
   }
 
-  private signal(payload: string): void {
-    const tenants = payload === '*' ? [...this.waiters.keys()] : payload.split(',');
+  private signal(signal: TenantEventsSignal): void {
+    const tenants = signal === 'all' ? [...this.waiters.keys()] : signal;
     for (const tenantId of tenants) for (const wake of [...(this.waiters.get(tenantId) ?? [])]) wake();
   }
 
   private async connect(): Promise<void> {
     if (this.closing) return;
-    const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'scimflow-events-listen' });
-    client.on('notification', (n) => n.channel === TENANT_EVENTS_CHANNEL && this.signal(n.payload ?? '*'));
-    client.on('error', (e) => {
-      this.logger.warn(`events LISTEN connection: ${e.message}; readers poll every second until it is back`);
-      this.retry(client);
-    });
+    const listener: TenantEventsListener = new TenantEventsListener(
+      this.config.DATABASE_URL,
+      (signal) => this.signal(signal),
+      (e) => this.retry(listener, e),
+    );
     try {
-      await client.connect();
-      await client.query(`LISTEN ${TENANT_EVENTS_CHANNEL}`);
-      this.client = client;
+      await listener.listen();
+      this.listener = listener;
     } catch (e) {
-      this.logger.warn(`events LISTEN connection: ${(e as Error).message}; readers poll every second until it is back`);
-      this.retry(client);
+      this.retry(listener, e as Error);
     }
   }
 
-  private retry(client: Client): void {
-    if (this.client === client) this.client = undefined;
-    void client.end().catch(() => undefined);
+  private retry(listener: TenantEventsListener, e: Error): void {
+    this.logger.warn(`events LISTEN connection: ${e.message}; readers poll every second until it is back`);
+    if (this.listener === listener) this.listener = undefined;
+    void listener.close().catch(() => undefined);
     if (this.closing || this.reconnect) return;
     this.reconnect = setTimeout(() => {
       this.reconnect = undefined;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FederatedTrust, JwksCache, validateAssertion } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { FederatedCredentials } from '@scimflow/persistence';
 
 /** Largest JWKS document read from an issuer. */
@@ -13,7 +13,7 @@ export class FederatedIssuers {
 
   constructor(
     private readonly credentials: FederatedCredentials,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {
     this.jwks = new JwksCache({
       fetchJson: (url) => this.fetchJson(url),

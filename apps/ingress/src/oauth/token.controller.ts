@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Request, Response } from 'express';
-import { ClientAuthentication, JWT_BEARER_GRANT, JwtError, OAuthError, parseTokenRequest } from '@scimflow/access';
+import { ClientAuthentication, clientSecretMatches, JWT_BEARER_GRANT, JwtError, OAuthError, parseTokenRequest } from '@scimflow/access';
 import { OAuthClients } from '@scimflow/persistence';
 import { AccessTokens } from '../auth/access-tokens';
 import { TenantAccess } from '../auth/tenant-access';
@@ -55,7 +55,7 @@ export class TokenController {
         return undefined;
       case 'client_secret_basic':
       case 'client_secret_post':
-        if (!(await this.clients.verifySecret(tenantId, client.clientId, client.clientSecret))) throw new OAuthError('invalid_client', CLIENT_AUTH_FAILED);
+        if (!(await clientSecretMatches((id) => this.clients.byId(id), tenantId, client.clientId, client.clientSecret))) throw new OAuthError('invalid_client', CLIENT_AUTH_FAILED);
         await this.clients.markUsed(client.clientId);
         return client.clientId;
       case 'client_assertion': {

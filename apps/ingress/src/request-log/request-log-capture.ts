@@ -2,9 +2,10 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
 import { Counter } from 'prom-client';
 import { formatIp } from '@scimflow/access';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { BatchWriter, loggedBody, Metrics, redactPath } from '@scimflow/observability';
-import { isUuid, RequestLog, RequestLogEntry } from '@scimflow/persistence';
+import { isUuid } from '@scimflow/contracts';
+import { RequestLog, RequestLogEntry } from '@scimflow/persistence';
 import { dialectNotes } from '@scimflow/scim';
 import { TenantAccess } from '../auth/tenant-access';
 
@@ -33,7 +34,7 @@ export class RequestLogCapture implements OnApplicationShutdown {
   constructor(
     private readonly log: RequestLog,
     private readonly access: TenantAccess,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
     metrics: Metrics,
   ) {
     const dropped = metrics.counter('scimflow_request_log_dropped_total', 'request log entries dropped because the write queue was full');

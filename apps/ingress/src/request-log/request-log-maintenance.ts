@@ -1,45 +1,26 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '@scimflow/config';
+import { Injectable } from '@nestjs/common';
+import { IngressConfig } from '@scimflow/config';
 import { Metrics } from '@scimflow/observability';
 import { RequestLog } from '@scimflow/persistence';
-
-const HOURLY_MS = 3600_000;
-/** Partitions exist this many days ahead, so a maintenance run that fails for a day costs no entries. */
-const DAYS_AHEAD = 3;
+import { PartitionMaintenance, PartitionPass } from '../partition-maintenance';
 
 /**
- * The request log's partitions: created ahead and dropped after REQUEST_LOG_RETENTION_DAYS, at start and every hour.
- * Owned by the ingress, which writes the log; instances take turns (an advisory lock in RequestLog).
+ * The request log's partitions: created ahead and dropped after REQUEST_LOG_RETENTION_DAYS. Owned by the ingress,
+ * which writes the log.
  */
 @Injectable()
-export class RequestLogMaintenance implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(RequestLogMaintenance.name);
-  private timer: NodeJS.Timeout | undefined;
-
+export class RequestLogMaintenance extends PartitionMaintenance {
   constructor(
     private readonly log: RequestLog,
-    private readonly config: AppConfig,
-    private readonly metrics: Metrics,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.run();
-    this.timer = setInterval(() => void this.run(), HOURLY_MS).unref();
+    private readonly config: IngressConfig,
+    metrics: Metrics,
+  ) {
+    super(metrics, { label: 'request log', failures: { name: 'scimflow_request_log_maintenance_failures_total', help: 'failed request log partition maintenance passes' } });
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
-  /** One maintenance pass; a failure is logged and counted, and the next pass tries again. */
-  async run(now = new Date()): Promise<void> {
-    try {
-      const created = await this.log.ensurePartitions(now, DAYS_AHEAD);
-      const dropped = await this.log.dropExpired(now, this.config.REQUEST_LOG_RETENTION_DAYS);
-      if (created.length || dropped.length) this.logger.log(`request log partitions: created ${created.join(', ') || 'none'}; dropped ${dropped.join(', ') || 'none'}`);
-    } catch (e) {
-      this.metrics.counter('scimflow_request_log_maintenance_failures_total', 'failed request log partition maintenance passes').inc();
-      this.logger.error(`request log partition maintenance failed: ${(e as Error).message}`);
-    }
+  protected async pass(now: Date, daysAhead: number): Promise<PartitionPass> {
+    const created = await this.log.ensurePartitions(now, daysAhead);
+    const dropped = await this.log.dropExpired(now, this.config.REQUEST_LOG_RETENTION_DAYS);
+    return { created, dropped };
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { Response } from 'express';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { listResponse } from '@scimflow/provisioning';
 import { resourceTypeDocument, schemaDocument, schemasOf, ScimError, serviceProviderConfigDocument } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
@@ -19,7 +19,7 @@ import { SCIM_CONTENT_TYPE } from './scim-exception.filter';
 export class DiscoveryController {
   constructor(
     private readonly registry: ResourceTypeRegistry,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {}
 
   @Get('ServiceProviderConfig')

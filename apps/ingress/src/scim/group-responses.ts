@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Response } from 'express';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { StoredResourceView } from '@scimflow/contracts';
 import { GroupStore } from '@scimflow/persistence';
 import { etag, GroupState, LIST_RESPONSE_SCHEMA, MemberView, memberProjection, pick, renderGroup, renderMember } from '@scimflow/provisioning';
@@ -20,7 +20,7 @@ export class GroupResponses {
 
   constructor(
     private readonly groups: GroupStore,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {}
 
   /** GET /Groups/{id} */

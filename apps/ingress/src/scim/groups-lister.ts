@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { GroupStore } from '@scimflow/persistence';
 import { memberProjection, pick, renderGroup, renderMember } from '@scimflow/provisioning';
 import { groupResourceTypeSchemas, groupSchema, projectResource } from '@scimflow/scim';
@@ -15,7 +15,7 @@ import { ResourceListPage, ResourceLister, ResourceTypeRegistry } from './resour
 export class GroupsLister implements ResourceLister {
   constructor(
     private readonly groups: GroupStore,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
     registry: ResourceTypeRegistry,
   ) {
     registry.register({

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { isUuid } from '@scimflow/persistence';
+import { isUuid } from '@scimflow/contracts';
 import { assertDocumentSize, normalizeGroup, splitGroupPatch } from '@scimflow/provisioning';
-import { parsePatchRequest, patchMessageOf, ScimError } from '@scimflow/scim';
+import { groupMembers, parsePatchRequest, patchMessageOf, ScimError } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
 import { CommandGateway } from '../commands/command-gateway';
 import { GroupResponses } from './group-responses';
@@ -80,5 +80,5 @@ function assertId(id: string) {
 function validGroup(body: unknown, mode: 'create' | 'replace'): Record<string, unknown> {
   const { document, userIds } = normalizeGroup(body, mode);
   assertDocumentSize(document, 'Group');
-  return userIds.length ? { ...document, members: userIds.map((value) => ({ value })) } : document;
+  return userIds.length ? { ...document, members: groupMembers(userIds) } : document;
 }

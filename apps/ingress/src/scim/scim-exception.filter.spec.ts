@@ -1,5 +1,6 @@
 import { DatabaseError } from 'pg-protocol';
 import { QueryFailedError } from 'typeorm';
+import { AlreadyExists, NotFound } from '@scimflow/provisioning';
 import { toScimError } from './scim-exception.filter';
 
 const pg = (code: string, message: string) => {
@@ -17,6 +18,15 @@ describe('toScimError', () => {
     const e = toScimError(error);
     expect(e.status).toBe(503);
     expect(e.headers['Retry-After']).toBeDefined();
+  });
+
+  it('a domain error is answered as scimErrorOf decides', () => {
+    expect(toScimError(new NotFound('dead letter d not found')).toBody()).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '404',
+      detail: 'dead letter d not found',
+    });
+    expect([toScimError(new AlreadyExists('the tenant already trusts issuer i for subject s')).status, toScimError(new AlreadyExists('x')).scimType]).toEqual([409, 'uniqueness']);
   });
 
   it('a bug is 500 without internals', () => {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { classifyFailure } from '@scimflow/messaging';
+import { DomainError, scimErrorOf } from '@scimflow/provisioning';
 import { ScimError, ScimErrorType } from '@scimflow/scim';
 import { isTokenEndpoint, sendOAuthError, toOAuthError } from '../oauth/oauth-exception.filter';
 
@@ -29,6 +30,7 @@ const BY_STATUS: Record<number, ScimErrorType | undefined> = { 400: 'invalidSynt
 
 export function toScimError(exception: unknown): ScimError {
   if (exception instanceof ScimError) return exception;
+  if (exception instanceof DomainError) return scimErrorOf(exception);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();

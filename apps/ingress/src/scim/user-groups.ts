@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { GroupStore, UserGroupRef } from '@scimflow/persistence';
 import { pick, renderUserGroup, userGroupsProjection } from '@scimflow/provisioning';
 import { ProjectionOptions } from '@scimflow/scim';
@@ -12,7 +12,7 @@ import { ProjectionOptions } from '@scimflow/scim';
 export class UserGroups {
   constructor(
     private readonly groups: GroupStore,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
   ) {}
 
   /** Whether the projection shows `groups`, i.e. whether a list query should read them with the users. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@scimflow/config';
+import { IngressConfig } from '@scimflow/config';
 import { TenantResourceTypes, UserGroupRef, UserStore } from '@scimflow/persistence';
 import { renderUser, UserState } from '@scimflow/provisioning';
 import { projectResource, ProjectionOptions, ResourceTypeSchemas } from '@scimflow/scim';
@@ -17,7 +17,7 @@ export class UsersLister implements ResourceLister {
     private readonly users: UserStore,
     private readonly resourceTypes: TenantResourceTypes,
     private readonly userGroups: UserGroups,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
     registry: ResourceTypeRegistry,
   ) {
     registry.register({

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { AppConfig } from '@scimflow/config';
-import { CommandOutcome } from '@scimflow/contracts';
-import { isUuid, UserStore } from '@scimflow/persistence';
+import { IngressConfig } from '@scimflow/config';
+import { CommandOutcome, isUuid } from '@scimflow/contracts';
+import { UserStore } from '@scimflow/persistence';
 import { assertDocumentSize, etag, listResponse, renderUser } from '@scimflow/provisioning';
 import { normalizeResource, parsePatchRequest, patchMessageOf, ProjectionOptions, projectResource, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
@@ -23,7 +23,7 @@ export class UsersController {
   constructor(
     private readonly users: UserStore,
     private readonly commands: CommandGateway,
-    private readonly config: AppConfig,
+    private readonly config: IngressConfig,
     private readonly lister: UsersLister,
   ) {}
 

@@ -1,10 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, QueryRunner } from 'typeorm';
-import { CoalescingProducer, recordBytes, sleep, sortPublishOutcomes, WakeUp } from '@scimflow/messaging';
+import { CoalescingProducer, recordBytes, sortPublishOutcomes, WorkLoop } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
-import { Outbox, ParkedRecords, registerParkedRecordsGauge, TenantAdmin, TenantEvents } from '@scimflow/persistence';
+import { OutboxRelayStore, ParkedRecords, registerParkedRecordsGauge, RelayLease, TenantAdmin, TenantEvents } from '@scimflow/persistence';
 
-const RELAY_LOCK = 727275;
 const BATCH = 500;
 const IDLE_POLL_MS = 1000;
 const DEPTH_COUNT_INTERVAL_MS = 5000;
@@ -24,17 +22,20 @@ const EVENT_PARTITIONS_CHECK_MS = 3600_000;
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private running = false;
-  private readonly wakeUp = new WakeUp();
-  private loop?: Promise<void>;
-  private runner?: QueryRunner;
+  private readonly work = new WorkLoop({
+    name: 'outbox relay',
+    round: () => this.round(),
+    pollMs: IDLE_POLL_MS,
+    retryDelayMs: (failures) => Math.min(10_000, 200 * 2 ** failures),
+    logger: this.logger,
+  });
+  private lease?: RelayLease;
   leader = false;
 
   constructor(
-    private readonly ds: DataSource,
-    private readonly outbox: Outbox,
+    private readonly store: OutboxRelayStore,
     private readonly producer: CoalescingProducer,
-    private readonly parked: ParkedRecords,
+    parked: ParkedRecords,
     private readonly tenantEvents: TenantEvents,
     tenants: TenantAdmin,
     metrics: Metrics,
@@ -44,21 +45,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       'scimflow_outbox_oldest_unpublished_age_seconds',
       'age of the oldest outbox event waiting to be published (keys behind a parked record left out); 0 when none',
       [],
-      async (g) => g.set(await this.outbox.oldestUnpublishedAgeSeconds(this.ds.manager)),
+      async (g) => g.set(await this.store.oldestUnpublishedAgeSeconds()),
     );
-    registerParkedRecordsGauge(metrics, this.parked);
+    registerParkedRecordsGauge(metrics, parked);
     metrics.gauge('scimflow_tenants_paused', 'tenants an operator paused: intake (Entra answered 503) or delivery (events held)', ['what'], async (g) => {
       for (const [what, n] of Object.entries(await tenants.pausedCounts())) g.set({ what }, n);
     });
     const depth = metrics.gauge('scimflow_outbox_depth', 'events committed but not yet published', ['relay']);
     const published = metrics.counter('scimflow_outbox_published_total', 'events published from the outbox');
-    this.onDrained = async (n, manager) => {
+    this.onDrained = async (n, lease) => {
       published.inc(n);
       // Drained to empty: depth is 0. Behind: count, but at most every few seconds (a count is not free).
       if (n < BATCH) depth.set({ relay: 'leader' }, 0);
       else if (Date.now() - this.depthCountedAt > DEPTH_COUNT_INTERVAL_MS) {
         this.depthCountedAt = Date.now();
-        depth.set({ relay: 'leader' }, await this.outbox.depth(manager));
+        depth.set({ relay: 'leader' }, await lease.depth());
       }
     };
   }
@@ -66,96 +67,64 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private depthCountedAt = 0;
   private partitionsCheckedAt = 0;
 
-  private readonly onDrained: (published: number, manager: QueryRunner['manager']) => Promise<void>;
+  private readonly onDrained: (published: number, lease: RelayLease) => Promise<void>;
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.work.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await this.loop;
-  }
-
-  kick(): void {
-    this.wakeUp.kick();
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      try {
-        if (!this.leader) await this.tryLead();
-        if (this.leader && Date.now() - this.partitionsCheckedAt > EVENT_PARTITIONS_CHECK_MS) {
-          await this.tenantEvents.ensurePartitions(new Date(), EVENT_PARTITIONS_AHEAD_DAYS);
-          this.partitionsCheckedAt = Date.now();
-        }
-        const published = this.leader ? await this.drainOnce() : 0;
-        failures = 0;
-        if (published === BATCH) continue;
-      } catch (e) {
-        failures++;
-        this.logger.warn(`outbox relay: ${(e as Error).message}; retrying`);
-        await this.releaseLead();
-        await sleep(Math.min(10_000, 200 * 2 ** failures));
-        continue;
-      }
-      await this.idle();
-    }
+    await this.work.stop();
     await this.releaseLead();
   }
 
-  private idle(): Promise<void> {
-    return this.wakeUp.sleep(IDLE_POLL_MS);
+  kick(): void {
+    this.work.kick();
+  }
+
+  /** Leads if it can, then publishes a batch; true when the batch was full (more may be waiting). */
+  private async round(): Promise<boolean> {
+    try {
+      if (!this.leader) await this.tryLead();
+      if (this.leader && Date.now() - this.partitionsCheckedAt > EVENT_PARTITIONS_CHECK_MS) {
+        await this.tenantEvents.ensurePartitions(new Date(), EVENT_PARTITIONS_AHEAD_DAYS);
+        this.partitionsCheckedAt = Date.now();
+      }
+      return this.leader && (await this.drainOnce()) === BATCH;
+    } catch (e) {
+      // the lease's connection may be what failed: let go of the lead, which the next round (of any instance) takes
+      await this.releaseLead();
+      throw e;
+    }
   }
 
   private async tryLead(): Promise<void> {
-    this.runner = this.ds.createQueryRunner();
-    await this.runner.connect();
-    const [{ locked }] = await this.runner.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK]);
-    if (locked) {
-      this.leader = true;
-      this.logger.log('this instance relays the outbox');
-    } else await this.releaseLead();
+    this.lease = await this.store.tryLead();
+    if (!this.lease) return;
+    this.leader = true;
+    this.logger.log('this instance relays the outbox');
   }
 
   private async releaseLead(): Promise<void> {
-    const runner = this.runner;
-    this.runner = undefined;
+    const lease = this.lease;
+    this.lease = undefined;
     this.leader = false;
-    if (!runner || runner.isReleased) return;
-    // Releasing the connection ends the session and with it the advisory lock, even if unlock fails.
-    await runner.query('SELECT pg_advisory_unlock_all()').catch((e: Error) => this.logger.warn(`advisory unlock: ${e.message}`));
-    await runner.release();
+    await lease?.release();
   }
 
   private async drainOnce(): Promise<number> {
-    const runner = this.runner!;
-    const pending = await this.outbox.pending(runner.manager, BATCH);
+    const lease = this.lease!;
+    const pending = await lease.pending(BATCH);
     if (pending.length === 0) return 0;
     const records = pending.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers }));
     const outcomes = sortPublishOutcomes(pending, await Promise.allSettled(records.map((r) => this.producer.send(r))));
-    await runner.startTransaction();
-    try {
-      const publishedIds = outcomes.published.map((r) => r.id);
-      await this.tenantEvents.recordPublished(runner.manager, publishedIds);
-      await this.outbox.markPublished(runner.manager, publishedIds);
-      if (outcomes.parked.length > 0)
-        await this.parked.parkOutboxEvents(
-          runner.manager,
-          outcomes.parked.map(({ record, error }) => ({ outboxId: record.id, topic: record.topic, key: record.key, bytes: recordBytes(record), error: error.message })),
-        );
-      await runner.commitTransaction();
-    } catch (e) {
-      // the connection keeps the leader's lock: it must not be left inside a failed transaction
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch((r: Error) => this.logger.warn(`rollback: ${r.message}`));
-      throw e;
-    }
+    await lease.recordPublishing(
+      outcomes.published.map((r) => r.id),
+      outcomes.parked.map(({ record, error }) => ({ outboxId: record.id, topic: record.topic, key: record.key, bytes: recordBytes(record), error: error.message })),
+    );
     for (const { record, error } of outcomes.parked)
       this.logger.error(`outbox event ${record.id} (${record.topic} key=${record.key}) parked, its key's later events wait: ${error.message}`);
-    await this.onDrained(outcomes.published.length, runner.manager);
+    await this.onDrained(outcomes.published.length, lease);
     if (outcomes.transient) throw outcomes.transient;
     return pending.length;
   }

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AppConfig } from '@scimflow/config';
+import { ReconcilerConfig } from '@scimflow/config';
 import { CommandOutcome, readCommand } from '@scimflow/contracts';
-import { backoffDelay, classifyFailure, CoalescingProducer, forEachConcurrently, replyAt, WakeUp } from '@scimflow/messaging';
+import { backoffDelay, classifyFailure, CoalescingProducer, forEachConcurrently, replyAt, WorkLoop } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
 import { HeadResult, ParkedCommands, ParkedHead } from '@scimflow/persistence';
 import { CommandDispatcher } from '@scimflow/reconciliation';
@@ -23,18 +23,18 @@ const TENANTS_PER_ROUND = 200;
 @Injectable()
 export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ParkedCommandRetrier.name);
-  private running = false;
-  private loop?: Promise<void>;
-  private readonly wakeUp = new WakeUp();
+  private readonly work: WorkLoop;
 
   constructor(
     private readonly parked: ParkedCommands,
     private readonly dispatcher: CommandDispatcher,
     private readonly relay: OutboxRelay,
     private readonly producer: CoalescingProducer,
-    private readonly config: AppConfig,
+    private readonly config: ReconcilerConfig,
     metrics: Metrics,
   ) {
+    // a failing round means the database is down or busy: the parked commands wait in it, the next round tries again
+    this.work = new WorkLoop({ name: 'parked command retry', round: async () => (await this.retryDue()) > 0, pollMs: config.PARKED_POLL_MS, logger: this.logger });
     metrics.gauge('scimflow_parked_commands', 'commands held back per user: failed after retries, heavy, and those waiting behind them', ['kind'], async (gauge) => {
       const { commands, keys } = await this.parked.counts();
       gauge.set({ kind: 'commands' }, commands);
@@ -43,19 +43,16 @@ export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicati
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.work.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await this.loop;
+    await this.work.stop();
   }
 
   /** Something was parked that is due now (a heavy command): look at once instead of at the next poll. */
   kick(): void {
-    this.wakeUp.kick();
+    this.work.kick();
   }
 
   /**
@@ -77,19 +74,6 @@ export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicati
       const state = await this.parked.retryHead(recordKey, async (head) => (result = await this.retry(head)));
       if (state !== 'retried' || result.kind !== 'done') return done;
       done++;
-    }
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let done = 0;
-      try {
-        done = await this.retryDue();
-      } catch (e) {
-        // the database is down or busy: the parked commands wait in it, the next round tries again
-        this.logger.warn(`retrying parked commands: ${(e as Error).message}`);
-      }
-      if (!done) await this.wakeUp.sleep(this.config.PARKED_POLL_MS);
     }
   }
 

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { AuditLog, TENANT_PROFILES } from '@scimflow/persistence';
+import { AuditLog, TenantProfileStore } from '@scimflow/persistence';
+import { TENANT_PROFILES, TenantProfile } from '@scimflow/contracts';
 import { resolveProfileSettings } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withDatabase, withStores } from './database';
 import { parseLimit, parseSince } from './time-args';
 
 export const auditCommand: CliCommand = {
@@ -28,7 +29,7 @@ export const auditCommand: CliCommand = {
       outcome: values.outcome as 'success' | 'failure' | undefined,
       limit: parseLimit(values.limit),
     };
-    for (const entry of await withDatabase(config.DATABASE_URL, (ds) => new AuditLog(ds).list(query))) out(JSON.stringify(entry));
+    for (const entry of await withStores(config, (s) => s.auditLog.list(query))) out(JSON.stringify(entry));
   },
 };
 
@@ -42,14 +43,15 @@ export const tenantProfileCommand: CliCommand = {
     const tenantId = positionals[0];
     if (!tenantId) throw new UsageError('tenant profile needs TENANT_ID');
     await withDatabase(config.DATABASE_URL, async (ds) => {
-      const rows: { profile: string; settings: Record<string, unknown> }[] = await ds.query(`SELECT profile, settings FROM tenants WHERE id::text = $1`, [tenantId]);
-      if (!rows.length) throw new UsageError(`no tenant ${tenantId}`);
-      let { profile, settings } = rows[0];
+      const profiles = new TenantProfileStore(ds);
+      const stored = await profiles.get(tenantId);
+      if (!stored) throw new UsageError(`no tenant ${tenantId}`);
+      let { profile, settings }: { profile: string; settings: Record<string, unknown> } = stored;
       if (values.set !== undefined || values.settings !== undefined) {
         profile = values.set ?? profile;
         if (values.settings !== undefined) settings = parseSettings(values.settings);
         validate(profile, settings);
-        await ds.query(`UPDATE tenants SET profile = $2, settings = $3 WHERE id = $1`, [tenantId, profile, settings]);
+        await profiles.set(tenantId, profile as TenantProfile, settings); // a known profile: validated above
       }
       out(JSON.stringify({ tenantId, profile, settings, effective: validate(profile, settings) }));
     });

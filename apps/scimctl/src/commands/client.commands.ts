@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { tenantEndpoints } from '@scimflow/access';
-import { OAuthClients, oauthClientView, TenantAdmin } from '@scimflow/persistence';
+import { issueClientCredentials, tenantEndpoints } from '@scimflow/access';
+import { oauthClientView } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 
 /** `scimctl client get|rotate-secret|remove-secret --tenant T`: a tenant's OAuth client credentials. */
 
@@ -17,7 +17,7 @@ export const clientGetCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
     const tenantId = tenantOf(values, 'client get');
-    const client = await withDatabase(config.DATABASE_URL, (ds) => new OAuthClients(ds).find(tenantId));
+    const client = await withStores(config, (s) => s.oauthClients.find(tenantId));
     if (!client) throw new Error(`no OAuth client for tenant ${tenantId}`);
     out(JSON.stringify(oauthClientView(client, config.PUBLIC_BASE_URL)));
   },
@@ -29,9 +29,9 @@ export const clientRotateSecretCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
     const tenantId = tenantOf(values, 'client rotate-secret');
-    const issued = await withDatabase(config.DATABASE_URL, async (ds) => {
-      if (!(await new TenantAdmin(ds).get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
-      return new OAuthClients(ds).rotateSecret(tenantId);
+    const issued = await withStores(config, async (s) => {
+      if (!(await s.tenantAdmin.get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
+      return s.oauthClients.rotateSecret(tenantId, await issueClientCredentials());
     });
     out(JSON.stringify({ ...issued, tokenUrl: tenantEndpoints(config.PUBLIC_BASE_URL, tenantId).tokenUrl }));
   },
@@ -43,7 +43,7 @@ export const clientRemoveSecretCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
     const tenantId = tenantOf(values, 'client remove-secret');
-    if (!(await withDatabase(config.DATABASE_URL, (ds) => new OAuthClients(ds).removeSecret(tenantId)))) throw new Error(`no OAuth client for tenant ${tenantId}`);
+    if (!(await withStores(config, (s) => s.oauthClients.removeSecret(tenantId)))) throw new Error(`no OAuth client for tenant ${tenantId}`);
     out(JSON.stringify({ tenantId, hasSecret: false }));
   },
 };

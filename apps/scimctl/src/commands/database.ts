@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@scimflow/persistence';
+import { ScimctlConfig } from '@scimflow/config';
+import { createStores, dataSourceOptions, Stores } from '@scimflow/persistence';
 
 /** Opens a small connection pool for one CLI command and always closes it. */
 export async function withDatabase<T>(databaseUrl: string, work: (ds: DataSource) => Promise<T>): Promise<T> {
@@ -10,4 +11,9 @@ export async function withDatabase<T>(databaseUrl: string, work: (ds: DataSource
   } finally {
     await ds.destroy();
   }
+}
+
+/** The stores (createStores, as the services wire them) on a pool opened for one CLI command, always closed after. */
+export function withStores<T>(config: ScimctlConfig, work: (stores: Stores) => Promise<T>): Promise<T> {
+  return withDatabase(config.DATABASE_URL, (ds) => work(createStores(ds, config)));
 }

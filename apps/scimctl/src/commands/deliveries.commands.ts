@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DeliveryLog } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 import { parseLimit, parseSince } from './time-args';
 
 export const deliveriesListCommand: CliCommand = {
@@ -25,6 +24,6 @@ export const deliveriesListCommand: CliCommand = {
       eventId: values.event,
       limit: parseLimit(values.limit),
     };
-    for (const attempt of await withDatabase(config.DATABASE_URL, (ds) => new DeliveryLog(ds).list(query))) out(JSON.stringify(attempt));
+    for (const attempt of await withStores(config, (s) => s.deliveryLog.list(query))) out(JSON.stringify(attempt));
   },
 };

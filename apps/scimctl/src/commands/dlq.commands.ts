@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DeadLetters } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 import { parseLimit, parseSince } from './time-args';
 
 /** Webhook dead letters: `scimctl dlq list|show|redrive`. */
@@ -24,7 +23,7 @@ export const dlqListCommand: CliCommand = {
       includeRedriven: values.all ?? false,
       limit: parseLimit(values.limit),
     };
-    for (const letter of await withDatabase(config.DATABASE_URL, (ds) => new DeadLetters(ds).list(query))) out(JSON.stringify(letter));
+    for (const letter of await withStores(config, (s) => s.deadLetters.list(query))) out(JSON.stringify(letter));
   },
 };
 
@@ -34,7 +33,7 @@ export const dlqShowCommand: CliCommand = {
   async run(args, { config, out }) {
     const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
     if (positionals.length !== 1) throw new UsageError('dlq show needs exactly one dead-letter id');
-    out(JSON.stringify(await withDatabase(config.DATABASE_URL, (ds) => new DeadLetters(ds).show(positionals[0]))));
+    out(JSON.stringify(await withStores(config, (s) => s.deadLetters.show(positionals[0]))));
   },
 };
 
@@ -46,8 +45,8 @@ export const dlqRedriveCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values, positionals } = parseArgs({ args, options: { subscription: { type: 'string' } }, allowPositionals: true, strict: true });
     if ((positionals.length === 0) === (values.subscription === undefined)) throw new UsageError('dlq redrive needs dead-letter ids or --subscription S (not both)');
-    const result = await withDatabase(config.DATABASE_URL, (ds) =>
-      values.subscription ? new DeadLetters(ds).redriveSubscription(values.subscription) : new DeadLetters(ds).redrive(positionals),
+    const result = await withStores(config, (s) =>
+      values.subscription ? s.deadLetters.redriveSubscription(values.subscription) : s.deadLetters.redrive(positionals),
     );
     out(JSON.stringify(result));
   },

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { ProductCredentials, TenantAdmin, TenantEvents } from '@scimflow/persistence';
+import { issueProductCredential } from '@scimflow/access';
+import { TenantAdmin } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 
 /**
  * The events API from the command line: `scimctl product-credential create|list|revoke --tenant T` (a downstream
@@ -24,9 +25,9 @@ export const productCredentialCreateCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, description: { type: 'string' } }, strict: true });
     const tenantId = tenantOf(values, 'product-credential create');
-    const created = await withDatabase(config.DATABASE_URL, async (ds) => {
-      await assertTenant(new TenantAdmin(ds), tenantId);
-      return new ProductCredentials(ds).create(tenantId, values.description);
+    const created = await withStores(config, async (s) => {
+      await assertTenant(s.tenantAdmin, tenantId);
+      return s.productCredentials.create(tenantId, await issueProductCredential(), values.description);
     });
     out(JSON.stringify(created));
   },
@@ -38,9 +39,9 @@ export const productCredentialListCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
     const tenantId = tenantOf(values, 'product-credential list');
-    const list = await withDatabase(config.DATABASE_URL, async (ds) => {
-      await assertTenant(new TenantAdmin(ds), tenantId);
-      return new ProductCredentials(ds).list(tenantId);
+    const list = await withStores(config, async (s) => {
+      await assertTenant(s.tenantAdmin, tenantId);
+      return s.productCredentials.list(tenantId);
     });
     for (const c of list) out(JSON.stringify(c));
   },
@@ -53,7 +54,7 @@ export const productCredentialRevokeCommand: CliCommand = {
     const { values, positionals } = parseArgs({ args, options: { tenant: { type: 'string' } }, allowPositionals: true, strict: true });
     const tenantId = tenantOf(values, 'product-credential revoke');
     if (positionals.length !== 1) throw new UsageError('product-credential revoke needs exactly one credential id');
-    const revoked = await withDatabase(config.DATABASE_URL, (ds) => new ProductCredentials(ds).revoke(tenantId, positionals[0]));
+    const revoked = await withStores(config, (s) => s.productCredentials.revoke(tenantId, positionals[0]));
     if (!revoked) throw new Error(`no active product credential ${positionals[0]} for tenant ${tenantId}`);
     out(JSON.stringify({ id: positionals[0], revoked: true }));
   },
@@ -65,9 +66,9 @@ export const eventConsumersCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
     const tenantId = tenantOf(values, 'event-consumers');
-    const consumers = await withDatabase(config.DATABASE_URL, async (ds) => {
-      await assertTenant(new TenantAdmin(ds), tenantId);
-      return new ProductCredentials(ds).consumers(tenantId);
+    const consumers = await withStores(config, async (s) => {
+      await assertTenant(s.tenantAdmin, tenantId);
+      return s.productCredentials.consumers(tenantId);
     });
     for (const c of consumers) out(JSON.stringify(c));
   },
@@ -81,8 +82,8 @@ export const eventsRetentionCommand: CliCommand = {
     const tenantId = tenantOf(values, 'events-retention');
     const days = values.days === undefined ? undefined : Number(values.days);
     if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 365)) throw new UsageError('--days must be an integer from 1 to 365');
-    const current = await withDatabase(config.DATABASE_URL, async (ds) => {
-      const events = new TenantEvents(ds);
+    const current = await withStores(config, async (s) => {
+      const events = s.tenantEvents;
       if (days !== undefined && !(await events.setRetentionDays(tenantId, days))) throw new Error(`tenant ${tenantId} not found`);
       const now = await events.retentionDays(tenantId);
       if (now === undefined) throw new Error(`tenant ${tenantId} not found`);

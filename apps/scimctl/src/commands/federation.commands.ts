@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { tenantEndpoints } from '@scimflow/access';
-import { FederatedCredentials, federatedCredentialView, TenantAdmin } from '@scimflow/persistence';
+import { federatedCredentialView } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 
 /**
  * `scimctl federation add|list|remove --tenant T`: trusted issuers whose JWTs authenticate the tenant's
@@ -37,9 +37,9 @@ export const federationAddCommand: CliCommand = {
     const tenantId = tenantOf(values, 'federation add');
     if (!values.issuer || !values['jwks-url'] || !values.subject) throw new UsageError('federation add needs --issuer, --jwks-url and --subject');
     if (!JWKS_URL.test(values['jwks-url'])) throw new UsageError('--jwks-url must be https (http only for 127.0.0.1, localhost or [::1])');
-    const created = await withDatabase(config.DATABASE_URL, async (ds) => {
-      if (!(await new TenantAdmin(ds).get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
-      return new FederatedCredentials(ds).add(tenantId, {
+    const created = await withStores(config, async (s) => {
+      if (!(await s.tenantAdmin.get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
+      return s.federatedCredentials.add(tenantId, {
         issuer: values.issuer!,
         jwksUrl: values['jwks-url']!,
         subject: values.subject!,
@@ -57,7 +57,7 @@ export const federationListCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
     const tenantId = tenantOf(values, 'federation list');
-    for (const c of await withDatabase(config.DATABASE_URL, (ds) => new FederatedCredentials(ds).list(tenantId))) out(JSON.stringify(federatedCredentialView(c)));
+    for (const c of await withStores(config, (s) => s.federatedCredentials.list(tenantId))) out(JSON.stringify(federatedCredentialView(c)));
   },
 };
 
@@ -68,7 +68,7 @@ export const federationRemoveCommand: CliCommand = {
     const { values, positionals } = parseArgs({ args, options: { tenant: { type: 'string' } }, allowPositionals: true, strict: true });
     const tenantId = tenantOf(values, 'federation remove');
     if (positionals.length !== 1) throw new UsageError('federation remove needs exactly one credential id');
-    if (!(await withDatabase(config.DATABASE_URL, (ds) => new FederatedCredentials(ds).remove(tenantId, positionals[0]))))
+    if (!(await withStores(config, (s) => s.federatedCredentials.remove(tenantId, positionals[0]))))
       throw new Error(`no federated credential ${positionals[0]} for tenant ${tenantId}`);
     out(JSON.stringify({ id: positionals[0], removed: true }));
   },

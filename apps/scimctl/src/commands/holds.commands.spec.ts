@@ -1,10 +1,10 @@
-import { validateConfig } from '@scimflow/config';
+import { ScimctlConfig, validateConfig } from '@scimflow/config';
 import { UsageError } from '../command';
 import { HOLDS_COMMANDS, thresholdCommand } from './holds.commands';
 
 const TENANT = '4f0e0000-0000-4000-8000-000000000001';
 // an unreachable database: every case here must be refused before it is opened
-const ctx = { config: validateConfig({ ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }), out: () => undefined };
+const ctx = { config: validateConfig(ScimctlConfig, { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }), out: () => undefined };
 
 describe('scimctl tenant deprovision-threshold', () => {
   it.each([

@@ -3,7 +3,7 @@ import { DeprovisioningHolds, HoldView } from '@scimflow/persistence';
 import { DEFAULT_DEPROVISION_THRESHOLD, DeprovisionThreshold, validateThreshold } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { CliCommand, CliContext, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 import { oneTenantId } from './tenant-admin.commands';
 import { parseDuration } from './time-args';
 
@@ -12,7 +12,7 @@ import { parseDuration } from './time-args';
  * the deprovisioning threshold and the holds it opens (see DeprovisioningHolds).
  */
 
-const withHolds = <T>(ctx: CliContext, work: (h: DeprovisioningHolds) => Promise<T>) => withDatabase(ctx.config.DATABASE_URL, (ds) => work(new DeprovisioningHolds(ds)));
+const withHolds = <T>(ctx: CliContext, work: (h: DeprovisioningHolds) => Promise<T>) => withStores(ctx.config, (s) => work(s.deprovisioningHolds));
 
 export const thresholdCommand: CliCommand = {
   words: ['tenant', 'deprovision-threshold'],

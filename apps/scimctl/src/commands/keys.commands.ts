@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { SigningKeys, signingKeyViews } from '@scimflow/persistence';
+import { signingKeyViews } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 
 /**
  * `scimctl keys list|rotate|retire`: the keys that sign OAuth access tokens. After a rotation the
@@ -14,7 +14,7 @@ export const keysListCommand: CliCommand = {
   usage: 'scimctl keys list                                      list access-token signing keys (newest first) with their state',
   async run(args, { config, out }) {
     parseArgs({ args, options: {}, strict: true });
-    for (const k of await withDatabase(config.DATABASE_URL, async (ds) => signingKeyViews(await new SigningKeys(ds).list()))) out(JSON.stringify(k));
+    for (const k of await withStores(config, async (s) => signingKeyViews(await s.signingKeys.list()))) out(JSON.stringify(k));
   },
 };
 
@@ -23,7 +23,7 @@ export const keysRotateCommand: CliCommand = {
   usage: 'scimctl keys rotate                                    new signing key; old keys verify until their tokens expire',
   async run(args, { config, out }) {
     parseArgs({ args, options: {}, strict: true });
-    const key = await withDatabase(config.DATABASE_URL, (ds) => new SigningKeys(ds).rotate(config.ACCESS_TOKEN_TTL_SECONDS));
+    const key = await withStores(config, (s) => s.signingKeys.rotate(config.ACCESS_TOKEN_TTL_SECONDS));
     out(JSON.stringify({ kid: key.kid, algorithm: key.algorithm, state: 'signing', createdAt: key.createdAt.toISOString() }));
   },
 };
@@ -34,7 +34,7 @@ export const keysRetireCommand: CliCommand = {
   async run(args, { config, out }) {
     const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
     if (positionals.length !== 1) throw new UsageError('keys retire needs exactly one kid');
-    const key = await withDatabase(config.DATABASE_URL, (ds) => new SigningKeys(ds).retire(positionals[0]));
+    const key = await withStores(config, (s) => s.signingKeys.retire(positionals[0]));
     if (!key) throw new Error(`no signing key ${positionals[0]}`);
     out(JSON.stringify({ kid: key.kid, state: 'retired', retiredAt: key.retiredAt?.toISOString() }));
   },

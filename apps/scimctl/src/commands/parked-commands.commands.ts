@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { ParkedCommands } from '@scimflow/persistence';
 import { discardedOutcome } from '@scimflow/provisioning';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 import { parseLimit } from './time-args';
 
 /** Parked provisioning commands: `scimctl commands parked|redrive|discard`. */
@@ -14,7 +13,7 @@ export const commandsParkedCommand: CliCommand = {
     '                                                         attempts) and those of the same user waiting behind them, newest first',
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, limit: { type: 'string' } }, strict: true });
-    const list = await withDatabase(config.DATABASE_URL, (ds) => new ParkedCommands(ds).list({ tenantId: values.tenant, limit: parseLimit(values.limit) }));
+    const list = await withStores(config, (s) => s.parkedCommands.list({ tenantId: values.tenant, limit: parseLimit(values.limit) }));
     for (const parked of list) out(JSON.stringify(parked));
   },
 };
@@ -24,7 +23,7 @@ export const commandsRedriveCommand: CliCommand = {
   usage: "scimctl commands redrive ID                             retry that user's failing parked command now (then those behind it)",
   async run(args, { config, out }) {
     const id = oneId(args, 'redrive');
-    const view = await withDatabase(config.DATABASE_URL, (ds) => new ParkedCommands(ds).redrive(id));
+    const view = await withStores(config, (s) => s.parkedCommands.redrive(id));
     if (!view) throw new Error(`parked command ${id} not found`);
     out(JSON.stringify(view));
   },
@@ -35,8 +34,8 @@ export const commandsDiscardCommand: CliCommand = {
   usage: 'scimctl commands discard ID                             drop a parked command for good (answered 500, audited); the next goes on',
   async run(args, { config, out }) {
     const id = oneId(args, 'discard');
-    const view = await withDatabase(config.DATABASE_URL, async (ds) => {
-      const parked = new ParkedCommands(ds);
+    const view = await withStores(config, async (s) => {
+      const parked = s.parkedCommands;
       const found = await parked.get(id);
       if (found?.holdId && found.nextAttemptAt === 'infinity')
         throw new UsageError(`parked command ${id} is held in deprovisioning hold ${found.holdId}: scimctl tenant holds approve|reject ${found.tenantId} ${found.holdId}`);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
-import { dataSourceOptions } from '@scimflow/persistence';
+import { ScimctlConfig } from '@scimflow/config';
+import { RebuildSchemas } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
 import { replayCommands } from './replay-commands.command';
@@ -20,22 +20,13 @@ export function parseRebuildArgs(args: string[]): RebuildOptions {
   return { tenantId: values.tenant, keep: values.keep ?? false };
 }
 
-/** Tables copied from the live schema before replaying: what the use cases read besides the command log. */
-const TENANT_TABLES: [table: string, tenantColumn: string][] = [
-  ['tenants', 'id'],
-  ['tenant_schemas', 'tenant_id'],
-];
-
-async function tenantState(ds: DataSource, schema: string, tenantId: string): Promise<StateRow[]> {
-  const s = `"${schema}"`;
-  const users = await ds.query(`SELECT id, user_name, external_id, active, document - 'meta' AS document, version, work_email, login_method, origin, linked, deleted_at IS NOT NULL AS deleted FROM ${s}.scim_users WHERE tenant_id = $1`, [tenantId]);
-  const groups = await ds.query(`SELECT id, display_name, external_id, document - 'meta' AS document, version FROM ${s}.scim_groups WHERE tenant_id = $1`, [tenantId]);
-  const members = await ds.query(`SELECT group_id, user_id FROM ${s}.scim_group_members WHERE tenant_id = $1`, [tenantId]);
-  const fields = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'id'));
+/** A schema's state of the tenant as the diff compares it. */
+async function tenantState(schemas: RebuildSchemas, schema: string, tenantId: string): Promise<StateRow[]> {
+  const { users, groups, memberships } = await schemas.state(schema, tenantId);
   return [
-    ...users.map((r: Record<string, unknown>) => ({ kind: 'user' as const, id: String(r.id), fields: fields(r) })),
-    ...groups.map((r: Record<string, unknown>) => ({ kind: 'group' as const, id: String(r.id), fields: fields(r) })),
-    ...members.map((r: { group_id: string; user_id: string }) => ({ kind: 'membership' as const, id: `${r.group_id}/${r.user_id}`, fields: {} })),
+    ...users.map((r) => ({ kind: 'user' as const, ...r })),
+    ...groups.map((r) => ({ kind: 'group' as const, ...r })),
+    ...memberships.map((m) => ({ kind: 'membership' as const, id: `${m.groupId}/${m.userId}`, fields: {} })),
   ];
 }
 
@@ -51,27 +42,24 @@ export interface RebuildResult {
  * every command of the tenant applied from the beginning of the topic through the reconciler's use cases), then
  * compares users, groups and memberships with the live schema. Writes nothing to the live schema.
  */
-export async function rebuildTenant(config: AppConfig, live: DataSource, options: RebuildOptions): Promise<RebuildResult> {
-  const [{ schema: liveSchema }] = await live.query(`SELECT current_schema() AS schema`);
-  const found = await live.query(`SELECT 1 FROM tenants WHERE id::text = $1`, [options.tenantId]);
-  if (!found.length) throw new UsageError(`no tenant ${options.tenantId}`);
+export async function rebuildTenant(config: ScimctlConfig, live: DataSource, options: RebuildOptions): Promise<RebuildResult> {
+  const schemas = new RebuildSchemas(live);
+  const liveSchema = await schemas.liveSchema();
+  if (!(await schemas.hasTenant(options.tenantId))) throw new UsageError(`no tenant ${options.tenantId}`);
   const schema = rebuildSchemaName(options.tenantId, randomBytes(3).toString('hex'));
-  await live.query(`CREATE SCHEMA "${schema}"`);
+  await schemas.create(schema);
   try {
-    const scratch = new DataSource(dataSourceOptions(config.DATABASE_URL, { extra: { max: 2, options: `-c search_path=${schema}` } }));
-    await scratch.initialize();
+    const scratch = await schemas.open(config.DATABASE_URL, schema);
     try {
-      await scratch.runMigrations({ transaction: 'each' });
-      for (const [table, column] of TENANT_TABLES)
-        await live.query(`INSERT INTO "${schema}".${table} SELECT * FROM "${liveSchema}".${table} WHERE ${column}::text = $1`, [options.tenantId]);
+      await schemas.copyTenant(liveSchema, schema, options.tenantId);
       const tally = await replayCommands(config, scratch, { from: { kind: 'time', at: new Date(0) }, tenantId: options.tenantId, dryRun: false, force: true }, 'rebuild');
-      const differences = diffState(await tenantState(live, liveSchema, options.tenantId), await tenantState(live, schema, options.tenantId));
+      const differences = diffState(await tenantState(schemas, liveSchema, options.tenantId), await tenantState(schemas, schema, options.tenantId));
       return { schema, kept: options.keep, commands: tally.toJSON(), differences };
     } finally {
       await scratch.destroy();
     }
   } finally {
-    if (!options.keep) await live.query(`DROP SCHEMA "${schema}" CASCADE`);
+    if (!options.keep) await schemas.drop(schema);
   }
 }
 

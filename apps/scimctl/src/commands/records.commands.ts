@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { ParkedRecords } from '@scimflow/persistence';
 import { CoalescingProducer, createKafka, parseBrokers } from '@scimflow/messaging';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 import { parseLimit } from './time-args';
 
 /** Records parked because they could not be published (stage relay) or queued (stage intake): `scimctl records parked|redrive|discard`. */
@@ -14,7 +13,7 @@ export const recordsParkedCommand: CliCommand = {
     const { values } = parseArgs({ args, options: { stage: { type: 'string' }, limit: { type: 'string' } }, strict: true });
     if (values.stage !== undefined && values.stage !== 'relay' && values.stage !== 'intake') throw new UsageError('--stage is relay or intake');
     const query = { stage: values.stage as 'relay' | 'intake' | undefined, limit: parseLimit(values.limit) };
-    for (const record of await withDatabase(config.DATABASE_URL, (ds) => new ParkedRecords(ds).list(query))) out(JSON.stringify(record));
+    for (const record of await withStores(config, (s) => s.parkedRecords.list(query))) out(JSON.stringify(record));
   },
 };
 
@@ -27,8 +26,8 @@ export const recordsRedriveCommand: CliCommand = {
     const id = oneId(args, 'redrive');
     let producer: CoalescingProducer | undefined;
     try {
-      const redriven = await withDatabase(config.DATABASE_URL, (ds) =>
-        new ParkedRecords(ds).redrive(id, async (record) => {
+      const redriven = await withStores(config, (s) =>
+        s.parkedRecords.redrive(id, async (record) => {
           producer = new CoalescingProducer(createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-records' }));
           await producer.connect();
           await producer.send(record);
@@ -47,7 +46,7 @@ export const recordsDiscardCommand: CliCommand = {
   usage: "scimctl records discard ID                            drop a parked record for good (relay: its key's later events go out)",
   async run(args, { config, out }) {
     const id = oneId(args, 'discard');
-    const discarded = await withDatabase(config.DATABASE_URL, (ds) => new ParkedRecords(ds).discard(id));
+    const discarded = await withStores(config, (s) => s.parkedRecords.discard(id));
     if (!discarded) throw new UsageError(`no parked record ${id}`);
     out(JSON.stringify(discarded));
   },

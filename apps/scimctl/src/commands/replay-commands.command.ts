@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { ScimctlConfig } from '@scimflow/config';
 import { ConsumerGroupName, readCommand, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
+import { ProcessedCommands } from '@scimflow/persistence';
 import { CommandDispatcher } from '@scimflow/reconciliation';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
@@ -34,12 +35,13 @@ export function parseReplayCommandsArgs(args: string[]): CommandReplayOptions {
  * dispatcher on the given DataSource. Already-applied commands are no-ops (processed_commands), so this is safe to
  * interrupt and run again. Events of newly applied commands go to the outbox; the reconciler's relay publishes them.
  */
-export async function replayCommands(config: AppConfig, ds: DataSource, options: CommandReplayOptions, label = 'replay commands'): Promise<ReplayTally> {
+export async function replayCommands(config: ScimctlConfig, ds: DataSource, options: CommandReplayOptions, label = 'replay commands'): Promise<ReplayTally> {
   const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-replay' });
   const topic = topicName('commands', config.KAFKA_TOPIC_PREFIX);
   const ranges = await planRanges(kafka, topic, options.from);
   const planned = rangeSize(ranges);
   const dispatcher = new CommandDispatcher(ds, config);
+  const processed = new ProcessedCommands(ds);
   const tally = new ReplayTally();
   const progress = new Progress((ms) => progressLine(label, tally.total, planned, ms, `${tally.applied} ${options.dryRun ? 'would apply' : 'applied'}, ${tally.alreadyApplied} already applied`));
   // merged by timestamp: commands of different resources depend on each other (a group on its members)
@@ -50,10 +52,7 @@ export async function replayCommands(config: AppConfig, ds: DataSource, options:
     const command = readCommand(record.value);
     if (!command) return void tally.unreadable++; // the reconciler answered it with 400 when it was live
     if (options.tenantId && command.tenantId !== options.tenantId) return void tally.skippedOtherTenant++;
-    if (options.dryRun) {
-      const rows: unknown[] = await ds.query('SELECT 1 FROM processed_commands WHERE command_id = $1', [command.commandId]);
-      return tally.count(command.tenantId, command.action, rows.length > 0);
-    }
+    if (options.dryRun) return tally.count(command.tenantId, command.action, (await processed.outcome(command.commandId)) !== undefined);
     const applied = await dispatcher.apply(command);
     tally.count(command.tenantId, command.action, !applied.firstTime, applied.events);
   });
@@ -61,7 +60,7 @@ export async function replayCommands(config: AppConfig, ds: DataSource, options:
   return tally;
 }
 
-export async function refuseWhileReconcilerRuns(config: AppConfig, force: boolean): Promise<void> {
+export async function refuseWhileReconcilerRuns(config: ScimctlConfig, force: boolean): Promise<void> {
   if (force) return;
   const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-replay' });
   const members = await groupHasMembers(kafka, config.KAFKA_TOPIC_PREFIX + ConsumerGroupName.reconciler);

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { ScimctlConfig } from '@scimflow/config';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
-import { DeliveryQueue, WebhookSubscriptions } from '@scimflow/persistence';
+import { createStores } from '@scimflow/persistence';
 import { EventReplayCounts, EventReplayProgress, EventReplayTarget, parseFrom, parseTo, progressLine, replayEvents, ReplayStart } from '@scimflow/replay';
 import { replayKeyOf } from '@scimflow/webhooks';
 import { CliCommand, UsageError } from '../command';
@@ -55,12 +55,13 @@ export interface EventReplayResult extends EventReplayCounts {
 }
 
 /** The CLI's replay: resolves the subscription, prints one progress line per topic on stderr. */
-export async function replayEventsFromCli(config: AppConfig, ds: DataSource, options: EventReplayCliOptions): Promise<EventReplayResult> {
+export async function replayEventsFromCli(config: ScimctlConfig, ds: DataSource, options: EventReplayCliOptions): Promise<EventReplayResult> {
   const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-replay' });
   let target: EventReplayTarget;
   let replayKey: string | undefined;
+  const stores = createStores(ds, config);
   if (options.subscriptionId) {
-    const subscription = await new WebhookSubscriptions(ds).get(options.subscriptionId).catch((e: Error) => {
+    const subscription = await stores.webhookSubscriptions.get(options.subscriptionId).catch((e: Error) => {
       throw new UsageError(e.message);
     });
     if (options.tenantId && options.tenantId !== subscription.tenantId) throw new UsageError(`subscription ${subscription.id} belongs to another tenant`);
@@ -72,7 +73,7 @@ export async function replayEventsFromCli(config: AppConfig, ds: DataSource, opt
   const finished = new Set<string>();
   let current: EventReplayProgress['topic'];
   const counts = await replayEvents(
-    { kafka, queue: new DeliveryQueue(ds), topicPrefix: config.KAFKA_TOPIC_PREFIX },
+    { kafka, queue: stores.deliveryQueue, topicPrefix: config.KAFKA_TOPIC_PREFIX },
     { from: options.from, to: options.to, tenantId: options.tenantId, target },
     ({ topic }) => {
       if (!topic || topic.planned === 0 || finished.has(topic.name)) return;

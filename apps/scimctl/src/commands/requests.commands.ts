@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { RequestLog } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { isUuid } from '@scimflow/contracts';
+import { withStores } from './database';
 import { parseLimit, parseSince } from './time-args';
 
 export const requestsCommand: CliCommand = {
@@ -37,9 +37,9 @@ export const requestsCommand: CliCommand = {
       limit: parseLimit(values.limit),
       before: values.before,
     };
-    if (query.before !== undefined && !/^[0-9a-f-]{36}$/i.test(query.before)) throw new UsageError(`--before must be the id of a request log entry: ${query.before}`);
-    await withDatabase(config.DATABASE_URL, async (ds) => {
-      const log = new RequestLog(ds);
+    if (query.before !== undefined && !isUuid(query.before)) throw new UsageError(`--before must be the id of a request log entry: ${query.before}`);
+    await withStores(config, async (s) => {
+      const log = s.requestLog;
       if (values.id !== undefined) {
         const entry = await log.get(tenantId, values.id);
         if (!entry) throw new UsageError(`no request ${values.id} for tenant ${tenantId}`);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { isUuid, TenantSchemaStore } from '@scimflow/persistence';
+import { isUuid } from '@scimflow/contracts';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 
 export const schemaListCommand: CliCommand = {
   words: ['schema', 'list'],
@@ -9,7 +9,7 @@ export const schemaListCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
     if (!values.tenant || !isUuid(values.tenant)) throw new UsageError('schema list needs --tenant TENANT_ID (a UUID)');
-    const registered = await withDatabase(config.DATABASE_URL, (ds) => new TenantSchemaStore(ds).list(values.tenant!));
+    const registered = await withStores(config, (s) => s.tenantSchemas.list(values.tenant!));
     for (const r of registered) {
       // `schema` is the registration format, so a listed schema can be edited and registered again.
       out(JSON.stringify({ tenantId: values.tenant, resourceType: r.resourceType, schema: r.schema, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { isUuid, migrate, TenantSchemaStore } from '@scimflow/persistence';
+import { isUuid } from '@scimflow/contracts';
+import { migrate } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 
 export const schemaRegisterCommand: CliCommand = {
   words: ['schema', 'register'],
@@ -19,7 +20,7 @@ export const schemaRegisterCommand: CliCommand = {
       throw new Error(`${values.file} is not valid JSON: ${(e as Error).message}`);
     }
     await migrate(config.DATABASE_URL);
-    const { schema, created } = await withDatabase(config.DATABASE_URL, (ds) => new TenantSchemaStore(ds).register(values.tenant!, definition));
+    const { schema, created } = await withStores(config, (s) => s.tenantSchemas.register(values.tenant!, definition));
     out(
       JSON.stringify({
         tenantId: values.tenant,

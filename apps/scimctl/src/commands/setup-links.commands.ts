@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS } from '@scimflow/access';
-import { SetupLinks, TenantAdmin } from '@scimflow/persistence';
+import { SetupLinks } from '@scimflow/persistence';
 import { CliCommand, CliContext, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 import { parseDuration } from './time-args';
 
 /**
@@ -11,9 +11,9 @@ import { parseDuration } from './time-args';
  */
 
 async function withTenant<T>(ctx: CliContext, tenantId: string, work: (links: SetupLinks) => Promise<T>): Promise<T> {
-  return withDatabase(ctx.config.DATABASE_URL, async (ds) => {
-    if (!(await new TenantAdmin(ds).get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
-    return work(new SetupLinks(ds));
+  return withStores(ctx.config, async (s) => {
+    if (!(await s.tenantAdmin.get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
+    return work(s.setupLinks);
   });
 }
 

@@ -1,15 +1,13 @@
 import { parseArgs } from 'node:util';
-import { DataSource } from 'typeorm';
 import { WebhookSubscriptions } from '@scimflow/persistence';
-import { SecretBox } from '@scimflow/webhooks';
+import { secretRotation, subscriptionSettings } from '@scimflow/webhooks';
 import { CliCommand, CliContext, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 import { parseDuration } from './time-args';
 
 /** Webhook subscriptions: `scimctl subscription create|list|enable|disable|rotate-secret|delete`. */
 
-const withSubscriptions = <T>(ctx: CliContext, work: (s: WebhookSubscriptions) => Promise<T>) =>
-  withDatabase(ctx.config.DATABASE_URL, (ds: DataSource) => work(new WebhookSubscriptions(ds, SecretBox.fromConfig(ctx.config.WEBHOOK_SECRETS_KEY))));
+const withSubscriptions = <T>(ctx: CliContext, work: (s: WebhookSubscriptions) => Promise<T>) => withStores(ctx.config, (stores) => work(stores.webhookSubscriptions));
 
 function oneId(positionals: string[], command: string): string {
   if (positionals.length !== 1) throw new UsageError(`${command} needs exactly one subscription id`);
@@ -28,9 +26,8 @@ export const subscriptionCreateCommand: CliCommand = {
       strict: true,
     });
     if (!values.tenant || !values.url) throw new UsageError('subscription create needs --tenant T and --url URL');
-    const created = await withSubscriptions(ctx, (s) =>
-      s.create({ tenantId: values.tenant!, url: values.url!, eventTypes: values['event-type'] ?? [], secret: values.secret }),
-    );
+    const settings = subscriptionSettings({ url: values.url, eventTypes: values['event-type'] ?? [], secret: values.secret });
+    const created = await withSubscriptions(ctx, (s) => s.create(values.tenant!, settings));
     ctx.out(JSON.stringify({ ...created.subscription, secret: created.secret }));
   },
 };
@@ -80,7 +77,9 @@ export const subscriptionRotateSecretCommand: CliCommand = {
       strict: true,
     });
     const overlapMs = values.overlap === undefined ? undefined : parseDuration(values.overlap, '--overlap');
-    const rotated = await withSubscriptions(ctx, (s) => s.rotateSecret(oneId(positionals, 'subscription rotate-secret'), { overlapMs, secret: values.secret }));
+    const id = oneId(positionals, 'subscription rotate-secret');
+    const rotation = secretRotation({ overlapMs, secret: values.secret });
+    const rotated = await withSubscriptions(ctx, (s) => s.rotateSecret(id, rotation));
     ctx.out(JSON.stringify({ ...rotated.subscription, secret: rotated.secret }));
   },
 };

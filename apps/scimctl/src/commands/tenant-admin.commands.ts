@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { MAX_RATE_LIMIT } from '@scimflow/access';
 import { TenantAdmin, tenantView } from '@scimflow/persistence';
 import { CliCommand, CliContext, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 import { allowedIps } from './tenant-options';
 
 /**
@@ -11,7 +11,7 @@ import { allowedIps } from './tenant-options';
  * within TENANT_CACHE_TTL_MS.
  */
 
-const withTenants = <T>(ctx: CliContext, work: (t: TenantAdmin) => Promise<T>) => withDatabase(ctx.config.DATABASE_URL, (ds) => work(new TenantAdmin(ds)));
+const withTenants = <T>(ctx: CliContext, work: (t: TenantAdmin) => Promise<T>) => withStores(ctx.config, (s) => work(s.tenantAdmin));
 
 export function oneTenantId(positionals: string[], command: string): string {
   if (positionals.length !== 1) throw new UsageError(`${command} needs exactly one tenant id`);

@@ -1,5 +1,6 @@
-import { CidrError } from '@scimflow/access';
-import { canonicalCidrs, NewTenantOptions, TENANT_PROFILES, TenantProfile } from '@scimflow/persistence';
+import { canonicalCidrs, CidrError } from '@scimflow/access';
+import { NewTenantOptions } from '@scimflow/persistence';
+import { TENANT_PROFILES, TenantProfile } from '@scimflow/contracts';
 import { newTenantProfile } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { UsageError } from '../command';

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { migrate, TenantDirectory, WebhookSubscriptions } from '@scimflow/persistence';
-import { SecretBox } from '@scimflow/webhooks';
+import { issueTenantCredentials } from '@scimflow/access';
+import { createdTenantView, migrate } from '@scimflow/persistence';
+import { subscriptionSettings } from '@scimflow/webhooks';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
-import { createdTenantView } from '@scimflow/persistence';
+import { withStores } from './database';
 import { tenantOptions } from './tenant-options';
 
 export const tenantCreateCommand: CliCommand = {
@@ -17,9 +17,8 @@ export const tenantCreateCommand: CliCommand = {
     for (const url of values.webhook ?? []) if (!/^https?:\/\//.test(url)) throw new UsageError(`--webhook must be an http(s) URL: ${url}`);
     const options = tenantOptions(values);
     await migrate(config.DATABASE_URL);
-    const created = await withDatabase(config.DATABASE_URL, (ds) =>
-      new TenantDirectory(ds, new WebhookSubscriptions(ds, SecretBox.fromConfig(config.WEBHOOK_SECRETS_KEY))).createTenant(values.name!.trim(), values.webhook ?? [], options),
-    );
+    const tenant = { name: values.name.trim(), ...options, webhooks: (values.webhook ?? []).map((url) => subscriptionSettings({ url })), credentials: await issueTenantCredentials() };
+    const created = await withStores(config, (s) => s.tenantDirectory.createTenant(tenant));
     out(JSON.stringify(createdTenantView(created, config.PUBLIC_BASE_URL)));
   },
 };
@@ -29,7 +28,7 @@ export const tenantListCommand: CliCommand = {
   usage: 'scimctl tenant list                                    list tenants (one JSON object per line)',
   async run(args, { config, out }) {
     parseArgs({ args, options: {}, strict: true });
-    const tenants = await withDatabase(config.DATABASE_URL, (ds) => new TenantDirectory(ds).listTenants());
+    const tenants = await withStores(config, (s) => s.tenantDirectory.listTenants());
     for (const t of tenants)
       out(
         JSON.stringify({

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { SecretTokens, secretTokenView, TenantAdmin } from '@scimflow/persistence';
+import { issueToken } from '@scimflow/access';
+import { secretTokenView, TenantAdmin } from '@scimflow/persistence';
 import { CliCommand, UsageError } from '../command';
-import { withDatabase } from './database';
+import { withStores } from './database';
 
 /**
  * `scimctl token create|list|revoke --tenant T`: a tenant's long-lived secret tokens (Entra's
@@ -23,9 +24,9 @@ export const tokenCreateCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, description: { type: 'string' } }, strict: true });
     const tenantId = tenantOf(values, 'token create');
-    const created = await withDatabase(config.DATABASE_URL, async (ds) => {
-      await assertTenant(new TenantAdmin(ds), tenantId);
-      return new SecretTokens(ds).create(tenantId, values.description);
+    const created = await withStores(config, async (s) => {
+      await assertTenant(s.tenantAdmin, tenantId);
+      return s.secretTokens.create(tenantId, await issueToken(), values.description);
     });
     out(JSON.stringify({ id: created.id, token: created.token, description: created.description, createdAt: created.createdAt.toISOString() }));
   },
@@ -37,9 +38,9 @@ export const tokenListCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
     const tenantId = tenantOf(values, 'token list');
-    const tokens = await withDatabase(config.DATABASE_URL, async (ds) => {
-      await assertTenant(new TenantAdmin(ds), tenantId);
-      return new SecretTokens(ds).list(tenantId);
+    const tokens = await withStores(config, async (s) => {
+      await assertTenant(s.tenantAdmin, tenantId);
+      return s.secretTokens.list(tenantId);
     });
     for (const t of tokens) out(JSON.stringify(secretTokenView(t)));
   },
@@ -52,7 +53,7 @@ export const tokenRevokeCommand: CliCommand = {
     const { values, positionals } = parseArgs({ args, options: { tenant: { type: 'string' } }, allowPositionals: true, strict: true });
     const tenantId = tenantOf(values, 'token revoke');
     if (positionals.length !== 1) throw new UsageError('token revoke needs exactly one token id');
-    const revoked = await withDatabase(config.DATABASE_URL, (ds) => new SecretTokens(ds).revoke(tenantId, positionals[0]));
+    const revoked = await withStores(config, (s) => s.secretTokens.revoke(tenantId, positionals[0]));
     if (!revoked) throw new Error(`no active token ${positionals[0]} for tenant ${tenantId}`);
     out(JSON.stringify({ id: positionals[0], revoked: true }));
   },

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
+import { ScimctlConfig } from '@scimflow/config';
 import { COMMAND_SCHEMA_VERSION, CommandOutcome, CommandRequest, LOGIN_METHODS, LoginMethod, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
-import { TenantAdmin, UserAdmin } from '@scimflow/persistence';
+import { ProcessedCommands, TenantAdmin, UserAdmin } from '@scimflow/persistence';
+import { createStores, Stores } from '@scimflow/persistence';
 import { ImportRow, importRowsFromCsv, importRowsFromJson, runImport } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { CliCommand, UsageError } from '../command';
@@ -20,11 +21,12 @@ import { withDatabase } from './database';
 /** How long `users import|login-method` waits for the reconciler before reporting the rest as not applied yet. */
 const OUTCOME_WAIT_MS = 120_000;
 
-export async function withTenant<T>(config: AppConfig, tenantId: string | undefined, work: (ds: DataSource, tenantId: string) => Promise<T>): Promise<T> {
+export async function withTenant<T>(config: ScimctlConfig, tenantId: string | undefined, work: (ds: DataSource, tenantId: string, stores: Stores) => Promise<T>): Promise<T> {
   if (!tenantId) throw new UsageError('needs --tenant T');
   return withDatabase(config.DATABASE_URL, async (ds) => {
-    if (!(await new TenantAdmin(ds).get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
-    return work(ds, tenantId);
+    const stores = createStores(ds, config);
+    if (!(await stores.tenantAdmin.get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
+    return work(ds, tenantId, stores);
   });
 }
 
@@ -33,12 +35,14 @@ export class CommandSubmitter {
   private readonly kafka;
   private readonly producer;
   private readonly waiting = new Map<string, (o: CommandOutcome | undefined) => void>();
+  private readonly processed: ProcessedCommands;
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly config: AppConfig,
-    private readonly ds: DataSource,
+    private readonly config: ScimctlConfig,
+    ds: DataSource,
   ) {
+    this.processed = new ProcessedCommands(ds);
     this.kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-users' });
     this.producer = this.kafka.producer({ idempotent: true });
   }
@@ -77,12 +81,11 @@ export class CommandSubmitter {
   private async poll() {
     const ids = [...this.waiting.keys()];
     if (!ids.length) return;
-    const rows: { command_id: string; outcome: CommandOutcome }[] = await this.ds.query(`SELECT command_id, outcome FROM processed_commands WHERE command_id = ANY($1::uuid[])`, [ids]);
-    for (const r of rows) this.settle(r.command_id, r.outcome);
+    for (const [commandId, outcome] of await this.processed.outcomes(ids)) this.settle(commandId, outcome);
   }
 }
 
-export async function submitting<T>(config: AppConfig, ds: DataSource, work: (s: CommandSubmitter) => Promise<T>): Promise<T> {
+export async function submitting<T>(config: ScimctlConfig, ds: DataSource, work: (s: CommandSubmitter) => Promise<T>): Promise<T> {
   const submitter = new CommandSubmitter(config, ds);
   await submitter.start();
   try {
@@ -113,8 +116,8 @@ export const usersListCommand: CliCommand = {
     if (values.origin && values.origin !== 'scim' && values.origin !== 'import') throw new UsageError('--origin must be scim or import');
     const limit = values.limit === undefined ? 1000 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
-    const users = await withTenant(config, values.tenant, (ds, tenantId) =>
-      new UserAdmin(ds).list(tenantId, {
+    const users = await withTenant(config, values.tenant, (_ds, tenantId, { userAdmin }) =>
+      userAdmin.list(tenantId, {
         origin: values.origin as 'scim' | 'import' | undefined,
         linked: flag('linked', values.linked),
         deleted: flag('deleted', values.deleted),
@@ -132,7 +135,7 @@ export const usersGetCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values, positionals } = parseArgs({ args, options: { tenant: { type: 'string' } }, allowPositionals: true, strict: true });
     if (positionals.length !== 1) throw new UsageError('users get needs one user id');
-    const user = await withTenant(config, values.tenant, (ds, tenantId) => new UserAdmin(ds).get(tenantId, positionals[0]));
+    const user = await withTenant(config, values.tenant, (_ds, tenantId, { userAdmin }) => userAdmin.get(tenantId, positionals[0]));
     if (!user) throw new Error(`user ${positionals[0]} not found`);
     out(JSON.stringify(user));
   },
@@ -146,8 +149,7 @@ export const usersLoginMethodCommand: CliCommand = {
     if (positionals.length !== 2) throw new UsageError(`users login-method needs a user id and ${LOGIN_METHODS.join('|')}`);
     const [userId, method] = positionals;
     if (!(LOGIN_METHODS as readonly string[]).includes(method)) throw new UsageError(`login method must be one of ${LOGIN_METHODS.join('|')}: ${method}`);
-    const user = await withTenant(config, values.tenant, async (ds, tenantId) => {
-      const users = new UserAdmin(ds);
+    const user = await withTenant(config, values.tenant, async (ds, tenantId, { userAdmin: users }) => {
       if (!(await users.get(tenantId, userId))) throw new Error(`user ${userId} not found`);
       const outcome = await submitting(config, ds, (s) => s.submit({ tenantId, resourceType: 'User', resourceId: userId, action: 'setLoginMethod', payload: { loginMethod: method as LoginMethod } }));
       if (!outcome) throw new Error(NOT_APPLIED.detail);

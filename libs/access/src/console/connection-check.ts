@@ -1,3 +1,4 @@
+import type { ConnectionCheck } from '@scimflow/contracts';
 import { matchesAny, parseCidrList } from '../network/cidr';
 import { parseIp } from '../network/ip-address';
 
@@ -9,19 +10,6 @@ export interface LoggedRequest {
   path: string;
   status: number;
   responseBody: string | null;
-}
-
-export interface ConnectionCheck {
-  at: string;
-  sourceIp: string | null;
-  method: string;
-  path: string;
-  status: number;
-  passedAuth: boolean;
-  passedAllowList: boolean;
-  ok: boolean;
-  /** the SCIM error's detail of a refused request; null when it succeeded */
-  detail: string | null;
 }
 
 /** The tenant guard's refusal of an address outside the allow-list (apps/ingress TenantAccess). */

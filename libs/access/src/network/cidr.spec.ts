@@ -1,4 +1,4 @@
-import { cidrContains, CidrError, formatCidr, matchesAny, parseCidr, parseCidrList } from './cidr';
+import { canonicalCidrs, cidrContains, CidrError, formatCidr, matchesAny, parseCidr, parseCidrList } from './cidr';
 import { formatIp, parseHostAddress, parseIp } from './ip-address';
 
 describe('parseIp', () => {
@@ -139,5 +139,12 @@ describe('matching', () => {
     expect(parseCidrList('10.0.0.0/8, 192.0.2.1  2001:db8::/32,').map(formatCidr)).toEqual(['10.0.0.0/8', '192.0.2.1/32', '2001:db8::/32']);
     expect(parseCidrList('')).toEqual([]);
     expect(() => parseCidrList(['10.0.0.1/8', 'nope', '192.0.2.0/24'])).toThrow(/10\.0\.0\.1\/8.*; "nope"/);
+  });
+});
+
+describe('canonicalCidrs', () => {
+  it('writes each block once in canonical form and refuses host bits', () => {
+    expect(canonicalCidrs(['192.0.2.1', '192.0.2.1/32', '2001:DB8::/32'])).toEqual(['192.0.2.1/32', '2001:db8::/32']);
+    expect(() => canonicalCidrs(['10.0.0.1/8'])).toThrow(CidrError);
   });
 });

@@ -75,3 +75,8 @@ export function parseCidrList(input: string | readonly string[]): Cidr[] {
   if (problems.length) throw new CidrError(problems.join('; '));
   return blocks;
 }
+
+/** Canonical CIDR texts without repeats, as stored (`10.0.0.1/8` is refused, `192.0.2.1` becomes `192.0.2.1/32`); throws CidrError. */
+export function canonicalCidrs(blocks: readonly string[]): string[] {
+  return [...new Set(parseCidrList(blocks).map(formatCidr))];
+}

@@ -1,12 +1,7 @@
+import type { RateLimit } from '@scimflow/contracts';
+
 /** Largest per-tenant rate (and burst) that can be set: far above what one instance serves, well inside a Postgres integer. */
 export const MAX_RATE_LIMIT = 1_000_000;
-
-export interface RateLimit {
-  /** sustained requests per second (tokens added per second) */
-  perSecond: number;
-  /** bucket size: how many requests may arrive at once after a quiet period */
-  burst: number;
-}
 
 export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 

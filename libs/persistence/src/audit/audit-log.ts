@@ -1,30 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
-import type { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
-import { ScimError } from '@scimflow/scim';
+import type { AuditOutcome, AuditView, CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
 
-export type AuditOutcome = 'success' | 'failure';
-
-/** One provisioning action as the reconciler decided it, like a line of Entra's provisioning logs. */
-export interface AuditEntry {
-  tenantId: string;
-  commandId: string;
-  requestId?: string | null;
-  resourceType: string;
-  resourceId: string;
-  action: string;
-  /** the HTTP status answered */
-  status: number;
-  /** the SCIM error body of a rejection */
-  error?: unknown;
-  /** what changed: attribute changes, memberships added/removed, unmatched roles */
-  diff?: Record<string, unknown>;
+/** An audit entry to record: what the log shows but its id and outcome (the table assigns them). */
+export interface AuditEntry extends Omit<AuditView, 'id' | 'outcome' | 'at'> {
   at: Date;
-}
-
-export interface AuditView extends Omit<AuditEntry, 'at'> {
-  id: string;
-  outcome: AuditOutcome;
-  at: string;
 }
 
 export interface AuditQuery {
@@ -91,10 +70,11 @@ export class AuditLog {
     );
   }
 
+  /** The tenant's entries, newest first. Query values out of range are a RangeError: callers check what they are given. */
   async list(q: AuditQuery): Promise<AuditView[]> {
     const limit = q.limit ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw ScimError.badRequest('invalidValue', 'limit must be an integer from 1 to 10000');
-    if (q.outcome !== undefined && !AUDIT_OUTCOMES.includes(q.outcome)) throw ScimError.badRequest('invalidValue', `outcome must be success or failure`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new RangeError('limit must be an integer from 1 to 10000');
+    if (q.outcome !== undefined && !AUDIT_OUTCOMES.includes(q.outcome)) throw new RangeError('outcome must be success or failure');
     const rows: Record<string, unknown>[] = await this.ds.query(
       `SELECT id::text, tenant_id, command_id, request_id, resource_type, resource_id, action, status, outcome, error, diff, at
          FROM audit_log
@@ -117,7 +97,7 @@ export class AuditLog {
       action: r.action as string,
       status: r.status as number,
       outcome: r.outcome as AuditOutcome,
-      error: r.error ?? undefined,
+      error: (r.error as AuditView['error']) ?? undefined,
       diff: r.diff as Record<string, unknown>,
       at: (r.at as Date).toISOString(),
     }));

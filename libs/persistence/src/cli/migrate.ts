@@ -1,8 +1,8 @@
-import { validateConfig } from '@scimflow/config';
+import { configOf, DatabaseSettings, validateConfig } from '@scimflow/config';
 import { migrate, redactUrl } from '../data-source';
 
 async function main() {
-  const config = validateConfig(process.env);
+  const config = validateConfig(configOf(DatabaseSettings), process.env);
   const applied = await migrate(config.DATABASE_URL);
   console.log(`migrations on ${redactUrl(config.DATABASE_URL)}: ${applied.length ? applied.join(', ') : 'up to date'}`);
 }

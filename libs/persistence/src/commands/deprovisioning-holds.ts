@@ -1,8 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { isUuid } from '@scimflow/contracts';
+import { isUuid, ParkedCommandView } from '@scimflow/contracts';
 import { DeprovisionThreshold, exceedsThreshold, rejectedHoldOutcome, thresholdOff } from '@scimflow/provisioning';
 import { AuditLog } from '../audit/audit-log';
-import { ParkedCommandInput, ParkedCommands, ParkedCommandView } from './parked-commands';
+import { ParkedCommandInput, ParkedCommands } from './parked-commands';
 
 /** Advisory-lock namespace of a tenant's deprovisioning count: whoever counts, holds, approves or rejects holds it. */
 const TENANT_LOCK = 727277;
@@ -40,8 +40,8 @@ export type Admission = { kind: 'apply' } | { kind: 'held'; holdId: string; open
 export class DeprovisioningHolds {
   constructor(
     private readonly ds: DataSource,
-    private readonly parked = new ParkedCommands(ds),
-    private readonly audit = new AuditLog(ds),
+    private readonly parked: ParkedCommands,
+    private readonly audit: AuditLog,
   ) {}
 
   /** The tenant's threshold; undefined for no such tenant. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { useDatabase } from '../../../../test/support/medium/database';
+import { AuditLog } from '../audit/audit-log';
 import { ParkedCommandInput, ParkedCommands, ParkedHead } from './parked-commands';
 
 const db = useDatabase();
@@ -32,7 +33,7 @@ describe('ParkedCommands (Postgres)', () => {
   const tenantId = randomUUID();
 
   it('hands out a key’s commands in the order they were parked, also where their ids gain a digit', async () => {
-    const parked = new ParkedCommands(db());
+    const parked = new ParkedCommands(db(), new AuditLog(db()));
     const userId = randomUUID();
     const first = input(tenantId, userId, 'patch');
     const second = input(tenantId, userId, 'patch');
@@ -55,7 +56,7 @@ describe('ParkedCommands (Postgres)', () => {
   });
 
   it('parks behind only while the key has parked commands, and keeps a failing head with its new error', async () => {
-    const parked = new ParkedCommands(db());
+    const parked = new ParkedCommands(db(), new AuditLog(db()));
     const userId = randomUUID();
     const heavy = input(tenantId, userId, 'put');
     expect(await parked.parkBehind(input(tenantId, userId, 'patch'))).toBeUndefined();

@@ -1,17 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { CommandOutcome, isUuid } from '@scimflow/contracts';
+import { CommandOutcome, HeadState, isUuid, ParkedCommandView, ParkReason } from '@scimflow/contracts';
 import { AuditLog } from '../audit/audit-log';
 
 /** A command to park: its identity (from the command), where it came from, and its value as received. */
-export interface ParkedCommandInput {
-  recordKey: string;
-  tenantId: string;
-  commandId: string;
-  resourceType: string;
-  resourceId: string;
-  action: string;
-  /** `topic[partition]@offset` */
-  source: string;
+export interface ParkedCommandInput extends Pick<ParkedCommandView, 'recordKey' | 'tenantId' | 'commandId' | 'resourceType' | 'resourceId' | 'action' | 'source'> {
   /** the record's value, JSON text */
   command: string;
   /** where the writer waits for the answer (request–reply), if anybody does */
@@ -22,32 +14,6 @@ export interface ParkedCommandInput {
 export interface ParkedReply {
   topic: string;
   correlationId: string;
-}
-
-/**
- * Why a command is parked: it failed after its retries, it is slow to apply (applied in the background), it is a
- * deprovisioning held beyond the tenant's threshold (applied only once an operator approves its hold), or it is
- * behind one of those.
- */
-export type ParkReason = 'failed' | 'heavy' | 'held' | 'behind';
-
-/** The state of a key's first parked command, as its followers are answered: see ParkedCommandView.state. */
-export type HeadState = 'failing' | 'pending' | 'held';
-
-export interface ParkedCommandView extends Omit<ParkedCommandInput, 'command' | 'reply'> {
-  id: string;
-  reason: ParkReason;
-  /** `failing`: the key's first parked command, failed at least once and retried with backoff; `pending`: the key's
-   *  first, not tried yet (slow to apply, or the one before it just left); `held`: the key's first, a deprovisioning
-   *  waiting for an operator's decision on its hold; `waiting`: behind it, in order */
-  state: HeadState | 'waiting';
-  /** the deprovisioning hold the command belongs to (reason `held`) */
-  holdId: string | null;
-  error: string | null;
-  attempts: number;
-  parkedAt: string;
-  lastAttemptAt: string | null;
-  nextAttemptAt: string;
 }
 
 /** A parked key's first command, as handed to whoever retries it. */
@@ -95,7 +61,7 @@ export function storableText(s: string, max = MAX_ERROR_CHARS): string {
 export class ParkedCommands {
   constructor(
     private readonly ds: DataSource,
-    private readonly audit = new AuditLog(ds),
+    private readonly audit: AuditLog,
   ) {}
 
   /** Which of `keys` have parked commands (one statement per batch of the consumer). */

@@ -1,73 +1,12 @@
 import { DataSource } from 'typeorm';
-import { isUuid } from '../users/user-store';
+import { isPlainObject } from '@scimflow/scim';
+import { ActivityBucket, isUuid, PipelineDepths, SyncCounts, TenantHealth, TimelineCommand, TimelineDelivery, TimelineEvent } from '@scimflow/contracts';
 
 /**
  * What counts as a failed SCIM request in the console's ratios: an answer of 400 or more, except a GET answered 404
  * (Entra's check for a user or group it expects may be gone: a normal answer, not a failure).
  */
 const FAILURE = `(l.status >= 400 AND NOT (l.method = 'GET' AND l.status = 404))`;
-
-export interface TenantHealth {
-  id: string;
-  name: string;
-  profile: string;
-  enabled: boolean;
-  createdAt: string;
-  lastRequestAt: string | null;
-  lastRequestIp: string | null;
-  requests24h: number;
-  failures24h: number;
-  /** failures24h / requests24h, 0 without requests */
-  failureRatio24h: number;
-  users: number;
-  groups: number;
-  parkedCommands: number;
-  /** webhook deliveries not yet delivered */
-  webhookBacklog: number;
-}
-
-export interface ActivityBucket {
-  start: string;
-  total: number;
-  ok: number;
-  clientErrors: number;
-  serverErrors: number;
-}
-
-export interface TimelineCommand {
-  commandId: string;
-  at: string;
-  operation: string;
-  outcome: 'success' | 'failure' | 'parked';
-  status: number | null;
-  detail: string | null;
-}
-
-export interface TimelineDelivery {
-  subscriptionId: string;
-  url: string;
-  status: string;
-  attempts: number;
-  lastAttemptAt: string | null;
-  lastError: string | null;
-}
-
-export interface TimelineEvent {
-  eventId: string;
-  type: string;
-  sequence: number | null;
-  at: string | null;
-  deliveries: TimelineDelivery[];
-}
-
-export interface PipelineDepths {
-  outbox: { depth: number; oldestAgeSeconds: number | null };
-  parkedCommands: number;
-  parkedRecords: number;
-  webhookBacklog: number;
-  /** dead letters not redriven */
-  deadLetters: number;
-}
 
 export interface RecentFailure {
   at: string;
@@ -77,14 +16,6 @@ export interface RecentFailure {
   /** the SCIM error's detail and scimType (the token endpoint's error_description and error), read from the logged answer */
   detail: string | null;
   scimType: string | null;
-}
-
-export interface SyncCounts {
-  users: number;
-  groups: number;
-  lastRequestAt: string | null;
-  /** the newest provisioning action the reconciler applied or rejected (audit log) */
-  lastCycleAt: string | null;
 }
 
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : null);
@@ -206,7 +137,7 @@ export class ConsoleInsights {
         e.deliveries.push({
           subscriptionId: r.subscription_id as string,
           url: r.url as string,
-          status: r.status as string,
+          status: r.status as TimelineDelivery['status'],
           attempts: int(r.attempts),
           lastAttemptAt: iso(r.last_attempt_at),
           lastError: (r.last_error as string | null) ?? null,
@@ -273,7 +204,7 @@ function parseJson(text: string | null): Record<string, unknown> | undefined {
   if (!text) return undefined;
   try {
     const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return isPlainObject(v) ? v : undefined;
   } catch {
     // a truncated or non-JSON answer: no detail to show
     return undefined;

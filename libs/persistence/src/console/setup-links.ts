@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { issueSetupLinkToken, setupLinkLifetime, setupLinkUrl } from '@scimflow/access';
+import type { IssuedSetupLink, SetupLinkView } from '@scimflow/contracts';
 import { AuditLog } from '../audit/audit-log';
-import { isUuid } from '../users/user-store';
+import { isUuid } from '@scimflow/contracts';
 
 export interface NewSetupLink {
   /** SHA-256 of the link's token (the token itself is never stored) */
@@ -9,15 +10,6 @@ export interface NewSetupLink {
   expiresAt: Date;
   productName?: string | null;
   logoUrl?: string | null;
-}
-
-export interface SetupLinkView {
-  id: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  productName: string | null;
 }
 
 /** A link that may be used now, with the one tenant it opens. */
@@ -36,18 +28,14 @@ export interface SetupLinkRequest {
   logoUrl?: string | null;
 }
 
-export interface IssuedSetupLink {
-  id: string;
-  /** shown once: the token is in its fragment */
-  url: string;
-  expiresAt: string;
-}
-
 export type SetupCredentialKind = 'secret-token' | 'oauth-client-secret';
 
 /** A tenant's setup links (table setup_links): created and revoked by the operator, used by the customer's IT admin. */
 export class SetupLinks {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly audit: AuditLog,
+  ) {}
 
   /** A new link for the tenant (which the caller has checked exists); a lifetime out of range throws RangeError. */
   async issue(tenantId: string, request: SetupLinkRequest, publicBaseUrl: string, now = new Date()): Promise<IssuedSetupLink> {
@@ -103,7 +91,7 @@ export class SetupLinks {
 
   /** The tenant's audit entry of a credential issued through a setup link (by the customer, not the operator). */
   async auditCredentialIssued(link: ActiveSetupLink, kind: SetupCredentialKind, credentialId: string, at: Date): Promise<void> {
-    await new AuditLog(this.ds).record(this.ds.manager, {
+    await this.audit.record(this.ds.manager, {
       tenantId: link.tenantId,
       commandId: `setup-link:${link.id}`,
       resourceType: 'Credential',

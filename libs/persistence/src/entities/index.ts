@@ -1,20 +1,11 @@
-import { OutboxEvent } from './outbox-event.entity';
-import { ProcessedCommand } from './processed-command.entity';
-import { ScimUser } from './scim-user.entity';
-import { ScimGroup, ScimGroupMember } from './scim-group.entity';
 import { TenantToken } from './tenant-token.entity';
 import { OAuthClient } from './oauth-client.entity';
 import { FederatedCredential } from './federated-credential.entity';
-import { SigningKey } from './signing-key.entity';
 import { Tenant } from './tenant.entity';
 import { WebhookSubscription } from './webhook-subscription.entity';
 
-export { OutboxEvent, ProcessedCommand, ScimUser, Tenant, TenantToken, WebhookSubscription };
-export { ScimGroup, ScimGroupMember };
-export type { TenantStatus } from './tenant.entity';
-export { OAuthClient, FederatedCredential, SigningKey };
-export { TENANT_PROFILES } from './tenant.entity';
-export type { TenantProfile } from './tenant.entity';
-export type { StoredWebhookSecret } from './webhook-subscription.entity';
+export { Tenant, TenantToken, WebhookSubscription };
+export { OAuthClient, FederatedCredential };
 
-export const ENTITIES = [Tenant, TenantToken, OAuthClient, FederatedCredential, SigningKey, WebhookSubscription, ScimUser, ProcessedCommand, OutboxEvent, ScimGroup, ScimGroupMember];
+/** The tables stores read and write through TypeORM repositories; the other stores use SQL. */
+export const ENTITIES = [Tenant, TenantToken, OAuthClient, FederatedCredential, WebhookSubscription];

@@ -1,12 +1,7 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn } from 'typeorm';
+import type { TenantProfile, TenantStatus } from '@scimflow/contracts';
 import { TenantToken } from './tenant-token.entity';
 import { WebhookSubscription } from './webhook-subscription.entity';
-
-export type TenantStatus = 'active' | 'disabled';
-
-/** The product a tenant stands behind (../shared/product-profiles.md); its rules come with the profile. */
-export const TENANT_PROFILES = ['segura', 'appsec', 'workforce', 'surecloud', 'custom'] as const;
-export type TenantProfile = (typeof TENANT_PROFILES)[number];
 
 /** A customer's Entra connection: one SCIM base URL, its credentials and its product's data. */
 @Entity({ name: 'tenants' })

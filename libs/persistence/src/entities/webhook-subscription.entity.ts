@@ -1,13 +1,7 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { StoredWebhookSecret } from '@scimflow/webhooks';
 import { Tenant } from './tenant.entity';
 
-/** One signing secret as stored: `value` is `whsec_…` or, with WEBHOOK_SECRETS_KEY, sealed (`enc:v1:…`). */
-export interface StoredWebhookSecret {
-  value: string;
-  createdAt: string;
-  /** set on the previous secret by a rotation: it keeps signing until then */
-  expiresAt: string | null;
-}
 
 /** A product system that receives a tenant's change events, signed, by HTTP POST (Standard Webhooks). */
 @Entity({ name: 'webhook_subscriptions' })

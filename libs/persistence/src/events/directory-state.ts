@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { isUuid } from '../users/user-store';
 import { TenantEvents } from './tenant-events';
+import { isUuid } from '@scimflow/contracts';
 
 /** A user as the state pull gives it: the same `user` document its events carry, and its version (= its last event's sequence). */
 export interface StateUser {
@@ -45,11 +45,10 @@ export interface StatePage<T> {
  * its sequence is at most the version the page shows (the consumer skips it, see docs/events.md).
  */
 export class DirectoryState {
-  private readonly events: TenantEvents;
-
-  constructor(private readonly ds: DataSource) {
-    this.events = new TenantEvents(ds);
-  }
+  constructor(
+    private readonly ds: DataSource,
+    private readonly events: TenantEvents,
+  ) {}
 
   users(tenantId: string, afterId: string | null, limit: number, eventsPosition: string | null): Promise<StatePage<StateUser>> {
     return this.page(tenantId, afterId, limit, eventsPosition, async (q) => {

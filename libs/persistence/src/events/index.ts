@@ -1,3 +1,4 @@
 export * from './tenant-events';
 export * from './product-credentials';
 export * from './directory-state';
+export * from './tenant-events-listener';

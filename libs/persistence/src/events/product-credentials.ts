@@ -1,71 +1,30 @@
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { isUuid } from '../users/user-store';
-import { hashSecret, tokenFingerprint, verifySecret } from '../tenants/secret-token';
-import { EventConsumerView } from './tenant-events';
+import type { CredentialRecords, IssuedToken, StoredProductCredential } from '@scimflow/access';
+import { CreatedProductCredential, EventConsumerView, isUuid, ProductCredentialView } from '@scimflow/contracts';
 
-/**
- * Product credentials look like `sfp_<id>_<secret>`: a downstream service's bearer credential for the events API and
- * the state pull of one tenant. The prefix differs from Entra's `scimflow_` tokens, so neither is ever taken for the other.
- */
-const CREDENTIAL_PATTERN = /^sfp_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
-/** How long a verified credential is trusted without re-reading its row (revocation through another process applies within it). */
-const VERIFIED_TTL_MS = 30_000;
 /** Lag is counted up to this many events (a count costs one index entry per event): a consumer further behind shows this. */
 export const MAX_COUNTED_LAG = 10_000;
 /** A consumer's position is written at most once a second when it moves, every few seconds when it stays (its last read time): not a write per read. */
 const POSITION_MOVED_WRITE_MS = 1_000;
 const POSITION_SAME_WRITE_MS = 5_000;
 
-export interface CreatedProductCredential {
-  id: string;
-  /** shown once; only its hash is stored */
-  credential: string;
-  description: string | null;
-  createdAt: string;
-}
-
-export interface ProductCredentialView {
-  id: string;
-  tenantId: string;
-  description: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface AuthenticatedProduct {
-  tenantId: string;
-  credentialId: string;
-  tenantActive: boolean;
-}
-
-export function parseProductCredential(credential: string): { id: string; secret: string } | undefined {
-  const m = CREDENTIAL_PATTERN.exec(credential);
-  return m ? { id: m[1], secret: m[2] } : undefined;
-}
-
-export function looksLikeProductCredential(credential: string): boolean {
-  return credential.startsWith('sfp_');
-}
-
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
-/** A tenant's product credentials (table product_credentials): several at once, rotated by create then revoke. */
-export class ProductCredentials {
-  private readonly verified = new Map<string, { auth: AuthenticatedProduct; until: number }>();
+/**
+ * A tenant's product credentials (table product_credentials, issued by issueProductCredential, only their hashes
+ * stored): several at once, rotated by create then revoke.
+ */
+export class ProductCredentials implements CredentialRecords<StoredProductCredential> {
   private readonly positionsWritten = new Map<string, { position: string; at: number }>();
 
   constructor(private readonly ds: DataSource) {}
 
-  async create(tenantId: string, description?: string | null): Promise<CreatedProductCredential> {
-    const id = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
-    const secret = randomBytes(32).toString('base64url');
+  async create(tenantId: string, issued: IssuedToken, description?: string | null): Promise<CreatedProductCredential> {
     const [row] = await this.ds.query(
       `INSERT INTO product_credentials (id, tenant_id, secret_hash, description) VALUES ($1, $2, $3, $4) RETURNING created_at`,
-      [id, tenantId, await hashSecret(secret), description ?? null],
+      [issued.id, tenantId, issued.secretHash, description ?? null],
     );
-    return { id, credential: `sfp_${id}_${secret}`, description: description ?? null, createdAt: iso(row.created_at)! };
+    return { id: issued.id, credential: issued.token, description: description ?? null, createdAt: iso(row.created_at)! };
   }
 
   async list(tenantId: string): Promise<ProductCredentialView[]> {
@@ -92,28 +51,20 @@ export class ProductCredentials {
       `WITH revoked AS (UPDATE product_credentials SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id) SELECT id FROM revoked`,
       [id, tenantId],
     );
-    for (const [k, v] of this.verified) if (v.auth.credentialId === id) this.verified.delete(k);
     return rows.length > 0;
   }
 
-  /** The tenant a product credential belongs to, or undefined for an unknown, revoked or wrong one (one answer for all). */
-  async authenticate(credential: string): Promise<AuthenticatedProduct | undefined> {
-    const fingerprint = tokenFingerprint(credential);
-    const cached = this.verified.get(fingerprint);
-    if (cached && cached.until > Date.now()) return cached.auth;
-    const parsed = parseProductCredential(credential);
-    if (!parsed) return undefined;
+  /** The credential with this id unless it is revoked, with its tenant's state. */
+  async active(id: string): Promise<StoredProductCredential | undefined> {
     const rows: { tenant_id: string; secret_hash: string; status: string }[] = await this.ds.query(
       `SELECT c.tenant_id::text, c.secret_hash, t.status FROM product_credentials c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = $1 AND c.revoked_at IS NULL`,
-      [parsed.id],
+      [id],
     );
-    const row = rows[0];
-    this.verified.delete(fingerprint);
-    if (!row || !(await verifySecret(parsed.secret, row.secret_hash))) return undefined;
-    const auth = { tenantId: row.tenant_id, credentialId: parsed.id, tenantActive: row.status === 'active' };
-    this.verified.set(fingerprint, { auth, until: Date.now() + VERIFIED_TTL_MS });
-    await this.ds.query(`UPDATE product_credentials SET last_used_at = now() WHERE id = $1`, [parsed.id]);
-    return auth;
+    return rows.length ? { id, tenantId: rows[0].tenant_id, secretHash: rows[0].secret_hash, tenantActive: rows[0].status === 'active' } : undefined;
+  }
+
+  async markUsed(id: string): Promise<void> {
+    await this.ds.query(`UPDATE product_credentials SET last_used_at = now() WHERE id = $1`, [id]);
   }
 
   /** Records that the consumer read after `position` (it has consumed that far), at most once a second (see above). */

@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { isUuid } from '../users/user-store';
+import { DailyPartitions } from '../partitions/daily-partitions';
+import { isUuid } from '@scimflow/contracts';
 
 /** One event of a tenant's log: its position and the CloudEvent JSON as published (text, sent as it is). */
 export interface TenantEventRow {
@@ -15,43 +16,12 @@ export interface TenantEventPage {
   horizon: string;
 }
 
-export interface EventConsumerView {
-  id: string;
-  tenantId: string;
-  description: string | null;
-  createdAt: string;
-  revokedAt: string | null;
-  /** the position the consumer last read after (what it has consumed); null before its first read */
-  position: string | null;
-  lastReadAt: string | null;
-  /** the tenant's retained events after `position`, counted up to MAX_COUNTED_LAG (10,000) */
-  lagEvents: number;
-  /** age of the oldest of those events, 0 when none */
-  lagSeconds: number;
-}
-
-const PARENT = 'tenant_events';
-const PARTITION_NAME = /^tenant_events_p(\d{4})(\d{2})(\d{2})$/;
-const DAY_MS = 86_400_000;
-/** Serialises partition maintenance between the relay and the ingress instances (any constant; "tevent"). */
-const MAINTENANCE_LOCK = 0x746576656e74;
+/** The log's day partitions; the lock serialises their maintenance between the relay and the ingress instances ("tevent"). */
+export const TENANT_EVENT_PARTITIONS = new DailyPartitions('tenant_events', 0x746576656e74);
 /** The NOTIFY channel the relay signals after committing events: its payload is the tenants, comma-separated, or `*`. */
 export const TENANT_EVENTS_CHANNEL = 'scimflow_tenant_events';
 /** NOTIFY payloads are limited to 8000 bytes: more tenants than this are announced as `*` (every waiter looks). */
 const MAX_NOTIFIED_TENANTS = 150;
-
-function dayOf(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
-}
-
-export function eventPartitionName(day: Date): string {
-  return `${PARENT}_p${dayOf(day).toISOString().slice(0, 10).replace(/-/g, '')}`;
-}
-
-function partitionDay(name: string): Date | undefined {
-  const m = PARTITION_NAME.exec(name);
-  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-}
 
 /**
  * `types` of the events API as LIKE patterns: exact names, or a prefix ending in `*` (`dev.scimflow.user.*`).
@@ -152,61 +122,33 @@ export class TenantEvents {
   }
 
   /** Creates the partitions of the day before `now` through `daysAhead` days after it, where missing. Returns those created. */
-  async ensurePartitions(now: Date, daysAhead: number): Promise<string[]> {
-    return this.maintain(async (em) => {
-      const existing = new Set(await this.partitions(em));
-      const created: string[] = [];
-      for (let d = -1; d <= daysAhead; d++) {
-        const day = new Date(dayOf(now).getTime() + d * DAY_MS);
-        const name = eventPartitionName(day);
-        if (existing.has(name)) continue;
-        const to = new Date(day.getTime() + DAY_MS);
-        await em.query(`CREATE TABLE ${name} PARTITION OF ${PARENT} FOR VALUES FROM ('${day.toISOString()}') TO ('${to.toISOString()}')`);
-        created.push(name);
-      }
-      return created;
-    });
+  ensurePartitions(now: Date, daysAhead: number): Promise<string[]> {
+    return TENANT_EVENT_PARTITIONS.ensure(this.ds, now, daysAhead);
   }
 
   /**
    * Drops every partition whose whole day is older than the longest retention of any tenant (at least `minDays`),
    * first recording per tenant the highest position it held, so a cursor before it answers 410 rather than skipping.
    */
-  async dropExpired(now: Date, minDays = 1): Promise<string[]> {
-    return this.maintain(async (em) => {
-      const [{ days }] = await em.query(`SELECT greatest($1::int, coalesce(max(events_retention_days), 0)) AS days FROM tenants`, [minDays]);
-      const cutoff = now.getTime() - Number(days) * DAY_MS;
-      const dropped: string[] = [];
-      for (const name of await this.partitions(em)) {
-        const day = partitionDay(name);
-        if (!day || day.getTime() + DAY_MS > cutoff) continue;
+  dropExpired(now: Date, minDays = 1): Promise<string[]> {
+    return TENANT_EVENT_PARTITIONS.dropExpired(
+      this.ds,
+      now,
+      async (em) => {
+        const [{ days }] = await em.query(`SELECT greatest($1::int, coalesce(max(events_retention_days), 0)) AS days FROM tenants`, [minDays]);
+        return Number(days);
+      },
+      async (em, partition) => {
         await em.query(
           `INSERT INTO tenant_event_horizons (tenant_id, discarded_through)
-           SELECT p.tenant_id, max(p.position) FROM ${name} p JOIN tenants t ON t.id = p.tenant_id GROUP BY p.tenant_id
+           SELECT p.tenant_id, max(p.position) FROM ${partition} p JOIN tenants t ON t.id = p.tenant_id GROUP BY p.tenant_id
            ON CONFLICT (tenant_id) DO UPDATE SET discarded_through = greatest(tenant_event_horizons.discarded_through, excluded.discarded_through)`,
         );
-        await em.query(`DROP TABLE ${name}`);
-        dropped.push(name);
-      }
-      return dropped;
-    });
-  }
-
-  async partitionNames(): Promise<string[]> {
-    return this.partitions(this.ds.manager);
-  }
-
-  private async partitions(em: EntityManager): Promise<string[]> {
-    const rows: { name: string }[] = await em.query(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '${PARENT}'::regclass ORDER BY c.relname`,
+      },
     );
-    return rows.map((r) => r.name).filter((n) => PARTITION_NAME.test(n));
   }
 
-  private maintain<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(async (em) => {
-      await em.query(`SELECT pg_advisory_xact_lock(${MAINTENANCE_LOCK})`);
-      return work(em);
-    });
+  partitionNames(): Promise<string[]> {
+    return TENANT_EVENT_PARTITIONS.names(this.ds.manager);
   }
 }

@@ -1,4 +1,4 @@
-import { parseFilter, ScimError } from '@scimflow/scim';
+import { FilterNode, parseFilter, ScimError } from '@scimflow/scim';
 import { compileGroupFilter } from './group-filter';
 
 const U1 = '00000000-0000-4000-8000-000000000001';
@@ -102,5 +102,18 @@ describe('compileGroupFilter: members are tested against the membership table', 
     }
     expect(error).toBeInstanceOf(ScimError);
     expect([(error as ScimError).status, (error as ScimError).scimType]).toEqual([400, 'invalidFilter']);
+  });
+
+  const members = { attribute: 'members' };
+  const built: [string, FilterNode, string][] = [
+    ['members gt null', { kind: 'compare', attribute: members, op: 'gt', value: null }, "Invalid filter: 'gt' cannot be used with null."],
+    [
+      'members.value[…]',
+      { kind: 'valuePath', attribute: { attribute: 'members', subAttribute: 'value' }, filter: { kind: 'present', attribute: { attribute: 'type' } } },
+      'Invalid filter: a value filter names an attribute, not a sub-attribute.',
+    ],
+  ];
+  it.each(built)('rejects %s built without the parser, as the parser would', (_name, node, detail) => {
+    expect(() => compileGroupFilter(node)).toThrow(new ScimError(400, detail, 'invalidFilter'));
   });
 });

@@ -1,13 +1,14 @@
 import {
   AttributeReference,
   attr,
+  checkValueFilterAttribute,
   compileFilterToSql,
   entraGroupExtensionSchema,
   FilterNode,
   GROUP_SCHEMA,
   groupSchema,
+  nullTestsPresence,
   SchemaDefinition,
-  ScimError,
   SqlFilter,
   SqlFilterTarget,
 } from '@scimflow/scim';
@@ -80,16 +81,16 @@ export function compileGroupFilter(node: FilterNode, paramOffset = 0, strict = t
         const attribute = { attribute: elementAttribute(n.attribute) };
         // `members eq null` is "no members" and `ne null` "some", as for any multi-valued attribute.
         if (n.value === null) {
-          if (n.op !== 'eq' && n.op !== 'ne') throw ScimError.badRequest('invalidFilter', `Invalid filter: '${n.op}' cannot be used with null.`);
+          const testsPresence = nullTestsPresence(n.op);
           const some = exists(compile({ kind: 'present', attribute }, MEMBER_SQL_TARGET));
-          return n.op === 'ne' ? some : negate(some);
+          return testsPresence ? some : negate(some);
         }
         // `ne` is `not eq`, as compileFilterToSql reads it: groups without such a member.
         const eq = exists(compile({ ...n, op: n.op === 'ne' ? 'eq' : n.op, attribute }, MEMBER_SQL_TARGET));
         return n.op === 'ne' ? negate(eq) : eq;
       }
       case 'valuePath':
-        if (n.attribute.subAttribute !== undefined) throw ScimError.badRequest('invalidFilter', 'Invalid filter: a value filter names an attribute, not a sub-attribute.');
+        checkValueFilterAttribute(n.attribute);
         return exists(compile(n.filter, MEMBER_SQL_TARGET));
     }
   };

@@ -1,10 +1,10 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { compileSortToSql, FilterNode, SortSpec } from '@scimflow/scim';
 import { AlreadyExists, AlreadyTaken, GroupState, MemberView, NotFound } from '@scimflow/provisioning';
-import { isUuid } from '../users/user-store';
 import { raisingDomainErrors, Violations } from '../unit-of-work';
 import { queryResourcePage } from '../listing/resource-page';
 import { compileGroupFilter, GROUP_SQL_TARGET } from './group-filter';
+import { isUuid } from '@scimflow/contracts';
 
 interface GroupRow {
   id: string;

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
+import { isUuid } from '@scimflow/contracts';
 import { MissingReference } from '@scimflow/provisioning';
-import { isUuid } from '../users/user-store';
 import { raisingDomainErrors, Violations } from '../unit-of-work';
 
 /** A member that is not a user of the tenant: the lock and check before a write leave only a race to this. */

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { injectTraceHeaders } from '@scimflow/observability';
 
+/** A record to publish; change events are made by changeEventRecord, which owns their key and headers. */
 export interface OutboxRecord {
   topic: string;
   key: string;
@@ -34,9 +34,7 @@ export class Outbox {
         topic: r.topic,
         record_key: r.key,
         payload: r.payload,
-        // The trace of the command that caused the event travels with it to the notifier and webhooks; a batch
-        // writer puts each command's traceparent on its records itself (the active context is the batch's then).
-        headers: r.headers?.traceparent ? r.headers : injectTraceHeaders({ ...r.headers }),
+        headers: r.headers ?? {},
       })),
     );
     await em.query(

@@ -1,22 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Metrics } from '@scimflow/observability';
-
-export type ParkingStage = 'relay' | 'intake';
-
-/** A record parked with the error that stopped it (the record's bytes are not part of the listing). */
-export interface ParkedRecordView {
-  id: string;
-  stage: ParkingStage;
-  topic: string;
-  key: string;
-  /** the outbox event (stage relay) */
-  outboxId: string | null;
-  /** where it was consumed, `topic[partition]@offset` (stage intake) */
-  source: string | null;
-  bytes: number;
-  error: string;
-  parkedAt: string;
-}
+import type { ParkedRecordView, ParkingStage } from '@scimflow/contracts';
 
 /** A consumed record the notifier could not queue. */
 export interface IntakeRecord {
@@ -28,6 +12,15 @@ export interface IntakeRecord {
 }
 
 /** A parked intake record as it is published again. */
+/** An outbox event the relay could not publish, with the broker's refusal. */
+export interface ParkedOutboxEvent {
+  outboxId: string;
+  topic: string;
+  key: string;
+  bytes: number;
+  error: string;
+}
+
 export interface RepublishedRecord {
   topic: string;
   key: string;
@@ -58,7 +51,7 @@ export class ParkedRecords {
   constructor(private readonly ds: DataSource) {}
 
   /** Parks outbox events the relay cannot publish; their key's later events wait (Outbox.pending skips the key). */
-  async parkOutboxEvents(em: EntityManager, events: { outboxId: string; topic: string; key: string; bytes: number; error: string }[]): Promise<void> {
+  async parkOutboxEvents(em: EntityManager, events: ParkedOutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
     await em.query(
       `INSERT INTO parked_records (stage, topic, record_key, outbox_id, bytes, error)

@@ -1,6 +1,6 @@
+import { DailyPartitions } from '../partitions/daily-partitions';
 import { DataSource, EntityManager } from 'typeorm';
-import { ScimError } from '@scimflow/scim';
-import { isUuid } from '../users/user-store';
+import { isUuid, RequestLogView } from '@scimflow/contracts';
 
 /** One SCIM or token request as the ingress answered it; bodies already redacted and capped by the caller. */
 export interface RequestLogEntry {
@@ -21,23 +21,6 @@ export interface RequestLogEntry {
   notes?: readonly string[];
 }
 
-export interface RequestLogView {
-  id: string;
-  tenantId: string;
-  at: string;
-  requestId: string | null;
-  sourceIp: string | null;
-  method: string;
-  path: string;
-  status: number;
-  latencyMs: number;
-  requestBody: string | null;
-  requestTruncated: boolean;
-  responseBody: string | null;
-  responseTruncated: boolean;
-  notes: string[];
-}
-
 export interface RequestLogQuery {
   from?: Date;
   to?: Date;
@@ -51,27 +34,8 @@ export interface RequestLogQuery {
   before?: string;
 }
 
-const PARENT = 'scim_request_log';
-const PARTITION_NAME = /^scim_request_log_p(\d{4})(\d{2})(\d{2})$/;
-const DAY_MS = 86_400_000;
-/** Serialises partition maintenance across ingress instances (any constant; this one spells "reqlog"). */
-const MAINTENANCE_LOCK = 0x7265716c6f67;
-
-/** The UTC day `at` falls in, as 00:00 of that day. */
-export function utcDay(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
-}
-
-/** The daily partition holding `day`: scim_request_log_pYYYYMMDD. */
-export function partitionName(day: Date): string {
-  return `${PARENT}_p${utcDay(day).toISOString().slice(0, 10).replace(/-/g, '')}`;
-}
-
-/** The day a partition holds, from its name; undefined for a name this store did not make. */
-export function partitionDay(name: string): Date | undefined {
-  const m = PARTITION_NAME.exec(name);
-  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-}
+/** The log's day partitions; the lock serialises their maintenance across ingress instances ("reqlog"). */
+export const REQUEST_LOG_PARTITIONS = new DailyPartitions('scim_request_log', 0x7265716c6f67);
 
 /**
  * The per-tenant SCIM request log (table scim_request_log, one partition per UTC day). Written in batches by the
@@ -120,12 +84,12 @@ export class RequestLog {
     );
   }
 
-  /** A tenant's entries, newest first. Bad query values are 400 invalidValue. */
+  /** A tenant's entries, newest first. Query values out of range are a RangeError: callers check what they are given. */
   async list(tenantId: string, q: RequestLogQuery = {}): Promise<RequestLogView[]> {
     const limit = q.limit ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw ScimError.badRequest('invalidValue', 'limit must be an integer from 1 to 10000');
-    if (q.status !== undefined && (!Number.isInteger(q.status) || q.status < 100 || q.status > 599)) throw ScimError.badRequest('invalidValue', 'status must be an HTTP status (100 to 599)');
-    if (q.before !== undefined && !isUuid(q.before)) throw ScimError.badRequest('invalidValue', 'before must be the id of a request log entry');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new RangeError('limit must be an integer from 1 to 10000');
+    if (q.status !== undefined && (!Number.isInteger(q.status) || q.status < 100 || q.status > 599)) throw new RangeError('status must be an HTTP status (100 to 599)');
+    if (q.before !== undefined && !isUuid(q.before)) throw new RangeError('before must be the id of a request log entry');
     if (!isUuid(tenantId)) return [];
     const rows: Record<string, unknown>[] = await this.ds.query(
       `SELECT ${COLUMNS}
@@ -151,55 +115,19 @@ export class RequestLog {
   }
 
   /** Creates the partitions of the day before `now` through `daysAhead` days after it, where missing. Returns those created. */
-  async ensurePartitions(now: Date, daysAhead: number): Promise<string[]> {
-    return this.maintain(async (em) => {
-      const existing = new Set(await this.partitions(em));
-      const created: string[] = [];
-      for (let d = -1; d <= daysAhead; d++) {
-        const day = new Date(utcDay(now).getTime() + d * DAY_MS);
-        const name = partitionName(day);
-        if (existing.has(name)) continue;
-        const to = new Date(day.getTime() + DAY_MS);
-        await em.query(`CREATE TABLE ${name} PARTITION OF ${PARENT} FOR VALUES FROM ('${day.toISOString()}') TO ('${to.toISOString()}')`);
-        created.push(name);
-      }
-      return created;
-    });
+  ensurePartitions(now: Date, daysAhead: number): Promise<string[]> {
+    return REQUEST_LOG_PARTITIONS.ensure(this.ds, now, daysAhead);
   }
 
   /** Drops every partition whose whole day is older than `retentionDays` before `now`. Returns those dropped. */
   async dropExpired(now: Date, retentionDays: number): Promise<string[]> {
     if (!Number.isInteger(retentionDays) || retentionDays < 1) throw new RangeError('retentionDays must be a positive integer');
-    const cutoff = now.getTime() - retentionDays * DAY_MS;
-    return this.maintain(async (em) => {
-      const dropped: string[] = [];
-      for (const name of await this.partitions(em)) {
-        const day = partitionDay(name);
-        if (!day || day.getTime() + DAY_MS > cutoff) continue;
-        await em.query(`DROP TABLE ${name}`);
-        dropped.push(name);
-      }
-      return dropped;
-    });
+    return REQUEST_LOG_PARTITIONS.dropExpired(this.ds, now, async () => retentionDays);
   }
 
   /** Names of the existing partitions, oldest first. */
-  async partitionNames(): Promise<string[]> {
-    return this.partitions(this.ds.manager);
-  }
-
-  private async partitions(em: EntityManager): Promise<string[]> {
-    const rows: { name: string }[] = await em.query(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '${PARENT}'::regclass ORDER BY c.relname`,
-    );
-    return rows.map((r) => r.name).filter((n) => PARTITION_NAME.test(n));
-  }
-
-  private maintain<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(async (em) => {
-      await em.query(`SELECT pg_advisory_xact_lock(${MAINTENANCE_LOCK})`);
-      return work(em);
-    });
+  partitionNames(): Promise<string[]> {
+    return REQUEST_LOG_PARTITIONS.names(this.ds.manager);
   }
 }
 

@@ -1,15 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  AttributeDefinition,
-  enterpriseUserSchema,
-  incompatibleChanges,
-  ResourceTypeSchemas,
-  SchemaDefinition,
-  ScimError,
-  userResourceTypeFor,
-  userSchema,
-  validateSchemaRegistration,
-} from '@scimflow/scim';
+import { NotFound } from '@scimflow/provisioning';
+import { AttributeDefinition, enterpriseUserSchema, ResourceTypeSchemas, SchemaDefinition, schemaRegistration, userResourceTypeFor, userSchema } from '@scimflow/scim';
 
 /** Resource types a tenant can extend. Only User for now; the table already keys schemas by resource type. */
 export type ExtensibleResourceType = 'User';
@@ -44,9 +35,8 @@ function toRegistered(r: SchemaRow): RegisteredSchema {
 const COLUMNS = 'resource_type, schema_id, name, description, attributes, additional_string_attributes, created_at, updated_at';
 
 /**
- * Tenant-defined extension schemas (docs/extensions.md). Registering validates the definition
- * (validateSchemaRegistration) and, for an id that exists, only accepts changes that keep stored documents valid
- * (incompatibleChanges); schemas are never removed, since users' documents may hold their data.
+ * Tenant-defined extension schemas (docs/extensions.md). What a registration may change is schemaRegistration's
+ * decision; schemas are never removed, since users' documents may hold their data.
  * Used by `scimctl schema …` and meant for the admin API as well.
  */
 export class TenantSchemaStore {
@@ -72,22 +62,18 @@ export class TenantSchemaStore {
 
   /**
    * Registers a schema, or updates the one with the same id (case-insensitively; the stored spelling is kept).
-   * Throws ScimError: 404 unknown tenant, 400 invalidValue invalid definition, 409 incompatible update.
+   * Throws NotFound for an unknown tenant, and schemaRegistration's ScimError for a definition it refuses.
    */
   async register(tenantId: string, input: unknown, resourceType: ExtensibleResourceType = 'User', within?: EntityManager): Promise<{ schema: SchemaDefinition; created: boolean }> {
     // `within`: a caller's transaction (tenant creation registers its profile's schemas with the tenant).
     const run = <T>(work: (em: EntityManager) => Promise<T>) => (within ? work(within) : this.ds.transaction(work));
     return run(async (em) => {
-      // Serialises registrations per tenant, so the overlap check below sees every other schema.
+      // Serialises registrations per tenant, so the overlap check sees every other schema.
       const tenant = await em.query(`SELECT id FROM tenants WHERE id = $1 FOR UPDATE`, [tenantId]);
-      if (!tenant.length) throw ScimError.notFound(`tenant ${tenantId} not found`);
+      if (!tenant.length) throw new NotFound(`tenant ${tenantId} not found`);
       const existing = await this.list(tenantId, resourceType, em);
-      const wantedId = typeof (input as { id?: unknown })?.id === 'string' ? ((input as { id: string }).id.toLowerCase()) : undefined;
-      const current = existing.find((r) => r.schema.id.toLowerCase() === wantedId);
-      const others = [...BUILT_IN[resourceType], ...existing.map((r) => r.schema)].filter((s) => s !== current?.schema);
-      const schema = validateSchemaRegistration(input, others.map((s) => s.id));
-
-      if (!current) {
+      const { schema, replaces } = schemaRegistration(input, BUILT_IN[resourceType], existing.map((r) => r.schema));
+      if (!replaces) {
         await em.query(
           `INSERT INTO tenant_schemas (tenant_id, resource_type, schema_id, name, description, attributes, additional_string_attributes)
            VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -95,17 +81,12 @@ export class TenantSchemaStore {
         );
         return { schema, created: true };
       }
-      const reasons = incompatibleChanges(current.schema, schema);
-      if (reasons.length) {
-        throw new ScimError(409, `Schema ${current.schema.id} cannot be changed this way, stored users may hold its data: ${reasons.join('; ')}`);
-      }
-      const updated = { ...schema, id: current.schema.id };
       await em.query(
         `UPDATE tenant_schemas SET name = $4, description = $5, attributes = $6, additional_string_attributes = $7, updated_at = now()
          WHERE tenant_id = $1 AND resource_type = $2 AND schema_id = $3`,
-        [tenantId, resourceType, updated.id, updated.name, updated.description, JSON.stringify(updated.attributes), updated.additionalStringAttributes === true],
+        [tenantId, resourceType, schema.id, schema.name, schema.description, JSON.stringify(schema.attributes), schema.additionalStringAttributes === true],
       );
-      return { schema: updated, created: false };
+      return { schema, created: false };
     });
   }
 }

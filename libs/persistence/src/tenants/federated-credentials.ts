@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AlreadyExists } from '@scimflow/provisioning';
 import { FederatedCredential } from '../entities';
-import { isUuid } from '../users/user-store';
+import { isUuid } from '@scimflow/contracts';
 
 export interface NewFederatedCredential {
   issuer: string;
@@ -13,9 +14,7 @@ export interface NewFederatedCredential {
 
 const UNIQUE_VIOLATION = '23505';
 
-export class DuplicateFederatedCredentialError extends Error {}
-
-/** Per-tenant trust in external token issuers (workload identity federation). */
+/** Per-tenant trust in external token issuers (workload identity federation). A trust given twice is AlreadyExists. */
 export class FederatedCredentials {
   constructor(private readonly ds: DataSource) {}
 
@@ -25,7 +24,7 @@ export class FederatedCredentials {
       return await repo.save(repo.create({ id: randomUUID(), tenantId, ...c, description: c.description ?? null }));
     } catch (e) {
       if ((e as { code?: string }).code === UNIQUE_VIOLATION)
-        throw new DuplicateFederatedCredentialError(`the tenant already trusts issuer ${c.issuer} for subject ${c.subject}`);
+        throw new AlreadyExists(`the tenant already trusts issuer ${c.issuer} for subject ${c.subject}`);
       throw e;
     }
   }

@@ -1,12 +1,11 @@
 import { DataSource } from 'typeorm';
-import { formatCidr, parseCidrList, RateLimit } from '@scimflow/access';
-import { Tenant, TenantProfile, TenantStatus } from '../entities';
-import { isUuid } from '../users/user-store';
+import { Tenant } from '../entities';
+import { isUuid, RateLimit, TenantProfile, TenantStatus } from '@scimflow/contracts';
 
 export interface NewTenantOptions {
   profile?: TenantProfile;
   settings?: Record<string, unknown>;
-  /** CIDR blocks; stored in canonical form */
+  /** CIDR blocks in canonical form (canonicalCidrs) */
   allowedSourceIps?: readonly string[];
   /** null or absent = the configured default */
   rateLimit?: RateLimit | null;
@@ -14,16 +13,11 @@ export interface NewTenantOptions {
   userSchemas?: readonly unknown[];
 }
 
-/** Canonical CIDR texts (`10.0.0.1/8` is refused, `192.0.2.1` becomes `192.0.2.1/32`); throws CidrError. */
-export function canonicalCidrs(blocks: readonly string[]): string[] {
-  return [...new Set(parseCidrList(blocks).map(formatCidr))];
-}
-
 export function tenantColumns(o: NewTenantOptions): Partial<Tenant> {
   const columns: Partial<Tenant> = {};
   if (o.profile !== undefined) columns.profile = o.profile;
   if (o.settings !== undefined) columns.settings = o.settings;
-  if (o.allowedSourceIps !== undefined) columns.allowedSourceIps = canonicalCidrs(o.allowedSourceIps);
+  if (o.allowedSourceIps !== undefined) columns.allowedSourceIps = [...o.allowedSourceIps];
   if (o.rateLimit) Object.assign(columns, { rateLimitPerSecond: o.rateLimit.perSecond, rateLimitBurst: o.rateLimit.burst });
   return columns;
 }
@@ -58,8 +52,9 @@ export class TenantAdmin {
     return this.change(tenantId, { status });
   }
 
+  /** `blocks`: canonical CIDR texts (canonicalCidrs). */
   setAllowedSourceIps(tenantId: string, blocks: readonly string[]): Promise<Tenant | null> {
-    return this.change(tenantId, { allowedSourceIps: canonicalCidrs(blocks) });
+    return this.change(tenantId, { allowedSourceIps: [...blocks] });
   }
 
   setRateLimit(tenantId: string, limit: RateLimit | null): Promise<Tenant | null> {
@@ -87,21 +82,21 @@ export class TenantAdmin {
 
   /** How many tenants have each pause on. */
   async pausedCounts(): Promise<Record<TenantPause, number>> {
-    const [row]: { intake: number; delivery: number }[] = await this.ds.query(
-      `SELECT count(intake_paused_at)::int AS intake, count(delivery_paused_at)::int AS delivery FROM tenants`,
-    );
-    return row;
+    const counts = await this.ds
+      .getRepository(Tenant)
+      .createQueryBuilder('t')
+      .select('count(t.intakePausedAt)::int', 'intake')
+      .addSelect('count(t.deliveryPausedAt)::int', 'delivery')
+      .getRawOne<Record<TenantPause, number>>();
+    return counts!;
   }
 
   /** Pauses or resumes; pausing what is paused keeps its first pause time. Null when there is no such tenant. */
   async setPaused(tenantId: string, what: TenantPause, paused: boolean): Promise<Tenant | null> {
     if (!isUuid(tenantId)) return null;
-    const column = what === 'intake' ? 'intake_paused_at' : 'delivery_paused_at';
-    const [, affected]: [unknown, number] = await this.ds.query(
-      `UPDATE tenants SET ${column} = ${paused ? `coalesce(${column}, now())` : 'NULL'} WHERE id = $1`,
-      [tenantId],
-    );
-    return affected ? this.get(tenantId) : null;
+    const since = paused ? () => `coalesce(${what}_paused_at, now())` : null;
+    const result = await this.ds.getRepository(Tenant).update({ id: tenantId }, what === 'intake' ? { intakePausedAt: since } : { deliveryPausedAt: since });
+    return result.affected ? this.get(tenantId) : null;
   }
 
   private async change(tenantId: string, columns: Partial<Pick<Tenant, 'status' | 'allowedSourceIps' | 'rateLimitPerSecond' | 'rateLimitBurst'>>): Promise<Tenant | null> {

@@ -1,5 +1,5 @@
-import { DataSource } from 'typeorm';
 import { ProfileSettings, resolveProfileSettings } from '@scimflow/provisioning';
+import { TenantProfileStore } from './tenant-profile-store';
 
 /**
  * A tenant's effective profile settings, cached for `ttlMs`: every command needs them and they change rarely. An
@@ -10,15 +10,15 @@ export class TenantProfiles {
   private readonly cache = new Map<string, { at: number; settings: ProfileSettings }>();
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly store: TenantProfileStore,
     private readonly ttlMs: number,
   ) {}
 
   async settings(tenantId: string): Promise<ProfileSettings> {
     const hit = this.cache.get(tenantId);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.settings;
-    const rows: { profile: string; settings: Record<string, unknown> }[] = await this.ds.query(`SELECT profile, settings FROM tenants WHERE id = $1`, [tenantId]);
-    const settings = rows.length ? resolveProfileSettings(rows[0].profile, rows[0].settings) : resolveProfileSettings('custom', {});
+    const stored = await this.store.get(tenantId);
+    const settings = stored ? resolveProfileSettings(stored.profile, stored.settings) : resolveProfileSettings('custom', {});
     this.cache.set(tenantId, { at: Date.now(), settings });
     return settings;
   }

@@ -1,8 +1,17 @@
-import { SigningKey, Tenant } from '../entities';
+import { Tenant } from '../entities';
+import { SigningKey } from './signing-keys';
 import { signingKeyViews, tenantView } from './views';
 
-const key = (kid: string, o: Partial<SigningKey> = {}): SigningKey =>
-  Object.assign(new SigningKey(), { kid, algorithm: 'ES256', privateKey: 'PEM', publicJwk: {}, createdAt: new Date('2025-01-01T00:00:00Z'), verifyUntil: null, retiredAt: null, ...o });
+const key = (kid: string, o: Partial<SigningKey> = {}): SigningKey => ({
+  kid,
+  algorithm: 'ES256',
+  privateKey: 'PEM',
+  publicJwk: {},
+  createdAt: new Date('2025-01-01T00:00:00Z'),
+  verifyUntil: null,
+  retiredAt: null,
+  ...o,
+});
 
 describe('views', () => {
   it('tenantView: Entra URLs from PUBLIC_BASE_URL, rate limit null when not overridden, no secrets', () => {

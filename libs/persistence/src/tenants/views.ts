@@ -1,28 +1,10 @@
-import { RateLimit, tenantEndpoints } from '@scimflow/access';
-import { FederatedCredential, OAuthClient, SigningKey, Tenant, TenantProfile, TenantStatus, TenantToken } from '../entities';
+import { tenantEndpoints } from '@scimflow/access';
+import { FederatedCredential, OAuthClient, Tenant, TenantToken } from '../entities';
+import type { SigningKey } from './signing-keys';
+import type { CreatedTenantView, FederatedCredentialView, OAuthClientView, RateLimit, SecretTokenView, SigningKeyState, SigningKeyView, TenantProfile, TenantStatus, TenantView } from '@scimflow/contracts';
 import type { CreatedTenant } from './tenant-directory';
 
-/**
- * The JSON shapes of tenants and credentials, the same in the admin API and in scimctl.
- * Secrets appear only in the answers that create them.
- */
-export interface TenantView {
-  tenantId: string;
-  name: string;
-  profile: TenantProfile;
-  status: TenantStatus;
-  createdAt: string;
-  scimBaseUrl: string;
-  tokenUrl: string;
-  allowedSourceIps: string[];
-  /** null: the configured default applies */
-  rateLimit: RateLimit | null;
-  settings: Record<string, unknown>;
-  /** when an operator paused Entra's requests (answered 503 + Retry-After), null while running */
-  intakePausedAt: string | null;
-  /** when an operator paused downstream delivery (events wait in order), null while running */
-  deliveryPausedAt: string | null;
-}
+// The views of tenants and credentials (their shapes: @scimflow/contracts), the same in the admin API and in scimctl.
 
 export function tenantView(t: Tenant, publicBaseUrl: string): TenantView {
   return {
@@ -40,27 +22,9 @@ export function tenantView(t: Tenant, publicBaseUrl: string): TenantView {
   };
 }
 
-/** What a customer needs to connect Entra, printed once at creation. */
-export interface CreatedTenantView {
-  tenantId: string;
-  scimBaseUrl: string;
-  token: string;
-  tokenUrl: string;
-  clientId: string;
-  clientSecret: string;
-}
-
 export function createdTenantView(c: CreatedTenant, publicBaseUrl: string): CreatedTenantView {
   const { scimBaseUrl, tokenUrl } = tenantEndpoints(publicBaseUrl, c.tenant.id);
   return { tenantId: c.tenant.id, scimBaseUrl, token: c.token, tokenUrl, clientId: c.client.clientId, clientSecret: c.client.clientSecret };
-}
-
-export interface SecretTokenView {
-  id: string;
-  description: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
 }
 
 export function secretTokenView(t: TenantToken): SecretTokenView {
@@ -73,14 +37,6 @@ export function secretTokenView(t: TenantToken): SecretTokenView {
   };
 }
 
-export interface OAuthClientView {
-  clientId: string;
-  hasSecret: boolean;
-  secretCreatedAt: string | null;
-  lastUsedAt: string | null;
-  tokenUrl: string;
-}
-
 export function oauthClientView(c: OAuthClient, publicBaseUrl: string): OAuthClientView {
   return {
     clientId: c.id,
@@ -89,17 +45,6 @@ export function oauthClientView(c: OAuthClient, publicBaseUrl: string): OAuthCli
     lastUsedAt: c.lastUsedAt?.toISOString() ?? null,
     tokenUrl: tenantEndpoints(publicBaseUrl, c.tenantId).tokenUrl,
   };
-}
-
-export interface FederatedCredentialView {
-  id: string;
-  issuer: string;
-  jwksUrl: string;
-  subject: string;
-  audience: string;
-  description: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
 }
 
 export function federatedCredentialView(c: FederatedCredential): FederatedCredentialView {
@@ -113,17 +58,6 @@ export function federatedCredentialView(c: FederatedCredential): FederatedCreden
     createdAt: c.createdAt.toISOString(),
     lastUsedAt: c.lastUsedAt?.toISOString() ?? null,
   };
-}
-
-export type SigningKeyState = 'signing' | 'verifying' | 'expired' | 'retired';
-
-export interface SigningKeyView {
-  kid: string;
-  algorithm: string;
-  state: SigningKeyState;
-  createdAt: string;
-  verifyUntil: string | null;
-  retiredAt: string | null;
 }
 
 /** `signingKid`: the kid of the key that signs now (the newest active one). */

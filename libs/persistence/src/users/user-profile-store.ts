@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
+import { isUuid } from '@scimflow/contracts';
 import { MissingReference } from '@scimflow/provisioning';
-import { isUuid } from './user-store';
 import { raisingDomainErrors } from '../unit-of-work';
 
 /** The reconciler's profile-rule reads and writes on users, each inside its transaction. */

@@ -1,7 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { CommandOutcome, isUuid, ProvisioningCommand } from '@scimflow/contracts';
 
-export { isUuid };
 import {
   compileFilterToSql,
   compileSortToSql,
@@ -15,6 +14,7 @@ import type { LoginMethod } from '@scimflow/contracts';
 import { AlreadyExists, AlreadyTaken, NotFound, UserOrigin, UserState } from '@scimflow/provisioning';
 import { queryResourcePage } from '../listing/resource-page';
 import { raisingDomainErrors, rowNamed, Violations } from '../unit-of-work';
+import { ProcessedCommands } from '../commands/processed-commands';
 
 /** How a tenant's SCIM User attributes map onto the scim_users table, for the filter and sort compilers. */
 export function userSqlTarget(types: ResourceTypeSchemas): SqlFilterTarget {
@@ -123,7 +123,11 @@ function userViolations(users: UserState[]): Violations {
  * AlreadyTaken (userName), AlreadyExists (id) and NotFound (tenant).
  */
 export class UserStore {
-  constructor(private readonly ds: DataSource) {}
+  private readonly processed: ProcessedCommands;
+
+  constructor(private readonly ds: DataSource) {
+    this.processed = new ProcessedCommands(ds);
+  }
 
   async findById(tenantId: string, id: string, em: EntityManager = this.ds.manager): Promise<UserState | undefined> {
     if (!isUuid(id)) return undefined;
@@ -291,13 +295,8 @@ export class UserStore {
   // ---- idempotency ----
 
   /** The stored outcomes of those of `commandIds` applied before. */
-  async processedOutcomes(em: EntityManager, commandIds: string[]): Promise<Map<string, CommandOutcome>> {
-    if (!commandIds.length) return new Map();
-    const rows: { command_id: string; outcome: CommandOutcome }[] = await em.query(
-      `SELECT command_id, outcome FROM processed_commands WHERE command_id = ANY($1::uuid[])`,
-      [commandIds],
-    );
-    return new Map(rows.map((r) => [r.command_id, r.outcome]));
+  processedOutcomes(em: EntityManager, commandIds: string[]): Promise<Map<string, CommandOutcome>> {
+    return this.processed.outcomes(commandIds, em);
   }
 
   async recordOutcomes(em: EntityManager, entries: { command: ProvisioningCommand; outcome: CommandOutcome }[], at: Date): Promise<void> {
@@ -310,9 +309,8 @@ export class UserStore {
     );
   }
 
-  async processedOutcome(em: EntityManager, commandId: string): Promise<CommandOutcome | undefined> {
-    const rows: { outcome: CommandOutcome }[] = await em.query(`SELECT outcome FROM processed_commands WHERE command_id = $1`, [commandId]);
-    return rows[0]?.outcome;
+  processedOutcome(em: EntityManager, commandId: string): Promise<CommandOutcome | undefined> {
+    return this.processed.outcome(commandId, em);
   }
 
   async recordOutcome(em: EntityManager, command: ProvisioningCommand, outcome: CommandOutcome, at: Date): Promise<void> {

@@ -1,28 +1,7 @@
 import { DataSource } from 'typeorm';
-import { DEAD_LETTER_SCHEMA_VERSION, WebhookDeadLetter } from '@scimflow/contracts';
-import { ScimError } from '@scimflow/scim';
+import { DEAD_LETTER_SCHEMA_VERSION, DeadLetterView, isUuid, RedriveResult, WebhookDeadLetter } from '@scimflow/contracts';
+import { NotFound } from '@scimflow/provisioning';
 import { wakeLanes } from './delivery-queue';
-
-/** A dead letter as `scimctl dlq list` and the admin API show it. */
-export interface DeadLetterView {
-  id: string;
-  subscriptionId: string;
-  tenantId: string;
-  url: string;
-  eventId: string;
-  eventType: string;
-  orderingKey: string;
-  attempts: number;
-  queuedAt: string;
-  lastAttemptAt: string;
-  deadAt: string;
-  lastStatus: number | null;
-  lastError: string | null;
-  lastResponseExcerpt: string | null;
-  publishedAt: string | null;
-  /** set once the event was put back into the queue; the record stays as history */
-  redrivenAt: string | null;
-}
 
 export interface DeadLetterQuery {
   subscriptionId?: string;
@@ -33,12 +12,6 @@ export interface DeadLetterQuery {
   limit?: number;
 }
 
-export interface RedriveResult {
-  redriven: string[];
-  skipped: { id: string; reason: string }[];
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const COLUMNS = `dl.id, dl.subscription_id, dl.tenant_id, dl.url, dl.event_id, dl.event_type, dl.ordering_key, dl.attempts, dl.queued_at,
   dl.last_attempt_at, dl.dead_at, dl.last_status, dl.last_error, dl.last_response_excerpt, dl.published_at, dl.redriven_at`;
@@ -58,7 +31,7 @@ export class DeadLetters {
     const params: unknown[] = [];
     for (const [column, value] of [['subscription_id', query.subscriptionId], ['tenant_id', query.tenantId]] as const) {
       if (value === undefined) continue;
-      if (!UUID.test(value)) return [];
+      if (!isUuid(value)) return [];
       where.push(`dl.${column} = $${params.push(value)}`);
     }
     if (query.since) where.push(`dl.dead_at >= $${params.push(query.since)}`);
@@ -74,10 +47,10 @@ export class DeadLetters {
 
   /** One dead letter with the event as it was sent. */
   async show(id: string): Promise<DeadLetterView & { event: Record<string, unknown> }> {
-    const [row] = UUID.test(id)
+    const [row] = isUuid(id)
       ? await this.ds.query(`SELECT ${COLUMNS}, d.body FROM webhook_dead_letters dl JOIN webhook_deliveries d ON d.id = dl.delivery_id WHERE dl.id = $1`, [id])
       : [];
-    if (!row) throw ScimError.notFound(`dead letter ${id} not found`);
+    if (!row) throw new NotFound(`dead letter ${id} not found`);
     return { ...toView(row), event: JSON.parse(row.body) };
   }
 
@@ -89,7 +62,7 @@ export class DeadLetters {
   async redrive(ids: string[]): Promise<RedriveResult> {
     const result: RedriveResult = { redriven: [], skipped: [] };
     for (const id of ids) {
-      if (!UUID.test(id)) {
+      if (!isUuid(id)) {
         result.skipped.push({ id, reason: 'not found' });
         continue;
       }
@@ -121,7 +94,7 @@ export class DeadLetters {
 
   /** Every dead letter of a subscription not yet redriven, redriven. */
   async redriveSubscription(subscriptionId: string): Promise<RedriveResult> {
-    const ids: { id: string }[] = UUID.test(subscriptionId)
+    const ids: { id: string }[] = isUuid(subscriptionId)
       ? await this.ds.query(`SELECT id FROM webhook_dead_letters WHERE subscription_id = $1 AND redriven_at IS NULL ORDER BY dead_at, id`, [subscriptionId])
       : [];
     return this.redrive(ids.map((r) => r.id));

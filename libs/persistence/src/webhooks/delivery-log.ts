@@ -1,26 +1,5 @@
 import { DataSource } from 'typeorm';
-import { ScimError } from '@scimflow/scim';
-
-/** One delivery attempt as the log shows it. */
-export interface DeliveryAttemptView {
-  attemptId: string;
-  deliveryId: string;
-  subscriptionId: string;
-  eventId: string;
-  eventType: string;
-  /** 1 for the first attempt of the event (counting again from 1 after a redrive) */
-  attempt: number;
-  status: 'delivered' | 'failed';
-  /** absent when there was no HTTP answer (timeout, connection error) */
-  httpStatus: number | null;
-  latencyMs: number;
-  error: string | null;
-  responseExcerpt: string | null;
-  redrive: boolean;
-  /** the notifier instance that made the attempt */
-  instance: string;
-  attemptedAt: string;
-}
+import { DeliveryAttemptView, isUuid } from '@scimflow/contracts';
 
 export interface DeliveryLogQuery {
   subscriptionId: string;
@@ -37,9 +16,9 @@ export class DeliveryLog {
 
   async list(query: DeliveryLogQuery): Promise<DeliveryAttemptView[]> {
     if (query.status !== undefined && query.status !== 'delivered' && query.status !== 'failed')
-      throw ScimError.badRequest('invalidValue', `status must be "delivered" or "failed", not "${query.status}"`);
+      throw new RangeError(`status must be "delivered" or "failed", not "${query.status}"`);
     const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 10_000);
-    if (!/^[0-9a-f-]{36}$/i.test(query.subscriptionId)) return [];
+    if (!isUuid(query.subscriptionId)) return [];
     const where = ['subscription_id = $1'];
     const params: unknown[] = [query.subscriptionId];
     if (query.status) where.push(`status = $${params.push(query.status)}`);

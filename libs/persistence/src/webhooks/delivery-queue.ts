@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { StoredWebhookSecret } from '../entities';
+import type { StoredWebhookSecret } from '@scimflow/webhooks';
 
 /** One event for one subscription, as the consumer queues it. */
 export interface QueuedEvent {

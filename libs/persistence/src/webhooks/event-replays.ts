@@ -1,29 +1,8 @@
 import { DataSource } from 'typeorm';
-import { isUuid } from '@scimflow/contracts';
+import { EventReplayState, EventReplayView, isUuid } from '@scimflow/contracts';
 
 /** A replay whose progress was not written for this long is no longer running (its ingress stopped). */
 export const REPLAY_STALE_AFTER_MS = 60_000;
-
-export type EventReplayState = 'running' | 'done' | 'failed' | 'interrupted';
-
-export interface EventReplayView {
-  id: string;
-  subscriptionId: string;
-  tenantId: string;
-  replayKey: string;
-  from: string;
-  to: string | null;
-  state: EventReplayState;
-  planned: number;
-  read: number;
-  matched: number;
-  queued: number;
-  alreadyQueued: number;
-  error: string | null;
-  startedAt: string;
-  updatedAt: string;
-  finishedAt: string | null;
-}
 
 export interface EventReplayCountsRow {
   planned: number;

@@ -1,4 +1,4 @@
-import { ImportGroupPayload } from '@scimflow/contracts';
+import { ImportGroupPayload, isUuid } from '@scimflow/contracts';
 import { assertSafeJson, GROUP_SCHEMA, ScimError } from '@scimflow/scim';
 import { checkSize, ImportRow, parseCsv } from './user-import';
 
@@ -9,8 +9,6 @@ import { checkSize, ImportRow, parseCsv } from './user-import';
  */
 
 export type GroupImportRow = ImportRow<ImportGroupPayload>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** CSV columns: `displayName` (or `name`), optional `id` (or `groupId`: the product's own id, a UUID) and `externalId`. */
 export function groupRowsFromCsv(text: string): GroupImportRow[] {
@@ -62,7 +60,7 @@ function groupRow(row: number, f: Record<string, unknown>): GroupImportRow {
   const displayName = typeof f.displayName === 'string' ? f.displayName.trim() : '';
   if (!displayName) return { row, error: 'displayName (or name) is required' };
   const id = f.id === undefined || f.id === '' ? undefined : f.id;
-  if (id !== undefined && (typeof id !== 'string' || !UUID.test(id))) return { row, name: displayName, error: `id must be a UUID: ${JSON.stringify(id)}` };
+  if (id !== undefined && !isUuid(id)) return { row, name: displayName, error: `id must be a UUID: ${JSON.stringify(id)}` };
   if (f.externalId !== undefined && f.externalId !== '' && typeof f.externalId !== 'string') return { row, name: displayName, error: 'externalId must be a string' };
   const document = { schemas: [GROUP_SCHEMA], displayName, ...(typeof f.externalId === 'string' && f.externalId ? { externalId: f.externalId } : {}) };
   return { row, name: displayName, resourceId: id?.toLowerCase(), payload: { document } };

@@ -1,13 +1,5 @@
+import type { EntraMapping } from '@scimflow/contracts';
 import { ProfileName, ProfileSettings } from '../profiles/profile-settings';
-
-/** One line of the Entra attribute-mapping guidance shown to a customer's IT admin. */
-export interface EntraMapping {
-  /** the SCIM attribute (Entra's "customappsso Attribute") */
-  target: string;
-  /** what to map to it in Entra: an attribute or expression */
-  source: string;
-  note: string;
-}
 
 export const PROFILE_TITLES: Record<ProfileName, string> = {
   segura: 'Segura',

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { validateConfig } from '@scimflow/config';
+import { CommandApplyConfig, validateConfig } from '@scimflow/config';
 import { GroupCommand, ProvisioningCommand, UserCommand } from '@scimflow/contracts';
 import { asRead } from '../../../contracts/src/test-helpers';
-import { TenantDirectory } from '@scimflow/persistence';
 import { useDatabase } from '../../../../test/support/medium/database';
+import { createTenant } from '../../../../bench/tenants';
 import { ApplyUserCommands } from '../users/apply-user-commands';
 import { ApplyGroupCommand } from './apply-group-command';
 
 const db = useDatabase();
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const config = () => validateConfig({ ...process.env, PROFILE_CACHE_TTL_MS: '0' });
+const config = () => validateConfig(CommandApplyConfig, { ...process.env, PROFILE_CACHE_TTL_MS: '0' });
 
-const tenant = async (profile: 'custom' | 'surecloud' = 'custom') => (await new TenantDirectory(db()).createTenant(`groups ${profile}`, [], { profile })).tenant.id;
+const tenant = async (profile: 'custom' | 'surecloud' = 'custom') => (await createTenant(db(), `groups ${profile}`, [], { profile })).tenant.id;
 
 function command(tenantId: string, resourceId: string, action: ProvisioningCommand['action'], payload?: unknown): GroupCommand {
   return asRead({ v: 1, commandId: randomUUID(), tenantId, resourceType: 'Group', resourceId, action, payload, issuedAt: '2026-12-06T00:00:00.000Z' });

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
-import { ChangeEvent, GroupCommand, MembershipEventType, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
-import { AuditLog, commandAuditEntry, GroupStore, MembershipStore, Outbox, OutboxRecord, TenantProfiles, UserStore } from '@scimflow/persistence';
+import { CommandApplyConfig } from '@scimflow/config';
+import { ChangeEvent, GroupCommand, MembershipEventType, ProvisioningCommand } from '@scimflow/contracts';
+import { AuditLog, changeEventRecord, commandAuditEntry, GroupStore, MembershipStore, Outbox, OutboxRecord, TenantProfiles, TenantProfileStore, UserStore } from '@scimflow/persistence';
 import {
   decideGroupCommand,
   finalizeGroupChange,
@@ -33,8 +33,8 @@ export class ApplyGroupCommand {
 
   constructor(
     private readonly ds: DataSource,
-    private readonly config: AppConfig,
-    private readonly profiles = new TenantProfiles(ds, config.PROFILE_CACHE_TTL_MS),
+    private readonly config: CommandApplyConfig,
+    private readonly profiles = new TenantProfiles(new TenantProfileStore(ds), config.PROFILE_CACHE_TTL_MS),
   ) {
     this.groups = new GroupStore(ds);
     this.users = new UserStore(ds);
@@ -109,8 +109,8 @@ export class ApplyGroupCommand {
     await this.groups.update(em, state);
     const versions = await this.memberships.advanceUserVersions(em, tenantId, [...net.added, ...net.removed], now);
     const records = [
-      ...change.events.map((e) => this.record('groupChanged', resourceKey(tenantId, groupId), e)),
-      ...membershipEvents(command, state, net, versions, now).map((e) => this.record('membershipChanged', resourceKey(tenantId, e.data.userId), e)),
+      ...change.events.map((e) => this.record(e, tenantId, groupId)),
+      ...membershipEvents(command, state, net, versions, now).map((e) => this.record(e, tenantId, e.data.userId)),
     ];
     return { outcome: groupOutcome(command, { state, created: isNew }), records };
   }
@@ -124,21 +124,16 @@ export class ApplyGroupCommand {
     await this.groups.delete(em, tenantId, groupId);
     const versions = await this.memberships.advanceUserVersions(em, tenantId, net.removed, now);
     const records = [
-      ...change.events.map((e) => this.record('groupChanged', resourceKey(tenantId, groupId), e)),
+      ...change.events.map((e) => this.record(e, tenantId, groupId)),
       ...membershipEvents(command, decision.before, net, versions, now).map((e) =>
-        this.record('membershipChanged', resourceKey(tenantId, e.data.userId), e),
+        this.record(e, tenantId, e.data.userId),
       ),
     ];
     return { outcome: groupOutcome(command, { deleted: true }), records };
   }
 
-  private record(topic: 'groupChanged' | 'membershipChanged', key: string, e: ChangeEvent): OutboxRecord {
-    return {
-      topic: topicName(topic, this.config.KAFKA_TOPIC_PREFIX),
-      key,
-      payload: e,
-      headers: { ce_type: e.type, ce_id: e.id, 'content-type': 'application/cloudevents+json' },
-    };
+  private record(e: ChangeEvent, tenantId: string, orderedBy: string): OutboxRecord {
+    return changeEventRecord(e, tenantId, orderedBy, this.config.KAFKA_TOPIC_PREFIX);
   }
 }
 

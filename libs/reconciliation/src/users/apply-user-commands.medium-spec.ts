@@ -1,20 +1,20 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { validateConfig } from '@scimflow/config';
+import { CommandApplyConfig, validateConfig } from '@scimflow/config';
 import { GroupCommand, ProvisioningCommand, UserCommand } from '@scimflow/contracts';
 import { asRead } from '../../../contracts/src/test-helpers';
-import { TenantDirectory } from '@scimflow/persistence';
 import { useDatabase } from '../../../../test/support/medium/database';
+import { createTenant } from '../../../../bench/tenants';
 import { ApplyGroupCommand } from '../groups/apply-group-command';
 import { ApplyUserCommands } from './apply-user-commands';
 
 const db = useDatabase();
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const config = () => validateConfig({ ...process.env, PROFILE_CACHE_TTL_MS: '0', TENANT_SCHEMA_CACHE_TTL_MS: '0' });
+const config = () => validateConfig(CommandApplyConfig, { ...process.env, PROFILE_CACHE_TTL_MS: '0', TENANT_SCHEMA_CACHE_TTL_MS: '0' });
 
 async function tenant(profile: 'custom' | 'workforce' | 'surecloud' = 'custom', settings: Record<string, unknown> = {}): Promise<string> {
-  return (await new TenantDirectory(db()).createTenant(`pipeline ${profile}`, [], { profile, settings })).tenant.id;
+  return (await createTenant(db(), `pipeline ${profile}`, [], { profile, settings })).tenant.id;
 }
 
 function command(tenantId: string, resourceId: string, action: ProvisioningCommand['action'], payload?: unknown): UserCommand {

@@ -1,16 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig } from '@scimflow/config';
-import { ChangeEvent, CommandOutcome, isMembershipEvent, ProvisioningCommand, resourceKey, topicName, UserCommand } from '@scimflow/contracts';
-import { injectTraceHeaders } from '@scimflow/observability';
+import { CommandApplyConfig } from '@scimflow/config';
+import { ChangeEvent, CommandOutcome, ProvisioningCommand, resourceKey, UserCommand } from '@scimflow/contracts';
 import {
   AuditEntry,
   AuditLog,
+  changeEventRecord,
   commandAuditEntry,
   MembershipStore,
   Outbox,
   OutboxRecord,
   TenantProfiles,
+  TenantProfileStore,
   TenantResourceTypes,
   TenantSchemaStore,
   UserProfileStore,
@@ -117,9 +118,9 @@ export class ApplyUserCommands {
 
   constructor(
     private readonly ds: DataSource,
-    private readonly config: AppConfig,
+    private readonly config: CommandApplyConfig,
     private readonly resourceTypes = new TenantResourceTypes(new TenantSchemaStore(ds), config.TENANT_SCHEMA_CACHE_TTL_MS),
-    private readonly profiles = new TenantProfiles(ds, config.PROFILE_CACHE_TTL_MS),
+    private readonly profiles = new TenantProfiles(new TenantProfileStore(ds), config.PROFILE_CACHE_TTL_MS),
   ) {
     this.users = new UserStore(ds);
     this.audit = new AuditLog(ds);
@@ -274,8 +275,8 @@ export class ApplyUserCommands {
     const outcome = outcomeOf(command, decision);
     pending.outcomes.push({ command, outcome });
     pending.audit.push(commandAuditEntry({ ...command, resourceId: written.userId }, outcome, written.diff, now));
-    // this command's trace context is the active one here; the outbox keeps it for the notifier
-    if (written.events.length) pending.outbox.push(...userOutboxRecords(command.tenantId, written.userId, written.events, this.config.KAFKA_TOPIC_PREFIX, injectTraceHeaders({})));
+    // built here, where this command's trace context is the active one
+    if (written.events.length) pending.outbox.push(...written.events.map((e) => changeEventRecord(e, command.tenantId, written.userId, this.config.KAFKA_TOPIC_PREFIX)));
     return { outcome, firstTime: true, events: written.events.length };
   }
 
@@ -369,14 +370,4 @@ function saveDiff(command: ProvisioningCommand, decision: Save, join: { id: stri
   if (leave.length) diff.leftGroups = leave.map((g) => g.id);
   if (decision.profile?.unmatchedRoles.length) diff.unmatchedRoles = decision.profile.unmatchedRoles;
   return diff;
-}
-
-/** A user's events as outbox records, keyed by the user (per-user order on the change topics). */
-export function userOutboxRecords(tenantId: string, userId: string, events: ChangeEvent[], topicPrefix: string, headers: Record<string, string> = {}): OutboxRecord[] {
-  return events.map((e) => ({
-    topic: topicName(isMembershipEvent(e) ? 'membershipChanged' : 'userChanged', topicPrefix),
-    key: resourceKey(tenantId, userId),
-    payload: e,
-    headers: { ...headers, ce_type: e.type, ce_id: e.id, 'content-type': 'application/cloudevents+json' },
-  }));
 }

@@ -8,6 +8,7 @@
  * - `ne` is `not eq`: true when the attribute is missing or no value equals; `eq null` is `not pr`.
  * - Invalid filters (e.g. `gt` on a boolean) throw ScimError invalidFilter whatever the data.
  */
+import { isPlainObject } from '../resource/values';
 import { AttributeDefinition, SchemaDefinition } from '../schema/attribute';
 import { FilterNode } from './ast';
 import {
@@ -16,8 +17,8 @@ import {
   compareCodePoints,
   filterError,
   flatten,
-  isPlainObject,
   isPresent,
+  nullTestsPresence,
   parseStoredDateTime,
   PathStep,
   planComparison,
@@ -72,9 +73,9 @@ function compileNode(node: FilterNode, scope: Scope): Predicate {
       return presence(node.attribute, scope);
     case 'compare': {
       if (node.value === null) {
-        if (node.op !== 'eq' && node.op !== 'ne') throw filterError(`'${node.op}' cannot be used with null.`);
+        const testsPresence = nullTestsPresence(node.op);
         const present = presence(node.attribute, scope);
-        return node.op === 'ne' ? present : (t) => !present(t);
+        return testsPresence ? present : (t) => !present(t);
       }
       const resolved = resolveAttribute(node.attribute, scope);
       const op = node.op === 'ne' ? 'eq' : node.op;

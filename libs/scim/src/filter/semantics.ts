@@ -44,6 +44,17 @@ export function filterError(detail: string): ScimError {
   return ScimError.badRequest('invalidFilter', `Invalid filter: ${detail}`);
 }
 
+/** Whether a comparison with null tests presence: `ne null` does, `eq null` tests absence; no other operator takes null. */
+export function nullTestsPresence(op: CompareOperator): boolean {
+  if (op !== 'eq' && op !== 'ne') throw filterError(`'${op}' cannot be used with null.`);
+  return op === 'ne';
+}
+
+/** A value filter follows an attribute (`emails[…]`), never a sub-attribute (the parser refuses `emails.value[…]` too). */
+export function checkValueFilterAttribute(ref: AttributeReference): void {
+  if (ref.subAttribute !== undefined) throw filterError('a value filter names an attribute, not a sub-attribute.');
+}
+
 const NOT_IN_DOCUMENT = new Set(['id', 'meta']);
 
 /**
@@ -324,10 +335,6 @@ export function compareCodePoints(a: string, b: string): number {
   const restA = a.length - i;
   const restB = b.length - j;
   return restA === restB ? 0 : restA < restB ? -1 : 1;
-}
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   DATE_TIME_PATTERN,
   filterError,
   flatten,
+  nullTestsPresence,
   PathStep,
   planComparison,
   ResolvedAttribute,
@@ -114,9 +115,9 @@ class SqlCompiler {
 
   private compare(node: Extract<FilterNode, { kind: 'compare' }>, scope: Scope, base: string): string {
     if (node.value === null) {
-      if (node.op !== 'eq' && node.op !== 'ne') throw filterError(`'${node.op}' cannot be used with null.`);
+      const testsPresence = nullTestsPresence(node.op);
       const present = this.presence(node.attribute, scope, base);
-      return node.op === 'ne' ? present : negate(present);
+      return testsPresence ? present : negate(present);
     }
     const resolved = resolveAttribute(node.attribute, scope);
     const op = node.op === 'ne' ? 'eq' : node.op;

@@ -2,6 +2,7 @@ import { ArrayNotEmpty, IsArray, IsIn, IsOptional, IsString, validateSync, Valid
 import { ScimError } from '../errors';
 import { parsePatchPath } from '../filter';
 import { PatchPath } from '../filter/ast';
+import { isPlainObject } from '../resource/values';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
@@ -57,7 +58,7 @@ class PatchOperationDto {
  * §3.5.2.2); unparsable path → invalidPath; add/replace without value → invalidValue ("a required value was missing").
  */
 export function parsePatchRequest(body: unknown): PatchOperation[] {
-  if (!isObject(body)) throw syntax('The PATCH request body must be a JSON object');
+  if (!isPlainObject(body)) throw syntax('The PATCH request body must be a JSON object');
   const message = Object.assign(new PatchOpMessageDto(), {
     schemas: member(body, 'schemas'),
     Operations: member(body, 'operations'),
@@ -71,7 +72,7 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
 
 function parseOperation(raw: unknown, index: number): PatchOperation {
   const at = `Operations[${index}]`;
-  if (!isObject(raw)) throw syntax(`${at} must be an object`);
+  if (!isPlainObject(raw)) throw syntax(`${at} must be an object`);
   const opValue = member(raw, 'op');
   const pathValue = member(raw, 'path');
   const dto = Object.assign(new PatchOperationDto(), {
@@ -124,14 +125,14 @@ export function compilePatchMessage(message: PatchMessage): PatchOperation[] {
 
 /** Whether a value is a PatchMessage as patchMessageOf writes it (then parsePatchRequest would read it as it is). */
 export function isPatchMessage(value: unknown): value is PatchMessage {
-  if (!isObject(value) || !Object.keys(value).every((k) => k === 'schemas' || k === 'Operations')) return false;
+  if (!isPlainObject(value) || !Object.keys(value).every((k) => k === 'schemas' || k === 'Operations')) return false;
   const { schemas, Operations } = value;
   if (!Array.isArray(schemas) || !schemas.every((s) => typeof s === 'string') || !schemas.some((s) => s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase())) return false;
   return Array.isArray(Operations) && Operations.length > 0 && Operations.every(isMessageOperation);
 }
 
 function isMessageOperation(o: unknown): boolean {
-  if (!isObject(o) || !Object.keys(o).every((k) => k === 'op' || k === 'path' || k === 'value')) return false;
+  if (!isPlainObject(o) || !Object.keys(o).every((k) => k === 'op' || k === 'path' || k === 'value')) return false;
   if (o.op !== 'add' && o.op !== 'replace' && o.op !== 'remove') return false;
   if (o.path !== undefined && (typeof o.path !== 'string' || o.path === '' || o.path.trim() !== o.path)) return false;
   return o.op === 'remove' ? o.path !== undefined : 'value' in o;
@@ -156,10 +157,6 @@ function firstMessage(error: ValidationError): string {
 }
 
 const syntax = (detail: string) => ScimError.badRequest('invalidSyntax', detail);
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The member whose name matches case-insensitively; two spellings of the same member are ambiguous. */
 function member(obj: Record<string, unknown>, name: string): unknown {

@@ -3,4 +3,4 @@ export { normalizeResource } from './normalize';
 export { projectResource } from './project';
 export type { ProjectionOptions } from './project';
 export { assertImmutableUnchanged } from './mutability';
-export { ownValue } from './values';
+export { deepEqual, isPlainObject, ownValue } from './values';

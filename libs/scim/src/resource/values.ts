@@ -1,5 +1,6 @@
 import { AttributeDefinition, findAttribute } from '../schema/attribute';
 
+/** A JSON object: not null, not an array. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

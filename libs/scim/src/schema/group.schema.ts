@@ -2,6 +2,10 @@ import type { ResourceTypeSchemas } from '../resource/types';
 import { attr, SchemaDefinition } from './attribute';
 
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+/** A Group's `members` value naming these users by id, as a client writes it. */
+export const groupMembers = (userIds: string[]): { value: string }[] => userIds.map((value) => ({ value }));
+
 /**
  * Microsoft Entra ID lists this URN in the `schemas` of every group it creates (see Microsoft's "Develop a SCIM
  * endpoint" tutorial) but sends no attributes under it. It is accepted so those requests validate, and since it

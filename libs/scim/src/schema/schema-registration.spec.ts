@@ -1,6 +1,6 @@
 import { ScimError } from '../errors';
-import { incompatibleChanges, SCHEMA_SCHEMA, validateSchemaRegistration } from './schema-registration';
-import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from './user.schema';
+import { incompatibleChanges, SCHEMA_SCHEMA, schemaRegistration, validateSchemaRegistration } from './schema-registration';
+import { ENTERPRISE_USER_SCHEMA, enterpriseUserSchema, USER_SCHEMA, userSchema } from './user.schema';
 
 const FOLDERS = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName';
 const METADATA = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
@@ -196,5 +196,28 @@ describe('incompatibleChanges', () => {
     const closed = validateSchemaRegistration({ id: METADATA, name: 'Metadata', attributes: [{ name: 'a', type: 'string' }] });
     expect(incompatibleChanges(open, closed)).toEqual(['additionalStringAttributes cannot be switched off']);
     expect(incompatibleChanges(closed, open)).toEqual(["attribute 'a' cannot be removed"]);
+  });
+});
+
+describe('schemaRegistration', () => {
+  const builtIn = [userSchema, enterpriseUserSchema];
+  const registered = validateSchemaRegistration(folders());
+
+  it('adds a schema with a new id', () => {
+    expect(schemaRegistration({ ...folders(), id: METADATA }, builtIn, [registered])).toEqual({ schema: validateSchemaRegistration({ ...folders(), id: METADATA }) });
+  });
+
+  it('replaces the registered schema of the same id (any case), keeping its spelling', () => {
+    const update = { ...folders(), id: FOLDERS.toUpperCase(), description: 'Folders, renamed' };
+    expect(schemaRegistration(update, builtIn, [registered])).toEqual({ schema: { ...registered, description: 'Folders, renamed' }, replaces: registered });
+  });
+
+  it('refuses an incompatible change with 409, and the id of a built-in schema with 400', () => {
+    const incompatible = { ...folders(), attributes: [{ name: 'folders', type: 'integer', multiValued: true }] };
+    expect(() => schemaRegistration(incompatible, builtIn, [registered])).toThrow(
+      new ScimError(409, `Schema ${FOLDERS} cannot be changed this way, stored users may hold its data: attribute 'folders' cannot change its type or multiValued`),
+    );
+    expect(problems({ ...folders(), id: `${ENTERPRISE_USER_SCHEMA}:Sub` }, builtIn.map((s) => s.id))).toMatch(/reserved|overlaps/);
+    expect(() => schemaRegistration({ ...folders(), id: `${ENTERPRISE_USER_SCHEMA}:Sub` }, builtIn, [])).toThrow(ScimError);
   });
 });

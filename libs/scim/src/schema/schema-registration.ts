@@ -1,4 +1,5 @@
 import { ScimError } from '../errors';
+import { isPlainObject } from '../resource/values';
 import { ATTRIBUTE_NAME, AttributeDefinition, AttributeType, Mutability, Returned, SchemaDefinition } from './attribute';
 
 /** The schema representation URN (RFC 7643 §7); a registration may carry it, as /Schemas returns it. */
@@ -54,7 +55,7 @@ const RESERVED_PREFIXES = ['urn:ietf:params:scim:schemas:core:', 'urn:ietf:param
 export function validateSchemaRegistration(input: unknown, known: readonly string[] = []): SchemaDefinition {
   const problems: string[] = [];
   const fail = (where: string, what: string) => problems.push(`${where}: ${what}`);
-  if (!isObject(input)) throw ScimError.badRequest('invalidValue', 'A schema registration must be a JSON object');
+  if (!isPlainObject(input)) throw ScimError.badRequest('invalidValue', 'A schema registration must be a JSON object');
 
   for (const key of Object.keys(input)) if (!SCHEMA_MEMBERS.has(key)) fail(key, 'unknown member');
   const schemas = input.schemas;
@@ -131,6 +132,27 @@ export function incompatibleChanges(current: SchemaDefinition, next: SchemaDefin
   return reasons;
 }
 
+/**
+ * What registering `input` does among a resource type's schemas: its `builtIn` ones and the tenant's `registered` ones.
+ * A new id adds the schema; the id of a registered schema (case-insensitively) replaces that schema, keeping its
+ * spelling, when the change keeps stored documents valid (incompatibleChanges), and is 409 otherwise. An invalid
+ * definition is 400 invalidValue (validateSchemaRegistration).
+ */
+export function schemaRegistration(
+  input: unknown,
+  builtIn: readonly SchemaDefinition[],
+  registered: readonly SchemaDefinition[],
+): { schema: SchemaDefinition; replaces?: SchemaDefinition } {
+  const wantedId = typeof (input as { id?: unknown })?.id === 'string' ? (input as { id: string }).id.toLowerCase() : undefined;
+  const current = registered.find((s) => s.id.toLowerCase() === wantedId);
+  const others = [...builtIn, ...registered].filter((s) => s !== current);
+  const schema = validateSchemaRegistration(input, others.map((s) => s.id));
+  if (!current) return { schema };
+  const reasons = incompatibleChanges(current, schema);
+  if (reasons.length) throw new ScimError(409, `Schema ${current.id} cannot be changed this way, stored users may hold its data: ${reasons.join('; ')}`);
+  return { schema: { ...schema, id: current.id }, replaces: current };
+}
+
 function validateAttribute(input: unknown, at: string, fail: (where: string, what: string) => void, topLevel: boolean): AttributeDefinition {
   const placeholder: AttributeDefinition = {
     name: '',
@@ -142,7 +164,7 @@ function validateAttribute(input: unknown, at: string, fail: (where: string, wha
     returned: 'default',
     uniqueness: 'none',
   };
-  if (!isObject(input)) {
+  if (!isPlainObject(input)) {
     fail(at, 'must be an object');
     return placeholder;
   }
@@ -223,8 +245,4 @@ function duplicates(defs: AttributeDefinition[], at: string, fail: (where: strin
     if (lower && seen.has(lower)) fail(at, `attribute name '${d.name}' is given more than once (names are case-insensitive)`);
     seen.add(lower);
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { AppConfig } from '@scimflow/config';
+import { NotifierConfig } from '@scimflow/config';
 import { DeliveryOutcome, DeliveryQueue, FinishResult, HeadDelivery, LaneSettlement, LeasedLane, WebhookSubscriptions } from '@scimflow/persistence';
 import { Counter, Histogram } from 'prom-client';
 import { extractTraceContext, inSpan, injectTraceHeaders, Metrics, SpanKind } from '@scimflow/observability';
 import { decide, isReplayDelivery, reorderDelay, REPLAY_HEADER, RetryPolicy, webhookHeaders } from '@scimflow/webhooks';
-import { DeadLetterPublisher } from '../../delivery/dead-letter-publisher';
-import { LaneSettler } from '../../delivery/lane-settler';
+import { LaneSettler } from './lane-settler';
 import { WebhookSender } from './webhook-sender';
 
 /** Opened signing secrets kept, by their stored (sealed) value: opening one per request would cost an AES-GCM decryption each. */
@@ -19,7 +18,8 @@ const LEASE_MARGIN_MS = 5000;
  * secret) and in its own span continuing the event's trace; stops at the first one not accepted, at one still
  * backing off, or when another attempt could outlast the lease; then records the attempts and their consequences
  * (delivered, retry later, subscription disabled by 410, dead letter) through the LaneSettler. An event whose
- * predecessor has not been seen yet is held back for up to WEBHOOK_REORDER_WINDOW_MS.
+ * predecessor has not been seen yet is held back for up to WEBHOOK_REORDER_WINDOW_MS. What comes next is the
+ * caller's: the result says whether the lane's next event is due and whether a dead letter was made.
  */
 @Injectable()
 export class DeliverLane {
@@ -30,16 +30,16 @@ export class DeliverLane {
   private readonly opened = new Map<string, string>();
   private readonly attempts: Counter;
   private readonly attemptSeconds: Histogram;
+  private readonly settler: LaneSettler;
 
   constructor(
-    config: AppConfig,
+    config: NotifierConfig,
     private readonly queue: DeliveryQueue,
     private readonly subscriptions: WebhookSubscriptions,
     private readonly sender: WebhookSender,
-    private readonly settler: LaneSettler,
-    private readonly deadLetters: DeadLetterPublisher,
     metrics: Metrics,
   ) {
+    this.settler = new LaneSettler(queue);
     this.attempts = metrics.counter('scimflow_webhook_attempts_total', 'webhook delivery attempts, by what followed: delivered, retry, gone (410), dead_letter', ['tenant', 'result']);
     this.attemptSeconds = metrics.histogram('scimflow_webhook_attempt_duration_seconds', 'time from sending a webhook request to its answer or failure', ['result']);
     this.policy = { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS, horizonMs: config.WEBHOOK_RETRY_HORIZON_MS };
@@ -82,11 +82,14 @@ export class DeliverLane {
     const last = turn.attempts[turn.attempts.length - 1];
     if (finished.leaseLost) this.logger.warn(`lease on ${lane.orderingKey} for subscription ${lane.subscriptionId} ran out during an attempt; another instance took over`);
     else if (last.outcome.kind === 'gone') this.logger.warn(`subscription ${last.head.subscriptionId} disabled: ${last.head.url} answered 410 Gone`);
-    else if (last.outcome.kind === 'dead-letter') {
+    else if (last.outcome.kind === 'dead-letter')
       this.logger.warn(`event ${last.head.eventId} for subscription ${last.head.subscriptionId} is a dead letter after ${last.head.attempts + 1} attempts: ${last.attempt.error}`);
-      this.deadLetters.kick();
-    }
     return finished;
+  }
+
+  /** Resolves when every turn finished so far is recorded (shutdown). */
+  drain(): Promise<void> {
+    return this.settler.drain();
   }
 
   /** One attempt at one event, in a span that is a child of the event record's trace context. */

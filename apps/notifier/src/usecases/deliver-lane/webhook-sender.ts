@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import http from 'node:http';
 import https from 'node:https';
-import { AppConfig } from '@scimflow/config';
+import { NotifierConfig } from '@scimflow/config';
 import { AttemptResult, parseRetryAfter } from '@scimflow/webhooks';
 
 /** How much of a response body is kept for the delivery log and dead letters. */
@@ -22,7 +22,7 @@ export class WebhookSender implements OnApplicationShutdown {
   private readonly timeoutMs: number;
   private readonly agents: { http: http.Agent; https: https.Agent };
 
-  constructor(config: AppConfig) {
+  constructor(config: NotifierConfig) {
     this.timeoutMs = config.WEBHOOK_TIMEOUT_MS;
     const pool = { keepAlive: true, maxSockets: config.WEBHOOK_CONCURRENCY, maxFreeSockets: config.WEBHOOK_CONCURRENCY, scheduling: 'lifo' as const };
     this.agents = { http: new http.Agent(pool), https: new https.Agent(pool) };
