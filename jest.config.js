@@ -7,9 +7,24 @@ const moduleNameMapper = {
   '^@scimflow/reconciliation(/(.*))?$': '<rootDir>/libs/reconciliation/src$1',
   '^@scimflow/(scim|contracts|messaging|persistence|config|provisioning|observability|platform)(/(.*))?$': '<rootDir>/libs/$1/src$2',
 };
-const transform = { '^.+\\.ts$': ['ts-jest', {}] };
+// Transpile only (swc): `npm run lint:types` type-checks. Legacy decorators with metadata, as tsc emits them, for Nest DI.
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: true },
+        target: 'es2022',
+        keepClassNames: true,
+      },
+    },
+  ],
+};
 
 module.exports = {
+  // a worker per core: jest's default (cores - 1) is one worker on 2 cores, though its parent process idles while tests run
+  maxWorkers: '100%',
   projects: [
     {
       displayName: 'unit',

@@ -11,6 +11,11 @@ rm -f "$RUN"/jest-*.json
 
 ensure_node_modules
 build
+# jest only transpiles: the type-check of every file, specs included, is this
+say "type-checking (tsc --noEmit)"
+npm run -s lint:types >&2
+# the layers and the format are kept by a machine: ESLint (eslint.config.mjs) and Prettier (.prettierrc.json)
+if [ "$scope" = all ]; then say "linting (eslint, prettier)"; npm run -s lint >&2; fi
 case "$scope" in all | unit | medium | e2e) ;; *) die "npm test -- $scope: the tiers are unit, medium and e2e" ;; esac
 if [ "$scope" = all ] || [ "$scope" = unit ]; then npx jest --selectProjects unit --silent --json --outputFile="$RUN/jest-unit.json"; fi
 if [ "$scope" = all ] || [ "$scope" = medium ]; then

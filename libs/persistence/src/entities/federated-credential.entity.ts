@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import { Tenant } from './tenant.entity';
 
 /** Trust in an external issuer's JWTs as the tenant's client credential (workload identity federation, RFC 7523). */
@@ -12,7 +12,7 @@ export class FederatedCredential {
 
   @ManyToOne(() => Tenant, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'tenant_id' })
-  tenant?: Tenant;
+  tenant?: Relation<Tenant>;
 
   @Column('text')
   issuer: string;

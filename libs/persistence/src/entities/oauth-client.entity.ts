@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, OneToOne, PrimaryColumn, Relation } from 'typeorm';
 import { Tenant } from './tenant.entity';
 
 /** A tenant's OAuth 2.0 client (Entra's "Client Identifier"). Only a hash of the secret is stored. */
@@ -13,7 +13,7 @@ export class OAuthClient {
 
   @OneToOne(() => Tenant, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'tenant_id' })
-  tenant?: Tenant;
+  tenant?: Relation<Tenant>;
 
   /** null when the client authenticates only with federated assertions */
   @Column('text', { name: 'secret_hash', nullable: true })

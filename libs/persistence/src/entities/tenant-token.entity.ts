@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import { Tenant } from './tenant.entity';
 
 /** A long-lived bearer token ("Secret Token" in Entra). Only a hash of the secret part is stored. */
@@ -13,7 +13,7 @@ export class TenantToken {
 
   @ManyToOne(() => Tenant, (t) => t.tokens, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'tenant_id' })
-  tenant?: Tenant;
+  tenant?: Relation<Tenant>;
 
   @Column('text', { name: 'secret_hash' })
   secretHash: string;

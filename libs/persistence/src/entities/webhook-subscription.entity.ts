@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import type { StoredWebhookSecret } from '@scimflow/webhooks';
 import { Tenant } from './tenant.entity';
 
@@ -14,7 +14,7 @@ export class WebhookSubscription {
 
   @ManyToOne(() => Tenant, (t) => t.subscriptions, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'tenant_id' })
-  tenant?: Tenant;
+  tenant?: Relation<Tenant>;
 
   @Column('text')
   url: string;
