@@ -5,7 +5,7 @@ import { CommandApplyConfig, validateConfig } from '../../libs/config/src';
 import { UserCommand } from '../../libs/contracts/src';
 import { asRead } from '../../libs/contracts/src/test-helpers';
 import { dataSourceOptions } from '../../libs/persistence/src';
-import { createTenant } from '../../bench/tenants';
+import { createTenant, storesOn } from '../../bench/tenants';
 import { AppliedCommand, CommandDispatcher } from '../../libs/reconciliation/src';
 
 /**
@@ -111,7 +111,7 @@ describe('batch application of user commands equals one-by-one application (real
   beforeAll(async () => {
     ds = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 4 } }));
     await ds.initialize();
-    dispatcher = new CommandDispatcher(ds, config());
+    dispatcher = new CommandDispatcher(ds, config(), storesOn(ds));
   });
   afterAll(async () => ds?.destroy());
 

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ReconcilerConfig, ScimflowConfigModule } from '@scimflow/config';
 import { ObservabilityModule } from '@scimflow/platform';
 import { MessagingModule } from '@scimflow/messaging';
-import { PersistenceModule, TenantResourceTypes } from '@scimflow/persistence';
+import { PersistenceModule, Stores, STORES } from '@scimflow/persistence';
 import { CommandDispatcher } from '@scimflow/reconciliation';
 import { DataSource } from 'typeorm';
 import { CommandConsumer } from './command-consumer';
@@ -15,8 +15,8 @@ import { ParkedCommandRetrier } from './parked/parked-command-retrier';
   providers: [
     {
       provide: CommandDispatcher,
-      inject: [DataSource, ReconcilerConfig, TenantResourceTypes],
-      useFactory: (ds: DataSource, config: ReconcilerConfig, resourceTypes: TenantResourceTypes) => new CommandDispatcher(ds, config, resourceTypes),
+      inject: [DataSource, ReconcilerConfig, STORES],
+      useFactory: (ds: DataSource, config: ReconcilerConfig, stores: Stores) => new CommandDispatcher(ds, config, stores),
     },
     OutboxRelay,
     CommandConsumer,

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { CommandApplyConfig } from '@scimflow/config';
 import { ProvisioningCommand } from '@scimflow/contracts';
-import { TenantProfiles, TenantProfileStore, TenantResourceTypes, TenantSchemaStore } from '@scimflow/persistence';
+import { Stores, TenantProfiles } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 import { AppliedCommand } from './applied-command';
 import { ApplyGroupCommand } from './groups/apply-group-command';
@@ -10,16 +10,16 @@ import { ApplyUserCommands, BatchCommand } from './users/apply-user-commands';
 /**
  * Routes commands to their use case. Shared by the reconciler's consumer and `scimctl replay|rebuild`, so that a
  * replay goes through exactly the same idempotent path (processed_commands) as live traffic. The use cases share the
- * tenants' cached rules (resource types, profile settings).
+ * stores and the tenants' cached rules (resource types, profile settings).
  */
 export class CommandDispatcher {
   private readonly users: ApplyUserCommands;
   private readonly groups: ApplyGroupCommand;
 
-  constructor(ds: DataSource, config: CommandApplyConfig, resourceTypes = new TenantResourceTypes(new TenantSchemaStore(ds), config.TENANT_SCHEMA_CACHE_TTL_MS)) {
-    const profiles = new TenantProfiles(new TenantProfileStore(ds), config.PROFILE_CACHE_TTL_MS);
-    this.users = new ApplyUserCommands(ds, config, resourceTypes, profiles);
-    this.groups = new ApplyGroupCommand(ds, config, profiles);
+  constructor(ds: DataSource, config: CommandApplyConfig, stores: Stores) {
+    const profiles = new TenantProfiles(stores.tenantProfiles, config.PROFILE_CACHE_TTL_MS);
+    this.users = new ApplyUserCommands(ds, config, stores, profiles);
+    this.groups = new ApplyGroupCommand(ds, config, stores, profiles);
   }
 
   /** Dispatch by resource type (readCommand read it: a record without one holds a User command). */

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ScimctlConfig } from '@scimflow/config';
 import { ConsumerGroupName, readCommand, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
-import { ProcessedCommands } from '@scimflow/persistence';
+import { createStores } from '@scimflow/persistence';
 import { CommandDispatcher } from '@scimflow/reconciliation';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
@@ -40,8 +40,9 @@ export async function replayCommands(config: ScimctlConfig, ds: DataSource, opti
   const topic = topicName('commands', config.KAFKA_TOPIC_PREFIX);
   const ranges = await planRanges(kafka, topic, options.from);
   const planned = rangeSize(ranges);
-  const dispatcher = new CommandDispatcher(ds, config);
-  const processed = new ProcessedCommands(ds);
+  const stores = createStores(ds, config);
+  const dispatcher = new CommandDispatcher(ds, config, stores);
+  const processed = stores.processedCommands;
   const tally = new ReplayTally();
   const progress = new Progress((ms) => progressLine(label, tally.total, planned, ms, `${tally.applied} ${options.dryRun ? 'would apply' : 'applied'}, ${tally.alreadyApplied} already applied`));
   // merged by timestamp: commands of different resources depend on each other (a group on its members)

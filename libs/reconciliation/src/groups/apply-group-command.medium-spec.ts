@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { CommandApplyConfig, validateConfig } from '@scimflow/config';
+import { CommandApplyConfig, PersistenceConfig, validateConfig } from '@scimflow/config';
+import { createStores } from '@scimflow/persistence';
 import { GroupCommand, ProvisioningCommand, UserCommand } from '@scimflow/contracts';
 import { asRead } from '../../../contracts/src/test-helpers';
 import { useDatabase } from '../../../../test/support/medium/database';
@@ -10,6 +11,7 @@ import { ApplyGroupCommand } from './apply-group-command';
 const db = useDatabase();
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const config = () => validateConfig(CommandApplyConfig, { ...process.env, PROFILE_CACHE_TTL_MS: '0' });
+const stores = () => createStores(db(), validateConfig(PersistenceConfig, { ...process.env, TENANT_SCHEMA_CACHE_TTL_MS: '0' }));
 
 const tenant = async (profile: 'custom' | 'surecloud' = 'custom') => (await createTenant(db(), `groups ${profile}`, [], { profile })).tenant.id;
 
@@ -24,13 +26,13 @@ const audited = async (commandId: string) => db().query(`SELECT status, outcome 
 describe('ApplyGroupCommand (Postgres)', () => {
   let groups: ApplyGroupCommand;
   beforeAll(() => {
-    groups = new ApplyGroupCommand(db(), config());
+    groups = new ApplyGroupCommand(db(), config(), stores());
   });
 
   it('creates a group with its members and events; a redelivery answers the same', async () => {
     const t = await tenant();
     const user = asRead<UserCommand>({ v: 1, commandId: randomUUID(), tenantId: t, resourceType: 'User', resourceId: randomUUID(), action: 'create', payload: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'member' }, issuedAt: '2026-12-06T00:00:00.000Z' });
-    await new ApplyUserCommands(db(), config()).apply(user);
+    await new ApplyUserCommands(db(), config(), stores()).apply(user);
     const sales = create(t, 'Sales', [user.resourceId]);
     const applied = await groups.execute(sales);
     expect([applied.outcome.status, applied.firstTime, applied.events]).toEqual([201, true, 2]); // group-changed, membership-changed

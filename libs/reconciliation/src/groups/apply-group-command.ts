@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { CommandApplyConfig } from '@scimflow/config';
 import { ChangeEvent, GroupCommand, MembershipEventType, ProvisioningCommand } from '@scimflow/contracts';
-import { AuditLog, changeEventRecord, commandAuditEntry, GroupStore, MembershipStore, Outbox, OutboxRecord, TenantProfiles, TenantProfileStore, UserStore } from '@scimflow/persistence';
+import { AuditLog, changeEventRecord, commandAuditEntry, GroupStore, MembershipStore, Outbox, OutboxRecord, Stores, TenantProfiles, UserStore } from '@scimflow/persistence';
 import {
   decideGroupCommand,
   finalizeGroupChange,
@@ -28,17 +28,16 @@ export class ApplyGroupCommand {
   private readonly groups: GroupStore;
   private readonly users: UserStore;
   private readonly audit: AuditLog;
-  private readonly memberships = new MembershipStore();
-  private readonly outbox = new Outbox();
+  private readonly memberships: MembershipStore;
+  private readonly outbox: Outbox;
 
   constructor(
     private readonly ds: DataSource,
     private readonly config: CommandApplyConfig,
-    private readonly profiles = new TenantProfiles(new TenantProfileStore(ds), config.PROFILE_CACHE_TTL_MS),
+    stores: Pick<Stores, 'groupStore' | 'userStore' | 'auditLog' | 'memberships' | 'outbox' | 'tenantProfiles'>,
+    private readonly profiles = new TenantProfiles(stores.tenantProfiles, config.PROFILE_CACHE_TTL_MS),
   ) {
-    this.groups = new GroupStore(ds);
-    this.users = new UserStore(ds);
-    this.audit = new AuditLog(ds);
+    ({ groupStore: this.groups, userStore: this.users, auditLog: this.audit, memberships: this.memberships, outbox: this.outbox } = stores);
   }
 
   async execute(command: GroupCommand, now = new Date()): Promise<AppliedCommand> {

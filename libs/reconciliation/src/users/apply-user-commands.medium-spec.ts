@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CommandApplyConfig, validateConfig } from '@scimflow/config';
+import { CommandApplyConfig, PersistenceConfig, validateConfig } from '@scimflow/config';
+import { createStores } from '@scimflow/persistence';
 import { GroupCommand, ProvisioningCommand, UserCommand } from '@scimflow/contracts';
 import { asRead } from '../../../contracts/src/test-helpers';
 import { useDatabase } from '../../../../test/support/medium/database';
@@ -12,6 +13,7 @@ const db = useDatabase();
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const config = () => validateConfig(CommandApplyConfig, { ...process.env, PROFILE_CACHE_TTL_MS: '0', TENANT_SCHEMA_CACHE_TTL_MS: '0' });
+const stores = () => createStores(db(), validateConfig(PersistenceConfig, { ...process.env, TENANT_SCHEMA_CACHE_TTL_MS: '0' }));
 
 async function tenant(profile: 'custom' | 'workforce' | 'surecloud' = 'custom', settings: Record<string, unknown> = {}): Promise<string> {
   return (await createTenant(db(), `pipeline ${profile}`, [], { profile, settings })).tenant.id;
@@ -37,7 +39,7 @@ describe('ApplyUserCommands (Postgres): one pipeline for a command alone and for
   let warn: jest.SpyInstance;
 
   beforeAll(() => {
-    users = new ApplyUserCommands(db(), config());
+    users = new ApplyUserCommands(db(), config(), stores());
   });
   beforeEach(() => {
     warn = jest.spyOn(Logger.prototype, 'warn');
@@ -116,7 +118,7 @@ describe('ApplyUserCommands (Postgres): one pipeline for a command alone and for
     it('applies a membership directive and rejects one naming unknown groups (savepoint), the batch going on', async () => {
       const t = await tenant('surecloud');
       const groupId = randomUUID();
-      const group = await new ApplyGroupCommand(db(), config()).execute(
+      const group = await new ApplyGroupCommand(db(), config(), stores()).execute(
         asRead<GroupCommand>({
           v: 1, commandId: randomUUID(), tenantId: t, resourceType: 'Group', resourceId: groupId, action: 'import',
           payload: { document: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Admins' } }, issuedAt: '2026-12-06T00:00:00.000Z',

@@ -11,9 +11,8 @@ import {
   Outbox,
   OutboxRecord,
   TenantProfiles,
-  TenantProfileStore,
+  Stores,
   TenantResourceTypes,
-  TenantSchemaStore,
   UserProfileStore,
   UserStore,
   withinSavepoint,
@@ -112,18 +111,18 @@ export class ApplyUserCommands {
   private readonly logger = new Logger(ApplyUserCommands.name);
   private readonly users: UserStore;
   private readonly audit: AuditLog;
-  private readonly outbox = new Outbox();
-  private readonly memberships = new MembershipStore();
-  private readonly profileStore = new UserProfileStore();
+  private readonly outbox: Outbox;
+  private readonly memberships: MembershipStore;
+  private readonly profileStore: UserProfileStore;
+  private readonly resourceTypes: TenantResourceTypes;
 
   constructor(
     private readonly ds: DataSource,
     private readonly config: CommandApplyConfig,
-    private readonly resourceTypes = new TenantResourceTypes(new TenantSchemaStore(ds), config.TENANT_SCHEMA_CACHE_TTL_MS),
-    private readonly profiles = new TenantProfiles(new TenantProfileStore(ds), config.PROFILE_CACHE_TTL_MS),
+    stores: Pick<Stores, 'userStore' | 'auditLog' | 'outbox' | 'memberships' | 'userProfiles' | 'tenantResourceTypes' | 'tenantProfiles'>,
+    private readonly profiles = new TenantProfiles(stores.tenantProfiles, config.PROFILE_CACHE_TTL_MS),
   ) {
-    this.users = new UserStore(ds);
-    this.audit = new AuditLog(ds);
+    ({ userStore: this.users, auditLog: this.audit, outbox: this.outbox, memberships: this.memberships, userProfiles: this.profileStore, tenantResourceTypes: this.resourceTypes } = stores);
   }
 
   /** One command: a batch of one. */
