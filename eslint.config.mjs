@@ -22,6 +22,7 @@ const LIB_DEPENDENCIES = {
   messaging: ['config', 'contracts', 'observability', 'scim'],
   persistence: ['access', 'config', 'contracts', 'observability', 'provisioning', 'scim', 'webhooks'],
   replay: ['contracts', 'messaging', 'persistence', 'webhooks'],
+  reconciliation: ['config', 'contracts', 'observability', 'persistence', 'provisioning', 'scim'],
 };
 const LIBS = Object.keys(LIB_DEPENDENCIES);
 const APPS = ['ingress', 'reconciler', 'notifier', 'scimctl', 'console'];

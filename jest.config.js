@@ -4,6 +4,7 @@ const moduleNameMapper = {
   '^@scimflow/access(/(.*))?$': '<rootDir>/libs/access/src$1',
   '^@scimflow/webhooks(/(.*))?$': '<rootDir>/libs/webhooks/src$1',
   '^@scimflow/replay(/(.*))?$': '<rootDir>/libs/replay/src$1',
+  '^@scimflow/reconciliation(/(.*))?$': '<rootDir>/libs/reconciliation/src$1',
   '^@scimflow/(scim|contracts|messaging|persistence|config|provisioning|observability|platform)(/(.*))?$': '<rootDir>/libs/$1/src$2',
 };
 // Transpile only (swc): `npm run lint:types` type-checks. Legacy decorators with metadata, as tsc emits them, for Nest DI.

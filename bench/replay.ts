@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { COMMAND_SCHEMA_VERSION, CommandAction, ProvisioningCommand, resourceKey, topicName, topicSpecs } from '@scimflow/contracts';
+import { COMMAND_SCHEMA_VERSION, CommandAction, resourceKey, topicName, topicSpecs } from '@scimflow/contracts';
 import { ensureTopics } from '@scimflow/messaging';
 import { createTenant } from './tenants';
 import { AppProcess, serviceCpuSeconds } from './processes';
@@ -35,7 +35,7 @@ export interface ReplayScenarioResult {
 
 /** A User command as the ingress writes it to the commands topic: keyed by tenant and user, a fresh command id. */
 export function userCommandRecord(tenantId: string, userId: string, action: CommandAction, payload: unknown): { key: string; value: string } {
-  const command: ProvisioningCommand = {
+  const command = {
     v: COMMAND_SCHEMA_VERSION,
     commandId: randomUUID(),
     tenantId,

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { COMMAND_SCHEMA_VERSION, ProvisioningCommand, resourceKey, topicName } from '../../libs/contracts/src';
+import { COMMAND_SCHEMA_VERSION, resourceKey, topicName } from '../../libs/contracts/src';
 import { groupMembers } from '../../libs/scim/src';
 import { entraUser, ScimClient, patchOps } from '../support/scim-client';
 import { useSystem } from '../support/system';
@@ -338,7 +338,8 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
     });
     await producer.connect();
     try {
-      const command: ProvisioningCommand = {
+      // as another producer (or an earlier ingress) writes it: the PATCH in Entra's spelling
+      const command = {
         v: COMMAND_SCHEMA_VERSION,
         commandId: randomUUID(),
         tenantId,

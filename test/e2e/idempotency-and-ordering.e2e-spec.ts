@@ -25,7 +25,7 @@ describe('reconciler guarantees', () => {
   });
 
   /** Puts a command on the commands topic the way the ingress does, but without waiting for a reply. */
-  const deliver = (command: ProvisioningCommand) =>
+  const deliver = (command: Pick<ProvisioningCommand, 'tenantId' | 'resourceId'>) =>
     producer.send({
       topic: topicName('commands', process.env.KAFKA_TOPIC_PREFIX),
       messages: [{ key: resourceKey(command.tenantId, command.resourceId), value: JSON.stringify(command) }],
@@ -53,7 +53,7 @@ describe('reconciler guarantees', () => {
       payload: { schemas: [USER], userName: 'twice@contoso.example', active: true },
       issuedAt: new Date().toISOString(),
     };
-    const patch: ProvisioningCommand = {
+    const patch = {
       ...create,
       commandId: randomUUID(),
       action: 'patch',

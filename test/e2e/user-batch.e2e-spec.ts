@@ -1,14 +1,15 @@
+import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CommandApplyConfig, validateConfig } from '../../libs/config/src';
-import { ProvisioningCommand } from '../../libs/contracts/src';
+import { UserCommand } from '../../libs/contracts/src';
+import { asRead } from '../../libs/contracts/src/test-helpers';
 import { dataSourceOptions } from '../../libs/persistence/src';
-import { createTenant } from '../../bench/tenants';
-import { CommandDispatcher } from '../../apps/reconciler/src/command-dispatcher';
-import { AppliedCommand } from '../../apps/reconciler/src/usecases/apply-user-command/apply-user-command.usecase';
+import { createTenant, storesOn } from '../../bench/tenants';
+import { AppliedCommand, CommandDispatcher } from '../../libs/reconciliation/src';
 
 /**
- * Batch application (ApplyUserBatch) against real Postgres, differentially: the same workload applied one command
+ * Batch application (ApplyUserCommands) against real Postgres, differentially: the same workload applied one command
  * per transaction in one tenant and as a batch in a twin tenant must give the same outcomes, the same users and the
  * same events — with profile rules, soft delete, imports and claims, login methods, duplicates and rejections mixed in.
  */
@@ -67,10 +68,12 @@ function workload(n: number, seed: number, options: { duplicateNames: boolean })
   return steps;
 }
 
-function commandsFor(tenantId: string, steps: Step[]): ProvisioningCommand[] {
+/** The workload's commands as the reconciler reads them off the topic. */
+function commandsFor(tenantId: string, steps: Step[]): UserCommand[] {
   const ids = new Map<number, string>();
   const id = (i: number) => ids.get(i) ?? (ids.set(i, randomUUID()), ids.get(i)!);
-  const commands: ProvisioningCommand[] = [];
+  const commands: UserCommand[] = [];
+  const push = (record: object) => commands.push(asRead<UserCommand>(record));
   const base = { v: 1 as const, tenantId, resourceType: 'User' as const, issuedAt: '2026-11-23T00:00:00.000Z' };
   for (const step of steps) {
     const c = { ...base, commandId: randomUUID(), resourceId: id(step.user) };
@@ -78,19 +81,19 @@ function commandsFor(tenantId: string, steps: Step[]): ProvisioningCommand[] {
     switch (step.kind) {
       case 'create':
       case 'replace':
-        commands.push({ ...c, action: step.kind, payload: doc(step) });
+        push({ ...c, action: step.kind, payload: doc(step) });
         break;
       case 'patch':
-        commands.push({ ...c, action: 'patch', payload: { schemas: [PATCH_OP], Operations: step.ops }, ...(step.ifMatch ? { ifMatch: step.ifMatch } : {}) });
+        push({ ...c, action: 'patch', payload: { schemas: [PATCH_OP], Operations: step.ops }, ...(step.ifMatch ? { ifMatch: step.ifMatch } : {}) });
         break;
       case 'delete':
-        commands.push({ ...c, action: 'delete' });
+        push({ ...c, action: 'delete' });
         break;
       case 'import':
-        commands.push({ ...c, action: 'import', payload: { document: { ...doc(step), name: { givenName: 'I', familyName: 'F' } }, ...(step.loginMethod ? { loginMethod: step.loginMethod } : {}) } });
+        push({ ...c, action: 'import', payload: { document: { ...doc(step), name: { givenName: 'I', familyName: 'F' } }, ...(step.loginMethod ? { loginMethod: step.loginMethod } : {}) } });
         break;
       case 'login':
-        commands.push({ ...c, action: 'setLoginMethod', payload: { loginMethod: step.method } });
+        push({ ...c, action: 'setLoginMethod', payload: { loginMethod: step.method } });
         break;
       case 'replay': // a redelivery of an earlier command of this tenant
         if (commands.length) commands.push(commands[Math.floor(commands.length / 2)]);
@@ -108,7 +111,7 @@ describe('batch application of user commands equals one-by-one application (real
   beforeAll(async () => {
     ds = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { extra: { max: 4 } }));
     await ds.initialize();
-    dispatcher = CommandDispatcher.on(ds, config());
+    dispatcher = new CommandDispatcher(ds, config(), storesOn(ds));
   });
   afterAll(async () => ds?.destroy());
 
@@ -118,7 +121,7 @@ describe('batch application of user commands equals one-by-one application (real
   }
 
   /** What must be equal: outcomes, users and events, with tenant-specific ids replaced by their position. */
-  async function observed(tenantId: string, commands: ProvisioningCommand[], applied: AppliedCommand[]) {
+  async function observed(tenantId: string, commands: UserCommand[], applied: AppliedCommand[]) {
     const index = new Map<string, number>();
     for (const c of commands) if (!index.has(c.resourceId)) index.set(c.resourceId, index.size);
     const ref = (id: string | undefined) => (id === undefined ? undefined : `u${index.get(id) ?? '?'}`);
@@ -158,8 +161,7 @@ describe('batch application of user commands equals one-by-one application (real
 
     const serialApplied: AppliedCommand[] = [];
     for (const c of serial) serialApplied.push(await dispatcher.apply(c));
-    const batch = (dispatcher as unknown as { applyUserBatch: { logger: { warn: (m: string) => void } } }).applyUserBatch;
-    const warn = jest.spyOn(batch.logger, 'warn');
+    const warn = jest.spyOn(Logger.prototype, 'warn');
     const batchApplied = await dispatcher.applyUsers(batched.map((command) => ({ command })));
     expect(warn).not.toHaveBeenCalled(); // the batch path ran, not its one-by-one fallback
     warn.mockRestore();
@@ -189,8 +191,7 @@ describe('batch application of user commands equals one-by-one application (real
     const batched = commandsFor(batchTenant, steps);
     const serialApplied: AppliedCommand[] = [];
     for (const c of serial) serialApplied.push(await dispatcher.apply(c));
-    const batch = (dispatcher as unknown as { applyUserBatch: { logger: { warn: (m: string) => void } } }).applyUserBatch;
-    const warn = jest.spyOn(batch.logger, 'warn');
+    const warn = jest.spyOn(Logger.prototype, 'warn');
     const batchApplied = await dispatcher.applyUsers(batched.map((command) => ({ command })));
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('applying them one by one'));
     warn.mockRestore();

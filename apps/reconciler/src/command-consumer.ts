@@ -2,17 +2,16 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { ReconcilerConfig } from '@scimflow/config';
-import { backoffDelay, CommandOutcome, ConsumerGroupName, ProvisioningCommand, readCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { backoffDelay, CommandOutcome, ConsumerGroupName, ProvisioningCommand, readCommand, resourceKey, topicName, UserCommand } from '@scimflow/contracts';
 import { CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, KeyIsolation, OrderedConsumer, ParkReason, replyAddress, replyTo } from '@scimflow/messaging';
 import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scimflow/observability';
 import { DeprovisioningHolds, ParkedCommandInput, ParkedCommands } from '@scimflow/persistence';
 import { deprovisioningOf, mayDeprovision, outcomeOf } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
+import { CommandDispatcher, USER_BATCH_SIZE } from '@scimflow/reconciliation';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
-import { CommandDispatcher } from './command-dispatcher';
 import { failureError } from './failures';
 import { ParkedCommandRetrier } from './parked/parked-command-retrier';
-import { USER_BATCH_SIZE } from './usecases/apply-user-batch/apply-user-batch.usecase';
 
 export const RECONCILER_GROUP = ConsumerGroupName.reconciler;
 
@@ -95,7 +94,7 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * Partition batches (one or several, each in offset order). The User commands of users with nothing parked are
-   * applied together first (one transaction per chunk, see ApplyUserBatch); if that fails, and for every other
+   * applied together first (one transaction per chunk, see ApplyUserCommands); if that fails, and for every other
    * command, each user's commands are applied one by one in order (users concurrently), isolated from each other.
    * A key lives in one partition, so per-user order is the partition's. Replies go out after the commit.
    */
@@ -111,7 +110,8 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     // a user with a possible deprovisioning goes the one-by-one way, where it is admitted against the threshold at its turn
     const guarded = new Set(items.filter((i) => mayDeprovision(i.command)).map((i) => this.isolationKey(i)));
     const users = items.filter(
-      (i) => CommandDispatcher.isUserCommand(i.command) && !parked.has(this.isolationKey(i)) && !guarded.has(this.isolationKey(i)) && !this.isHeavy(i),
+      (i): i is Item & { command: UserCommand } =>
+        i.command.resourceType === 'User' && !parked.has(this.isolationKey(i)) && !guarded.has(this.isolationKey(i)) && !this.isHeavy(i),
     );
     const batched = users.length && (await this.applyUsers(users)) ? new Set(users) : new Set<Item>();
     await Promise.all([this.isolation.run(items.filter((i) => !batched.has(i)), parked), ...unreadable.map((r) => this.answerUnreadable(r))]);
@@ -126,7 +126,7 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** false if the batch failed: its commands are then applied one by one (those it committed answer as before). */
-  private async applyUsers(items: Item[]): Promise<boolean> {
+  private async applyUsers(items: (Item & { command: UserCommand })[]): Promise<boolean> {
     const started = process.hrtime.bigint();
     let applied;
     try {
@@ -152,7 +152,6 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
   private async applyOne({ record, command }: Item): Promise<void> {
     const started = process.hrtime.bigint();
     const applied = await this.inCommandSpan(record, () => this.dispatcher.apply(command));
-    if ('unsupported' in applied) this.logger.error(`command ${command.commandId} has unsupported resourceType ${String(command.resourceType)}`);
     this.observe(command, applied.outcome, Number(process.hrtime.bigint() - started) / 1e9);
     this.relay.kick();
     await this.reply(record, applied.outcome);
@@ -194,7 +193,7 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
       recordKey: resourceKey(command.tenantId, command.resourceId),
       tenantId: command.tenantId,
       commandId: command.commandId,
-      resourceType: command.resourceType ?? 'User',
+      resourceType: command.resourceType,
       resourceId: command.resourceId,
       action: command.action,
       source: source(record),

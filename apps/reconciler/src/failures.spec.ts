@@ -1,5 +1,6 @@
 import { DatabaseError } from 'pg-protocol';
 import { QueryFailedError } from 'typeorm';
+import { AlreadyTaken } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { failureError } from './failures';
 
@@ -13,6 +14,11 @@ describe('failureError (the answer to a command that failed deterministically)',
   it('keeps a SCIM error as it is', () => {
     const e = ScimError.conflict('taken');
     expect(failureError(e, 'id')).toBe(e);
+  });
+
+  it('answers a domain error as its SCIM error', () => {
+    const answer = failureError(new AlreadyTaken('userName is already taken by another user of this tenant'), 'id');
+    expect([answer.status, answer.scimType, answer.detail]).toEqual([409, 'uniqueness', 'userName is already taken by another user of this tenant']);
   });
 
   it('answers 400 invalidValue for a value Postgres cannot store, with the error id', () => {

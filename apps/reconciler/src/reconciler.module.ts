@@ -2,19 +2,25 @@ import { Module } from '@nestjs/common';
 import { ReconcilerConfig, ScimflowConfigModule } from '@scimflow/config';
 import { ObservabilityModule } from '@scimflow/platform';
 import { MessagingModule } from '@scimflow/messaging';
-import { PersistenceModule } from '@scimflow/persistence';
-import { TenantProfiles } from './profiles/tenant-profiles';
+import { PersistenceModule, Stores, STORES } from '@scimflow/persistence';
+import { CommandDispatcher } from '@scimflow/reconciliation';
+import { DataSource } from 'typeorm';
 import { CommandConsumer } from './command-consumer';
-import { CommandDispatcher } from './command-dispatcher';
 import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { ParkedCommandRetrier } from './parked/parked-command-retrier';
-import { ApplyGroupCommand } from './usecases/apply-group-command/apply-group-command.usecase';
-import { ApplyUserCommand } from './usecases/apply-user-command/apply-user-command.usecase';
-import { ApplyUserBatch } from './usecases/apply-user-batch/apply-user-batch.usecase';
 
 @Module({
   imports: [ScimflowConfigModule.forApp(ReconcilerConfig), ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
   controllers: [],
-  providers: [TenantProfiles, ApplyUserCommand, ApplyUserBatch, ApplyGroupCommand, CommandDispatcher, OutboxRelay, CommandConsumer, ParkedCommandRetrier],
+  providers: [
+    {
+      provide: CommandDispatcher,
+      inject: [DataSource, ReconcilerConfig, STORES],
+      useFactory: (ds: DataSource, config: ReconcilerConfig, stores: Stores) => new CommandDispatcher(ds, config, stores),
+    },
+    OutboxRelay,
+    CommandConsumer,
+    ParkedCommandRetrier,
+  ],
 })
 export class ReconcilerModule {}

@@ -1,6 +1,7 @@
 export * from './entities';
 export * from './migrations';
 export * from './data-source';
+export * from './unit-of-work';
 export * from './tenants/tenant-directory';
 export * from './tenants/tenant-admin';
 export * from './tenants/secret-tokens';
@@ -9,6 +10,7 @@ export * from './tenants/federated-credentials';
 export * from './tenants/signing-keys';
 export * from './tenants/tenant-profile-store';
 export * from './tenants/views';
+export * from './tenants/tenant-profiles';
 export * from './users/user-store';
 export * from './schemas/tenant-schema-store';
 export * from './listing/resource-page';

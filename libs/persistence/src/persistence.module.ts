@@ -71,7 +71,8 @@ const STORE_CLASSES: { [K in keyof Stores]: new (...args: never[]) => Stores[K] 
   directoryState: DirectoryState,
 };
 
-const STORES = Symbol('stores');
+/** Every store at once (createStores), for what is wired from many of them. */
+export const STORES = Symbol('stores');
 
 /** Ready only while Postgres answers. */
 @Injectable()
@@ -106,6 +107,6 @@ export class DatabaseReadiness implements OnModuleInit {
     ...Object.entries(STORE_CLASSES).map(([name, store]) => ({ provide: store, inject: [STORES], useFactory: (stores: Stores) => stores[name as keyof Stores] })),
     DatabaseReadiness,
   ],
-  exports: Object.values(STORE_CLASSES),
+  exports: [STORES, ...Object.values(STORE_CLASSES)],
 })
 export class PersistenceModule {}

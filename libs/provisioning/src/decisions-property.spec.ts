@@ -1,12 +1,13 @@
 /**
- * Property tests (fast-check) at the reconciler's decision level: whatever command reaches the reconciler (any
- * action, any JSON payload, any stored state or none; users with every profile's rules, and groups), deciding it
- * yields a decision or a rejection. It never throws, a rejection is a ScimError with a 4xx status, and what a
+ * Property tests (fast-check) at the reconciler's decision level: whatever record reaches the reconciler (any
+ * action, any JSON payload, any stored state or none; users with every profile's rules, and groups), reading it
+ * (readCommand) never throws, and deciding a command it reads yields a decision or a rejection. It never throws, a rejection is a ScimError with a 4xx status, and what a
  * decision would store or publish is plain JSON (no `undefined`, no functions picked up from a prototype), so the
  * reconciler can always write it. Seeded: FUZZ_SEED=<n> reproduces a run; a failure prints its seed and path.
  */
 import fc from 'fast-check';
-import { CommandAction, ProvisioningCommand } from '@scimflow/contracts';
+import { CommandAction, GroupCommand, ProvisioningCommand, readCommand, UserCommand } from '@scimflow/contracts';
+import { asRead } from '../../contracts/src/test-helpers';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, normalizeResource, ResourceTypeSchemas, ScimError, USER_SCHEMA, userResourceTypeFor, validateSchemaRegistration } from '@scimflow/scim';
 import { decideGroupCommand, GroupDecision, normalizeGroup } from './group-commands';
 import { GroupState, groupColumns } from './group-state';
@@ -124,20 +125,24 @@ const actionAndPayload = (core: string, required: 'userName' | 'displayName') =>
     { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 8 }) as fc.Arbitrary<CommandAction>, anyPayload) },
   );
 };
-const commandOf = (resourceType: 'User' | 'Group', core: string, required: 'userName' | 'displayName') =>
-  fc.record({ ap: actionAndPayload(core, required) as fc.Arbitrary<[CommandAction, unknown]>, ifMatch: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('*', 'W/"1"', 'W/"2"', '"x"', '') }) }).map(
-    ({ ap: [action, payload], ifMatch }): ProvisioningCommand => ({
-      v: 1,
-      commandId: 'c0000000-0000-4000-8000-000000000001',
-      tenantId: TENANT,
-      resourceType,
-      resourceId: RESOURCE,
-      action,
-      payload,
-      ...(ifMatch !== undefined ? { ifMatch } : {}),
-      issuedAt: NOW.toISOString(),
-    }),
-  );
+/** A record as a producer writes it, and the command the reconciler reads from it (undefined: answered as malformed). */
+const commandOf = <C extends ProvisioningCommand>(resourceType: C['resourceType'], core: string, required: 'userName' | 'displayName') =>
+  fc
+    .record({ ap: actionAndPayload(core, required) as fc.Arbitrary<[CommandAction, unknown]>, ifMatch: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('*', 'W/"1"', 'W/"2"', '"x"', '') }) })
+    .map(({ ap: [action, payload], ifMatch }) => {
+      const record = {
+        v: 1,
+        commandId: 'c0000000-0000-4000-8000-000000000001',
+        tenantId: TENANT,
+        resourceType,
+        resourceId: RESOURCE,
+        action,
+        payload,
+        ...(ifMatch !== undefined ? { ifMatch } : {}),
+        issuedAt: NOW.toISOString(),
+      };
+      return { record, command: readCommand(JSON.stringify(record)) as C | undefined };
+    });
 
 /** A stored document: usually one a create produced (what the store holds), sometimes arbitrary JSON. */
 function storedUser(body: unknown, types: ResourceTypeSchemas): Record<string, unknown> | undefined {
@@ -286,7 +291,7 @@ const FOUND: [string, unknown][] = [
 
 describe('the reconciler decides every command (never throws)', () => {
   it.each(FOUND)('a workforce user PATCH (%s) yields a decision or a 4xx rejection', (_name, payload) => {
-    const command: ProvisioningCommand = { v: 1, commandId: 'c0000000-0000-4000-8000-000000000002', tenantId: TENANT, resourceType: 'User', resourceId: RESOURCE, action: 'patch', payload, issuedAt: NOW.toISOString() };
+    const command = asRead<UserCommand>({ v: 1, commandId: 'c0000000-0000-4000-8000-000000000002', tenantId: TENANT, resourceType: 'User', resourceId: RESOURCE, action: 'patch', payload, issuedAt: NOW.toISOString() });
     const decision = decided(() => applyProfileToDecision(decideUserCommand(METADATA_STATE, command, NOW, TYPES.workforce), command, resolveProfileSettings('workforce', {}), NOW));
     if (decision.kind === 'reject') assertRejection(decision.error);
     else if (decision.kind === 'save') assertPlainJson('the saved document', decision.state.document);
@@ -299,13 +304,14 @@ describe('the reconciler decides every command (never throws)', () => {
       fc.record({
         profile: fc.constant(profile),
         settings: fc.constant(settings),
-        command: commandOf('User', USER_SCHEMA, 'userName'),
+        read: commandOf<UserCommand>('User', USER_SCHEMA, 'userName'),
         current: fc.option(userState(TYPES[profile]), { nil: undefined, freq: 4 }),
         claim: fc.option(fc.record({ user: userState(TYPES[profile]), matchedBy: fc.constantFrom('userName', 'email') as fc.Arbitrary<'userName' | 'email'> }), { nil: undefined, freq: 2 }),
       }),
     );
     fc.assert(
-      fc.property(arbitrary, ({ profile, settings, command, current, claim }) => {
+      fc.property(arbitrary, ({ profile, settings, read: { command }, current, claim }) => {
+        if (!command) return; // answered as malformed, never decided
         const decision = decided(() => applyProfileToDecision(decideUserCommand(current, command, NOW, TYPES[profile], claim as UserClaim | undefined), command, settings, NOW));
         if (decision.kind === 'reject') return assertRejection(decision.error);
         if (decision.kind === 'save') {
@@ -320,9 +326,10 @@ describe('the reconciler decides every command (never throws)', () => {
   });
 
   it('a group command, with any current state or none, yields a decision or a 4xx rejection', () => {
-    const arbitrary = fc.record({ command: commandOf('Group', GROUP_SCHEMA, 'displayName'), current: fc.option(groupState, { nil: undefined }) });
+    const arbitrary = fc.record({ read: commandOf<GroupCommand>('Group', GROUP_SCHEMA, 'displayName'), current: fc.option(groupState, { nil: undefined }) });
     fc.assert(
-      fc.property(arbitrary, ({ command, current }) => {
+      fc.property(arbitrary, ({ read: { command }, current }) => {
+        if (!command) return; // answered as malformed, never decided
         const decision: GroupDecision = decided(() => decideGroupCommand(current, command, NOW));
         if (decision.kind === 'reject') return assertRejection(decision.error);
         if (decision.kind === 'save') {

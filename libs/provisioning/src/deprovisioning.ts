@@ -1,5 +1,5 @@
 import { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
-import { parsePatchRequest, ScimError, toBoolean, USER_SCHEMA } from '@scimflow/scim';
+import { compilePatchMessage, ScimError, toBoolean, USER_SCHEMA } from '@scimflow/scim';
 import { UserDecision } from './user-commands';
 import { UserState } from './user-state';
 
@@ -58,19 +58,20 @@ export function exceedsThreshold(t: DeprovisionThreshold, counts: { inWindow: nu
 /**
  * Whether a command might deprovision a user, without I/O (those that might not are applied without a look at the
  * threshold): a User DELETE; a User PUT that does not say `active: true`; a User PATCH with an operation on `active`
- * (by path, or in a path-less value) other than setting it to true (Entra's reactivation, `"True"`). A PATCH that
- * does not parse is not one: applying it rejects it.
+ * (by path, or in a path-less value) other than setting it to true (Entra's reactivation, `"True"`). A PATCH whose
+ * path does not parse is not one: applying it rejects it.
  */
 export function mayDeprovision(command: ProvisioningCommand): boolean {
-  if (command.resourceType !== undefined && command.resourceType !== 'User') return false;
+  if (command.resourceType !== 'User') return false;
   if (command.action === 'delete') return true;
   if (command.action === 'replace') return !setsActive(command.payload);
   if (command.action !== 'patch') return false;
   let ops;
   try {
-    ops = parsePatchRequest(command.payload);
-  } catch {
-    return false;
+    ops = compilePatchMessage(command.payload);
+  } catch (e) {
+    if (e instanceof ScimError) return false;
+    throw e;
   }
   return ops.some((op) => {
     if (op.path) {

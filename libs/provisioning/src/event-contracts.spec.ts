@@ -5,6 +5,7 @@ import {
   testCommand as command,
   testUserDoc as userDoc,
 } from '@scimflow/contracts/schemas/test-helpers';
+import { GroupCommand } from '@scimflow/contracts';
 import { GROUP_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
 import { decideGroupCommand, finalizeGroupChange, membershipEvents, userDeletionEvents } from './group-commands';
 import { decideUserCommand } from './user-commands';
@@ -36,7 +37,7 @@ describe('contract schemas', () => {
   });
 
   it('accept group and membership events from decideGroupCommand + finalizeGroupChange, also split in parts', () => {
-    const create = command('Group', 'create', { schemas: [GROUP_SCHEMA], displayName: 'Ops', externalId: 'g-1' });
+    const create = command<GroupCommand>('Group', 'create', { schemas: [GROUP_SCHEMA], displayName: 'Ops', externalId: 'g-1' });
     const d = decideGroupCommand(undefined, create, NOW);
     if (d.kind !== 'save') throw new Error(`expected save, got ${d.kind}`);
     const diff = { added: ['u1', 'u2', 'u3'], removed: [] };
@@ -45,7 +46,7 @@ describe('contract schemas', () => {
     for (const e of change.events) expect(v.forTopic('groupChanged', JSON.parse(JSON.stringify(e)))).toEqual([]);
     const members = membershipEvents(create, { id: GROUP, displayName: 'Ops' }, diff, new Map([['u1', 2], ['u2', 5], ['u3', 1]]), NOW);
     for (const e of members) expect(v.forTopic('membershipChanged', JSON.parse(JSON.stringify(e)))).toEqual([]);
-    const del = command('Group', 'delete');
+    const del = command<GroupCommand>('Group', 'delete');
     const gone = decideGroupCommand(change.state, del, NOW);
     if (gone.kind !== 'delete') throw new Error(`expected delete, got ${gone.kind}`);
     const deleted = finalizeGroupChange(gone, { added: [], removed: ['u1'] }, del, NOW)!;

@@ -6,6 +6,7 @@ import {
   GROUP_CHANGED_DATASCHEMA,
   GroupChangedEvent,
   GroupEventType,
+  GroupCommand,
   GroupEventTypeName,
   isUuid,
   MEMBERSHIP_CHANGED_DATASCHEMA,
@@ -21,9 +22,9 @@ import {
   assertImmutableUnchanged,
   GROUP_SCHEMA,
   groupResourceTypeSchemas as groupTypes,
+  compilePatchMessage,
   isPlainObject,
   normalizeResource,
-  parsePatchRequest,
   PatchOperation,
   ScimError,
 } from '@scimflow/scim';
@@ -62,7 +63,7 @@ export type GroupDecision =
  * What a command does to a group, decided without I/O, like decideUserCommand. Membership is decided as steps
  * because its effect depends on the membership table, which the reconciler changes with SQL.
  */
-export function decideGroupCommand(current: GroupState | undefined, command: ProvisioningCommand, now: Date): GroupDecision {
+export function decideGroupCommand(current: GroupState | undefined, command: GroupCommand, now: Date): GroupDecision {
   try {
     return decide(current, command, now);
   } catch (e) {
@@ -71,7 +72,7 @@ export function decideGroupCommand(current: GroupState | undefined, command: Pro
   }
 }
 
-function decide(current: GroupState | undefined, command: ProvisioningCommand, now: Date): GroupDecision {
+function decide(current: GroupState | undefined, command: GroupCommand, now: Date): GroupDecision {
   if (command.action !== 'create' && command.action !== 'import') {
     if (!current) throw ScimError.notFound(`Group ${command.resourceId} not found`);
     if (command.ifMatch && command.ifMatch !== '*' && command.ifMatch !== etag(current.version))
@@ -95,7 +96,7 @@ function decide(current: GroupState | undefined, command: ProvisioningCommand, n
     case 'import': {
       // A product's own group (admin import): no members; Entra's writes or userType directives add them.
       if (current) throw ScimError.conflict(`Group ${command.resourceId} already exists`);
-      const { document, userIds } = normalizeGroup((command.payload as { document?: unknown } | undefined)?.document, 'create');
+      const { document, userIds } = normalizeGroup(command.payload.document, 'create');
       if (userIds.length) throw ScimError.badRequest('invalidValue', 'an imported product group has no members: Entra or userType directives add them');
       const state: GroupState = { id: command.resourceId, tenantId: command.tenantId, ...groupColumns(document), document, version: 0, createdAt: now, updatedAt: now };
       return { kind: 'save', state, memberSteps: [] };
@@ -107,7 +108,7 @@ function decide(current: GroupState | undefined, command: ProvisioningCommand, n
       return { kind: 'save', before: current, state: { ...current!, ...groupColumns(document), document }, memberSteps: [{ op: 'replace', userIds }] };
     }
     case 'patch': {
-      const { attributeOps, memberSteps } = splitGroupPatch(parsePatchRequest(command.payload), current!.id);
+      const { attributeOps, memberSteps } = splitGroupPatch(compilePatchMessage(command.payload), current!.id);
       const document = attributeOps.length ? applyPatch(current!.document, attributeOps, groupTypes).document : current!.document;
       if (Object.keys(document).some((k) => k.toLowerCase() === 'members'))
         throw ScimError.badRequest('invalidPath', "members can be changed only through the path 'members' (or a 'members' key of a no-path value)");

@@ -4,7 +4,8 @@
  * a ScimError (the reconciler would retry a thrown command), and Metadata keys named like prototype members are
  * stored, rendered and announced as the customer's data.
  */
-import { ProvisioningCommand } from '@scimflow/contracts';
+import { ProvisioningCommand, readCommand, UserCommand } from '@scimflow/contracts';
+import { asRead } from '../../contracts/src/test-helpers';
 import { ENTERPRISE_USER_SCHEMA, normalizeResource, projectResource, ScimError, USER_SCHEMA, userResourceTypeFor, validateSchemaRegistration } from '@scimflow/scim';
 import fc from 'fast-check';
 import { WORKFORCE_FOLDERS_SCHEMA, WORKFORCE_METADATA_SCHEMA } from './profiles/profile-schemas';
@@ -26,7 +27,7 @@ const REFUSED_NAMES = ['__proto__', '__defineGetter__', '__lookupGetter__'];
 const REAL_NAMES = ['userName', 'displayName', 'title', 'active', 'name', 'givenName', 'emails', 'value', 'type', 'primary', 'department', 'manager', 'folders', 'costCode'];
 
 let n = 0;
-const command = (action: ProvisioningCommand['action'], payload: unknown): ProvisioningCommand => ({
+const record = (action: ProvisioningCommand['action'], payload: unknown) => ({
   v: 1,
   commandId: `c0000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
   tenantId: TENANT,
@@ -36,6 +37,7 @@ const command = (action: ProvisioningCommand['action'], payload: unknown): Provi
   payload,
   issuedAt: NOW.toISOString(),
 });
+const command = (action: ProvisioningCommand['action'], payload: unknown) => asRead<UserCommand>(record(action, payload));
 
 function created(): UserState {
   const document = normalizeResource(
@@ -88,12 +90,17 @@ const metadataKeys = fc.uniqueArray(fc.tuple(fc.constantFrom(...PROTOTYPE_NAMES,
 
 describe('decideUserCommand with hostile names (workforce tenant)', () => {
   it('never throws: every PATCH is saved, unchanged or rejected with a 4xx ScimError; saved documents are plain JSON', () => {
-    const kinds = { save: 0, unchanged: 0, reject: 0 };
+    const kinds = { save: 0, unchanged: 0, reject: 0, unreadable: 0 };
     fc.assert(
       fc.property(fc.array(patchBody, { minLength: 1, maxLength: 3 }), (bodies) => {
         let state = created();
         for (const body of bodies) {
-          const d = decideUserCommand(state, command('patch', body), NOW, types);
+          const read = readCommand(JSON.stringify(record('patch', body)));
+          if (!read) {
+            kinds.unreadable++; // a malformed envelope: answered as malformed, never decided
+            continue;
+          }
+          const d = decideUserCommand(state, read as UserCommand, NOW, types);
           if (d.kind in kinds) kinds[d.kind as keyof typeof kinds]++;
           if (d.kind === 'reject') {
             expect(d.error).toBeInstanceOf(ScimError);
@@ -146,7 +153,7 @@ describe('decideUserCommand with hostile names (workforce tenant)', () => {
         const d = decideUserCommand(before, command('patch', { schemas: [PATCH_OP], Operations }), NOW, types);
         if (d.kind !== 'save') throw new Error(`expected save, got ${JSON.stringify(d)}`);
         const expected = { ...(before.document[METADATA] as object), ...wanted };
-        const resource = outcomeOf(command('patch', {}), d).resource!;
+        const resource = outcomeOf(command('patch', { schemas: [PATCH_OP], Operations }), d).resource!;
         const rendered = JSON.parse(JSON.stringify(projectResource(renderUser(resource, 'https://scim.example/scim/v2/t'), types)));
         expect(rendered[METADATA]).toEqual(expected);
         for (const [k, v] of entries) expect(Object.hasOwn(rendered[METADATA], k) && rendered[METADATA][k]).toBe(v);

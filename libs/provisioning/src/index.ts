@@ -12,3 +12,4 @@ export * from './document-size';
 export * from './setup';
 export * from './deprovisioning';
 export * from './domain-errors';
+export * from './user-command-work';

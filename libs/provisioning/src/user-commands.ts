@@ -2,18 +2,16 @@ import { assertDocumentSize } from './document-size';
 import {
   AttributeChange,
   CommandOutcome,
-  ImportUserPayload,
-  LOGIN_METHODS,
   LoginMethod,
-  LoginMethodPayload,
   diffDocuments,
   eventId,
   ProvisioningCommand,
   USER_CHANGED_DATASCHEMA,
   UserChangedEvent,
+  UserCommand,
   userEventType,
 } from '@scimflow/contracts';
-import { applyPatch, normalizeResource, parsePatchRequest, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
+import { applyPatch, compilePatchMessage, normalizeResource, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
 import { etag, SCIM_USER_LIFECYCLE, userColumns, UserState } from './user-state';
 
 export const EVENT_SOURCE = '/scimflow/reconciler';
@@ -47,11 +45,12 @@ export interface UserClaim {
 
 /**
  * What a command does to a user, decided without I/O: the reconciler loads `current` (and, for a create, an
- * unlinked user it matches: `claim`) and the tenant's User resource type (`types`: core, enterprise and the
- * tenant's extensions), calls this, and writes the result and its event in one transaction. Deterministic for a
- * given (current, command, now, types, claim), which is what makes replays reproduce the same state and event ids.
+ * unlinked user it matches: `claim`, see claimCandidate) and the tenant's User resource type (`types`: core,
+ * enterprise and the tenant's extensions), calls this, and writes the result and its event in one transaction.
+ * Deterministic for a given (current, command, now, types, claim), which is what makes replays reproduce the same
+ * state and event ids. The command's payload is trusted as readCommand read it (a PATCH message is validated).
  */
-export function decideUserCommand(current: UserState | undefined, command: ProvisioningCommand, now: Date, types: ResourceTypeSchemas, claim?: UserClaim): UserDecision {
+export function decideUserCommand(current: UserState | undefined, command: UserCommand, now: Date, types: ResourceTypeSchemas, claim?: UserClaim): UserDecision {
   try {
     return decide(current, command, now, types, claim);
   } catch (e) {
@@ -60,7 +59,7 @@ export function decideUserCommand(current: UserState | undefined, command: Provi
   }
 }
 
-function decide(current: UserState | undefined, command: ProvisioningCommand, now: Date, userResourceType: ResourceTypeSchemas, claim: UserClaim | undefined): UserDecision {
+function decide(current: UserState | undefined, command: UserCommand, now: Date, userResourceType: ResourceTypeSchemas, claim: UserClaim | undefined): UserDecision {
   const creates = command.action === 'create' || command.action === 'import';
   if (!creates) {
     // A soft-deleted user is gone for SCIM and for the admin API alike.
@@ -79,23 +78,22 @@ function decide(current: UserState | undefined, command: ProvisioningCommand, no
       return newUser(command, document, SCIM_USER_LIFECYCLE, now);
     }
     case 'import': {
-      const payload = importPayload(command.payload);
-      const document = normalizeResource(payload.document, userResourceType, 'create');
-      return newUser(command, document, { loginMethod: payload.loginMethod ?? 'sso', origin: 'import', linked: false, deletedAt: null }, now);
+      const document = normalizeResource(command.payload.document, userResourceType, 'create');
+      return newUser(command, document, { loginMethod: command.payload.loginMethod ?? 'sso', origin: 'import', linked: false, deletedAt: null }, now);
     }
     case 'replace': {
       const document = normalizeResource(command.payload, userResourceType, 'replace');
       return saveChange(current!, { document }, command, now);
     }
     case 'patch': {
-      const ops = parsePatchRequest(command.payload);
+      const ops = compilePatchMessage(command.payload);
       const { document, changed } = applyPatch(current!.document, ops, userResourceType);
       if (!changed) return { kind: 'unchanged', state: current! };
       assertDocumentSize(document, 'User');
       return saveChange(current!, { document }, command, now);
     }
     case 'setLoginMethod':
-      return saveChange(current!, { loginMethod: loginMethodOf(command.payload) }, command, now);
+      return saveChange(current!, { loginMethod: command.payload.loginMethod }, command, now);
     case 'delete':
       return { kind: 'delete', event: userEvent(command, current, undefined, now) };
     default:
@@ -128,19 +126,6 @@ function saveChange(current: UserState, change: { document?: Record<string, unkn
   const linked = command.action === 'setLoginMethod' ? current.linked : true;
   const state: UserState = { ...current, ...userColumns(document), document, loginMethod, linked, version: current.version + 1, updatedAt: now };
   return { kind: 'save', state, before: current, isNew: false, event: userEvent(command, current, state, now, {}, changes) };
-}
-
-function importPayload(payload: unknown): ImportUserPayload {
-  const p = payload as Partial<ImportUserPayload> | undefined;
-  if (!p || typeof p !== 'object' || typeof p.document !== 'object' || p.document === null) throw ScimError.badRequest('invalidSyntax', 'an import needs a user document');
-  if (p.loginMethod !== undefined) loginMethodOf(p);
-  return p as ImportUserPayload;
-}
-
-function loginMethodOf(payload: unknown): LoginMethod {
-  const m = (payload as Partial<LoginMethodPayload> | undefined)?.loginMethod;
-  if (!(LOGIN_METHODS as readonly unknown[]).includes(m)) throw ScimError.badRequest('invalidValue', `loginMethod must be one of ${LOGIN_METHODS.join(', ')}`);
-  return m as LoginMethod;
 }
 
 /** What an event says beyond the before/after states. */

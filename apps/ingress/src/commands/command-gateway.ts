@@ -1,23 +1,14 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { IngressConfig } from '@scimflow/config';
-import { CommandAction, CommandOutcome, COMMAND_SCHEMA_VERSION, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
+import { CommandOutcome, CommandRequest, COMMAND_SCHEMA_VERSION, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
 import { CoalescingProducer, KAFKA, RequestNotSentError, RequestReplyClient, RequestTimeoutError } from '@scimflow/messaging';
 import { injectTraceHeaders, Readiness } from '@scimflow/observability';
 import { ScimError } from '@scimflow/scim';
 
-export interface CommandRequest {
-  tenantId: string;
-  resourceType: ResourceType;
-  resourceId: string;
-  action: CommandAction;
-  payload?: unknown;
-  ifMatch?: string;
-  requestId?: string;
-}
-
 /**
- * Publishes a write as a ProvisioningCommand and waits for the reconciler's outcome.
+ * Publishes a validated write as a ProvisioningCommand (its payload in its action's shape: the reconciler trusts it)
+ * and waits for the reconciler's outcome.
  * If Kafka does not take the command, or the outcome does not come in time, the client gets
  * 503 + Retry-After: in the first case nothing was accepted; in the second the command is durable
  * and will still be applied, so a retry sees its effect.

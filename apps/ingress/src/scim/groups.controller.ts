@@ -3,7 +3,7 @@ import { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { isUuid } from '@scimflow/contracts';
 import { assertDocumentSize, normalizeGroup, splitGroupPatch } from '@scimflow/provisioning';
-import { groupMembers, parsePatchRequest, ScimError } from '@scimflow/scim';
+import { groupMembers, parsePatchRequest, patchMessageOf, ScimError } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
 import { CommandGateway } from '../commands/command-gateway';
 import { GroupResponses } from './group-responses';
@@ -56,9 +56,10 @@ export class GroupsController {
   @Patch(':id')
   async patch(@CurrentTenant() tenantId: string, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res() res: Response) {
     assertId(id);
-    // Malformed operations and member values are rejected here; the reconciler applies the rest to the current state.
-    splitGroupPatch(parsePatchRequest(body), id);
-    const outcome = await this.commands.submit({ tenantId, resourceType: 'Group', resourceId: id, action: 'patch', payload: body, ifMatch });
+    // Malformed operations and member values are rejected here; the reconciler applies the validated message to the current state.
+    const ops = parsePatchRequest(body);
+    splitGroupPatch(ops, id);
+    const outcome = await this.commands.submit({ tenantId, resourceType: 'Group', resourceId: id, action: 'patch', payload: patchMessageOf(ops), ifMatch });
     res.setHeader('ETag', `W/"${outcome.resource!.version}"`);
     res.status(204).end();
   }

@@ -5,7 +5,7 @@ import { IngressConfig } from '@scimflow/config';
 import { CommandOutcome, isUuid } from '@scimflow/contracts';
 import { UserStore } from '@scimflow/persistence';
 import { assertDocumentSize, etag, listResponse, renderUser } from '@scimflow/provisioning';
-import { normalizeResource, parsePatchRequest, ProjectionOptions, projectResource, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
+import { normalizeResource, parsePatchRequest, patchMessageOf, ProjectionOptions, projectResource, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
 import { CommandGateway } from '../commands/command-gateway';
 import { ListQuery, listRequestOf, projectionOf } from './list-query';
@@ -86,9 +86,10 @@ export class UsersController {
     @Res() res: Response,
   ) {
     this.assertId(id);
-    parsePatchRequest(body); // reject malformed PATCH here; the reconciler applies it to the current state
+    // a malformed PATCH is rejected here; the reconciler applies the validated message to the current state
+    const payload = patchMessageOf(parsePatchRequest(body));
     const projection = projectionOf(query);
-    const outcome = await this.commands.submit({ tenantId, resourceType: 'User', resourceId: id, action: 'patch', payload: body, ifMatch });
+    const outcome = await this.commands.submit({ tenantId, resourceType: 'User', resourceId: id, action: 'patch', payload, ifMatch });
     this.sendResource(res, tenantId, outcome, 200, await this.lister.types(tenantId), projection);
   }
 

@@ -5,7 +5,7 @@ import { backoffDelay, CommandOutcome, readCommand } from '@scimflow/contracts';
 import { classifyFailure, CoalescingProducer, forEachConcurrently, replyAt, WorkLoop } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
 import { HeadResult, ParkedCommands, ParkedHead } from '@scimflow/persistence';
-import { CommandDispatcher } from '../command-dispatcher';
+import { CommandDispatcher } from '@scimflow/reconciliation';
 import { failureError } from '../failures';
 import { OutboxRelay } from '../outbox-relay/outbox-relay';
 

@@ -1,4 +1,4 @@
-import { parseReplayCommandsArgs, readCommand } from './replay-commands.command';
+import { parseReplayCommandsArgs } from './replay-commands.command';
 
 describe('parseReplayCommandsArgs', () => {
   it('reads every option', () =>
@@ -12,14 +12,5 @@ describe('parseReplayCommandsArgs', () => {
   it('defaults the flags', () => expect(parseReplayCommandsArgs(['--from', 'beginning'])).toMatchObject({ dryRun: false, force: false, tenantId: undefined, to: undefined }));
   it.each([[[]], [['--from', 'beginning', 'extra']], [['--from', 'beginning', '--bogus']]])('rejects %p', (args) =>
     expect(() => parseReplayCommandsArgs(args)).toThrow(),
-  );
-});
-
-describe('readCommand', () => {
-  const c = { v: 1, commandId: 'c1', tenantId: 't', resourceId: 'r', action: 'delete', issuedAt: '2026-01-01T00:00:00Z' };
-  it('reads a v1 command', () => expect(readCommand(Buffer.from(JSON.stringify(c)))).toEqual(c));
-  it.each([null, Buffer.from('{'), Buffer.from(JSON.stringify({ ...c, v: 2 })), Buffer.from(JSON.stringify({ ...c, commandId: 1 })), Buffer.from('null')])(
-    'refuses %p',
-    (value) => expect(readCommand(value)).toBeUndefined(),
   );
 });

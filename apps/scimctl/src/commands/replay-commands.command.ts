@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { ScimctlConfig } from '@scimflow/config';
-import { ProvisioningCommand, topicName } from '@scimflow/contracts';
+import { ConsumerGroupName, readCommand, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
-import { ProcessedCommands } from '@scimflow/persistence';
-import { CommandDispatcher } from '../../../reconciler/src/command-dispatcher';
-import { RECONCILER_GROUP } from '../../../reconciler/src/command-consumer';
+import { createStores } from '@scimflow/persistence';
+import { CommandDispatcher } from '@scimflow/reconciliation';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
 import { groupHasMembers, parseFrom, parseTo, planRanges, progressLine, rangeSize, readRangesMerged, ReplayStart, ReplayTally } from '@scimflow/replay';
@@ -31,16 +30,6 @@ export function parseReplayCommandsArgs(args: string[]): CommandReplayOptions {
   return { from, to: parseTo(values.to, from), tenantId: values.tenant, dryRun: values['dry-run'] ?? false, force: values.force ?? false };
 }
 
-/** A command record as the reconciler reads it; undefined when it is not a v1 command. */
-export function readCommand(value: Buffer | null): ProvisioningCommand | undefined {
-  try {
-    const c = JSON.parse(value?.toString('utf8') ?? '') as ProvisioningCommand;
-    return c && typeof c.commandId === 'string' && typeof c.tenantId === 'string' && c.v === 1 ? c : undefined;
-  } catch {
-    return undefined; // counted as unreadable; the reconciler answered it with 400 when it was live
-  }
-}
-
 /**
  * Re-applies the commands topic from a point to the end offsets captured at start, through the reconciler's own
  * dispatcher on the given DataSource. Already-applied commands are no-ops (processed_commands), so this is safe to
@@ -51,8 +40,9 @@ export async function replayCommands(config: ScimctlConfig, ds: DataSource, opti
   const topic = topicName('commands', config.KAFKA_TOPIC_PREFIX);
   const ranges = await planRanges(kafka, topic, options.from);
   const planned = rangeSize(ranges);
-  const dispatcher = CommandDispatcher.on(ds, config);
-  const processed = new ProcessedCommands(ds);
+  const stores = createStores(ds, config);
+  const dispatcher = new CommandDispatcher(ds, config, stores);
+  const processed = stores.processedCommands;
   const tally = new ReplayTally();
   const progress = new Progress((ms) => progressLine(label, tally.total, planned, ms, `${tally.applied} ${options.dryRun ? 'would apply' : 'applied'}, ${tally.alreadyApplied} already applied`));
   // merged by timestamp: commands of different resources depend on each other (a group on its members)
@@ -61,7 +51,7 @@ export async function replayCommands(config: ScimctlConfig, ds: DataSource, opti
     progress.tick();
     if (options.to && record.timestamp > options.to.getTime()) return void tally.skippedAfterTo++;
     const command = readCommand(record.value);
-    if (!command) return void tally.unreadable++;
+    if (!command) return void tally.unreadable++; // the reconciler answered it with 400 when it was live
     if (options.tenantId && command.tenantId !== options.tenantId) return void tally.skippedOtherTenant++;
     if (options.dryRun) return tally.count(command.tenantId, command.action, (await processed.outcome(command.commandId)) !== undefined);
     const applied = await dispatcher.apply(command);
@@ -74,10 +64,10 @@ export async function replayCommands(config: ScimctlConfig, ds: DataSource, opti
 export async function refuseWhileReconcilerRuns(config: ScimctlConfig, force: boolean): Promise<void> {
   if (force) return;
   const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'scimctl-replay' });
-  const members = await groupHasMembers(kafka, config.KAFKA_TOPIC_PREFIX + RECONCILER_GROUP);
+  const members = await groupHasMembers(kafka, config.KAFKA_TOPIC_PREFIX + ConsumerGroupName.reconciler);
   if (members > 0)
     throw new Error(
-      `the reconciler is running (${members} member(s) in ${config.KAFKA_TOPIC_PREFIX + RECONCILER_GROUP}): stop it first, or pass --force ` +
+      `the reconciler is running (${members} member(s) in ${config.KAFKA_TOPIC_PREFIX + ConsumerGroupName.reconciler}): stop it first, or pass --force ` +
         '(a replay racing live commands may apply an old command of a resource between two newer ones)',
     );
 }

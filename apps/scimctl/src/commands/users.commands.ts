@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { ScimctlConfig } from '@scimflow/config';
-import { COMMAND_SCHEMA_VERSION, CommandAction, CommandOutcome, LOGIN_METHODS, LoginMethod, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
+import { COMMAND_SCHEMA_VERSION, CommandOutcome, CommandRequest, LOGIN_METHODS, LoginMethod, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
 import { ProcessedCommands } from '@scimflow/persistence';
 import { createStores, Stores } from '@scimflow/persistence';
@@ -58,8 +58,9 @@ export class CommandSubmitter {
     await this.producer.disconnect();
   }
 
-  async submit(tenantId: string, resourceId: string, action: CommandAction, payload: unknown, resourceType: ResourceType = 'User'): Promise<CommandOutcome | undefined> {
-    const command: ProvisioningCommand = { v: COMMAND_SCHEMA_VERSION, commandId: randomUUID(), issuedAt: new Date().toISOString(), tenantId, resourceType, resourceId, action, payload };
+  async submit(request: CommandRequest): Promise<CommandOutcome | undefined> {
+    const command: ProvisioningCommand = { v: COMMAND_SCHEMA_VERSION, commandId: randomUUID(), issuedAt: new Date().toISOString(), ...request };
+    const { tenantId, resourceId } = command;
     const outcome = new Promise<CommandOutcome | undefined>((resolve) => this.waiting.set(command.commandId, resolve));
     const timeout = setTimeout(() => this.settle(command.commandId, undefined), OUTCOME_WAIT_MS);
     await this.producer.send({
@@ -150,7 +151,7 @@ export const usersLoginMethodCommand: CliCommand = {
     if (!(LOGIN_METHODS as readonly string[]).includes(method)) throw new UsageError(`login method must be one of ${LOGIN_METHODS.join('|')}: ${method}`);
     const user = await withTenant(config, values.tenant, async (ds, tenantId, { userAdmin: users }) => {
       if (!(await users.get(tenantId, userId))) throw new Error(`user ${userId} not found`);
-      const outcome = await submitting(config, ds, (s) => s.submit(tenantId, userId, 'setLoginMethod', { loginMethod: method as LoginMethod }));
+      const outcome = await submitting(config, ds, (s) => s.submit({ tenantId, resourceType: 'User', resourceId: userId, action: 'setLoginMethod', payload: { loginMethod: method as LoginMethod } }));
       if (!outcome) throw new Error(NOT_APPLIED.detail);
       if (outcome.error) throw new Error(`${outcome.status}: ${outcome.error.detail ?? 'refused'}`);
       return users.get(tenantId, userId);
@@ -181,7 +182,8 @@ export function importCommand<P>(word: 'users' | 'groups', resourceType: Resourc
       const summary = await withTenant(config, values.tenant, (ds, tenantId) =>
         submitting(config, ds, (s) =>
           runImport(rows, async (payload, row) => {
-            const outcome = await s.submit(tenantId, row.resourceId ?? randomUUID(), 'import', payload, resourceType);
+            // P is the import payload of resourceType (ImportUserPayload, ImportGroupPayload), as the row readers build it
+            const outcome = await s.submit({ tenantId, resourceType, resourceId: row.resourceId ?? randomUUID(), action: 'import', payload } as CommandRequest);
             if (!outcome) return NOT_APPLIED;
             return { status: outcome.status, id: outcome.resource?.id, detail: outcome.error?.detail };
           }),

@@ -4,7 +4,7 @@ import { WebhookDeadLetter } from '../dead-letters';
 import { USER_CHANGED_DATASCHEMA } from '../events';
 import { GROUP_CHANGED_DATASCHEMA, MEMBERSHIP_CHANGED_DATASCHEMA } from '../group-events';
 import { CONTRACT_SCHEMAS } from './index';
-import { contractValidator, TEST_NOW as NOW, TEST_TENANT as TENANT, TEST_USER as USER, testCommand as command, testUserDoc as userDoc } from './test-helpers';
+import { contractValidator, TEST_NOW as NOW, TEST_TENANT as TENANT, TEST_USER as USER, testCommand as command, testRecord as record, testUserDoc as userDoc } from './test-helpers';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const v = contractValidator();
@@ -37,8 +37,8 @@ describe('contract schemas', () => {
       ['another version', { ...command('User', 'delete'), v: 2 }],
       ['an unknown action', { ...command('User', 'delete'), action: 'upsert' }],
       ['an unknown resource type', { ...command('User', 'delete'), resourceType: 'Device' }],
-      ['create without payload', command('User', 'create')],
-      ['patch without Operations', command('User', 'patch', { schemas: [PATCH_OP] })],
+      ['create without payload', record('User', 'create')],
+      ['patch without Operations', record('User', 'patch', { schemas: [PATCH_OP] })],
       ['a bad issuedAt', { ...command('User', 'delete'), issuedAt: 'yesterday' }],
       ['no commandId', { ...command('User', 'delete'), commandId: undefined }],
     ])('rejects %s', (_, c) => expect(v.forTopic('commands', JSON.parse(JSON.stringify(c))).length).toBeGreaterThan(0));

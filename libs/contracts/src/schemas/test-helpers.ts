@@ -1,7 +1,8 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { USER_SCHEMA } from '@scimflow/scim';
-import { ProvisioningCommand } from '../commands';
+import { ProvisioningCommand, UserCommand } from '../commands';
+import { asRead } from '../test-helpers';
 import { CONTRACT_SCHEMAS, TOPIC_SCHEMA_IDS } from './index';
 import { TopicKey } from '../topics';
 
@@ -29,9 +30,9 @@ export const TEST_GROUP = '9a1b0000-0000-4000-8000-0000000000aa';
 export const TEST_NOW = new Date('2026-11-22T10:00:00.000Z');
 
 let commands = 0;
-/** A v1 command of the test tenant on the test user or group, issued at TEST_NOW, with an id of its own. */
-export const testCommand = (resourceType: 'User' | 'Group', action: ProvisioningCommand['action'], payload?: unknown): ProvisioningCommand => ({
-  v: 1,
+/** A v1 command record of the test tenant on the test user or group, issued at TEST_NOW, with an id of its own. */
+export const testRecord = (resourceType: 'User' | 'Group', action: ProvisioningCommand['action'], payload?: unknown) => ({
+  v: 1 as const,
   commandId: `c0000000-0000-4000-8000-${String(++commands).padStart(12, '0')}`,
   tenantId: TEST_TENANT,
   resourceType,
@@ -40,6 +41,10 @@ export const testCommand = (resourceType: 'User' | 'Group', action: Provisioning
   payload,
   issuedAt: TEST_NOW.toISOString(),
 });
+
+/** testRecord as the reconciler reads it (readCommand); throws for a record it would answer as malformed. */
+export const testCommand = <C extends ProvisioningCommand = UserCommand>(resourceType: 'User' | 'Group', action: ProvisioningCommand['action'], payload?: unknown): C =>
+  asRead<C>(testRecord(resourceType, action, payload));
 
 /** A user document as Entra creates one. */
 export const testUserDoc = (extra: object = {}) => ({ schemas: [USER_SCHEMA], userName: 'ada@example.com', externalId: 'ext-1', active: true, ...extra });

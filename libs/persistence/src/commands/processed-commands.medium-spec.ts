@@ -8,7 +8,7 @@ import { ProcessedCommands } from './processed-commands';
 const db = useDatabase();
 
 function command(tenantId: string): ProvisioningCommand {
-  return { v: COMMAND_SCHEMA_VERSION, commandId: randomUUID(), issuedAt: new Date().toISOString(), tenantId, resourceType: 'User', resourceId: randomUUID(), action: 'delete', payload: {} };
+  return { v: COMMAND_SCHEMA_VERSION, commandId: randomUUID(), issuedAt: new Date().toISOString(), tenantId, resourceType: 'User', resourceId: randomUUID(), action: 'delete' };
 }
 
 describe('ProcessedCommands (Postgres)', () => {

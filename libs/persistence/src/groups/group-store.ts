@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { compileSortToSql, FilterNode, SortSpec } from '@scimflow/scim';
-import type { GroupState, MemberView } from '@scimflow/provisioning';
+import { AlreadyExists, AlreadyTaken, GroupState, MemberView, NotFound } from '@scimflow/provisioning';
+import { raisingDomainErrors, Violations } from '../unit-of-work';
 import { queryResourcePage } from '../listing/resource-page';
 import { compileGroupFilter, GROUP_SQL_TARGET } from './group-filter';
 import { isUuid } from '@scimflow/contracts';
@@ -44,7 +45,19 @@ export interface GroupListQuery {
 /** Rows per query when streaming a group's members: bounded memory whatever the group's size. */
 export const MEMBER_PAGE_SIZE = 2000;
 
-/** Groups of all tenants and reads of their memberships. Every query is scoped by tenant id. */
+/** What a failed write of a group means: its displayName or id is another group's, or the tenant is gone. */
+function groupViolations(s: GroupState): Violations {
+  return {
+    scim_groups_tenant_display_name: () => new AlreadyTaken('displayName is already taken by another group of this tenant'),
+    scim_groups_pkey: () => new AlreadyExists(`Group ${s.id} already exists`),
+    scim_groups_tenant_id_fkey: () => new NotFound(`tenant ${s.tenantId} does not exist`),
+  };
+}
+
+/**
+ * Groups of all tenants and reads of their memberships. Every query is scoped by tenant id. Writes raise
+ * AlreadyTaken (displayName), AlreadyExists (id) and NotFound (tenant).
+ */
 export class GroupStore {
   constructor(private readonly ds: DataSource) {}
 
@@ -128,18 +141,22 @@ export class GroupStore {
   }
 
   async insert(em: EntityManager, s: GroupState): Promise<void> {
-    await em.query(
-      `INSERT INTO scim_groups (id, tenant_id, display_name, external_id, document, version, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [s.id, s.tenantId, s.displayName, s.externalId, s.document, s.version, s.createdAt, s.updatedAt],
+    await raisingDomainErrors(groupViolations(s), () =>
+      em.query(
+        `INSERT INTO scim_groups (id, tenant_id, display_name, external_id, document, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [s.id, s.tenantId, s.displayName, s.externalId, s.document, s.version, s.createdAt, s.updatedAt],
+      ),
     );
   }
 
   async update(em: EntityManager, s: GroupState): Promise<void> {
-    await em.query(
-      `UPDATE scim_groups SET display_name = $3, external_id = $4, document = $5, version = $6, updated_at = $7
-       WHERE tenant_id = $1 AND id = $2`,
-      [s.tenantId, s.id, s.displayName, s.externalId, s.document, s.version, s.updatedAt],
+    await raisingDomainErrors(groupViolations(s), () =>
+      em.query(
+        `UPDATE scim_groups SET display_name = $3, external_id = $4, document = $5, version = $6, updated_at = $7
+         WHERE tenant_id = $1 AND id = $2`,
+        [s.tenantId, s.id, s.displayName, s.externalId, s.document, s.version, s.updatedAt],
+      ),
     );
   }
 

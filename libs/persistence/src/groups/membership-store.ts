@@ -1,5 +1,10 @@
 import { EntityManager } from 'typeorm';
 import { isUuid } from '@scimflow/contracts';
+import { MissingReference } from '@scimflow/provisioning';
+import { raisingDomainErrors, Violations } from '../unit-of-work';
+
+/** A member that is not a user of the tenant: the lock and check before a write leave only a race to this. */
+const MEMBER_VIOLATIONS: Violations = { scim_group_members_user: () => new MissingReference('A member is not a User of this tenant') };
 
 /**
  * The reconciler's writes to scim_group_members, each one SQL statement inside its transaction that reports
@@ -37,15 +42,17 @@ export class MembershipStore {
     return userIds.filter((id) => !known.has(id.toLowerCase()));
   }
 
-  /** Adds members; returns those that were not members before. */
+  /** Adds members; returns those that were not members before. MissingReference for a member that is no user of the tenant. */
   async add(em: EntityManager, tenantId: string, groupId: string, userIds: string[], now: Date): Promise<string[]> {
     if (!userIds.length) return [];
-    const rows: { user_id: string }[] = await em.query(
-      `WITH added AS (INSERT INTO scim_group_members (tenant_id, group_id, user_id, added_at)
-                      SELECT $1, $2, x, $4 FROM unnest($3::uuid[]) AS x
-                      ON CONFLICT DO NOTHING RETURNING user_id)
-       SELECT user_id FROM added`,
-      [tenantId, groupId, userIds.filter(isUuid), now],
+    const rows: { user_id: string }[] = await raisingDomainErrors(MEMBER_VIOLATIONS, () =>
+      em.query(
+        `WITH added AS (INSERT INTO scim_group_members (tenant_id, group_id, user_id, added_at)
+                        SELECT $1, $2, x, $4 FROM unnest($3::uuid[]) AS x
+                        ON CONFLICT DO NOTHING RETURNING user_id)
+         SELECT user_id FROM added`,
+        [tenantId, groupId, userIds.filter(isUuid), now],
+      ),
     );
     return rows.map((r) => r.user_id);
   }

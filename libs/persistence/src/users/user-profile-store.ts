@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { isUuid } from '@scimflow/contracts';
+import { MissingReference } from '@scimflow/provisioning';
+import { raisingDomainErrors } from '../unit-of-work';
 
 /** The reconciler's profile-rule reads and writes on users, each inside its transaction. */
 export class UserProfileStore {
@@ -37,11 +39,14 @@ export class UserProfileStore {
     return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
   }
 
+  /** MissingReference when one of the groups is gone (deleted since `groups` found it). */
   async join(em: EntityManager, tenantId: string, userId: string, groupIds: string[], now: Date): Promise<void> {
     if (!groupIds.length) return;
-    await em.query(
-      `INSERT INTO scim_group_members (tenant_id, group_id, user_id, added_at) SELECT $1, g, $3, $4 FROM unnest($2::uuid[]) AS g ON CONFLICT DO NOTHING`,
-      [tenantId, groupIds, userId, now],
+    await raisingDomainErrors({ scim_group_members_group: () => new MissingReference(`userType names groups that do not exist in this tenant: ${groupIds.join(', ')}`) }, () =>
+      em.query(
+        `INSERT INTO scim_group_members (tenant_id, group_id, user_id, added_at) SELECT $1, g, $3, $4 FROM unnest($2::uuid[]) AS g ON CONFLICT DO NOTHING`,
+        [tenantId, groupIds, userId, now],
+      ),
     );
   }
 

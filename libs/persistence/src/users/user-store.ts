@@ -11,8 +11,9 @@ import {
   userResourceTypeSchemas,
 } from '@scimflow/scim';
 import type { LoginMethod } from '@scimflow/contracts';
-import type { UserOrigin, UserState } from '@scimflow/provisioning';
+import { AlreadyExists, AlreadyTaken, NotFound, UserOrigin, UserState } from '@scimflow/provisioning';
 import { queryResourcePage } from '../listing/resource-page';
+import { raisingDomainErrors, rowNamed, Violations } from '../unit-of-work';
 import { ProcessedCommands } from '../commands/processed-commands';
 
 /** How a tenant's SCIM User attributes map onto the scim_users table, for the filter and sort compilers. */
@@ -108,8 +109,19 @@ function toState(r: UserRow): UserState {
   };
 }
 
+/** What a failed write of `users` means: the userName or id is another user's, or the tenant is gone. */
+function userViolations(users: UserState[]): Violations {
+  return {
+    scim_users_tenant_user_name: () => new AlreadyTaken('userName is already taken by another user of this tenant'),
+    scim_users_pkey: (detail) => new AlreadyExists(`User ${rowNamed(users, detail, (u) => u.id).id} already exists`),
+    scim_users_tenant_id_fkey: (detail) => new NotFound(`tenant ${rowNamed(users, detail, (u) => u.tenantId).tenantId} does not exist`),
+  };
+}
 
-/** Users of all tenants. Every query is scoped by tenant id; no method reads across tenants. */
+/**
+ * Users of all tenants. Every query is scoped by tenant id; no method reads across tenants. Writes raise
+ * AlreadyTaken (userName), AlreadyExists (id) and NotFound (tenant).
+ */
 export class UserStore {
   private readonly processed: ProcessedCommands;
 
@@ -161,19 +173,23 @@ export class UserStore {
   }
 
   async insert(em: EntityManager, s: UserState): Promise<void> {
-    await em.query(
-      `INSERT INTO scim_users (id, tenant_id, user_name, external_id, active, document, version, created_at, updated_at, work_email, login_method, origin, linked, deleted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [s.id, s.tenantId, s.userName, s.externalId, s.active, s.document, s.version, s.createdAt, s.updatedAt, s.workEmail, s.loginMethod, s.origin, s.linked, s.deletedAt],
+    await raisingDomainErrors(userViolations([s]), () =>
+      em.query(
+        `INSERT INTO scim_users (id, tenant_id, user_name, external_id, active, document, version, created_at, updated_at, work_email, login_method, origin, linked, deleted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [s.id, s.tenantId, s.userName, s.externalId, s.active, s.document, s.version, s.createdAt, s.updatedAt, s.workEmail, s.loginMethod, s.origin, s.linked, s.deletedAt],
+      ),
     );
   }
 
   async update(em: EntityManager, s: UserState): Promise<void> {
-    await em.query(
-      `UPDATE scim_users SET user_name = $3, external_id = $4, active = $5, document = $6, version = $7, updated_at = $8,
-              work_email = $9, login_method = $10, linked = $11, deleted_at = $12
-       WHERE tenant_id = $1 AND id = $2`,
-      [s.tenantId, s.id, s.userName, s.externalId, s.active, s.document, s.version, s.updatedAt, s.workEmail, s.loginMethod, s.linked, s.deletedAt],
+    await raisingDomainErrors(userViolations([s]), () =>
+      em.query(
+        `UPDATE scim_users SET user_name = $3, external_id = $4, active = $5, document = $6, version = $7, updated_at = $8,
+                work_email = $9, login_method = $10, linked = $11, deleted_at = $12
+         WHERE tenant_id = $1 AND id = $2`,
+        [s.tenantId, s.id, s.userName, s.externalId, s.active, s.document, s.version, s.updatedAt, s.workEmail, s.loginMethod, s.linked, s.deletedAt],
+      ),
     );
   }
 
@@ -255,20 +271,24 @@ export class UserStore {
     const inserts = writes.filter((w) => w.isNew);
     const updates = writes.filter((w) => !w.isNew);
     if (inserts.length)
-      await em.query(
-        `INSERT INTO scim_users (id, tenant_id, user_name, external_id, active, document, version, created_at, updated_at, work_email, login_method, origin, linked, deleted_at, unmatched_roles)
-         SELECT id, tenant_id, user_name, external_id, active, document, version, created_at, updated_at, work_email, login_method, origin, linked, deleted_at, unmatched_roles
-           FROM jsonb_to_recordset($1::jsonb) AS ${RECORD}`,
-        [rows(inserts)],
+      await raisingDomainErrors(userViolations(inserts.map((w) => w.state)), () =>
+        em.query(
+          `INSERT INTO scim_users (id, tenant_id, user_name, external_id, active, document, version, created_at, updated_at, work_email, login_method, origin, linked, deleted_at, unmatched_roles)
+           SELECT id, tenant_id, user_name, external_id, active, document, version, created_at, updated_at, work_email, login_method, origin, linked, deleted_at, unmatched_roles
+             FROM jsonb_to_recordset($1::jsonb) AS ${RECORD}`,
+          [rows(inserts)],
+        ),
       );
     if (updates.length)
-      await em.query(
-        `UPDATE scim_users u SET user_name = x.user_name, external_id = x.external_id, active = x.active, document = x.document, version = x.version,
-                updated_at = x.updated_at, work_email = x.work_email, login_method = x.login_method, linked = x.linked, deleted_at = x.deleted_at,
-                unmatched_roles = x.unmatched_roles
-           FROM jsonb_to_recordset($1::jsonb) AS ${RECORD}
-          WHERE u.tenant_id = x.tenant_id AND u.id = x.id`,
-        [rows(updates)],
+      await raisingDomainErrors(userViolations(updates.map((w) => w.state)), () =>
+        em.query(
+          `UPDATE scim_users u SET user_name = x.user_name, external_id = x.external_id, active = x.active, document = x.document, version = x.version,
+                  updated_at = x.updated_at, work_email = x.work_email, login_method = x.login_method, linked = x.linked, deleted_at = x.deleted_at,
+                  unmatched_roles = x.unmatched_roles
+             FROM jsonb_to_recordset($1::jsonb) AS ${RECORD}
+            WHERE u.tenant_id = x.tenant_id AND u.id = x.id`,
+          [rows(updates)],
+        ),
       );
   }
 

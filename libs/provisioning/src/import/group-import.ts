@@ -1,4 +1,4 @@
-import { isUuid } from '@scimflow/contracts';
+import { ImportGroupPayload, isUuid } from '@scimflow/contracts';
 import { assertSafeJson, GROUP_SCHEMA, ScimError } from '@scimflow/scim';
 import { checkSize, ImportRow, parseCsv } from './user-import';
 
@@ -7,11 +7,6 @@ import { checkSize, ImportRow, parseCsv } from './user-import';
  * by exact display name (Segura, the workforce platform), or the groups SureCloud's userType directive names by id
  * while group provisioning is off for that tenant. Pure; the callers submit one Group `import` command per row.
  */
-
-/** Payload of a Group `import` command: a SCIM Group document without members. */
-export interface ImportGroupPayload {
-  document: { schemas: string[]; displayName: string; externalId?: string };
-}
 
 export type GroupImportRow = ImportRow<ImportGroupPayload>;
 

@@ -1,4 +1,4 @@
-export { parsePatchRequest, PATCH_OP_SCHEMA } from './patch-request';
-export type { PatchOperation, PatchOpName } from './patch-request';
+export { compilePatchMessage, isPatchMessage, parsePatchRequest, patchMessageOf, PATCH_OP_SCHEMA } from './patch-request';
+export type { PatchMessage, PatchMessageOperation, PatchOperation, PatchOpName } from './patch-request';
 export { applyPatch } from './apply-patch';
 export type { PatchResult } from './apply-patch';

@@ -1,5 +1,5 @@
 import { ScimError } from '../errors';
-import { parsePatchRequest, PATCH_OP_SCHEMA } from './patch-request';
+import { compilePatchMessage, isPatchMessage, parsePatchRequest, PATCH_OP_SCHEMA, patchMessageOf } from './patch-request';
 
 const msg = (ops: unknown[], extra: Record<string, unknown> = {}) => ({ schemas: [PATCH_OP_SCHEMA], Operations: ops, ...extra });
 
@@ -120,5 +120,38 @@ describe('parsePatchRequest — rejected messages', () => {
     expect(err.status).toBe(400);
     expect(err.scimType).toBe(scimType);
     expect(err.detail).toMatch(detail);
+  });
+});
+
+describe('the validated message a command carries (patchMessageOf, isPatchMessage, compilePatchMessage)', () => {
+  const bodies: [string, unknown][] = [
+    ['Entra\'s capitalised ops with a string boolean', msg([{ op: 'Replace', path: 'active', value: 'False' }])],
+    ['a path-less value with dotted keys', msg([{ op: 'Replace', value: { 'name.givenName': 'Ada', title: 'x' } }])],
+    ['older clients\' member names and padded paths', { schemas: [PATCH_OP_SCHEMA.toUpperCase()], operations: [{ OP: 'add', Path: ' emails[type eq "work"].value ', Value: 'a@b.c' }] }],
+    ['a remove by filter and a null value', msg([{ op: 'remove', path: 'members[value eq "1"]' }, { op: 'add', path: 'title', value: null }, { op: 'replace', path: null, value: { x: 1 } }])],
+  ];
+
+  it.each(bodies)('%s: the message is validated, and compiles to what parsing the body gives', (_, body) => {
+    const message = patchMessageOf(parsePatchRequest(body));
+    expect(isPatchMessage(message)).toBe(true);
+    expect(JSON.parse(JSON.stringify(message))).toEqual(message); // what travels in the command
+    expect(compilePatchMessage(message)).toEqual(parsePatchRequest(body));
+    expect(parsePatchRequest(message)).toEqual(parsePatchRequest(body));
+  });
+
+  it.each<[string, unknown]>([
+    ['a capitalised op', msg([{ op: 'Replace', path: 'active', value: false }])],
+    ['a member name spelled otherwise', { schemas: [PATCH_OP_SCHEMA], operations: [{ op: 'add', path: 'title', value: 'x' }] }],
+    ['an unknown member', msg([{ op: 'add', path: 'title', value: 'x' }], { extra: 1 })],
+    ['a padded path', msg([{ op: 'add', path: ' title', value: 'x' }])],
+    ['an empty path', msg([{ op: 'add', path: '', value: 'x' }])],
+    ['an add without value', msg([{ op: 'add', path: 'title' }])],
+    ['a remove without path', msg([{ op: 'remove' }])],
+    ['no operations', msg([])],
+    ['no PatchOp schema', { schemas: ['urn:x'], Operations: [{ op: 'add', path: 'title', value: 'x' }] }],
+  ])('%s is not a validated message (a reader validates it first)', (_, body) => expect(isPatchMessage(body)).toBe(false));
+
+  it('a path that does not parse is still invalidPath when compiled', () => {
+    expect(errorOf(() => compilePatchMessage({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'add', path: 'emails[', value: 'x' }] })).scimType).toBe('invalidPath');
   });
 });

@@ -16,6 +16,21 @@ export interface PatchOperation {
   rawPath?: string;
 }
 
+/**
+ * A PATCH request as scimflow carries it once validated (a command's payload): RFC 7644's PatchOp message with its
+ * member names as the RFC spells them, `op` in lower case, each path trimmed and absent when there is none.
+ */
+export interface PatchMessage {
+  schemas: string[];
+  Operations: PatchMessageOperation[];
+}
+
+export interface PatchMessageOperation {
+  op: PatchOpName;
+  path?: string;
+  value?: unknown;
+}
+
 /** The PatchOp envelope (RFC 7644 §3.5.2), after its member names were matched case-insensitively. */
 class PatchOpMessageDto {
   @IsArray({ message: "'schemas' must be an array" })
@@ -82,6 +97,45 @@ function parseOperation(raw: unknown, index: number): PatchOperation {
   }
   if (hasValue) operation.value = member(raw, 'value');
   return operation;
+}
+
+/** The message of validated operations (parsePatchRequest's), as a command carries it. */
+export function patchMessageOf(ops: PatchOperation[]): PatchMessage {
+  return {
+    schemas: [PATCH_OP_SCHEMA],
+    Operations: ops.map((o) => ({ op: o.op, ...(o.rawPath !== undefined ? { path: o.rawPath } : {}), ...('value' in o ? { value: o.value } : {}) })),
+  };
+}
+
+/**
+ * The operations of a validated message (see isPatchMessage) with their paths parsed: what parsePatchRequest gives
+ * for it, without validating it again.
+ */
+export function compilePatchMessage(message: PatchMessage): PatchOperation[] {
+  return message.Operations.map((o, i) => {
+    const operation: PatchOperation = { op: o.op };
+    if (o.path !== undefined) {
+      operation.rawPath = o.path;
+      operation.path = parsePath(o.path, `Operations[${i}]`);
+    }
+    if ('value' in o) operation.value = o.value;
+    return operation;
+  });
+}
+
+/** Whether a value is a PatchMessage as patchMessageOf writes it (then parsePatchRequest would read it as it is). */
+export function isPatchMessage(value: unknown): value is PatchMessage {
+  if (!isPlainObject(value) || !Object.keys(value).every((k) => k === 'schemas' || k === 'Operations')) return false;
+  const { schemas, Operations } = value;
+  if (!Array.isArray(schemas) || !schemas.every((s) => typeof s === 'string') || !schemas.some((s) => s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase())) return false;
+  return Array.isArray(Operations) && Operations.length > 0 && Operations.every(isMessageOperation);
+}
+
+function isMessageOperation(o: unknown): boolean {
+  if (!isPlainObject(o) || !Object.keys(o).every((k) => k === 'op' || k === 'path' || k === 'value')) return false;
+  if (o.op !== 'add' && o.op !== 'replace' && o.op !== 'remove') return false;
+  if (o.path !== undefined && (typeof o.path !== 'string' || o.path === '' || o.path.trim() !== o.path)) return false;
+  return o.op === 'remove' ? o.path !== undefined : 'value' in o;
 }
 
 function parsePath(rawPath: string, at: string): PatchPath {

@@ -1,12 +1,10 @@
-import { DataSource } from 'typeorm';
-import { CommandApplyConfig } from '@scimflow/config';
-import { StoredTenantProfile, TenantProfileStore } from '@scimflow/persistence';
+import { StoredTenantProfile, TenantProfileStore } from './tenant-profile-store';
 import { TenantProfiles } from './tenant-profiles';
 
 function profiles(stored: StoredTenantProfile | undefined, ttl: number) {
   const get = jest.fn().mockResolvedValue(stored);
   const store = { get } as unknown as TenantProfileStore;
-  return { get, profiles: new TenantProfiles({} as DataSource, { PROFILE_CACHE_TTL_MS: ttl } as CommandApplyConfig, store) };
+  return { get, profiles: new TenantProfiles(store, ttl) };
 }
 
 describe('TenantProfiles', () => {

@@ -1,8 +1,7 @@
-import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CommandApplyConfig } from '@scimflow/config';
-import { ChangeEvent, CommandOutcome, MembershipEventType, ProvisioningCommand } from '@scimflow/contracts';
-import { AuditLog, changeEventRecord, commandAuditEntry, GroupStore, MembershipStore, Outbox, OutboxRecord, UserStore } from '@scimflow/persistence';
+import { ChangeEvent, GroupCommand, MembershipEventType, ProvisioningCommand } from '@scimflow/contracts';
+import { AuditLog, changeEventRecord, commandAuditEntry, GroupStore, MembershipStore, Outbox, OutboxRecord, Stores, TenantProfiles, UserStore } from '@scimflow/persistence';
 import {
   decideGroupCommand,
   finalizeGroupChange,
@@ -10,13 +9,11 @@ import {
   groupOutcome,
   MembershipDiffBuilder,
   membershipEvents,
+  MissingReference,
 } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
-import type { AppliedCommand } from '../apply-user-command/apply-user-command.usecase';
-import { TenantProfiles } from '../../profiles/tenant-profiles';
+import { AppliedCommand, recordRejection, rejectionOf } from '../applied-command';
 
-const UNIQUE_VIOLATION = '23505';
-const FOREIGN_KEY_VIOLATION = '23503';
 /** Outbox rows per INSERT: a 50,000-member change must stay under Postgres' 65,535 parameters per statement. */
 const OUTBOX_CHUNK = 1000;
 /** Unknown member ids named in one error detail. */
@@ -27,27 +24,23 @@ const UNKNOWN_IDS_SHOWN = 20;
  * scim_group_members, never by loading the group), the members' new versions, the idempotency record and every
  * event (group-changed, and membership-changed per affected user) commit together or not at all.
  */
-@Injectable()
 export class ApplyGroupCommand {
-  private readonly profiles: TenantProfiles;
+  private readonly groups: GroupStore;
+  private readonly users: UserStore;
   private readonly audit: AuditLog;
+  private readonly memberships: MembershipStore;
+  private readonly outbox: Outbox;
 
   constructor(
     private readonly ds: DataSource,
-    private readonly groups: GroupStore,
-    private readonly memberships: MembershipStore,
-    private readonly users: UserStore,
-    private readonly outbox: Outbox,
     private readonly config: CommandApplyConfig,
-    // Optional so that callers wiring the use case by hand (scimctl replay) get the same rules without knowing them.
-    @Optional() profiles?: TenantProfiles,
-    @Optional() audit?: AuditLog,
+    stores: Pick<Stores, 'groupStore' | 'userStore' | 'auditLog' | 'memberships' | 'outbox' | 'tenantProfiles'>,
+    private readonly profiles = new TenantProfiles(stores.tenantProfiles, config.PROFILE_CACHE_TTL_MS),
   ) {
-    this.profiles = profiles ?? new TenantProfiles(ds, config);
-    this.audit = audit ?? new AuditLog(ds);
+    ({ groupStore: this.groups, userStore: this.users, auditLog: this.audit, memberships: this.memberships, outbox: this.outbox } = stores);
   }
 
-  async execute(command: ProvisioningCommand, now = new Date()): Promise<AppliedCommand> {
+  async execute(command: GroupCommand, now = new Date()): Promise<AppliedCommand> {
     try {
       // The product's own groups are imported even where Entra may not write groups (SureCloud's userType names them).
       if (command.action !== 'import' && !(await this.profiles.settings(command.tenantId)).groupProvisioning) {
@@ -68,21 +61,20 @@ export class ApplyGroupCommand {
         return { outcome, firstTime: true, events: records.length };
       });
     } catch (e) {
-      const rejection = this.rejection(e, command);
+      const rejection = rejectionOf(e);
       if (!rejection) throw e; // infrastructure failure: the consumer retries the command
       return this.refuse(command, rejection, now);
     }
   }
 
-  /** Records a rejection (idempotency and audit) so that a redelivery answers the same, whatever changed meanwhile. */
+  /**
+   * Records a rejection (idempotency and audit) so that a redelivery answers the same, whatever changed meanwhile.
+   * Answered with the rejection even where an earlier delivery was recorded: the tenant's rule comes before the
+   * idempotency record.
+   */
   private async refuse(command: ProvisioningCommand, error: ScimError, now: Date): Promise<AppliedCommand> {
-    const outcome: CommandOutcome = groupOutcome(command, { error });
-    await this.ds.transaction(async (em) => {
-      if (await this.users.processedOutcome(em, command.commandId)) return;
-      await this.users.recordOutcome(em, command, outcome, now);
-      await this.audit.record(em, commandAuditEntry(command, outcome, {}, now));
-    });
-    return { outcome, firstTime: true, events: 0 };
+    await this.ds.transaction((em) => recordRejection(em, { users: this.users, audit: this.audit }, command, error, now));
+    return { outcome: groupOutcome(command, { error }), firstTime: true, events: 0 };
   }
 
 
@@ -142,21 +134,6 @@ export class ApplyGroupCommand {
   private record(e: ChangeEvent, tenantId: string, orderedBy: string): OutboxRecord {
     return changeEventRecord(e, tenantId, orderedBy, this.config.KAFKA_TOPIC_PREFIX);
   }
-
-  /** Client errors become the command's outcome; anything else is a failure to retry. */
-  private rejection(e: unknown, command: ProvisioningCommand): ScimError | undefined {
-    if (e instanceof ScimError) return e.status < 500 ? e : undefined;
-    const code = (e as { code?: string }).code;
-    const constraint = (e as { constraint?: string }).constraint;
-    if (code === UNIQUE_VIOLATION && constraint === 'scim_groups_tenant_display_name')
-      return ScimError.conflict('displayName is already taken by another group of this tenant');
-    if (code === UNIQUE_VIOLATION && constraint === 'scim_groups_pkey')
-      return ScimError.conflict(`Group ${command.resourceId} already exists`);
-    if (code === FOREIGN_KEY_VIOLATION && constraint === 'scim_group_members_user')
-      return ScimError.badRequest('invalidValue', 'A member is not a User of this tenant');
-    if (code === FOREIGN_KEY_VIOLATION) return ScimError.notFound(`tenant ${command.tenantId} does not exist`);
-    return undefined;
-  }
 }
 
 function unique(ids: string[]): string[] {
@@ -164,10 +141,10 @@ function unique(ids: string[]): string[] {
 }
 
 /** RFC 7644 leaves unknown members open; we refuse the whole request and name them, so nothing half-applies. */
-function unknownMembers(ids: string[]): ScimError {
+function unknownMembers(ids: string[]): MissingReference {
   const shown = ids.slice(0, UNKNOWN_IDS_SHOWN).join(', ');
   const more = ids.length > UNKNOWN_IDS_SHOWN ? ` and ${ids.length - UNKNOWN_IDS_SHOWN} more` : '';
-  return ScimError.badRequest('invalidValue', `Members must be Users of this tenant; unknown member ids: ${shown}${more}`);
+  return new MissingReference(`Members must be Users of this tenant; unknown member ids: ${shown}${more}`);
 }
 
 /** Audit summary of a group change: which users joined or left (counts beyond a few). */

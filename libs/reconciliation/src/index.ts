@@ -1,0 +1,4 @@
+export * from './applied-command';
+export * from './command-dispatcher';
+export * from './users/apply-user-commands';
+export * from './groups/apply-group-command';
