@@ -39,14 +39,18 @@ const libLayers = LIBS.map((lib) => {
       group: forbidden.flatMap((other) => [`@scimflow/${other}`, `@scimflow/${other}/*`, `**/libs/${other}/**`, `../../${other}/**`]),
       message: `libs/${lib} may import only ${LIB_DEPENDENCIES[lib].join(', ') || 'no other lib'} (see LIB_DEPENDENCIES in eslint.config.mjs)`,
     });
-  if (DOMAIN_LIBS.includes(lib)) patterns.push({ group: INFRASTRUCTURE, message: `libs/${lib} is plain TypeScript: no Nest, TypeORM, drivers or telemetry SDKs` });
+  if (DOMAIN_LIBS.includes(lib))
+    patterns.push({ group: INFRASTRUCTURE, message: `libs/${lib} is plain TypeScript: no Nest, TypeORM, drivers or telemetry SDKs` });
   return { files: [`libs/${lib}/src/**/*.ts`], ignores: ['**/*.spec.ts', '**/*.medium-spec.ts'], rules: restricted(patterns) };
 });
 
 const appLayers = APPS.map((app) => ({
   files: [`apps/${app}/src/**/*.{ts,tsx}`],
   rules: restricted([
-    { group: APPS.filter((a) => a !== app).flatMap((a) => [`**/apps/${a}/**`, `../../${a}/**`, `../../../${a}/**`]), message: `apps/${app} does not import another app: move what is shared into a lib` },
+    {
+      group: APPS.filter((a) => a !== app).flatMap((a) => [`**/apps/${a}/**`, `../../${a}/**`, `../../../${a}/**`]),
+      message: `apps/${app} does not import another app: move what is shared into a lib`,
+    },
   ]),
 }));
 
@@ -60,7 +64,10 @@ export default tseslint.config(
   {
     rules: {
       // `_name` marks a value taken only for its position (a callback's unused parameter, a destructured leftover)
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   // tests read JSON bodies whose shape is what they assert

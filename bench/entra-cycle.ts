@@ -142,7 +142,9 @@ class ProvisioningJob {
   private async send(kind: string, method: string, path: string, body?: unknown): Promise<Json | undefined> {
     for (;;) {
       // a refused or dropped connection is a failed request like any other (status 0), not the end of the job
-      const res = await this.scim.send({ method, path, body }).catch((e: Error) => ({ status: 0, body: `network error: ${e.message}`, headers: {} as Record<string, string> }));
+      const res = await this.scim
+        .send({ method, path, body })
+        .catch((e: Error) => ({ status: 0, body: `network error: ${e.message}`, headers: {} as Record<string, string> }));
       if (res.status === 429) {
         this.report.throttled++;
         await sleep(Math.min(10, Number(res.headers['retry-after'] ?? 1)) * 1000);
@@ -152,7 +154,8 @@ class ProvisioningJob {
       const byStatus = (this.report.statuses[label] ??= {});
       byStatus[res.status] = (byStatus[res.status] ?? 0) + 1;
       this.report.requests++;
-      const failed = (response: string) => void this.report.failures.push({ kind, method, path, status: res.status, request: body, response: response.slice(0, 2000) });
+      const failed = (response: string) =>
+        void this.report.failures.push({ kind, method, path, status: res.status, request: body, response: response.slice(0, 2000) });
       if (res.status < 200 || res.status >= 300) return failed(res.body);
       if (!res.body) return {};
       try {
@@ -256,7 +259,7 @@ class ProvisioningJob {
   /** Every page of a list (not counted as the job's requests: Entra does not read them back). */
   private async readAll(resource: 'Users' | 'Groups'): Promise<Json[]> {
     const out: Json[] = [];
-    for (let start = 1; ; ) {
+    for (let start = 1; ;) {
       const res = await this.scim.send({ method: 'GET', path: `/${resource}?startIndex=${start}&count=200` });
       if (res.status !== 200) throw new Error(`reading back /${resource}: ${res.status} ${res.body.slice(0, 500)}`);
       const page = JSON.parse(res.body) as Json;
@@ -296,8 +299,10 @@ class ProvisioningJob {
       if (observed.displayName !== g.displayName) out.push({ subject, what: 'displayName', detail: `got ${JSON.stringify(observed.displayName)}` });
       const intended = new Set([...g.members].map((k) => this.idOf(k) ?? `(user ${k}, not provisioned)`));
       const { missing, extra } = memberDifferences(intended, new Set((observed.members ?? []).map((m: Json) => m.value as string)));
-      if (missing.length) out.push({ subject, what: 'members missing', detail: `${missing.length}: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}` });
-      if (extra.length) out.push({ subject, what: 'members not in the directory', detail: `${extra.length}: ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ', …' : ''}` });
+      if (missing.length)
+        out.push({ subject, what: 'members missing', detail: `${missing.length}: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}` });
+      if (extra.length)
+        out.push({ subject, what: 'members not in the directory', detail: `${extra.length}: ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ', …' : ''}` });
     }
     return out;
   }
@@ -344,11 +349,14 @@ export async function runEntraCycles(opts: EntraCycleOptions): Promise<EntraCycl
     const productUsers = [...directory.users.values()].filter((u) => u.importedAs);
     for (const batch of chunks(productUsers.map(importedUser), 1000)) {
       const result = await adminSend(admin, 'POST', `/tenants/${tenant.tenantId}/users/import`, { users: batch });
-      if (result.imported !== batch.length) throw new Error(`importing the product's users: ${JSON.stringify(result.results.filter((r: Json) => r.result !== 'imported').slice(0, 5))}`);
+      if (result.imported !== batch.length)
+        throw new Error(`importing the product's users: ${JSON.stringify(result.results.filter((r: Json) => r.result !== 'imported').slice(0, 5))}`);
     }
     const sameUserName = productUsers.filter((u) => u.importedAs === u.userName).length;
     const imported = { sameUserName, sameWorkEmail: productUsers.length - sameUserName };
-    log(`imported ${productUsers.length} product users: ${sameUserName} under their userName, ${imported.sameWorkEmail} under another one with the same work email`);
+    log(
+      `imported ${productUsers.length} product users: ${sameUserName} under their userName, ${imported.sameWorkEmail} under another one with the same work email`,
+    );
     const scim = new HttpTarget(new URL(`${opts.baseUrl}/scim/v2/${tenant.tenantId}`), { authorization: `Bearer ${tenant.token}` }, concurrency);
     try {
       const job = new ProvisioningJob(scim, opts);
@@ -379,16 +387,27 @@ export function reportLines(r: EntraCycleReport, examplesPerKind = 2): string[] 
       `~${s.membershipsPerUser} memberships per user; concurrency ${s.concurrency}, ${s.memberChunk} members per PATCH, seed ${s.seed}`,
   ];
   for (const c of r.cycles) {
-    lines.push(`\n${c.cycle} cycle: ${c.requests} requests in ${(c.durationMs / 1000).toFixed(1)} s (${Math.round((c.requests / Math.max(1, c.durationMs)) * 1000)}/s), ${c.failures.length} failed, ${c.throttled} throttled (429, retried)`);
-    for (const [label, byStatus] of Object.entries(c.statuses).sort()) lines.push(`  ${label.padEnd(48)} ${Object.entries(byStatus).map(([st, n]) => `${st}×${n}`).join(' ')}`);
+    lines.push(
+      `\n${c.cycle} cycle: ${c.requests} requests in ${(c.durationMs / 1000).toFixed(1)} s (${Math.round((c.requests / Math.max(1, c.durationMs)) * 1000)}/s), ${c.failures.length} failed, ${c.throttled} throttled (429, retried)`,
+    );
+    for (const [label, byStatus] of Object.entries(c.statuses).sort())
+      lines.push(
+        `  ${label.padEnd(48)} ${Object.entries(byStatus)
+          .map(([st, n]) => `${st}×${n}`)
+          .join(' ')}`,
+      );
     const byKind = new Map<string, RequestFailure[]>();
     for (const f of c.failures) byKind.set(`${f.method} ${f.kind} ${f.status}`, [...(byKind.get(`${f.method} ${f.kind} ${f.status}`) ?? []), f]);
     for (const [label, fs] of byKind) {
       lines.push(`  FAILED ${label}: ${fs.length}`);
-      for (const f of fs.slice(0, examplesPerKind)) lines.push(`    ${f.method} ${f.path}${f.request ? ` ${JSON.stringify(f.request).slice(0, 400)}` : ''}\n      → ${f.status} ${f.response.slice(0, 400)}`);
+      for (const f of fs.slice(0, examplesPerKind))
+        lines.push(
+          `    ${f.method} ${f.path}${f.request ? ` ${JSON.stringify(f.request).slice(0, 400)}` : ''}\n      → ${f.status} ${f.response.slice(0, 400)}`,
+        );
     }
     const k = c.consistency;
-    if (k && !k.differences.length) lines.push(`  consistency: OK (${k.users} users, ${k.groups} groups, ${k.memberships} memberships read back equal the directory; ${k.settledMs} ms)`);
+    if (k && !k.differences.length)
+      lines.push(`  consistency: OK (${k.users} users, ${k.groups} groups, ${k.memberships} memberships read back equal the directory; ${k.settledMs} ms)`);
     if (k?.differences.length) {
       lines.push(`  consistency: ${k.differences.length} differences after ${k.settledMs} ms`);
       for (const [what, n] of countByWhat(k.differences)) {
@@ -397,7 +416,9 @@ export function reportLines(r: EntraCycleReport, examplesPerKind = 2): string[] 
       }
     }
   }
-  lines.push(`\n${r.ok ? 'PASS' : 'FAIL'}  entra-cycle: ${r.ok ? 'no failed request, read-back equals the directory after both cycles' : 'failed requests or differences above'}`);
+  lines.push(
+    `\n${r.ok ? 'PASS' : 'FAIL'}  entra-cycle: ${r.ok ? 'no failed request, read-back equals the directory after both cycles' : 'failed requests or differences above'}`,
+  );
   return lines;
 }
 

@@ -60,7 +60,19 @@ describe('an incremental cycle', () => {
 
   it('carries every kind of change', () => {
     expect(new Set(plan.users.map((c) => c.kind))).toEqual(
-      new Set(['title and department', 'mobile added', 'mobile changed', 'work address added', 'work email changed', 'manager changed', 'manager removed', 'disabled', 'roles changed', 'deleted', 'created']),
+      new Set([
+        'title and department',
+        'mobile added',
+        'mobile changed',
+        'work address added',
+        'work email changed',
+        'manager changed',
+        'manager removed',
+        'disabled',
+        'roles changed',
+        'deleted',
+        'created',
+      ]),
     );
     expect(plan.memberships.some((m) => m.added.length) && plan.memberships.some((m) => m.removed.length)).toBe(true);
   });
@@ -100,13 +112,20 @@ describe('an incremental cycle', () => {
   });
 });
 
-describe("the requests as Entra sends them without aadOptscim062020", () => {
+describe('the requests as Entra sends them without aadOptscim062020', () => {
   const d = buildDirectory(shape);
-  const u: DirectoryUser = { ...userOf(d, 5), mobile: '+44 7700 000001', workAddress: { streetAddress: '1 High Street', locality: 'London' }, roles: ['Admin'] };
+  const u: DirectoryUser = {
+    ...userOf(d, 5),
+    mobile: '+44 7700 000001',
+    workAddress: { streetAddress: '1 High Street', locality: 'London' },
+    roles: ['Admin'],
+  };
 
   it('disables with the string "False" and capitalised ops', () => {
     expect(changePatch({ kind: 'disabled', key: 5 }, () => undefined)).toEqual([{ op: 'Replace', path: 'active', value: 'False' }]);
-    expect(changePatch({ kind: 'mobile added', key: 5, mobile: 'm' }, () => undefined)).toEqual([{ op: 'Replace', path: 'phoneNumbers[type eq "mobile"].value', value: 'm' }]);
+    expect(changePatch({ kind: 'mobile added', key: 5, mobile: 'm' }, () => undefined)).toEqual([
+      { op: 'Replace', path: 'phoneNumbers[type eq "mobile"].value', value: 'm' },
+    ]);
     expect(changePatch({ kind: 'manager removed', key: 5 }, () => undefined)).toEqual([{ op: 'Remove', path: `${ENTERPRISE}:manager` }]);
   });
 
@@ -117,7 +136,16 @@ describe("the requests as Entra sends them without aadOptscim062020", () => {
   it('matches by work email with a value-path filter, and updates the match through filtered paths', () => {
     expect(workEmailFilter(u)).toBe(`emails[type eq "work"].value eq "${u.workEmail}"`);
     const paths = matchedUserPatch(u, 'mgr-id').map((o) => o.path);
-    expect(paths).toEqual(expect.arrayContaining(['userName', 'phoneNumbers[type eq "mobile"].value', 'addresses[type eq "work"].streetAddress', 'addresses[type eq "work"].locality', `${ENTERPRISE}:manager`, 'roles']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'userName',
+        'phoneNumbers[type eq "mobile"].value',
+        'addresses[type eq "work"].streetAddress',
+        'addresses[type eq "work"].locality',
+        `${ENTERPRISE}:manager`,
+        'roles',
+      ]),
+    );
     expect(matchedUserPatch(u).find((o) => o.path === 'active')?.value).toBe('True');
   });
 
@@ -130,7 +158,13 @@ describe("the requests as Entra sends them without aadOptscim062020", () => {
 
 describe('the consistency check', () => {
   const d = buildDirectory(shape);
-  const u: DirectoryUser = { ...userOf(d, 9), mobile: '+44 7700 000002', workAddress: { streetAddress: '2 Mill Street' }, managerKey: 3, roles: ['Auditor', 'Admin'] };
+  const u: DirectoryUser = {
+    ...userOf(d, 9),
+    mobile: '+44 7700 000002',
+    workAddress: { streetAddress: '2 Mill Street' },
+    managerKey: 3,
+    roles: ['Auditor', 'Admin'],
+  };
   const managerId = (k: number) => `id-${k}`;
 
   it('finds no difference in a user read back as it was created', () => {
@@ -138,7 +172,7 @@ describe('the consistency check', () => {
   });
 
   it('names each attribute that differs', () => {
-    const read = userResource(u, 'id-4') as Record<string, any>;  
+    const read = userResource(u, 'id-4') as Record<string, any>;
     delete read.phoneNumbers;
     read.roles = [{ value: 'Admin' }];
     const diffs = userDifferences('u', intendedUser(u, managerId), observedUser(read));

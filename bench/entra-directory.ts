@@ -77,8 +77,42 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const GIVEN = ['Adele', 'Alex', 'Diego', 'Grady', 'Henrietta', 'Isaiah', 'Johanna', 'Joni', 'Lee', 'Lidia', 'Lynne', 'Megan', 'Miriam', 'Nestor', 'Patti', 'Pradeep'];
-const FAMILY = ['Vance', 'Wilber', 'Siciliani', 'Archie', 'Mueller', 'Langer', 'Lorenz', 'Sherman', 'Gu', 'Holloway', 'Robbins', 'Bowen', 'Graham', 'Wilke', 'Fernandez', 'Gupta'];
+const GIVEN = [
+  'Adele',
+  'Alex',
+  'Diego',
+  'Grady',
+  'Henrietta',
+  'Isaiah',
+  'Johanna',
+  'Joni',
+  'Lee',
+  'Lidia',
+  'Lynne',
+  'Megan',
+  'Miriam',
+  'Nestor',
+  'Patti',
+  'Pradeep',
+];
+const FAMILY = [
+  'Vance',
+  'Wilber',
+  'Siciliani',
+  'Archie',
+  'Mueller',
+  'Langer',
+  'Lorenz',
+  'Sherman',
+  'Gu',
+  'Holloway',
+  'Robbins',
+  'Bowen',
+  'Graham',
+  'Wilke',
+  'Fernandez',
+  'Gupta',
+];
 const DEPARTMENTS = ['Sales', 'Finance', 'Engineering', 'Legal', 'Operations', 'Marketing', 'Support', 'HR'];
 const TITLES = ['Analyst', 'Engineer', 'Manager', 'Director', 'Consultant', 'Specialist', 'Associate', 'Lead'];
 const CITIES = ['London', 'Redmond', 'Dublin', 'Berlin', 'Lisbon', 'Toronto'];
@@ -205,7 +239,7 @@ export function planIncremental(before: Directory, seed: number): { plan: Increm
   const untouched = shuffle([...before.users.keys()], rnd);
   const take = (howMany: number, fits: (u: DirectoryUser) => boolean): DirectoryUser[] => {
     const out: DirectoryUser[] = [];
-    for (let i = 0; i < untouched.length && out.length < howMany; ) {
+    for (let i = 0; i < untouched.length && out.length < howMany;) {
       const u = after.users.get(untouched[i])!;
       if (fits(u)) {
         out.push(u);
@@ -220,14 +254,19 @@ export function planIncremental(before: Directory, seed: number): { plan: Increm
   const changes: UserChange[] = [];
   for (const u of take(count(INCREMENTAL_SHARES['title and department']), () => true))
     changes.push({ kind: 'title and department', key: u.key, title: `Senior ${u.title}`, department: pick(rnd, DEPARTMENTS) });
-  for (const u of take(count(INCREMENTAL_SHARES['mobile added']), (x) => !x.mobile)) changes.push({ kind: 'mobile added', key: u.key, mobile: mobileNumber(rnd) });
-  for (const u of take(count(INCREMENTAL_SHARES['mobile changed']), (x) => !!x.mobile)) changes.push({ kind: 'mobile changed', key: u.key, mobile: mobileNumber(rnd) });
+  for (const u of take(count(INCREMENTAL_SHARES['mobile added']), (x) => !x.mobile))
+    changes.push({ kind: 'mobile added', key: u.key, mobile: mobileNumber(rnd) });
+  for (const u of take(count(INCREMENTAL_SHARES['mobile changed']), (x) => !!x.mobile))
+    changes.push({ kind: 'mobile changed', key: u.key, mobile: mobileNumber(rnd) });
   for (const u of take(count(INCREMENTAL_SHARES['work address added']), (x) => !x.workAddress))
     changes.push({ kind: 'work address added', key: u.key, streetAddress: streetAddress(rnd) });
   for (const u of take(count(INCREMENTAL_SHARES['work email changed']), () => true))
     changes.push({ kind: 'work email changed', key: u.key, workEmail: `${u.givenName}.${u.familyName}.${u.key}.new@contoso.example`.toLowerCase() });
   for (const u of take(count(INCREMENTAL_SHARES['manager changed']), () => true)) {
-    const managerKey = pick(rnd, alive.filter((k) => k !== u.key && k !== u.managerKey));
+    const managerKey = pick(
+      rnd,
+      alive.filter((k) => k !== u.key && k !== u.managerKey),
+    );
     if (managerKey !== undefined) changes.push({ kind: 'manager changed', key: u.key, managerKey });
   }
   for (const u of take(count(INCREMENTAL_SHARES['manager removed']), (x) => x.managerKey !== undefined)) changes.push({ kind: 'manager removed', key: u.key });
@@ -359,7 +398,12 @@ export function userResource(u: DirectoryUser, managerId?: string): Record<strin
 
 /** What the product imported beforehand for a user Entra later matches by userName or work email. */
 export function importedUser(u: DirectoryUser): Record<string, unknown> {
-  return { userName: u.importedAs, displayName: `${u.familyName}, ${u.givenName}`, emails: [{ type: 'work', value: u.workEmail, primary: true }], name: { givenName: u.givenName, familyName: u.familyName } };
+  return {
+    userName: u.importedAs,
+    displayName: `${u.familyName}, ${u.givenName}`,
+    emails: [{ type: 'work', value: u.workEmail, primary: true }],
+    name: { givenName: u.givenName, familyName: u.familyName },
+  };
 }
 
 /**
@@ -380,7 +424,8 @@ export function matchedUserPatch(u: DirectoryUser, managerId?: string): PatchOpe
     { op: 'Replace', path: `${ENTERPRISE}:department`, value: u.department },
   ];
   if (u.mobile) ops.push({ op: 'Replace', path: MOBILE, value: u.mobile });
-  if (u.workAddress) for (const [sub, value] of Object.entries(u.workAddress)) ops.push({ op: 'Replace', path: workAddressPath(sub as keyof WorkAddress), value });
+  if (u.workAddress)
+    for (const [sub, value] of Object.entries(u.workAddress)) ops.push({ op: 'Replace', path: workAddressPath(sub as keyof WorkAddress), value });
   if (managerId) ops.push({ op: 'Replace', path: MANAGER_PATH, value: managerId });
   if (u.roles.length) ops.push({ op: 'Add', path: 'roles', value: roleValues(u.roles) });
   return ops;
@@ -417,7 +462,12 @@ export function changePatch(c: Exclude<UserChange, { kind: 'created' | 'deleted'
 
 export const membersPatch = (op: 'Add' | 'Remove', ids: string[]): PatchOperation[] => [{ op, path: 'members', value: groupMembers(ids) }];
 
-export const groupResource = (g: DirectoryGroup) => ({ schemas: [GROUP], externalId: g.externalId, displayName: g.displayName, meta: { resourceType: 'Group' } });
+export const groupResource = (g: DirectoryGroup) => ({
+  schemas: [GROUP],
+  externalId: g.externalId,
+  displayName: g.displayName,
+  meta: { resourceType: 'Group' },
+});
 
 // ---- reading back ----
 
@@ -475,7 +525,9 @@ export function observedUser(r: Json): UserView {
     workEmail: typed(r.emails, 'work')?.value,
     mobile: typed(r.phoneNumbers, 'mobile')?.value,
     workAddress: address
-      ? Object.fromEntries((['streetAddress', 'locality', 'postalCode', 'country'] as const).filter((k) => address[k] !== undefined).map((k) => [k, address[k]])) as unknown as WorkAddress
+      ? (Object.fromEntries(
+          (['streetAddress', 'locality', 'postalCode', 'country'] as const).filter((k) => address[k] !== undefined).map((k) => [k, address[k]]),
+        ) as unknown as WorkAddress)
       : undefined,
     employeeNumber: enterprise.employeeNumber,
     department: enterprise.department,

@@ -56,7 +56,19 @@ export async function eventsApiScenario(opts: { baseDb: string; brokers: string;
     const ids = await createUsers(scim, 'ev', users);
     let k = 0;
     const s = scim;
-    await closedLoop(s, () => (k < opts.events - users ? { method: 'PATCH', path: `/Users/${ids[k % ids.length]}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: `t${k++}` }] }, expect: [200] } : undefined), 32);
+    await closedLoop(
+      s,
+      () =>
+        k < opts.events - users
+          ? {
+              method: 'PATCH',
+              path: `/Users/${ids[k % ids.length]}`,
+              body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: `t${k++}` }] },
+              expect: [200],
+            }
+          : undefined,
+      32,
+    );
     for (let i = 0; i < 600; i++) {
       if (Number((await ds.query(`SELECT count(*)::int AS n FROM outbox_events`))[0].n) === 0) break;
       await sleep(100);
@@ -67,7 +79,7 @@ export async function eventsApiScenario(opts: { baseDb: string; brokers: string;
     // cursors spread over the log, one per page
     const client = new ScimflowEventsClient({ baseUrl: base, credential });
     const cursors: string[] = [];
-    for (let after: string | undefined; ; ) {
+    for (let after: string | undefined; ;) {
       const page = await client.page({ after, limit: PAGE });
       cursors.push(after ?? '');
       after = page.cursor;
@@ -81,7 +93,11 @@ export async function eventsApiScenario(opts: { baseDb: string; brokers: string;
     const cpu = () => ({ ingress: apps.ingress.cpuSeconds(), postgres: serviceCpuSeconds().postgres });
     const before = cpu();
     let r = 0;
-    const reads = await closedLoop(a, () => (r < opts.reads ? { method: 'GET', path: `/events?limit=${PAGE}&after=${full[r++ % full.length]}`, expect: [200] } : undefined), READ_CONCURRENCY);
+    const reads = await closedLoop(
+      a,
+      () => (r < opts.reads ? { method: 'GET', path: `/events?limit=${PAGE}&after=${full[r++ % full.length]}`, expect: [200] } : undefined),
+      READ_CONCURRENCY,
+    );
     const after = cpu();
     const per = (key: keyof typeof before) => Math.round(((after[key] - before[key]) * 1e6) / reads.sent) / 1000;
     const cpuMsPerRead = { ingress: per('ingress'), postgres: per('postgres'), total: 0 };
@@ -106,14 +122,24 @@ export async function eventsApiScenario(opts: { baseDb: string; brokers: string;
     })();
     await sleep(500);
     for (let i = 0; i < opts.lagWrites; i++) {
-      await s.send({ method: 'PATCH', path: `/Users/${ids[i % ids.length]}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: `${marker}${i}` }] } });
+      await s.send({
+        method: 'PATCH',
+        path: `/Users/${ids[i % ids.length]}`,
+        body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: `${marker}${i}` }] },
+      });
       await sleep(50 + Math.random() * 100);
     }
     for (let i = 0; i < 100 && lags.length < opts.lagWrites; i++) await sleep(100);
     abort.abort();
     await consumer;
     const sorted = [...lags].sort((x, y) => x - y);
-    const lag = { writes: opts.lagWrites, received: lags.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted[sorted.length - 1] ?? NaN };
+    const lag = {
+      writes: opts.lagWrites,
+      received: lags.length,
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      maxMs: sorted[sorted.length - 1] ?? NaN,
+    };
     log(`events API lag: ${JSON.stringify(lag)}`);
     return { eventsInLog, reads, readsPerSecond, eventsPerSecond: Math.round(readsPerSecond * PAGE), cpuMsPerRead, lag };
   } finally {

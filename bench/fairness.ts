@@ -95,14 +95,22 @@ export async function fairnessScenario(opts: { baseDb: string; brokers: string; 
     const warmGroup = await loud.send({ method: 'POST', path: '/Groups', body: groupWithMembers('warm-up', memberSlice(pool, 0, NOISY.membersPerGroup)) });
     const warmUser = await loud.send({ method: 'PUT', path: `/Users/${largeIds[0]}`, body: largeUserDocument('large0@noisy.example', NOISY.largeUserBytes) });
     if (warmGroup.status !== 201 || warmUser.status !== 200)
-      throw new Error(`the noisy tenant's requests fail: POST /Groups ${warmGroup.status} ${warmGroup.body.slice(0, 300)}; PUT /Users ${warmUser.status} ${warmUser.body.slice(0, 300)}`);
+      throw new Error(
+        `the noisy tenant's requests fail: POST /Groups ${warmGroup.status} ${warmGroup.body.slice(0, 300)}; PUT /Users ${warmUser.status} ${warmUser.body.slice(0, 300)}`,
+      );
 
     const cpu = () => ({ reconciler: apps.reconciler.cpuSeconds(), ingress: apps.ingress.cpuSeconds(), postgres: serviceCpuSeconds().postgres });
     const samples: Sample[] = [];
     const third = opts.streamMs / 3;
     const t0 = performance.now();
     const marks = { cpu0: cpu(), cpuBurst: cpu(), cpuBurstEnd: cpu(), burstFrom: t0 + third, burstTo: t0 + 2 * third, answeredTo: 0, quietBeforeBurst: 0 };
-    const stream = openLoop(quiet, (i) => patch(quietIds[i % quietIds.length], i), QUIET_RATE, opts.streamMs, (at, ms, ok) => samples.push({ at, ms, ok }));
+    const stream = openLoop(
+      quiet,
+      (i) => patch(quietIds[i % quietIds.length], i),
+      QUIET_RATE,
+      opts.streamMs,
+      (at, ms, ok) => samples.push({ at, ms, ok }),
+    );
     const burst = (async () => {
       await new Promise((r) => setTimeout(r, third));
       marks.cpuBurst = cpu();
@@ -113,7 +121,10 @@ export async function fairnessScenario(opts: { baseDb: string; brokers: string; 
       const [groups, largeUsers] = await Promise.all([
         closedLoop(
           loud,
-          () => (open() ? { method: 'POST', path: '/Groups', body: groupWithMembers(`noisy-${g}`, memberSlice(pool, g++, NOISY.membersPerGroup)), expect: [201] } : undefined),
+          () =>
+            open()
+              ? { method: 'POST', path: '/Groups', body: groupWithMembers(`noisy-${g}`, memberSlice(pool, g++, NOISY.membersPerGroup)), expect: [201] }
+              : undefined,
           NOISY.groupClients,
         ),
         closedLoop(
@@ -121,7 +132,12 @@ export async function fairnessScenario(opts: { baseDb: string; brokers: string; 
           () => {
             if (!open()) return undefined;
             const k = u++ % largeIds.length;
-            return { method: 'PUT', path: `/Users/${largeIds[k]}`, body: largeUserDocument(`large${k}@noisy.example`, NOISY.largeUserBytes - (u % 7) * 1024), expect: [200] };
+            return {
+              method: 'PUT',
+              path: `/Users/${largeIds[k]}`,
+              body: largeUserDocument(`large${k}@noisy.example`, NOISY.largeUserBytes - (u % 7) * 1024),
+              expect: [200],
+            };
           },
           NOISY.largeUserClients,
         ),
@@ -138,7 +154,11 @@ export async function fairnessScenario(opts: { baseDb: string; brokers: string; 
       { name: 'after', from: marks.answeredTo, to: end },
     ]);
     const span = (name: string, from: number, to: number) => ({ ...byWindow[name], fromMs: Math.round(from - t0), toMs: Math.round(to - t0) });
-    const windows = { before: span('before', t0, marks.burstFrom), during: span('during', marks.burstFrom, marks.answeredTo), after: span('after', marks.answeredTo, end) };
+    const windows = {
+      before: span('before', t0, marks.burstFrom),
+      during: span('during', marks.burstFrom, marks.answeredTo),
+      after: span('after', marks.answeredTo, end),
+    };
     const noisyCommands = noisyLoad.groups.sent + noisyLoad.largeUsers.sent;
     const burstMs = marks.answeredTo - marks.burstFrom;
     const per = (seconds: number, count: number) => (count > 0 ? Math.round((seconds * 1e6) / count) / 1000 : 0);
@@ -201,7 +221,12 @@ export function summary(r: FairnessRun) {
 }
 
 function patch(id: string, i: number) {
-  return { method: 'PATCH', path: `/Users/${id}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: `quiet-${i}` }] }, expect: [200] };
+  return {
+    method: 'PATCH',
+    path: `/Users/${id}`,
+    body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: `quiet-${i}` }] },
+    expect: [200],
+  };
 }
 
 export async function createUsers(target: HttpTarget, label: string, count: number): Promise<string[]> {
@@ -211,7 +236,11 @@ export async function createUsers(target: HttpTarget, label: string, count: numb
     Array.from({ length: 16 }, async () => {
       while (i < count) {
         const k = i++;
-        const res = await target.send({ method: 'POST', path: '/Users', body: { schemas: [USER], userName: `${label}${k}-${randomUUID().slice(0, 8)}@bench.example`, active: true } });
+        const res = await target.send({
+          method: 'POST',
+          path: '/Users',
+          body: { schemas: [USER], userName: `${label}${k}-${randomUUID().slice(0, 8)}@bench.example`, active: true },
+        });
         if (res.status !== 201) throw new Error(`creating the ${label} tenant's users: ${res.status} ${res.body.slice(0, 300)}`);
         ids.push(JSON.parse(res.body).id);
       }

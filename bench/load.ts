@@ -41,7 +41,10 @@ export class HttpTarget {
           method: req.method,
           path: this.origin.pathname.replace(/\/$/, '') + req.path,
           agent: this.agent,
-          headers: { ...this.headers, ...(payload ? { 'content-type': req.contentType ?? 'application/scim+json', 'content-length': Buffer.byteLength(payload) } : {}) },
+          headers: {
+            ...this.headers,
+            ...(payload ? { 'content-type': req.contentType ?? 'application/scim+json', 'content-length': Buffer.byteLength(payload) } : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -65,7 +68,13 @@ export function percentiles(samples: number[]): LoadResult['latencyMs'] {
   const s = Float64Array.from(samples).sort();
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
   const round = (n: number) => Math.round(n * 100) / 100;
-  return { p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)), max: round(s[s.length - 1]), mean: round(samples.reduce((a, b) => a + b, 0) / samples.length) };
+  return {
+    p50: round(at(0.5)),
+    p95: round(at(0.95)),
+    p99: round(at(0.99)),
+    max: round(s[s.length - 1]),
+    mean: round(samples.reduce((a, b) => a + b, 0) / samples.length),
+  };
 }
 
 function summarize(latencies: number[], statuses: Record<string, number>, errors: number, durationMs: number): LoadResult {
@@ -73,7 +82,14 @@ function summarize(latencies: number[], statuses: Record<string, number>, errors
   return { sent, errors, statuses, durationMs: Math.round(durationMs), throughput: Math.round((sent / durationMs) * 1000), latencyMs: percentiles(latencies) };
 }
 
-async function timed(target: HttpTarget, req: BenchRequest, startedAt: number, latencies: number[], statuses: Record<string, number>, onSample?: OnSample): Promise<boolean> {
+async function timed(
+  target: HttpTarget,
+  req: BenchRequest,
+  startedAt: number,
+  latencies: number[],
+  statuses: Record<string, number>,
+  onSample?: OnSample,
+): Promise<boolean> {
   let ok = false;
   try {
     const res = await target.send(req);
@@ -109,7 +125,13 @@ export async function closedLoop(target: HttpTarget, next: () => BenchRequest | 
  * Open loop at a fixed arrival rate: requests are scheduled on a clock, not on answers, and latency is
  * measured from the scheduled time, so a slow server cannot hide its queueing (no coordinated omission).
  */
-export async function openLoop(target: HttpTarget, next: (i: number) => BenchRequest, ratePerSecond: number, durationMs: number, onSample?: OnSample): Promise<LoadResult> {
+export async function openLoop(
+  target: HttpTarget,
+  next: (i: number) => BenchRequest,
+  ratePerSecond: number,
+  durationMs: number,
+  onSample?: OnSample,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let errors = 0;

@@ -26,7 +26,12 @@ describe('groupWithMembers', () => {
   });
 
   it('refuses a group above the limit', () => {
-    expect(() => groupWithMembers('g', Array.from({ length: 30_000 }, () => randomUUID()))).toThrow(/MAX_COMMAND_BODY_BYTES/);
+    expect(() =>
+      groupWithMembers(
+        'g',
+        Array.from({ length: 30_000 }, () => randomUUID()),
+      ),
+    ).toThrow(/MAX_COMMAND_BODY_BYTES/);
   });
 });
 

@@ -23,7 +23,12 @@ export function groupWithMembers(displayName: string, memberIds: string[]) {
 export function largeUserDocument(userName: string, bytes: number) {
   const limit = MAX_RESOURCE_DOCUMENT_BYTES - 4096;
   if (bytes > limit) throw new Error(`a user document of ${bytes} bytes is above ${limit}`);
-  const doc: { schemas: string[]; userName: string; active: boolean; x509Certificates: { value: string }[] } = { schemas: [USER], userName, active: true, x509Certificates: [] };
+  const doc: { schemas: string[]; userName: string; active: boolean; x509Certificates: { value: string }[] } = {
+    schemas: [USER],
+    userName,
+    active: true,
+    x509Certificates: [],
+  };
   const CERT = 4096;
   let size = Buffer.byteLength(JSON.stringify(doc));
   while (size < bytes) {

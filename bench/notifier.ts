@@ -33,7 +33,13 @@ export interface NotifierScenarioResult {
 
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
-export async function notifierScenario(opts: { baseDb: string; brokers: string; events: number; eventsPerUser?: number; env?: Record<string, string> }): Promise<NotifierScenarioResult> {
+export async function notifierScenario(opts: {
+  baseDb: string;
+  brokers: string;
+  events: number;
+  eventsPerUser?: number;
+  env?: Record<string, string>;
+}): Promise<NotifierScenarioResult> {
   const run = `n${Date.now().toString(36)}`;
   const perUser = opts.eventsPerUser ?? 4;
   const users = Math.max(1, Math.ceil(opts.events / perUser));
@@ -71,7 +77,11 @@ export async function notifierScenario(opts: { baseDb: string; brokers: string; 
               sequence: seq,
               data: { userId, userName: `${userId}@bench.example`, active: true, commandId: randomUUID(), changes: [{ attribute: 'title', after: `t${seq}` }] },
             }),
-            headers: { 'content-type': 'application/json', 'schema-version': '1', traceparent: `00-${traceId}-${randomUUID().slice(0, 8)}${randomUUID().slice(0, 8)}-01` },
+            headers: {
+              'content-type': 'application/json',
+              'schema-version': '1',
+              traceparent: `00-${traceId}-${randomUUID().slice(0, 8)}${randomUUID().slice(0, 8)}-01`,
+            },
           })),
         });
       }

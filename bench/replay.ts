@@ -64,16 +64,32 @@ export async function replayScenario(opts: { baseDb: string; brokers: string; co
     const t0 = performance.now();
     const command = (i: number) =>
       i < users
-        ? userCommandRecord(tenantId, ids[i], 'create', { schemas: [USER], userName: `replay${i}@bench.example`, active: true, emails: [{ type: 'work', value: `replay${i}@bench.example` }] })
-        : userCommandRecord(tenantId, ids[(i - users) % users], 'patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: `Patched ${i}` }] });
+        ? userCommandRecord(tenantId, ids[i], 'create', {
+            schemas: [USER],
+            userName: `replay${i}@bench.example`,
+            active: true,
+            emails: [{ type: 'work', value: `replay${i}@bench.example` }],
+          })
+        : userCommandRecord(tenantId, ids[(i - users) % users], 'patch', {
+            schemas: [PATCH_OP],
+            Operations: [{ op: 'replace', path: 'displayName', value: `Patched ${i}` }],
+          });
     for (let from = 0; from < opts.commands; from += 2000)
-      await producer.send({ topic: topicName('commands', prefix), messages: Array.from({ length: Math.min(2000, opts.commands - from) }, (_, j) => command(from + j)) });
+      await producer.send({
+        topic: topicName('commands', prefix),
+        messages: Array.from({ length: Math.min(2000, opts.commands - from) }, (_, j) => command(from + j)),
+      });
     await producer.disconnect();
     const produceMs = Math.round(performance.now() - t0);
     log(`replay: ${opts.commands} commands (${users} creates, ${patched} patches) on the topic in ${produceMs} ms`);
 
     const port = 18091;
-    reconciler = new AppProcess('reconciler', { DATABASE_URL: databaseUrl, KAFKA_BROKERS: opts.brokers, KAFKA_TOPIC_PREFIX: prefix, RECONCILER_PORT: String(port) });
+    reconciler = new AppProcess('reconciler', {
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: opts.brokers,
+      KAFKA_TOPIC_PREFIX: prefix,
+      RECONCILER_PORT: String(port),
+    });
     const started = performance.now();
     await reconciler.start(`http://127.0.0.1:${port}/healthz`);
     const cpuAtStart = reconciler.cpuSeconds();

@@ -87,7 +87,13 @@ function entraPatch(id: string, i: number) {
   return {
     method: 'PATCH',
     path: `/Users/${id}`,
-    body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: i % 2 ? 'False' : 'True' }, { op: 'Replace', path: 'title', value: `title-${i}` }] },
+    body: {
+      schemas: [PATCH_OP],
+      Operations: [
+        { op: 'Replace', path: 'active', value: i % 2 ? 'False' : 'True' },
+        { op: 'Replace', path: 'title', value: `title-${i}` },
+      ],
+    },
     expect: [200],
   };
 }

@@ -88,7 +88,10 @@ async function main() {
   if (process.env.BENCH_ONLY === 'fairness') {
     const result = await fairnessComparison({ baseDb, brokers, streamMs: FAIRNESS_STREAM_MS });
     console.log(`fairness (scale ${SCALE}): ${JSON.stringify(result)}`);
-    for (const [label, r] of [['HEAVY_COMMAND_BYTES=0', result.withoutFairness], ['default HEAVY_COMMAND_BYTES', result.withFairness]] as const)
+    for (const [label, r] of [
+      ['HEAVY_COMMAND_BYTES=0', result.withoutFairness],
+      ['default HEAVY_COMMAND_BYTES', result.withFairness],
+    ] as const)
       console.log(`${label}: ${JSON.stringify(summary(r))}`);
     const ratio = result.withFairness.quiet.slowdown.p99;
     console.log(verdictLine(ratio !== null && ratio <= TARGETS.quietP99DuringNoisyBurst, fairnessTarget, ratio ?? NaN, TARGETS.quietP99DuringNoisyBurst));
@@ -98,17 +101,49 @@ async function main() {
     const result = await requestLogCost({ baseDb, brokers, writes: n(20000) });
     console.log(`request log cost (scale ${SCALE}): ${JSON.stringify(result)}`);
     const value = result.cpuCostPercent ?? NaN;
-    console.log(verdictLine(value <= TARGETS.requestLogCpuCostPercent, 'request log: extra CPU per write, % (ingress + reconciler + Postgres)', value, TARGETS.requestLogCpuCostPercent));
-    console.log(verdictLine(result.withLog.logged >= result.withLog.writes.sent, 'request log: writes recorded (none dropped)', result.withLog.logged, result.withLog.writes.sent));
+    console.log(
+      verdictLine(
+        value <= TARGETS.requestLogCpuCostPercent,
+        'request log: extra CPU per write, % (ingress + reconciler + Postgres)',
+        value,
+        TARGETS.requestLogCpuCostPercent,
+      ),
+    );
+    console.log(
+      verdictLine(
+        result.withLog.logged >= result.withLog.writes.sent,
+        'request log: writes recorded (none dropped)',
+        result.withLog.logged,
+        result.withLog.writes.sent,
+      ),
+    );
     return;
   }
   if (process.env.BENCH_ONLY === 'events-api') {
     const result = await eventsApiScenario({ baseDb, brokers, events: n(20_000), reads: n(20_000), lagWrites: Math.max(50, n(500)) });
     console.log(`events API (scale ${SCALE}): ${JSON.stringify(result)}`);
-    console.log(`events API: ${result.readsPerSecond} reads/s of limit=100 (${result.eventsPerSecond} events/s), CPU per read: ingress ${result.cpuMsPerRead.ingress} ms, Postgres ${result.cpuMsPerRead.postgres} ms; read p50 ${result.reads.latencyMs.p50} ms, p99 ${result.reads.latencyMs.p99} ms`);
-    console.log(`events API: commit to long-polling consumer p50 ${result.lag.p50Ms} ms, p99 ${result.lag.p99Ms} ms (${result.lag.received}/${result.lag.writes} events)`);
-    console.log(verdictLine(result.lag.p99Ms <= TARGETS.eventsApiLagP99Ms, 'events API: commit to long-polling consumer p99 ms', result.lag.p99Ms, TARGETS.eventsApiLagP99Ms));
-    console.log(verdictLine(result.lag.received === result.lag.writes && result.reads.errors === 0, 'events API: every read answered, every event received', result.lag.received, result.lag.writes));
+    console.log(
+      `events API: ${result.readsPerSecond} reads/s of limit=100 (${result.eventsPerSecond} events/s), CPU per read: ingress ${result.cpuMsPerRead.ingress} ms, Postgres ${result.cpuMsPerRead.postgres} ms; read p50 ${result.reads.latencyMs.p50} ms, p99 ${result.reads.latencyMs.p99} ms`,
+    );
+    console.log(
+      `events API: commit to long-polling consumer p50 ${result.lag.p50Ms} ms, p99 ${result.lag.p99Ms} ms (${result.lag.received}/${result.lag.writes} events)`,
+    );
+    console.log(
+      verdictLine(
+        result.lag.p99Ms <= TARGETS.eventsApiLagP99Ms,
+        'events API: commit to long-polling consumer p99 ms',
+        result.lag.p99Ms,
+        TARGETS.eventsApiLagP99Ms,
+      ),
+    );
+    console.log(
+      verdictLine(
+        result.lag.received === result.lag.writes && result.reads.errors === 0,
+        'events API: every read answered, every event received',
+        result.lag.received,
+        result.lag.writes,
+      ),
+    );
     return;
   }
   if (process.env.BENCH_ONLY === 'entra-cycle') {
@@ -130,9 +165,16 @@ async function main() {
     const result = await lookupAlone(baseDb, brokers);
     console.log(`lookup alone (scale ${SCALE}): ${JSON.stringify(result)}`);
     const floor = latencyFloor(await trivialHttpBaseline());
-    console.log(`machine: a trivial Node HTTP server at ${LOOKUP_RATE} req/s answers p50 ${floor.p50} ms, p99 ${floor.p99} ms (lookup p99 ${ratio(result.latencyMs.p99, floor.p99)}× that)`);
+    console.log(
+      `machine: a trivial Node HTTP server at ${LOOKUP_RATE} req/s answers p50 ${floor.p50} ms, p99 ${floor.p99} ms (lookup p99 ${ratio(result.latencyMs.p99, floor.p99)}× that)`,
+    );
     for (const [target, value, limit, pass] of [
-      [`userName eq p99 ms at ${LOOKUP_RATE} req/s with ${result.users} users`, result.latencyMs.p99, TARGETS.lookupP99Ms, result.latencyMs.p99 <= TARGETS.lookupP99Ms],
+      [
+        `userName eq p99 ms at ${LOOKUP_RATE} req/s with ${result.users} users`,
+        result.latencyMs.p99,
+        TARGETS.lookupP99Ms,
+        result.latencyMs.p99 <= TARGETS.lookupP99Ms,
+      ],
       ['ingress peak RSS MB', result.peakRssMb, TARGETS.rssMb, result.peakRssMb <= TARGETS.rssMb],
     ] as const)
       console.log(verdictLine(pass, target, value, limit));
@@ -195,7 +237,14 @@ async function main() {
           const res = await scim.send({
             method: 'POST',
             path: '/Users',
-            body: { schemas: [USER], userName, externalId: `ext-${i}`, active: true, name: { givenName: 'Bench', familyName: `User ${i}` }, emails: [{ type: 'work', value: userName, primary: true }] },
+            body: {
+              schemas: [USER],
+              userName,
+              externalId: `ext-${i}`,
+              active: true,
+              name: { givenName: 'Bench', familyName: `User ${i}` },
+              emails: [{ type: 'work', value: userName, primary: true }],
+            },
           });
           writes.push(performance.now() - t);
           if (q.status !== 200 || res.status !== 201) errors++;
@@ -222,7 +271,12 @@ async function main() {
     const writeTotal = n(20000);
     // CPU per write of each process on the path (and the notifier delivering the writes' events beside it): which
     // stage a change made cheaper, steadier than the rate (see BENCHMARKS.md, session 5)
-    const cpuOf = () => ({ ingress: apps.ingress.cpuSeconds(), reconciler: apps.reconciler.cpuSeconds(), notifier: apps.notifier.cpuSeconds(), ...serviceCpuSeconds() });
+    const cpuOf = () => ({
+      ingress: apps.ingress.cpuSeconds(),
+      reconciler: apps.reconciler.cpuSeconds(),
+      notifier: apps.notifier.cpuSeconds(),
+      ...serviceCpuSeconds(),
+    });
     const cpuBefore = cpuOf();
     const writes64 = await closedLoop(scim, () => (k < writeTotal ? patchRequest(userIds[k++ % userIds.length], k) : undefined), 64);
     const cpuAfter = cpuOf();
@@ -305,7 +359,13 @@ async function main() {
   const verdict = (target: string, value: number, limit: number, higherIsBetter: boolean, ceiling?: CpuCeiling & { per: string }) =>
     report.verdicts.push({ target, value, limit, pass: higherIsBetter ? value >= limit : value <= limit, ...(ceiling ? { ceiling } : {}) });
   const writesCeiling = cpuCeiling(s.writesAtConcurrency64.cpuMsPerWrite, CORES);
-  verdict('end-to-end writes/s at concurrency 64', s.writesAtConcurrency64.throughput, TARGETS.writesPerSecond, true, writesCeiling && { ...writesCeiling, per: 'write' });
+  verdict(
+    'end-to-end writes/s at concurrency 64',
+    s.writesAtConcurrency64.throughput,
+    TARGETS.writesPerSecond,
+    true,
+    writesCeiling && { ...writesCeiling, per: 'write' },
+  );
   verdict('write p99 ms at 500 req/s', s.steadyState['500rps'].latencyMs.p99, TARGETS.writeP99At500Ms, false);
   verdict(`userName eq p99 ms at ${LOOKUP_RATE} req/s with ${s.lookupAtScale.users} users`, s.lookupAtScale.latencyMs.p99, TARGETS.lookupP99Ms, false);
   verdict('replay commands/s', s.replay.commandsPerSecond, TARGETS.replayPerSecond, true);
@@ -334,7 +394,9 @@ async function main() {
   console.log(`ratios: ${JSON.stringify(ratios)}`);
   for (const v of report.verdicts)
     console.log(v.ceiling ? throughputLine(v.target, v.value, v.limit, v.ceiling.per, v.ceiling) : verdictLine(v.pass, v.target, v.value, v.limit));
-  console.log(`fairness: quiet tenant's p99 during the burst ÷ before it: ${s.fairness.withoutFairness.quiet.slowdown.p99} with HEAVY_COMMAND_BYTES=0, ${s.fairness.withFairness.quiet.slowdown.p99} with the default`);
+  console.log(
+    `fairness: quiet tenant's p99 during the burst ÷ before it: ${s.fairness.withoutFairness.quiet.slowdown.p99} with HEAVY_COMMAND_BYTES=0, ${s.fairness.withFairness.quiet.slowdown.p99} with the default`,
+  );
   console.log('CPU ceilings of replay and notifier: BENCH_ONLY=replay, BENCH_ONLY=notifier (each alone, so its CPU per unit is its own)');
 }
 
@@ -362,7 +424,11 @@ async function groupsPhase(scim: HttpTarget, userIds: string[], groups: number) 
       while (g < groups) {
         const i = g++;
         let t = performance.now();
-        const res = await scim.send({ method: 'POST', path: '/Groups', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `group-${i}` } });
+        const res = await scim.send({
+          method: 'POST',
+          path: '/Groups',
+          body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `group-${i}` },
+        });
         latencies.push(performance.now() - t);
         if (res.status !== 201) {
           errors++;
@@ -371,14 +437,25 @@ async function groupsPhase(scim: HttpTarget, userIds: string[], groups: number) 
         const id = JSON.parse(res.body).id;
         const members = groupMembers(Array.from({ length: 40 }, (_, j) => userIds[(i * 40 + j) % userIds.length]));
         t = performance.now();
-        const patch = await scim.send({ method: 'PATCH', path: `/Groups/${id}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: members }] } });
+        const patch = await scim.send({
+          method: 'PATCH',
+          path: `/Groups/${id}`,
+          body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: members }] },
+        });
         latencies.push(performance.now() - t);
         if (patch.status >= 300) errors++;
       }
     }),
   );
   const ms = performance.now() - start;
-  return { groups, membersPerGroup: 40, errors, durationMs: Math.round(ms), requestsPerSecond: Math.round(((groups * 2) / ms) * 1000), latencyMs: percentiles(latencies) };
+  return {
+    groups,
+    membersPerGroup: 40,
+    errors,
+    durationMs: Math.round(ms),
+    requestsPerSecond: Math.round(((groups * 2) / ms) * 1000),
+    latencyMs: percentiles(latencies),
+  };
 }
 
 async function lookupAtScale(ds: DataSource, users: number, _brokers: string, ingressPort: number, ratePhase?: (at: 'start' | 'end') => Promise<void>) {
@@ -400,7 +477,11 @@ async function lookupAtScale(ds: DataSource, users: number, _brokers: string, in
   await ds.query('CHECKPOINT').catch((e: Error) => log(`CHECKPOINT not run (${e.message}); the load's checkpoint may fall into the measurement`));
   const loadMs = performance.now() - t0;
   const target = new HttpTarget(new URL(`http://127.0.0.1:${ingressPort}/scim/v2/${tenant.tenant.id}`), { authorization: `Bearer ${tenant.token}` }, 16);
-  const lookup = (i: number) => ({ method: 'GET', path: `/Users?filter=${encodeURIComponent(`userName eq "U${(i * 7919) % users}@SCALE.example"`)}`, expect: [200] });
+  const lookup = (i: number) => ({
+    method: 'GET',
+    path: `/Users?filter=${encodeURIComponent(`userName eq "U${(i * 7919) % users}@SCALE.example"`)}`,
+    expect: [200],
+  });
   // Warm-up, not measured: the tenant's first request verifies its token (scrypt) and loads its schemas, and V8
   // has not compiled the hot path yet.
   let w = 0;
@@ -466,7 +547,10 @@ async function lookupAlone(baseDb: string, brokers: string) {
   const run = Date.now().toString(36);
   const { databaseUrl, prefix, ds, drop } = await openBenchState(run, { baseDb, brokers, poolSize: 4 });
   const port = 18080;
-  const ingress = new AppProcess('ingress', systemEnv({ databaseUrl: databaseUrl, brokers, prefix, ports: { ingress: port, reconciler: 18081, notifier: 18082 }, unlimited: true }));
+  const ingress = new AppProcess(
+    'ingress',
+    systemEnv({ databaseUrl: databaseUrl, brokers, prefix, ports: { ingress: port, reconciler: 18081, notifier: 18082 }, unlimited: true }),
+  );
   try {
     await ingress.start(`http://127.0.0.1:${port}/healthz`);
     // The ingress's own view of the lookups at the fixed rate (from receiving the request to finishing the
@@ -535,7 +619,10 @@ const latencyFloor = (baseline: TrivialHttpBaseline) => baseline[`latencyAt${LOO
  * 2–7 ms at p99 (BENCHMARKS.md, "Session 6").
  */
 async function trivialHttpBaseline(): Promise<TrivialHttpBaseline> {
-  const child = spawn(process.execPath, ['-e', "require('http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end('{}')}).listen(18099,'127.0.0.1')"]);
+  const child = spawn(process.execPath, [
+    '-e',
+    "require('http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end('{}')}).listen(18099,'127.0.0.1')",
+  ]);
   await new Promise((r) => setTimeout(r, 500));
   const target = new HttpTarget(new URL('http://127.0.0.1:18099/'), {});
   let i = 0;

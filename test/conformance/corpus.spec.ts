@@ -28,7 +28,14 @@ describe('matchValue', () => {
     ['array containment, any order', [{ v: 2 }, { v: 1 }], [{ v: 1, t: 'a' }, { v: 2 }, { v: 3 }]],
     ['array of scalars contained', ['b'], ['a', 'b']],
     ['empty expected array matches an empty one', [], []],
-    ['array elements matched one to one', [{ t: 'w' }, { t: 'w', v: 1 }], [{ t: 'w', v: 1 }, { t: 'w', v: 2 }]],
+    [
+      'array elements matched one to one',
+      [{ t: 'w' }, { t: 'w', v: 1 }],
+      [
+        { t: 'w', v: 1 },
+        { t: 'w', v: 2 },
+      ],
+    ],
   ])('matches: %s', (_name, expected, actual) => {
     expect(matchValue(expected, actual)).toEqual([]);
   });
@@ -101,7 +108,9 @@ describe('captureFrom', () => {
   });
 
   it('fails when a path finds nothing', () => {
-    expect(() => captureFrom(c, { body: { id: 'u-1', Resources: [] }, headers: { etag: 'x' } })).toThrow(/capture 'first' found nothing at 'body.Resources.0.id'/);
+    expect(() => captureFrom(c, { body: { id: 'u-1', Resources: [] }, headers: { etag: 'x' } })).toThrow(
+      /capture 'first' found nothing at 'body.Resources.0.id'/,
+    );
     expect(() => captureFrom(c, { body: undefined, headers: {} })).toThrow(CorpusError);
   });
 
@@ -154,7 +163,10 @@ describe('parseCaseFile', () => {
 });
 
 describe('casesFor and caseTitle', () => {
-  const parsed = parseCaseFile('f.json', file(aCase({ id: 'both' }), aCase({ id: 'old', mode: 'withoutFlag' }), aCase({ id: 'new', mode: 'withFlag', pendingFeature: 'value-path-filter' })));
+  const parsed = parseCaseFile(
+    'f.json',
+    file(aCase({ id: 'both' }), aCase({ id: 'old', mode: 'withoutFlag' }), aCase({ id: 'new', mode: 'withFlag', pendingFeature: 'value-path-filter' })),
+  );
 
   it('keeps the cases of a mode, in file order', () => {
     expect(casesFor(parsed, 'withoutFlag').map((c) => c.id)).toEqual(['both', 'old']);
@@ -175,7 +187,10 @@ describe('loadCorpus', () => {
     writeFileSync(join(d, '02-b.json'), JSON.stringify(file(aCase({ id: 'b' }))));
     writeFileSync(join(d, '01-a.json'), JSON.stringify(file(aCase({ id: 'a' }))));
     writeFileSync(join(d, 'README.md'), '# not a case file');
-    expect(loadCorpus(d).map((f) => [f.file, f.cases[0].id])).toEqual([['01-a.json', 'a'], ['02-b.json', 'b']]);
+    expect(loadCorpus(d).map((f) => [f.file, f.cases[0].id])).toEqual([
+      ['01-a.json', 'a'],
+      ['02-b.json', 'b'],
+    ]);
   });
 
   it('rejects an id used twice across files', () => {

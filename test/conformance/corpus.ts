@@ -65,7 +65,9 @@ const CAPTURE_FROM = /^(body|headers)(\.[^.]+)*$/;
 
 /** Every `*.json` file of a directory, in file-name order, validated; case ids are unique across the corpus. */
 export function loadCorpus(dir: string): CaseFile[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const parsed = files.map((file) => parseCaseFile(file, JSON.parse(readFileSync(join(dir, file), 'utf8'))));
   const seen = new Set<string>();
   for (const f of parsed) {
@@ -98,11 +100,13 @@ export function parseCaseFile(file: string, json: unknown): CaseFile {
     }
     if (typeof c.why !== 'string' || !c.why.trim()) fail(`${where}: 'why' must say why the case is there`);
     if (c.mode !== undefined && !(MODES as readonly unknown[]).includes(c.mode)) fail(`${where}: 'mode' must be one of ${MODES.join(', ')}`);
-    if (c.pendingFeature !== undefined && (typeof c.pendingFeature !== 'string' || !c.pendingFeature)) fail(`${where}: 'pendingFeature' must be a non-empty string`);
+    if (c.pendingFeature !== undefined && (typeof c.pendingFeature !== 'string' || !c.pendingFeature))
+      fail(`${where}: 'pendingFeature' must be a non-empty string`);
     const req = c.request as Record<string, unknown> | undefined;
     if (!isPlainObject(req)) fail(`${where}: 'request' must be an object`);
     if (typeof req!.method !== 'string' || !METHODS.has(req!.method)) fail(`${where}: 'request.method' must be one of ${[...METHODS].join(', ')}`);
-    if (typeof req!.path !== 'string' || !req!.path.startsWith('/') || req!.path.includes('?')) fail(`${where}: 'request.path' must start with '/' and carry no query string (use 'request.query')`);
+    if (typeof req!.path !== 'string' || !req!.path.startsWith('/') || req!.path.includes('?'))
+      fail(`${where}: 'request.path' must start with '/' and carry no query string (use 'request.query')`);
     if (req!.query !== undefined && !isStringMap(req!.query)) fail(`${where}: 'request.query' must map names to strings`);
     if (req!.headers !== undefined && !isStringMap(req!.headers)) fail(`${where}: 'request.headers' must map names to strings`);
     const exp = c.expect as Record<string, unknown> | undefined;
@@ -200,7 +204,9 @@ export function matchValue(expected: unknown, actual: unknown, path = '$'): stri
     if (marker?.[1] === 'any') return actual === undefined ? [`${path}: expected a value, found none`] : [];
     if (marker?.[1] === 'absent') return actual === undefined ? [] : [`${path}: expected no value, found ${show(actual)}`];
     if (marker && marker[2] !== undefined) {
-      return typeof actual === 'string' && new RegExp(marker[2]).test(actual) ? [] : [`${path}: expected a string matching /${marker[2]}/, found ${show(actual)}`];
+      return typeof actual === 'string' && new RegExp(marker[2]).test(actual)
+        ? []
+        : [`${path}: expected a string matching /${marker[2]}/, found ${show(actual)}`];
     }
   }
   if (Array.isArray(expected)) {

@@ -32,7 +32,10 @@ interface Answer {
 }
 
 type OpenApi = {
-  paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: { in: string; name: string }[]; requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }>
+  >;
   components: { schemas: Record<string, { properties?: Record<string, { type?: string; enum?: unknown[] }> }> };
 };
 
@@ -63,7 +66,8 @@ function problemOf(a: Answer): string | undefined {
   return undefined;
 }
 
-const summary = (a: Attempt) => `${a.operation.method} ${a.operation.path} ${JSON.stringify({ path: a.pathValues, query: a.query, body: a.body }).slice(0, 400)}`;
+const summary = (a: Attempt) =>
+  `${a.operation.method} ${a.operation.path} ${JSON.stringify({ path: a.pathValues, query: a.query, body: a.body }).slice(0, 400)}`;
 
 describe('admin API under malformed input', () => {
   const system = useSystem({ env: { ADMIN_TOKEN } });
@@ -101,7 +105,8 @@ describe('admin API under malformed input', () => {
       fc.integer(),
       fc.double({ noNaN: true, noDefaultInfinity: true }),
     );
-  const text = () => fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('', ' ', 'not-a-uuid', '2026-13-45', 'http://', 'x'.repeat(5000), '1e308', 'true', 'null'));
+  const text = () =>
+    fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('', ' ', 'not-a-uuid', '2026-13-45', 'http://', 'x'.repeat(5000), '1e308', 'true', 'null'));
   /** any JSON value of bounded size: the wrong type for whatever property it lands in */
   const json = () =>
     fc.oneof(
@@ -116,30 +121,46 @@ describe('admin API under malformed input', () => {
     fc.oneof(
       fc.constantFrom(...(known[name]?.length ? known[name] : [randomUUID()])),
       fc.constant(randomUUID()),
-      fc.constantFrom('not-a-uuid', '1', '0', '-1', 'null', '%E0%A4%A', '%00', 'x'.repeat(300), '00000000-0000-0000-0000-000000000000', 'ZZZZZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZZZZZZZZZ'),
+      fc.constantFrom(
+        'not-a-uuid',
+        '1',
+        '0',
+        '-1',
+        'null',
+        '%E0%A4%A',
+        '%00',
+        'x'.repeat(300),
+        '00000000-0000-0000-0000-000000000000',
+        'ZZZZZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZZZZZZZZZ',
+      ),
       fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/),
     );
 
   const attempt = () =>
-    fc
-      .integer({ min: 0, max: 10_000 })
-      .chain((i) => {
-        const operation = operations[i % operations.length];
-        const props = Object.entries(operation.bodyProperties);
-        const propertyValue = ([, schema]: [string, { type?: string; enum?: unknown[] }]) =>
-          fc.oneof(json(), schema.enum ? fc.constantFrom(...schema.enum, 'unknown-value') : json(), schema.type === 'integer' || schema.type === 'number' ? number() : json());
-        const body = fc.oneof(
-          { weight: 5, arbitrary: props.length ? fc.record(Object.fromEntries(props.map((p) => [p[0], propertyValue(p)])), { requiredKeys: [] }) : fc.constant(undefined) },
-          { weight: 2, arbitrary: json() },
-          { weight: 1, arbitrary: fc.constant(undefined) },
+    fc.integer({ min: 0, max: 10_000 }).chain((i) => {
+      const operation = operations[i % operations.length];
+      const props = Object.entries(operation.bodyProperties);
+      const propertyValue = ([, schema]: [string, { type?: string; enum?: unknown[] }]) =>
+        fc.oneof(
+          json(),
+          schema.enum ? fc.constantFrom(...schema.enum, 'unknown-value') : json(),
+          schema.type === 'integer' || schema.type === 'number' ? number() : json(),
         );
-        return fc.record({
-          operation: fc.constant(operation),
-          pathValues: fc.tuple(...operation.params.map((p) => pathValue(p))) as fc.Arbitrary<string[]>,
-          query: fc.array(fc.tuple(fc.constantFrom(...operation.query, 'limit', 'since', 'all', 'x'), fc.oneof(text(), number().map(String))), { maxLength: 3 }),
-          body,
-        });
+      const body = fc.oneof(
+        {
+          weight: 5,
+          arbitrary: props.length ? fc.record(Object.fromEntries(props.map((p) => [p[0], propertyValue(p)])), { requiredKeys: [] }) : fc.constant(undefined),
+        },
+        { weight: 2, arbitrary: json() },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+      );
+      return fc.record({
+        operation: fc.constant(operation),
+        pathValues: fc.tuple(...operation.params.map((p) => pathValue(p))) as fc.Arbitrary<string[]>,
+        query: fc.array(fc.tuple(fc.constantFrom(...operation.query, 'limit', 'since', 'all', 'x'), fc.oneof(text(), number().map(String))), { maxLength: 3 }),
+        body,
       });
+    });
 
   async function send(a: Attempt): Promise<Answer> {
     let path = a.operation.path;
@@ -173,7 +194,13 @@ describe('admin API under malformed input', () => {
     ['a rate of 1e308', 'PUT', '/rate-limit', '{"perSecond":1e308,"burst":10}', /perSecond must be an integer from 1 to 1000000/],
     ['a burst of 2147483648', 'PUT', '/rate-limit', '{"perSecond":10,"burst":2147483648}', /burst must be an integer from 1 to 1000000/],
     ['a fractional rate', 'PUT', '/rate-limit', '{"perSecond":1.5,"burst":10}', /perSecond must be an integer/],
-    ['a rate limit of a new tenant out of range', 'POST', '', '{"name":"x","rateLimit":{"perSecond":2147483648,"burst":1}}', /rateLimit\.perSecond must be an integer from 1 to 1000000/],
+    [
+      'a rate limit of a new tenant out of range',
+      'POST',
+      '',
+      '{"name":"x","rateLimit":{"perSecond":2147483648,"burst":1}}',
+      /rateLimit\.perSecond must be an integer from 1 to 1000000/,
+    ],
   ])('%s is 400 invalidValue naming the allowed range', async (_, method, suffix, raw, detail) => {
     const path = method === 'POST' ? '/admin/tenants' : `/admin/tenants/${known.tenantId[0]}${suffix}`;
     const answer = await admin(method, path, undefined, raw);

@@ -25,7 +25,13 @@ describe('admin groups list and detail', () => {
 
   const admin = (path: string) => adminRequest(system.baseUrl, ADMIN_TOKEN, 'GET', path);
   const user = async (s: ScimClient, userName: string) => {
-    const res = await s.post('/Users', { schemas: [USER], userName, active: true, name: { givenName: 'G', familyName: 'F' }, emails: [{ type: 'work', value: userName, primary: true }] });
+    const res = await s.post('/Users', {
+      schemas: [USER],
+      userName,
+      active: true,
+      name: { givenName: 'G', familyName: 'F' },
+      emails: [{ type: 'work', value: userName, primary: true }],
+    });
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
@@ -47,13 +53,21 @@ describe('admin groups list and detail', () => {
     otherGroup = await group(otherScim, 'Sales Other', 'ext-sales', [await user(otherScim, 'zed@other.example')]);
   });
 
-  it('lists the tenant\'s groups in id order with their member counts, and only them', async () => {
+  it("lists the tenant's groups in id order with their member counts, and only them", async () => {
     const res = await admin(`/tenants/${tenantId}/groups`);
     expect(res.status).toBe(200);
     const ids = Object.values(groups).sort();
     expect(res.body.map((g: { id: string }) => g.id)).toEqual(ids);
     const sales = res.body.find((g: { id: string }) => g.id === groups.sales);
-    expect(sales).toEqual({ id: groups.sales, displayName: 'Sales EMEA', externalId: 'ext-sales', memberCount: 3, version: expect.any(Number), created: expect.any(String), lastModified: expect.any(String) });
+    expect(sales).toEqual({
+      id: groups.sales,
+      displayName: 'Sales EMEA',
+      externalId: 'ext-sales',
+      memberCount: 3,
+      version: expect.any(Number),
+      created: expect.any(String),
+      lastModified: expect.any(String),
+    });
     expect(res.body.find((g: { id: string }) => g.id === groups.ops).memberCount).toBe(0);
     expect(res.body.map((g: { id: string }) => g.id)).not.toContain(otherGroup);
   });
@@ -83,7 +97,7 @@ describe('admin groups list and detail', () => {
     expect(filtered.body[0].id > ids[0]).toBe(true);
   });
 
-  it('shows one group with its members\' ids and userNames in id order, and the member count', async () => {
+  it("shows one group with its members' ids and userNames in id order, and the member count", async () => {
     const res = await admin(`/tenants/${tenantId}/groups/${groups.sales}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: groups.sales, displayName: 'Sales EMEA', externalId: 'ext-sales', memberCount: 3 });
@@ -93,8 +107,13 @@ describe('admin groups list and detail', () => {
     expect(empty.body).toMatchObject({ memberCount: 0, members: [] });
   });
 
-  it('answers 404 for another tenant\'s group, an unknown id, a malformed id and an unknown tenant', async () => {
-    for (const path of [`/tenants/${tenantId}/groups/${otherGroup}`, `/tenants/${tenantId}/groups/${randomUUID()}`, `/tenants/${tenantId}/groups/not-a-uuid`, `/tenants/${randomUUID()}/groups`]) {
+  it("answers 404 for another tenant's group, an unknown id, a malformed id and an unknown tenant", async () => {
+    for (const path of [
+      `/tenants/${tenantId}/groups/${otherGroup}`,
+      `/tenants/${tenantId}/groups/${randomUUID()}`,
+      `/tenants/${tenantId}/groups/not-a-uuid`,
+      `/tenants/${randomUUID()}/groups`,
+    ]) {
       const res = await admin(path);
       expect(res.status).toBe(404);
       expect(res.body.schemas).toEqual([ERROR]);
@@ -113,7 +132,9 @@ describe('admin groups list and detail', () => {
   });
 
   it('describes both routes in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${system.baseUrl}/admin/docs-json`)).json()) as { paths: Record<string, Record<string, { parameters?: { name: string }[] }>> };
+    const doc = (await (await fetch(`${system.baseUrl}/admin/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string }[] }>>;
+    };
     const list = doc.paths['/admin/tenants/{tenantId}/groups']?.get;
     expect(list?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['tenantId', 'filter', 'after', 'limit']));
     expect(doc.paths['/admin/tenants/{tenantId}/groups/{groupId}']?.get).toBeDefined();

@@ -40,8 +40,9 @@ describe('console admin views', () => {
     await system?.stop();
     await receiver.stop();
     rmSync(consoleDir, { recursive: true, force: true });
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   });
 
   const admin = (method: string, path: string, body?: unknown) => adminRequest(system.baseUrl, ADMIN_TOKEN, method, path, body);
@@ -75,7 +76,18 @@ describe('console admin views', () => {
     expect(overview.status).toBe(200);
     expect(overview.body.failureQuarantineRatio).toBe(0.4);
     const health = overview.body.tenants.find((t: { id: string }) => t.id === tenantId);
-    expect(health).toMatchObject({ name: 'Overview', profile: 'appsec', enabled: true, lastRequestIp: '127.0.0.1', requests24h: 5, failures24h: 2, failureRatio24h: 0.4, users: 1, groups: 0, parkedCommands: 0 });
+    expect(health).toMatchObject({
+      name: 'Overview',
+      profile: 'appsec',
+      enabled: true,
+      lastRequestIp: '127.0.0.1',
+      requests24h: 5,
+      failures24h: 2,
+      failureRatio24h: 0.4,
+      users: 1,
+      groups: 0,
+      parkedCommands: 0,
+    });
     expect(Date.parse(health.lastRequestAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(overview.body.tenants.find((t: { id: string }) => t.id === quiet.body.tenantId)).toMatchObject({
       requests24h: 0,
@@ -118,18 +130,25 @@ describe('console admin views', () => {
     // another tenant's id finds nothing of this user
     const other = (await admin('GET', `/tenants/${quiet.body.tenantId}/users/${userId}/timeline`)).body;
     expect(other).toEqual({ user: null, commands: [], events: [] });
-    for (const bad of ['not-a-uuid', '%00']) expect((await admin('GET', `/tenants/${tenantId}/users/${bad}/timeline`)).body).toEqual({ user: null, commands: [], events: [] });
+    for (const bad of ['not-a-uuid', '%00'])
+      expect((await admin('GET', `/tenants/${tenantId}/users/${bad}/timeline`)).body).toEqual({ user: null, commands: [], events: [] });
   });
 
   it('reads the pipeline: outbox, parked work, backlog and consumer lag per partition', async () => {
     const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
-    let pipeline: { status: number; body: any };  
-    await waitFor('the notifier\'s committed offsets', async () => {
+    let pipeline: { status: number; body: any };
+    await waitFor("the notifier's committed offsets", async () => {
       pipeline = await admin('GET', '/pipeline');
       return pipeline.body.consumerLag?.some((l: { group: string }) => l.group === `${prefix}scimflow-notifier`);
     });
     expect(pipeline!.status).toBe(200);
-    expect(pipeline!.body).toMatchObject({ outbox: { depth: expect.any(Number) }, parkedCommands: 0, parkedRecords: 0, webhookBacklog: expect.any(Number), deadLetters: 0 });
+    expect(pipeline!.body).toMatchObject({
+      outbox: { depth: expect.any(Number) },
+      parkedCommands: 0,
+      parkedRecords: 0,
+      webhookBacklog: expect.any(Number),
+      deadLetters: 0,
+    });
     const reconciler = pipeline!.body.consumerLag.filter((l: { group: string }) => l.group === `${prefix}scimflow-reconciler`);
     expect(reconciler.length).toBeGreaterThan(0);
     for (const l of reconciler) {
@@ -138,11 +157,18 @@ describe('console admin views', () => {
       expect(l.partition).toBeGreaterThanOrEqual(0);
     }
     // the commands were applied: nothing left behind on the commands topic
-    await waitFor('reconciler caught up', async () => (await admin('GET', '/pipeline')).body.consumerLag.filter((l: { group: string; lag: number }) => l.group === `${prefix}scimflow-reconciler`).every((l: { lag: number }) => l.lag === 0));
+    await waitFor('reconciler caught up', async () =>
+      (await admin('GET', '/pipeline')).body.consumerLag
+        .filter((l: { group: string; lag: number }) => l.group === `${prefix}scimflow-reconciler`)
+        .every((l: { lag: number }) => l.lag === 0),
+    );
   });
 
   it('describes the new endpoints in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${system.baseUrl}/admin/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>>; components: { securitySchemes: Record<string, unknown> } };
+    const doc = (await (await fetch(`${system.baseUrl}/admin/docs-json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
     for (const [path, method] of [
       ['/admin/overview', 'get'],
       ['/admin/pipeline', 'get'],
@@ -161,7 +187,13 @@ describe('console admin views', () => {
       expect(doc.paths[path]?.[method]).toBeDefined();
     expect(doc.components.securitySchemes.scimflow_console).toEqual({ type: 'apiKey', in: 'cookie', name: 'scimflow_console' });
     const okSchema = (path: string, method: string, code = '200') =>
-      ((doc.paths[path][method] as { responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }> }).responses[code].content['application/json'].schema.$ref ?? '').split('/').pop();
+      (
+        (doc.paths[path][method] as { responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }> }).responses[code].content[
+          'application/json'
+        ].schema.$ref ?? ''
+      )
+        .split('/')
+        .pop();
     expect(okSchema('/console/api/setup', 'get')).toBe('SetupSchema');
     expect(okSchema('/console/api/setup/status', 'get')).toBe('SetupStatusSchema');
     expect(okSchema('/console/api/setup/test-connection', 'get')).toBe('TestConnectionSchema');
@@ -171,7 +203,8 @@ describe('console admin views', () => {
   });
 
   it('serves the built console with its security headers, and its SPA routes', async () => {
-    const csp = "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+    const csp =
+      "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     for (const path of ['/console', '/console/', '/console/setup', '/console/tenants/abc']) {
       const res = await fetch(`${system.baseUrl}${path}`);
       expect(res.status).toBe(200);
@@ -196,6 +229,10 @@ describe('console admin views', () => {
     rmSync(join(consoleDir, 'index.html'));
     const notBuilt = await fetch(`${system.baseUrl}/console`);
     expect(notBuilt.status).toBe(404);
-    expect(await notBuilt.json()).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'The console was not built: run npm run build (it writes dist/console)' });
+    expect(await notBuilt.json()).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '404',
+      detail: 'The console was not built: run npm run build (it writes dist/console)',
+    });
   });
 });

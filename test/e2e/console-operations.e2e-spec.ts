@@ -52,7 +52,10 @@ describe('console: keys, issuers and downstream in a browser', () => {
     for (let i = 1; i <= 2; i++) {
       await page.getByRole('button', { name: 'Rotate signing key' }).click();
       await page.getByRole('button', { name: 'Rotate now: new tokens get a new key' }).click();
-      await page.locator('tbody tr').nth(before.size + i - 1).waitFor();
+      await page
+        .locator('tbody tr')
+        .nth(before.size + i - 1)
+        .waitFor();
     }
     const made = ((await admin('GET', '/signing-keys')).body as Key[]).filter((k) => !before.has(k.kid));
     expect(made.map((k) => k.state).sort()).toEqual(['signing', 'verifying']);
@@ -75,7 +78,9 @@ describe('console: keys, issuers and downstream in a browser', () => {
     await page.getByLabel('Subject (the exact sub)').fill('object-id-of-the-service-principal');
     await page.getByRole('button', { name: 'Trust this issuer' }).click();
     await page.locator('td .mono', { hasText: issuer }).waitFor();
-    expect((await admin('GET', `/tenants/${tenantId}/federated-credentials`)).body).toEqual([expect.objectContaining({ issuer, subject: 'object-id-of-the-service-principal' })]);
+    expect((await admin('GET', `/tenants/${tenantId}/federated-credentials`)).body).toEqual([
+      expect.objectContaining({ issuer, subject: 'object-id-of-the-service-principal' }),
+    ]);
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: `Remove issuer ${issuer}` }).click();
     await page.getByRole('button', { name: 'Remove: its assertions are refused' }).click();

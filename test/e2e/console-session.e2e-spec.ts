@@ -83,7 +83,9 @@ describe('console session', () => {
 
   it('an expired session is refused', async () => {
     const s = await signIn();
-    await system.db.query(`UPDATE console_sessions SET expires_at = now() - interval '1 second' WHERE cookie_hash = $1`, [sessionCookieHash(s.value, ADMIN_TOKEN)]);
+    await system.db.query(`UPDATE console_sessions SET expires_at = now() - interval '1 second' WHERE cookie_hash = $1`, [
+      sessionCookieHash(s.value, ADMIN_TOKEN),
+    ]);
     expect((await call('GET', '/console/api/session', { cookie: s.cookie })).status).toBe(401);
     expect((await call('GET', '/admin/tenants', { cookie: s.cookie })).status).toBe(401);
   });

@@ -78,8 +78,9 @@ describe('console in a browser', () => {
     await system?.stop();
     receiver?.closeAllConnections();
     await new Promise<void>((r) => receiver?.close(() => r()) ?? r());
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   });
 
   const watch = (page: Page) => {
@@ -109,7 +110,9 @@ describe('console in a browser', () => {
       const w = globalThis as unknown as { axe: { run: (ctx: unknown, o: object) => Promise<{ violations: AxeViolation[] }> }; document: unknown };
       return (await w.axe.run(w.document, { resultTypes: ['violations'] })).violations;
     });
-    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
   };
 
   const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => {
@@ -154,7 +157,10 @@ describe('console in a browser', () => {
     // keyboard: the first Tab lands on the skip link, with a visible focus ring
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
-      const g = globalThis as unknown as { document: { activeElement: { textContent: string } }; getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } };
+      const g = globalThis as unknown as {
+        document: { activeElement: { textContent: string } };
+        getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string };
+      };
       const style = g.getComputedStyle(g.document.activeElement);
       return { text: g.document.activeElement.textContent, outline: `${style.outlineStyle} ${style.outlineWidth}` };
     });
@@ -173,7 +179,9 @@ describe('console in a browser', () => {
     const scimBaseUrl = await page.getByLabel('Tenant URL', { exact: true }).inputValue();
     await page.getByRole('button', { name: 'Copy Secret Token' }).click();
     await page.getByText('Secret Token copied').waitFor();
-    const token: string = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    const token: string = await page.evaluate(() =>
+      (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText(),
+    );
     expect(token).toMatch(/^scimflow_[a-z0-9]{12}_/);
     expect(await page.getByLabel('Secret Token', { exact: true }).inputValue()).toBe(token);
     const tenantId = scimBaseUrl.split('/').pop()!;
@@ -219,7 +227,13 @@ describe('console in a browser', () => {
     await shot(setup, 'setup-page');
 
     // a provisioning run as Entra sends it
-    const created = await scim.post('/Users', { schemas: [USER], userName: 'ada@contoso.example', externalId: 'ada', active: true, name: { givenName: 'Ada', familyName: 'Lovelace' } });
+    const created = await scim.post('/Users', {
+      schemas: [USER],
+      userName: 'ada@contoso.example',
+      externalId: 'ada',
+      active: true,
+      name: { givenName: 'Ada', familyName: 'Lovelace' },
+    });
     expect(created.status).toBe(201);
     const userId: string = created.body.id;
     expect((await scim.patch(`/Users/${userId}`, patchOps({ op: 'Replace', path: 'active', value: 'False' }))).status).toBe(200);
@@ -271,7 +285,10 @@ describe('console in a browser', () => {
     await page.getByText('No user matches the filter.').waitFor();
     await filter.fill('userName eq');
     await filter.press('Enter');
-    await page.getByRole('alert').filter({ hasText: /filter/i }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /filter/i })
+      .waitFor();
     await filter.fill('emails[type eq "work"].value co "contoso" or userName sw "ADA" and active eq false');
     await filter.press('Enter');
     await page.getByRole('link', { name: 'ada@contoso.example' }).waitFor();
@@ -284,7 +301,10 @@ describe('console in a browser', () => {
     await page.getByText('No group matches the filter.').waitFor();
     await groupFilter.fill('displayName eq');
     await groupFilter.press('Enter');
-    await page.getByRole('alert').filter({ hasText: /filter/i }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /filter/i })
+      .waitFor();
     await groupFilter.fill('displayName sw "eng" and externalId eq "eng"');
     await groupFilter.press('Enter');
     const groupRow = page.getByRole('row').filter({ hasText: 'Engineering' });
@@ -304,17 +324,24 @@ describe('console in a browser', () => {
     await page.getByLabel('Tenant').selectOption({ label: 'Contoso' });
     await page.getByRole('button', { name: /^Deliveries/ }).click();
     const redrive = page.getByRole('button', { name: /^Redrive dev\.scimflow\.user/ });
-    await until('a dead letter in the console', async () => {
-      if ((await redrive.count()) > 0) return true;
-      await page.reload();
-      await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
-      return false;
-    }, 30_000);
+    await until(
+      'a dead letter in the console',
+      async () => {
+        if ((await redrive.count()) > 0) return true;
+        await page.reload();
+        await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
+        return false;
+      },
+      30_000,
+    );
     await shot(page, 'webhooks');
     expect(await serious(page)).toEqual([]);
     refuse = false;
     await page.getByRole('button', { name: /^Redrive all/ }).click();
-    await page.getByRole('status').filter({ hasText: /\d+ redriven/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /\d+ redriven/ })
+      .waitFor();
     await until('the redriven events at the receiver', async () => received.length > 0);
     expect(JSON.parse(received[0]).data).toBeDefined();
 
@@ -334,7 +361,12 @@ describe('console in a browser', () => {
     await until('the replayed events at the receiver', async () => replayed.length >= matched, 30_000);
     expect(replayed.length).toBe(matched);
     expect(replayed.map((r) => JSON.parse(r).type)).toEqual(
-      expect.arrayContaining(['dev.scimflow.user.created.v1', 'dev.scimflow.user.deactivated.v1', 'dev.scimflow.group.created.v1', 'dev.scimflow.membership.added.v1']),
+      expect.arrayContaining([
+        'dev.scimflow.user.created.v1',
+        'dev.scimflow.user.deactivated.v1',
+        'dev.scimflow.group.created.v1',
+        'dev.scimflow.membership.added.v1',
+      ]),
     );
     await shot(page, 'webhooks-replay');
     expect(await serious(page)).toEqual([]);
@@ -351,7 +383,9 @@ describe('console in a browser', () => {
     await page.setViewportSize({ width: 768, height: 1000 });
     await page.getByRole('link', { name: 'Contoso' }).click();
     await page.getByRole('heading', { name: 'Lifecycle' }).waitFor();
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(768);
     expect(await page.getByRole('link', { name: 'Request log' }).isVisible()).toBe(true);
     await shot(page, 'tenant-768');
     expect(await serious(page)).toEqual([]);
@@ -361,7 +395,9 @@ describe('console in a browser', () => {
     const other = await adminRequest(system.baseUrl, ADMIN_TOKEN, 'POST', '/tenants', { name: 'Fabrikam' });
     expect(other.status).toBe(201);
     // a logo that cannot be fetched is hidden rather than shown broken
-    const link = await adminRequest(system.baseUrl, ADMIN_TOKEN, 'POST', `/tenants/${other.body.tenantId}/setup-links`, { logoUrl: 'https://127.0.0.1:9/logo.svg' });
+    const link = await adminRequest(system.baseUrl, ADMIN_TOKEN, 'POST', `/tenants/${other.body.tenantId}/setup-links`, {
+      logoUrl: 'https://127.0.0.1:9/logo.svg',
+    });
     expect(link.status).toBe(201);
     const second = watch(await customer.newPage());
     await second.goto(link.body.url);
@@ -387,7 +423,10 @@ describe('console in a browser', () => {
     await page.getByLabel('Requests per second', { exact: true }).fill('5');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('5/s, burst 5').waitFor();
-    expect((await adminRequest(system.baseUrl, ADMIN_TOKEN, 'GET', `/tenants/${other.body.tenantId}`)).body).toMatchObject({ allowedSourceIps: ['10.0.0.0/8', '192.0.2.0/24'], rateLimit: { perSecond: 5, burst: 5 } });
+    expect((await adminRequest(system.baseUrl, ADMIN_TOKEN, 'GET', `/tenants/${other.body.tenantId}`)).body).toMatchObject({
+      allowedSourceIps: ['10.0.0.0/8', '192.0.2.0/24'],
+      rateLimit: { perSecond: 5, burst: 5 },
+    });
     await page.getByRole('button', { name: 'Disable tenant…' }).click();
     const confirm = page.getByRole('button', { name: 'Disable tenant', exact: true });
     await page.getByLabel(/Type Fabrikam to disable tenant/).fill('Fabrikam?');

@@ -17,7 +17,7 @@ const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const FORM = 'application/x-www-form-urlencoded';
 
-type Answer = { status: number; headers: Headers; body: any };  
+type Answer = { status: number; headers: Headers; body: any };
 
 async function call(url: string, init: RequestInit = {}): Promise<Answer> {
   const res = await fetch(url, init);
@@ -83,7 +83,11 @@ describe('credentials in logs', () => {
     expect(hook.status).toBe(201);
     used.push(hook.body.secret);
     const ownSecret = `whsec_${randomBytes(32).toString('base64')}`;
-    const hook2 = await admin('POST', `/tenants/${tenantId}/subscriptions`, { url: `${base}/nowhere`, eventTypes: ['dev.scimflow.group.*'], secret: ownSecret });
+    const hook2 = await admin('POST', `/tenants/${tenantId}/subscriptions`, {
+      url: `${base}/nowhere`,
+      eventTypes: ['dev.scimflow.group.*'],
+      secret: ownSecret,
+    });
     used.push(ownSecret);
     expect(hook2.status).toBe(201);
 
@@ -94,17 +98,32 @@ describe('credentials in logs', () => {
       body: 'grant_type=client_credentials',
     });
     expect(basic.status).toBe(200);
-    const post = await call(tokenUrl, { method: 'POST', headers: { 'content-type': FORM }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: newSecret }).toString() });
+    const post = await call(tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': FORM },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: newSecret }).toString(),
+    });
     expect(post.status).toBe(200);
-    const wrong = await call(tokenUrl, { method: 'POST', headers: { 'content-type': FORM }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString() });
+    const wrong = await call(tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': FORM },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
+    });
     expect(wrong.status).toBe(401);
     const accessToken: string = basic.body.access_token;
     used.push(accessToken, post.body.access_token);
 
     // SCIM writes with a secret token and with an access token; the webhook delivery signs with the subscription's secret
     const scim = (p: string, init: RequestInit & { bearer?: string; query?: string } = {}) =>
-      call(`${scimBaseUrl}${p}${init.query ?? ''}`, { ...init, headers: { 'content-type': 'application/scim+json', ...(init.bearer ? { authorization: `Bearer ${init.bearer}` } : {}), ...(init.headers as object) } });
-    const created = await scim('/Users', { method: 'POST', bearer: token, body: JSON.stringify({ schemas: [USER], userName: 'logs@contoso.example', active: true }) });
+      call(`${scimBaseUrl}${p}${init.query ?? ''}`, {
+        ...init,
+        headers: { 'content-type': 'application/scim+json', ...(init.bearer ? { authorization: `Bearer ${init.bearer}` } : {}), ...(init.headers as object) },
+      });
+    const created = await scim('/Users', {
+      method: 'POST',
+      bearer: token,
+      body: JSON.stringify({ schemas: [USER], userName: 'logs@contoso.example', active: true }),
+    });
     expect(created.status).toBe(201);
     expect((await scim(`/Users/${created.body.id}`, { bearer: accessToken })).status).toBe(200);
     expect((await scim('/Users', { bearer: second.body.token })).status).toBe(200);
@@ -114,21 +133,35 @@ describe('credentials in logs', () => {
     for (const answer of [
       await scim('/Users', { query: `?access_token=${accessToken}` }),
       await scim('/Users', { bearer: token, query: `?filter=userName%20eq%20%22x%22&access_token=${token}` }),
-      await scim('/Users/x', { method: 'DELETE', headers: { 'content-type': FORM }, body: new URLSearchParams({ access_token: second.body.token }).toString() }),
+      await scim('/Users/x', {
+        method: 'DELETE',
+        headers: { 'content-type': FORM },
+        body: new URLSearchParams({ access_token: second.body.token }).toString(),
+      }),
       await admin('GET', '/tenants', undefined, { query: `?access_token=${ADMIN_TOKEN}` }),
     ]) {
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toEqual(invalidRequest);
-      expect(answer.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: expect.stringMatching(/only in the Authorization header/) });
+      expect(answer.body).toMatchObject({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+        status: '401',
+        detail: expect.stringMatching(/only in the Authorization header/),
+      });
     }
     // a SCIM write with a form body is refused for its content type before anything reads the body: 415, and not logged either
-    const formWrite = await scim('/Users', { method: 'POST', headers: { 'content-type': FORM }, body: new URLSearchParams({ access_token: second.body.token }).toString() });
+    const formWrite = await scim('/Users', {
+      method: 'POST',
+      headers: { 'content-type': FORM },
+      body: new URLSearchParams({ access_token: second.body.token }).toString(),
+    });
     expect(formWrite.status).toBe(415);
     // other credential-looking parameters in URLs are not used for anything, and not logged either
     const odd = `odd_${randomBytes(24).toString('hex')}`;
     used.push(odd);
     expect((await scim('/Users', { bearer: token, query: `?client_secret=${odd}&code=${odd}&token=${odd}` })).status).toBe(200);
-    expect((await call(`${tokenUrl}?client_secret=${odd}`, { method: 'POST', headers: { 'content-type': FORM }, body: 'grant_type=client_credentials' })).status).toBe(401);
+    expect(
+      (await call(`${tokenUrl}?client_secret=${odd}`, { method: 'POST', headers: { 'content-type': FORM }, body: 'grant_type=client_credentials' })).status,
+    ).toBe(401);
 
     const deadline = Date.now() + 30_000;
     while (receiver.eventsFor(created.body.id).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -146,7 +179,13 @@ describe('credentials in logs', () => {
       const text = readFileSync(f, 'utf8');
       return needles(used)
         .filter((n) => text.includes(n))
-        .map((n) => `${path.basename(f)}: ${n.slice(0, 12)}… in ${text.split('\n').find((l) => l.includes(n))?.slice(0, 300)}`);
+        .map(
+          (n) =>
+            `${path.basename(f)}: ${n.slice(0, 12)}… in ${text
+              .split('\n')
+              .find((l) => l.includes(n))
+              ?.slice(0, 300)}`,
+        );
     });
     expect(found).toEqual([]);
 
@@ -156,9 +195,18 @@ describe('credentials in logs', () => {
     try {
       const rows: { path: string; status: number }[] = await db.query(`SELECT * FROM scim_request_log WHERE tenant_id = $1`, [tenantId]);
       expect(rows).toContainEqual(expect.objectContaining({ path: `/scim/v2/${tenantId}/Users?access_token=[redacted]`, status: 401 }));
-      expect(rows.filter((r) => r.path.startsWith(`/oauth/${tenantId}/token`)).map((r) => r.status).sort()).toEqual([200, 200, 401, 401]);
+      expect(
+        rows
+          .filter((r) => r.path.startsWith(`/oauth/${tenantId}/token`))
+          .map((r) => r.status)
+          .sort(),
+      ).toEqual([200, 200, 401, 401]);
       const stored = JSON.stringify(rows);
-      expect(needles(used).filter((n) => stored.includes(n)).map((n) => `${n.slice(0, 12)}…`)).toEqual([]);
+      expect(
+        needles(used)
+          .filter((n) => stored.includes(n))
+          .map((n) => `${n.slice(0, 12)}…`),
+      ).toEqual([]);
     } finally {
       await db.destroy();
     }

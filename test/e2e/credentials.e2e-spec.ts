@@ -23,7 +23,7 @@ const now = () => Math.floor(Date.now() / 1000);
 
 type Created = CreatedTenantView;
 
-type Answer = { status: number; headers: Headers; body: any };  
+type Answer = { status: number; headers: Headers; body: any };
 
 async function call(url: string, init: RequestInit = {}): Promise<Answer> {
   const res = await fetch(url, init);
@@ -115,7 +115,11 @@ describe('tenants and credentials', () => {
       for (const token of ['', 'wrong-token', `${ADMIN_TOKEN}x`]) {
         const res = await admin('GET', '/tenants', undefined, token);
         expect(res.status).toBe(401);
-        expect(res.body).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: expect.stringMatching(/Admin credential required/) });
+        expect(res.body).toEqual({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+          status: '401',
+          detail: expect.stringMatching(/Admin credential required/),
+        });
       }
       const unauthenticatedCreate = await admin('POST', '/tenants', { name: 'nope' }, 'wrong-token');
       expect(unauthenticatedCreate.status).toBe(401);
@@ -237,7 +241,12 @@ describe('tenants and credentials', () => {
       const t = await createTenant();
       const second = await admin('POST', `/tenants/${t.tenantId}/tokens`, { description: 'rotation 2' });
       expect(second.status).toBe(201);
-      expect(second.body).toEqual({ id: expect.any(String), token: expect.stringMatching(/^scimflow_/), description: 'rotation 2', createdAt: expect.any(String) });
+      expect(second.body).toEqual({
+        id: expect.any(String),
+        token: expect.stringMatching(/^scimflow_/),
+        description: 'rotation 2',
+        createdAt: expect.any(String),
+      });
       expect((await probe(t, t.token)).status).toBe(200);
       expect((await probe(t, second.body.token)).status).toBe(200);
 
@@ -245,7 +254,13 @@ describe('tenants and credentials', () => {
       expect(tokens.body).toHaveLength(2);
       expect(tokens.body.map((x: { description: string | null }) => x.description)).toEqual([null, 'rotation 2']);
       for (const tok of tokens.body) {
-        expect(tok).toEqual({ id: expect.any(String), description: tok.description, createdAt: expect.any(String), lastUsedAt: expect.any(String), revokedAt: null });
+        expect(tok).toEqual({
+          id: expect.any(String),
+          description: tok.description,
+          createdAt: expect.any(String),
+          lastUsedAt: expect.any(String),
+          revokedAt: null,
+        });
         expect(JSON.stringify(tok)).not.toMatch(/scimflow_/);
       }
       const first = tokens.body.find((x: { id: string }) => x.id !== second.body.id);
@@ -271,7 +286,15 @@ describe('tenants and credentials', () => {
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600 });
       const claims = JSON.parse(Buffer.from(res.body.access_token.split('.')[1], 'base64url').toString());
-      expect(claims).toEqual({ iss: system.baseUrl, aud: t.scimBaseUrl, sub: t.clientId, tid: t.tenantId, iat: expect.any(Number), exp: claims.iat + 3600, jti: expect.any(String) });
+      expect(claims).toEqual({
+        iss: system.baseUrl,
+        aud: t.scimBaseUrl,
+        sub: t.clientId,
+        tid: t.tenantId,
+        iat: expect.any(Number),
+        exp: claims.iat + 3600,
+        jti: expect.any(String),
+      });
       expect(jwtHeader(res.body.access_token)).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: expect.any(String) });
 
       const scim = new ScimClient(t.scimBaseUrl, res.body.access_token);
@@ -299,7 +322,11 @@ describe('tenants and credentials', () => {
       expect(wrongPost.body.error).toBe('invalid_client');
       const unknownClient = await tokenRequest(t.tokenUrl, { grant_type: 'client_credentials' }, { basic: ['sfc_000000000000000000000000', t.clientSecret] });
       expect(unknownClient.body).toEqual(wrong.body);
-      const unknownTenant = await tokenRequest(`${system.baseUrl}/oauth/${randomUUID()}/token`, { grant_type: 'client_credentials' }, { basic: [t.clientId, t.clientSecret] });
+      const unknownTenant = await tokenRequest(
+        `${system.baseUrl}/oauth/${randomUUID()}/token`,
+        { grant_type: 'client_credentials' },
+        { basic: [t.clientId, t.clientSecret] },
+      );
       expect([unknownTenant.status, unknownTenant.body]).toEqual([401, wrong.body]);
 
       const noAuth = await tokenRequest(t.tokenUrl, { grant_type: 'client_credentials' });
@@ -308,7 +335,11 @@ describe('tenants and credentials', () => {
       expect([grant.status, grant.body.error]).toEqual([400, 'unsupported_grant_type']);
       const missing = await tokenRequest(t.tokenUrl, {}, { basic: [t.clientId, t.clientSecret] });
       expect([missing.status, missing.body.error]).toEqual([400, 'invalid_request']);
-      const json = await call(t.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials' }) });
+      const json = await call(t.tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'client_credentials' }),
+      });
       expect([json.status, json.body.error]).toEqual([400, 'invalid_request']);
       const twice = await call(t.tokenUrl, {
         method: 'POST',
@@ -355,7 +386,13 @@ describe('tenants and credentials', () => {
       expect((await probe(t, await accessToken(t))).status).toBe(200);
       expect((await probe(t, before)).status).toBe(200);
       const client = await admin('GET', `/tenants/${t.tenantId}/client`);
-      expect(client.body).toEqual({ clientId: t.clientId, hasSecret: true, secretCreatedAt: expect.any(String), lastUsedAt: expect.any(String), tokenUrl: t.tokenUrl });
+      expect(client.body).toEqual({
+        clientId: t.clientId,
+        hasSecret: true,
+        secretCreatedAt: expect.any(String),
+        lastUsedAt: expect.any(String),
+        tokenUrl: t.tokenUrl,
+      });
     });
 
     it('rotates the signing key: new tokens carry the new kid, old tokens verify until they expire or the key is retired', async () => {
@@ -449,14 +486,18 @@ describe('tenants and credentials', () => {
       ['an expired assertion', () => jwks.assertion({ iat: now() - 4000, nbf: now() - 4000, exp: now() - 3000 }), /expired/],
       ['a not-yet-valid assertion', () => jwks.assertion({ nbf: now() + 3600 }), /not valid yet/],
       ['an unknown kid', () => jwks.assertion({}, { kid: 'never-published' }), /no key with kid "never-published"/],
-      ['a signature by another key', () => jwks.assertion({}, { signWith: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }), /signature does not verify/],
+      [
+        'a signature by another key',
+        () => jwks.assertion({}, { signWith: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }),
+        /signature does not verify/,
+      ],
     ])('refuses %s with invalid_client', async (_name, make, reason) => {
       const res = await assertionRequest(t.tokenUrl, make());
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ error: 'invalid_client', error_description: expect.stringMatching(reason) });
     });
 
-    it('refuses a client_id that is not the tenant\'s, and an assertion sent to another tenant', async () => {
+    it("refuses a client_id that is not the tenant's, and an assertion sent to another tenant", async () => {
       expect((await assertionRequest(t.tokenUrl, jwks.assertion(), { client_id: 'sfc_000000000000000000000000' })).status).toBe(401);
       const other = await createTenant();
       const res = await assertionRequest(other.tokenUrl, jwks.assertion());
@@ -497,15 +538,27 @@ describe('tenants and credentials', () => {
       const res = await probe(t, t.token, from(xff));
       expect(res.status).toBe(status);
       if (status === 403) {
-        expect(res.body).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '403', detail: expect.stringMatching(/^Requests from .* are not allowed for this tenant$/) });
+        expect(res.body).toEqual({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+          status: '403',
+          detail: expect.stringMatching(/^Requests from .* are not allowed for this tenant$/),
+        });
       }
     });
 
     it('applies to the token endpoint and to access tokens too', async () => {
-      const denied = await tokenRequest(t.tokenUrl, { grant_type: 'client_credentials' }, { basic: [t.clientId, t.clientSecret], headers: from('198.51.100.1') });
+      const denied = await tokenRequest(
+        t.tokenUrl,
+        { grant_type: 'client_credentials' },
+        { basic: [t.clientId, t.clientSecret], headers: from('198.51.100.1') },
+      );
       expect(denied.status).toBe(403);
       expect(denied.body).toEqual({ error: 'unauthorized_client', error_description: expect.stringMatching(/Requests from 198\.51\.100\.1 are not allowed/) });
-      const granted = await tokenRequest(t.tokenUrl, { grant_type: 'client_credentials' }, { basic: [t.clientId, t.clientSecret], headers: from('203.0.113.1') });
+      const granted = await tokenRequest(
+        t.tokenUrl,
+        { grant_type: 'client_credentials' },
+        { basic: [t.clientId, t.clientSecret], headers: from('203.0.113.1') },
+      );
       expect(granted.status).toBe(200);
       expect((await probe(t, granted.body.access_token, from('198.51.100.1'))).status).toBe(403);
       expect((await probe(t, granted.body.access_token, from('203.0.113.1'))).status).toBe(200);
@@ -523,7 +576,7 @@ describe('tenants and credentials', () => {
   });
 
   describe('rate limit and body size', () => {
-    it('answers 429 with Retry-After and a SCIM error beyond the tenant\'s limit, and leaves other tenants alone', async () => {
+    it("answers 429 with Retry-After and a SCIM error beyond the tenant's limit, and leaves other tenants alone", async () => {
       const limited = await createTenant({ rateLimit: { perSecond: 1, burst: 3 } });
       const other = await createTenant();
       const statuses: number[] = [];
@@ -536,7 +589,11 @@ describe('tenants and credentials', () => {
       expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
       expect(last!.status).toBe(429);
       expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(last!.body).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429', detail: expect.stringMatching(/Too many requests/) });
+      expect(last!.body).toEqual({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+        status: '429',
+        detail: expect.stringMatching(/Too many requests/),
+      });
       expect((await probe(other, other.token)).status).toBe(200);
       // the token endpoint shares the tenant's bucket (a changed limit starts with a full bucket)
       await admin('PUT', `/tenants/${limited.tenantId}/rate-limit`, { perSecond: 1, burst: 1 });
@@ -645,10 +702,12 @@ describe('tenants and credentials', () => {
           const withMissing = await scim.request(method, path.replace(bUserId, missing).replace(groupId, missing), body);
           const what = `${method} ${path} on A`;
           expect([what, withB.status]).toEqual([what, withMissing.status]);
-          expect([what, JSON.stringify(withB.body ?? null).replaceAll(bUserId, 'ID').replaceAll(groupId, 'ID')]).toEqual([
+          expect([
             what,
-            JSON.stringify(withMissing.body ?? null).replaceAll(missing, 'ID'),
-          ]);
+            JSON.stringify(withB.body ?? null)
+              .replaceAll(bUserId, 'ID')
+              .replaceAll(groupId, 'ID'),
+          ]).toEqual([what, JSON.stringify(withMissing.body ?? null).replaceAll(missing, 'ID')]);
           if (path.startsWith('/Users/')) expect([what, withB.status]).toEqual([what, 404]);
         }
         const filtered = await scim.get(`/Users?filter=${encodeURIComponent(`userName eq "${B_USER}"`)}`);
@@ -661,7 +720,11 @@ describe('tenants and credentials', () => {
     it("refuses A's client at B's token endpoint and B's client at A's", async () => {
       const aAtB = await tokenRequest(b.tokenUrl, { grant_type: 'client_credentials' }, { basic: [a.clientId, a.clientSecret] });
       const bAtA = await tokenRequest(a.tokenUrl, { grant_type: 'client_credentials' }, { basic: [b.clientId, b.clientSecret] });
-      const nowhere = await tokenRequest(`${system.baseUrl}/oauth/${randomUUID()}/token`, { grant_type: 'client_credentials' }, { basic: [a.clientId, a.clientSecret] });
+      const nowhere = await tokenRequest(
+        `${system.baseUrl}/oauth/${randomUUID()}/token`,
+        { grant_type: 'client_credentials' },
+        { basic: [a.clientId, a.clientSecret] },
+      );
       for (const res of [aAtB, bAtA]) expect([res.status, res.body]).toEqual([nowhere.status, nowhere.body]);
       expect(aAtB.status).toBe(401);
     });

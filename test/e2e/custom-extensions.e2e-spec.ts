@@ -17,7 +17,7 @@ const METADATA = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const CACHE_TTL_MS = 300;
 
-type Resource = Record<string, any>;  
+type Resource = Record<string, any>;
 
 /** The CLI as users run it (npm test builds dist first). */
 async function scimctl(...args: string[]) {
@@ -89,12 +89,19 @@ describe('Tenant-defined extension schemas (workforce product: folders and Metad
 
     const listed = await scimctl('schema', 'list', '--tenant', workforceId);
     expect(listed.code).toBe(0);
-    const lines = listed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.schema.id)).toEqual([FOLDERS, METADATA]);
     expect(lines[0]).toMatchObject({
       tenantId: workforceId,
       resourceType: 'User',
-      schema: { id: FOLDERS, name: 'CustomExtensionName', attributes: [expect.objectContaining({ name: 'folders', type: 'string', multiValued: true, caseExact: false })] },
+      schema: {
+        id: FOLDERS,
+        name: 'CustomExtensionName',
+        attributes: [expect.objectContaining({ name: 'folders', type: 'string', multiValued: true, caseExact: false })],
+      },
     });
     expect(lines[1].schema).toMatchObject({ id: METADATA, attributes: [], additionalStringAttributes: true });
     const rows = await system.db.query(`SELECT schema_id FROM tenant_schemas WHERE tenant_id = $1 ORDER BY created_at`, [workforceId]);
@@ -102,9 +109,19 @@ describe('Tenant-defined extension schemas (workforce product: folders and Metad
   });
 
   it.each([
-    ['an invalid definition', 'bad.json', { id: 'not-a-urn', name: '', attributes: [{ name: '1x', type: 'text' }] }, /Invalid schema: id: must be a URN.*name: must be.*attributes\[0\]\.name.*attributes\[0\]\.type/],
+    [
+      'an invalid definition',
+      'bad.json',
+      { id: 'not-a-urn', name: '', attributes: [{ name: '1x', type: 'text' }] },
+      /Invalid schema: id: must be a URN.*name: must be.*attributes\[0\]\.name.*attributes\[0\]\.type/,
+    ],
     ['a reserved id', 'reserved.json', { ...foldersSchema, id: ENTERPRISE }, /reserved/],
-    ['an incompatible change', 'incompatible.json', { ...foldersSchema, attributes: [{ name: 'folders', type: 'string' }] }, /cannot change its type or multiValued/],
+    [
+      'an incompatible change',
+      'incompatible.json',
+      { ...foldersSchema, attributes: [{ name: 'folders', type: 'string' }] },
+      /cannot change its type or multiValued/,
+    ],
     ['a file that is not JSON', 'broken.json', '{ "id": ', /is not valid JSON/],
   ])('refuses %s, saying why (exit code 1)', async (_name, file, content, message) => {
     const res = await scimctl('schema', 'register', '--tenant', workforceId, '--file', schemaFile(file, content));
@@ -116,7 +133,14 @@ describe('Tenant-defined extension schemas (workforce product: folders and Metad
     expect((await scimctl('schema', 'register', '--file', 'x.json')).code).toBe(2);
     expect((await scimctl('schema', 'register', '--tenant', 'nope', '--file', 'x.json')).code).toBe(2);
     expect((await scimctl('schema', 'list')).code).toBe(2);
-    const unknownTenant = await scimctl('schema', 'register', '--tenant', '00000000-0000-4000-8000-000000000000', '--file', schemaFile('f.json', foldersSchema));
+    const unknownTenant = await scimctl(
+      'schema',
+      'register',
+      '--tenant',
+      '00000000-0000-4000-8000-000000000000',
+      '--file',
+      schemaFile('f.json', foldersSchema),
+    );
     expect(unknownTenant.code).toBe(1);
     expect(unknownTenant.stderr).toMatch(/tenant .* not found/);
   });
@@ -161,7 +185,7 @@ describe('Tenant-defined extension schemas (workforce product: folders and Metad
     expect(projected.body.Resources).toEqual([{ schemas: [USER, FOLDERS, METADATA], id: expect.any(String), [METADATA]: { costCode: '42', region: 'EMEA' } }]);
   });
 
-  it('patches extension attributes by full URN path, and with Entra\'s no-path form', async () => {
+  it("patches extension attributes by full URN path, and with Entra's no-path form", async () => {
     const id = (await workforce.get(`/Users?filter=${encodeURIComponent('userName eq "ada@contoso.example"')}`)).body.Resources[0].id;
     const patched = await workforce.patch(
       `/Users/${id}`,
@@ -222,7 +246,11 @@ describe('Tenant-defined extension schemas (workforce product: folders and Metad
       meta: { resourceType: 'Schema', location: `${workforce.baseUrl}/Schemas/${FOLDERS}` },
     });
     const metadata = await workforce.get(`/Schemas/${METADATA}`);
-    expect(metadata.body).toMatchObject({ id: METADATA, attributes: [], description: expect.stringMatching(/Accepts any other attribute name as a single-valued string/) });
+    expect(metadata.body).toMatchObject({
+      id: METADATA,
+      attributes: [],
+      description: expect.stringMatching(/Accepts any other attribute name as a single-valued string/),
+    });
   });
 
   it('a compatible update (a new attribute) reaches the running apps once the cache expires', async () => {

@@ -72,7 +72,11 @@ describe('deprovisioning holds (e2e)', () => {
     // the first 5 deactivations are applied and sent; the other 7 and the deletions are held
     await receiver.waitFor(() => ofType('deactivated').length >= 5);
     await settle();
-    expect(ofType('deactivated').map((e) => e.data.userId).sort()).toEqual(ids.slice(0, 5).sort());
+    expect(
+      ofType('deactivated')
+        .map((e) => e.data.userId)
+        .sort(),
+    ).toEqual(ids.slice(0, 5).sort());
     expect(ofType('deleted')).toEqual([]);
     for (const i of [5, 11, 12]) {
       const held = await client.get(`/Users/${ids[i]}`);
@@ -97,7 +101,10 @@ describe('deprovisioning holds (e2e)', () => {
     expect(listed.map((l) => JSON.parse(l).holdId)).toEqual([hold.holdId]);
     expect(await heldMetric()).toBe(9);
     const parked = await admin('GET', `/parked-commands?tenantId=${tenantId}`);
-    expect(parked.body.find((p: { resourceId: string; state: string }) => p.resourceId === ids[5] && p.state === 'held')).toMatchObject({ holdId: hold.holdId, reason: 'held' });
+    expect(parked.body.find((p: { resourceId: string; state: string }) => p.resourceId === ids[5] && p.state === 'held')).toMatchObject({
+      holdId: hold.holdId,
+      reason: 'held',
+    });
     // a held command is decided with its hold, not discarded on its own
     const heldRow = parked.body.find((p: { state: string }) => p.state === 'held');
     const refused = await admin('POST', `/parked-commands/${heldRow.id}/discard`);
@@ -110,14 +117,27 @@ describe('deprovisioning holds (e2e)', () => {
     expect((await admin('POST', `/tenants/${tenantId}/holds/${hold.holdId}/reject`)).status).toBe(409);
 
     await receiver.waitFor(() => ofType('deactivated').length === 12 && ofType('deleted').length === 2 && ofType('updated').length === 1, 30_000);
-    expect(ofType('deactivated').map((e) => e.data.userId).slice(5).sort()).toEqual(ids.slice(5, 12).sort());
-    expect(ofType('deleted').map((e) => e.data.userId).sort()).toEqual(ids.slice(12, 14).sort());
+    expect(
+      ofType('deactivated')
+        .map((e) => e.data.userId)
+        .slice(5)
+        .sort(),
+    ).toEqual(ids.slice(5, 12).sort());
+    expect(
+      ofType('deleted')
+        .map((e) => e.data.userId)
+        .sort(),
+    ).toEqual(ids.slice(12, 14).sort());
     // per user, in order and gap-free: created, deactivated (then the write that waited behind it)
     for (const id of ids.slice(0, 14)) {
       const mine = events().filter((e) => e.data.userId === id);
       expect(mine.map((e) => e.sequence)).toEqual(mine.map((_, n) => n + 1));
     }
-    expect(events().filter((e) => e.data.userId === ids[5]).map((e) => e.type.replace(/^.*\.user\./, ''))).toEqual(['created.v1', 'deactivated.v1', 'updated.v1']);
+    expect(
+      events()
+        .filter((e) => e.data.userId === ids[5])
+        .map((e) => e.type.replace(/^.*\.user\./, '')),
+    ).toEqual(['created.v1', 'deactivated.v1', 'updated.v1']);
     expect((await client.get(`/Users/${ids[11]}`)).body.active).toBe(false);
     expect((await client.get(`/Users/${ids[12]}`)).status).toBe(404);
     expect((await admin('GET', `/tenants/${tenantId}/holds`)).body).toEqual([]);
@@ -140,13 +160,22 @@ describe('deprovisioning holds (e2e)', () => {
     // the rejected users' later changes flow as usual
     expect((await client.patch(`/Users/${ids[14]}`, patchOps({ op: 'Replace', path: 'title', value: 'Stays' }))).status).toBe(200);
     await receiver.waitFor(() => events().some((e) => e.data.userId === ids[14] && e.type.endsWith('.user.updated.v1')));
-    expect(events().filter((e) => e.data.userId === ids[14]).map((e) => e.sequence)).toEqual([1, 2]);
+    expect(
+      events()
+        .filter((e) => e.data.userId === ids[14])
+        .map((e) => e.sequence),
+    ).toEqual([1, 2]);
 
     const audit: { action: string; resource_type: string; status: number }[] = await system.db.query(
       `SELECT action, resource_type, status FROM audit_log WHERE tenant_id = $1 AND (resource_type = 'DeprovisioningHold' OR status = 409) ORDER BY id`,
       [tenantId],
     );
-    expect(audit.filter((a) => a.resource_type === 'DeprovisioningHold').map((a) => a.action)).toEqual(['hold.open', 'hold.approve', 'hold.open', 'hold.reject']);
+    expect(audit.filter((a) => a.resource_type === 'DeprovisioningHold').map((a) => a.action)).toEqual([
+      'hold.open',
+      'hold.approve',
+      'hold.open',
+      'hold.reject',
+    ]);
     expect(audit.filter((a) => a.status === 409)).toHaveLength(6);
   });
 

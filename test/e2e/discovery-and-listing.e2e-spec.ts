@@ -7,7 +7,7 @@ const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 
-type Resource = Record<string, any>;  
+type Resource = Record<string, any>;
 const q = (params: Record<string, string>) => `?${new URLSearchParams(params).toString()}`;
 
 describe('Discovery (RFC 7644 §4) and listing: sort, projection, .search', () => {
@@ -102,7 +102,12 @@ describe('Discovery (RFC 7644 §4) and listing: sort, projection, .search', () =
         returned: 'default',
         uniqueness: 'server',
       });
-      expect(user.attributes.find((a: Resource) => a.name === 'emails').subAttributes.map((s: Resource) => s.name)).toEqual(['value', 'display', 'type', 'primary']);
+      expect(user.attributes.find((a: Resource) => a.name === 'emails').subAttributes.map((s: Resource) => s.name)).toEqual([
+        'value',
+        'display',
+        'type',
+        'primary',
+      ]);
       const enterprise = res.body.Resources[1];
       expect(enterprise.attributes.map((a: Resource) => a.name)).toEqual(['employeeNumber', 'costCenter', 'organization', 'division', 'department', 'manager']);
 
@@ -133,7 +138,7 @@ describe('Discovery (RFC 7644 §4) and listing: sort, projection, .search', () =
       },
     );
 
-    it('needs the tenant\'s own token, like every SCIM endpoint', async () => {
+    it("needs the tenant's own token, like every SCIM endpoint", async () => {
       for (const path of ['/ServiceProviderConfig', '/ResourceTypes', '/Schemas']) {
         const anonymous = await fetch(`${base}${path}`);
         expect(anonymous.status).toBe(401);
@@ -188,14 +193,29 @@ describe('Discovery (RFC 7644 §4) and listing: sort, projection, .search', () =
 
     it('puts users without the value last when ascending and first when descending', async () => {
       expect(names(await sorted('displayName'))).toEqual(['Alice@contoso.example', 'bob@contoso.example', 'Dave@contoso.example', 'carol@contoso.example']);
-      expect(names(await sorted('displayName', 'descending'))).toEqual(['carol@contoso.example', 'Dave@contoso.example', 'bob@contoso.example', 'Alice@contoso.example']);
+      expect(names(await sorted('displayName', 'descending'))).toEqual([
+        'carol@contoso.example',
+        'Dave@contoso.example',
+        'bob@contoso.example',
+        'Alice@contoso.example',
+      ]);
     });
 
     it('sorts a multi-valued attribute by its primary value, an extension attribute, and the creation time', async () => {
       expect(names(await sorted('emails'))).toEqual(['Alice@contoso.example', 'Dave@contoso.example', 'carol@contoso.example', 'bob@contoso.example']);
-      expect(names(await sorted('emails.value', 'descending'))).toEqual(['bob@contoso.example', 'carol@contoso.example', 'Dave@contoso.example', 'Alice@contoso.example']);
+      expect(names(await sorted('emails.value', 'descending'))).toEqual([
+        'bob@contoso.example',
+        'carol@contoso.example',
+        'Dave@contoso.example',
+        'Alice@contoso.example',
+      ]);
       // Engineering = engineering (case-insensitive): ties keep creation order
-      expect(names(await sorted(`${ENTERPRISE}:department`))).toEqual(['Alice@contoso.example', 'carol@contoso.example', 'Dave@contoso.example', 'bob@contoso.example']);
+      expect(names(await sorted(`${ENTERPRISE}:department`))).toEqual([
+        'Alice@contoso.example',
+        'carol@contoso.example',
+        'Dave@contoso.example',
+        'bob@contoso.example',
+      ]);
       expect(names(await sorted('meta.created', 'descending'))).toEqual(people.map((p) => p[0]).reverse());
     });
 
@@ -211,7 +231,7 @@ describe('Discovery (RFC 7644 §4) and listing: sort, projection, .search', () =
       ['an unknown attribute', { sortBy: 'shoeSize' }, /Invalid sortBy 'shoeSize'/],
       ['a complex attribute', { sortBy: 'name' }, /sort by one of its sub-attributes/],
       ['a filter', { sortBy: 'emails[type eq "work"].value' }, /cannot hold a filter/],
-      ['an injection attempt', { sortBy: "userName; DROP TABLE scim_users; --" }, /Invalid sortBy/],
+      ['an injection attempt', { sortBy: 'userName; DROP TABLE scim_users; --' }, /Invalid sortBy/],
       ['an unknown sortOrder', { sortBy: 'userName', sortOrder: 'upwards' }, /sortOrder must be/],
     ])('answers 400 invalidValue for sortBy with %s', async (_name, params, detail) => {
       const res = await scim.get(`/Users${q(params)}`);
@@ -249,17 +269,31 @@ describe('Discovery (RFC 7644 §4) and listing: sort, projection, .search', () =
     });
 
     it('honours attributes and excludedAttributes on POST, PUT and PATCH responses', async () => {
-      const created = await scim.post(`/Users${q({ attributes: 'userName' })}`, { schemas: [USER], userName: 'proj@contoso.example', displayName: 'P', title: 't' });
+      const created = await scim.post(`/Users${q({ attributes: 'userName' })}`, {
+        schemas: [USER],
+        userName: 'proj@contoso.example',
+        displayName: 'P',
+        title: 't',
+      });
       expect(created.status).toBe(201);
       const id = created.body.id;
       expect(created.body).toEqual({ schemas: [USER], id, userName: 'proj@contoso.example' });
       expect(created.headers.get('location')).toBe(`${base}/Users/${id}`);
 
-      const replaced = await scim.request('PUT', `/Users/${id}${q({ excludedAttributes: 'meta,title' })}`, { schemas: [USER], userName: 'proj@contoso.example', displayName: 'Q', title: 't' });
+      const replaced = await scim.request('PUT', `/Users/${id}${q({ excludedAttributes: 'meta,title' })}`, {
+        schemas: [USER],
+        userName: 'proj@contoso.example',
+        displayName: 'Q',
+        title: 't',
+      });
       expect(replaced.status).toBe(200);
       expect(replaced.body).toEqual({ schemas: [USER], id, userName: 'proj@contoso.example', displayName: 'Q' });
 
-      const patched = await scim.request('PATCH', `/Users/${id}${q({ attributes: 'displayName,meta.version' })}`, patchOps({ op: 'replace', path: 'displayName', value: 'R' }));
+      const patched = await scim.request(
+        'PATCH',
+        `/Users/${id}${q({ attributes: 'displayName,meta.version' })}`,
+        patchOps({ op: 'replace', path: 'displayName', value: 'R' }),
+      );
       expect(patched.status).toBe(200);
       expect(patched.body).toEqual({ schemas: [USER], id, displayName: 'R', meta: { version: 'W/"3"' } });
       // the projection only narrows the answer: the stored user is whole
@@ -280,7 +314,13 @@ describe('Discovery (RFC 7644 §4) and listing: sort, projection, .search', () =
       expect(search.body).toEqual(get);
       expect(search.body).toMatchObject({ schemas: [LIST], totalResults: 4, itemsPerPage: 3 });
 
-      const paged = await scim.post('/Users/.search', { schemas: [SEARCH], filter: `title eq "${marker}"`, sortBy: 'userName', startIndex: 4, excludedAttributes: 'emails' });
+      const paged = await scim.post('/Users/.search', {
+        schemas: [SEARCH],
+        filter: `title eq "${marker}"`,
+        sortBy: 'userName',
+        startIndex: 4,
+        excludedAttributes: 'emails',
+      });
       expect(paged.body.Resources.map((r: Resource) => r.userName)).toEqual(['Dave@contoso.example']);
       expect(paged.body.Resources[0].emails).toBeUndefined();
     });
@@ -298,10 +338,20 @@ describe('Discovery (RFC 7644 §4) and listing: sort, projection, .search', () =
     });
 
     it('POST /.search at the tenant root searches across resource types', async () => {
-      const all = await scim.post('/.search', { schemas: [SEARCH], filter: `title eq "${marker}"`, sortBy: 'userName', attributes: ['userName', 'displayName'] });
+      const all = await scim.post('/.search', {
+        schemas: [SEARCH],
+        filter: `title eq "${marker}"`,
+        sortBy: 'userName',
+        attributes: ['userName', 'displayName'],
+      });
       expect(all.status).toBe(200);
       expect(all.body).toMatchObject({ schemas: [LIST], totalResults: 4, startIndex: 1, itemsPerPage: 4 });
-      expect(all.body.Resources.map((r: Resource) => r.userName)).toEqual(['Alice@contoso.example', 'bob@contoso.example', 'carol@contoso.example', 'Dave@contoso.example']);
+      expect(all.body.Resources.map((r: Resource) => r.userName)).toEqual([
+        'Alice@contoso.example',
+        'bob@contoso.example',
+        'carol@contoso.example',
+        'Dave@contoso.example',
+      ]);
 
       const page = await scim.post('/.search', { schemas: [SEARCH], filter: `title eq "${marker}"`, startIndex: 2, count: 2 });
       expect(page.body).toMatchObject({ totalResults: 4, startIndex: 2, itemsPerPage: 2 });

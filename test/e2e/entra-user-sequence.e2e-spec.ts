@@ -59,7 +59,12 @@ describe("Microsoft Entra's documented User request sequence", () => {
     expect(res.headers.get('location')).toBe(`${scim.baseUrl}/Users/${id}`);
     expect(res.headers.get('etag')).toBe('W/"1"');
     created = res.body;
-    expect(await row()).toMatchObject({ user_name: 'Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1', external_id: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef', active: true, version: 1 });
+    expect(await row()).toMatchObject({
+      user_name: 'Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1',
+      external_id: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef',
+      active: true,
+      version: 1,
+    });
   });
 
   it('Get User: GET /Users/{id} answers 200 with the same user', async () => {
@@ -95,7 +100,10 @@ describe("Microsoft Entra's documented User request sequence", () => {
       name: { formatted: 'givenName familyName', familyName: 'updatedFamilyName', givenName: 'givenName' },
       meta: { ...(created.meta as object), lastModified: expect.stringMatching(ISO), version: 'W/"2"' },
     });
-    expect((await row()).document).toMatchObject({ emails: [{ type: 'work', value: 'updatedEmail@microsoft.com' }], name: { familyName: 'updatedFamilyName' } });
+    expect((await row()).document).toMatchObject({
+      emails: [{ type: 'work', value: 'updatedEmail@microsoft.com' }],
+      name: { familyName: 'updatedFamilyName' },
+    });
   });
 
   it('Update User [Multi-valued properties]: a phone number is added and replaced by its type, as Entra sends it', async () => {

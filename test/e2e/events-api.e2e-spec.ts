@@ -199,7 +199,9 @@ describe('events API', () => {
     await t.client.page({ after: page.cursor });
     const consumers = await admin('GET', `/tenants/${t.tenantId}/event-consumers`);
     expect(consumers.status).toBe(200);
-    expect(consumers.body).toEqual([expect.objectContaining({ id: t.credentialId, description: 'events order consumer', lagEvents: 1, lastReadAt: expect.any(String) })]);
+    expect(consumers.body).toEqual([
+      expect.objectContaining({ id: t.credentialId, description: 'events order consumer', lagEvents: 1, lastReadAt: expect.any(String) }),
+    ]);
     const lines: string[] = [];
     await eventConsumersCommand.run(['--tenant', t.tenantId], { config: validateConfig(ScimctlConfig, process.env), out: (l) => lines.push(l) });
     expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ id: t.credentialId, lagEvents: 1, position: consumers.body[0].position })]);
@@ -264,7 +266,8 @@ describe('events API', () => {
     await relayed(t.tenantId);
     const { cursor } = await drain(t);
     expect((await admin('POST', `/tenants/${t.tenantId}/delivery/pause`)).status).toBe(200);
-    for (const title of ['one', 'two', 'three']) expect((await t.scim.patch(`/Users/${ada}`, patchOps({ op: 'replace', path: 'title', value: title }))).status).toBe(200);
+    for (const title of ['one', 'two', 'three'])
+      expect((await t.scim.patch(`/Users/${ada}`, patchOps({ op: 'replace', path: 'title', value: title }))).status).toBe(200);
     expect((await t.client.page({ after: cursor, waitSeconds: 1.5 })).events).toEqual([]);
     const polling = t.client.page({ after: cursor, waitSeconds: 20 });
     expect((await admin('POST', `/tenants/${t.tenantId}/delivery/resume`)).status).toBe(200);
@@ -302,8 +305,13 @@ describe('events API', () => {
         else if (op === 5 && i % 4 === 1) {
           const g = await t.scim.post('/Groups', { schemas: [GROUP], displayName: `made ${i}`, members: [{ value: pick(userIds) }] });
           if (g.status === 201) groupIds.push(g.body.id);
-        } else if (op === 6 && i % 5 === 1 && groupIds.length > 2) await t.scim.delete(`/Groups/${groupIds.splice(Math.floor(Math.random() * groupIds.length), 1)[0]}`);
-        else await t.scim.patch(`/Users/${pick(userIds)}`, patchOps({ op: 'replace', path: op === 7 ? 'active' : 'title', value: op === 7 ? Math.random() < 0.5 : `t${i}` }));
+        } else if (op === 6 && i % 5 === 1 && groupIds.length > 2)
+          await t.scim.delete(`/Groups/${groupIds.splice(Math.floor(Math.random() * groupIds.length), 1)[0]}`);
+        else
+          await t.scim.patch(
+            `/Users/${pick(userIds)}`,
+            patchOps({ op: 'replace', path: op === 7 ? 'active' : 'title', value: op === 7 ? Math.random() < 0.5 : `t${i}` }),
+          );
       }
     };
     const writers = Promise.all([writer(), writer(), writer()]);
@@ -322,7 +330,7 @@ describe('events API', () => {
     const pairs = new Set(snapshot.groups.flatMap((g) => g.members.map((u) => `${g.id}|${u}`)));
     const applied = new Map<string, number[]>();
     const apply = (e: ChangeEvent) => {
-      const d = e.data as Record<string, any>;  
+      const d = e.data as Record<string, any>;
       const kind = e.type.split('.')[2];
       const key = kind === 'group' ? `group:${d.groupId}` : `user:${d.userId}`;
       applied.set(key, [...(applied.get(key) ?? []), e.sequence]);
@@ -351,8 +359,9 @@ describe('events API', () => {
     let skipped = 0;
     const follower = (async () => {
       try {
-        for await (const e of stream) if (isReflectedIn(e, versions)) skipped++;
-        else apply(e);
+        for await (const e of stream)
+          if (isReflectedIn(e, versions)) skipped++;
+          else apply(e);
       } catch (e) {
         if (!abort.signal.aborted) throw e;
       }
@@ -361,7 +370,8 @@ describe('events API', () => {
     writing = false;
     await writers;
     await relayed(t.tenantId);
-    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(200)) if (!(await t.client.page({ after: stream.cursor })).events.length) break;
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(200))
+      if (!(await t.client.page({ after: stream.cursor })).events.length) break;
     await sleep(300);
     abort.abort();
     await follower;
@@ -373,9 +383,14 @@ describe('events API', () => {
       [t.tenantId],
     );
     expect(new Map(dbUsers.map((u) => [u.id, { userName: u.user_name, active: u.active, version: u.version }]))).toEqual(users);
-    const dbGroups: { id: string; display_name: string; version: number }[] = await system.db.query(`SELECT id::text, display_name, version FROM scim_groups WHERE tenant_id = $1`, [t.tenantId]);
+    const dbGroups: { id: string; display_name: string; version: number }[] = await system.db.query(
+      `SELECT id::text, display_name, version FROM scim_groups WHERE tenant_id = $1`,
+      [t.tenantId],
+    );
     expect(new Map(dbGroups.map((g) => [g.id, { displayName: g.display_name, version: g.version }]))).toEqual(groups);
-    const dbPairs: { p: string }[] = await system.db.query(`SELECT group_id::text || '|' || user_id::text AS p FROM scim_group_members WHERE tenant_id = $1`, [t.tenantId]);
+    const dbPairs: { p: string }[] = await system.db.query(`SELECT group_id::text || '|' || user_id::text AS p FROM scim_group_members WHERE tenant_id = $1`, [
+      t.tenantId,
+    ]);
     expect([...pairs].sort()).toEqual(dbPairs.map((r) => r.p).sort());
     // nothing twice: per resource the applied sequences follow on from the version loaded, without repeats or gaps
     for (const [key, seqs] of applied) {
@@ -415,7 +430,7 @@ describe('events API', () => {
     await writers;
     await relayed(t.tenantId);
     const log = await logOf(t.tenantId);
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline && received.length < log.length; ) await sleep(100);
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline && received.length < log.length;) await sleep(100);
     await sleep(500); // a repeat would arrive now
     abort.abort();
     await consumer;

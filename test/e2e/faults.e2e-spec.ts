@@ -22,8 +22,14 @@ const baseEnv = () => ({
 });
 
 type Query = (sql: string, params: unknown[]) => Promise<{ user_name: string; title: string; active: boolean; version: number; document: object }[]>;
-const viaDataSource = (db: DataSource): Query => (sql, params) => db.query(sql, params);
-const viaClient = (c: Client): Query => async (sql, params) => (await c.query(sql, params)).rows;
+const viaDataSource =
+  (db: DataSource): Query =>
+  (sql, params) =>
+    db.query(sql, params);
+const viaClient =
+  (c: Client): Query =>
+  async (sql, params) =>
+    (await c.query(sql, params)).rows;
 
 async function stateOf(query: Query, tenantId: string) {
   return query(`SELECT user_name, document->>'title' AS title, active, version, document FROM scim_users WHERE tenant_id = $1 ORDER BY user_name`, [tenantId]);

@@ -103,7 +103,9 @@ describe('graceful shutdown on SIGTERM', () => {
     process.kill(reconciler.pid!, 'SIGSTOP');
     let answers: { status: number; body: { title?: string } }[];
     try {
-      const inFlight = Promise.all(ids.map((id) => scim.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: 'after' }] })));
+      const inFlight = Promise.all(
+        ids.map((id) => scim.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: 'after' }] })),
+      );
       await sleep(1000); // received and published
       process.kill(ingress.pid!, 'SIGTERM');
       await sleep(300);

@@ -38,7 +38,9 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
   const membershipEventsOf = (userId: string) => events().filter((e) => e.type.startsWith('dev.scimflow.membership.') && e.data.userId === userId);
   const userEventsOf = (userId: string) => events().filter((e) => e.type.startsWith('dev.scimflow.user.') && e.data.userId === userId);
   const memberRows = async (groupId: string): Promise<string[]> =>
-    (await system.db.query(`SELECT user_id FROM scim_group_members WHERE group_id = $1 ORDER BY user_id`, [groupId])).map((r: { user_id: string }) => r.user_id);
+    (await system.db.query(`SELECT user_id FROM scim_group_members WHERE group_id = $1 ORDER BY user_id`, [groupId])).map(
+      (r: { user_id: string }) => r.user_id,
+    );
   const createUser = async (userName: string, displayName?: string): Promise<string> => {
     const res = await scim.post('/Users', entraUser(userName, displayName ? { displayName } : {}));
     expect(res.status).toBe(201);
@@ -71,7 +73,13 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
       id,
       externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159',
       displayName: 'displayName',
-      meta: { resourceType: 'Group', created: expect.any(String), lastModified: expect.any(String), location: `${scim.baseUrl}/Groups/${id}`, version: 'W/"1"' },
+      meta: {
+        resourceType: 'Group',
+        created: expect.any(String),
+        lastModified: expect.any(String),
+        location: `${scim.baseUrl}/Groups/${id}`,
+        version: 'W/"1"',
+      },
     });
     expect(created.headers.get('location')).toBe(`${scim.baseUrl}/Groups/${id}`);
     expect(created.headers.get('etag')).toBe('W/"1"');
@@ -98,11 +106,18 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
     expect((await scim.get(`/Groups?filter=${q('externalId eq "8AA1A0C0-C4C3-4BC0-B4A5-2EF676900159"')}`)).body.totalResults).toBe(0);
 
     // Update Group [non-member attributes]: the id never changes on rename
-    const renamed = await scim.patch(`/Groups/${id}`, patchOps({ op: 'Replace', path: 'displayName', value: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName' }));
+    const renamed = await scim.patch(
+      `/Groups/${id}`,
+      patchOps({ op: 'Replace', path: 'displayName', value: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName' }),
+    );
     expect(renamed.status).toBe(204);
     expect(renamed.body).toBeUndefined();
     expect(renamed.headers.get('etag')).toBe('W/"2"');
-    expect((await scim.get(`/Groups/${id}`)).body).toMatchObject({ id, displayName: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName', meta: { version: 'W/"2"' } });
+    expect((await scim.get(`/Groups/${id}`)).body).toMatchObject({
+      id,
+      displayName: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName',
+      meta: { version: 'W/"2"' },
+    });
 
     // Update Group [add members], the tutorial's shape with "$ref": null
     const added = await scim.patch(
@@ -120,7 +135,9 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
     expect(withMembers.body.meta.version).toBe('W/"3"');
     // the users' read-only groups attribute, on GET and in lists
     const member = await scim.get(`/Users/${u1}`);
-    expect(member.body.groups).toEqual([{ value: id, $ref: `${scim.baseUrl}/Groups/${id}`, display: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName', type: 'direct' }]);
+    expect(member.body.groups).toEqual([
+      { value: id, $ref: `${scim.baseUrl}/Groups/${id}`, display: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName', type: 'direct' },
+    ]);
     expect(member.body.meta.version).toBe('W/"2"'); // a membership change is a change of the user
     expect((await scim.get(`/Users/${u1}?excludedAttributes=groups`)).body.groups).toBeUndefined();
     const listed = await scim.get(`/Users?filter=${q('userName co "@groups.example"')}`);
@@ -173,12 +190,18 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
     expect(ge[2].data).toMatchObject({ changes: [], members: { added: [u1, u2, u3], removed: [] }, memberCounts: { added: 3, removed: 0 } });
     expect(ge[3].data.members).toEqual({ added: [], removed: [u1] });
     expect(ge[4].data.members).toEqual({ added: [], removed: [u2] });
-    expect(ge[5].data.changes).toEqual([{ attribute: 'displayName', before: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName', after: 'Renamed Group' }]);
+    expect(ge[5].data.changes).toEqual([
+      { attribute: 'displayName', before: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName', after: 'Renamed Group' },
+    ]);
     expect(ge[6].data).toMatchObject({ members: { added: [], removed: [u3] }, displayName: 'Renamed Group' });
     expect(ge[6].data.group).toBeUndefined();
 
     // membership-changed: per user, keyed by the user, on the user's own sequence (user.created is 1)
-    for (const [u, removedBy] of [[u1, 'remove'], [u2, 'remove'], [u3, 'delete']] as const) {
+    for (const [u, removedBy] of [
+      [u1, 'remove'],
+      [u2, 'remove'],
+      [u3, 'delete'],
+    ] as const) {
       const me = membershipEventsOf(u);
       expect(me.map((e) => [e.type, e.sequence])).toEqual([
         ['dev.scimflow.membership.added.v1', 2],
@@ -186,7 +209,12 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
       ]);
       expect(me.map((e) => e.data)).toEqual([
         { userId: u, groupId: id, groupDisplayName: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName', commandId: expect.any(String) },
-        { userId: u, groupId: id, groupDisplayName: removedBy === 'delete' ? 'Renamed Group' : '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName', commandId: expect.any(String) },
+        {
+          userId: u,
+          groupId: id,
+          groupDisplayName: removedBy === 'delete' ? 'Renamed Group' : '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName',
+          commandId: expect.any(String),
+        },
       ]);
       expect(me.every((e) => e.subject === `tenants/${tenantId}/users/${u}`)).toBe(true);
       // one gapless sequence per user across user-changed and membership-changed
@@ -207,7 +235,11 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
 
     const stale = await scim.put(`/Groups/${id}`, { schemas: [GROUP], displayName: 'x' }, { 'If-Match': 'W/"9"' });
     expectScimError(stale, 412);
-    const replaced = await scim.put(`/Groups/${id}`, { schemas: [GROUP], displayName: 'Put Group 2', members: [{ value: c }, { value: b }] }, { 'If-Match': 'W/"1"' });
+    const replaced = await scim.put(
+      `/Groups/${id}`,
+      { schemas: [GROUP], displayName: 'Put Group 2', members: [{ value: c }, { value: b }] },
+      { 'If-Match': 'W/"1"' },
+    );
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ id, displayName: 'Put Group 2', meta: { version: 'W/"2"' } });
     expect(replaced.body.members.map((m: { value: string }) => m.value).sort()).toEqual([b, c].sort());
@@ -233,7 +265,10 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
 
     // unknown members: 400 invalidValue naming them; the known one is not added either
     const ghost = randomUUID();
-    const unknown = await scim.patch(`/Groups/${g}`, patchOps({ op: 'Add', path: 'members', value: [{ value: u }, { value: ghost }, { value: 'not-a-uuid' }] }));
+    const unknown = await scim.patch(
+      `/Groups/${g}`,
+      patchOps({ op: 'Add', path: 'members', value: [{ value: u }, { value: ghost }, { value: 'not-a-uuid' }] }),
+    );
     expectScimError(unknown, 400, 'invalidValue');
     expect(unknown.body.detail).toContain(ghost);
     expect(unknown.body.detail).toContain('not-a-uuid');
@@ -293,7 +328,9 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
     // a list reads the groups with the users in one statement: the same attribute, in the same order
     const looked = await scim.get(`/Users?filter=${encodeURIComponent('userName eq "leaver@groups.example"')}`);
     expect(looked.body.Resources[0].groups).toEqual(byId);
-    expect((await scim.get(`/Users?filter=${encodeURIComponent('userName eq "leaver@groups.example"')}&attributes=userName`)).body.Resources[0].groups).toBeUndefined();
+    expect(
+      (await scim.get(`/Users?filter=${encodeURIComponent('userName eq "leaver@groups.example"')}&attributes=userName`)).body.Resources[0].groups,
+    ).toBeUndefined();
 
     expect((await scim.delete(`/Users/${u}`)).status).toBe(204);
     expect(await system.db.query(`SELECT group_id FROM scim_group_members WHERE user_id = $1`, [u])).toEqual([]);
@@ -405,12 +442,21 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
       expect(whole.status).toBe(200);
       expect(whole.body.members).toHaveLength(SIZE);
       expect(whole.body.members.map((m: { value: string }) => m.value)).toEqual(userIds);
-      expect(whole.body.members[0]).toEqual({ value: userIds[0], $ref: `${scim.baseUrl}/Users/${userIds[0]}`, display: expect.stringMatching(/^Bulk \d+$/), type: 'User' });
+      expect(whole.body.members[0]).toEqual({
+        value: userIds[0],
+        $ref: `${scim.baseUrl}/Users/${userIds[0]}`,
+        display: expect.stringMatching(/^Bulk \d+$/),
+        type: 'User',
+      });
       expect(whole.body.meta.version).toBe(`W/"${1 + SIZE / BATCH}"`);
 
       await receiver.waitFor(() => groupEvents(groupId).length >= 1 + SIZE / BATCH, 60_000);
       expect(groupEvents(groupId).map((e) => e.sequence)).toEqual(Array.from({ length: 1 + SIZE / BATCH }, (_, i) => i + 1));
-      expect(groupEvents(groupId).slice(1).every((e) => e.data.members.added.length === BATCH)).toBe(true);
+      expect(
+        groupEvents(groupId)
+          .slice(1)
+          .every((e) => e.data.members.added.length === BATCH),
+      ).toBe(true);
     });
 
     it('answers excludedAttributes=members without touching the membership table', async () => {
@@ -458,7 +504,9 @@ describe('Groups end to end (HTTP → Kafka → reconciler → Postgres → grou
           ['dev.scimflow.membership.removed.v1', 3],
         ]);
       }
-      expect((await system.db.query(`SELECT DISTINCT version FROM scim_users WHERE id = ANY($1::uuid[])`, [userIds])).map((r: { version: number }) => r.version)).toEqual([3]);
+      expect(
+        (await system.db.query(`SELECT DISTINCT version FROM scim_users WHERE id = ANY($1::uuid[])`, [userIds])).map((r: { version: number }) => r.version),
+      ).toEqual([3]);
     });
   });
 });

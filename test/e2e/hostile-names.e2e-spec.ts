@@ -15,7 +15,7 @@ const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 const DATA_NAMES = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'];
 
-type Event = { id: string; type: string; sequence: number; data: any };  
+type Event = { id: string; type: string; sequence: number; data: any };
 
 describe('hostile attribute names are data or 400, never a stuck user', () => {
   const system = useSystem({ env: { ADMIN_TOKEN } });
@@ -83,7 +83,9 @@ describe('hostile attribute names are data or 400, never a stuck user', () => {
       const only = await scim.get(`/Users/${id}?attributes=${encodeURIComponent(`${METADATA}:${key}`)}`);
       expect(only.body[METADATA]).toEqual({ [key]: value });
 
-      const found = await scim.get(`/Users?filter=${encodeURIComponent(`${METADATA}:${key} eq "${value}"`)}&sortBy=${encodeURIComponent(`${METADATA}:${key}`)}`);
+      const found = await scim.get(
+        `/Users?filter=${encodeURIComponent(`${METADATA}:${key} eq "${value}"`)}&sortBy=${encodeURIComponent(`${METADATA}:${key}`)}`,
+      );
       expect(found.status).toBe(200);
       expect(found.body.Resources.map((r: { id: string }) => r.id)).toEqual([id]);
 
@@ -99,13 +101,26 @@ describe('hostile attribute names are data or 400, never a stuck user', () => {
 
   it('a Metadata key named like a prototype member is created, replaced and removed', async () => {
     const userName = `hostile-create${++n}@contoso.example`;
-    const created = await scim.post('/Users', { schemas: [USER], userName, emails: [{ type: 'work', value: userName, primary: true }], name: { givenName: 'A', familyName: 'B' }, userType: 'Standard', [`${METADATA}:constructor`]: 42 });
+    const created = await scim.post('/Users', {
+      schemas: [USER],
+      userName,
+      emails: [{ type: 'work', value: userName, primary: true }],
+      name: { givenName: 'A', familyName: 'B' },
+      userType: 'Standard',
+      [`${METADATA}:constructor`]: 42,
+    });
     expect(created.status).toBe(201);
     expect(created.body[METADATA]).toEqual({ constructor: '42' });
     const id = created.body.id as string;
-    const replaced = await scim.patch(`/Users/${id}`, patchOps({ op: 'replace', path: `${METADATA}:constructor`, value: 'x' }, { op: 'add', path: `${METADATA}:toString`, value: 'y' }));
+    const replaced = await scim.patch(
+      `/Users/${id}`,
+      patchOps({ op: 'replace', path: `${METADATA}:constructor`, value: 'x' }, { op: 'add', path: `${METADATA}:toString`, value: 'y' }),
+    );
     expect([replaced.status, replaced.body[METADATA]]).toEqual([200, { constructor: 'x', toString: 'y' }]);
-    const removed = await scim.patch(`/Users/${id}`, patchOps({ op: 'remove', path: `${METADATA}:constructor` }, { op: 'remove', path: `${METADATA}:valueOf` }));
+    const removed = await scim.patch(
+      `/Users/${id}`,
+      patchOps({ op: 'remove', path: `${METADATA}:constructor` }, { op: 'remove', path: `${METADATA}:valueOf` }),
+    );
     expect([removed.status, removed.body[METADATA]]).toEqual([200, { toString: 'y' }]);
     const event = await eventWith(id, 3);
     expect(event.data.user[METADATA]).toEqual({ toString: 'y' });
@@ -130,11 +145,18 @@ describe('hostile attribute names are data or 400, never a stuck user', () => {
 
   it('__proto__ as a key of a JSON body (no-path value, Metadata object, POST) is 400', async () => {
     const id = await createUser();
-    for (const op of [`{"op":"replace","value":{"${METADATA}:__proto__":"x"}}`, `{"op":"replace","path":"${METADATA}","value":{"__proto__":"x"}}`, `{"op":"replace","value":{"__proto__":{"userName":"evil"}}}`]) {
+    for (const op of [
+      `{"op":"replace","value":{"${METADATA}:__proto__":"x"}}`,
+      `{"op":"replace","path":"${METADATA}","value":{"__proto__":"x"}}`,
+      `{"op":"replace","value":{"__proto__":{"userName":"evil"}}}`,
+    ]) {
       const res = await scim.patch(`/Users/${id}`, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[${op}]}`);
       expect([res.status, res.body.scimType]).toEqual([400, 'invalidPath']);
     }
-    const post = await scim.post('/Users', `{"schemas":["${USER}"],"userName":"proto@contoso.example","userType":"Standard","name":{"givenName":"A","familyName":"B"},"emails":[{"type":"work","value":"proto@contoso.example"}],"${METADATA}":{"__proto__":"x"}}`);
+    const post = await scim.post(
+      '/Users',
+      `{"schemas":["${USER}"],"userName":"proto@contoso.example","userType":"Standard","name":{"givenName":"A","familyName":"B"},"emails":[{"type":"work","value":"proto@contoso.example"}],"${METADATA}":{"__proto__":"x"}}`,
+    );
     expect([post.status, post.body.scimType]).toEqual([400, 'invalidValue']);
     await stillWritable(id);
   });

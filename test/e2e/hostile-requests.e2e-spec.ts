@@ -45,11 +45,20 @@ describe('hostile requests at the edge', () => {
     expectScimError(await raw('PATCH', `/Users/${userId}`, patchBody, scimJson), 400, 'invalidSyntax');
     expectScimError(await raw('POST', '/Users', `{"schemas":["${USER}"],"userName":"d","x":${deep(10_000)}}`, scimJson), 400, 'invalidSyntax');
     expectScimError(await raw('POST', '/Users/.search', `{"schemas":["${SEARCH}"],"filter":${deep(10_000)}}`, scimJson), 400, 'invalidSyntax');
-    expectScimError(await scim.post('/Users/.search', { schemas: [SEARCH], filter: '('.repeat(4_000) + 'userName pr' + ')'.repeat(4_000) }), 400, 'invalidFilter');
+    expectScimError(
+      await scim.post('/Users/.search', { schemas: [SEARCH], filter: '('.repeat(4_000) + 'userName pr' + ')'.repeat(4_000) }),
+      400,
+      'invalidFilter',
+    );
   });
 
   it('NUL and lone surrogates in values, keys, query parameters and admin imports are 400 invalidValue naming the place', async () => {
-    const r = await raw('PATCH', `/Users/${userId}`, '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"a\\ud800"}]}', scimJson);
+    const r = await raw(
+      'PATCH',
+      `/Users/${userId}`,
+      '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"a\\ud800"}]}',
+      scimJson,
+    );
     expectScimError(r, 400, 'invalidValue');
     expect(r.body.detail).toMatch(/lone surrogate \(U\+D800\) at \/Operations\/0\/value/);
     expectScimError(await scim.post('/Groups', { schemas: [GROUP], displayName: 'a\u0000' }), 400, 'invalidValue');
@@ -59,7 +68,13 @@ describe('hostile requests at the edge', () => {
     expectScimError(await scim.get(`/Users?filter=${encodeURIComponent('userName eq "\u0000"')}`), 400, 'invalidValue');
     expectScimError(await scim.get(`/Users?sortBy=%00`), 400, 'invalidValue');
     const adminAuth = `Bearer ${ADMIN_TOKEN}`;
-    const json = await raw('POST', `/admin/tenants/${tenantId}/users/import`, JSON.stringify([{ userName: '\u0000' }, { userName: 'imported-ok' }]), { 'content-type': 'application/json' }, adminAuth);
+    const json = await raw(
+      'POST',
+      `/admin/tenants/${tenantId}/users/import`,
+      JSON.stringify([{ userName: '\u0000' }, { userName: 'imported-ok' }]),
+      { 'content-type': 'application/json' },
+      adminAuth,
+    );
     expect(json.status).toBe(200);
     expect(json.body.results.map((x: { status: number }) => x.status)).toEqual([400, 201]);
     expect(json.body.results[0].error).toMatch(/NUL character \(U\+0000\) at \/userName/);
@@ -77,7 +92,13 @@ describe('hostile requests at the edge', () => {
     const body = exact.replace('"title":""', `"title":"${'x'.repeat(1024 * 1024 - exact.length)}"`);
     expect(Buffer.byteLength(body)).toBe(1024 * 1024);
     expectScimError(await raw('POST', '/Users', body, scimJson), 413);
-    const imp = await raw('POST', `/admin/tenants/${tenantId}/users/import`, JSON.stringify([{ userName: 'big-import', title: big }]), { 'content-type': 'application/json' }, `Bearer ${ADMIN_TOKEN}`);
+    const imp = await raw(
+      'POST',
+      `/admin/tenants/${tenantId}/users/import`,
+      JSON.stringify([{ userName: 'big-import', title: big }]),
+      { 'content-type': 'application/json' },
+      `Bearer ${ADMIN_TOKEN}`,
+    );
     expect(imp.body.results[0].status).toBe(413);
   });
 
@@ -104,7 +125,9 @@ describe('hostile requests at the edge', () => {
   it('afterwards a normal write succeeds, as Entra sends it', async () => {
     const r = await scim.patch(`/Users/${userId}`, patchOps({ op: 'replace', path: 'title', value: 'Engineer' }));
     expect([r.status, r.body.title]).toEqual([200, 'Engineer']);
-    const json = await raw('POST', '/Users', JSON.stringify({ schemas: [USER], userName: 'after@contoso.example' }), { 'content-type': 'application/json; charset=utf-8' });
+    const json = await raw('POST', '/Users', JSON.stringify({ schemas: [USER], userName: 'after@contoso.example' }), {
+      'content-type': 'application/json; charset=utf-8',
+    });
     expect(json.status).toBe(201);
   });
 });

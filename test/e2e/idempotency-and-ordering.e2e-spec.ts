@@ -16,7 +16,9 @@ describe('reconciler guarantees', () => {
 
   beforeAll(async () => {
     ({ tenantId, scim } = await system.createTenant('e2e guarantees', [receiver.url]));
-    producer = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'e2e', logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    producer = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'e2e', logLevel: logLevel.NOTHING }).producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
   });
 
@@ -110,7 +112,9 @@ describe('reconciler guarantees', () => {
       expect(events.map((e) => e.sequence)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
       // the event stream replays the acknowledged writes in their applied order
       const titles = events.slice(1).map((e) => e.data.user.title);
-      const byVersion = responses.filter((r) => r.id === id).sort((a, b) => a.res.body.meta.version.localeCompare(b.res.body.meta.version, undefined, { numeric: true }));
+      const byVersion = responses
+        .filter((r) => r.id === id)
+        .sort((a, b) => a.res.body.meta.version.localeCompare(b.res.body.meta.version, undefined, { numeric: true }));
       expect(titles).toEqual(byVersion.map((r) => r.title));
     }
   });

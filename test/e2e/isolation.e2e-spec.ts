@@ -138,7 +138,8 @@ describe('fault isolation', () => {
       victim = users.get(3)!;
       bystander = [...users.values()].find((id) => id !== victim)!;
       // a bystander on the victim's partition too: the partition itself must keep flowing
-      for (let i = 0; partitionOfKey(resourceKey(tenantId, bystander), PARTITIONS) !== 3 && i < 200; i++) bystander = await createUser(`park-same-${i}@contoso.example`);
+      for (let i = 0; partitionOfKey(resourceKey(tenantId, bystander), PARTITIONS) !== 3 && i < 200; i++)
+        bystander = await createUser(`park-same-${i}@contoso.example`);
       lock = new Client({ connectionString: process.env.DATABASE_URL });
       await lock.connect();
     });
@@ -181,11 +182,15 @@ describe('fault isolation', () => {
       expect(metrics).toMatch(/scimflow_parked_commands\{kind="commands"[^}]*\} 2/);
 
       await lock.query('COMMIT');
-      for (const deadline = Date.now() + 10_000; (await parked.list({ tenantId })).length && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+      for (const deadline = Date.now() + 10_000; (await parked.list({ tenantId })).length && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 100));
       expect(await parked.list({ tenantId })).toEqual([]);
       expect(await titleOf(victim)).toBe('second');
       await receiver.waitFor(() => receiver.eventsFor(victim).some((e) => e.data.user?.title === 'second'), 15_000);
-      const titles = receiver.eventsFor(victim).map((e) => e.data.user?.title).filter((t) => t === 'first' || t === 'second');
+      const titles = receiver
+        .eventsFor(victim)
+        .map((e) => e.data.user?.title)
+        .filter((t) => t === 'first' || t === 'second');
       expect(titles).toEqual(['first', 'second']);
     });
 
@@ -203,11 +208,15 @@ describe('fault isolation', () => {
       const out: string[] = [];
       await scimctl(['commands', 'discard', failing.id], (l) => out.push(l));
       expect(JSON.parse(out[0])).toMatchObject({ id: failing.id, commandId: failing.commandId });
-      const again = await fetch(`${system.baseUrl}/admin/parked-commands/${failing.id}/discard`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+      const again = await fetch(`${system.baseUrl}/admin/parked-commands/${failing.id}/discard`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
       expect(again.status).toBe(404);
       expect(await outcomeOf(failing.commandId)).toMatchObject({ status: 500, error: { detail: expect.stringMatching(/discarded by an operator/) } });
       await lock.query('COMMIT');
-      for (const deadline = Date.now() + 10_000; (await parked.list({ tenantId })).length && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+      for (const deadline = Date.now() + 10_000; (await parked.list({ tenantId })).length && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 100));
       expect(await titleOf(victim)).toBe('kept');
       const audit = await system.db.query(`SELECT status, diff FROM audit_log WHERE command_id = $1`, [failing.commandId]);
       expect(audit[0].status).toBe(500);
@@ -248,10 +257,16 @@ describe('fault isolation', () => {
       await other.connect();
       try {
         await other.query(`SET lock_timeout = '50ms'`);
-        const error = await other.query('SELECT 1 FROM scim_users WHERE id = $1 FOR UPDATE', [victim]).then(() => undefined, (e: unknown) => e);
+        const error = await other.query('SELECT 1 FROM scim_users WHERE id = $1 FOR UPDATE', [victim]).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect((error as { code?: string }).code).toBe('55P03');
         expect(classifyFailure(error)).toBe('transient');
-        const nul = await other.query(`SELECT $1::jsonb`, ['{"a":"\\u0000"}']).then(() => undefined, (e: unknown) => e);
+        const nul = await other.query(`SELECT $1::jsonb`, ['{"a":"\\u0000"}']).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect((nul as { code?: string }).code).toBe('22P05');
         expect(classifyFailure(nul)).toBe('deterministic');
       } finally {

@@ -27,7 +27,12 @@ describe('list totals with and without the count query', () => {
   const list = async (params: Record<string, string>, resource = '/Users') => {
     const res = await scim.get(`${resource}${q(params)}`);
     expect(res.status).toBe(200);
-    return { totalResults: res.body.totalResults, startIndex: res.body.startIndex, itemsPerPage: res.body.itemsPerPage, names: (res.body.Resources ?? []).map((r: { userName?: string; displayName?: string }) => r.userName ?? r.displayName) };
+    return {
+      totalResults: res.body.totalResults,
+      startIndex: res.body.startIndex,
+      itemsPerPage: res.body.itemsPerPage,
+      names: (res.body.Resources ?? []).map((r: { userName?: string; displayName?: string }) => r.userName ?? r.displayName),
+    };
   };
   const filter = `title eq "${marker}"`;
 

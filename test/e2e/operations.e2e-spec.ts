@@ -37,7 +37,15 @@ describe('operations endpoints', () => {
     expect((await scim.get('/Users?filter=userName%20eq%20%22x%22')).status).toBe(200);
 
     const ingress = await (await fetch(`${await url(system.ingress)}/metrics`)).text();
-    expect(sample(ingress, 'scimflow_http_requests_total', { method: 'POST', route: '/scim/v2/:tenantId/Users', status: '201', tenant: tenant.tenantId, app: 'ingress' })).toBe(1);
+    expect(
+      sample(ingress, 'scimflow_http_requests_total', {
+        method: 'POST',
+        route: '/scim/v2/:tenantId/Users',
+        status: '201',
+        tenant: tenant.tenantId,
+        app: 'ingress',
+      }),
+    ).toBe(1);
     expect(sample(ingress, 'scimflow_http_request_duration_seconds_count', { method: 'GET', route: '/scim/v2/:tenantId/Users', status: '200' })).toBe(1);
     expect(ingress).toMatch(/^scimflow_process_resident_memory_bytes\{app="ingress"\} \d+/m);
 
@@ -50,11 +58,13 @@ describe('operations endpoints', () => {
     }
     expect(sample(reconciler, 'scimflow_commands_applied_total', { resource: 'User', action: 'create', status: '201' })).toBeGreaterThanOrEqual(1);
     expect(sample(reconciler, 'scimflow_command_apply_duration_seconds_count', { resource: 'User', action: 'create' })).toBeGreaterThanOrEqual(1);
-    expect(sample(reconciler, 'scimflow_consumer_lag', { group: 'scimflow-reconciler', topic: /scim\.commands$/, partition: /^\d+$/ })).toBeGreaterThanOrEqual(0);
+    expect(sample(reconciler, 'scimflow_consumer_lag', { group: 'scimflow-reconciler', topic: /scim\.commands$/, partition: /^\d+$/ })).toBeGreaterThanOrEqual(
+      0,
+    );
     expect(sample(reconciler, 'scimflow_outbox_published_total', { app: 'reconciler' })).toBeGreaterThanOrEqual(1);
   });
 
-  it('exposes delivery attempts, the delivery backlog, the DLQ size and the notifier\'s lag', async () => {
+  it("exposes delivery attempts, the delivery backlog, the DLQ size and the notifier's lag", async () => {
     const receiver = new WebhookReceiver();
     const tenant = await system.createTenant('ops delivery metrics', [await receiver.start()]);
     try {
@@ -74,13 +84,15 @@ describe('operations endpoints', () => {
       expect(sample(notifier, 'scimflow_webhook_attempt_duration_seconds_count', { result: 'delivered' })).toBeGreaterThanOrEqual(1);
       expect(sample(notifier, 'scimflow_webhook_pending_deliveries', { app: 'notifier' })).toBeGreaterThanOrEqual(0);
       expect(sample(notifier, 'scimflow_webhook_dead_letters', { app: 'notifier' })).toBeGreaterThanOrEqual(0);
-      expect(sample(notifier, 'scimflow_consumer_lag', { group: 'scimflow-notifier', topic: /scim\.user-changed$/, partition: /^\d+$/ })).toBeGreaterThanOrEqual(0);
+      expect(
+        sample(notifier, 'scimflow_consumer_lag', { group: 'scimflow-notifier', topic: /scim\.user-changed$/, partition: /^\d+$/ }),
+      ).toBeGreaterThanOrEqual(0);
     } finally {
       await receiver.stop();
     }
   });
 
-  it('echoes the caller\'s request id', async () => {
+  it("echoes the caller's request id", async () => {
     const tenant = await system.createTenant('ops logs');
     const res = await fetch(`${tenant.scimBaseUrl}/Users`, { headers: { authorization: `Bearer ${tenant.token}`, 'x-request-id': 'req-123' } });
     expect(res.headers.get('x-request-id')).toBe('req-123');

@@ -40,7 +40,9 @@ describe('product profiles end to end', () => {
 
   const eventsOf = (userId: string): Event[] => receiver.eventsFor(userId);
   const memberships = async (userId: string): Promise<string[]> =>
-    (await system.db.query(`SELECT group_id FROM scim_group_members WHERE user_id = $1 ORDER BY group_id`, [userId])).map((r: { group_id: string }) => r.group_id);
+    (await system.db.query(`SELECT group_id FROM scim_group_members WHERE user_id = $1 ORDER BY group_id`, [userId])).map(
+      (r: { group_id: string }) => r.group_id,
+    );
 
   describe('surecloud: group provisioning disabled, memberships through the userType directive', () => {
     let t: Awaited<ReturnType<typeof tenant>>;
@@ -77,9 +79,16 @@ describe('product profiles end to end', () => {
       expect(moved.status).toBe(200);
       expect(await memberships(id)).toEqual([g[1], g[2]]);
       await receiver.waitFor(() => eventsOf(id).some((e) => e.type.includes('membership.removed') && e.data.groupId === g[0]));
-      expect(eventsOf(id).filter((e) => e.type.includes('membership.added')).map((e) => e.data.groupId).sort()).toEqual([g[0], g[1], g[2]].sort());
+      expect(
+        eventsOf(id)
+          .filter((e) => e.type.includes('membership.added'))
+          .map((e) => e.data.groupId)
+          .sort(),
+      ).toEqual([g[0], g[1], g[2]].sort());
       // the user's ETag is the sequence of its last event
-      const sequences = eventsOf(id).map((e) => e.sequence).sort((a, b) => a - b);
+      const sequences = eventsOf(id)
+        .map((e) => e.sequence)
+        .sort((a, b) => a - b);
       expect(sequences).toEqual(sequences.map((_, i) => i + 1));
       expect(moved.body.meta.version).toBe(`W/"${sequences[sequences.length - 1]}"`);
 
@@ -107,7 +116,10 @@ describe('product profiles end to end', () => {
       expect(all.body.map((e: { status: number }) => e.status)).toEqual([200, 400, 200, 200, 200, 201]);
       expect(all.body[all.body.length - 1].diff.joinedGroups.sort()).toEqual([g[0], g[1]]);
       expect(all.body[0].diff.leftGroups.sort()).toEqual([g[1], g[2]]);
-      const groupAudit = await admin('GET', `/tenants/${t.tenantId}/audit?outcome=failure&from=${encodeURIComponent(new Date(Date.now() - 600_000).toISOString())}`);
+      const groupAudit = await admin(
+        'GET',
+        `/tenants/${t.tenantId}/audit?outcome=failure&from=${encodeURIComponent(new Date(Date.now() - 600_000).toISOString())}`,
+      );
       expect(groupAudit.body.filter((e: { resourceType: string; status: number }) => e.resourceType === 'Group' && e.status === 501).length).toBe(2);
       expect((await admin('GET', `/tenants/${t.tenantId}/audit?to=2000-01-01T00:00:00Z`)).body).toEqual([]);
 
@@ -129,7 +141,11 @@ describe('product profiles end to end', () => {
 
       const gold = await t.scim.post('/Users', entraUser('wf.three@example.com', { userType: 'Gold' }));
       expect(gold.status).toBe(400);
-      expect(gold.body).toMatchObject({ schemas: [ERROR], scimType: 'invalidValue', detail: expect.stringContaining('userType must be one of Premium, Standard') });
+      expect(gold.body).toMatchObject({
+        schemas: [ERROR],
+        scimType: 'invalidValue',
+        detail: expect.stringContaining('userType must be one of Premium, Standard'),
+      });
 
       const noFamily = await t.scim.post('/Users', entraUser('wf.four@example.com', { name: { givenName: 'Only' } }));
       expect(noFamily.status).toBe(400);
@@ -177,7 +193,14 @@ describe('product profiles end to end', () => {
       expect(unknown.status).toBe(400);
       expect(unknown.body).toMatchObject({ scimType: 'invalidValue', detail: expect.stringContaining('roles not defined in the product: Ghost') });
 
-      expect((await admin('PUT', `/tenants/${t.tenantId}/profile`, { profile: 'segura', settings: { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'record' } } })).status).toBe(200);
+      expect(
+        (
+          await admin('PUT', `/tenants/${t.tenantId}/profile`, {
+            profile: 'segura',
+            settings: { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'record' } },
+          })
+        ).status,
+      ).toBe(200);
       const recorded = await t.scim.post('/Users', entraUser('sg.five@example.com', { entitlements: [complex('Admin'), complex('Ghost')] }));
       expect(recorded.status).toBe(201);
       const [row] = await system.db.query(`SELECT unmatched_roles, document FROM scim_users WHERE id = $1`, [recorded.body.id]);
@@ -188,18 +211,29 @@ describe('product profiles end to end', () => {
       expect(audit.body[0].diff.unmatchedRoles).toEqual(['Ghost']);
 
       const shown = JSON.parse((await scimctl(tenantProfileCommand, t.tenantId))[0]);
-      expect(shown).toMatchObject({ profile: 'segura', effective: { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'record' }, groupProvisioning: true } });
-      await expect(scimctl(tenantProfileCommand, t.tenantId, '--settings', '{"roles":{"mode":"map","productRoles":["Café"]}}')).rejects.toThrow(/no spaces or accents/);
+      expect(shown).toMatchObject({
+        profile: 'segura',
+        effective: { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'record' }, groupProvisioning: true },
+      });
+      await expect(scimctl(tenantProfileCommand, t.tenantId, '--settings', '{"roles":{"mode":"map","productRoles":["Café"]}}')).rejects.toThrow(
+        /no spaces or accents/,
+      );
       const set = JSON.parse((await scimctl(tenantProfileCommand, t.tenantId, '--settings', '{"roles":{"mode":"map","productRoles":["Admin","Ghost"]}}'))[0]);
       expect(set.effective.roles).toEqual({ mode: 'map', productRoles: ['Admin', 'Ghost'], unknownRoles: 'reject' });
       expect((await admin('GET', `/tenants/${t.tenantId}/profile`)).body.settings).toEqual({ roles: { mode: 'map', productRoles: ['Admin', 'Ghost'] } });
 
-      const badSettings = await admin('PUT', `/tenants/${t.tenantId}/profile`, { profile: 'segura', settings: { roles: { mode: 'map', productRoles: ['Read Only'] } } });
+      const badSettings = await admin('PUT', `/tenants/${t.tenantId}/profile`, {
+        profile: 'segura',
+        settings: { roles: { mode: 'map', productRoles: ['Read Only'] } },
+      });
       expect(badSettings.status).toBe(400);
       expect(badSettings.body.scimType).toBe('invalidValue');
 
       const nobody = randomUUID();
-      for (const [method, body] of [['GET', undefined], ['PUT', { profile: 'segura' }]] as const) {
+      for (const [method, body] of [
+        ['GET', undefined],
+        ['PUT', { profile: 'segura' }],
+      ] as const) {
         const missing = await admin(method, `/tenants/${nobody}/profile`, body);
         expect(missing.status).toBe(404);
         expect(missing.body).toMatchObject({ status: '404', detail: `Tenant ${nobody} not found` });
@@ -242,7 +276,12 @@ describe('product profiles end to end', () => {
     let serial = 0;
 
     /** POST with the roles; PUT of a role-less user with them; PATCH of a role-less user with them. Returns the ids. */
-    async function writeEveryWay(t: Awaited<ReturnType<typeof tenant>>, shape: string, attr: string, names: string[]): Promise<{ method: string; status: number; id: string; body: any }[]> {
+    async function writeEveryWay(
+      t: Awaited<ReturnType<typeof tenant>>,
+      shape: string,
+      attr: string,
+      names: string[],
+    ): Promise<{ method: string; status: number; id: string; body: any }[]> {
       const make = () => `roles.${++serial}.${randomUUID().slice(0, 8)}@example.com`;
       const out: { method: string; status: number; id: string; body: any }[] = [];
       const posted = await t.scim.post('/Users', entraUser(make(), { [attr]: shapes[shape].post(names) }));
@@ -260,37 +299,51 @@ describe('product profiles end to end', () => {
       return out;
     }
 
-    it.each(['appsec (role mapping off)', 'segura (productRoles known)'])('%s: each shape × roles/entitlements × POST/PUT/PATCH is stored, one element per role', async (which) => {
-      const t = which.startsWith('appsec') ? await tenant('appsec') : await tenant('segura', { roles: { mode: 'map', productRoles: ['Admin', 'Auditor_RO'], unknownRoles: 'reject' } });
-      for (const shape of Object.keys(shapes)) {
-        const names = multi(shape) ? ['Admin', 'Auditor_RO'] : ['Admin'];
-        for (const attr of ['roles', 'entitlements']) {
-          for (const w of await writeEveryWay(t, shape, attr, names)) {
-            const at = `${shape} ${attr} ${w.method}`;
-            expect([at, w.status]).toEqual([at, w.method === 'POST' ? 201 : 200]);
-            expect([at, valuesOf(w.body, attr)]).toEqual([at, names]);
-            const got = await t.scim.get(`/Users/${w.id}`);
-            expect([at, valuesOf(got.body, attr)]).toEqual([at, names]);
+    it.each(['appsec (role mapping off)', 'segura (productRoles known)'])(
+      '%s: each shape × roles/entitlements × POST/PUT/PATCH is stored, one element per role',
+      async (which) => {
+        const t = which.startsWith('appsec')
+          ? await tenant('appsec')
+          : await tenant('segura', { roles: { mode: 'map', productRoles: ['Admin', 'Auditor_RO'], unknownRoles: 'reject' } });
+        for (const shape of Object.keys(shapes)) {
+          const names = multi(shape) ? ['Admin', 'Auditor_RO'] : ['Admin'];
+          for (const attr of ['roles', 'entitlements']) {
+            for (const w of await writeEveryWay(t, shape, attr, names)) {
+              const at = `${shape} ${attr} ${w.method}`;
+              expect([at, w.status]).toEqual([at, w.method === 'POST' ? 201 : 200]);
+              expect([at, valuesOf(w.body, attr)]).toEqual([at, names]);
+              const got = await t.scim.get(`/Users/${w.id}`);
+              expect([at, valuesOf(got.body, attr)]).toEqual([at, names]);
+            }
           }
         }
-      }
-      // the PATCH Add of roles the user already holds (AppRoleAssignmentsComplex) merges; Remove by the encoded form removes
-      const [posted] = await writeEveryWay(t, 'AppRoleAssignmentsComplex', 'entitlements', ['Admin']);
-      const again = await t.scim.patch(`/Users/${posted.id}`, patchOps({ op: 'Add', path: 'entitlements', value: [encoded('Admin'), encoded('Auditor_RO')] }));
-      expect(again.status).toBe(200);
-      expect(again.body.entitlements).toEqual([{ primary: false, type: AAD, display: 'Admin', value: 'Admin' }, { display: 'Auditor_RO', value: 'Auditor_RO' }]);
-      const removed = await t.scim.patch(`/Users/${posted.id}`, patchOps({ op: 'Remove', path: 'entitlements', value: [encoded('Admin')] }));
-      expect(removed.status).toBe(200);
-      expect(valuesOf(removed.body, 'entitlements')).toEqual(['Auditor_RO']);
-      // Assertive Replace with the full list drops the roles Entra no longer assigns
-      const replaced = await t.scim.patch(`/Users/${posted.id}`, patchOps(...shapes.AssertiveAppRoleAssignmentsComplex.patch('entitlements', ['Admin'])));
-      expect(valuesOf(replaced.body, 'entitlements')).toEqual(['Admin']);
-      // SingleAppRoleAssignment: the same filtered path again updates the one primary role
-      const [, , single] = await writeEveryWay(t, 'SingleAppRoleAssignment → [primary eq "True"].value', 'roles', ['Admin']);
-      const changed = await t.scim.patch(`/Users/${single.id}`, patchOps(...shapes['SingleAppRoleAssignment → [primary eq "True"].value'].patch('roles', ['Auditor_RO'])));
-      expect(changed.status).toBe(200);
-      expect((await t.scim.get(`/Users/${single.id}`)).body.roles).toEqual([{ primary: true, value: 'Auditor_RO' }]);
-    });
+        // the PATCH Add of roles the user already holds (AppRoleAssignmentsComplex) merges; Remove by the encoded form removes
+        const [posted] = await writeEveryWay(t, 'AppRoleAssignmentsComplex', 'entitlements', ['Admin']);
+        const again = await t.scim.patch(
+          `/Users/${posted.id}`,
+          patchOps({ op: 'Add', path: 'entitlements', value: [encoded('Admin'), encoded('Auditor_RO')] }),
+        );
+        expect(again.status).toBe(200);
+        expect(again.body.entitlements).toEqual([
+          { primary: false, type: AAD, display: 'Admin', value: 'Admin' },
+          { display: 'Auditor_RO', value: 'Auditor_RO' },
+        ]);
+        const removed = await t.scim.patch(`/Users/${posted.id}`, patchOps({ op: 'Remove', path: 'entitlements', value: [encoded('Admin')] }));
+        expect(removed.status).toBe(200);
+        expect(valuesOf(removed.body, 'entitlements')).toEqual(['Auditor_RO']);
+        // Assertive Replace with the full list drops the roles Entra no longer assigns
+        const replaced = await t.scim.patch(`/Users/${posted.id}`, patchOps(...shapes.AssertiveAppRoleAssignmentsComplex.patch('entitlements', ['Admin'])));
+        expect(valuesOf(replaced.body, 'entitlements')).toEqual(['Admin']);
+        // SingleAppRoleAssignment: the same filtered path again updates the one primary role
+        const [, , single] = await writeEveryWay(t, 'SingleAppRoleAssignment → [primary eq "True"].value', 'roles', ['Admin']);
+        const changed = await t.scim.patch(
+          `/Users/${single.id}`,
+          patchOps(...shapes['SingleAppRoleAssignment → [primary eq "True"].value'].patch('roles', ['Auditor_RO'])),
+        );
+        expect(changed.status).toBe(200);
+        expect((await t.scim.get(`/Users/${single.id}`)).body.roles).toEqual([{ primary: true, value: 'Auditor_RO' }]);
+      },
+    );
 
     it('segura rejecting unknown roles: each shape × roles/entitlements × POST/PUT/PATCH is 400 naming the role, nothing stored', async () => {
       const t = await tenant('segura', { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'reject' } });
@@ -350,11 +403,17 @@ describe('product profiles end to end', () => {
       const created = await t.scim.post('/Users', entraUser(`upsert.address.${randomUUID().slice(0, 8)}@example.com`));
       const res = await t.scim.patch(
         `/Users/${created.body.id}`,
-        patchOps({ op: 'Replace', path: 'addresses[type eq "work"].streetAddress', value: '1 Main St' }, { op: 'Replace', path: 'addresses[type eq "work"].locality', value: 'Springfield' }),
+        patchOps(
+          { op: 'Replace', path: 'addresses[type eq "work"].streetAddress', value: '1 Main St' },
+          { op: 'Replace', path: 'addresses[type eq "work"].locality', value: 'Springfield' },
+        ),
       );
       expect(res.status).toBe(200);
       expect(res.body.addresses).toEqual([{ type: 'work', streetAddress: '1 Main St', locality: 'Springfield' }]);
-      const bad = await t.scim.patch(`/Users/${created.body.id}`, patchOps({ op: 'Replace', path: 'phoneNumbers[type eq "fax" or type eq "pager"].value', value: '1' }));
+      const bad = await t.scim.patch(
+        `/Users/${created.body.id}`,
+        patchOps({ op: 'Replace', path: 'phoneNumbers[type eq "fax" or type eq "pager"].value', value: '1' }),
+      );
       expect(bad.status).toBe(400);
       expect(bad.body).toMatchObject({ schemas: [ERROR], scimType: 'noTarget', detail: expect.stringContaining('does not describe a new value') });
       const removed = await t.scim.patch(`/Users/${created.body.id}`, patchOps({ op: 'Remove', path: 'phoneNumbers[type eq "fax"].value' }));

@@ -28,8 +28,12 @@ describe('replay commands (e2e)', () => {
 
   /** users, groups and memberships of the tenant, without timestamps (a re-applied command gets a new time). */
   async function stateHash(): Promise<string> {
-    const users = await system.db.query(`SELECT id, user_name, active, document - 'meta' AS d, version FROM scim_users WHERE tenant_id = $1 ORDER BY id`, [tenantId]);
-    const groups = await system.db.query(`SELECT id, display_name, document - 'meta' AS d, version FROM scim_groups WHERE tenant_id = $1 ORDER BY id`, [tenantId]);
+    const users = await system.db.query(`SELECT id, user_name, active, document - 'meta' AS d, version FROM scim_users WHERE tenant_id = $1 ORDER BY id`, [
+      tenantId,
+    ]);
+    const groups = await system.db.query(`SELECT id, display_name, document - 'meta' AS d, version FROM scim_groups WHERE tenant_id = $1 ORDER BY id`, [
+      tenantId,
+    ]);
     const members = await system.db.query(`SELECT group_id, user_id FROM scim_group_members WHERE tenant_id = $1 ORDER BY 1, 2`, [tenantId]);
     return createHash('sha256').update(JSON.stringify({ users, groups, members })).digest('hex');
   }
@@ -87,7 +91,10 @@ describe('replay commands (e2e)', () => {
   it('after a "restore" that lost a user, --dry-run counts what would apply and the replay restores it with the same event ids', async () => {
     const before = await stateHash();
     // the ids the webhook got when the commands were first applied
-    const original: string[] = receiver.eventsFor(ids.cy).sort((a, b) => a.sequence - b.sequence).map((e) => e.id);
+    const original: string[] = receiver
+      .eventsFor(ids.cy)
+      .sort((a, b) => a.sequence - b.sequence)
+      .map((e) => e.id);
     expect(original).toHaveLength(2);
     // what a backup taken before cy's commands would lack: the user and the records of its commands
     await system.db.query(`DELETE FROM scim_users WHERE id = $1`, [ids.cy]);
@@ -104,7 +111,10 @@ describe('replay commands (e2e)', () => {
     expect(result).toMatchObject({ applied: 2, alreadyApplied: 3, events: 2 });
     expect(await stateHash()).toBe(before);
     const reemitted: string[] = (
-      await system.db.query(`SELECT payload->>'id' AS id FROM outbox_events WHERE payload->>'subject' LIKE $1 AND outbox_events.id > $2 ORDER BY outbox_events.id`, [`%/users/${ids.cy}`, outbox])
+      await system.db.query(
+        `SELECT payload->>'id' AS id FROM outbox_events WHERE payload->>'subject' LIKE $1 AND outbox_events.id > $2 ORDER BY outbox_events.id`,
+        [`%/users/${ids.cy}`, outbox],
+      )
     ).map((r: { id: string }) => r.id);
     expect(reemitted).toEqual(original);
 
@@ -113,7 +123,9 @@ describe('replay commands (e2e)', () => {
   });
 
   it('--tenant filters, and explicit partition offsets beyond the end read nothing', async () => {
-    const other = await replayCommands(config(), system.db, { ...parseReplayCommandsArgs(['--from', start, '--tenant', '00000000-0000-4000-8000-00000000dead']) });
+    const other = await replayCommands(config(), system.db, {
+      ...parseReplayCommandsArgs(['--from', start, '--tenant', '00000000-0000-4000-8000-00000000dead']),
+    });
     expect(other.applied + other.alreadyApplied).toBe(0);
     expect(other.skippedOtherTenant).toBeGreaterThanOrEqual(5);
     const none = await replayCommands(config(), system.db, parseReplayCommandsArgs(['--from', '0:999999999']));

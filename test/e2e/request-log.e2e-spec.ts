@@ -49,7 +49,7 @@ describe('request log', () => {
 
     const list = await admin('GET', `/tenants/${tenantId}/requests`);
     expect(list.status).toBe(200);
-    const entries: any[] = list.body;  
+    const entries: any[] = list.body;
     expect(entries.map((e) => `${e.method} ${e.status}`)).toEqual(['GET 401', 'POST 200', 'PATCH 200', 'PATCH 200', 'POST 201']);
     for (let i = 1; i < entries.length; i++) expect(entries[i - 1].at >= entries[i].at).toBe(true);
 
@@ -87,7 +87,8 @@ describe('request log', () => {
     const rows: unknown[] = await system.db.query(`SELECT * FROM scim_request_log WHERE tenant_id = $1`, [tenantId]);
     expect(rows).toHaveLength(5);
     const stored = JSON.stringify(rows);
-    for (const secret of [clientSecret, token, accessToken, badToken, 'Hunter2-secret-pw', ...accessToken.split('.').filter((p) => p.length >= 20)]) expect(stored).not.toContain(secret);
+    for (const secret of [clientSecret, token, accessToken, badToken, 'Hunter2-secret-pw', ...accessToken.split('.').filter((p) => p.length >= 20)])
+      expect(stored).not.toContain(secret);
     expect((await system.db.query(`SELECT count(*)::int AS n FROM scim_request_log WHERE tenant_id = $1`, [guessed]))[0].n).toBe(0);
 
     // scimctl requests reads the same log

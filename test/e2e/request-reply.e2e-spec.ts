@@ -60,13 +60,11 @@ describe('RequestReplyClient instances on one reply topic (real Kafka)', () => {
     }
   });
 
-  it('answers every request of every instance, and each reply lands on its requester\'s partition', async () => {
+  it("answers every request of every instance, and each reply lands on its requester's partition", async () => {
     const sent = clients.map((client) => Array.from({ length: REQUESTS_EACH }, () => client.newCorrelationId()));
     const answers = await Promise.all(
       clients.map((client, c) =>
-        Promise.all(
-          sent[c].map((id, i) => client.request<{ echo: string }>({ topic: requests, key: `user-${i}`, value: `${c}:${i}` }, id, 20_000)),
-        ),
+        Promise.all(sent[c].map((id, i) => client.request<{ echo: string }>({ topic: requests, key: `user-${i}`, value: `${c}:${i}` }, id, 20_000))),
       ),
     );
     answers.forEach((perClient, c) => expect(perClient.map((a) => a.echo)).toEqual(sent[c].map((_, i) => `${c}:${i}`)));

@@ -11,7 +11,16 @@ const ROOT = path.resolve(__dirname, '../..');
 async function scimctl(...args: string[]) {
   try {
     const { stdout, stderr } = await exec(process.execPath, [path.join(ROOT, 'dist/apps/scimctl/src/main.js'), ...args], { cwd: ROOT, env: process.env });
-    return { code: 0, stdout, stderr, lines: stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+    return {
+      code: 0,
+      stdout,
+      stderr,
+      lines: stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
     return { code: err.code, stdout: err.stdout, stderr: err.stderr, lines: [] };
@@ -46,7 +55,13 @@ describe('scimctl: tenants and credentials', () => {
     expect((await probe(t.scimBaseUrl, access_token)).status).toBe(200);
 
     const got = await scimctl('tenant', 'get', t.tenantId);
-    expect(got.lines[0]).toMatchObject({ tenantId: t.tenantId, name: 'Segura demo', profile: 'segura', status: 'active', allowedSourceIps: ['127.0.0.1/32', '2001:db8::/32'] });
+    expect(got.lines[0]).toMatchObject({
+      tenantId: t.tenantId,
+      name: 'Segura demo',
+      profile: 'segura',
+      status: 'active',
+      allowedSourceIps: ['127.0.0.1/32', '2001:db8::/32'],
+    });
 
     // the test client calls from 127.0.0.1: allowed; after narrowing the list, refused
     expect((await probe(t.scimBaseUrl, t.token)).status).toBe(200);
@@ -93,7 +108,18 @@ describe('scimctl: tenants and credentials', () => {
 
   it('federation add/list/remove and keys rotate/list/retire', async () => {
     const t = (await scimctl('tenant', 'create', '--name', 'federated')).lines[0];
-    const added = await scimctl('federation', 'add', '--tenant', t.tenantId, '--issuer', 'https://login.microsoftonline.com/x/v2.0', '--jwks-url', 'https://login.microsoftonline.com/x/discovery/v2.0/keys', '--subject', 'sp-1');
+    const added = await scimctl(
+      'federation',
+      'add',
+      '--tenant',
+      t.tenantId,
+      '--issuer',
+      'https://login.microsoftonline.com/x/v2.0',
+      '--jwks-url',
+      'https://login.microsoftonline.com/x/discovery/v2.0/keys',
+      '--subject',
+      'sp-1',
+    );
     expect(added.lines[0]).toMatchObject({ issuer: 'https://login.microsoftonline.com/x/v2.0', subject: 'sp-1', audience: t.tokenUrl });
     expect((await scimctl('federation', 'list', '--tenant', t.tenantId)).lines).toHaveLength(1);
     expect((await scimctl('federation', 'add', '--tenant', t.tenantId, '--issuer', 'i', '--jwks-url', 'http://keys.example/', '--subject', 's')).code).toBe(2);

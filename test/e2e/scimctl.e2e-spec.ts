@@ -43,7 +43,10 @@ describe('scimctl', () => {
 
     const listed = await scimctl('tenant', 'list');
     expect(listed.code).toBe(0);
-    const tenants = listed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const tenants = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(tenants).toContainEqual(
       expect.objectContaining({ tenantId: created.tenantId, name: 'CLI tenant', status: 'active', webhooks: ['http://127.0.0.1:9/hook'] }),
     );
@@ -61,7 +64,10 @@ describe('scimctl', () => {
     const badUrl = await scimctl('tenant', 'create', '--name', 'x', '--webhook', 'ftp://x');
     expect(badUrl.code).toBe(2);
     // a rate Postgres cannot store is a usage error, not a database error
-    for (const [perSecond, burst] of [['2147483648', '1'], ['1', '1e308']]) {
+    for (const [perSecond, burst] of [
+      ['2147483648', '1'],
+      ['1', '1e308'],
+    ]) {
       const badRate = await scimctl('tenant', 'rate-limit', '00000000-0000-4000-8000-000000000000', '--per-second', perSecond, '--burst', burst);
       expect(badRate.code).toBe(2);
       expect(badRate.stderr).toMatch(/must be an integer from 1 to 1000000/);

@@ -77,7 +77,15 @@ describe('setup links', () => {
     await flush();
     const passed = await setup(link.token, 'GET', `/test-connection?since=${since}`);
     expect(passed.status).toBe(200);
-    expect(passed.body.lastRequest).toMatchObject({ sourceIp: '127.0.0.1', method: 'GET', status: 200, passedAuth: true, passedAllowList: true, ok: true, detail: null });
+    expect(passed.body.lastRequest).toMatchObject({
+      sourceIp: '127.0.0.1',
+      method: 'GET',
+      status: 200,
+      passedAuth: true,
+      passedAllowList: true,
+      ok: true,
+      detail: null,
+    });
     expect(passed.body.lastRequest.path).toBe(`/scim/v2/${a.tenantId}/Users?filter=${encodeURIComponent('userName eq "x"')}`);
     expect(Date.parse(passed.body.lastRequest.at)).toBeGreaterThanOrEqual(Date.parse(since));
 
@@ -92,7 +100,12 @@ describe('setup links', () => {
     expect((await admin('PUT', `/tenants/${a.tenantId}/allowed-source-ips`, { allowedSourceIps: ['198.51.100.0/24'] })).status).toBe(200);
     expect((await entraTestConnection(a.scimBaseUrl, a.token)).status).toBe(403);
     await flush();
-    expect((await setup(link.token, 'GET', `/test-connection?since=${since}`)).body.lastRequest).toMatchObject({ status: 403, passedAuth: true, passedAllowList: false, ok: false });
+    expect((await setup(link.token, 'GET', `/test-connection?since=${since}`)).body.lastRequest).toMatchObject({
+      status: 403,
+      passedAuth: true,
+      passedAllowList: false,
+      ok: false,
+    });
     expect((await setup(link.token, 'GET', '')).body.allowedSourceIps).toEqual(['198.51.100.0/24']);
     expect((await admin('PUT', `/tenants/${a.tenantId}/allowed-source-ips`, { allowedSourceIps: [] })).status).toBe(200);
 
@@ -107,14 +120,18 @@ describe('setup links', () => {
     expect(secret.status).toBe(201);
     expect(secret.body).toMatchObject({ tokenUrl: a.tokenUrl, clientId: a.clientId });
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: secret.body.clientId, client_secret: secret.body.clientSecret });
-    expect((await fetch(a.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() })).status).toBe(200);
+    expect((await fetch(a.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() })).status).toBe(
+      200,
+    );
     expect((await setup(link.token, 'POST', '/credentials', { kind: 'password' })).status).toBe(400);
     // both audited as issued through the link
     const audit = await admin('GET', `/tenants/${a.tenantId}/audit`);
-    expect(audit.body.filter((e: { commandId: string }) => e.commandId === `setup-link:${link.id}`).map((e: { action: string }) => e.action).sort()).toEqual([
-      'oauth-client-secret.rotate',
-      'secret-token.create',
-    ]);
+    expect(
+      audit.body
+        .filter((e: { commandId: string }) => e.commandId === `setup-link:${link.id}`)
+        .map((e: { action: string }) => e.action)
+        .sort(),
+    ).toEqual(['oauth-client-secret.rotate', 'secret-token.create']);
 
     // the operator sees the link, used, never its token
     const listed = await admin('GET', `/tenants/${a.tenantId}/setup-links`);
@@ -152,7 +169,13 @@ describe('setup links', () => {
 
     // bad creation requests
     const u = await newTenant('Bad requests', 'appsec');
-    for (const body of [{ expiresInSeconds: 299 }, { expiresInSeconds: 2592001 }, { logoUrl: 'http://insecure.example.com/l.png' }, { productName: 'x'.repeat(81) }, { other: 1 }])
+    for (const body of [
+      { expiresInSeconds: 299 },
+      { expiresInSeconds: 2592001 },
+      { logoUrl: 'http://insecure.example.com/l.png' },
+      { productName: 'x'.repeat(81) },
+      { other: 1 },
+    ])
       expect((await admin('POST', `/tenants/${u.tenantId}/setup-links`, body)).status).toBe(400);
     expect((await admin('POST', `/tenants/00000000-0000-4000-8000-000000000000/setup-links`, {})).status).toBe(404);
   });
@@ -193,14 +216,25 @@ describe('setup links', () => {
     const t = await newTenant('Status', 'workforce');
     const link = await newLink(t.tenantId);
     const scim = new ScimClient(t.scimBaseUrl, t.token);
-    const good = { schemas: [USER], userName: 'ada@contoso.example', active: true, name: { givenName: 'Ada', familyName: 'Lovelace' }, emails: [{ type: 'work', value: 'ada@contoso.example', primary: true }] };
+    const good = {
+      schemas: [USER],
+      userName: 'ada@contoso.example',
+      active: true,
+      name: { givenName: 'Ada', familyName: 'Lovelace' },
+      emails: [{ type: 'work', value: 'ada@contoso.example', primary: true }],
+    };
     expect((await scim.post('/Users', good)).status).toBe(201);
-    expect((await scim.post('/Users', { ...good, userName: 'gold@contoso.example', emails: [{ type: 'work', value: 'gold@contoso.example' }], userType: 'Gold' })).status).toBe(400);
+    expect(
+      (await scim.post('/Users', { ...good, userName: 'gold@contoso.example', emails: [{ type: 'work', value: 'gold@contoso.example' }], userType: 'Gold' }))
+        .status,
+    ).toBe(400);
     expect((await scim.get('/Users/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     await flush();
     // a wrong client secret at the token endpoint, later
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: t.clientId, client_secret: 'sfcs_wrong' });
-    expect((await fetch(t.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() })).status).toBe(401);
+    expect((await fetch(t.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() })).status).toBe(
+      401,
+    );
     await flush();
 
     const status = await setup(link.token, 'GET', '/status');

@@ -39,7 +39,8 @@ describe('tenant pauses (e2e)', () => {
 
     const created = await paused.client.post('/Users', { schemas: [USER], userName: 'held@contoso.example', active: true });
     expect(created.status).toBe(201);
-    for (const title of ['one', 'two']) expect((await paused.client.patch(`/Users/${created.body.id}`, patchOps({ op: 'replace', path: 'title', value: title }))).status).toBe(200);
+    for (const title of ['one', 'two'])
+      expect((await paused.client.patch(`/Users/${created.body.id}`, patchOps({ op: 'replace', path: 'title', value: title }))).status).toBe(200);
     expect((await other.client.post('/Users', { schemas: [USER], userName: 'flows@contoso.example', active: true })).status).toBe(201);
 
     // the other tenant's event arrives; a while after it, still none of the paused tenant's

@@ -60,7 +60,10 @@ describe('ids chosen by a product or Entra are scoped to their tenant', () => {
   };
   /** Every membership row holding `groupId`, whatever the tenant: what the database holds, not what one tenant sees. */
   const rowsOfGroup = async (groupId: string) =>
-    (await system.db.query(`SELECT tenant_id, user_id FROM scim_group_members WHERE group_id = $1 ORDER BY tenant_id, user_id`, [groupId])) as { tenant_id: string; user_id: string }[];
+    (await system.db.query(`SELECT tenant_id, user_id FROM scim_group_members WHERE group_id = $1 ORDER BY tenant_id, user_id`, [groupId])) as {
+      tenant_id: string;
+      user_id: string;
+    }[];
   /** The 404 body with the id in it replaced, to compare the answers for two ids. */
   const shape = (body: Record<string, unknown>, id: string) => JSON.parse(JSON.stringify(body).split(id).join('<id>'));
 
@@ -92,7 +95,7 @@ describe('ids chosen by a product or Entra are scoped to their tenant', () => {
     }
   });
 
-  it('a duplicate within one tenant still conflicts, naming only that tenant\'s resource', async () => {
+  it("a duplicate within one tenant still conflicts, naming only that tenant's resource", async () => {
     const again = await admin('POST', `/tenants/${a.tenantId}/groups/import`, [{ groupId: breach, name: 'Another name' }]);
     expect(again.body).toMatchObject({ total: 1, imported: 0, existing: 1 });
     expect(again.body.results[0]).toMatchObject({ result: 'existing', status: 409, error: `Group ${breach} already exists` });
@@ -181,7 +184,7 @@ describe('ids chosen by a product or Entra are scoped to their tenant', () => {
     expect(again.body).toMatchObject({ imported: 1 });
   });
 
-  it("a write in one tenant of an id only another tenant holds answers 404 exactly like an id that exists nowhere", async () => {
+  it('a write in one tenant of an id only another tenant holds answers 404 exactly like an id that exists nowhere', async () => {
     const onlyB = await b.scim.post('/Groups', { schemas: [GROUP], displayName: 'Only in B' });
     expect(onlyB.status).toBe(201);
     const bUser = (await b.scim.get(`/Users?filter=${encodeURIComponent('userName eq "bob@contoso.example"')}`)).body.Resources[0].id as string;

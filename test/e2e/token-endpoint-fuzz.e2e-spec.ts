@@ -29,7 +29,8 @@ interface Answer {
 }
 
 /** An attempt for a failure message: each part cut short (a huge header would hide the rest). */
-const summary = (a: Attempt) => JSON.stringify(Object.fromEntries(Object.entries(a).map(([k, v]) => [k, typeof v === 'string' && v.length > 100 ? `${v.slice(0, 100)}…(${v.length})` : v])));
+const summary = (a: Attempt) =>
+  JSON.stringify(Object.fromEntries(Object.entries(a).map(([k, v]) => [k, typeof v === 'string' && v.length > 100 ? `${v.slice(0, 100)}…(${v.length})` : v])));
 
 /** Checks one answer; returns what is wrong with it, or undefined. */
 function problemOf(a: Answer): string | undefined {
@@ -79,14 +80,35 @@ describe('token endpoint under malformed input', () => {
     fc.oneof(
       fc.constant(tenantId),
       fc.constant(randomUUID()),
-      fc.constantFrom('abc', 'not-a-uuid', '00000000-0000-0000-0000-00000000000g', '%E0%A4%A', '%00', '%2F', tenantId.toUpperCase(), `${tenantId}x`, 'x'.repeat(2000), '12345'),
+      fc.constantFrom(
+        'abc',
+        'not-a-uuid',
+        '00000000-0000-0000-0000-00000000000g',
+        '%E0%A4%A',
+        '%00',
+        '%2F',
+        tenantId.toUpperCase(),
+        `${tenantId}x`,
+        'x'.repeat(2000),
+        '12345',
+      ),
       // not "." or "..": the client resolves those before sending, the request would not be for the token endpoint
       fc.stringMatching(/^[A-Za-z0-9%._~-]{1,60}$/).filter((s) => s !== '.' && s !== '..'),
     );
 
   const garbageJwt = () =>
     fc.oneof(
-      fc.constantFrom('', '.', '..', 'a.b.c', '!!!.@@@.###', 'eyJ.eyJ.', `${b64url('{')}.${b64url('{}')}.sig`, `${b64url('null')}.${b64url('null')}.x`, `${b64url('[]')}.${b64url('1')}.x`),
+      fc.constantFrom(
+        '',
+        '.',
+        '..',
+        'a.b.c',
+        '!!!.@@@.###',
+        'eyJ.eyJ.',
+        `${b64url('{')}.${b64url('{}')}.sig`,
+        `${b64url('null')}.${b64url('null')}.x`,
+        `${b64url('[]')}.${b64url('1')}.x`,
+      ),
       fc.constant(`${b64url('{"alg":"RS256","kid":"k"}')}.${b64url('{"iss":"https://issuer.example","sub":"sub","exp":1e308}')}.${'A'.repeat(342)}`),
       fc.constant(`${b64url('{"alg":"none"}')}.${b64url('{"iss":"https://issuer.example"}')}.`),
       fc.constant(`${b64url(JSON.stringify({ alg: 'RS256', kid: { a: 1 } }))}.${b64url(JSON.stringify({ iss: ['x'], sub: 1, aud: {}, exp: 'x' }))}.AAAA`),
@@ -98,12 +120,38 @@ describe('token endpoint under malformed input', () => {
 
   const value = () =>
     fc.oneof(
-      fc.constantFrom('client_credentials', JWT_BEARER, ASSERTION_TYPE, '', 'password', '%E0%A4%A', '%', '%zz', '%00', '\u0000', clientId, clientSecret, 'x'.repeat(3000)),
+      fc.constantFrom(
+        'client_credentials',
+        JWT_BEARER,
+        ASSERTION_TYPE,
+        '',
+        'password',
+        '%E0%A4%A',
+        '%',
+        '%zz',
+        '%00',
+        '\u0000',
+        clientId,
+        clientSecret,
+        'x'.repeat(3000),
+      ),
       fc.string({ maxLength: 40 }),
       garbageJwt(),
     );
 
-  const parameterNames = ['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'assertion', 'scope', 'access_token', 'constructor', '__proto__', ''];
+  const parameterNames = [
+    'grant_type',
+    'client_id',
+    'client_secret',
+    'client_assertion',
+    'client_assertion_type',
+    'assertion',
+    'scope',
+    'access_token',
+    'constructor',
+    '__proto__',
+    '',
+  ];
   /** a form body: parameters from the pool, some repeated, values raw (so malformed escapes stay malformed) or encoded */
   const formBody = () =>
     fc
@@ -114,8 +162,12 @@ describe('token endpoint under malformed input', () => {
   const plausibleForm = () =>
     fc.oneof(
       garbageJwt().map((jwt) => `grant_type=${encodeURIComponent(JWT_BEARER)}&assertion=${encodeURIComponent(jwt)}`),
-      garbageJwt().map((jwt) => `grant_type=client_credentials&client_assertion_type=${encodeURIComponent(ASSERTION_TYPE)}&client_assertion=${encodeURIComponent(jwt)}`),
-      fc.tuple(fc.oneof(fc.constant(clientId), value()), fc.oneof(fc.constant(clientSecret), value())).map(([id, secret]) => `grant_type=client_credentials&client_id=${encodeURIComponent(id)}&client_secret=${encodeURIComponent(secret)}`),
+      garbageJwt().map(
+        (jwt) => `grant_type=client_credentials&client_assertion_type=${encodeURIComponent(ASSERTION_TYPE)}&client_assertion=${encodeURIComponent(jwt)}`,
+      ),
+      fc
+        .tuple(fc.oneof(fc.constant(clientId), value()), fc.oneof(fc.constant(clientSecret), value()))
+        .map(([id, secret]) => `grant_type=client_credentials&client_id=${encodeURIComponent(id)}&client_secret=${encodeURIComponent(secret)}`),
       fc.constant('grant_type=client_credentials'),
     );
 
@@ -125,7 +177,9 @@ describe('token endpoint under malformed input', () => {
       fc.constant(Array.from({ length: 1500 }, (_, i) => `p${i}=${i}`).join('&')),
       fc.constant(`grant_type=client_credentials&client_id=${'%41'.repeat(20_000)}`),
       fc.constantFrom(undefined, '', '&&&', '=', '%E0%A4%A', 'grant_type', 'grant_type=client_credentials&grant_type=client_credentials', 'a[b]=1&a[c]=2'),
-      fc.dictionary(fc.constantFrom(...parameterNames), fc.oneof(fc.string(), fc.integer(), fc.array(fc.string()), fc.constant(null))).map((o) => JSON.stringify(o)),
+      fc
+        .dictionary(fc.constantFrom(...parameterNames), fc.oneof(fc.string(), fc.integer(), fc.array(fc.string()), fc.constant(null)))
+        .map((o) => JSON.stringify(o)),
       fc.constantFrom('{', '[]', 'null', '1', '"x"', '{"grant_type":["client_credentials"]}'),
       fc.string({ maxLength: 200 }),
     );
@@ -151,10 +205,30 @@ describe('token endpoint under malformed input', () => {
   const authorization = () =>
     fc.oneof(
       fc.constant(undefined),
-      fc.constantFrom('Basic', 'Basic ', 'Basic !!!!', 'Basic ====', 'Basic a', 'Basic YQ', 'Basic YQ=', 'basic Og==', 'Bearer x', 'Digest x', 'Basic dXNlcg== extra'),
+      fc.constantFrom(
+        'Basic',
+        'Basic ',
+        'Basic !!!!',
+        'Basic ====',
+        'Basic a',
+        'Basic YQ',
+        'Basic YQ=',
+        'basic Og==',
+        'Bearer x',
+        'Digest x',
+        'Basic dXNlcg== extra',
+      ),
       fc.constant(basic(`${clientId}:${clientSecret}`)),
       fc.constant(basic(`${clientId}:wrong`)),
-      fc.constantFrom(basic('no-colon'), basic(':'), basic('%E0%A4%A:x'), basic('x:%E0%A4%A'), basic('%:%'), basic(`${clientId}:%zz`), basic(Buffer.from([0xff, 0xfe, 0x3a, 0x80]))),
+      fc.constantFrom(
+        basic('no-colon'),
+        basic(':'),
+        basic('%E0%A4%A:x'),
+        basic('x:%E0%A4%A'),
+        basic('%:%'),
+        basic(`${clientId}:%zz`),
+        basic(Buffer.from([0xff, 0xfe, 0x3a, 0x80])),
+      ),
       fc.constant(`Basic ${'A'.repeat(12_000)}`),
       fc.constant(basic(`${'x'.repeat(4000)}:${'y'.repeat(4000)}`)),
       fc.tuple(fc.string({ maxLength: 50 }), fc.string({ maxLength: 50 })).map(([u, p]) => basic(`${u}:${p}`)),
@@ -169,14 +243,19 @@ describe('token endpoint under malformed input', () => {
       fc.asyncProperty(
         fc.oneof(
           fc.record({ tenant: tenants(), contentType: contentType(), authorization: authorization(), body: body() }),
-          fc.record({ tenant: fc.oneof(fc.constant(tenantId), tenants()), contentType: fc.constant('application/x-www-form-urlencoded'), authorization: authorization(), body: plausibleForm() }),
+          fc.record({
+            tenant: fc.oneof(fc.constant(tenantId), tenants()),
+            contentType: fc.constant('application/x-www-form-urlencoded'),
+            authorization: authorization(),
+            body: plausibleForm(),
+          }),
         ),
         async (attempt: Attempt) => {
-        const answer = await send(attempt);
-        const problem = problemOf(answer);
-        if (!problem) seen.add(answer.status === 200 ? 'token' : (JSON.parse(answer.text) as { error: string }).error);
-        // every failure is collected (not only the first, shrunk): each is a separate fault to see
-        if (problem) failures.push(`${answer.status} ${problem}: ${answer.text.slice(0, 160)} <- ${summary(attempt)}`);
+          const answer = await send(attempt);
+          const problem = problemOf(answer);
+          if (!problem) seen.add(answer.status === 200 ? 'token' : (JSON.parse(answer.text) as { error: string }).error);
+          // every failure is collected (not only the first, shrunk): each is a separate fault to see
+          if (problem) failures.push(`${answer.status} ${problem}: ${answer.text.slice(0, 160)} <- ${summary(attempt)}`);
         },
       ),
       { seed: 150603, numRuns: 400, interruptAfterTimeLimit: 60_000 },
@@ -191,7 +270,10 @@ describe('token endpoint under malformed input', () => {
   it.each([
     ['an unsupported form charset', { contentType: 'application/x-www-form-urlencoded; charset=latin1', body: 'grant_type=client_credentials' }],
     ['a JSON body that is not JSON', { contentType: 'application/json', body: '{' }],
-    ['a tenant id that does not percent-decode', { tenant: '%E0%A4%A', contentType: 'application/x-www-form-urlencoded', body: 'grant_type=client_credentials' }],
+    [
+      'a tenant id that does not percent-decode',
+      { tenant: '%E0%A4%A', contentType: 'application/x-www-form-urlencoded', body: 'grant_type=client_credentials' },
+    ],
     ['a form with 1,500 fields', { contentType: 'application/x-www-form-urlencoded', body: Array.from({ length: 1500 }, (_, i) => `p${i}=${i}`).join('&') }],
   ])('%s is an OAuth invalid_request', async (_, attempt: Partial<Attempt>) => {
     const answer = await send({ tenant: tenantId, ...attempt });

@@ -17,12 +17,23 @@ describe('topic record limits', () => {
     try {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic: specs[0].name, numPartitions: 12, configEntries: [{ name: 'max.message.bytes', value: '1000' }, { name: 'retention.ms', value: '-1' }] }],
+        topics: [
+          {
+            topic: specs[0].name,
+            numPartitions: 12,
+            configEntries: [
+              { name: 'max.message.bytes', value: '1000' },
+              { name: 'retention.ms', value: '-1' },
+            ],
+          },
+        ],
       });
       const first = await ensureTopics(kafka, specs);
       expect(first.warnings).toContain(`topic ${specs[0].name} had max.message.bytes 1000, raised to ${MAX_RECORD_BYTES}`);
-      const describe = () => admin.describeConfigs({ includeSynonyms: false, resources: specs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name })) });
-      const limitOf = (r: Awaited<ReturnType<typeof describe>>['resources'][number]) => r.configEntries.find((c) => c.configName === 'max.message.bytes')?.configValue;
+      const describe = () =>
+        admin.describeConfigs({ includeSynonyms: false, resources: specs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name })) });
+      const limitOf = (r: Awaited<ReturnType<typeof describe>>['resources'][number]) =>
+        r.configEntries.find((c) => c.configName === 'max.message.bytes')?.configValue;
       // a config change reaches the broker's view through the metadata log: give it a moment
       let described = await describe();
       for (let i = 0; i < 50 && described.resources.some((r) => limitOf(r) !== String(MAX_RECORD_BYTES)); i++) {
@@ -30,7 +41,9 @@ describe('topic record limits', () => {
         described = await describe();
       }
       for (const r of described.resources) expect(limitOf(r)).toBe(String(MAX_RECORD_BYTES));
-      expect(described.resources.find((r) => r.resourceName === specs[0].name)!.configEntries.find((c) => c.configName === 'retention.ms')?.configValue).toBe('-1');
+      expect(described.resources.find((r) => r.resourceName === specs[0].name)!.configEntries.find((c) => c.configName === 'retention.ms')?.configValue).toBe(
+        '-1',
+      );
       expect((await ensureTopics(kafka, specs)).warnings).toEqual([]);
     } finally {
       await admin.deleteTopics({ topics: topicSpecs(prefix).map((s) => s.name) }).catch(() => undefined);

@@ -28,7 +28,10 @@ describe('distributed tracing', () => {
     );
     expect(res.status).toBe(201);
 
-    const names = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId).map((s) => s.name);
+    const names = exporter
+      .getFinishedSpans()
+      .filter((s) => s.spanContext().traceId === traceId)
+      .map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(['POST /scim/v2/:tenantId/Users', 'apply command']));
 
     // the published user-changed record carries the same trace

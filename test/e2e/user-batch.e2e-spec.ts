@@ -43,7 +43,13 @@ function workload(n: number, seed: number, options: { duplicateNames: boolean })
         steps.push({ kind: 'patch', user: u, ops: [{ op: 'replace', path: 'displayName', value: `D${rnd(3)}` }] });
         break;
       case 2:
-        steps.push({ kind: 'replace', user: u, name: `user${u}@contoso.example`, email: `user${u}@contoso.example`, extra: { name: { givenName: 'R', familyName: `F${rnd(2)}` }, userType: rnd(2) ? 'Premium' : 'Standard' } });
+        steps.push({
+          kind: 'replace',
+          user: u,
+          name: `user${u}@contoso.example`,
+          email: `user${u}@contoso.example`,
+          extra: { name: { givenName: 'R', familyName: `F${rnd(2)}` }, userType: rnd(2) ? 'Premium' : 'Standard' },
+        });
         break;
       case 3:
         steps.push({ kind: 'login', user: u, method: rnd(2) ? 'builtIn' : 'sso' });
@@ -52,7 +58,13 @@ function workload(n: number, seed: number, options: { duplicateNames: boolean })
         steps.push({ kind: 'delete', user: u });
         break;
       case 5: // Entra creating a user the product imported (claims by userName or email), or creating one again after a delete
-        steps.push({ kind: 'create', user: n + s, name: rnd(2) ? `legacy${u}` : `user${u}@contoso.example`, email: `user${u}@contoso.example`, extra: { name: { givenName: 'C', familyName: 'F' } } });
+        steps.push({
+          kind: 'create',
+          user: n + s,
+          name: rnd(2) ? `legacy${u}` : `user${u}@contoso.example`,
+          email: `user${u}@contoso.example`,
+          extra: { name: { givenName: 'C', familyName: 'F' } },
+        });
         break;
       case 6:
         steps.push({ kind: 'patch', user: u, ops: [{ op: 'replace', path: 'title', value: 'T' }], ifMatch: `W/"${rnd(4) + 1}"` });
@@ -64,7 +76,8 @@ function workload(n: number, seed: number, options: { duplicateNames: boolean })
         steps.push({ kind: 'patch', user: u, ops: [{ op: 'add', path: 'emails[type eq "work"].value', value: `user${rnd(n)}@contoso.example` }] });
     }
   }
-  if (options.duplicateNames) steps.push({ kind: 'create', user: 10 * n, name: names(1), email: 'dup@contoso.example', extra: { name: { givenName: 'G', familyName: 'F' } } });
+  if (options.duplicateNames)
+    steps.push({ kind: 'create', user: 10 * n, name: names(1), email: 'dup@contoso.example', extra: { name: { givenName: 'G', familyName: 'F' } } });
   return steps;
 }
 
@@ -77,7 +90,12 @@ function commandsFor(tenantId: string, steps: Step[]): UserCommand[] {
   const base = { v: 1 as const, tenantId, resourceType: 'User' as const, issuedAt: '2026-11-23T00:00:00.000Z' };
   for (const step of steps) {
     const c = { ...base, commandId: randomUUID(), resourceId: id(step.user) };
-    const doc = (s: { name: string; email?: string; extra?: object }) => ({ schemas: [USER], userName: s.name, ...(s.email ? { emails: [{ type: 'work', value: s.email }] } : {}), ...s.extra });
+    const doc = (s: { name: string; email?: string; extra?: object }) => ({
+      schemas: [USER],
+      userName: s.name,
+      ...(s.email ? { emails: [{ type: 'work', value: s.email }] } : {}),
+      ...s.extra,
+    });
     switch (step.kind) {
       case 'create':
       case 'replace':
@@ -90,7 +108,11 @@ function commandsFor(tenantId: string, steps: Step[]): UserCommand[] {
         push({ ...c, action: 'delete' });
         break;
       case 'import':
-        push({ ...c, action: 'import', payload: { document: { ...doc(step), name: { givenName: 'I', familyName: 'F' } }, ...(step.loginMethod ? { loginMethod: step.loginMethod } : {}) } });
+        push({
+          ...c,
+          action: 'import',
+          payload: { document: { ...doc(step), name: { givenName: 'I', familyName: 'F' } }, ...(step.loginMethod ? { loginMethod: step.loginMethod } : {}) },
+        });
         break;
       case 'login':
         push({ ...c, action: 'setLoginMethod', payload: { loginMethod: step.method } });
@@ -125,7 +147,14 @@ describe('batch application of user commands equals one-by-one application (real
     const index = new Map<string, number>();
     for (const c of commands) if (!index.has(c.resourceId)) index.set(c.resourceId, index.size);
     const ref = (id: string | undefined) => (id === undefined ? undefined : `u${index.get(id) ?? '?'}`);
-    const outcomes = applied.map((a) => ({ status: a.outcome.status, id: ref(a.outcome.resource?.id), version: a.outcome.resource?.version, firstTime: a.firstTime, events: a.events, error: a.outcome.error?.detail?.replace(/[0-9a-f-]{36}/g, (id) => ref(id) ?? id) }));
+    const outcomes = applied.map((a) => ({
+      status: a.outcome.status,
+      id: ref(a.outcome.resource?.id),
+      version: a.outcome.resource?.version,
+      firstTime: a.firstTime,
+      events: a.events,
+      error: a.outcome.error?.detail?.replace(/[0-9a-f-]{36}/g, (id) => ref(id) ?? id),
+    }));
     const users = (
       await ds.query(
         `SELECT id, user_name, active, document, version, work_email, login_method, origin, linked, deleted_at IS NOT NULL AS deleted, unmatched_roles FROM scim_users WHERE tenant_id = $1`,
@@ -135,7 +164,11 @@ describe('batch application of user commands equals one-by-one application (real
       .map((u: Record<string, unknown>) => ({ ...u, id: ref(String(u.id)) }))
       .sort((a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id));
     const events = ((await ds.query(`SELECT payload FROM outbox_events WHERE record_key LIKE $1 ORDER BY id`, [`${tenantId}:%`])) as { payload: never }[]).map(
-      ({ payload: e }: { payload: { type: string; sequence: number; data: { userId: string; changes: unknown; matchedBy?: string; deleteMode?: string; loginMethod?: string } } }) => ({
+      ({
+        payload: e,
+      }: {
+        payload: { type: string; sequence: number; data: { userId: string; changes: unknown; matchedBy?: string; deleteMode?: string; loginMethod?: string } };
+      }) => ({
         user: ref(e.data.userId),
         type: e.type,
         sequence: e.sequence,
@@ -145,7 +178,10 @@ describe('batch application of user commands equals one-by-one application (real
         loginMethod: e.data.loginMethod,
       }),
     );
-    const audit = await ds.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE outcome = 'failure')::int AS failures FROM audit_log WHERE tenant_id = $1`, [tenantId]);
+    const audit = await ds.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE outcome = 'failure')::int AS failures FROM audit_log WHERE tenant_id = $1`,
+      [tenantId],
+    );
     return { outcomes, users, events, audit };
   }
 

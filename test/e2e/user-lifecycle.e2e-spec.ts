@@ -59,7 +59,12 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       expect(schemas.body.Resources.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining([FOLDERS, METADATA]));
       const created = await t.scim.post(
         '/Users',
-        entraUser('folders@contoso.example', { schemas: [USER, FOLDERS, METADATA], userType: 'Premium', [FOLDERS]: { folders: ['f1', 'f2'] }, [METADATA]: { costCenter: 42 } }),
+        entraUser('folders@contoso.example', {
+          schemas: [USER, FOLDERS, METADATA],
+          userType: 'Premium',
+          [FOLDERS]: { folders: ['f1', 'f2'] },
+          [METADATA]: { costCenter: 42 },
+        }),
       );
       expect(created.status).toBe(201);
       expect(created.body[FOLDERS]).toEqual({ folders: ['f1', 'f2'] });
@@ -87,15 +92,27 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       expect(cid).toMatchObject({ status: 400, error: expect.stringContaining('name.givenName') });
       expect(eve).toMatchObject({ status: 400, name: 'eve, legacy', error: expect.stringContaining('loginMethod') });
 
-      expect(await row(ann.id)).toMatchObject({ origin: 'import', linked: false, login_method: 'builtIn', work_email: 'ann@contoso.example', deleted_at: null });
+      expect(await row(ann.id)).toMatchObject({
+        origin: 'import',
+        linked: false,
+        login_method: 'builtIn',
+        work_email: 'ann@contoso.example',
+        deleted_at: null,
+      });
       expect((await row(bob.id)).login_method).toBe('sso');
       const found = await t.scim.get(`/Users?filter=${encodeURIComponent('userName eq "ann.legacy"')}`);
       expect(found.body.totalResults).toBe(1);
       expect(found.body.Resources[0]).toMatchObject({ id: ann.id, userType: 'Standard' });
       await receiver.waitFor(() => eventsOf(ann.id).length === 1);
-      expect(eventsOf(ann.id)[0]).toMatchObject({ type: 'dev.scimflow.user.created.v1', sequence: 1, data: { origin: 'import', linked: false, loginMethod: 'builtIn' } });
+      expect(eventsOf(ann.id)[0]).toMatchObject({
+        type: 'dev.scimflow.user.created.v1',
+        sequence: 1,
+        data: { origin: 'import', linked: false, loginMethod: 'builtIn' },
+      });
 
-      const again = await admin('POST', `/tenants/${t.tenantId}/users/import`, { users: [{ userName: 'ann.legacy', emails: [{ type: 'work', value: 'ann@contoso.example' }], name: { givenName: 'A', familyName: 'A' } }] });
+      const again = await admin('POST', `/tenants/${t.tenantId}/users/import`, {
+        users: [{ userName: 'ann.legacy', emails: [{ type: 'work', value: 'ann@contoso.example' }], name: { givenName: 'A', familyName: 'A' } }],
+      });
       expect(again.body).toMatchObject({ total: 1, imported: 0, existing: 1, failed: 0 });
     });
 
@@ -125,12 +142,22 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
     it('login method: SSO by default for provisioned users, switched by the admin API with an event; bad input refused', async () => {
       const created = await t.scim.post('/Users', entraUser('dan@contoso.example'));
       const id = created.body.id as string;
-      expect((await admin('GET', `/tenants/${t.tenantId}/users/${id}`)).body).toMatchObject({ id, loginMethod: 'sso', origin: 'scim', linked: true, deletedAt: null });
+      expect((await admin('GET', `/tenants/${t.tenantId}/users/${id}`)).body).toMatchObject({
+        id,
+        loginMethod: 'sso',
+        origin: 'scim',
+        linked: true,
+        deletedAt: null,
+      });
       const set = await admin('PUT', `/tenants/${t.tenantId}/users/${id}/login-method`, { loginMethod: 'builtIn' });
       expect(set.status).toBe(200);
       expect(set.body).toMatchObject({ loginMethod: 'builtIn', version: 2 });
       await receiver.waitFor(() => eventsOf(id).length === 2);
-      expect(eventsOf(id)[1]).toMatchObject({ type: 'dev.scimflow.user.updated.v1', sequence: 2, data: { loginMethod: 'builtIn', changes: [{ attribute: 'loginMethod', before: 'sso', after: 'builtIn' }] } });
+      expect(eventsOf(id)[1]).toMatchObject({
+        type: 'dev.scimflow.user.updated.v1',
+        sequence: 2,
+        data: { loginMethod: 'builtIn', changes: [{ attribute: 'loginMethod', before: 'sso', after: 'builtIn' }] },
+      });
       // the SCIM ETag moved with it: Entra's next If-Match sees the new version
       expect((await t.scim.get(`/Users/${id}`)).headers.get('etag')).toBe('W/"2"');
 
@@ -179,10 +206,23 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
     it('documents the users endpoints in the OpenAPI document and guards them with the admin credential', async () => {
       const doc = (await (await fetch(`${system.baseUrl}/admin/docs-json`)).json()) as { paths: Record<string, unknown> };
       expect(Object.keys(doc.paths)).toEqual(
-        expect.arrayContaining(['/admin/tenants/{tenantId}/users', '/admin/tenants/{tenantId}/users/import', '/admin/tenants/{tenantId}/users/{userId}', '/admin/tenants/{tenantId}/users/{userId}/login-method']),
+        expect.arrayContaining([
+          '/admin/tenants/{tenantId}/users',
+          '/admin/tenants/{tenantId}/users/import',
+          '/admin/tenants/{tenantId}/users/{userId}',
+          '/admin/tenants/{tenantId}/users/{userId}/login-method',
+        ]),
       );
-      for (const [method, p] of [['GET', '/users'], ['POST', '/users/import'], ['PUT', `/users/${randomUUID()}/login-method`]]) {
-        const res = await fetch(`${system.baseUrl}/admin/tenants/${t.tenantId}${p}`, { method, headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      for (const [method, p] of [
+        ['GET', '/users'],
+        ['POST', '/users/import'],
+        ['PUT', `/users/${randomUUID()}/login-method`],
+      ]) {
+        const res = await fetch(`${system.baseUrl}/admin/tenants/${t.tenantId}${p}`, {
+          method,
+          headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' },
+          body: method === 'GET' ? undefined : '{}',
+        });
         expect(res.status).toBe(401);
       }
     });
@@ -212,7 +252,12 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       // Entra still may not write groups in this tenant
       expect((await t.scim.post('/Groups', { schemas: [GROUP], displayName: 'From Entra' })).status).toBe(501);
 
-      const again = await admin('POST', `/tenants/${t.tenantId}/groups/import`, 'groupId,name\n' + EXPORT.map((g) => `${g.groupId},"${g.name}"`).join('\n'), 'text/csv');
+      const again = await admin(
+        'POST',
+        `/tenants/${t.tenantId}/groups/import`,
+        'groupId,name\n' + EXPORT.map((g) => `${g.groupId},"${g.name}"`).join('\n'),
+        'text/csv',
+      );
       expect(again.body).toMatchObject({ total: 2, imported: 0, existing: 2 });
 
       const user = await t.scim.post('/Users', entraUser('sc@contoso.example', { userType: EXPORT.map((g) => g.groupId).join(',') }));
@@ -224,7 +269,9 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
 
     it("reports bad rows one by one (a bad id, a taken name); Entra's displayName query finds the imported group", async () => {
       const t = await tenant('segura');
-      const res = await admin('POST', `/tenants/${t.tenantId}/groups/import`, { groups: [{ name: 'Admins' }, { name: 'Ops', groupId: 'x' }, { name: 'Admins' }] });
+      const res = await admin('POST', `/tenants/${t.tenantId}/groups/import`, {
+        groups: [{ name: 'Admins' }, { name: 'Ops', groupId: 'x' }, { name: 'Admins' }],
+      });
       expect(res.body).toMatchObject({ total: 3, imported: 1, existing: 1, failed: 1 });
       // Entra's matching query finds the product group by its exact name
       const found = await t.scim.get(`/Groups?filter=${encodeURIComponent('displayName eq "Admins"')}&excludedAttributes=members`);
@@ -243,7 +290,15 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       const t = await tenant('surecloud');
       const dir = mkdtempSync(path.join(tmpdir(), 'scimflow-import-'));
       const file = path.join(dir, 'users.json');
-      writeFileSync(file, JSON.stringify({ users: [{ userName: 'kim.legacy', emails: [{ type: 'work', value: 'kim@contoso.example' }] }, { userName: 'lee.legacy', loginMethod: 'builtIn' }] }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          users: [
+            { userName: 'kim.legacy', emails: [{ type: 'work', value: 'kim@contoso.example' }] },
+            { userName: 'lee.legacy', loginMethod: 'builtIn' },
+          ],
+        }),
+      );
 
       const lines = await scimctl(usersImportCommand, '--tenant', t.tenantId, '--file', file);
       expect(JSON.parse(lines[lines.length - 1])).toEqual({ total: 2, imported: 2, existing: 0, failed: 0 });

@@ -30,10 +30,9 @@ describe('Users pipeline end to end (HTTP → Kafka → reconciler → Postgres 
     ({ tenantId, scim } = await system.createTenant('e2e users', [receiver.url]));
   });
 
-  const row = async (id: string) =>
-    (await system.db.query(`SELECT user_name, external_id, active, document, version FROM scim_users WHERE id = $1`, [id]))[0];
+  const row = async (id: string) => (await system.db.query(`SELECT user_name, external_id, active, document, version FROM scim_users WHERE id = $1`, [id]))[0];
 
-  it('answers Entra\'s Test Connection query with 200 and an empty list', async () => {
+  it("answers Entra's Test Connection query with 200 and an empty list", async () => {
     const res = await scim.get(`/Users?filter=${encodeURIComponent('userName eq "d6e8c1d0-8a6f-4b4e-9a0a-1f1f0e6c2b7a"')}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/scim\+json/);
@@ -127,7 +126,11 @@ describe('Users pipeline end to end (HTTP → Kafka → reconciler → Postgres 
       expect.arrayContaining([
         { attribute: 'displayName', after: 'Ada, Countess of Lovelace' },
         { attribute: 'title', after: 'Mathematician' },
-        expect.objectContaining({ attribute: 'name', before: expect.objectContaining({ givenName: 'Ada' }), after: expect.objectContaining({ givenName: 'Augusta Ada' }) }),
+        expect.objectContaining({
+          attribute: 'name',
+          before: expect.objectContaining({ givenName: 'Ada' }),
+          after: expect.objectContaining({ givenName: 'Augusta Ada' }),
+        }),
       ]),
     );
     expect(events[2].data).toMatchObject({ active: false, changes: [{ attribute: 'active', before: true, after: false }] });
@@ -183,7 +186,7 @@ describe('Users pipeline end to end (HTTP → Kafka → reconciler → Postgres 
       expect(typeof res.body.detail).toBe('string');
     };
 
-    it('401 without or with a wrong token, and with another tenant\'s token', async () => {
+    it("401 without or with a wrong token, and with another tenant's token", async () => {
       const anonymous = await fetch(`${scim.baseUrl}/Users`);
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);

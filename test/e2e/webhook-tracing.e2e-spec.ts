@@ -41,7 +41,7 @@ describe('tracing through to the webhook', () => {
     const sentSpanId = traceparent.split('-')[2];
     const inTrace = () => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
     // the span ends when the answer is read, just after the receiver saw the request
-    for (const deadline = Date.now() + 10_000; !inTrace().some((s) => s.spanContext().spanId === sentSpanId) && Date.now() < deadline; )
+    for (const deadline = Date.now() + 10_000; !inTrace().some((s) => s.spanContext().spanId === sentSpanId) && Date.now() < deadline;)
       await new Promise((r) => setTimeout(r, 20));
     const spans = inTrace();
     const delivery = spans.find((s) => s.spanContext().spanId === sentSpanId);

@@ -65,10 +65,19 @@ describe('admin API: webhook subscriptions, delivery log, dead letters', () => {
 
     const created = await admin('POST', `/tenants/${tenantId}/subscriptions`, { url: hookUrl, eventTypes: ['dev.scimflow.user.*'] });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ tenantId, url: hookUrl, eventTypes: ['dev.scimflow.user.*'], enabled: true, disabledReason: null, secret: expect.stringMatching(/^whsec_/) });
+    expect(created.body).toMatchObject({
+      tenantId,
+      url: hookUrl,
+      eventTypes: ['dev.scimflow.user.*'],
+      enabled: true,
+      disabledReason: null,
+      secret: expect.stringMatching(/^whsec_/),
+    });
     const id: string = created.body.id;
     const secret: string = created.body.secret;
-    expect((await admin('GET', `/tenants/${tenantId}/subscriptions`)).body).toEqual([expect.objectContaining({ id, secrets: [{ createdAt: expect.any(String), expiresAt: null }] })]);
+    expect((await admin('GET', `/tenants/${tenantId}/subscriptions`)).body).toEqual([
+      expect.objectContaining({ id, secrets: [{ createdAt: expect.any(String), expiresAt: null }] }),
+    ]);
     expect(JSON.stringify((await admin('GET', `/subscriptions/${id}`)).body)).not.toContain(secret.slice(6));
 
     // a SCIM write reaches the receiver as a signed CloudEvent
@@ -90,7 +99,8 @@ describe('admin API: webhook subscriptions, delivery log, dead letters', () => {
     expect(rotated.status).toBe(200);
     expect(await scim.patch(`/Users/${user.body.id}`, patchOps({ op: 'replace', path: 'title', value: 'rotated' }))).toMatchObject({ status: 200 });
     await waitFor('user.updated', () => received.length === 2);
-    for (const s of [secret, rotated.body.secret]) expect(verifyWebhook({ secret: s, headers: received[1].headers, body: received[1].raw })).toEqual({ ok: true });
+    for (const s of [secret, rotated.body.secret])
+      expect(verifyWebhook({ secret: s, headers: received[1].headers, body: received[1].raw })).toEqual({ ok: true });
 
     // a refused event becomes a dead letter after the (short) horizon, and is redriven once
     refuse = true;
@@ -105,11 +115,19 @@ describe('admin API: webhook subscriptions, delivery log, dead letters', () => {
     expect((await admin('POST', `/dead-letters/${letter.id}/redrive`)).body).toEqual({ redriven: [letter.id], skipped: [] });
     await waitFor('the redriven event', () => received.length === 3);
     expect(received[2].event.id).toBe(letter.eventId);
-    expect((await admin('POST', `/dead-letters/${letter.id}/redrive`)).body).toEqual({ redriven: [], skipped: [{ id: letter.id, reason: 'already redriven' }] });
-    expect((await admin('GET', `/subscriptions/${id}/dead-letters?all=true`)).body).toEqual([expect.objectContaining({ id: letter.id, redrivenAt: expect.any(String) })]);
+    expect((await admin('POST', `/dead-letters/${letter.id}/redrive`)).body).toEqual({
+      redriven: [],
+      skipped: [{ id: letter.id, reason: 'already redriven' }],
+    });
+    expect((await admin('GET', `/subscriptions/${id}/dead-letters?all=true`)).body).toEqual([
+      expect.objectContaining({ id: letter.id, redrivenAt: expect.any(String) }),
+    ]);
 
     // disable, enable, delete
-    expect((await admin('POST', `/subscriptions/${id}/disable`, { reason: 'maintenance' })).body).toMatchObject({ enabled: false, disabledReason: 'maintenance' });
+    expect((await admin('POST', `/subscriptions/${id}/disable`, { reason: 'maintenance' })).body).toMatchObject({
+      enabled: false,
+      disabledReason: 'maintenance',
+    });
     expect((await admin('POST', `/subscriptions/${id}/enable`)).body).toMatchObject({ enabled: true, disabledReason: null });
     expect((await admin('DELETE', `/subscriptions/${id}`)).status).toBe(204);
     expect((await admin('GET', `/subscriptions/${id}`)).status).toBe(404);
@@ -118,7 +136,10 @@ describe('admin API: webhook subscriptions, delivery log, dead letters', () => {
   it('answers bad input and unknown ids with SCIM error bodies, and requires the admin credential', async () => {
     const tenant = (await admin('POST', '/tenants', { name: 'webhooks errors' })).body;
     const badUrl = await admin('POST', `/tenants/${tenant.tenantId}/subscriptions`, { url: 'ftp://product.example' });
-    expect(badUrl).toMatchObject({ status: 400, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], scimType: 'invalidValue', detail: expect.stringMatching(/http/) } });
+    expect(badUrl).toMatchObject({
+      status: 400,
+      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], scimType: 'invalidValue', detail: expect.stringMatching(/http/) },
+    });
     expect((await admin('POST', `/tenants/${tenant.tenantId}/subscriptions`, { url: hookUrl, eventTypes: ['not a type'] })).status).toBe(400);
     expect((await admin('POST', `/tenants/${tenant.tenantId}/subscriptions`, { url: hookUrl, secret: 'whsec_short' })).status).toBe(400);
     expect((await admin('POST', `/tenants/${tenant.tenantId}/subscriptions`, { url: hookUrl, color: 'red' })).status).toBe(400);

@@ -105,7 +105,8 @@ class Receiver {
   async waitFor(what: string, predicate: () => boolean, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`receiver: ${what} not met within ${timeoutMs} ms (${this.requests.length} requests, ${this.accepted.length} accepted)`);
+      if (Date.now() > deadline)
+        throw new Error(`receiver: ${what} not met within ${timeoutMs} ms (${this.requests.length} requests, ${this.accepted.length} accepted)`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -313,7 +314,14 @@ describe('webhook delivery with two notifier instances', () => {
     const log = await cli('deliveries', 'list', '--subscription', subscription.id);
     expect(log).toEqual([
       expect.objectContaining({ eventId: event.id, attempt: 2, status: 'delivered', httpStatus: 200, error: null, redrive: false }),
-      expect.objectContaining({ eventId: event.id, attempt: 1, status: 'failed', httpStatus: 503, error: 'HTTP 503', responseExcerpt: 'busy, come back in 2 s' }),
+      expect.objectContaining({
+        eventId: event.id,
+        attempt: 1,
+        status: 'failed',
+        httpStatus: 503,
+        error: 'HTTP 503',
+        responseExcerpt: 'busy, come back in 2 s',
+      }),
     ]);
     expect(log[1].latencyMs).toEqual(expect.any(Number));
     expect(await cli('deliveries', 'list', '--subscription', subscription.id, '--status', 'failed', '--since', '1h')).toEqual([log[1]]);
@@ -378,7 +386,9 @@ describe('webhook delivery with two notifier instances', () => {
     expect(ids).toHaveLength(200);
     expect(new Set(ids).size).toBe(200);
     for (const u of users) expect(r.acceptedSequences(u)).toEqual(range(10));
-    const [{ instances }] = await db.query(`SELECT count(DISTINCT instance)::int AS instances FROM webhook_delivery_attempts WHERE subscription_id = $1`, [subscription.id]);
+    const [{ instances }] = await db.query(`SELECT count(DISTINCT instance)::int AS instances FROM webhook_delivery_attempts WHERE subscription_id = $1`, [
+      subscription.id,
+    ]);
     expect(instances).toBe(2);
   });
 
@@ -420,14 +430,16 @@ describe('dead letters after the retry horizon', () => {
     });
     await dlqConsumer.connect();
     await dlqConsumer.subscribe({ topic: topicName('deadLetters', prefix()), fromBeginning: true });
-    await dlqConsumer.run({ eachMessage: async ({ message }) => void deadLetterRecords.push({ key: message.key!.toString(), value: JSON.parse(message.value!.toString()) }) });
+    await dlqConsumer.run({
+      eachMessage: async ({ message }) => void deadLetterRecords.push({ key: message.key!.toString(), value: JSON.parse(message.value!.toString()) }),
+    });
   });
   afterAll(async () => {
     await dlqConsumer?.disconnect();
     await notifier?.close();
   });
 
-  it('dead-letters an event the receiver refuses past the horizon (record + topic), lets the user\'s later events through, and redrives it once', async () => {
+  it("dead-letters an event the receiver refuses past the horizon (record + topic), lets the user's later events through, and redrives it once", async () => {
     let refuse = '';
     const r = await receiver((q) => (q.event.id === refuse ? { status: 500, body: `cannot take ${q.event.id}` } : { status: 204 }));
     const tenantId = await tenant('dead letters');
@@ -488,7 +500,9 @@ describe('dead letters after the retry horizon', () => {
     expect(r.accepted.find((q) => q.event.id === events[0].id)!.headers['webhook-id']).toBe(events[0].id);
 
     expect(await cli('dlq', 'list', '--subscription', subscription.id)).toEqual([]);
-    expect(await cli('dlq', 'list', '--subscription', subscription.id, '--all')).toEqual([expect.objectContaining({ id: letter.id, redrivenAt: expect.any(String) })]);
+    expect(await cli('dlq', 'list', '--subscription', subscription.id, '--all')).toEqual([
+      expect.objectContaining({ id: letter.id, redrivenAt: expect.any(String) }),
+    ]);
     const log = await cli('deliveries', 'list', '--subscription', subscription.id, '--event', events[0].id, '--status', 'delivered');
     expect(log).toEqual([expect.objectContaining({ attempt: 1, redrive: true })]);
   });

@@ -47,13 +47,17 @@ export class ProcessSystem {
   static async create(env: Record<string, string>, options: { logDir?: string } = {}): Promise<ProcessSystem> {
     if (!existsSync(path.join(ROOT, 'dist/apps/ingress/src/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does)');
     const ports = { ingress: await freePort(), reconciler: await freePort(), notifier: await freePort() };
-    return new ProcessSystem(ports, {
-      ...env,
-      INGRESS_PORT: String(ports.ingress),
-      RECONCILER_PORT: String(ports.reconciler),
-      NOTIFIER_PORT: String(ports.notifier),
-      PUBLIC_BASE_URL: `http://127.0.0.1:${ports.ingress}`,
-    }, options.logDir);
+    return new ProcessSystem(
+      ports,
+      {
+        ...env,
+        INGRESS_PORT: String(ports.ingress),
+        RECONCILER_PORT: String(ports.reconciler),
+        NOTIFIER_PORT: String(ports.notifier),
+        PUBLIC_BASE_URL: `http://127.0.0.1:${ports.ingress}`,
+      },
+      options.logDir,
+    );
   }
 
   get baseUrl(): string {
@@ -132,7 +136,10 @@ export class PrivatePostgres {
   async init(): Promise<void> {
     if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', this.dataDir]);
     await this.asPostgres('initdb', ['-D', this.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
-    writeFileSync(path.join(this.dataDir, 'postgresql.auto.conf'), `port = ${this.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${this.dataDir}'\nfsync = on\n`);
+    writeFileSync(
+      path.join(this.dataDir, 'postgresql.auto.conf'),
+      `port = ${this.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${this.dataDir}'\nfsync = on\n`,
+    );
   }
 
   running(): boolean {

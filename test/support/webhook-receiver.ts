@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 
 export interface ReceivedWebhook {
   headers: http.IncomingHttpHeaders;
-  body: any;  
+  body: any;
   at: number;
 }
 

@@ -35,7 +35,14 @@ export async function runWorkload(scim: ScimClient, opts: { users: number; opsPe
             if (k === 0) res = await scim.post('/Users', { schemas: [USER], userName, title: 'v0', active: true });
             else if (last && u % 10 === 0) res = await scim.delete(`/Users/${id}`);
             else if (k % 10 === 5) res = await scim.put(`/Users/${id}`, { schemas: [USER], userName, title: `v${k}`, active: true });
-            else if (k % 7 === 3) res = await scim.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: k % 2 ? 'False' : 'True' }, { op: 'Replace', path: 'title', value: `v${k}` }] });
+            else if (k % 7 === 3)
+              res = await scim.patch(`/Users/${id}`, {
+                schemas: [PATCH_OP],
+                Operations: [
+                  { op: 'Replace', path: 'active', value: k % 2 ? 'False' : 'True' },
+                  { op: 'Replace', path: 'title', value: `v${k}` },
+                ],
+              });
             else res = await scim.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: `v${k}` }] });
           } catch (e) {
             res = { status: 0, headers: new Headers(), body: String(e) }; // connection refused while a process restarts
@@ -73,7 +80,11 @@ export async function runWorkload(scim: ScimClient, opts: { users: number; opsPe
 }
 
 /** What an undisturbed run of runWorkload ends with, per userName: [title, active, version], or deleted. */
-export function expectedState(opts: { users: number; opsPerUser: number; tag: string }): Map<string, { title: string; active: boolean; version: number } | 'deleted'> {
+export function expectedState(opts: {
+  users: number;
+  opsPerUser: number;
+  tag: string;
+}): Map<string, { title: string; active: boolean; version: number } | 'deleted'> {
   const out = new Map<string, { title: string; active: boolean; version: number } | 'deleted'>();
   for (let u = 0; u < opts.users; u++) {
     const userName = `${opts.tag}-user${u}@faults.example`;

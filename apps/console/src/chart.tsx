@@ -91,7 +91,11 @@ export function ActivityChart({ buckets }: { buckets: ActivityBucket[] }) {
             {
               header: 'Hour starting',
               rowHeader: true,
-              cell: (b) => <time dateTime={b.start}>{new Date(b.start).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}</time>,
+              cell: (b) => (
+                <time dateTime={b.start}>
+                  {new Date(b.start).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}
+                </time>
+              ),
             },
             { header: 'Total', class: 'num', cell: (b) => b.total },
             { header: 'Succeeded', class: 'num', cell: (b) => b.ok },

@@ -43,7 +43,13 @@ function Pauses({ t, reload }: { t: TenantView; reload: () => void }) {
           Resume {label.toLowerCase()}
         </button>
       ) : (
-        <ConfirmButton label={`Pause ${label.toLowerCase()}`} class="" confirm={`Pause ${label.toLowerCase()} now`} busy={action.busy} onConfirm={() => set(what, 'pause')} />
+        <ConfirmButton
+          label={`Pause ${label.toLowerCase()}`}
+          class=""
+          confirm={`Pause ${label.toLowerCase()} now`}
+          busy={action.busy}
+          onConfirm={() => set(what, 'pause')}
+        />
       )}
     </div>
   );
@@ -102,8 +108,8 @@ function EventsApi({ t }: { t: TenantView }) {
     <section class="card">
       <h2>Events API</h2>
       <p class="hint">
-        Product services that cannot reach Kafka read this tenant's change events in order from <code>GET /api/v1/events</code> with a product credential,
-        and its state from <code>/api/v1/users</code> and <code>/api/v1/groups</code>. Each credential is a consumer; its lag is what it has not read yet.
+        Product services that cannot reach Kafka read this tenant's change events in order from <code>GET /api/v1/events</code> with a product credential, and
+        its state from <code>/api/v1/users</code> and <code>/api/v1/groups</code>. Each credential is a consumer; its lag is what it has not read yet.
       </p>
       {created ? (
         <OnceBox title="Product credential" onDone={() => setCreated(null)}>
@@ -135,7 +141,16 @@ function EventsApi({ t }: { t: TenantView }) {
               { header: 'State', cell: (c) => <RevokedBadge revokedAt={c.revokedAt} /> },
               {
                 header: <SrOnly>Actions</SrOnly>,
-                cell: (c) => (c.revokedAt ? null : <ConfirmButton label="Revoke" srLabel={`credential ${c.id}`} confirm="Revoke: its reads are refused" busy={action.busy} onConfirm={() => revoke(c.id)} />),
+                cell: (c) =>
+                  c.revokedAt ? null : (
+                    <ConfirmButton
+                      label="Revoke"
+                      srLabel={`credential ${c.id}`}
+                      confirm="Revoke: its reads are refused"
+                      busy={action.busy}
+                      onConfirm={() => revoke(c.id)}
+                    />
+                  ),
               },
             ]}
           />
@@ -154,7 +169,15 @@ function EventsApi({ t }: { t: TenantView }) {
         {(r) => (
           <form class="inline-form" onSubmit={saveRetention}>
             <Field id={ids.days} label={`Days events stay readable (now ${r.days})`} hint="1 to 365; a cursor older than that is answered 410: resync">
-              <input id={ids.days} type="number" min={1} max={365} required value={days} onInput={(e) => setDays((e.currentTarget as HTMLInputElement).value)} />
+              <input
+                id={ids.days}
+                type="number"
+                min={1}
+                max={365}
+                required
+                value={days}
+                onInput={(e) => setDays((e.currentTarget as HTMLInputElement).value)}
+              />
             </Field>
             <button type="submit" disabled={action.busy || !days}>
               Save retention

@@ -13,7 +13,13 @@ export function TrustedIssuers({ tenantId }: { tenantId: string }) {
   const issuers = useLoad(() => admin.get<FederatedCredentialView[]>(path), [tenantId]);
   const [form, setForm] = useState({ issuer: '', jwksUrl: '', subject: '', audience: '', description: '' });
   const action = useAction();
-  const ids = { issuer: useId('issuer'), jwks: useId('jwks'), subject: useId('subject'), audience: useId('audience'), description: useId('issuer-description') };
+  const ids = {
+    issuer: useId('issuer'),
+    jwks: useId('jwks'),
+    subject: useId('subject'),
+    audience: useId('audience'),
+    description: useId('issuer-description'),
+  };
   const set = (key: keyof typeof form) => (e: Event) => setForm({ ...form, [key]: (e.currentTarget as HTMLInputElement).value });
   const add = async (e: Event) => {
     e.preventDefault();
@@ -59,7 +65,15 @@ export function TrustedIssuers({ tenantId }: { tenantId: string }) {
               { header: 'Last used', cell: (c) => <Ago iso={c.lastUsedAt} /> },
               {
                 header: <SrOnly>Actions</SrOnly>,
-                cell: (c) => <ConfirmButton label="Remove" srLabel={`issuer ${c.issuer}`} confirm="Remove: its assertions are refused" busy={action.busy} onConfirm={() => remove(c.id)} />,
+                cell: (c) => (
+                  <ConfirmButton
+                    label="Remove"
+                    srLabel={`issuer ${c.issuer}`}
+                    confirm="Remove: its assertions are refused"
+                    busy={action.busy}
+                    onConfirm={() => remove(c.id)}
+                  />
+                ),
               },
             ]}
           />
@@ -68,10 +82,25 @@ export function TrustedIssuers({ tenantId }: { tenantId: string }) {
       <form class="form" onSubmit={add}>
         <h3>Trust an issuer</h3>
         <Field id={ids.issuer} label="Issuer (the exact iss)">
-          <input id={ids.issuer} required maxLength={500} placeholder="https://login.microsoftonline.com/<entra-tenant-id>/v2.0" value={form.issuer} onInput={set('issuer')} />
+          <input
+            id={ids.issuer}
+            required
+            maxLength={500}
+            placeholder="https://login.microsoftonline.com/<entra-tenant-id>/v2.0"
+            value={form.issuer}
+            onInput={set('issuer')}
+          />
         </Field>
         <Field id={ids.jwks} label="JWK Set URL (https)">
-          <input id={ids.jwks} required type="url" maxLength={1000} placeholder="https://login.microsoftonline.com/<entra-tenant-id>/discovery/v2.0/keys" value={form.jwksUrl} onInput={set('jwksUrl')} />
+          <input
+            id={ids.jwks}
+            required
+            type="url"
+            maxLength={1000}
+            placeholder="https://login.microsoftonline.com/<entra-tenant-id>/discovery/v2.0/keys"
+            value={form.jwksUrl}
+            onInput={set('jwksUrl')}
+          />
         </Field>
         <div class="row">
           <Field id={ids.subject} label="Subject (the exact sub)">

@@ -19,8 +19,8 @@ export function SigningKeysPage() {
     <>
       <h1>Signing keys</h1>
       <p>
-        Access tokens that the tenants' OAuth token endpoints issue are signed with the newest active key. After a rotation the older keys keep verifying
-        the tokens they signed until those expire; retiring a key refuses every token it signed at once (for a leaked key).
+        Access tokens that the tenants' OAuth token endpoints issue are signed with the newest active key. After a rotation the older keys keep verifying the
+        tokens they signed until those expire; retiring a key refuses every token it signed at once (for a leaked key).
       </p>
       <section class="card">
         <h2>Keys</h2>
@@ -38,13 +38,28 @@ export function SigningKeysPage() {
                 { header: 'Created', cell: (k) => <Time iso={k.createdAt} /> },
                 {
                   header: 'Verifies until',
-                  cell: (k) => (k.retiredAt ? <>retired <Time iso={k.retiredAt} /></> : k.verifyUntil ? <Time iso={k.verifyUntil} /> : <span class="muted">while it signs</span>),
+                  cell: (k) =>
+                    k.retiredAt ? (
+                      <>
+                        retired <Time iso={k.retiredAt} />
+                      </>
+                    ) : k.verifyUntil ? (
+                      <Time iso={k.verifyUntil} />
+                    ) : (
+                      <span class="muted">while it signs</span>
+                    ),
                 },
                 {
                   header: <SrOnly>Actions</SrOnly>,
                   cell: (k) =>
                     k.state === 'retired' || k.state === 'expired' ? null : (
-                      <ConfirmButton label="Retire" srLabel={`key ${k.kid}`} confirm="Retire: tokens it signed stop working now" busy={action.busy} onConfirm={() => retire(k.kid)} />
+                      <ConfirmButton
+                        label="Retire"
+                        srLabel={`key ${k.kid}`}
+                        confirm="Retire: tokens it signed stop working now"
+                        busy={action.busy}
+                        onConfirm={() => retire(k.kid)}
+                      />
                     ),
                 },
               ]}

@@ -28,8 +28,18 @@ function OperatorApp({ path }: { path: string }) {
   useEffect(() => {
     document.title = session ? `${titleOf(path)} · scimflow console` : 'Sign in · scimflow console';
   }, [path, session]);
-  if (error) return <main class="narrow"><ErrorMessage error={error} /></main>;
-  if (session === undefined) return <main class="narrow"><Loading what="the console" /></main>;
+  if (error)
+    return (
+      <main class="narrow">
+        <ErrorMessage error={error} />
+      </main>
+    );
+  if (session === undefined)
+    return (
+      <main class="narrow">
+        <Loading what="the console" />
+      </main>
+    );
   if (session === null) return <SignIn onSignedIn={setSession} />;
   return (
     <>
@@ -38,7 +48,10 @@ function OperatorApp({ path }: { path: string }) {
       </a>
       <header class="top">
         <div class="brand">
-          <span aria-hidden="true" class="logo">◆</span> scimflow <span class="muted">console</span>
+          <span aria-hidden="true" class="logo">
+            ◆
+          </span>{' '}
+          scimflow <span class="muted">console</span>
         </div>
         <nav aria-label="Main">
           <ul>
@@ -116,16 +129,27 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: ConsoleSessionView) => void })
   return (
     <main class="narrow signin" id="main">
       <div class="brand big">
-        <span aria-hidden="true" class="logo">◆</span> scimflow <span class="muted">console</span>
+        <span aria-hidden="true" class="logo">
+          ◆
+        </span>{' '}
+        scimflow <span class="muted">console</span>
       </div>
       <h1>Sign in</h1>
       <form onSubmit={submit} class="card">
         <div class="field">
           <label for={id}>Admin token</label>
-          <input id={id} type="password" autoComplete="current-password" required value={token} aria-describedby={`${id}-hint`} onInput={(e) => setToken((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id={id}
+            type="password"
+            autoComplete="current-password"
+            required
+            value={token}
+            aria-describedby={`${id}-hint`}
+            onInput={(e) => setToken((e.currentTarget as HTMLInputElement).value)}
+          />
           <p class="hint" id={`${id}-hint`}>
-            The ingress's <code>ADMIN_TOKEN</code> (<code>npm run up</code> writes it to <code>.local/admin-token</code>). It is exchanged for a session
-            cookie of 8 hours; the token itself is not stored in the browser.
+            The ingress's <code>ADMIN_TOKEN</code> (<code>npm run up</code> writes it to <code>.local/admin-token</code>). It is exchanged for a session cookie
+            of 8 hours; the token itself is not stored in the browser.
           </p>
         </div>
         <ErrorMessage error={action.error} />

@@ -80,7 +80,18 @@ export function PipelinePage() {
                   ),
                 },
                 { header: 'Error', cellClass: 'wrap', cell: (c) => c.error ?? '' },
-                { header: <SrOnly>Actions</SrOnly>, cellClass: 'buttons', cell: (c) => <Actions path={`/admin/parked-commands/${encodeURIComponent(c.id)}`} what={`${c.action} ${c.resourceId}`} busy={action.busy} act={(path) => act(path, commands.reload)} /> },
+                {
+                  header: <SrOnly>Actions</SrOnly>,
+                  cellClass: 'buttons',
+                  cell: (c) => (
+                    <Actions
+                      path={`/admin/parked-commands/${encodeURIComponent(c.id)}`}
+                      what={`${c.action} ${c.resourceId}`}
+                      busy={action.busy}
+                      act={(path) => act(path, commands.reload)}
+                    />
+                  ),
+                },
               ]}
             />
           )}
@@ -108,7 +119,18 @@ export function PipelinePage() {
                   ),
                 },
                 { header: 'Error', cellClass: 'wrap', cell: (r) => r.error },
-                { header: <SrOnly>Actions</SrOnly>, cellClass: 'buttons', cell: (r) => <Actions path={`/admin/parked-records/${encodeURIComponent(r.id)}`} what={r.key} busy={action.busy} act={(path) => act(path, records.reload)} /> },
+                {
+                  header: <SrOnly>Actions</SrOnly>,
+                  cellClass: 'buttons',
+                  cell: (r) => (
+                    <Actions
+                      path={`/admin/parked-records/${encodeURIComponent(r.id)}`}
+                      what={r.key}
+                      busy={action.busy}
+                      act={(path) => act(path, records.reload)}
+                    />
+                  ),
+                },
               ]}
             />
           )}

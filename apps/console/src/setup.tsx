@@ -32,7 +32,10 @@ function takeToken(): string | null {
 export function SetupPage() {
   const token = useMemo(takeToken, []);
   const api = useMemo(() => (token ? new SetupApi(token) : null), [token]);
-  const info = useLoad(() => (api ? api.get<SetupView>('') : Promise.reject(new ApiError(401, 'This page needs the full setup link: ask your provider for it.'))), [api]);
+  const info = useLoad(
+    () => (api ? api.get<SetupView>('') : Promise.reject(new ApiError(401, 'This page needs the full setup link: ask your provider for it.'))),
+    [api],
+  );
   useEffect(() => {
     document.title = info.data ? `Connect ${info.data.productName ?? info.data.tenant.name} to Microsoft Entra ID` : 'Entra setup · scimflow';
   }, [info.data]);
@@ -43,7 +46,19 @@ export function SetupPage() {
       </a>
       <header class="top setup-top">
         <div class="brand">
-          {info.data?.logoUrl ? <img src={info.data.logoUrl} alt="" class="product-logo" referrerpolicy="no-referrer" onError={(e) => ((e.currentTarget as HTMLImageElement).hidden = true)} /> : <span aria-hidden="true" class="logo">◆</span>}{' '}
+          {info.data?.logoUrl ? (
+            <img
+              src={info.data.logoUrl}
+              alt=""
+              class="product-logo"
+              referrerpolicy="no-referrer"
+              onError={(e) => ((e.currentTarget as HTMLImageElement).hidden = true)}
+            />
+          ) : (
+            <span aria-hidden="true" class="logo">
+              ◆
+            </span>
+          )}{' '}
           {info.data?.productName ?? 'scimflow'} <span class="muted">Entra setup</span>
         </div>
       </header>
@@ -73,15 +88,16 @@ function Setup({ api, info }: { api: SetupApi; info: SetupView }) {
     <>
       <h1>Connect {product} to Microsoft Entra ID</h1>
       <p class="lead">
-        For <strong>{info.tenant.name}</strong> ({info.tenant.profileTitle}). Follow the steps in the Microsoft Entra admin center; this page checks the connection
-        live. The link is valid until <Time iso={info.expiresAt} />.
+        For <strong>{info.tenant.name}</strong> ({info.tenant.profileTitle}). Follow the steps in the Microsoft Entra admin center; this page checks the
+        connection live. The link is valid until <Time iso={info.expiresAt} />.
       </p>
       <ol class="steps">
         <li class="step card">
           <h2>Create the enterprise application</h2>
           <p>
-            In the <strong>Microsoft Entra admin center</strong>: <em>Identity → Applications → Enterprise applications → New application → Create your own
-            application</em>. Name it <strong>{product}</strong> and choose <em>Integrate any other application you don't find in the gallery (Non-gallery)</em>.
+            In the <strong>Microsoft Entra admin center</strong>:{' '}
+            <em>Identity → Applications → Enterprise applications → New application → Create your own application</em>. Name it <strong>{product}</strong> and
+            choose <em>Integrate any other application you don't find in the gallery (Non-gallery)</em>.
           </p>
         </li>
         <li class="step card">
@@ -125,8 +141,8 @@ function Setup({ api, info }: { api: SetupApi; info: SetupView }) {
         <li class="step card">
           <h2>Test Connection</h2>
           <p>
-            Click <strong>Test Connection</strong> in Entra (under Admin Credentials). This indicator turns green when scimflow receives the request and it passes
-            authentication and the IP allow-list.
+            Click <strong>Test Connection</strong> in Entra (under Admin Credentials). This indicator turns green when scimflow receives the request and it
+            passes authentication and the IP allow-list.
           </p>
           <ConnectionIndicator api={api} since={opened} onSeen={setSeen} />
         </li>
@@ -144,7 +160,9 @@ function Setup({ api, info }: { api: SetupApi; info: SetupView }) {
 }
 
 function Credential({ api, info }: { api: SetupApi; info: SetupView }) {
-  const [kind, setKind] = useState<'secret-token' | 'oauth-client-credentials'>(info.authMethods.includes('secret-token') ? 'secret-token' : 'oauth-client-credentials');
+  const [kind, setKind] = useState<'secret-token' | 'oauth-client-credentials'>(
+    info.authMethods.includes('secret-token') ? 'secret-token' : 'oauth-client-credentials',
+  );
   const [credential, setCredential] = useState<SetupCredentialView | null>(null);
   const action = useAction();
   const reveal = async () => {
@@ -163,7 +181,12 @@ function Credential({ api, info }: { api: SetupApi; info: SetupView }) {
         ) : null}
         {info.authMethods.includes('oauth-client-credentials') ? (
           <label class="radio">
-            <input type="radio" name="auth-method" checked={kind === 'oauth-client-credentials'} onChange={() => (setKind('oauth-client-credentials'), setCredential(null))} />{' '}
+            <input
+              type="radio"
+              name="auth-method"
+              checked={kind === 'oauth-client-credentials'}
+              onChange={() => (setKind('oauth-client-credentials'), setCredential(null))}
+            />{' '}
             OAuth 2.0 client credentials grant
           </label>
         ) : null}
@@ -241,7 +264,8 @@ function ConnectionIndicator({ api, since, onSeen }: { api: SetupApi; since: str
           <>
             <strong>Connected.</strong> Entra's request passed authentication and the IP allow-list.
             <div class="sub">
-              <Time iso={result!.at} /> from <span class="mono">{result!.sourceIp ?? 'unknown address'}</span> ({result!.method} {result!.path}, {result!.status})
+              <Time iso={result!.at} /> from <span class="mono">{result!.sourceIp ?? 'unknown address'}</span> ({result!.method} {result!.path},{' '}
+              {result!.status})
             </div>
           </>
         ) : (
@@ -295,7 +319,11 @@ function SyncStatus({ api, seen }: { api: SetupApi; seen: string | null }) {
           {s.recentFailures.map((f, i) => (
             <li key={i} class="failure">
               <div>
-                <span class="badge bad">{f.status}</span> <span class="mono">{f.method} {f.path}</span> · <Time iso={f.at} />
+                <span class="badge bad">{f.status}</span>{' '}
+                <span class="mono">
+                  {f.method} {f.path}
+                </span>{' '}
+                · <Time iso={f.at} />
               </div>
               {f.detail ? <div>{f.detail}</div> : null}
               {f.hint ? (

@@ -101,7 +101,19 @@ export function SrOnly({ children }: { children: ComponentChildren }) {
 }
 
 /** The button that opens and closes a row's detail; `of` names the row for screen readers. */
-export function DisclosureButton({ label, of, open, controls, onToggle }: { label: string; of: string; open: boolean; controls: string; onToggle: () => void }) {
+export function DisclosureButton({
+  label,
+  of,
+  open,
+  controls,
+  onToggle,
+}: {
+  label: string;
+  of: string;
+  open: boolean;
+  controls: string;
+  onToggle: () => void;
+}) {
   return (
     <button type="button" class="secondary small" aria-expanded={open} aria-controls={controls} onClick={onToggle}>
       {open ? 'Hide' : label}

@@ -23,7 +23,27 @@ import { ActivityChart } from './chart';
 import { FailureMeter } from './tenants';
 import { filterUsers } from './user-filter';
 import { DataTable, DisclosureButton, SrOnly } from './table';
-import { Ago, ConfirmButton, CopyField, Described, Empty, ErrorMessage, Field, Link, messageOf, navigate, OnceBox, RevokedBadge, Show, StatusBadge, Time, TypedConfirm, useAction, useId, useLoad } from './ui';
+import {
+  Ago,
+  ConfirmButton,
+  CopyField,
+  Described,
+  Empty,
+  ErrorMessage,
+  Field,
+  Link,
+  messageOf,
+  navigate,
+  OnceBox,
+  RevokedBadge,
+  Show,
+  StatusBadge,
+  Time,
+  TypedConfirm,
+  useAction,
+  useId,
+  useLoad,
+} from './ui';
 
 const TABS: [string, string][] = [
   ['overview', 'Overview'],
@@ -51,7 +71,8 @@ export function TenantPage({ tenantId, tab }: { tenantId: string; tab: string })
           <div class="page-head">
             <h1>
               {t.name} {t.status === 'disabled' ? <span class="badge warn">disabled</span> : null}{' '}
-              {t.intakePausedAt ? <span class="badge warn">intake paused</span> : null} {t.deliveryPausedAt ? <span class="badge warn">delivery paused</span> : null}
+              {t.intakePausedAt ? <span class="badge warn">intake paused</span> : null}{' '}
+              {t.deliveryPausedAt ? <span class="badge warn">delivery paused</span> : null}
             </h1>
             <span class="muted">{t.profile} profile</span>
           </div>
@@ -59,7 +80,10 @@ export function TenantPage({ tenantId, tab }: { tenantId: string; tab: string })
             <ul>
               {TABS.map(([key, label]) => (
                 <li key={key}>
-                  <Link href={`/console/tenants/${encodeURIComponent(tenantId)}${key === 'overview' ? '' : `/${key}`}`} aria-current={tab === key ? 'page' : undefined}>
+                  <Link
+                    href={`/console/tenants/${encodeURIComponent(tenantId)}${key === 'overview' ? '' : `/${key}`}`}
+                    aria-current={tab === key ? 'page' : undefined}
+                  >
                     {label}
                   </Link>
                 </li>
@@ -110,7 +134,17 @@ function OverviewTab({ t, reload }: { t: TenantView; reload: () => void }) {
             <dt>Token Endpoint</dt>
             <dd class="mono">{t.tokenUrl}</dd>
             <dt>Allowed source IPs</dt>
-            <dd>{t.allowedSourceIps.length ? t.allowedSourceIps.map((c) => <div class="mono" key={c}>{c}</div>) : <span class="muted">every address</span>}</dd>
+            <dd>
+              {t.allowedSourceIps.length ? (
+                t.allowedSourceIps.map((c) => (
+                  <div class="mono" key={c}>
+                    {c}
+                  </div>
+                ))
+              ) : (
+                <span class="muted">every address</span>
+              )}
+            </dd>
             <dt>Rate limit</dt>
             <dd>{t.rateLimit ? `${t.rateLimit.perSecond}/s, burst ${t.rateLimit.burst}` : <span class="muted">the configured default</span>}</dd>
             <dt>Created</dt>
@@ -171,7 +205,9 @@ function OverviewTab({ t, reload }: { t: TenantView; reload: () => void }) {
           )}
           <TypedConfirm action="Delete tenant" name={t.name} busy={action.busy} danger onConfirm={remove} />
         </div>
-        <p class="hint">Disabling makes the SCIM API and token endpoint answer 403 until enabled. Deleting removes the credentials, users and groups and cannot be undone.</p>
+        <p class="hint">
+          Disabling makes the SCIM API and token endpoint answer 403 until enabled. Deleting removes the credentials, users and groups and cannot be undone.
+        </p>
       </section>
     </>
   );
@@ -203,14 +239,38 @@ function AccessSettings({ t, reload }: { t: TenantView; reload: () => void }) {
       <summary>Change the allow-list or rate limit</summary>
       <form class="form" onSubmit={save}>
         <Field id={ids.ips} label="Allowed source IPs" hint="CIDR blocks, one per line or comma-separated; empty allows every address.">
-          <textarea id={ids.ips} rows={3} value={ips} aria-describedby={`${ids.ips}-hint`} onInput={(e) => setIps((e.currentTarget as HTMLTextAreaElement).value)} />
+          <textarea
+            id={ids.ips}
+            rows={3}
+            value={ips}
+            aria-describedby={`${ids.ips}-hint`}
+            onInput={(e) => setIps((e.currentTarget as HTMLTextAreaElement).value)}
+          />
         </Field>
         <div class="row">
           <Field id={ids.ps} label="Requests per second">
-            <input id={ids.ps} type="number" min={1} max={1000000} inputMode="numeric" placeholder="default" value={perSecond} onInput={(e) => setPerSecond((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              id={ids.ps}
+              type="number"
+              min={1}
+              max={1000000}
+              inputMode="numeric"
+              placeholder="default"
+              value={perSecond}
+              onInput={(e) => setPerSecond((e.currentTarget as HTMLInputElement).value)}
+            />
           </Field>
           <Field id={ids.burst} label="Burst">
-            <input id={ids.burst} type="number" min={1} max={1000000} inputMode="numeric" placeholder="default" value={burst} onInput={(e) => setBurst((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              id={ids.burst}
+              type="number"
+              min={1}
+              max={1000000}
+              inputMode="numeric"
+              placeholder="default"
+              value={burst}
+              onInput={(e) => setBurst((e.currentTarget as HTMLInputElement).value)}
+            />
           </Field>
         </div>
         <ErrorMessage error={action.error} />
@@ -233,7 +293,9 @@ function CredentialsTab({ t }: { t: TenantView }) {
 
   const createToken = async (e: Event) => {
     e.preventDefault();
-    const created = await action.run(() => admin.post<CreatedSecretTokenView>(`${base(t.tenantId)}/tokens`, description.trim() ? { description: description.trim() } : {}));
+    const created = await action.run(() =>
+      admin.post<CreatedSecretTokenView>(`${base(t.tenantId)}/tokens`, description.trim() ? { description: description.trim() } : {}),
+    );
     if (created) {
       setNewToken(created);
       setDescription('');
@@ -282,7 +344,16 @@ function CredentialsTab({ t }: { t: TenantView }) {
                 { header: 'State', cell: (k) => <RevokedBadge revokedAt={k.revokedAt} /> },
                 {
                   header: <SrOnly>Actions</SrOnly>,
-                  cell: (k) => (k.revokedAt ? null : <ConfirmButton label="Revoke" srLabel={`token ${k.id}`} confirm="Revoke: Entra stops if it uses it" busy={action.busy} onConfirm={() => revoke(k.id)} />),
+                  cell: (k) =>
+                    k.revokedAt ? null : (
+                      <ConfirmButton
+                        label="Revoke"
+                        srLabel={`token ${k.id}`}
+                        confirm="Revoke: Entra stops if it uses it"
+                        busy={action.busy}
+                        onConfirm={() => revoke(k.id)}
+                      />
+                    ),
                 },
               ]}
             />
@@ -308,7 +379,15 @@ function CredentialsTab({ t }: { t: TenantView }) {
                 <dt>Token Endpoint</dt>
                 <dd class="mono">{c.tokenUrl}</dd>
                 <dt>Client secret</dt>
-                <dd>{c.hasSecret ? <>set <Time iso={c.secretCreatedAt} /></> : <span class="muted">none (federated assertions only)</span>}</dd>
+                <dd>
+                  {c.hasSecret ? (
+                    <>
+                      set <Time iso={c.secretCreatedAt} />
+                    </>
+                  ) : (
+                    <span class="muted">none (federated assertions only)</span>
+                  )}
+                </dd>
                 <dt>Last used</dt>
                 <dd>
                   <Ago iso={c.lastUsedAt} />
@@ -364,7 +443,11 @@ function SetupLinksTab({ t }: { t: TenantView }) {
       </p>
       {created ? (
         <OnceBox title="Setup link" onDone={() => setCreated(null)}>
-          <CopyField label="Setup link URL" value={created.url} hint={`Valid until ${new Date(created.expiresAt).toLocaleString()}. Send it to the customer's IT admin.`} />
+          <CopyField
+            label="Setup link URL"
+            value={created.url}
+            hint={`Valid until ${new Date(created.expiresAt).toLocaleString()}. Send it to the customer's IT admin.`}
+          />
         </OnceBox>
       ) : null}
       <section class="card">
@@ -385,7 +468,14 @@ function SetupLinksTab({ t }: { t: TenantView }) {
             </Field>
           </div>
           <Field id={ids.logo} label="Logo URL (optional, https)">
-            <input id={ids.logo} type="url" maxLength={500} placeholder="https://product.example/logo.svg" value={logoUrl} onInput={(e) => setLogoUrl((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              id={ids.logo}
+              type="url"
+              maxLength={500}
+              placeholder="https://product.example/logo.svg"
+              value={logoUrl}
+              onInput={(e) => setLogoUrl((e.currentTarget as HTMLInputElement).value)}
+            />
           </Field>
           <ErrorMessage error={action.error} />
           <button type="submit" disabled={action.busy}>
@@ -406,12 +496,28 @@ function SetupLinksTab({ t }: { t: TenantView }) {
                 { header: 'Product name', cell: (l) => l.productName ?? <span class="muted">—</span> },
                 { header: 'Expires', cell: (l) => <Time iso={l.expiresAt} /> },
                 { header: 'Last used', cell: (l) => <Ago iso={l.lastUsedAt} /> },
-                { header: 'State', cell: (l) => (l.revokedAt ? <span class="badge bad">revoked</span> : expired(l) ? <span class="badge warn">expired</span> : <span class="badge ok">valid</span>) },
+                {
+                  header: 'State',
+                  cell: (l) =>
+                    l.revokedAt ? (
+                      <span class="badge bad">revoked</span>
+                    ) : expired(l) ? (
+                      <span class="badge warn">expired</span>
+                    ) : (
+                      <span class="badge ok">valid</span>
+                    ),
+                },
                 {
                   header: <SrOnly>Actions</SrOnly>,
                   cell: (l) =>
                     l.revokedAt || expired(l) ? null : (
-                      <ConfirmButton label="Revoke" srLabel={`setup link created ${new Date(l.createdAt).toLocaleString()}`} confirm="Revoke link" busy={action.busy} onConfirm={() => revoke(l.id)} />
+                      <ConfirmButton
+                        label="Revoke"
+                        srLabel={`setup link created ${new Date(l.createdAt).toLocaleString()}`}
+                        confirm="Revoke link"
+                        busy={action.busy}
+                        onConfirm={() => revoke(l.id)}
+                      />
                     ),
                 },
               ]}
@@ -525,7 +631,16 @@ function RequestsTab({ t }: { t: TenantView }) {
           </>
         ) : null}
         <Field id={ids.status} label="Status">
-          <input id={ids.status} type="number" min={100} max={599} inputMode="numeric" placeholder="e.g. 400" value={status} onInput={(e) => setStatus((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id={ids.status}
+            type="number"
+            min={100}
+            max={599}
+            inputMode="numeric"
+            placeholder="e.g. 400"
+            value={status}
+            onInput={(e) => setStatus((e.currentTarget as HTMLInputElement).value)}
+          />
         </Field>
         <Field id={ids.method} label="Method">
           <select id={ids.method} value={method} onChange={(e) => setMethod((e.currentTarget as HTMLSelectElement).value)}>
@@ -538,7 +653,14 @@ function RequestsTab({ t }: { t: TenantView }) {
           </select>
         </Field>
         <Field id={ids.q} label="Path contains">
-          <input id={ids.q} type="search" maxLength={200} placeholder="a user id, Groups…" value={q} onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id={ids.q}
+            type="search"
+            maxLength={200}
+            placeholder="a user id, Groups…"
+            value={q}
+            onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
+          />
         </Field>
         <button type="submit">Apply</button>
       </form>
@@ -571,7 +693,13 @@ function RequestsTab({ t }: { t: TenantView }) {
                 {
                   header: <SrOnly>Detail</SrOnly>,
                   cell: (r) => (
-                    <DisclosureButton label="Details" of={`${r.method} ${relativePath(r.path, r.tenantId)}`} open={open === r.id} controls={`req-${r.id}`} onToggle={() => setOpen(open === r.id ? null : r.id)} />
+                    <DisclosureButton
+                      label="Details"
+                      of={`${r.method} ${relativePath(r.path, r.tenantId)}`}
+                      open={open === r.id}
+                      controls={`req-${r.id}`}
+                      onToggle={() => setOpen(open === r.id ? null : r.id)}
+                    />
                   ),
                 },
               ]}
@@ -690,7 +818,10 @@ function AuditTab({ t }: { t: TenantView }) {
                   </>
                 ),
               },
-              { header: 'Outcome', cell: (a) => (a.outcome === 'success' ? <span class="badge ok">✓ {a.status}</span> : <span class="badge bad">✗ {a.status}</span>) },
+              {
+                header: 'Outcome',
+                cell: (a) => (a.outcome === 'success' ? <span class="badge ok">✓ {a.status}</span> : <span class="badge bad">✗ {a.status}</span>),
+              },
               { header: 'Detail', cellClass: 'wrap', cell: (a) => a.error?.detail ?? summarise(a.diff) },
             ]}
           />
@@ -729,7 +860,15 @@ function UsersTab({ t }: { t: TenantView }) {
           }}
         >
           <Field id={id} label="SCIM filter" hint='As Entra writes them, e.g. userName sw "ada", emails[type eq "work"].value co "contoso", active eq false'>
-            <input id={id} type="search" class="mono" spellcheck={false} value={typed} aria-describedby={`${id}-hint`} onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              id={id}
+              type="search"
+              class="mono"
+              spellcheck={false}
+              value={typed}
+              aria-describedby={`${id}-hint`}
+              onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)}
+            />
           </Field>
           <button type="submit">Filter</button>
         </form>
@@ -758,7 +897,17 @@ function UsersTab({ t }: { t: TenantView }) {
                     ),
                   },
                   { header: 'Work email', cell: (u) => u.workEmail ?? <span class="muted">—</span> },
-                  { header: 'Active', cell: (u) => (u.deletedAt ? <span class="badge bad">deleted</span> : u.active ? <span class="badge ok">✓ active</span> : <span class="badge warn">inactive</span>) },
+                  {
+                    header: 'Active',
+                    cell: (u) =>
+                      u.deletedAt ? (
+                        <span class="badge bad">deleted</span>
+                      ) : u.active ? (
+                        <span class="badge ok">✓ active</span>
+                      ) : (
+                        <span class="badge warn">inactive</span>
+                      ),
+                  },
                   {
                     header: 'Origin',
                     cell: (u) => (
@@ -805,7 +954,15 @@ function GroupsSection({ t, count }: { t: TenantView; count: number | undefined 
         }}
       >
         <Field id={id} label="SCIM filter" hint='e.g. displayName sw "Sales", externalId eq "…"'>
-          <input id={id} type="search" class="mono" spellcheck={false} value={typed} aria-describedby={`${id}-hint`} onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id={id}
+            type="search"
+            class="mono"
+            spellcheck={false}
+            value={typed}
+            aria-describedby={`${id}-hint`}
+            onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)}
+          />
         </Field>
         <button type="submit">Filter</button>
       </form>
@@ -832,7 +989,15 @@ function GroupsSection({ t, count }: { t: TenantView; count: number | undefined 
               { header: 'Last modified', cell: (g) => <Time iso={g.lastModified} /> },
               {
                 header: <SrOnly>Members</SrOnly>,
-                cell: (g) => <DisclosureButton label="Members" of={g.displayName} open={open === g.id} controls={`members-${g.id}`} onToggle={() => setOpen(open === g.id ? null : g.id)} />,
+                cell: (g) => (
+                  <DisclosureButton
+                    label="Members"
+                    of={g.displayName}
+                    open={open === g.id}
+                    controls={`members-${g.id}`}
+                    onToggle={() => setOpen(open === g.id ? null : g.id)}
+                  />
+                ),
               },
             ]}
           />

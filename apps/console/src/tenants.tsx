@@ -66,8 +66,8 @@ export function TenantsPage() {
         )}
       </Show>
       <p class="hint">
-        Refreshed every 30 seconds. A failure is an answer of 400 or more, except a GET answered 404 (Entra looks up users that may not be there). Entra quarantines an
-        application whose failures pass its line, shown on each bar.
+        Refreshed every 30 seconds. A failure is an answer of 400 or more, except a GET answered 404 (Entra looks up users that may not be there). Entra
+        quarantines an application whose failures pass its line, shown on each bar.
       </p>
     </>
   );
@@ -124,8 +124,8 @@ export function CreateTenantPage() {
         <h1>Tenant {created.name} created</h1>
         <OnceBox title="Entra credentials" onDone={() => navigate(`/console/tenants/${encodeURIComponent(created.tenantId)}`)}>
           <p>
-            In the Entra enterprise application, Provisioning → Admin Credentials: the <strong>Tenant URL</strong> and either the{' '}
-            <strong>Secret Token</strong> or the OAuth client credentials.
+            In the Entra enterprise application, Provisioning → Admin Credentials: the <strong>Tenant URL</strong> and either the <strong>Secret Token</strong>{' '}
+            or the OAuth client credentials.
           </p>
           <CopyField label="Tenant URL" value={created.scimBaseUrl} />
           <CopyField label="Secret Token" value={created.token} secret />
@@ -147,7 +147,12 @@ export function CreateTenantPage() {
           <input id={ids.name} required maxLength={200} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
         </Field>
         <Field id={ids.profile} label="Product profile" hint="The rules the reconciler applies to every write (userType, required attributes, roles, groups).">
-          <select id={ids.profile} value={profile} aria-describedby={`${ids.profile}-hint`} onChange={(e) => setProfile((e.currentTarget as HTMLSelectElement).value as TenantProfile)}>
+          <select
+            id={ids.profile}
+            value={profile}
+            aria-describedby={`${ids.profile}-hint`}
+            onChange={(e) => setProfile((e.currentTarget as HTMLSelectElement).value as TenantProfile)}
+          >
             {TENANT_PROFILES.map((p) => (
               <option value={p} key={p}>
                 {p}
@@ -155,20 +160,53 @@ export function CreateTenantPage() {
             ))}
           </select>
         </Field>
-        <Field id={ids.ips} label="Allowed source IPs (optional)" hint="CIDR blocks, one per line or comma-separated; empty allows every address. Entra's ranges: the AzureActiveDirectory service tag.">
-          <textarea id={ids.ips} rows={3} value={ips} aria-describedby={`${ids.ips}-hint`} onInput={(e) => setIps((e.currentTarget as HTMLTextAreaElement).value)} />
+        <Field
+          id={ids.ips}
+          label="Allowed source IPs (optional)"
+          hint="CIDR blocks, one per line or comma-separated; empty allows every address. Entra's ranges: the AzureActiveDirectory service tag."
+        >
+          <textarea
+            id={ids.ips}
+            rows={3}
+            value={ips}
+            aria-describedby={`${ids.ips}-hint`}
+            onInput={(e) => setIps((e.currentTarget as HTMLTextAreaElement).value)}
+          />
         </Field>
         <Field id={ids.webhook} label="Webhook URL (optional)" hint="Receives every event of this tenant; more subscriptions under Webhooks.">
-          <input id={ids.webhook} type="url" placeholder="https://product.example/hooks/scim" value={webhook} aria-describedby={`${ids.webhook}-hint`} onInput={(e) => setWebhook((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id={ids.webhook}
+            type="url"
+            placeholder="https://product.example/hooks/scim"
+            value={webhook}
+            aria-describedby={`${ids.webhook}-hint`}
+            onInput={(e) => setWebhook((e.currentTarget as HTMLInputElement).value)}
+          />
         </Field>
         <fieldset>
           <legend>Rate limit (optional; empty: the configured default)</legend>
           <div class="row">
             <Field id={ids.ps} label="Requests per second">
-              <input id={ids.ps} type="number" min={1} max={1000000} inputMode="numeric" value={perSecond} onInput={(e) => setPerSecond((e.currentTarget as HTMLInputElement).value)} />
+              <input
+                id={ids.ps}
+                type="number"
+                min={1}
+                max={1000000}
+                inputMode="numeric"
+                value={perSecond}
+                onInput={(e) => setPerSecond((e.currentTarget as HTMLInputElement).value)}
+              />
             </Field>
             <Field id={ids.burst} label="Burst">
-              <input id={ids.burst} type="number" min={1} max={1000000} inputMode="numeric" value={burst} onInput={(e) => setBurst((e.currentTarget as HTMLInputElement).value)} />
+              <input
+                id={ids.burst}
+                type="number"
+                min={1}
+                max={1000000}
+                inputMode="numeric"
+                value={burst}
+                onInput={(e) => setBurst((e.currentTarget as HTMLInputElement).value)}
+              />
             </Field>
           </div>
         </fieldset>
@@ -185,4 +223,3 @@ export function CreateTenantPage() {
     </>
   );
 }
-

@@ -4,7 +4,10 @@ import { Empty, Link, Show, StatusBadge, Time, useLoad } from './ui';
 
 /** One user's story: the commands that changed it, the events they emitted and where each was delivered. */
 export function UserTimelinePage({ tenantId, userId }: { tenantId: string; userId: string }) {
-  const tl = useLoad(() => admin.get<UserTimelineView>(`/admin/tenants/${encodeURIComponent(tenantId)}/users/${encodeURIComponent(userId)}/timeline`), [tenantId, userId]);
+  const tl = useLoad(
+    () => admin.get<UserTimelineView>(`/admin/tenants/${encodeURIComponent(tenantId)}/users/${encodeURIComponent(userId)}/timeline`),
+    [tenantId, userId],
+  );
   const back = `/console/tenants/${encodeURIComponent(tenantId)}/users`;
   return (
     <>

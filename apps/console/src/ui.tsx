@@ -207,7 +207,16 @@ export function CopyField({ label, value, secret, hint }: { label: string; value
     <div class={`copy-field${secret ? ' secret' : ''}`}>
       <label for={id}>{label}</label>
       <div class="copy-row">
-        <input id={id} ref={input} type="text" readOnly value={value} spellcheck={false} autoComplete="off" onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
+        <input
+          id={id}
+          ref={input}
+          type="text"
+          readOnly
+          value={value}
+          spellcheck={false}
+          autoComplete="off"
+          onFocus={(e) => (e.currentTarget as HTMLInputElement).select()}
+        />
         <button type="button" onClick={onCopy} aria-label={`Copy ${label}`}>
           Copy
         </button>
@@ -258,7 +267,19 @@ export function Field({ label, hint, children, id }: { label: string; hint?: str
 }
 
 /** A destructive action confirmed by typing a name (the tenant's). */
-export function TypedConfirm({ action, name, onConfirm, busy, danger }: { action: string; name: string; onConfirm: () => void; busy: boolean; danger?: boolean }) {
+export function TypedConfirm({
+  action,
+  name,
+  onConfirm,
+  busy,
+  danger,
+}: {
+  action: string;
+  name: string;
+  onConfirm: () => void;
+  busy: boolean;
+  danger?: boolean;
+}) {
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
   const id = useId('confirm');
@@ -325,7 +346,21 @@ export function Empty({ children }: { children: ComponentChildren }) {
 }
 
 /** A button whose action needs a second, explicit click (revoking a credential Entra may be using). */
-export function ConfirmButton({ label, confirm, onConfirm, busy, srLabel, class: cls }: { label: string; confirm: string; onConfirm: () => void; busy: boolean; srLabel?: string; class?: string }) {
+export function ConfirmButton({
+  label,
+  confirm,
+  onConfirm,
+  busy,
+  srLabel,
+  class: cls,
+}: {
+  label: string;
+  confirm: string;
+  onConfirm: () => void;
+  busy: boolean;
+  srLabel?: string;
+  class?: string;
+}) {
   const [asking, setAsking] = useState(false);
   if (!asking)
     return (

@@ -33,7 +33,7 @@ describe('the Users tab SCIM filter', () => {
     ['meta.lastModified gt "2026-12-01T00:00:00Z"', ['ada', 'grace', 'Alan']],
   ])('%s', (filter, names) => expect(filterUsers(users, filter).map((u) => u.userName)).toEqual(names));
 
-  it('refuses an invalid filter with the SCIM API\'s words', () => expect(() => filterUsers(users, 'userName eq')).toThrow(/filter/i));
+  it("refuses an invalid filter with the SCIM API's words", () => expect(() => filterUsers(users, 'userName eq')).toThrow(/filter/i));
 
   it('shows a user without a work email with no emails', () => expect(scimView(users[1]).emails).toEqual([]));
 });

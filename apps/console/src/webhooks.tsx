@@ -57,7 +57,12 @@ function Subscriptions({ tenantId, selected }: { tenantId: string; selected: str
       .split(/[\s,]+/)
       .map((s) => s.trim())
       .filter(Boolean);
-    const created = await action.run(() => admin.post<SubscriptionWithSecretView>(`/admin/tenants/${encodeURIComponent(tenantId)}/subscriptions`, { url: url.trim(), ...(eventTypes.length ? { eventTypes } : {}) }));
+    const created = await action.run(() =>
+      admin.post<SubscriptionWithSecretView>(`/admin/tenants/${encodeURIComponent(tenantId)}/subscriptions`, {
+        url: url.trim(),
+        ...(eventTypes.length ? { eventTypes } : {}),
+      }),
+    );
     if (created) {
       setSecret(created.secret);
       setUrl('');
@@ -122,7 +127,14 @@ function Subscriptions({ tenantId, selected }: { tenantId: string; selected: str
       </Show>
       <form class="inline-form" onSubmit={create}>
         <Field id={ids.url} label="New subscription URL">
-          <input id={ids.url} type="url" required value={url} placeholder="https://product.example/hooks/scim" onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id={ids.url}
+            type="url"
+            required
+            value={url}
+            placeholder="https://product.example/hooks/scim"
+            onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)}
+          />
         </Field>
         <Field id={ids.types} label="Event types (optional)">
           <input id={ids.types} value={types} placeholder="dev.scimflow.user.*" onInput={(e) => setTypes((e.currentTarget as HTMLInputElement).value)} />
@@ -138,8 +150,14 @@ function Subscriptions({ tenantId, selected }: { tenantId: string; selected: str
 function SubscriptionDetail({ id }: { id: string }) {
   const sub = useLoad(() => admin.get<SubscriptionView>(`/admin/subscriptions/${encodeURIComponent(id)}`), [id]);
   const [status, setStatus] = useState('');
-  const deliveries = useLoad(() => admin.get<DeliveryAttemptView[]>(`/admin/subscriptions/${encodeURIComponent(id)}/deliveries${query({ status, limit: 50 })}`), [id, status]);
-  const dead = useLoad(() => admin.get<DeadLetterView[]>(`/admin/subscriptions/${encodeURIComponent(id)}/dead-letters${query({ all: true, limit: 100 })}`), [id]);
+  const deliveries = useLoad(
+    () => admin.get<DeliveryAttemptView[]>(`/admin/subscriptions/${encodeURIComponent(id)}/deliveries${query({ status, limit: 50 })}`),
+    [id, status],
+  );
+  const dead = useLoad(
+    () => admin.get<DeadLetterView[]>(`/admin/subscriptions/${encodeURIComponent(id)}/dead-letters${query({ all: true, limit: 100 })}`),
+    [id],
+  );
   const action = useAction();
   const [result, setResult] = useState<string | null>(null);
   const statusId = useId('delivery-status');
@@ -172,8 +190,8 @@ function SubscriptionDetail({ id }: { id: string }) {
           </button>
         </div>
         <p class="hint">
-          {sub.data ? <span class="mono">{sub.data.url}</span> : null} · events the receiver did not take within the retry horizon. A redrive puts the event back
-          into the queue once, in order for its user.
+          {sub.data ? <span class="mono">{sub.data.url}</span> : null} · events the receiver did not take within the retry horizon. A redrive puts the event
+          back into the queue once, in order for its user.
         </p>
         <ErrorMessage error={action.error} />
         <p role="status" class="result">
@@ -202,10 +220,16 @@ function SubscriptionDetail({ id }: { id: string }) {
                   header: 'State',
                   cell: (d) =>
                     d.redrivenAt ? (
-                      <span class="badge info">redriven <Time iso={d.redrivenAt} /></span>
+                      <span class="badge info">
+                        redriven <Time iso={d.redrivenAt} />
+                      </span>
                     ) : (
                       <button type="button" class="small" disabled={action.busy} onClick={() => redrive(d.id)}>
-                        Redrive<span class="sr-only"> {d.eventType} {d.eventId}</span>
+                        Redrive
+                        <span class="sr-only">
+                          {' '}
+                          {d.eventType} {d.eventId}
+                        </span>
                       </button>
                     ),
                 },
@@ -242,7 +266,8 @@ function SubscriptionDetail({ id }: { id: string }) {
                   cellClass: 'wrap',
                   cell: (a) => (
                     <>
-                      {a.status === 'delivered' ? <span class="badge ok">✓ delivered</span> : <span class="badge bad">✗ failed</span>} {a.httpStatus ?? ''} {a.error ?? ''}
+                      {a.status === 'delivered' ? <span class="badge ok">✓ delivered</span> : <span class="badge bad">✗ failed</span>} {a.httpStatus ?? ''}{' '}
+                      {a.error ?? ''}
                     </>
                   ),
                 },
@@ -342,8 +367,8 @@ function ReplaySection({ subscriptionId, onFinished }: { subscriptionId: string;
     <section class="card" aria-labelledby="replay-title">
       <h2 id="replay-title">Replay</h2>
       <p class="hint">
-        Re-delivers this subscription&apos;s past events, read back from Kafka, with the header <span class="mono">webhook-replay: true</span>. Count them first;
-        replaying the same range again queues nothing twice.
+        Re-delivers this subscription&apos;s past events, read back from Kafka, with the header <span class="mono">webhook-replay: true</span>. Count them
+        first; replaying the same range again queues nothing twice.
       </p>
       <form class="inline-form" aria-label="Replay events" onSubmit={onCount}>
         <Field id={fromId} label="From (your local time)">
@@ -414,7 +439,8 @@ function ReplayState({ r }: { r: EventReplayView }) {
 
 function announcement(r: EventReplayView): string {
   if (r.state === 'running') return 'Replay running…';
-  if (r.state === 'done') return `Replay done: ${r.queued} event${r.queued === 1 ? '' : 's'} queued${r.alreadyQueued ? `, ${r.alreadyQueued} already queued by an earlier run` : ''}.`;
+  if (r.state === 'done')
+    return `Replay done: ${r.queued} event${r.queued === 1 ? '' : 's'} queued${r.alreadyQueued ? `, ${r.alreadyQueued} already queued by an earlier run` : ''}.`;
   if (r.state === 'failed') return `Replay failed${r.error ? `: ${r.error}` : '.'}`;
   return 'Replay interrupted: its ingress stopped. Count and replay the same range again; nothing is queued twice.';
 }

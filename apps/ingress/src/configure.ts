@@ -23,7 +23,11 @@ export function configureIngress(app: INestApplication): void {
   // the built console's files (GET only; its API under /console/api goes on to Nest)
   app.use(serveConsole(resolve(CONSOLE_DIR)));
   // Bulk imports are larger than any SCIM request, and may be CSV; parsed first, the general parsers skip them.
-  app.use(['/admin/tenants/:tenantId/users/import', '/admin/tenants/:tenantId/groups/import'], json({ limit: importLimit }), text({ type: ['text/csv', 'text/plain'], limit: importLimit }));
+  app.use(
+    ['/admin/tenants/:tenantId/users/import', '/admin/tenants/:tenantId/groups/import'],
+    json({ limit: importLimit }),
+    text({ type: ['text/csv', 'text/plain'], limit: importLimit }),
+  );
   app.use(json({ type: ['application/json', 'application/scim+json', 'application/*+json'], limit }));
   // extended: false keeps repeated parameters as arrays, so the token endpoint can refuse them (RFC 6749 §3.2)
   app.use(urlencoded({ type: 'application/x-www-form-urlencoded', extended: false, limit }));
@@ -49,7 +53,8 @@ const IMPORT_PATH = /^\/admin\/tenants\/[^/]+\/(users|groups)\/import\/?$/;
 
 function refuseUnsupportedEncoding(req: Request, _res: Response, next: NextFunction) {
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
-  if (!CONTENT_ENCODINGS.has(encoding)) return next(new ScimError(415, `Content-Encoding ${JSON.stringify(encoding)} is not supported: send identity, gzip or deflate`));
+  if (!CONTENT_ENCODINGS.has(encoding))
+    return next(new ScimError(415, `Content-Encoding ${JSON.stringify(encoding)} is not supported: send identity, gzip or deflate`));
   next();
 }
 
@@ -62,7 +67,8 @@ function refuseUnsafeInput(req: Request, _res: Response, next: NextFunction) {
   try {
     if (req.path.startsWith('/scim/') && (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH')) {
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-      if (!SCIM_WRITE_TYPES.has(type)) throw new ScimError(415, `Content-Type ${JSON.stringify(type || '(none)')} is not supported: send application/scim+json or application/json`);
+      if (!SCIM_WRITE_TYPES.has(type))
+        throw new ScimError(415, `Content-Type ${JSON.stringify(type || '(none)')} is not supported: send application/scim+json or application/json`);
     }
     assertSafeJson(req.query, { label: 'query' });
     if (req.body !== undefined) assertSafeJson(req.body, { strings: !IMPORT_PATH.test(req.path) });

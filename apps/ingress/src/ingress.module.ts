@@ -23,7 +23,19 @@ import { ConsoleModule } from './console/console.module';
 import { EventsApiModule } from './events/events-api.module';
 
 @Module({
-  imports: [ScimflowConfigModule.forApp(IngressConfig), ObservabilityModule.forApp('ingress', { httpLogs: true }), PersistenceModule, MessagingModule.forApp('ingress'), AuthModule, CommandsModule, OAuthModule, AdminModule, ConsoleModule, RequestLogModule, EventsApiModule],
+  imports: [
+    ScimflowConfigModule.forApp(IngressConfig),
+    ObservabilityModule.forApp('ingress', { httpLogs: true }),
+    PersistenceModule,
+    MessagingModule.forApp('ingress'),
+    AuthModule,
+    CommandsModule,
+    OAuthModule,
+    AdminModule,
+    ConsoleModule,
+    RequestLogModule,
+    EventsApiModule,
+  ],
   controllers: [UsersController, DiscoveryController, RootSearchController, GroupsController],
   providers: [ResourceTypeRegistry, UsersLister, GroupResponses, GroupsLister, UserGroups, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
 })

@@ -49,7 +49,8 @@ export abstract class PartitionMaintenance implements OnApplicationBootstrap, On
     const { label, failures } = this.names;
     try {
       const { created, dropped } = await this.pass(now, DAYS_AHEAD);
-      if (created.length || dropped.length) this.logger.log(`${label} partitions: created ${created.join(', ') || 'none'}; dropped ${dropped.join(', ') || 'none'}`);
+      if (created.length || dropped.length)
+        this.logger.log(`${label} partitions: created ${created.join(', ') || 'none'}; dropped ${dropped.join(', ') || 'none'}`);
     } catch (e) {
       this.metrics.counter(failures.name, failures.help).inc();
       this.logger.error(`${label} partition maintenance failed: ${(e as Error).message}`);

@@ -14,7 +14,12 @@ import { EventConsumer } from './workers/event-consumer';
 
 /** Use cases (usecases/) do the work; workers (workers/) are the loops that call them: imports go workers → use cases. */
 @Module({
-  imports: [ScimflowConfigModule.forApp(NotifierConfig), ObservabilityModule.forApp('notifier', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('notifier')],
+  imports: [
+    ScimflowConfigModule.forApp(NotifierConfig),
+    ObservabilityModule.forApp('notifier', { httpLogs: false }),
+    PersistenceModule,
+    MessagingModule.forApp('notifier'),
+  ],
   controllers: [],
   providers: [WebhookSender, DeliverLane, QueueEvents, PublishDeadLetters, DeliveryMetrics, DeadLetterPublisher, DeliveryWorker, EventConsumer],
 })

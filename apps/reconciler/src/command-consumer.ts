@@ -3,7 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { ReconcilerConfig } from '@scimflow/config';
 import { backoffDelay, CommandOutcome, ConsumerGroupName, ProvisioningCommand, readCommand, resourceKey, topicName, UserCommand } from '@scimflow/contracts';
-import { CoalescingProducer, ConsumedRecord, CORRELATION_HEADER, KAFKA, KeyIsolation, OrderedConsumer, ParkReason, replyAddress, replyTo } from '@scimflow/messaging';
+import {
+  CoalescingProducer,
+  ConsumedRecord,
+  CORRELATION_HEADER,
+  KAFKA,
+  KeyIsolation,
+  OrderedConsumer,
+  ParkReason,
+  replyAddress,
+  replyTo,
+} from '@scimflow/messaging';
 import { extractTraceContext, inSpan, Metrics, Readiness, SpanKind } from '@scimflow/observability';
 import { DeprovisioningHolds, ParkedCommandInput, ParkedCommands } from '@scimflow/persistence';
 import { deprovisioningOf, mayDeprovision, outcomeOf } from '@scimflow/provisioning';
@@ -73,11 +83,16 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
       },
       { transientAttempts: config.COMMAND_TRANSIENT_ATTEMPTS, retryBaseMs: 200, retryMaxMs: 2000, keyConcurrency: 16 },
     );
-    metrics.gauge('scimflow_deprovisioning_held', "deprovisioning commands held beyond the tenant's threshold, waiting for an operator's decision", ['tenant'], async (gauge) => {
-      const held = await this.holds.heldPerTenant();
-      gauge.reset();
-      for (const { tenantId, commands } of held) gauge.set({ tenant: tenantId }, commands);
-    });
+    metrics.gauge(
+      'scimflow_deprovisioning_held',
+      "deprovisioning commands held beyond the tenant's threshold, waiting for an operator's decision",
+      ['tenant'],
+      async (gauge) => {
+        const held = await this.holds.heldPerTenant();
+        gauge.reset();
+        for (const { tenantId, commands } of held) gauge.set({ tenant: tenantId }, commands);
+      },
+    );
   }
 
   get isAssigned(): boolean {
@@ -114,7 +129,13 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
         i.command.resourceType === 'User' && !parked.has(this.isolationKey(i)) && !guarded.has(this.isolationKey(i)) && !this.isHeavy(i),
     );
     const batched = users.length && (await this.applyUsers(users)) ? new Set(users) : new Set<Item>();
-    await Promise.all([this.isolation.run(items.filter((i) => !batched.has(i)), parked), ...unreadable.map((r) => this.answerUnreadable(r))]);
+    await Promise.all([
+      this.isolation.run(
+        items.filter((i) => !batched.has(i)),
+        parked,
+      ),
+      ...unreadable.map((r) => this.answerUnreadable(r)),
+    ]);
   }
 
   private isolationKey({ command }: Item): string {
@@ -171,7 +192,10 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
     // the writer is answered now: nobody waits for a held command's outcome
     const admission = await this.holds.admit({ ...this.parkedInput(record, command), reply: undefined });
     if (admission.kind === 'apply') return false;
-    if (admission.opened) this.logger.warn(`tenant ${command.tenantId}: deprovisioning threshold exceeded, hold ${admission.holdId} opened; further deprovisionings wait for an operator`);
+    if (admission.opened)
+      this.logger.warn(
+        `tenant ${command.tenantId}: deprovisioning threshold exceeded, hold ${admission.holdId} opened; further deprovisionings wait for an operator`,
+      );
     this.metrics.counter('scimflow_deprovisionings_held_total', "deprovisioning commands held beyond the tenant's threshold", ['kind']).inc({ kind });
     await this.reply(record, outcomeOf(command, preview!.decision));
     return true;
@@ -242,7 +266,11 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
   /** A record we cannot read did not come from our ingress: logged and answered, never retried. */
   private async answerUnreadable(record: ConsumedRecord): Promise<void> {
     this.logger.error(`unreadable or unsupported command at ${source(record)}`);
-    const outcome = { commandId: record.headers[CORRELATION_HEADER] ?? 'unknown', status: 400, error: ScimError.badRequest('invalidSyntax', 'malformed command').toBody() };
+    const outcome = {
+      commandId: record.headers[CORRELATION_HEADER] ?? 'unknown',
+      status: 400,
+      error: ScimError.badRequest('invalidSyntax', 'malformed command').toBody(),
+    };
     this.observe(undefined, outcome, 0);
     await this.reply(record, outcome);
   }
@@ -252,14 +280,19 @@ export class CommandConsumer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private failures(failureClass: 'deterministic' | 'transient'): void {
-    this.metrics.counter('scimflow_command_failures_total', 'commands that failed: deterministic (answered, not retried) or transient (parked after retries)', ['class']).inc({ class: failureClass });
+    this.metrics
+      .counter('scimflow_command_failures_total', 'commands that failed: deterministic (answered, not retried) or transient (parked after retries)', ['class'])
+      .inc({ class: failureClass });
   }
 
   private observe(command: ProvisioningCommand | undefined, outcome: CommandOutcome, seconds: number): void {
     const labels = { resource: command?.resourceType ?? 'unknown', action: command?.action ?? 'unknown', status: String(outcome.status) };
     this.metrics.counter('scimflow_commands_applied_total', 'commands applied, by outcome status', Object.keys(labels)).inc(labels);
     this.metrics
-      .histogram('scimflow_command_apply_duration_seconds', 'time to apply one command in Postgres (batched: the batch time per command)', ['resource', 'action'])
+      .histogram('scimflow_command_apply_duration_seconds', 'time to apply one command in Postgres (batched: the batch time per command)', [
+        'resource',
+        'action',
+      ])
       .observe({ resource: labels.resource, action: labels.action }, seconds);
   }
 

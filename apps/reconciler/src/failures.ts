@@ -8,6 +8,9 @@ export function failureError(error: unknown, errorId: string): ScimError {
   if (error instanceof ScimError) return error;
   if (error instanceof DomainError) return scimErrorOf(error);
   if (isInvalidDataFailure(error))
-    return ScimError.badRequest('invalidValue', `a value of this request cannot be stored: ${storableText((error as Error).message, 500)} (error id ${errorId})`);
+    return ScimError.badRequest(
+      'invalidValue',
+      `a value of this request cannot be stored: ${storableText((error as Error).message, 500)} (error id ${errorId})`,
+    );
   return new ScimError(500, `the request could not be applied because of an internal error; it will not be retried (error id ${errorId})`);
 }

@@ -10,7 +10,12 @@ import { OutboxRelay } from './outbox-relay/outbox-relay';
 import { ParkedCommandRetrier } from './parked/parked-command-retrier';
 
 @Module({
-  imports: [ScimflowConfigModule.forApp(ReconcilerConfig), ObservabilityModule.forApp('reconciler', { httpLogs: false }), PersistenceModule, MessagingModule.forApp('reconciler')],
+  imports: [
+    ScimflowConfigModule.forApp(ReconcilerConfig),
+    ObservabilityModule.forApp('reconciler', { httpLogs: false }),
+    PersistenceModule,
+    MessagingModule.forApp('reconciler'),
+  ],
   controllers: [],
   providers: [
     {

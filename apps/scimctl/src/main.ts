@@ -21,7 +21,8 @@ export async function run(argv: string[], out: (line: string) => void = console.
   await command.run(argv.slice(command.words.length), { config: validateConfig(ScimctlConfig, process.env), out });
 }
 
-const isUsage = (e: unknown) => e instanceof UsageError || e instanceof ReplayArgumentError || ((e as { code?: string }).code ?? '').startsWith('ERR_PARSE_ARGS');
+const isUsage = (e: unknown) =>
+  e instanceof UsageError || e instanceof ReplayArgumentError || ((e as { code?: string }).code ?? '').startsWith('ERR_PARSE_ARGS');
 
 /** Process entry: used by bin/scimctl.js (`npx scimctl`) and by `node dist/apps/scimctl/src/main.js`. */
 export function main(argv = process.argv.slice(2)): void {

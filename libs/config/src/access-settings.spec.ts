@@ -28,7 +28,9 @@ describe('access settings', () => {
   });
 
   it('names a bad trusted proxy entry', () => {
-    expect(messageOf({ TRUSTED_PROXIES: '10.0.0.1/8,proxy.local' })).toMatch(/TRUSTED_PROXIES="10.0.0.1\/8,proxy.local": TRUSTED_PROXIES "10.0.0.1\/8" has host bits set.*"proxy.local"/);
+    expect(messageOf({ TRUSTED_PROXIES: '10.0.0.1/8,proxy.local' })).toMatch(
+      /TRUSTED_PROXIES="10.0.0.1\/8,proxy.local": TRUSTED_PROXIES "10.0.0.1\/8" has host bits set.*"proxy.local"/,
+    );
   });
 
   it('refuses a short admin token without echoing it', () => {

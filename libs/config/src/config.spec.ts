@@ -1,4 +1,13 @@
-import { CommandApplyConfig, DatabaseSettings, IngressConfig, KafkaSettings, NotifierConfig, PersistenceConfig, ReconcilerConfig, ScimctlConfig } from './config';
+import {
+  CommandApplyConfig,
+  DatabaseSettings,
+  IngressConfig,
+  KafkaSettings,
+  NotifierConfig,
+  PersistenceConfig,
+  ReconcilerConfig,
+  ScimctlConfig,
+} from './config';
 import { configOf, validateConfig } from './settings';
 
 describe('validateConfig', () => {
@@ -11,7 +20,9 @@ describe('validateConfig', () => {
 
   it('refuses MAX_BODY_BYTES above MAX_COMMAND_BODY_BYTES, naming the bound', () => {
     expect(validateConfig(IngressConfig, { MAX_BODY_BYTES: String(1024 * 1024) }).MAX_BODY_BYTES).toBe(1024 * 1024);
-    expect(() => validateConfig(IngressConfig, { MAX_BODY_BYTES: String(1024 * 1024 + 1) })).toThrow(/MAX_BODY_BYTES=.*must not be above 1048576 \(MAX_COMMAND_BODY_BYTES/);
+    expect(() => validateConfig(IngressConfig, { MAX_BODY_BYTES: String(1024 * 1024 + 1) })).toThrow(
+      /MAX_BODY_BYTES=.*must not be above 1048576 \(MAX_COMMAND_BODY_BYTES/,
+    );
   });
 
   it('reads numbers from strings', () => {
@@ -38,7 +49,9 @@ describe('validateConfig', () => {
     expect(validateConfig(IngressConfig, { REQUEST_LOG_ENABLED: 'false' }).REQUEST_LOG_ENABLED).toBe(false);
     expect(validateConfig(IngressConfig, { REQUEST_LOG_ENABLED: 'TRUE' }).REQUEST_LOG_ENABLED).toBe(true);
     expect(validateConfig(IngressConfig, { REQUEST_LOG_ENABLED: '0' }).REQUEST_LOG_ENABLED).toBe(false);
-    expect(() => validateConfig(IngressConfig, { REQUEST_LOG_ENABLED: 'yes please' })).toThrow(/REQUEST_LOG_ENABLED="yes please": REQUEST_LOG_ENABLED must be true or false/);
+    expect(() => validateConfig(IngressConfig, { REQUEST_LOG_ENABLED: 'yes please' })).toThrow(
+      /REQUEST_LOG_ENABLED="yes please": REQUEST_LOG_ENABLED must be true or false/,
+    );
     expect(() => validateConfig(IngressConfig, { REQUEST_LOG_RETENTION_DAYS: '0' })).toThrow(/REQUEST_LOG_RETENTION_DAYS/);
   });
 
@@ -59,7 +72,13 @@ const messageOf = (schema: Parameters<typeof validateConfig>[0], env: Record<str
 describe('per-app settings', () => {
   it('each app validates only the settings it reads', () => {
     const ingressOnly = { TRUSTED_PROXIES: 'proxy.local', MAX_BODY_BYTES: 'lots', ADMIN_TOKEN: 'short' };
-    expect(messageOf(IngressConfig, ingressOnly)?.split('\n').slice(1).map((line) => line.match(/- (\w+)=/)?.[1]).sort()).toEqual(['ADMIN_TOKEN', 'MAX_BODY_BYTES', 'TRUSTED_PROXIES']);
+    expect(
+      messageOf(IngressConfig, ingressOnly)
+        ?.split('\n')
+        .slice(1)
+        .map((line) => line.match(/- (\w+)=/)?.[1])
+        .sort(),
+    ).toEqual(['ADMIN_TOKEN', 'MAX_BODY_BYTES', 'TRUSTED_PROXIES']);
     for (const other of [ReconcilerConfig, NotifierConfig, ScimctlConfig]) expect(messageOf(other, ingressOnly)).toBeUndefined();
 
     const notifierOnly = { WEBHOOK_CONCURRENCY: '0', WEBHOOK_TIMEOUT_MS: 'slow' };
@@ -97,7 +116,9 @@ describe('per-app settings', () => {
     class OtherKafkaSettings {
       KAFKA_BROKERS = 'elsewhere:9092';
     }
-    expect(() => configOf(DatabaseSettings, KafkaSettings, OtherKafkaSettings)).toThrow('KAFKA_BROKERS is declared by both KafkaSettings and OtherKafkaSettings');
+    expect(() => configOf(DatabaseSettings, KafkaSettings, OtherKafkaSettings)).toThrow(
+      'KAFKA_BROKERS is declared by both KafkaSettings and OtherKafkaSettings',
+    );
   });
 });
 
@@ -107,8 +128,13 @@ describe('rules between settings', () => {
     expect(messageOf(NotifierConfig, { WEBHOOK_TIMEOUT_MS: '55001' })).toBe(
       'Invalid configuration:\n  - WEBHOOK_LEASE_MS=null: WEBHOOK_LEASE_MS (60000) must be at least WEBHOOK_TIMEOUT_MS + 5000 (60001)',
     );
-    expect(messageOf(NotifierConfig, { WEBHOOK_LEASE_MS: '14999', WEBHOOK_TIMEOUT_MS: '10000' })).toMatch(/- WEBHOOK_LEASE_MS="14999": WEBHOOK_LEASE_MS \(14999\) must be at least WEBHOOK_TIMEOUT_MS \+ 5000 \(15000\)$/);
+    expect(messageOf(NotifierConfig, { WEBHOOK_LEASE_MS: '14999', WEBHOOK_TIMEOUT_MS: '10000' })).toMatch(
+      /- WEBHOOK_LEASE_MS="14999": WEBHOOK_LEASE_MS \(14999\) must be at least WEBHOOK_TIMEOUT_MS \+ 5000 \(15000\)$/,
+    );
     // a timeout that is not a number gets its own message, not one about the lease
-    expect(messageOf(NotifierConfig, { WEBHOOK_TIMEOUT_MS: 'slow' })?.split('\n')).toEqual(['Invalid configuration:', expect.stringMatching(/^ {2}- WEBHOOK_TIMEOUT_MS="slow": /)]);
+    expect(messageOf(NotifierConfig, { WEBHOOK_TIMEOUT_MS: 'slow' })?.split('\n')).toEqual([
+      'Invalid configuration:',
+      expect.stringMatching(/^ {2}- WEBHOOK_TIMEOUT_MS="slow": /),
+    ]);
   });
 });

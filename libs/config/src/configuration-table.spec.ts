@@ -16,7 +16,12 @@ const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf(
 const rows = section
   .split('\n')
   .filter((line) => line.startsWith('| `'))
-  .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+  .map((line) =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim()),
+  );
 
 /** The README's Configuration table says what the code does: every setting, and which apps read it. */
 describe('README Configuration table', () => {

@@ -15,7 +15,9 @@ export interface ConfigClass<C extends object = object> {
 }
 
 type Included = SettingsPart | ConfigClass;
-type Merged<P extends readonly Included[]> = P extends readonly [infer H extends Included, ...infer T extends readonly Included[]] ? InstanceType<H> & Merged<T> : object;
+type Merged<P extends readonly Included[]> = P extends readonly [infer H extends Included, ...infer T extends readonly Included[]]
+  ? InstanceType<H> & Merged<T>
+  : object;
 
 const isComposed = (c: Included): c is ConfigClass => 'parts' in c;
 

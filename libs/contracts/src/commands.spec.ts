@@ -29,12 +29,28 @@ describe('readCommand', () => {
       ],
     });
     const ada: UserState = {
-      id: USER, tenantId: TENANT, userName: 'ada', externalId: null, active: true, workEmail: null,
+      id: USER,
+      tenantId: TENANT,
+      userName: 'ada',
+      externalId: null,
+      active: true,
+      workEmail: null,
       document: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada', active: true },
-      version: 1, createdAt: new Date(0), updatedAt: new Date(0), loginMethod: 'sso', origin: 'scim', linked: true, deletedAt: null,
+      version: 1,
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+      loginMethod: 'sso',
+      origin: 'scim',
+      linked: true,
+      deletedAt: null,
     };
     const d = decideUserCommand(ada, command, new Date('2026-11-22T10:00:01.000Z'), userResourceTypeSchemas);
-    expect(d.kind === 'save' && [d.state.active, d.state.document.title, d.state.version, d.event.type]).toEqual([false, 'Countess', 2, 'dev.scimflow.user.deactivated.v1']);
+    expect(d.kind === 'save' && [d.state.active, d.state.document.title, d.state.version, d.event.type]).toEqual([
+      false,
+      'Countess',
+      2,
+      'dev.scimflow.user.deactivated.v1',
+    ]);
   });
 
   it('keeps a PATCH the ingress validated as it is', () => {

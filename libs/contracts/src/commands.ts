@@ -165,4 +165,3 @@ function patchPayload(payload: unknown): PatchPayload | typeof UNREADABLE {
 function isLoginMethod(value: unknown): value is LoginMethod {
   return (LOGIN_METHODS as readonly unknown[]).includes(value);
 }
-

@@ -8,8 +8,10 @@ export const DEAD_LETTER_SCHEMA_VERSION = 1;
  * Published to `scim.dead-letters`, keyed like the event (`tenantId:userId`), and kept queryable in Postgres
  * (`scimctl dlq list|show|redrive`). `event` is the CloudEvent exactly as it was delivered.
  */
-export interface WebhookDeadLetter
-  extends Pick<DeadLetterView, 'subscriptionId' | 'tenantId' | 'url' | 'eventId' | 'eventType' | 'orderingKey' | 'attempts' | 'queuedAt' | 'lastAttemptAt' | 'deadAt'> {
+export interface WebhookDeadLetter extends Pick<
+  DeadLetterView,
+  'subscriptionId' | 'tenantId' | 'url' | 'eventId' | 'eventType' | 'orderingKey' | 'attempts' | 'queuedAt' | 'lastAttemptAt' | 'deadAt'
+> {
   v: typeof DEAD_LETTER_SCHEMA_VERSION;
   /** id of the dead-letter record (`scimctl dlq show <id>`) */
   deadLetterId: string;

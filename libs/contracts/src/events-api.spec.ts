@@ -1,5 +1,14 @@
 import { ScimError } from '@scimflow/scim';
-import { decodeEventsCursor, decodeStateCursor, encodeEventsCursor, encodeStateCursor, parseLimit, parseTypes, parseWaitSeconds, pollEvents } from './events-api';
+import {
+  decodeEventsCursor,
+  decodeStateCursor,
+  encodeEventsCursor,
+  encodeStateCursor,
+  parseLimit,
+  parseTypes,
+  parseWaitSeconds,
+  pollEvents,
+} from './events-api';
 
 const T1 = '0b6c1d0e-6d1f-4a36-9b71-2f7f3b2b1a01';
 const T2 = '7f00a1b2-0000-4c00-8000-000000000002';
@@ -18,11 +27,12 @@ describe('events API cursors', () => {
     for (const p of ['0', '1', '42', '9007199254740993']) expect(decodeEventsCursor(T1, encodeEventsCursor(T1, p))).toBe(p);
   });
 
-  it('refuses a changed, truncated, garbage or other tenant\'s cursor with 400', () => {
+  it("refuses a changed, truncated, garbage or other tenant's cursor with 400", () => {
     const c = encodeEventsCursor(T1, '1234');
     const flipped = Buffer.from(c, 'base64url');
     flipped[5] ^= 1;
-    for (const bad of [flipped.toString('base64url'), c.slice(0, -2), 'garbage', '', '!!!', 'a'.repeat(300)]) expect(status(() => decodeEventsCursor(T1, bad))).toBe(400);
+    for (const bad of [flipped.toString('base64url'), c.slice(0, -2), 'garbage', '', '!!!', 'a'.repeat(300)])
+      expect(status(() => decodeEventsCursor(T1, bad))).toBe(400);
     expect(status(() => decodeEventsCursor(T2, c))).toBe(400);
   });
 
@@ -62,34 +72,77 @@ describe('pollEvents', () => {
   const ev = (p: number) => ({ position: String(p) });
 
   it('continues after a full page at its last event, else at the head', async () => {
-    const full = await pollEvents({ after: '3', limit: 2, waitMs: 0, read: async () => ({ events: [ev(4), ev(5)], head: '9', horizon: '0' }), wait: async () => undefined });
+    const full = await pollEvents({
+      after: '3',
+      limit: 2,
+      waitMs: 0,
+      read: async () => ({ events: [ev(4), ev(5)], head: '9', horizon: '0' }),
+      wait: async () => undefined,
+    });
     expect(full).toEqual({ expired: false, events: [ev(4), ev(5)], next: '5', more: true });
-    const filtered = await pollEvents({ after: '3', limit: 5, waitMs: 0, read: async () => ({ events: [ev(4)], head: '9', horizon: '0' }), wait: async () => undefined });
+    const filtered = await pollEvents({
+      after: '3',
+      limit: 5,
+      waitMs: 0,
+      read: async () => ({ events: [ev(4)], head: '9', horizon: '0' }),
+      wait: async () => undefined,
+    });
     expect(filtered).toEqual({ expired: false, events: [ev(4)], next: '9', more: false });
   });
 
   it('is expired for a cursor before the horizon, and starts at the horizon without one', async () => {
-    expect(await pollEvents({ after: '3', limit: 5, waitMs: 0, read: async () => ({ events: [], head: '9', horizon: '4' }), wait: async () => undefined })).toEqual({ expired: true });
-    expect(await pollEvents({ after: '4', limit: 5, waitMs: 0, read: async () => ({ events: [], head: '4', horizon: '4' }), wait: async () => undefined })).toMatchObject({ expired: false, next: '4' });
-    expect(await pollEvents({ after: null, limit: 5, waitMs: 0, read: async () => ({ events: [], head: '4', horizon: '4' }), wait: async () => undefined })).toMatchObject({ expired: false, next: '4' });
+    expect(
+      await pollEvents({ after: '3', limit: 5, waitMs: 0, read: async () => ({ events: [], head: '9', horizon: '4' }), wait: async () => undefined }),
+    ).toEqual({ expired: true });
+    expect(
+      await pollEvents({ after: '4', limit: 5, waitMs: 0, read: async () => ({ events: [], head: '4', horizon: '4' }), wait: async () => undefined }),
+    ).toMatchObject({ expired: false, next: '4' });
+    expect(
+      await pollEvents({ after: null, limit: 5, waitMs: 0, read: async () => ({ events: [], head: '4', horizon: '4' }), wait: async () => undefined }),
+    ).toMatchObject({ expired: false, next: '4' });
   });
 
   it('long-polls until events arrive, reading on from where it stood, and gives up at the deadline', async () => {
     let t = 0;
     const reads: (string | null)[] = [];
-    const pages = [{ events: [], head: '7', horizon: '0' }, { events: [], head: '7', horizon: '0' }, { events: [ev(8)], head: '8', horizon: '0' }];
-    const got = await pollEvents({ after: '2', limit: 5, waitMs: 30_000, now: () => t, read: async (a) => (reads.push(a), pages.shift()!), wait: async (ms) => void (t += ms) });
+    const pages = [
+      { events: [], head: '7', horizon: '0' },
+      { events: [], head: '7', horizon: '0' },
+      { events: [ev(8)], head: '8', horizon: '0' },
+    ];
+    const got = await pollEvents({
+      after: '2',
+      limit: 5,
+      waitMs: 30_000,
+      now: () => t,
+      read: async (a) => (reads.push(a), pages.shift()!),
+      wait: async (ms) => void (t += ms),
+    });
     expect(got).toEqual({ expired: false, events: [ev(8)], next: '8', more: false });
     expect(reads).toEqual(['2', '7', '7']);
     expect(t).toBe(2000);
     t = 0;
-    const none = await pollEvents({ after: '2', limit: 5, waitMs: 2500, now: () => t, read: async () => ({ events: [], head: '2', horizon: '0' }), wait: async (ms) => void (t += ms) });
+    const none = await pollEvents({
+      after: '2',
+      limit: 5,
+      waitMs: 2500,
+      now: () => t,
+      read: async () => ({ events: [], head: '2', horizon: '0' }),
+      wait: async (ms) => void (t += ms),
+    });
     expect(none).toEqual({ expired: false, events: [], next: '2', more: false });
     expect(t).toBe(2500);
   });
 
   it('answers at once while closing', async () => {
-    const got = await pollEvents({ after: '2', limit: 5, waitMs: 30_000, closed: () => true, read: async () => ({ events: [], head: '2', horizon: '0' }), wait: () => new Promise(() => undefined) });
+    const got = await pollEvents({
+      after: '2',
+      limit: 5,
+      waitMs: 30_000,
+      closed: () => true,
+      read: async () => ({ events: [], head: '2', horizon: '0' }),
+      wait: () => new Promise(() => undefined),
+    });
     expect(got).toMatchObject({ expired: false, events: [] });
   });
 });

@@ -27,7 +27,8 @@ function seal(tenantId: string, body: Buffer): string {
 }
 
 function unseal(tenantId: string, cursor: string, kind: number, what: string): Buffer {
-  const bad = () => ScimError.badRequest('invalidValue', `${what} is not a cursor this API issued for this tenant: use a cursor from a previous answer unchanged`);
+  const bad = () =>
+    ScimError.badRequest('invalidValue', `${what} is not a cursor this API issued for this tenant: use a cursor from a previous answer unchanged`);
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw bad();
   const raw = Buffer.from(cursor, 'base64url');
   if (raw.length < 2 + 8 + CHECK_BYTES) throw bad();
@@ -49,7 +50,8 @@ export function encodeEventsCursor(tenantId: string, position: string): string {
 /** The position an events cursor stands at; 400 invalidValue for anything this API did not issue for this tenant. */
 export function decodeEventsCursor(tenantId: string, cursor: string): string {
   const body = unseal(tenantId, cursor, Kind.events, 'after');
-  if (body.length !== 10) throw ScimError.badRequest('invalidValue', 'after is not a cursor this API issued for this tenant: use a cursor from a previous answer unchanged');
+  if (body.length !== 10)
+    throw ScimError.badRequest('invalidValue', 'after is not a cursor this API issued for this tenant: use a cursor from a previous answer unchanged');
   return body.readBigUInt64BE(2).toString();
 }
 
@@ -61,9 +63,13 @@ export function encodeStateCursor(tenantId: string, kind: StateKind, eventsPosit
 /** The events position and the last id of the previous state page. */
 export function decodeStateCursor(tenantId: string, kind: StateKind, cursor: string): { eventsPosition: string; lastId: string } {
   const body = unseal(tenantId, cursor, Kind[kind], 'cursor');
-  if (body.length !== 26) throw ScimError.badRequest('invalidValue', 'cursor is not a cursor this API issued for this tenant: use a cursor from a previous answer unchanged');
+  if (body.length !== 26)
+    throw ScimError.badRequest('invalidValue', 'cursor is not a cursor this API issued for this tenant: use a cursor from a previous answer unchanged');
   const hex = body.subarray(10).toString('hex');
-  return { eventsPosition: body.readBigUInt64BE(2).toString(), lastId: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` };
+  return {
+    eventsPosition: body.readBigUInt64BE(2).toString(),
+    lastId: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
+  };
 }
 
 /** `wait`: seconds (`30`, `30s`, `1.5s`) or milliseconds (`500ms`); longer than MAX_WAIT_SECONDS is that; absent is 0 (answer at once). */
@@ -87,7 +93,10 @@ export function parseLimit(value: unknown, fallback: number, max: number): numbe
 export function parseTypes(value: unknown): string[] | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') throw ScimError.badRequest('invalidValue', 'types must be given once, comma-separated');
-  const types = value.split(',').map((t) => t.trim()).filter(Boolean);
+  const types = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   for (const t of types)
     if (!/^[A-Za-z0-9.\-_]+\*?$/.test(t) || t.length > 200)
       throw ScimError.badRequest('invalidValue', `types: ${JSON.stringify(t)} is not an event type or a prefix ending in * (e.g. dev.scimflow.user.*)`);

@@ -94,7 +94,8 @@ describe('splitByTopicBytes', () => {
         expect(requests.flat()).toEqual(records);
         for (const request of requests) {
           if (request.length === 1) continue;
-          for (const topic of ['a', 'b']) expect(request.filter((r) => r.topic === topic).reduce((n, r) => n + recordBytes(r) + RECORD_FRAMING_BYTES, 0)).toBeLessThanOrEqual(5000);
+          for (const topic of ['a', 'b'])
+            expect(request.filter((r) => r.topic === topic).reduce((n, r) => n + recordBytes(r) + RECORD_FRAMING_BYTES, 0)).toBeLessThanOrEqual(5000);
         }
       }),
     );

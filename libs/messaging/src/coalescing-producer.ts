@@ -113,7 +113,11 @@ export class CoalescingProducer {
       if (tooLarge) this.fail(p, tooLarge, failedKeys);
       else sendable.push(p);
     }
-    for (const request of splitByTopicBytes(sendable, (p) => p.item)) await this.sendRequest(request.filter((p) => !this.heldBack(p, failedKeys)), failedKeys);
+    for (const request of splitByTopicBytes(sendable, (p) => p.item))
+      await this.sendRequest(
+        request.filter((p) => !this.heldBack(p, failedKeys)),
+        failedKeys,
+      );
   }
 
   private async sendRequest(request: Pending[], failedKeys: Set<string>): Promise<void> {

@@ -5,7 +5,7 @@ describe('partition lag', () => {
     expect(partitionLag('120', '0', '100')).toBe(20);
     expect(partitionLag('120', '0', '120')).toBe(0);
   });
-  it('without a committed offset, counts from the partition\'s start', () => {
+  it("without a committed offset, counts from the partition's start", () => {
     expect(partitionLag('120', '30', '-1')).toBe(90);
   });
   it('is never negative (offsets read a moment apart)', () => {

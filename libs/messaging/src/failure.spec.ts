@@ -52,13 +52,12 @@ describe('classifyFailure', () => {
     expect(classifyFailure(error)).toBe('transient');
   });
 
-  it.each([
-    ['Connection terminated unexpectedly'],
-    ['timeout exceeded when trying to connect'],
-    ['Connection terminated due to connection timeout'],
-  ])('the driver message "%s" is transient', (message) => {
-    expect(classifyFailure(new Error(message))).toBe('transient');
-  });
+  it.each([['Connection terminated unexpectedly'], ['timeout exceeded when trying to connect'], ['Connection terminated due to connection timeout']])(
+    'the driver message "%s" is transient',
+    (message) => {
+      expect(classifyFailure(new Error(message))).toBe('transient');
+    },
+  );
 
   it('kafkajs: connection and timeout errors are transient, also after retries ran out', () => {
     const connection = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:19092');

@@ -76,7 +76,10 @@ describe('GroupCommit', () => {
     expect(calls.map((c) => c.items)).toEqual([[1, 2]]);
     calls[0].finish();
     await nextTurn();
-    expect(calls.map((c) => c.items)).toEqual([[1, 2], [3, 4]]);
+    expect(calls.map((c) => c.items)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     calls[1].finish();
     await nextTurn();
     calls[2].finish();

@@ -11,7 +11,13 @@ class Transient extends Error {
 }
 
 /** A consumer's handlers over an in-memory log of what happened, with scripted failures per item. */
-function harness(failures: Map<number, ('transient' | 'deterministic')[]>, parkFails = false, unparked = new Set<string>(), heavy = new Set<number>(), held = new Set<number>()) {
+function harness(
+  failures: Map<number, ('transient' | 'deterministic')[]>,
+  parkFails = false,
+  unparked = new Set<string>(),
+  heavy = new Set<number>(),
+  held = new Set<number>(),
+) {
   const log: string[] = [];
   const isolation = new KeyIsolation<Item>(
     {
@@ -87,7 +93,7 @@ describe('KeyIsolation', () => {
     expect([...parked]).toEqual(['a']);
   });
 
-  it('holds the items it is told to at their turn, parking their key\'s later items behind them, even behind a parked key', async () => {
+  it("holds the items it is told to at their turn, parking their key's later items behind them, even behind a parked key", async () => {
     const { log, isolation } = harness(new Map(), false, new Set(), new Set(), new Set([1, 4]));
     await isolation.run(items('a a b a c'), new Set(['c']));
     expect(log.filter((l) => l.includes('a:'))).toEqual(['applied a:0', 'held a:1', 'waits a:3']);
@@ -95,7 +101,7 @@ describe('KeyIsolation', () => {
     expect(log).not.toContain('waits c:4');
   });
 
-  it('defers the items it is told to, with their key\'s later items behind them; other keys go on', async () => {
+  it("defers the items it is told to, with their key's later items behind them; other keys go on", async () => {
     const { log, isolation } = harness(new Map(), false, new Set(), new Set([1]));
     const parked = new Set<string>();
     await isolation.run(items('a a b a'), parked);
@@ -119,7 +125,10 @@ describe('KeyIsolation', () => {
         async (keys, script) => {
           const failures = new Map(Object.entries(script).map(([n, f]) => [Number(n), [...f]]));
           const { log, isolation } = harness(failures);
-          await isolation.run(keys.map((key, n) => ({ key, n })), new Set());
+          await isolation.run(
+            keys.map((key, n) => ({ key, n })),
+            new Set(),
+          );
           expect(log).toHaveLength(keys.length);
           for (const key of new Set(keys)) {
             const mine = log.filter((l) => l.split(' ')[1].startsWith(`${key}:`));

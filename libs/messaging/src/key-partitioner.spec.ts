@@ -27,9 +27,18 @@ describe('murmur2', () => {
   });
 
   it('equals kafkajs for any string, ASCII or not, and any bytes', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 80 }), (s) => murmur2(s) === kafkajsMurmur2(s)), { numRuns: 2000 });
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => murmur2(s) === kafkajsMurmur2(s)), { numRuns: 1000 });
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), (a) => murmur2(Buffer.from(a)) === kafkajsMurmur2(Buffer.from(a))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (s) => murmur2(s) === kafkajsMurmur2(s)),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => murmur2(s) === kafkajsMurmur2(s)),
+      { numRuns: 1000 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), (a) => murmur2(Buffer.from(a)) === kafkajsMurmur2(Buffer.from(a))),
+      { numRuns: 1000 },
+    );
     fc.assert(fc.property(fc.uuid(), fc.uuid(), (t, u) => murmur2(`${t}:${u}`) === kafkajsMurmur2(`${t}:${u}`)));
     // a key that is neither (kafkajs's types allow only these two, JavaScript callers may pass a number)
     fc.assert(fc.property(fc.integer(), (n) => murmur2(n as unknown as string) === kafkajsMurmur2(n as unknown as string)));

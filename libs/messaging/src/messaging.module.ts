@@ -44,8 +44,7 @@ export class MessagingModule {
         {
           provide: KAFKA,
           inject: [KafkaSettings],
-          useFactory: (config: KafkaSettings) =>
-            createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `scimflow-${clientId}` }),
+          useFactory: (config: KafkaSettings) => createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `scimflow-${clientId}` }),
         },
         { provide: CoalescingProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new CoalescingProducer(kafka) },
         MessagingLifecycle,

@@ -77,7 +77,9 @@ export class OrderedConsumer {
       // The broker answers a waiting fetch as soon as a record is appended, so a long wait costs no latency; a
       // short one only made idle consumers poll (each poll a syscall round trip in this process and the broker).
       maxWaitTimeInMs: 500,
-      ...(this.options.maxBytesPerPartition ? { maxBytesPerPartition: this.options.maxBytesPerPartition, maxBytes: this.options.maxBytesPerPartition * 12 } : {}),
+      ...(this.options.maxBytesPerPartition
+        ? { maxBytesPerPartition: this.options.maxBytesPerPartition, maxBytes: this.options.maxBytesPerPartition * 12 }
+        : {}),
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
@@ -113,7 +115,10 @@ export class OrderedConsumer {
     this.options.observe?.({ topic: batch.topic, partition: batch.partition, records: 0, lag: Number(batch.offsetLagLow()) + 1, durationMs: 0 });
     const handleBatch = this.handleBatchOf;
     if (handleBatch) await this.handleWithRetry(records, heartbeat, active, handleBatch);
-    else await forEachConcurrently(groupByKey(records), this.options.keyConcurrency ?? 16, (group) => this.handleWithRetry(group, heartbeat, active, this.options.handle));
+    else
+      await forEachConcurrently(groupByKey(records), this.options.keyConcurrency ?? 16, (group) =>
+        this.handleWithRetry(group, heartbeat, active, this.options.handle),
+      );
     resolveOffset(batch.lastOffset());
     await heartbeat();
     await commitOffsetsIfNecessary();

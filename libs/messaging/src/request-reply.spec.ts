@@ -1,7 +1,16 @@
 import { AssignerProtocol, Kafka } from 'kafkajs';
 import { CoalescingProducer, OutgoingRecord } from './coalescing-producer';
 import { partitionOfKey } from './key-partitioner';
-import { correlationIdOnPartition, CORRELATION_HEADER, REPLY_TO_HEADER, replyTo, RequestNotSentError, RequestReplyClient, RequestTimeoutError, singlePartitionAssigner } from './request-reply';
+import {
+  correlationIdOnPartition,
+  CORRELATION_HEADER,
+  REPLY_TO_HEADER,
+  replyTo,
+  RequestNotSentError,
+  RequestReplyClient,
+  RequestTimeoutError,
+  singlePartitionAssigner,
+} from './request-reply';
 
 /** A producer port that fails or succeeds after a delay; request() never touches the consumer. */
 function producer(behaviour: { delayMs: number; fail: boolean }): CoalescingProducer {
@@ -56,10 +65,12 @@ describe('correlationIdOnPartition', () => {
 });
 
 describe('singlePartitionAssigner', () => {
-  const cluster = { findTopicPartitionMetadata: (topic: string) => Array.from({ length: topic === 'replies' ? 12 : 3 }, (_, partitionId) => ({ partitionId })) };
+  const cluster = {
+    findTopicPartitionMetadata: (topic: string) => Array.from({ length: topic === 'replies' ? 12 : 3 }, (_, partitionId) => ({ partitionId })),
+  };
   const decode = (b: Buffer) => AssignerProtocol.MemberAssignment.decode(b)!.assignment;
 
-  it('gives the member the one partition chosen for each topic, knowing the topic\'s partition count', async () => {
+  it("gives the member the one partition chosen for each topic, knowing the topic's partition count", async () => {
     const asked: [string, number][] = [];
     const assigner = singlePartitionAssigner((topic, count) => {
       asked.push([topic, count]);

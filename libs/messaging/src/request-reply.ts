@@ -9,7 +9,10 @@ export const CORRELATION_HEADER = 'correlation-id';
 export const REPLY_TO_HEADER = 'reply-to';
 
 export class RequestTimeoutError extends Error {
-  constructor(readonly correlationId: string, timeoutMs: number) {
+  constructor(
+    readonly correlationId: string,
+    timeoutMs: number,
+  ) {
     super(`no reply for ${correlationId} within ${timeoutMs} ms`);
   }
 }
@@ -64,7 +67,10 @@ export function singlePartitionAssigner(choose: (topic: string, partitionCount: 
       return members
         .map((m) => m.memberId)
         .sort()
-        .map((memberId, i) => ({ memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: i === 0 ? assignment : {}, userData: Buffer.alloc(0) }) }));
+        .map((memberId, i) => ({
+          memberId,
+          memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: i === 0 ? assignment : {}, userData: Buffer.alloc(0) }),
+        }));
     },
     protocol({ topics }) {
       return { name: SINGLE_PARTITION, metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
@@ -140,7 +146,8 @@ export class RequestReplyClient {
       // Also after a rejoin (e.g. partitions were added to the reply topic): ids are picked for the partition held now.
       const assigned = e.payload.memberAssignment[this.replyTopic] ?? [];
       this.replyPartition = assigned.length === 1 && this.chosen?.partition === assigned[0] ? this.chosen : undefined;
-      if (!this.replyPartition) this.logger.warn(`reply consumer assigned partitions [${assigned.join(', ')}] of ${this.replyTopic}: correlation ids are not steered`);
+      if (!this.replyPartition)
+        this.logger.warn(`reply consumer assigned partitions [${assigned.join(', ')}] of ${this.replyTopic}: correlation ids are not steered`);
       this.ready = true;
     });
     await consumer.connect();

@@ -28,7 +28,10 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<{ 
           configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
-      await awaitLeaders(admin, missing.map((s) => s.name));
+      await awaitLeaders(
+        admin,
+        missing.map((s) => s.name),
+      );
     }
     const warnings: string[] = [];
     const present = specs.filter((s) => existing.has(s.name));
@@ -36,8 +39,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<{ 
       const meta = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
       for (const t of meta.topics) {
         const spec = present.find((s) => s.name === t.name)!;
-        if (t.partitions.length < spec.partitions)
-          warnings.push(`topic ${t.name} has ${t.partitions.length} partitions, ${spec.partitions} expected`);
+        if (t.partitions.length < spec.partitions) warnings.push(`topic ${t.name} has ${t.partitions.length} partitions, ${spec.partitions} expected`);
       }
       warnings.push(...(await raiseRecordLimits(admin, present)));
     }

@@ -30,7 +30,25 @@ describe('logging', () => {
     expect(redactUrlCredentials('/scim/v2/t/Users?filter=userName%20eq%20%22a%22&access_token=eyJ.x.y&count=5')).toBe(
       '/scim/v2/t/Users?filter=userName%20eq%20%22a%22&access_token=[redacted]&count=5',
     );
-    const secrets = ['access_token', 'client_secret', 'code', 'token', 'refresh_token', 'id_token', 'client_assertion', 'password', 'api_key', 'apiKey', 'sig', 'signature', 'ACCESS_TOKEN', 'access%5Ftoken', 'access_token[]', 'client_secret[a]', 'x+token'];
+    const secrets = [
+      'access_token',
+      'client_secret',
+      'code',
+      'token',
+      'refresh_token',
+      'id_token',
+      'client_assertion',
+      'password',
+      'api_key',
+      'apiKey',
+      'sig',
+      'signature',
+      'ACCESS_TOKEN',
+      'access%5Ftoken',
+      'access_token[]',
+      'client_secret[a]',
+      'x+token',
+    ];
     for (const name of secrets) expect(redactUrlCredentials(`/a?${name}=s3cr3t&b=1`)).toBe(`/a?${name}=[redacted]&b=1`);
     // a credential without "=", a malformed escape before it, a fragment after it
     expect(redactUrlCredentials('/a?token')).toBe('/a?token=[redacted]');
@@ -49,7 +67,12 @@ describe('logging', () => {
 
   it('keeps a well-formed caller request id and replaces a hostile one', () => {
     const genReqId = (loggingParams('x', 'log', true).pinoHttp as { genReqId: (req: unknown, res: unknown) => string }).genReqId;
-    const res = { headers: {} as Record<string, string>, setHeader(k: string, v: string) { this.headers[k] = v; } };
+    const res = {
+      headers: {} as Record<string, string>,
+      setHeader(k: string, v: string) {
+        this.headers[k] = v;
+      },
+    };
     expect(genReqId({ headers: { 'x-request-id': 'abc-123' } }, res)).toBe('abc-123');
     expect(res.headers['X-Request-Id']).toBe('abc-123');
     expect(genReqId({ headers: { 'x-request-id': 'bad id\nwith newline' } }, res)).toMatch(/^[0-9a-f-]{36}$/);
@@ -70,16 +93,34 @@ describe('request log lines', () => {
       params: { tenantId: 't1' },
       socket: {},
     });
-    const res = Object.assign(new EventEmitter(), { statusCode: status, headers: {} as Record<string, string>, setHeader(k: string, v: string) { this.headers[k] = v; }, getHeader() { return undefined; } });
+    const res = Object.assign(new EventEmitter(), {
+      statusCode: status,
+      headers: {} as Record<string, string>,
+      setHeader(k: string, v: string) {
+        this.headers[k] = v;
+      },
+      getHeader() {
+        return undefined;
+      },
+    });
     middleware(req as never, res as never, () => undefined);
     res.emit('finish');
-    return lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
   it('writes one line per request with its id, method, URL, status and tenant, and no credentials', async () => {
     const [line, ...more] = await logRequest('log', 200);
     expect(more).toEqual([]);
-    expect(line).toMatchObject({ app: 'ingress', tenantId: 't1', req: { id: 'req-1', method: 'GET', url: '/scim/v2/t1/Users?filter=userName%20eq%20%22a%22' }, res: { statusCode: 200 } });
+    expect(line).toMatchObject({
+      app: 'ingress',
+      tenantId: 't1',
+      req: { id: 'req-1', method: 'GET', url: '/scim/v2/t1/Users?filter=userName%20eq%20%22a%22' },
+      res: { statusCode: 200 },
+    });
     expect(Object.keys(line.req as object).sort()).toEqual(['id', 'method', 'url']);
     expect(JSON.stringify(line)).not.toContain('scimflow_abc_secret');
   });

@@ -82,7 +82,11 @@ export function loggingParams(app: string, level: string, httpLogs: boolean): Pa
       // (its child logger's bindings), only for the copy to be redacted and dropped.
       wrapSerializers: false,
       serializers: {
-        req: (req: { id: string; method: string; url: string; originalUrl?: string }) => ({ id: req.id, method: req.method, url: redactUrlCredentials(req.originalUrl ?? req.url) }),
+        req: (req: { id: string; method: string; url: string; originalUrl?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrlCredentials(req.originalUrl ?? req.url),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>

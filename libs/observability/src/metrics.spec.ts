@@ -6,7 +6,8 @@ describe('Metrics', () => {
     try {
       const m = new Metrics('test');
       const observe = m.consumerLag('g');
-      const idle = async () => Number((await m.registry.metrics()).match(/^scimflow_consumer_partition_idle_seconds\{group="g",topic="t",partition="3",app="test"\} (\S+)$/m)?.[1]);
+      const idle = async () =>
+        Number((await m.registry.metrics()).match(/^scimflow_consumer_partition_idle_seconds\{group="g",topic="t",partition="3",app="test"\} (\S+)$/m)?.[1]);
       observe({ topic: 't', partition: 3, records: 0, lag: 5 }); // a batch arrived and is stuck in its handler
       jest.setSystemTime(1_030_000);
       expect(await idle()).toBe(30);

@@ -70,7 +70,12 @@ export class Metrics {
   }
 
   /** Latency histograms in seconds, with buckets from 1 ms to 10 s. */
-  histogram(name: string, help: string, labelNames: string[] = [], buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]): Histogram {
+  histogram(
+    name: string,
+    help: string,
+    labelNames: string[] = [],
+    buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  ): Histogram {
     return this.memo(name, () => new Histogram({ name, help, labelNames, buckets, registers: [this.registry] })) as Histogram;
   }
 

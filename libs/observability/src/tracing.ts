@@ -43,7 +43,13 @@ export function extractTraceContext(headers: Record<string, string | string[] | 
 }
 
 /** Runs `work` inside a new active span, child of `parent`; failures are recorded on the span and rethrown. */
-export function inSpan<T>(name: string, kind: SpanKind, parent: Context, attributes: Record<string, string | number>, work: (span: Span) => Promise<T>): Promise<T> {
+export function inSpan<T>(
+  name: string,
+  kind: SpanKind,
+  parent: Context,
+  attributes: Record<string, string | number>,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
   return tracer().startActiveSpan(name, { kind, attributes }, parent, async (span) => {
     try {
       return await work(span);

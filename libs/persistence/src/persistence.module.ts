@@ -104,7 +104,11 @@ export class DatabaseReadiness implements OnModuleInit {
   ],
   providers: [
     { provide: STORES, inject: [DataSource, PersistenceConfig], useFactory: (ds: DataSource, config: PersistenceConfig): Stores => createStores(ds, config) },
-    ...Object.entries(STORE_CLASSES).map(([name, store]) => ({ provide: store, inject: [STORES], useFactory: (stores: Stores) => stores[name as keyof Stores] })),
+    ...Object.entries(STORE_CLASSES).map(([name, store]) => ({
+      provide: store,
+      inject: [STORES],
+      useFactory: (stores: Stores) => stores[name as keyof Stores],
+    })),
     DatabaseReadiness,
   ],
   exports: [STORES, ...Object.values(STORE_CLASSES)],

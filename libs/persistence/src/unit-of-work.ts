@@ -33,7 +33,10 @@ export async function raisingDomainErrors<T>(violations: Violations, statement: 
     return await statement();
   } catch (e) {
     const { code, constraint, detail } = e as { code?: unknown; constraint?: unknown; detail?: unknown };
-    const meaning = typeof code === 'string' && INTEGRITY_CONSTRAINT_VIOLATION.test(code) && typeof constraint === 'string' && Object.hasOwn(violations, constraint) ? violations[constraint] : undefined;
+    const meaning =
+      typeof code === 'string' && INTEGRITY_CONSTRAINT_VIOLATION.test(code) && typeof constraint === 'string' && Object.hasOwn(violations, constraint)
+        ? violations[constraint]
+        : undefined;
     if (meaning) throw meaning(typeof detail === 'string' ? detail : '');
     throw e;
   }

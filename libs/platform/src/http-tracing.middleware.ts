@@ -8,7 +8,11 @@ import { extractTraceContext, tracer } from '@scimflow/observability';
 export class HttpTracingMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     const parent = extractTraceContext(req.headers);
-    const span = tracer().startSpan(`${req.method} ${req.baseUrl}${req.path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, parent);
+    const span = tracer().startSpan(
+      `${req.method} ${req.baseUrl}${req.path}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } },
+      parent,
+    );
     res.once('finish', () => {
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : undefined;
       if (route) span.updateName(`${req.method} ${route}`);

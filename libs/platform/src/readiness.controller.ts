@@ -21,10 +21,7 @@ export class ReadinessController {
       this.readiness.entries().map(([name, probe]) => async () => {
         const check = this.indicator.check(name);
         try {
-          const ok = await Promise.race([
-            Promise.resolve(probe()),
-            new Promise<boolean>((resolve) => setTimeout(() => resolve(false), PROBE_TIMEOUT_MS)),
-          ]);
+          const ok = await Promise.race([Promise.resolve(probe()), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), PROBE_TIMEOUT_MS))]);
           return ok ? check.up() : check.down();
         } catch (e) {
           // a failing probe is the answer "not ready", with its reason

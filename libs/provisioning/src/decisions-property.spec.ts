@@ -8,7 +8,16 @@
 import fc from 'fast-check';
 import { CommandAction, GroupCommand, ProvisioningCommand, readCommand, UserCommand } from '@scimflow/contracts';
 import { asRead } from '../../contracts/src/test-helpers';
-import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, normalizeResource, ResourceTypeSchemas, ScimError, USER_SCHEMA, userResourceTypeFor, validateSchemaRegistration } from '@scimflow/scim';
+import {
+  ENTERPRISE_USER_SCHEMA,
+  GROUP_SCHEMA,
+  normalizeResource,
+  ResourceTypeSchemas,
+  ScimError,
+  USER_SCHEMA,
+  userResourceTypeFor,
+  validateSchemaRegistration,
+} from '@scimflow/scim';
 import { decideGroupCommand, GroupDecision, normalizeGroup } from './group-commands';
 import { GroupState, groupColumns } from './group-state';
 import { applyProfileToDecision, PROFILE_EXTENSION_SCHEMAS, PROFILE_NAMES, ProfileName, ProfileSettings, resolveProfileSettings } from './profiles';
@@ -26,7 +35,8 @@ const METADATA = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
 const ENTRA_GROUP = 'urn:ietf:params:scim:schemas:extension:entra:2.0:Group';
 
 /** A tenant's User resource type as the reconciler builds it from the profile's registered extension schemas. */
-const typesOf = (profile: ProfileName): ResourceTypeSchemas => userResourceTypeFor(PROFILE_EXTENSION_SCHEMAS[profile].map((s) => validateSchemaRegistration(s)));
+const typesOf = (profile: ProfileName): ResourceTypeSchemas =>
+  userResourceTypeFor(PROFILE_EXTENSION_SCHEMAS[profile].map((s) => validateSchemaRegistration(s)));
 const TYPES = Object.fromEntries(PROFILE_NAMES.map((p) => [p, typesOf(p)])) as Record<ProfileName, ResourceTypeSchemas>;
 const SETTINGS: { profile: ProfileName; settings: ProfileSettings }[] = [
   ...PROFILE_NAMES.map((profile) => ({ profile, settings: resolveProfileSettings(profile, {}) })),
@@ -39,11 +49,46 @@ const SETTINGS: { profile: ProfileName; settings: ProfileSettings }[] = [
 // ---- generators -------------------------------------------------------------------------------------------------
 
 /** Names that are properties of every plain object (or special to it): as data they must stay data. */
-const HOSTILE_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'toLocaleString', '__defineGetter__', 'propertyIsEnumerable'];
+const HOSTILE_NAMES = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'isPrototypeOf',
+  'toLocaleString',
+  '__defineGetter__',
+  'propertyIsEnumerable',
+];
 const hostileName = fc.constantFrom(...HOSTILE_NAMES);
 const attributeName = fc.constantFrom(
-  'userName', 'active', 'displayName', 'name', 'givenName', 'familyName', 'emails', 'value', 'type', 'primary', 'phoneNumbers', 'roles',
-  'userType', 'title', 'externalId', 'id', 'meta', 'members', 'groups', 'manager', 'department', 'folders', 'costCode', 'schemas', 'x', '',
+  'userName',
+  'active',
+  'displayName',
+  'name',
+  'givenName',
+  'familyName',
+  'emails',
+  'value',
+  'type',
+  'primary',
+  'phoneNumbers',
+  'roles',
+  'userType',
+  'title',
+  'externalId',
+  'id',
+  'meta',
+  'members',
+  'groups',
+  'manager',
+  'department',
+  'folders',
+  'costCode',
+  'schemas',
+  'x',
+  '',
 );
 const key = fc.oneof({ weight: 4, arbitrary: attributeName }, { weight: 3, arbitrary: hostileName }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) });
 const urn = fc.constantFrom(USER_SCHEMA, ENTERPRISE_USER_SCHEMA, FOLDERS, METADATA, GROUP_SCHEMA, ENTRA_GROUP, 'urn:x:y');
@@ -54,9 +99,21 @@ const oddString = fc.oneof(
 const scalar = fc.oneof(oddString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
 
 /** An object built with own data properties (Object.fromEntries), so that `__proto__` is a key like JSON.parse makes it. */
-const objectOf = (k: fc.Arbitrary<string>, v: fc.Arbitrary<unknown>, maxKeys = 4) => fc.array(fc.tuple(k, v), { maxLength: maxKeys }).map((e) => Object.fromEntries(e));
+const objectOf = (k: fc.Arbitrary<string>, v: fc.Arbitrary<unknown>, maxKeys = 4) =>
+  fc.array(fc.tuple(k, v), { maxLength: maxKeys }).map((e) => Object.fromEntries(e));
 const json: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
-  v: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('v'), { maxLength: 3 }), objectOf(fc.oneof(key, fc.tuple(urn, key).map(([u, k]) => `${u}:${k}`)), tie('v'))),
+  v: fc.oneof(
+    { depthSize: 'small' },
+    scalar,
+    fc.array(tie('v'), { maxLength: 3 }),
+    objectOf(
+      fc.oneof(
+        key,
+        fc.tuple(urn, key).map(([u, k]) => `${u}:${k}`),
+      ),
+      tie('v'),
+    ),
+  ),
 })).v;
 
 const filter = fc.oneof(
@@ -70,14 +127,27 @@ const path = fc.oneof(
   fc.tuple(urn, key, key).map(([u, a, b]) => `${u}:${a}.${b}`),
   fc.tuple(key, filter).map(([a, f]) => `${a}[${f}]`),
   fc.tuple(key, filter, key).map(([a, f, b]) => `${a}[${f}].${b}`),
-  fc.constantFrom('members', 'members[value eq "u1"]', 'emails[type eq "work"].value', `${METADATA}:costCode`, `${FOLDERS}:folders`, `${ENTERPRISE_USER_SCHEMA}:manager`),
+  fc.constantFrom(
+    'members',
+    'members[value eq "u1"]',
+    'emails[type eq "work"].value',
+    `${METADATA}:costCode`,
+    `${FOLDERS}:folders`,
+    `${ENTERPRISE_USER_SCHEMA}:manager`,
+  ),
   urn,
   fc.string({ maxLength: 12 }),
 );
-const opName = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('add', 'replace', 'remove', 'Add', 'Replace', 'Remove') }, { weight: 1, arbitrary: fc.constantFrom('move', '', 'test') });
+const opName = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('add', 'replace', 'remove', 'Add', 'Replace', 'Remove') },
+  { weight: 1, arbitrary: fc.constantFrom('move', '', 'test') },
+);
 /** Paths real clients write, with a hostile or random last name: where a prototype member could be taken for data. */
 const targetedPath = fc
-  .tuple(fc.oneof(hostileName, attributeName), fc.constantFrom('', `${METADATA}:`, `${FOLDERS}:`, `${ENTERPRISE_USER_SCHEMA}:`, `${USER_SCHEMA}:`, 'name.', 'emails[type eq "work"].', 'manager.'))
+  .tuple(
+    fc.oneof(hostileName, attributeName),
+    fc.constantFrom('', `${METADATA}:`, `${FOLDERS}:`, `${ENTERPRISE_USER_SCHEMA}:`, `${USER_SCHEMA}:`, 'name.', 'emails[type eq "work"].', 'manager.'),
+  )
   .map(([k, prefix]) => `${prefix}${k}`);
 const operation = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: opName, path: targetedPath, value: fc.oneof(oddString, json) }, { requiredKeys: ['op', 'path'] }) },
@@ -106,13 +176,24 @@ const resourceBody = (core: string, required: 'userName' | 'displayName') =>
       },
       { requiredKeys: ['schemas', required] },
     )
-    .chain((doc) => objectOf(fc.oneof(key, fc.tuple(urn, key).map(([u, k]) => `${u}:${k}`)), json).map((extra) => ({ ...extra, ...doc })));
+    .chain((doc) =>
+      objectOf(
+        fc.oneof(
+          key,
+          fc.tuple(urn, key).map(([u, k]) => `${u}:${k}`),
+        ),
+        json,
+      ).map((extra) => ({ ...extra, ...doc })),
+    );
 
 const knownAction = fc.constantFrom<CommandAction>('create', 'replace', 'patch', 'delete', 'import', 'setLoginMethod');
 /** An action with the payload it takes (mostly), or with any other payload, or an action no one knows. */
 const actionAndPayload = (core: string, required: 'userName' | 'displayName') => {
   const body = resourceBody(core, required);
-  const importPayload = fc.record({ document: fc.oneof(body, json), loginMethod: fc.oneof(fc.constantFrom('sso', 'builtIn'), json) }, { requiredKeys: ['document'] });
+  const importPayload = fc.record(
+    { document: fc.oneof(body, json), loginMethod: fc.oneof(fc.constantFrom('sso', 'builtIn'), json) },
+    { requiredKeys: ['document'] },
+  );
   const loginPayload = fc.record({ loginMethod: fc.oneof(fc.constantFrom('sso', 'builtIn'), json) });
   const anyPayload = fc.oneof(body, patchBody, importPayload, loginPayload, json, fc.constant(undefined));
   return fc.oneof(
@@ -128,7 +209,10 @@ const actionAndPayload = (core: string, required: 'userName' | 'displayName') =>
 /** A record as a producer writes it, and the command the reconciler reads from it (undefined: answered as malformed). */
 const commandOf = <C extends ProvisioningCommand>(resourceType: C['resourceType'], core: string, required: 'userName' | 'displayName') =>
   fc
-    .record({ ap: actionAndPayload(core, required) as fc.Arbitrary<[CommandAction, unknown]>, ifMatch: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('*', 'W/"1"', 'W/"2"', '"x"', '') }) })
+    .record({
+      ap: actionAndPayload(core, required) as fc.Arbitrary<[CommandAction, unknown]>,
+      ifMatch: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('*', 'W/"1"', 'W/"2"', '"x"', '') }),
+    })
     .map(({ ap: [action, payload], ifMatch }) => {
       const record = {
         v: 1,
@@ -184,17 +268,15 @@ const groupState = fc
     { weight: 4, arbitrary: resourceBody(GROUP_SCHEMA, 'displayName').map((b) => storedGroup(b) ?? { schemas: [GROUP_SCHEMA], displayName: 'Ops' }) },
     { weight: 1, arbitrary: objectOf(key, json, 6) },
   )
-  .map(
-    (document): GroupState => ({
-      id: RESOURCE,
-      tenantId: TENANT,
-      ...safeColumns(() => groupColumns(document), { displayName: 'Ops', externalId: null }),
-      document,
-      version: 1,
-      createdAt: NOW,
-      updatedAt: NOW,
-    }),
-  );
+  .map((document): GroupState => ({
+    id: RESOURCE,
+    tenantId: TENANT,
+    ...safeColumns(() => groupColumns(document), { displayName: 'Ops', externalId: null }),
+    document,
+    version: 1,
+    createdAt: NOW,
+    updatedAt: NOW,
+  }));
 function storedGroup(body: unknown): Record<string, unknown> | undefined {
   try {
     return normalizeGroup(body, 'create').document;
@@ -259,7 +341,10 @@ function decided<T>(decide: () => T): T {
   try {
     return decide();
   } catch (e) {
-    throw new Error(`the decision threw ${e instanceof ScimError ? `ScimError ${e.status}` : (e as Error)?.constructor?.name}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    throw new Error(
+      `the decision threw ${e instanceof ScimError ? `ScimError ${e.status}` : (e as Error)?.constructor?.name}: ${(e as Error)?.message ?? String(e)}`,
+      { cause: e },
+    );
   }
 }
 
@@ -291,13 +376,24 @@ const FOUND: [string, unknown][] = [
 
 describe('the reconciler decides every command (never throws)', () => {
   it.each(FOUND)('a workforce user PATCH (%s) yields a decision or a 4xx rejection', (_name, payload) => {
-    const command = asRead<UserCommand>({ v: 1, commandId: 'c0000000-0000-4000-8000-000000000002', tenantId: TENANT, resourceType: 'User', resourceId: RESOURCE, action: 'patch', payload, issuedAt: NOW.toISOString() });
-    const decision = decided(() => applyProfileToDecision(decideUserCommand(METADATA_STATE, command, NOW, TYPES.workforce), command, resolveProfileSettings('workforce', {}), NOW));
+    const command = asRead<UserCommand>({
+      v: 1,
+      commandId: 'c0000000-0000-4000-8000-000000000002',
+      tenantId: TENANT,
+      resourceType: 'User',
+      resourceId: RESOURCE,
+      action: 'patch',
+      payload,
+      issuedAt: NOW.toISOString(),
+    });
+    const decision = decided(() =>
+      applyProfileToDecision(decideUserCommand(METADATA_STATE, command, NOW, TYPES.workforce), command, resolveProfileSettings('workforce', {}), NOW),
+    );
     if (decision.kind === 'reject') assertRejection(decision.error);
     else if (decision.kind === 'save') assertPlainJson('the saved document', decision.state.document);
   });
 
-  it('a user command, with any profile\'s rules and any current state or none, yields a decision or a 4xx rejection', () => {
+  it("a user command, with any profile's rules and any current state or none, yields a decision or a 4xx rejection", () => {
     // half the runs on the workforce profile: its Metadata extension takes any key, hostile ones included
     const profiled = fc.oneof(fc.constantFrom(...SETTINGS), fc.constant(SETTINGS.find((s) => s.profile === 'workforce')!));
     const arbitrary = profiled.chain(({ profile, settings }) =>
@@ -306,20 +402,28 @@ describe('the reconciler decides every command (never throws)', () => {
         settings: fc.constant(settings),
         read: commandOf<UserCommand>('User', USER_SCHEMA, 'userName'),
         current: fc.option(userState(TYPES[profile]), { nil: undefined, freq: 4 }),
-        claim: fc.option(fc.record({ user: userState(TYPES[profile]), matchedBy: fc.constantFrom('userName', 'email') as fc.Arbitrary<'userName' | 'email'> }), { nil: undefined, freq: 2 }),
+        claim: fc.option(
+          fc.record({ user: userState(TYPES[profile]), matchedBy: fc.constantFrom('userName', 'email') as fc.Arbitrary<'userName' | 'email'> }),
+          { nil: undefined, freq: 2 },
+        ),
       }),
     );
     fc.assert(
       fc.property(arbitrary, ({ profile, settings, read: { command }, current, claim }) => {
         if (!command) return; // answered as malformed, never decided
-        const decision = decided(() => applyProfileToDecision(decideUserCommand(current, command, NOW, TYPES[profile], claim as UserClaim | undefined), command, settings, NOW));
+        const decision = decided(() =>
+          applyProfileToDecision(decideUserCommand(current, command, NOW, TYPES[profile], claim as UserClaim | undefined), command, settings, NOW),
+        );
         if (decision.kind === 'reject') return assertRejection(decision.error);
         if (decision.kind === 'save') {
           assertPlainJson('the saved document', decision.state.document);
           if (typeof decision.state.userName !== 'string') throw new Error(`userName column ${String(decision.state.userName)}`);
         }
         if (decision.kind !== 'unchanged') assertPlainJson('the change event', decision.event);
-        assertPlainJson('the outcome', decided(() => outcomeOf(command, decision)));
+        assertPlainJson(
+          'the outcome',
+          decided(() => outcomeOf(command, decision)),
+        );
       }),
       params,
     );
@@ -335,7 +439,8 @@ describe('the reconciler decides every command (never throws)', () => {
         if (decision.kind === 'save') {
           assertPlainJson('the saved document', decision.state.document);
           if (typeof decision.state.displayName !== 'string') throw new Error(`displayName column ${String(decision.state.displayName)}`);
-          for (const step of decision.memberSteps) if ('userIds' in step && !step.userIds.every((id) => typeof id === 'string')) throw new Error(`member ids ${JSON.stringify(step.userIds)}`);
+          for (const step of decision.memberSteps)
+            if ('userIds' in step && !step.userIds.every((id) => typeof id === 'string')) throw new Error(`member ids ${JSON.stringify(step.userIds)}`);
         }
       }),
       params,

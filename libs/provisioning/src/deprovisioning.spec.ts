@@ -2,14 +2,7 @@ import fc from 'fast-check';
 import { ProvisioningCommand, readCommand, UserCommand } from '@scimflow/contracts';
 import { asRead } from '../../contracts/src/test-helpers';
 import { USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
-import {
-  DEFAULT_DEPROVISION_THRESHOLD,
-  deprovisioningOf,
-  exceedsThreshold,
-  mayDeprovision,
-  thresholdOff,
-  validateThreshold,
-} from './deprovisioning';
+import { DEFAULT_DEPROVISION_THRESHOLD, deprovisioningOf, exceedsThreshold, mayDeprovision, thresholdOff, validateThreshold } from './deprovisioning';
 import { decideUserCommand } from './user-commands';
 import { SCIM_USER_LIFECYCLE, UserState } from './user-state';
 
@@ -80,7 +73,11 @@ describe('mayDeprovision (no I/O: which commands are looked at)', () => {
 describe('mayDeprovision never misses a deprovisioning', () => {
   const activeValue = fc.constantFrom<unknown>(true, false, 'True', 'False', 'true', 'FALSE', 'yes', null, 1, undefined);
   const op = fc.oneof(
-    fc.record({ op: fc.constantFrom('add', 'Replace', 'remove'), path: fc.constantFrom('active', 'Active', `${USER_SCHEMA}:active`, 'displayName'), value: activeValue }),
+    fc.record({
+      op: fc.constantFrom('add', 'Replace', 'remove'),
+      path: fc.constantFrom('active', 'Active', `${USER_SCHEMA}:active`, 'displayName'),
+      value: activeValue,
+    }),
     fc.record({ op: fc.constantFrom('add', 'Replace'), value: fc.dictionary(fc.constantFrom('active', 'ACTIVE', 'displayName'), activeValue) }),
   );
   const commands = fc.oneof(

@@ -75,7 +75,8 @@ export function mayDeprovision(command: ProvisioningCommand): boolean {
   }
   return ops.some((op) => {
     if (op.path) {
-      const onActive = isActive(op.path.attribute.attribute) && (!op.path.attribute.schema || op.path.attribute.schema.toLowerCase() === USER_SCHEMA.toLowerCase());
+      const onActive =
+        isActive(op.path.attribute.attribute) && (!op.path.attribute.schema || op.path.attribute.schema.toLowerCase() === USER_SCHEMA.toLowerCase());
       return onActive && !(op.op.toLowerCase() !== 'remove' && toBoolean(op.value) === true);
     }
     if (op.op.toLowerCase() === 'remove') return false;
@@ -84,7 +85,12 @@ export function mayDeprovision(command: ProvisioningCommand): boolean {
     return Object.entries(value).some(
       ([k, v]) =>
         (isActive(k) && toBoolean(v) !== true) ||
-        (k.toLowerCase() === USER_SCHEMA.toLowerCase() && v !== null && typeof v === 'object' && !Array.isArray(v) && !setsActive(v) && Object.keys(v).some(isActive)),
+        (k.toLowerCase() === USER_SCHEMA.toLowerCase() &&
+          v !== null &&
+          typeof v === 'object' &&
+          !Array.isArray(v) &&
+          !setsActive(v) &&
+          Object.keys(v).some(isActive)),
     );
   });
 }

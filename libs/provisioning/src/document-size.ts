@@ -8,5 +8,8 @@ import { ScimError } from '@scimflow/scim';
 export function assertDocumentSize(document: unknown, what: 'User' | 'Group'): void {
   const bytes = Buffer.byteLength(JSON.stringify(document) ?? '', 'utf8');
   if (bytes > MAX_RESOURCE_DOCUMENT_BYTES)
-    throw new ScimError(413, `The ${what} document is ${bytes} bytes; at most ${MAX_RESOURCE_DOCUMENT_BYTES} bytes (${MAX_RESOURCE_DOCUMENT_BYTES / 1024} KiB) are stored`);
+    throw new ScimError(
+      413,
+      `The ${what} document is ${bytes} bytes; at most ${MAX_RESOURCE_DOCUMENT_BYTES} bytes (${MAX_RESOURCE_DOCUMENT_BYTES / 1024} KiB) are stored`,
+    );
 }

@@ -44,7 +44,17 @@ describe('contract schemas', () => {
     const change = finalizeGroupChange(d, diff, create, NOW, 2)!;
     expect(change.events).toHaveLength(2);
     for (const e of change.events) expect(v.forTopic('groupChanged', JSON.parse(JSON.stringify(e)))).toEqual([]);
-    const members = membershipEvents(create, { id: GROUP, displayName: 'Ops' }, diff, new Map([['u1', 2], ['u2', 5], ['u3', 1]]), NOW);
+    const members = membershipEvents(
+      create,
+      { id: GROUP, displayName: 'Ops' },
+      diff,
+      new Map([
+        ['u1', 2],
+        ['u2', 5],
+        ['u3', 1],
+      ]),
+      NOW,
+    );
     for (const e of members) expect(v.forTopic('membershipChanged', JSON.parse(JSON.stringify(e)))).toEqual([]);
     const del = command<GroupCommand>('Group', 'delete');
     const gone = decideGroupCommand(change.state, del, NOW);
@@ -66,5 +76,4 @@ describe('contract schemas', () => {
     expect(v.forTopic('userChanged', event)).toEqual([]);
     expect(v.forTopic('userChanged', JSON.parse(JSON.stringify(mutate(event)))).length).toBeGreaterThan(0);
   });
-
 });

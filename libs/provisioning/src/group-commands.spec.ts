@@ -41,7 +41,8 @@ const record = (action: ProvisioningCommand['action'], payload?: unknown, extra:
   issuedAt: NOW.toISOString(),
   ...extra,
 });
-const command = (action: ProvisioningCommand['action'], payload?: unknown, extra: Partial<ProvisioningCommand> = {}) => asRead<GroupCommand>(record(action, payload, extra));
+const command = (action: ProvisioningCommand['action'], payload?: unknown, extra: Partial<ProvisioningCommand> = {}) =>
+  asRead<GroupCommand>(record(action, payload, extra));
 /** A command of which only the envelope (ids, action) is read. */
 const envelope = (action: ProvisioningCommand['action']) => record(action) as GroupCommand;
 const patchCommand = (...Operations: object[]) => command('patch', { schemas: [PATCH_OP], Operations });
@@ -83,7 +84,12 @@ describe('decideGroupCommand', () => {
       const d = saved(
         decideGroupCommand(
           undefined,
-          command('create', { schemas: [GROUP_SCHEMA, ENTRA_GROUP_EXTENSION], externalId: '8aa1', displayName: 'displayName', meta: { resourceType: 'Group' } }),
+          command('create', {
+            schemas: [GROUP_SCHEMA, ENTRA_GROUP_EXTENSION],
+            externalId: '8aa1',
+            displayName: 'displayName',
+            meta: { resourceType: 'Group' },
+          }),
           NOW,
         ),
       );
@@ -102,7 +108,13 @@ describe('decideGroupCommand', () => {
     });
 
     it('splits members off the document into one add step', () => {
-      const d = saved(decideGroupCommand(undefined, command('create', { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [{ value: U1 }, { value: U2.toUpperCase() }, { value: U1 }] }), NOW));
+      const d = saved(
+        decideGroupCommand(
+          undefined,
+          command('create', { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [{ value: U1 }, { value: U2.toUpperCase() }, { value: U1 }] }),
+          NOW,
+        ),
+      );
       expect(d.state.document).toEqual({ schemas: [GROUP_SCHEMA], displayName: 'Ops' });
       expect(d.memberSteps).toEqual([{ op: 'add', userIds: [U1, U2] }]);
     });
@@ -154,12 +166,20 @@ describe('decideGroupCommand', () => {
     it('replaces the attributes and makes the members exactly the listed ones (none listed: none)', () => {
       const d = saved(decideGroupCommand(stored(), command('replace', { schemas: [GROUP_SCHEMA], displayName: 'Ops renamed' }), NOW));
       expect(d.before).toEqual(stored());
-      expect(d.state).toMatchObject({ id: GROUP, displayName: 'Ops renamed', externalId: null, version: 3, document: { schemas: [GROUP_SCHEMA], displayName: 'Ops renamed' } });
+      expect(d.state).toMatchObject({
+        id: GROUP,
+        displayName: 'Ops renamed',
+        externalId: null,
+        version: 3,
+        document: { schemas: [GROUP_SCHEMA], displayName: 'Ops renamed' },
+      });
       expect(d.memberSteps).toEqual([{ op: 'replace', userIds: [] }]);
     });
 
     it('carries the listed members as one replace step', () => {
-      const d = saved(decideGroupCommand(stored(), command('replace', { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [{ value: U2 }, { value: U1 }] }), NOW));
+      const d = saved(
+        decideGroupCommand(stored(), command('replace', { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [{ value: U2 }, { value: U1 }] }), NOW),
+      );
       expect(d.memberSteps).toEqual([{ op: 'replace', userIds: [U2, U1] }]);
     });
   });
@@ -238,7 +258,12 @@ describe('splitGroupPatch: the member operations Entra sends', () => {
     ['Replace path members with []', [{ op: 'Replace', path: 'members', value: [] }], [{ op: 'replace', userIds: [] }], 0],
     ['URN-qualified path', [{ op: 'add', path: `${GROUP_SCHEMA}:members`, value: [{ value: U1 }] }], [{ op: 'add', userIds: [U1] }], 0],
     ['no-path Add with members', [{ op: 'Add', value: { members: [{ value: U1 }] } }], [{ op: 'add', userIds: [U1] }], 0],
-    ['no-path Replace with members and displayName', [{ op: 'Replace', value: { members: [{ value: U1 }], displayName: 'x' } }], [{ op: 'replace', userIds: [U1] }], 1],
+    [
+      'no-path Replace with members and displayName',
+      [{ op: 'Replace', value: { members: [{ value: U1 }], displayName: 'x' } }],
+      [{ op: 'replace', userIds: [U1] }],
+      1,
+    ],
     ['no-path Replace with only the id', [{ op: 'Replace', value: { id: GROUP } }], [], 0],
     ['no-path Replace with the id in upper case', [{ op: 'Replace', value: { id: GROUP.toUpperCase(), displayName: 'x' } }], [], 1],
     ['displayName only', [{ op: 'Replace', path: 'displayName', value: 'x' }], [], 1],
@@ -250,11 +275,24 @@ describe('splitGroupPatch: the member operations Entra sends', () => {
         { op: 'Remove', path: `members[value eq "${U2}"]` },
         { op: 'Replace', path: 'displayName', value: 'x' },
       ],
-      [{ op: 'add', userIds: [U1] }, { op: 'remove', userIds: [U2] }],
+      [
+        { op: 'add', userIds: [U1] },
+        { op: 'remove', userIds: [U2] },
+      ],
       1,
     ],
-    ['duplicate ids collapse', [{ op: 'add', path: 'members', value: [{ value: U1 }, { value: U1.toUpperCase() }, { value: ` ${U1} ` }] }], [{ op: 'add', userIds: [U1] }], 0],
-    ['non-UUID ids are kept as given (the reconciler reports them unknown)', [{ op: 'add', path: 'members', value: [{ value: 'Abc' }] }], [{ op: 'add', userIds: ['Abc'] }], 0],
+    [
+      'duplicate ids collapse',
+      [{ op: 'add', path: 'members', value: [{ value: U1 }, { value: U1.toUpperCase() }, { value: ` ${U1} ` }] }],
+      [{ op: 'add', userIds: [U1] }],
+      0,
+    ],
+    [
+      'non-UUID ids are kept as given (the reconciler reports them unknown)',
+      [{ op: 'add', path: 'members', value: [{ value: 'Abc' }] }],
+      [{ op: 'add', userIds: ['Abc'] }],
+      0,
+    ],
   ];
   it.each(cases)('%s', (_name, operations, steps, attributeOps) => {
     const split = splitGroupPatch(ops(...operations), GROUP);
@@ -296,8 +334,14 @@ describe('memberIds', () => {
     [[], []],
     [[null], []],
     [{ value: U1 }, [U1]],
-    [[{ Value: U1 }, { VALUE: U2 }], [U1, U2]],
-    [[{ value: 'ext-1' }, { value: 'EXT-1' }], ['ext-1', 'EXT-1']], // only UUIDs are case-folded
+    [
+      [{ Value: U1 }, { VALUE: U2 }],
+      [U1, U2],
+    ],
+    [
+      [{ value: 'ext-1' }, { value: 'EXT-1' }],
+      ['ext-1', 'EXT-1'],
+    ], // only UUIDs are case-folded
   ])('%j → %j', (value, ids) => {
     expect(memberIds(value, 'members')).toEqual(ids);
   });
@@ -342,9 +386,33 @@ describe('chunkMembershipDiff', () => {
   const cases: [string, MembershipDiff, number, number[][]][] = [
     ['empty: one empty part', { added: [], removed: [] }, 3, [[0, 0]]],
     ['fits', { added: ids('a', 2), removed: ids('r', 1) }, 3, [[2, 1]]],
-    ['added spill into a second part', { added: ids('a', 4), removed: [] }, 3, [[3, 0], [1, 0]]],
-    ['added first, then removed', { added: ids('a', 2), removed: ids('r', 3) }, 3, [[2, 1], [0, 2]]],
-    ['exact multiple', { added: ids('a', 6), removed: [] }, 3, [[3, 0], [3, 0]]],
+    [
+      'added spill into a second part',
+      { added: ids('a', 4), removed: [] },
+      3,
+      [
+        [3, 0],
+        [1, 0],
+      ],
+    ],
+    [
+      'added first, then removed',
+      { added: ids('a', 2), removed: ids('r', 3) },
+      3,
+      [
+        [2, 1],
+        [0, 2],
+      ],
+    ],
+    [
+      'exact multiple',
+      { added: ids('a', 6), removed: [] },
+      3,
+      [
+        [3, 0],
+        [3, 0],
+      ],
+    ],
     ['50,000 removed at 1,000 per part', { added: [], removed: ids('r', 50_000) }, 1000, Array.from({ length: 50 }, () => [0, 1000])],
   ];
   it.each(cases)('%s', (_name, diff, max, shape) => {
@@ -406,7 +474,11 @@ describe('finalizeGroupChange: versions and group-changed events', () => {
   it('membership-only change: updated event, no attribute changes', () => {
     const d = save(patchCommand({ op: 'Add', path: 'members', value: [{ value: U1 }] }), stored());
     const change = finalizeGroupChange(d, { added: [U1], removed: [] }, envelope('patch'), NOW)!;
-    expect(change.events[0]).toMatchObject({ type: 'dev.scimflow.group.updated.v1', sequence: 4, data: { changes: [], members: { added: [U1], removed: [] } } });
+    expect(change.events[0]).toMatchObject({
+      type: 'dev.scimflow.group.updated.v1',
+      sequence: 4,
+      data: { changes: [], members: { added: [U1], removed: [] } },
+    });
   });
 
   it('nothing changed (member already there, same name): no event, no new version', () => {
@@ -463,7 +535,17 @@ describe('membershipEvents: one per affected user, on the user’s sequence', ()
   const group = { id: GROUP, displayName: 'Ops' };
 
   it('emits added and removed events with each user’s new version as sequence', () => {
-    const events = membershipEvents(envelope('patch'), group, { added: [U1, U2], removed: [U3] }, new Map([[U1, 5], [U2, 2], [U3, 9]]), NOW);
+    const events = membershipEvents(
+      envelope('patch'),
+      group,
+      { added: [U1, U2], removed: [U3] },
+      new Map([
+        [U1, 5],
+        [U2, 2],
+        [U3, 9],
+      ]),
+      NOW,
+    );
     expect(events.map((e) => [e.type, e.data.userId, e.sequence, e.subject])).toEqual([
       [MembershipEventType.added, U1, 5, `tenants/${TENANT}/users/${U1}`],
       [MembershipEventType.added, U2, 2, `tenants/${TENANT}/users/${U2}`],
@@ -478,7 +560,16 @@ describe('membershipEvents: one per affected user, on the user’s sequence', ()
   });
 
   it('gives distinct ids to users that share type and sequence', () => {
-    const events = membershipEvents(envelope('patch'), group, { added: [U1, U2], removed: [] }, new Map([[U1, 2], [U2, 2]]), NOW);
+    const events = membershipEvents(
+      envelope('patch'),
+      group,
+      { added: [U1, U2], removed: [] },
+      new Map([
+        [U1, 2],
+        [U2, 2],
+      ]),
+      NOW,
+    );
     expect(events[0].id).not.toBe(events[1].id);
   });
 
@@ -515,7 +606,15 @@ describe('userDeletionEvents: leaving every group, then deleted', () => {
 
   it('with groups: removed events (group id order) take the next sequences, deleted is last', () => {
     const G2 = 'ffff0000-0000-4000-8000-000000000000';
-    const { memberships, deleted } = userDeletionEvents(del, user, [{ id: G2, displayName: 'Zeta' }, { id: GROUP, displayName: 'Ops' }], NOW);
+    const { memberships, deleted } = userDeletionEvents(
+      del,
+      user,
+      [
+        { id: G2, displayName: 'Zeta' },
+        { id: GROUP, displayName: 'Ops' },
+      ],
+      NOW,
+    );
     expect(memberships.map((e) => [e.type, e.data.groupId, e.data.groupDisplayName, e.sequence])).toEqual([
       [MembershipEventType.removed, GROUP, 'Ops', 8],
       [MembershipEventType.removed, G2, 'Zeta', 9],

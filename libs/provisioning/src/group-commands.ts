@@ -98,7 +98,15 @@ function decide(current: GroupState | undefined, command: GroupCommand, now: Dat
       if (current) throw ScimError.conflict(`Group ${command.resourceId} already exists`);
       const { document, userIds } = normalizeGroup(command.payload.document, 'create');
       if (userIds.length) throw ScimError.badRequest('invalidValue', 'an imported product group has no members: Entra or userType directives add them');
-      const state: GroupState = { id: command.resourceId, tenantId: command.tenantId, ...groupColumns(document), document, version: 0, createdAt: now, updatedAt: now };
+      const state: GroupState = {
+        id: command.resourceId,
+        tenantId: command.tenantId,
+        ...groupColumns(document),
+        document,
+        version: 0,
+        createdAt: now,
+        updatedAt: now,
+      };
       return { kind: 'save', state, memberSteps: [] };
     }
     case 'replace': {
@@ -403,7 +411,10 @@ export function userDeletionEvents(
 }
 
 /** The outcome the ingress answers with; the resource carries the group without members. */
-export function groupOutcome(command: ProvisioningCommand, result: { error: ScimError } | { deleted: true } | { state: GroupState; created: boolean }): CommandOutcome {
+export function groupOutcome(
+  command: ProvisioningCommand,
+  result: { error: ScimError } | { deleted: true } | { state: GroupState; created: boolean },
+): CommandOutcome {
   if ('error' in result) return { commandId: command.commandId, status: result.error.status, error: result.error.toBody() };
   if ('deleted' in result) return { commandId: command.commandId, status: 204 };
   const s = result.state;

@@ -38,7 +38,10 @@ describe('rendering', () => {
   const base = 'https://scim.example/scim/v2/t1';
   it('renders a group with meta, never with members from the document', () => {
     expect(
-      renderGroup({ id: 'g1', document: { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [{ value: 'stale' }] }, version: 4, created: 'c', lastModified: 'm' }, base),
+      renderGroup(
+        { id: 'g1', document: { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [{ value: 'stale' }] }, version: 4, created: 'c', lastModified: 'm' },
+        base,
+      ),
     ).toEqual({
       schemas: [GROUP_SCHEMA],
       id: 'g1',
@@ -47,7 +50,12 @@ describe('rendering', () => {
     });
   });
   it('renders members with the user’s displayName, else userName', () => {
-    expect(renderMember({ userId: 'u1', displayName: 'Ada', userName: 'ada@x' }, base)).toEqual({ value: 'u1', $ref: `${base}/Users/u1`, display: 'Ada', type: 'User' });
+    expect(renderMember({ userId: 'u1', displayName: 'Ada', userName: 'ada@x' }, base)).toEqual({
+      value: 'u1',
+      $ref: `${base}/Users/u1`,
+      display: 'Ada',
+      type: 'User',
+    });
     expect(renderMember({ userId: 'u1', displayName: null, userName: 'ada@x' }, base).display).toBe('ada@x');
   });
   it('renders a user’s groups as direct memberships', () => {

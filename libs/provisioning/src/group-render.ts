@@ -44,12 +44,7 @@ const PROBE = 'x';
  * exactly the schema-driven rules the rest of the representation follows; the caller can then skip reading the
  * attribute's rows altogether (e.g. `excludedAttributes=members` never touches the membership table).
  */
-function elementProjection(
-  types: typeof groupResourceTypeSchemas,
-  attribute: string,
-  subAttributes: string[],
-  opts: ProjectionOptions,
-): string[] | undefined {
+function elementProjection(types: typeof groupResourceTypeSchemas, attribute: string, subAttributes: string[], opts: ProjectionOptions): string[] | undefined {
   const probe = { schemas: [types.core.id], id: PROBE, [attribute]: [Object.fromEntries(subAttributes.map((s) => [s, PROBE]))] };
   const projected = projectResource(probe, types, opts)[attribute] as Record<string, unknown>[] | undefined;
   return projected?.length ? Object.keys(projected[0]) : undefined;

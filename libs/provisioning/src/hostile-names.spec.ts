@@ -6,7 +6,15 @@
  */
 import { ProvisioningCommand, readCommand, UserCommand } from '@scimflow/contracts';
 import { asRead } from '../../contracts/src/test-helpers';
-import { ENTERPRISE_USER_SCHEMA, normalizeResource, projectResource, ScimError, USER_SCHEMA, userResourceTypeFor, validateSchemaRegistration } from '@scimflow/scim';
+import {
+  ENTERPRISE_USER_SCHEMA,
+  normalizeResource,
+  projectResource,
+  ScimError,
+  USER_SCHEMA,
+  userResourceTypeFor,
+  validateSchemaRegistration,
+} from '@scimflow/scim';
 import fc from 'fast-check';
 import { WORKFORCE_FOLDERS_SCHEMA, WORKFORCE_METADATA_SCHEMA } from './profiles/profile-schemas';
 import { renderUser } from './render';
@@ -22,9 +30,34 @@ const METADATA = WORKFORCE_METADATA_SCHEMA.id;
 const types = userResourceTypeFor([validateSchemaRegistration(WORKFORCE_FOLDERS_SCHEMA), validateSchemaRegistration(WORKFORCE_METADATA_SCHEMA)]);
 
 /** Prototype members that are attribute names (data in an open schema), and names that are not (refused). */
-const PROTOTYPE_NAMES = ['constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'toJSON'];
+const PROTOTYPE_NAMES = [
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'toJSON',
+];
 const REFUSED_NAMES = ['__proto__', '__defineGetter__', '__lookupGetter__'];
-const REAL_NAMES = ['userName', 'displayName', 'title', 'active', 'name', 'givenName', 'emails', 'value', 'type', 'primary', 'department', 'manager', 'folders', 'costCode'];
+const REAL_NAMES = [
+  'userName',
+  'displayName',
+  'title',
+  'active',
+  'name',
+  'givenName',
+  'emails',
+  'value',
+  'type',
+  'primary',
+  'department',
+  'manager',
+  'folders',
+  'costCode',
+];
 
 let n = 0;
 const record = (action: ProvisioningCommand['action'], payload: unknown) => ({
@@ -41,7 +74,14 @@ const command = (action: ProvisioningCommand['action'], payload: unknown) => asR
 
 function created(): UserState {
   const document = normalizeResource(
-    { schemas: [USER_SCHEMA], userName: 'ada@contoso.example', name: { givenName: 'Ada' }, emails: [{ type: 'work', value: 'ada@contoso.example', primary: true }], [`${METADATA}:costCode`]: 42, [`${FOLDERS}:folders`]: ['f1'] },
+    {
+      schemas: [USER_SCHEMA],
+      userName: 'ada@contoso.example',
+      name: { givenName: 'Ada' },
+      emails: [{ type: 'work', value: 'ada@contoso.example', primary: true }],
+      [`${METADATA}:costCode`]: 42,
+      [`${FOLDERS}:folders`]: ['f1'],
+    },
     types,
     'create',
   );
@@ -52,7 +92,10 @@ function created(): UserState {
 
 // ---- generators ---------------------------------------------------------------------------------------------------
 
-const name = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES, ...REFUSED_NAMES) }, { weight: 2, arbitrary: fc.constantFrom(...REAL_NAMES) });
+const name = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES, ...REFUSED_NAMES) },
+  { weight: 2, arbitrary: fc.constantFrom(...REAL_NAMES) },
+);
 const urn = fc.constantFrom(USER_SCHEMA, ENTERPRISE_USER_SCHEMA, FOLDERS, METADATA);
 const path = fc.oneof(
   name,
@@ -66,13 +109,26 @@ const path = fc.oneof(
 const scalar = fc.oneof(fc.constantFrom('x', 'X', '', 'True', 'work'), fc.integer(), fc.boolean(), fc.constant(null));
 /** Objects keyed by the vocabulary, built from JSON text so `__proto__` is an own member as the body parser makes it. */
 const keyed = <T>(key: fc.Arbitrary<string>, value: fc.Arbitrary<T>) =>
-  fc.array(fc.tuple(key, value), { maxLength: 4 }).map((entries) => JSON.parse(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`) as Record<string, unknown>);
-const value: fc.Arbitrary<unknown> = fc.oneof(scalar, keyed(name, scalar), fc.array(fc.oneof(scalar, keyed(name, scalar)), { maxLength: 3 }), keyed(path, fc.oneof(scalar, keyed(name, scalar))));
+  fc
+    .array(fc.tuple(key, value), { maxLength: 4 })
+    .map((entries) => JSON.parse(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`) as Record<string, unknown>);
+const value: fc.Arbitrary<unknown> = fc.oneof(
+  scalar,
+  keyed(name, scalar),
+  fc.array(fc.oneof(scalar, keyed(name, scalar)), { maxLength: 3 }),
+  keyed(path, fc.oneof(scalar, keyed(name, scalar))),
+);
 /** Operations on Metadata keys, which mostly succeed: the hostile names must reach the writes, not only the refusals. */
 const metadataOperation = fc.oneof(
   fc.record({ op: fc.constantFrom('add', 'replace', 'Replace'), path: name.map((k) => `${METADATA}:${k}`), value: scalar }),
   fc.record({ op: fc.constantFrom('remove'), path: name.map((k) => `${METADATA}:${k}`) }),
-  fc.record({ op: fc.constantFrom('add', 'replace'), value: keyed(name.map((k) => `${METADATA}:${k}`), scalar) }),
+  fc.record({
+    op: fc.constantFrom('add', 'replace'),
+    value: keyed(
+      name.map((k) => `${METADATA}:${k}`),
+      scalar,
+    ),
+  }),
   fc.record({ op: fc.constantFrom('add', 'replace'), path: fc.constant(METADATA), value: keyed(name, scalar) }),
 );
 const operation = fc.oneof(
@@ -84,7 +140,11 @@ const operation = fc.oneof(
 const patchBody = fc.array(operation, { minLength: 1, maxLength: 2 }).map((Operations) => ({ schemas: [PATCH_OP], Operations }));
 
 /** Metadata keys → values, prototype-member names mixed with ordinary keys. */
-const metadataKeys = fc.uniqueArray(fc.tuple(fc.constantFrom(...PROTOTYPE_NAMES, 'costCode', 'region', 'site'), fc.string({ minLength: 1, maxLength: 8 })), { minLength: 1, maxLength: 6, selector: ([k]) => k });
+const metadataKeys = fc.uniqueArray(fc.tuple(fc.constantFrom(...PROTOTYPE_NAMES, 'costCode', 'region', 'site'), fc.string({ minLength: 1, maxLength: 8 })), {
+  minLength: 1,
+  maxLength: 6,
+  selector: ([k]) => k,
+});
 
 // ---- properties ---------------------------------------------------------------------------------------------------
 
@@ -161,7 +221,12 @@ describe('decideUserCommand with hostile names (workforce tenant)', () => {
         expect(event.data.user[METADATA]).toEqual(expected);
         expect(event.data.changes).toEqual([expect.objectContaining({ attribute: METADATA, after: expected })]);
         // and the next write of the same user works on the stored document
-        const next = decideUserCommand(d.state, command('patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Ada L.' }] }), NOW, types);
+        const next = decideUserCommand(
+          d.state,
+          command('patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Ada L.' }] }),
+          NOW,
+          types,
+        );
         expect(next.kind === 'save' && next.state.document[METADATA]).toEqual(expected);
       }),
       { numRuns: 200 },

@@ -28,10 +28,7 @@ export function claimCandidate(current: UserState | undefined, command: Provisio
  * - `uniqueWorkEmail`: the tenant's profile wants the work email unique; no other user may hold it
  * - `membershipDirective`: userType names the groups the user is a member of, exactly; they must exist
  */
-export type UserCommandWork =
-  | { kind: 'leaveAllGroups' }
-  | { kind: 'uniqueWorkEmail'; email: string }
-  | { kind: 'membershipDirective'; groupIds: string[] };
+export type UserCommandWork = { kind: 'leaveAllGroups' } | { kind: 'uniqueWorkEmail'; email: string } | { kind: 'membershipDirective'; groupIds: string[] };
 
 /** The work a decision needs, in the order it is done; none for a write of the user's own row alone. */
 export function userCommandWork(decision: ProfiledUserDecision): UserCommandWork[] {

@@ -51,7 +51,15 @@ describe('import: an existing product user, not linked to Entra yet', () => {
   it('is a new user of origin import, unlinked, SSO by default, announced as created', () => {
     const d = saved(decideUserCommand(undefined, command(IMPORTED, 'import', { document: doc('ada', 'ada@contoso.example') }), NOW, userResourceTypeSchemas));
     expect(d.isNew).toBe(true);
-    expect(d.state).toMatchObject({ id: IMPORTED, origin: 'import', linked: false, loginMethod: 'sso', workEmail: 'ada@contoso.example', version: 1, deletedAt: null });
+    expect(d.state).toMatchObject({
+      id: IMPORTED,
+      origin: 'import',
+      linked: false,
+      loginMethod: 'sso',
+      workEmail: 'ada@contoso.example',
+      version: 1,
+      deletedAt: null,
+    });
     expect(d.event.type).toBe('dev.scimflow.user.created.v1');
     expect(d.event.data).toMatchObject({ origin: 'import', linked: false, loginMethod: 'sso' });
     valid(d.event);
@@ -83,7 +91,16 @@ describe('a SCIM create claiming an unlinked user', () => {
     expect(d.isNew).toBe(false);
     expect(d.claimed).toBe(matchedBy);
     expect(d.before).toBe(user);
-    expect(d.state).toMatchObject({ id: IMPORTED, userName: 'ada@contoso.example', linked: true, origin: 'import', loginMethod: 'builtIn', version: 2, createdAt: NOW, updatedAt: LATER });
+    expect(d.state).toMatchObject({
+      id: IMPORTED,
+      userName: 'ada@contoso.example',
+      linked: true,
+      origin: 'import',
+      loginMethod: 'builtIn',
+      version: 2,
+      createdAt: NOW,
+      updatedAt: LATER,
+    });
     expect(d.state.document.displayName).toBe('Ada Lovelace');
     expect(d.event).toMatchObject({ type: 'dev.scimflow.user.updated.v1', sequence: 2, subject: `tenants/${TENANT}/users/${IMPORTED}` });
     expect(d.event.data).toMatchObject({ userId: IMPORTED, matchedBy, linked: true });
@@ -144,8 +161,20 @@ describe('SCIM writes and the admin API on lifecycle fields', () => {
 describe('soft delete', () => {
   it('leaves the groups, then a deleted event saying soft; the kept user is inactive, unlinked, at the event sequence', () => {
     const user = { ...imported(), linked: true, version: 4 };
-    const { memberships, deleted, kept } = userDeletionEvents(command(IMPORTED, 'delete'), user, [{ id: 'g2', displayName: 'B' }, { id: 'g1', displayName: 'A' }], NOW, 'soft');
-    expect(memberships.map((e) => [e.data.groupId, e.sequence])).toEqual([['g1', 5], ['g2', 6]]);
+    const { memberships, deleted, kept } = userDeletionEvents(
+      command(IMPORTED, 'delete'),
+      user,
+      [
+        { id: 'g2', displayName: 'B' },
+        { id: 'g1', displayName: 'A' },
+      ],
+      NOW,
+      'soft',
+    );
+    expect(memberships.map((e) => [e.data.groupId, e.sequence])).toEqual([
+      ['g1', 5],
+      ['g2', 6],
+    ]);
     expect([deleted.type, deleted.sequence, deleted.data.deleteMode]).toEqual(['dev.scimflow.user.deleted.v1', 7, 'soft']);
     expect(kept).toMatchObject({ version: 7, active: false, linked: false, deletedAt: NOW });
     expect(kept!.document.active).toBe(false);
@@ -175,17 +204,23 @@ describe('profile rules on lifecycle decisions', () => {
   it('a claim keeps matchedBy on the event rebuilt by the profile, and records unmatched roles on it', () => {
     const settings = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'record' } });
     const c = command(FRESH, 'create', doc('ada.legacy', undefined, { roles: [{ value: 'Auditor' }] }));
-    const d = saved(applyProfileToDecision(decideUserCommand(undefined, c, LATER, userResourceTypeSchemas, { user: imported(), matchedBy: 'userName' }), c, settings, LATER));
+    const d = saved(
+      applyProfileToDecision(decideUserCommand(undefined, c, LATER, userResourceTypeSchemas, { user: imported(), matchedBy: 'userName' }), c, settings, LATER),
+    );
     expect(d.event.data).toMatchObject({ matchedBy: 'userName', unmatchedRoles: ['Auditor'], userId: IMPORTED });
     valid(d.event);
   });
 
   it('a claim of a soft-deleted user applies its userType directive afresh (its groups were left on delete)', () => {
     const surecloud = resolveProfileSettings('surecloud', {});
-    const before = saved(decideUserCommand(undefined, command(IMPORTED, 'create', doc('ada', undefined, { userType: 'g1' })), NOW, userResourceTypeSchemas)).state;
+    const before = saved(
+      decideUserCommand(undefined, command(IMPORTED, 'create', doc('ada', undefined, { userType: 'g1' })), NOW, userResourceTypeSchemas),
+    ).state;
     const gone = userDeletionEvents(command(IMPORTED, 'delete'), before, [{ id: 'g1', displayName: 'A' }], NOW, 'soft').kept!;
     const c = command(FRESH, 'create', doc('ada', undefined, { userType: 'g1' }));
-    const d = saved(applyProfileToDecision(decideUserCommand(undefined, c, LATER, userResourceTypeSchemas, { user: gone, matchedBy: 'userName' }), c, surecloud, LATER));
+    const d = saved(
+      applyProfileToDecision(decideUserCommand(undefined, c, LATER, userResourceTypeSchemas, { user: gone, matchedBy: 'userName' }), c, surecloud, LATER),
+    );
     expect(d.profile?.directive).toEqual({ kind: 'exactly', groupIds: ['g1'] });
   });
 });
@@ -193,11 +228,19 @@ describe('profile rules on lifecycle decisions', () => {
 describe('document size', () => {
   it(`a PATCH whose result is larger than MAX_RESOURCE_DOCUMENT_BYTES is rejected 413; a large body with a small result applies`, () => {
     const user = imported();
-    const big = command(IMPORTED, 'patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x'.repeat(MAX_RESOURCE_DOCUMENT_BYTES) }] });
+    const big = command(IMPORTED, 'patch', {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'title', value: 'x'.repeat(MAX_RESOURCE_DOCUMENT_BYTES) }],
+    });
     const d = decideUserCommand(user, big, LATER, userResourceTypeSchemas);
     if (d.kind !== 'reject') throw new Error('expected reject');
     expect([d.error.status, d.error.detail]).toEqual([413, expect.stringMatching(/User document is \d+ bytes; at most 262144 bytes/)]);
-    const ops = [{ op: 'replace', path: 'title', value: 'x'.repeat(200_000) }, { op: 'replace', path: 'title', value: 'small' }];
-    expect(saved(decideUserCommand(user, command(IMPORTED, 'patch', { schemas: [PATCH_OP], Operations: ops }), LATER, userResourceTypeSchemas)).state.document.title).toBe('small');
+    const ops = [
+      { op: 'replace', path: 'title', value: 'x'.repeat(200_000) },
+      { op: 'replace', path: 'title', value: 'small' },
+    ];
+    expect(
+      saved(decideUserCommand(user, command(IMPORTED, 'patch', { schemas: [PATCH_OP], Operations: ops }), LATER, userResourceTypeSchemas)).state.document.title,
+    ).toBe('small');
   });
 });

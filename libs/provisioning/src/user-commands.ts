@@ -50,7 +50,13 @@ export interface UserClaim {
  * Deterministic for a given (current, command, now, types, claim), which is what makes replays reproduce the same
  * state and event ids. The command's payload is trusted as readCommand read it (a PATCH message is validated).
  */
-export function decideUserCommand(current: UserState | undefined, command: UserCommand, now: Date, types: ResourceTypeSchemas, claim?: UserClaim): UserDecision {
+export function decideUserCommand(
+  current: UserState | undefined,
+  command: UserCommand,
+  now: Date,
+  types: ResourceTypeSchemas,
+  claim?: UserClaim,
+): UserDecision {
   try {
     return decide(current, command, now, types, claim);
   } catch (e) {
@@ -59,7 +65,13 @@ export function decideUserCommand(current: UserState | undefined, command: UserC
   }
 }
 
-function decide(current: UserState | undefined, command: UserCommand, now: Date, userResourceType: ResourceTypeSchemas, claim: UserClaim | undefined): UserDecision {
+function decide(
+  current: UserState | undefined,
+  command: UserCommand,
+  now: Date,
+  userResourceType: ResourceTypeSchemas,
+  claim: UserClaim | undefined,
+): UserDecision {
   const creates = command.action === 'create' || command.action === 'import';
   if (!creates) {
     // A soft-deleted user is gone for SCIM and for the admin API alike.
@@ -103,7 +115,16 @@ function decide(current: UserState | undefined, command: UserCommand, now: Date,
 
 /** A new user at version 1 (a SCIM create, or an import with its own lifecycle). */
 function newUser(command: ProvisioningCommand, document: Record<string, unknown>, lifecycle: typeof SCIM_USER_LIFECYCLE, now: Date): UserDecision {
-  const state: UserState = { id: command.resourceId, tenantId: command.tenantId, ...userColumns(document), document, version: 1, createdAt: now, updatedAt: now, ...lifecycle };
+  const state: UserState = {
+    id: command.resourceId,
+    tenantId: command.tenantId,
+    ...userColumns(document),
+    document,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    ...lifecycle,
+  };
   return { kind: 'save', state, isNew: true, event: userEvent(command, undefined, state, now) };
 }
 
@@ -118,7 +139,12 @@ function claimUser(claim: UserClaim, document: Record<string, unknown>, command:
 }
 
 /** A SCIM write to a user (or a product-side change) links it: Entra now manages it. */
-function saveChange(current: UserState, change: { document?: Record<string, unknown>; loginMethod?: LoginMethod }, command: ProvisioningCommand, now: Date): UserDecision {
+function saveChange(
+  current: UserState,
+  change: { document?: Record<string, unknown>; loginMethod?: LoginMethod },
+  command: ProvisioningCommand,
+  now: Date,
+): UserDecision {
   const document = change.document ?? current.document;
   const loginMethod = change.loginMethod ?? current.loginMethod;
   const changes = diffDocuments(current.document, document);
@@ -154,7 +180,8 @@ export function userEvent(
   const subjectState = (after ?? before)!;
   // `documentChanges`: the diff of the two documents when the caller has it already
   const changes = documentChanges ? [...documentChanges] : diffDocuments(before?.document, after?.document);
-  if (before && after && before.loginMethod !== after.loginMethod) changes.push({ attribute: 'loginMethod', before: before.loginMethod, after: after.loginMethod });
+  if (before && after && before.loginMethod !== after.loginMethod)
+    changes.push({ attribute: 'loginMethod', before: before.loginMethod, after: after.loginMethod });
   return {
     specversion: '1.0',
     id: eventId(command.commandId, type, sequence),
@@ -174,7 +201,9 @@ export function userEvent(
       commandId: command.commandId,
       changes,
       user: after ? { id: after.id, ...after.document } : undefined,
-      ...(after ? { loginMethod: after.loginMethod, origin: after.origin, linked: after.linked } : { origin: before!.origin, deleteMode: detail.deleteMode ?? 'hard' }),
+      ...(after
+        ? { loginMethod: after.loginMethod, origin: after.origin, linked: after.linked }
+        : { origin: before!.origin, deleteMode: detail.deleteMode ?? 'hard' }),
       ...(detail.matchedBy ? { matchedBy: detail.matchedBy } : {}),
       ...(detail.unmatchedRoles?.length ? { unmatchedRoles: detail.unmatchedRoles } : {}),
     },

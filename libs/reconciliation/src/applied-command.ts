@@ -26,7 +26,13 @@ export function rejectionOf(e: unknown): ScimError | undefined {
  * Records a command as answered with `error` (processed_commands and the audit log), after its effects were rolled
  * back, so that a redelivery or a replay answers the same; a command recorded before keeps its first outcome.
  */
-export async function recordRejection(em: EntityManager, stores: { users: UserStore; audit: AuditLog }, command: ProvisioningCommand, error: ScimError, now: Date): Promise<AppliedCommand> {
+export async function recordRejection(
+  em: EntityManager,
+  stores: { users: UserStore; audit: AuditLog },
+  command: ProvisioningCommand,
+  error: ScimError,
+  now: Date,
+): Promise<AppliedCommand> {
   const prior = await stores.users.processedOutcome(em, command.commandId);
   if (prior) return { outcome: prior, firstTime: false, events: 0 };
   const outcome = outcomeOf(command, { kind: 'reject', error });

@@ -10,8 +10,7 @@ const ENQUEUE_BATCH = 500;
 
 /** Where replayed events go: one subscription's delivery queue (as replays), or another topic. */
 export type EventReplayTarget =
-  | { kind: 'subscription'; subscription: { id: string; tenantId: string; eventTypes: string[] }; replayKey: string }
-  | { kind: 'topic'; topic: string };
+  { kind: 'subscription'; subscription: { id: string; tenantId: string; eventTypes: string[] }; replayKey: string } | { kind: 'topic'; topic: string };
 
 export interface EventReplayOptions {
   from: ReplayStart;

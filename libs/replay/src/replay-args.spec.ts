@@ -6,7 +6,17 @@ describe('parseFrom', () => {
     ['2026-11-22', { kind: 'time', at: new Date('2026-11-22T00:00:00Z') }],
     ['beginning', { kind: 'time', at: new Date(0) }],
     ['0:15', { kind: 'offsets', offsets: new Map([[0, '15']]) }],
-    ['0:15,3:0,11:9007199254740993', { kind: 'offsets', offsets: new Map([[0, '15'], [3, '0'], [11, '9007199254740993']]) }],
+    [
+      '0:15,3:0,11:9007199254740993',
+      {
+        kind: 'offsets',
+        offsets: new Map([
+          [0, '15'],
+          [3, '0'],
+          [11, '9007199254740993'],
+        ]),
+      },
+    ],
   ])('%s', (value, expected) => expect(parseFrom(value)).toEqual(expected));
 
   it.each([undefined, '', 'yesterday', '0:', ':5', '0:1,0:2', '1h', '0:-1', '22/11/2026'])('rejects %p', (value) =>
@@ -30,13 +40,26 @@ describe('partitionRanges', () => {
     { partition: 0, low: '0', high: '5' },
   ];
   it('by time: the broker offsets, clamped, sorted by partition', () => {
-    const r = partitionRanges(wm, parseFrom('beginning'), new Map([[0, '3'], [1, '2']]));
-    expect(r).toEqual([{ partition: 0, start: '3', end: '5' }, { partition: 1, start: '10', end: '20' }]);
+    const r = partitionRanges(
+      wm,
+      parseFrom('beginning'),
+      new Map([
+        [0, '3'],
+        [1, '2'],
+      ]),
+    );
+    expect(r).toEqual([
+      { partition: 0, start: '3', end: '5' },
+      { partition: 1, start: '10', end: '20' },
+    ]);
     expect(rangeSize(r)).toBe(12);
   });
   it('by offsets: partitions not named read nothing; starts past the end are clamped', () => {
     const r = partitionRanges(wm, parseFrom('1:25'));
-    expect(r).toEqual([{ partition: 0, start: '5', end: '5' }, { partition: 1, start: '20', end: '20' }]);
+    expect(r).toEqual([
+      { partition: 0, start: '5', end: '5' },
+      { partition: 1, start: '20', end: '20' },
+    ]);
     expect(rangeSize(r)).toBe(0);
   });
 });
@@ -65,13 +88,60 @@ describe('ReplayTally and progress', () => {
 describe('nextPartition (ordered merge)', () => {
   const t = (...ts: number[]) => ts.map((timestamp) => ({ timestamp }));
   it.each<[string, [number, number[]][], number[], number | 'wait' | 'done']>([
-    ['lowest head timestamp wins', [[0, [30]], [1, [10, 40]], [2, [20]]], [], 1],
-    ['ties go to the lower partition', [[2, [10]], [0, [10]]], [], 0],
-    ['waits while an unfinished partition has nothing buffered', [[0, [10]], [1, []]], [], 'wait'],
-    ['a drained, fully fetched partition no longer counts', [[0, [10]], [1, []]], [1], 0],
-    ['done when all are drained and fetched', [[0, []], [1, []]], [0, 1], 'done'],
-    ['the order within a partition is kept (only heads compete)', [[0, [50, 1]], [1, [40]]], [], 1],
-  ])('%s', (_, queues, fetched, expected) =>
-    expect(nextPartition(new Map(queues.map(([p, q]) => [p, t(...q)])), new Set(fetched))).toBe(expected),
-  );
+    [
+      'lowest head timestamp wins',
+      [
+        [0, [30]],
+        [1, [10, 40]],
+        [2, [20]],
+      ],
+      [],
+      1,
+    ],
+    [
+      'ties go to the lower partition',
+      [
+        [2, [10]],
+        [0, [10]],
+      ],
+      [],
+      0,
+    ],
+    [
+      'waits while an unfinished partition has nothing buffered',
+      [
+        [0, [10]],
+        [1, []],
+      ],
+      [],
+      'wait',
+    ],
+    [
+      'a drained, fully fetched partition no longer counts',
+      [
+        [0, [10]],
+        [1, []],
+      ],
+      [1],
+      0,
+    ],
+    [
+      'done when all are drained and fetched',
+      [
+        [0, []],
+        [1, []],
+      ],
+      [0, 1],
+      'done',
+    ],
+    [
+      'the order within a partition is kept (only heads compete)',
+      [
+        [0, [50, 1]],
+        [1, [40]],
+      ],
+      [],
+      1,
+    ],
+  ])('%s', (_, queues, fetched, expected) => expect(nextPartition(new Map(queues.map(([p, q]) => [p, t(...q)])), new Set(fetched))).toBe(expected));
 });

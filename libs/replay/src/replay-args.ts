@@ -53,7 +53,7 @@ export function partitionRanges(
 ): PartitionRange[] {
   return watermarks
     .map(({ partition, low, high }) => {
-      const wanted = start.kind === 'offsets' ? start.offsets.get(partition) ?? high : startsByTime?.get(partition) ?? low;
+      const wanted = start.kind === 'offsets' ? (start.offsets.get(partition) ?? high) : (startsByTime?.get(partition) ?? low);
       const s = BigInt(wanted) < BigInt(low) ? low : BigInt(wanted) > BigInt(high) ? high : wanted;
       return { partition, start: s, end: high };
     })

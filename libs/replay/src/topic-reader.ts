@@ -35,12 +35,7 @@ export async function planRanges(kafka: Kafka, topic: string, start: ReplayStart
  * Reads the ranges partition by partition (in offset order within each) with a throwaway consumer group that is
  * deleted afterwards; commits nothing that matters. `handle` runs one record at a time.
  */
-export async function readRanges(
-  kafka: Kafka,
-  topic: string,
-  ranges: PartitionRange[],
-  handle: (record: LogRecord) => Promise<void>,
-): Promise<void> {
+export async function readRanges(kafka: Kafka, topic: string, ranges: PartitionRange[], handle: (record: LogRecord) => Promise<void>): Promise<void> {
   const pending = ranges.filter((r) => BigInt(r.start) < BigInt(r.end));
   if (rangeSize(pending) === 0) return;
   const groupId = `scimflow-replay-${randomUUID()}`;
@@ -68,7 +63,14 @@ export async function readRanges(
               const headers: Record<string, string> = {};
               for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
               try {
-                await handle({ partition: batch.partition, offset: m.offset, timestamp: Number(m.timestamp), key: m.key?.toString('utf8'), value: m.value, headers });
+                await handle({
+                  partition: batch.partition,
+                  offset: m.offset,
+                  timestamp: Number(m.timestamp),
+                  key: m.key?.toString('utf8'),
+                  value: m.value,
+                  headers,
+                });
               } catch (e) {
                 failed = e;
                 remaining.clear();
@@ -122,12 +124,7 @@ const LOW_WATER = 500;
  * partitions come in the order they were produced. Commands of different resources depend on each other (a
  * group's members must exist): reading partition after partition would apply a group before its users.
  */
-export async function readRangesMerged(
-  kafka: Kafka,
-  topic: string,
-  ranges: PartitionRange[],
-  handle: (record: LogRecord) => Promise<void>,
-): Promise<void> {
+export async function readRangesMerged(kafka: Kafka, topic: string, ranges: PartitionRange[], handle: (record: LogRecord) => Promise<void>): Promise<void> {
   const pending = ranges.filter((r) => BigInt(r.start) < BigInt(r.end));
   if (rangeSize(pending) === 0) return;
   const groupId = `scimflow-replay-${randomUUID()}`;

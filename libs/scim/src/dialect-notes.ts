@@ -83,7 +83,8 @@ function patchNotes(body: Record<string, unknown>, notes: string[]): void {
 function noPathNotes(op: string, value: Record<string, unknown>, notes: string[]): void {
   for (const [key, v] of Object.entries(value)) {
     if (key.includes('[')) notes.push(`no-path ${op} key "${key}" resolved as a filtered path (creates the element if none matches)`);
-    else if (key.includes('.') && !key.toLowerCase().startsWith('urn:')) notes.push(`no-path ${op} key "${key}" resolved as a path, not stored as an attribute of that name`);
+    else if (key.includes('.') && !key.toLowerCase().startsWith('urn:'))
+      notes.push(`no-path ${op} key "${key}" resolved as a path, not stored as an attribute of that name`);
     else if (isFlattenedUrn(key, v)) notes.push(`no-path ${op} key "${key}" resolved as an extension attribute`);
     const attribute = attributeOf(key);
     if (BOOLEAN_ATTRIBUTES.has(attribute)) booleanString(key, v, notes);
@@ -101,8 +102,11 @@ function resourceNotes(body: Record<string, unknown>, notes: string[]): void {
     if (ROLE_ATTRIBUTES.has(key)) roleNotes(key, v, notes);
     if (isPlainObject(v) && key.toLowerCase().startsWith('urn:') && v.manager !== undefined) managerValue(v.manager, notes);
   }
-  if (Array.isArray(body.members) && body.members.some((m) => isPlainObject(m) && m.$ref === null)) notes.push('members with "$ref": null read as unassigned $ref');
-  for (const attribute of ['emails', 'phoneNumbers', 'addresses']) if (Array.isArray(body[attribute])) for (const e of body[attribute] as unknown[]) if (isPlainObject(e)) booleanString(`${attribute}.primary`, e.primary, notes);
+  if (Array.isArray(body.members) && body.members.some((m) => isPlainObject(m) && m.$ref === null))
+    notes.push('members with "$ref": null read as unassigned $ref');
+  for (const attribute of ['emails', 'phoneNumbers', 'addresses'])
+    if (Array.isArray(body[attribute]))
+      for (const e of body[attribute] as unknown[]) if (isPlainObject(e)) booleanString(`${attribute}.primary`, e.primary, notes);
 }
 
 function booleanString(path: string, value: unknown, notes: string[]): void {

@@ -27,7 +27,9 @@ describe('matchesEventTypes', () => {
 describe('readDeliverableEvent', () => {
   const event = { specversion: '1.0', id: 'e1', type: 't.v1', tenantid: 'T', subject: 'tenants/T/users/U', sequence: 3, data: {} };
   it('reads the attributes delivery needs', () => {
-    expect(readDeliverableEvent(JSON.stringify(event))).toEqual({ event: { id: 'e1', type: 't.v1', tenantid: 'T', subject: 'tenants/T/users/U', sequence: 3 } });
+    expect(readDeliverableEvent(JSON.stringify(event))).toEqual({
+      event: { id: 'e1', type: 't.v1', tenantid: 'T', subject: 'tenants/T/users/U', sequence: 3 },
+    });
   });
   it.each([
     ['{', /not JSON/],

@@ -19,5 +19,8 @@ export function isReplayDelivery(deliveryId: string): boolean {
 
 /** The default replay key: a digest of what the replay covers, so the same replay run twice is one replay. */
 export function replayKeyOf(parts: (string | undefined)[]): string {
-  return createHash('sha256').update(parts.map((p) => p ?? '').join('|')).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(parts.map((p) => p ?? '').join('|'))
+    .digest('hex')
+    .slice(0, 12);
 }

@@ -52,7 +52,9 @@ describe('Standard Webhooks signing', () => {
   it('signs multi-byte UTF-8 bodies over their UTF-8 bytes', () => {
     const v = VECTORS[1];
     const body = '{"name":"Zoë Åström 👩‍💻"}';
-    const expected = createHmac('sha256', Buffer.from(v.secret.slice(6), 'base64')).update(Buffer.from(`${v.id}.${v.timestamp}.${body}`, 'utf8')).digest('base64');
+    const expected = createHmac('sha256', Buffer.from(v.secret.slice(6), 'base64'))
+      .update(Buffer.from(`${v.id}.${v.timestamp}.${body}`, 'utf8'))
+      .digest('base64');
     expect(sign(v.secret, v.id, v.timestamp, body)).toBe(`v1,${expected}`);
   });
 });
@@ -93,8 +95,16 @@ describe('verifyWebhook (the receiver side)', () => {
     ['missing signature', at(v.timestamp, { 'webhook-id': v.id, 'webhook-timestamp': String(v.timestamp) }), { ok: false, reason: 'missing-headers' }],
     ['non-numeric timestamp', at(v.timestamp, { ...headers, 'webhook-timestamp': 'soon' }), { ok: false, reason: 'bad-timestamp' }],
     ['truncated signature', at(v.timestamp, { ...headers, 'webhook-signature': v.signature.slice(0, 8) }), { ok: false, reason: 'no-matching-signature' }],
-    ['unknown versions ignored, one valid among several', at(v.timestamp, { ...headers, 'webhook-signature': `v1a,abc v2,${v.signature.slice(3)} v1,AAAA ${v.signature}` }), { ok: true }],
-    ['right value under another version', at(v.timestamp, { ...headers, 'webhook-signature': `v2,${v.signature.slice(3)}` }), { ok: false, reason: 'no-matching-signature' }],
+    [
+      'unknown versions ignored, one valid among several',
+      at(v.timestamp, { ...headers, 'webhook-signature': `v1a,abc v2,${v.signature.slice(3)} v1,AAAA ${v.signature}` }),
+      { ok: true },
+    ],
+    [
+      'right value under another version',
+      at(v.timestamp, { ...headers, 'webhook-signature': `v2,${v.signature.slice(3)}` }),
+      { ok: false, reason: 'no-matching-signature' },
+    ],
   ])('%s', (_name, result, expected) => {
     expect(result).toEqual(expected);
   });

@@ -32,7 +32,10 @@ describe('subscriptionSettings', () => {
     [{ url: 'not a url' }, 'the webhook URL is not a URL: not a url'],
     [{ url: 'ftp://x.example' }, 'the webhook URL must be http(s): ftp://x.example'],
     [{ url: 'https://user:pw@x.example' }, 'the webhook URL must not carry credentials; the signature authenticates us'],
-    [{ url: 'https://x.example', eventTypes: ['dev..x'] }, '"dev..x" is not an event type (dot-separated letters, digits, "_" and "-", optionally ending in ".*")'],
+    [
+      { url: 'https://x.example', eventTypes: ['dev..x'] },
+      '"dev..x" is not an event type (dot-separated letters, digits, "_" and "-", optionally ending in ".*")',
+    ],
     [{ url: 'https://x.example', secret: 'whsec_short' }, 'a webhook secret is "whsec_" followed by 24 to 64 bytes in base64'],
   ])('refuses %j: %s', (request, detail) => {
     expect(invalidValue(() => subscriptionSettings(request))).toBe(detail);

@@ -77,7 +77,8 @@ function validUrl(url: string): string {
     throw ScimError.badRequest('invalidValue', `the webhook URL is not a URL: ${url}`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw ScimError.badRequest('invalidValue', `the webhook URL must be http(s): ${url}`);
-  if (parsed.username || parsed.password) throw ScimError.badRequest('invalidValue', 'the webhook URL must not carry credentials; the signature authenticates us');
+  if (parsed.username || parsed.password)
+    throw ScimError.badRequest('invalidValue', 'the webhook URL must not carry credentials; the signature authenticates us');
   return url.trim();
 }
 

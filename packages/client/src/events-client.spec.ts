@@ -1,7 +1,19 @@
 import { ChangeEvent, CursorExpiredError, isReflectedIn, ScimflowEventsClient, snapshotVersions } from './events-client';
 
 const event = (type: string, sequence: number, data: Record<string, unknown>): ChangeEvent =>
-  ({ specversion: '1.0', id: `${type}-${sequence}`, source: 's', type, subject: 'x', time: 't', datacontenttype: 'application/json', dataschema: 'd', tenantid: 't', sequence, data }) as ChangeEvent;
+  ({
+    specversion: '1.0',
+    id: `${type}-${sequence}`,
+    source: 's',
+    type,
+    subject: 'x',
+    time: 't',
+    datacontenttype: 'application/json',
+    dataschema: 'd',
+    tenantid: 't',
+    sequence,
+    data,
+  }) as ChangeEvent;
 
 describe('isReflectedIn', () => {
   const versions = snapshotVersions({ users: [{ id: 'u1', version: 3 } as never], groups: [{ id: 'g1', version: 2 } as never] });
@@ -24,26 +36,47 @@ describe('ScimflowEventsClient', () => {
       () => {
         throw new TypeError('fetch failed');
       },
-      () => json(200, { events: [{ cursor: 'c1', event: event('dev.scimflow.user.created.v1', 1, { userId: 'u' }) }, { cursor: 'c2', event: event('dev.scimflow.user.updated.v1', 2, { userId: 'u' }) }], cursor: 'c2', more: false }),
+      () =>
+        json(200, {
+          events: [
+            { cursor: 'c1', event: event('dev.scimflow.user.created.v1', 1, { userId: 'u' }) },
+            { cursor: 'c2', event: event('dev.scimflow.user.updated.v1', 2, { userId: 'u' }) },
+          ],
+          cursor: 'c2',
+          more: false,
+        }),
       () => json(200, { events: [], cursor: 'c9', more: false }),
       () => json(200, { events: [{ cursor: 'c10', event: event('dev.scimflow.user.deleted.v1', 3, { userId: 'u' }) }], cursor: 'c10', more: false }),
     ];
     const urls: string[] = [];
-    const client = new ScimflowEventsClient({ baseUrl: 'http://x/', credential: 'sfp_a', retryMinMs: 1, fetch: (async (url: string) => (urls.push(url), answers.shift()!())) as never });
+    const client = new ScimflowEventsClient({
+      baseUrl: 'http://x/',
+      credential: 'sfp_a',
+      retryMinMs: 1,
+      fetch: (async (url: string) => (urls.push(url), answers.shift()!())) as never,
+    });
     const stream = client.events({ after: 'c0', waitSeconds: 5 });
     const seen: [number, string | undefined][] = [];
     for await (const e of stream) {
       seen.push([e.sequence, stream.cursor]);
       if (e.sequence === 3) break;
     }
-    expect(seen).toEqual([[1, 'c1'], [2, 'c2'], [3, 'c10']]);
+    expect(seen).toEqual([
+      [1, 'c1'],
+      [2, 'c2'],
+      [3, 'c10'],
+    ]);
     expect(urls.map((u) => new URL(u).searchParams.get('after'))).toEqual(['c0', 'c0', 'c0', 'c2', 'c9']);
     expect(new URL(urls[0]).searchParams.get('wait')).toBe('5s');
   });
 
   it('throws CursorExpiredError on 410, without retrying', async () => {
     let calls = 0;
-    const client = new ScimflowEventsClient({ baseUrl: 'http://x', credential: 'sfp_a', fetch: (async () => (calls++, json(410, { detail: 'resync' }))) as never });
+    const client = new ScimflowEventsClient({
+      baseUrl: 'http://x',
+      credential: 'sfp_a',
+      fetch: (async () => (calls++, json(410, { detail: 'resync' }))) as never,
+    });
     await expect(client.page({ after: 'old' })).rejects.toBeInstanceOf(CursorExpiredError);
     expect(calls).toBe(1);
   });

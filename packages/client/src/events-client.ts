@@ -215,7 +215,10 @@ export class ScimflowEventsClient {
     for (let attempt = 0; ; attempt++) {
       let response: Response | undefined;
       try {
-        response = await this.fetch(`${this.baseUrl}${path}`, { headers: { authorization: `Bearer ${this.options.credential}`, accept: 'application/json' }, signal });
+        response = await this.fetch(`${this.baseUrl}${path}`, {
+          headers: { authorization: `Bearer ${this.options.credential}`, accept: 'application/json' },
+          signal,
+        });
       } catch (e) {
         if (signal?.aborted) throw e;
       }

@@ -57,7 +57,9 @@ export class AdminDeprovisioningController {
   }
 
   @Put('deprovision-threshold')
-  @ApiOperation({ summary: 'Set the deprovisioning threshold: more than maxUsers (or maxPercent % of the active users) deactivated or deleted within windowSeconds are held' })
+  @ApiOperation({
+    summary: 'Set the deprovisioning threshold: more than maxUsers (or maxPercent % of the active users) deactivated or deleted within windowSeconds are held',
+  })
   @ApiOkResponse({ type: DeprovisionThresholdSchema })
   async setThreshold(@Param('tenantId') tenantId: string, @Body() body: DeprovisionThresholdDto): Promise<DeprovisionThreshold> {
     const t = validateThreshold(body);
@@ -68,7 +70,10 @@ export class AdminDeprovisioningController {
   @ApiOperation({ summary: 'Turn the threshold off: no deprovisioning is held (an open hold still waits for its decision)' })
   @ApiOkResponse({ type: DeprovisionThresholdSchema })
   async thresholdOff(@Param('tenantId') tenantId: string): Promise<DeprovisionThreshold> {
-    return found(await this.holds.setThreshold(tenantId, { maxUsers: null, maxPercent: null, windowSeconds: DEFAULT_DEPROVISION_THRESHOLD.windowSeconds }), `Tenant ${tenantId}`);
+    return found(
+      await this.holds.setThreshold(tenantId, { maxUsers: null, maxPercent: null, windowSeconds: DEFAULT_DEPROVISION_THRESHOLD.windowSeconds }),
+      `Tenant ${tenantId}`,
+    );
   }
 
   @Get('holds')
@@ -87,7 +92,9 @@ export class AdminDeprovisioningController {
 
   @Post('holds/:holdId/approve')
   @HttpCode(200)
-  @ApiOperation({ summary: "Approve: the held deprovisionings are applied in order and their events go out (they count as approved, they do not open a new hold)" })
+  @ApiOperation({
+    summary: 'Approve: the held deprovisionings are applied in order and their events go out (they count as approved, they do not open a new hold)',
+  })
   @ApiOkResponse({ type: DeprovisioningHoldSchema })
   async approve(@Param('tenantId') tenantId: string, @Param('holdId') holdId: string): Promise<HoldView> {
     return decided(await this.holds.approve(tenantId, holdId, 'admin-api'), holdId);

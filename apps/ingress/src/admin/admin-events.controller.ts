@@ -50,7 +50,7 @@ export class AdminEventsController {
   }
 
   @Get('event-consumers')
-  @ApiOperation({ summary: "Each product credential as an events API consumer: the position it last read from, when, and its lag" })
+  @ApiOperation({ summary: 'Each product credential as an events API consumer: the position it last read from, when, and its lag' })
   @ApiOkResponse({ type: [EventConsumerSchema] })
   async consumers(@Param('tenantId') tenantId: string) {
     await this.tenant(tenantId);

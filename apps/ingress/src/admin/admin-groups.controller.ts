@@ -1,5 +1,15 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiDefaultResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -49,7 +59,10 @@ class GroupAdminDetailSchema extends GroupAdminSchema implements GroupAdminDetai
 /** A product's own groups, imported so that Entra's groups match them by name and userType directives find them by id. */
 @ApiTags('groups')
 @ApiBearerAuth()
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401 bad admin credential, 503 admin API disabled or pipeline unavailable, 400, 404, 415)' })
+@ApiDefaultResponse({
+  type: ErrorSchema,
+  description: 'SCIM error body (401 bad admin credential, 503 admin API disabled or pipeline unavailable, 400, 404, 415)',
+})
 @Controller('admin/tenants/:tenantId/groups')
 @UseGuards(AdminGuard)
 @UsePipes(ADMIN_VALIDATION)
@@ -82,12 +95,19 @@ export class AdminGroupsController {
   @ApiOperation({
     summary: "Import the product's groups (JSON or CSV, ≤ 10,000 per request)",
     description:
-      'Each row: displayName (or name), optionally id (or groupId: the product\'s own UUID, kept as the SCIM id) and externalId; ' +
+      "Each row: displayName (or name), optionally id (or groupId: the product's own UUID, kept as the SCIM id) and externalId; " +
       'description is accepted and not stored. Allowed also where group provisioning is off (SureCloud: userType names these ids). ' +
       'Ids and displayNames are per tenant (every tenant may import the same export); safe to re-run: one taken in this tenant is reported as `existing`. Same report as the user import.',
   })
   @ApiConsumes('application/json', 'text/csv')
-  @ApiBody({ schema: { oneOf: [{ type: 'object', properties: { groups: { type: 'array', items: { type: 'object' } } } }, { type: 'string', description: 'CSV with a header row' }] } })
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { type: 'object', properties: { groups: { type: 'array', items: { type: 'object' } } } },
+        { type: 'string', description: 'CSV with a header row' },
+      ],
+    },
+  })
   async import(@Param('tenantId') tenantId: string, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
     found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
     const rows = importBody(contentType, body, groupRowsFromCsv, groupRowsFromJson);

@@ -4,7 +4,21 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Kafka } from 'kafkajs';
 import { IngressConfig } from '@scimflow/config';
-import { ActivityBucket, ActivityView, ConsoleOverview, ConsumerGroupName, PartitionLag, PipelineView, TenantHealth, TimelineCommand, TimelineCommandOutcome, TimelineDelivery, TimelineEvent, UserTimelineView, WebhookDeliveryStatus } from '@scimflow/contracts';
+import {
+  ActivityBucket,
+  ActivityView,
+  ConsoleOverview,
+  ConsumerGroupName,
+  PartitionLag,
+  PipelineView,
+  TenantHealth,
+  TimelineCommand,
+  TimelineCommandOutcome,
+  TimelineDelivery,
+  TimelineEvent,
+  UserTimelineView,
+  WebhookDeliveryStatus,
+} from '@scimflow/contracts';
 import { consumerLag, KAFKA } from '@scimflow/messaging';
 import { ConsoleInsights, TenantAdmin, UserAdmin } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
@@ -124,7 +138,9 @@ export class AdminInsightsController {
   ) {}
 
   @Get('overview')
-  @ApiOperation({ summary: "Every tenant's health: last request and its IP, requests and failure ratio over 24 h, users, groups, parked commands, webhook backlog" })
+  @ApiOperation({
+    summary: "Every tenant's health: last request and its IP, requests and failure ratio over 24 h, users, groups, parked commands, webhook backlog",
+  })
   @ApiOkResponse({ type: OverviewSchema })
   async overview(): Promise<ConsoleOverview> {
     return { failureQuarantineRatio: ENTRA_QUARANTINE_RATIO, tenants: await this.insights.overview(new Date()) };

@@ -14,7 +14,6 @@ export class ParkedRecordQueryDto extends ListLimitDto {
   @IsOptional()
   @IsIn(['relay', 'intake'])
   stage?: ParkingStage;
-
 }
 
 export class ParkedRecordSchema {

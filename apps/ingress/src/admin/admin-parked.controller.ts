@@ -28,7 +28,7 @@ export class AdminParkedCommandsController {
   constructor(private readonly parked: ParkedCommands) {}
 
   @Get()
-  @ApiOperation({ summary: 'Parked commands, newest first: each user\'s failing one (with its error and attempts) and those waiting behind it' })
+  @ApiOperation({ summary: "Parked commands, newest first: each user's failing one (with its error and attempts) and those waiting behind it" })
   @ApiOkResponse({ type: [ParkedCommandSchema] })
   list(@Query() query: ParkedCommandQueryDto) {
     return this.parked.list(query);
@@ -50,12 +50,14 @@ export class AdminParkedCommandsController {
 
   @Post(':id/discard')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Drop the command for good (recorded as answered 500, audited); the user\'s next command goes on' })
+  @ApiOperation({ summary: "Drop the command for good (recorded as answered 500, audited); the user's next command goes on" })
   @ApiOkResponse({ type: ParkedCommandSchema })
   async discard(@Param('id') id: string) {
     const view = found(await this.parked.get(id), `Parked command ${id}`);
     if (view.holdId && view.nextAttemptAt === 'infinity')
-      throw ScimError.conflict(`Parked command ${id} is held in deprovisioning hold ${view.holdId}: approve or reject the hold (POST /admin/tenants/${view.tenantId}/holds/${view.holdId}/approve|reject)`);
+      throw ScimError.conflict(
+        `Parked command ${id} is held in deprovisioning hold ${view.holdId}: approve or reject the hold (POST /admin/tenants/${view.tenantId}/holds/${view.holdId}/approve|reject)`,
+      );
     return found(await this.parked.discard(id, discardedOutcome(view.commandId, view.error)), `Parked command ${id}`);
   }
 }

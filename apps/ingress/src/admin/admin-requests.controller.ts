@@ -14,7 +14,13 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 export class RequestLogQueryDto extends ListLimitDto {
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() from?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() to?: string;
-  @ApiPropertyOptional({ example: 400, description: 'the HTTP status answered' }) @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(599) status?: number;
+  @ApiPropertyOptional({ example: 400, description: 'the HTTP status answered' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(599)
+  status?: number;
   @ApiPropertyOptional({ enum: METHODS }) @IsOptional() @IsIn(METHODS) method?: string;
   @ApiPropertyOptional({ description: 'a substring of the path and query, e.g. a user id or "Groups"' }) @IsOptional() @IsString() @MaxLength(200) q?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'the id of the last entry of the previous page' }) @IsOptional() @IsUUID() before?: string;
@@ -51,7 +57,7 @@ export class AdminRequestsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The tenant\'s SCIM and token requests, newest first (page with `before`: the last id of the previous page)' })
+  @ApiOperation({ summary: "The tenant's SCIM and token requests, newest first (page with `before`: the last id of the previous page)" })
   @ApiOkResponse({ type: [RequestLogEntrySchema] })
   async list(@Param('tenantId') tenantId: string, @Query() q: RequestLogQueryDto): Promise<RequestLogView[]> {
     found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);

@@ -1,5 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiDefaultResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
 import { SETUP_LINK_DEFAULT_SECONDS, SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS } from '@scimflow/access';
 import { IngressConfig } from '@scimflow/config';
@@ -11,15 +22,23 @@ import { ErrorSchema } from './admin.schemas';
 
 export class CreateSetupLinkDto {
   @ApiPropertyOptional({ minimum: SETUP_LINK_MIN_SECONDS, maximum: SETUP_LINK_MAX_SECONDS, default: SETUP_LINK_DEFAULT_SECONDS })
-  @IsOptional() @IsInt() @Min(SETUP_LINK_MIN_SECONDS) @Max(SETUP_LINK_MAX_SECONDS)
+  @IsOptional()
+  @IsInt()
+  @Min(SETUP_LINK_MIN_SECONDS)
+  @Max(SETUP_LINK_MAX_SECONDS)
   expiresInSeconds?: number;
 
   @ApiPropertyOptional({ maxLength: 80, description: 'the product name the setup page shows' })
-  @IsOptional() @IsString() @MaxLength(80)
+  @IsOptional()
+  @IsString()
+  @MaxLength(80)
   productName?: string;
 
   @ApiPropertyOptional({ maxLength: 500, description: 'an https URL of the product logo the setup page shows' })
-  @IsOptional() @IsString() @MaxLength(500) @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false }, { message: 'logoUrl must be an https URL' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false }, { message: 'logoUrl must be an https URL' })
   logoUrl?: string;
 }
 

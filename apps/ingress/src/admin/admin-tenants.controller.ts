@@ -116,7 +116,9 @@ export class AdminTenantsController {
 
   @Post(':tenantId/delivery/:action')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Pause or resume downstream delivery: while paused, change events are held in order (no topic record, no webhook); resume sends them' })
+  @ApiOperation({
+    summary: 'Pause or resume downstream delivery: while paused, change events are held in order (no topic record, no webhook); resume sends them',
+  })
   @ApiParam({ name: 'action', enum: ['pause', 'resume'] })
   @ApiOkResponse({ type: TenantSchema })
   delivery(@Param('tenantId') tenantId: string, @Param('action') action: string): Promise<TenantView> {

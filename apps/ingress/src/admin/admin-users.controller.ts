@@ -1,5 +1,15 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiDefaultResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -57,7 +67,11 @@ class ImportResultSchema {
   @ApiProperty() imported: number;
   @ApiProperty({ description: 'rows whose userName (or unique work email) already exists; nothing changed' }) existing: number;
   @ApiProperty() failed: number;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: '{row, name (userName or displayName), result: imported|existing|failed, status, id?, error?} per row, in order' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: '{row, name (userName or displayName), result: imported|existing|failed, status, id?, error?} per row, in order',
+  })
   results: unknown[];
 }
 
@@ -127,7 +141,14 @@ export class AdminUsersController {
       'active, userType, title, preferredLanguage, employeeNumber, department, loginMethod.',
   })
   @ApiConsumes('application/json', 'text/csv')
-  @ApiBody({ schema: { oneOf: [{ type: 'object', properties: { users: { type: 'array', items: { type: 'object' } } } }, { type: 'string', description: 'CSV with a header row' }] } })
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { type: 'object', properties: { users: { type: 'array', items: { type: 'object' } } } },
+        { type: 'string', description: 'CSV with a header row' },
+      ],
+    },
+  })
   @ApiOkResponse({ type: ImportResultSchema })
   async import(@Param('tenantId') tenantId: string, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
     await this.tenant(tenantId);

@@ -74,7 +74,7 @@ export class AdminWebhooksController {
   }
 
   @Post('tenants/:tenantId/subscriptions')
-  @ApiOperation({ summary: 'Subscribe a webhook to the tenant\'s events (the signing secret is shown once)' })
+  @ApiOperation({ summary: "Subscribe a webhook to the tenant's events (the signing secret is shown once)" })
   @ApiCreatedResponse({ type: SubscriptionWithSecretSchema })
   async create(@Param('tenantId') tenantId: string, @Body() body: CreateSubscriptionDto) {
     const created = await this.subscriptions.create(tenantId, subscriptionSettings(body));
@@ -136,7 +136,13 @@ export class AdminWebhooksController {
   @ApiOkResponse({ type: [DeliveryAttemptSchema] })
   async deliveries(@Param('id') id: string, @Query() query: DeliveryLogQueryDto) {
     await this.subscriptions.get(id);
-    return this.deliveryLog.list({ subscriptionId: id, status: query.status, since: query.since ? new Date(query.since) : undefined, eventId: query.eventId, limit: query.limit });
+    return this.deliveryLog.list({
+      subscriptionId: id,
+      status: query.status,
+      since: query.since ? new Date(query.since) : undefined,
+      eventId: query.eventId,
+      limit: query.limit,
+    });
   }
 
   @Get('subscriptions/:id/dead-letters')
@@ -144,7 +150,12 @@ export class AdminWebhooksController {
   @ApiOkResponse({ type: [DeadLetterSchema] })
   async deadLettersOf(@Param('id') id: string, @Query() query: DeadLetterQueryDto) {
     await this.subscriptions.get(id);
-    return this.deadLetters.list({ subscriptionId: id, since: query.since ? new Date(query.since) : undefined, includeRedriven: query.all, limit: query.limit });
+    return this.deadLetters.list({
+      subscriptionId: id,
+      since: query.since ? new Date(query.since) : undefined,
+      includeRedriven: query.all,
+      limit: query.limit,
+    });
   }
 
   @Post('subscriptions/:id/dead-letters/redrive')
@@ -165,7 +176,7 @@ export class AdminWebhooksController {
 
   @Post('dead-letters/:id/redrive')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Put the event back into its subscription\'s queue (once; a repeat is reported as skipped)' })
+  @ApiOperation({ summary: "Put the event back into its subscription's queue (once; a repeat is reported as skipped)" })
   @ApiOkResponse({ type: RedriveResultSchema })
   redrive(@Param('id') id: string) {
     return this.deadLetters.redrive([id]);

@@ -1,7 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { DeadLetterView, DeliveryAttemptStatus, DeliveryAttemptView, EventReplayCount, EventReplayState, EventReplayView, RedriveResult, SubscriptionView, SubscriptionWithSecretView } from '@scimflow/contracts';
+import type {
+  DeadLetterView,
+  DeliveryAttemptStatus,
+  DeliveryAttemptView,
+  EventReplayCount,
+  EventReplayState,
+  EventReplayView,
+  RedriveResult,
+  SubscriptionView,
+  SubscriptionWithSecretView,
+} from '@scimflow/contracts';
 
 /** Request bodies, query strings and answers of the admin API's webhook routes (see docs/webhooks.md). */
 
@@ -75,7 +85,6 @@ export class DeliveryLogQueryDto extends ListLimitDto {
   @IsString()
   @MaxLength(200)
   eventId?: string;
-
 }
 
 export class DeadLetterQueryDto extends ListLimitDto {
@@ -89,7 +98,6 @@ export class DeadLetterQueryDto extends ListLimitDto {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   all?: boolean;
-
 }
 
 export class SubscriptionSecretSchema {
@@ -183,7 +191,10 @@ export class EventReplaySchema implements EventReplayView {
   @ApiProperty({ description: 'deliveries are replay_<key>_<event id>: the same range replayed again queues nothing twice' }) replayKey: string;
   @ApiProperty() from: string;
   @ApiProperty({ nullable: true, type: String }) to: string | null;
-  @ApiProperty({ enum: ['running', 'done', 'failed', 'interrupted'], description: 'interrupted: its ingress stopped; start it again (nothing is queued twice)' })
+  @ApiProperty({
+    enum: ['running', 'done', 'failed', 'interrupted'],
+    description: 'interrupted: its ingress stopped; start it again (nothing is queued twice)',
+  })
   state: EventReplayState;
   @ApiProperty() planned: number;
   @ApiProperty() read: number;

@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { MAX_RATE_LIMIT } from '@scimflow/access';
 import { CreateTenantRequest, RateLimit, TENANT_PROFILES, TenantProfile } from '@scimflow/contracts';
 
@@ -54,14 +69,22 @@ export class CreateTenantDto implements CreateTenantRequest {
   @Type(() => RateLimitDto)
   rateLimit?: RateLimitDto;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'overrides of the profile preset (see docs/profiles.md), e.g. {"deleteMode":"soft"}' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'overrides of the profile preset (see docs/profiles.md), e.g. {"deleteMode":"soft"}',
+  })
   @IsOptional()
   @IsObject()
   settings?: Record<string, unknown>;
 }
 
 export class AllowedSourceIpsDto {
-  @ApiProperty({ type: [String], example: ['203.0.113.0/24', '198.51.100.7', '2001:db8::/32'], description: 'CIDR blocks (IPv4/IPv6); [] allows every address' })
+  @ApiProperty({
+    type: [String],
+    example: ['203.0.113.0/24', '198.51.100.7', '2001:db8::/32'],
+    description: 'CIDR blocks (IPv4/IPv6); [] allows every address',
+  })
   @IsArray()
   @ArrayMaxSize(500)
   @IsString({ each: true })
@@ -86,7 +109,10 @@ export class CreateFederatedCredentialDto {
   @MaxLength(500)
   issuer: string;
 
-  @ApiProperty({ example: 'https://login.microsoftonline.com/<entra-tenant-id>/discovery/v2.0/keys', description: "the issuer's JWK Set (https; http only on loopback)" })
+  @ApiProperty({
+    example: 'https://login.microsoftonline.com/<entra-tenant-id>/discovery/v2.0/keys',
+    description: "the issuer's JWK Set (https; http only on loopback)",
+  })
   @IsString()
   @Matches(JWKS_URL, { message: 'jwksUrl must be an https URL (http only for 127.0.0.1, localhost or [::1])' })
   @MaxLength(1000)

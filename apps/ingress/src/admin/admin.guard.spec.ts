@@ -32,7 +32,9 @@ function setup(adminToken = ADMIN_TOKEN) {
   const sessions = new OperatorSessions(config, store as unknown as ConsoleSessions);
   const guard = new AdminGuard(sessions);
   const check = (method: string, headers: Record<string, string>) =>
-    guard.canActivate({ switchToHttp: () => ({ getRequest: () => ({ method, headers, url: '/admin/tenants', originalUrl: '/admin/tenants' }) }) } as unknown as ExecutionContext);
+    guard.canActivate({
+      switchToHttp: () => ({ getRequest: () => ({ method, headers, url: '/admin/tenants', originalUrl: '/admin/tenants' }) }),
+    } as unknown as ExecutionContext);
   return { sessions, store, check };
 }
 

@@ -20,13 +20,14 @@ export class AdminGuard implements CanActivate {
     refuseBearerOutsideHeader(req);
     // an Authorization header wins over a cookie: a script's explicit credential is judged as given
     if (req.headers.authorization !== undefined || !this.sessions.hasCookie(req)) {
-      if (!this.sessions.isAdminToken(bearerTokenOf(req.headers.authorization) ?? '')) throw new ScimError(401, 'Admin credential required: Authorization: Bearer <ADMIN_TOKEN>');
+      if (!this.sessions.isAdminToken(bearerTokenOf(req.headers.authorization) ?? ''))
+        throw new ScimError(401, 'Admin credential required: Authorization: Bearer <ADMIN_TOKEN>');
       return true;
     }
     const session = await this.sessions.current(req);
     if (!session) throw new ScimError(401, 'The console session has expired or was signed out: sign in again');
     if (!isSafeMethod(req.method) && !csrfMatches(req.headers[CSRF_HEADER], session.csrfToken))
-      throw new ScimError(403, 'A console request that changes something must carry the session\'s CSRF token in X-CSRF-Token');
+      throw new ScimError(403, "A console request that changes something must carry the session's CSRF token in X-CSRF-Token");
     return true;
   }
 }

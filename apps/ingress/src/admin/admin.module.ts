@@ -22,7 +22,22 @@ import { OperatorSessions } from '../console/operator-sessions';
 /** The admin API under /admin (tenants, credentials, signing keys, profiles, users, webhooks, parked records, request log, setup links, console views, events API consumers). Uses the ingress's auth providers. */
 @Module({
   imports: [AuthModule, CommandsModule],
-  controllers: [AdminTenantsController, AdminCredentialsController, AdminSigningKeysController, AdminWebhooksController, AdminProfilesController, AdminUsersController, AdminGroupsController, AdminParkedCommandsController, AdminDeprovisioningController, AdminParkedRecordsController, AdminRequestsController, AdminSetupLinksController, AdminInsightsController, AdminEventsController],
+  controllers: [
+    AdminTenantsController,
+    AdminCredentialsController,
+    AdminSigningKeysController,
+    AdminWebhooksController,
+    AdminProfilesController,
+    AdminUsersController,
+    AdminGroupsController,
+    AdminParkedCommandsController,
+    AdminDeprovisioningController,
+    AdminParkedRecordsController,
+    AdminRequestsController,
+    AdminSetupLinksController,
+    AdminInsightsController,
+    AdminEventsController,
+  ],
   providers: [AdminGuard, OperatorSessions, EventReplayRunner],
   exports: [AdminGuard, OperatorSessions],
 })

@@ -115,8 +115,18 @@ export class ParkedCommandSchema implements ParkedCommandView {
   @ApiProperty({ format: 'uuid' }) resourceId: string;
   @ApiProperty() action: string;
   @ApiProperty({ description: 'topic[partition]@offset of the command record' }) source: string;
-  @ApiProperty({ enum: ['failed', 'heavy', 'held', 'behind'], description: "failed after its retries, slow to apply (applied in the background), a deprovisioning held beyond the tenant's threshold, or behind one of those" }) reason: ParkReason;
-  @ApiProperty({ enum: ['failing', 'pending', 'held', 'waiting'], description: "failing: the user's first parked command, retried; pending: first, not tried yet; held: first, a deprovisioning waiting for an operator's decision on its hold; waiting: behind it, in order" }) state: ParkedCommandState;
+  @ApiProperty({
+    enum: ['failed', 'heavy', 'held', 'behind'],
+    description:
+      "failed after its retries, slow to apply (applied in the background), a deprovisioning held beyond the tenant's threshold, or behind one of those",
+  })
+  reason: ParkReason;
+  @ApiProperty({
+    enum: ['failing', 'pending', 'held', 'waiting'],
+    description:
+      "failing: the user's first parked command, retried; pending: first, not tried yet; held: first, a deprovisioning waiting for an operator's decision on its hold; waiting: behind it, in order",
+  })
+  state: ParkedCommandState;
   @ApiProperty({ nullable: true, type: String, description: 'the deprovisioning hold of a held command' }) holdId: string | null;
   @ApiProperty({ nullable: true, type: String }) error: string | null;
   @ApiProperty() attempts: number;
@@ -126,8 +136,14 @@ export class ParkedCommandSchema implements ParkedCommandView {
 }
 
 export class DeprovisionThresholdSchema {
-  @ApiProperty({ nullable: true, type: Number, description: 'more deprovisionings than this within the window are held; null: no limit by count' }) maxUsers: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: "more than this % of the tenant's active users within the window are held; null: no limit by share" }) maxPercent: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'more deprovisionings than this within the window are held; null: no limit by count' }) maxUsers:
+    number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: "more than this % of the tenant's active users within the window are held; null: no limit by share",
+  })
+  maxPercent: number | null;
   @ApiProperty({ description: 'the sliding window, in seconds' }) windowSeconds: number;
 }
 
@@ -171,7 +187,8 @@ export class EventConsumerSchema implements EventConsumerView {
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'the log position the consumer last read after; null before its first read' }) position: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the log position the consumer last read after; null before its first read' }) position:
+    string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastReadAt: string | null;
   @ApiProperty({ description: "the tenant's retained events after position" }) lagEvents: number;
   @ApiProperty({ description: 'age in seconds of the oldest of those events (0 when none)' }) lagSeconds: number;

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { KeyObject } from 'node:crypto';
-import { decodeJwt, issueAccessToken, IssuedAccessToken, JwtError, privateKeyOf, PublicJwk, publicKeyOf, VerifiedAccessToken, verifyAccessToken } from '@scimflow/access';
+import {
+  decodeJwt,
+  issueAccessToken,
+  IssuedAccessToken,
+  JwtError,
+  privateKeyOf,
+  PublicJwk,
+  publicKeyOf,
+  VerifiedAccessToken,
+  verifyAccessToken,
+} from '@scimflow/access';
 import { IngressConfig } from '@scimflow/config';
 import { SigningKeys } from '@scimflow/persistence';
 

@@ -12,7 +12,11 @@ import { TenantAccess } from './tenant-access';
     AccessTokens,
     TenantAccess,
     { provide: SecretTokenVerifier, inject: [SecretTokens], useFactory: (tokens: SecretTokens) => new SecretTokenVerifier(tokens) },
-    { provide: ProductCredentialVerifier, inject: [ProductCredentials], useFactory: (credentials: ProductCredentials) => new ProductCredentialVerifier(credentials) },
+    {
+      provide: ProductCredentialVerifier,
+      inject: [ProductCredentials],
+      useFactory: (credentials: ProductCredentials) => new ProductCredentialVerifier(credentials),
+    },
   ],
   exports: [ScimBearerAuthentication, AccessTokens, TenantAccess, SecretTokenVerifier, ProductCredentialVerifier],
 })

@@ -71,7 +71,12 @@ export class TenantAccess {
     const cached = this.policies.get(tenantId);
     if (cached && cached.until > Date.now()) return cached.policy;
     const stored = await this.tenants.accessPolicy(tenantId);
-    const policy = stored && { active: stored.status === 'active', intakePaused: stored.intakePaused, allowed: parseCidrList(stored.allowedSourceIps), rateLimit: stored.rateLimit };
+    const policy = stored && {
+      active: stored.status === 'active',
+      intakePaused: stored.intakePaused,
+      allowed: parseCidrList(stored.allowedSourceIps),
+      rateLimit: stored.rateLimit,
+    };
     this.policies.set(tenantId, { policy, until: Date.now() + this.config.TENANT_CACHE_TTL_MS });
     return policy;
   }

@@ -17,9 +17,19 @@ import { ScimError } from '@scimflow/scim';
 export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
   private readonly client: RequestReplyClient;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, producer: CoalescingProducer, private readonly config: IngressConfig, readiness: Readiness) {
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    producer: CoalescingProducer,
+    private readonly config: IngressConfig,
+    readiness: Readiness,
+  ) {
     readiness.register('command-outcomes-consumer', () => this.client.isReady);
-    this.client = new RequestReplyClient(kafka, producer, topicName('commandOutcomes', config.KAFKA_TOPIC_PREFIX), `${config.KAFKA_TOPIC_PREFIX}scimflow-ingress`);
+    this.client = new RequestReplyClient(
+      kafka,
+      producer,
+      topicName('commandOutcomes', config.KAFKA_TOPIC_PREFIX),
+      `${config.KAFKA_TOPIC_PREFIX}scimflow-ingress`,
+    );
   }
 
   get isReady(): boolean {
@@ -58,11 +68,15 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
       if (e instanceof RequestNotSentError)
         throw ScimError.unavailable('The provisioning pipeline is unavailable; the request was not accepted. Retry later.', this.config.RETRY_AFTER_SECONDS);
       if (e instanceof RequestTimeoutError)
-        throw ScimError.unavailable('The request was accepted but not applied in time; it will be applied. Retry later to see the result.', this.config.RETRY_AFTER_SECONDS);
+        throw ScimError.unavailable(
+          'The request was accepted but not applied in time; it will be applied. Retry later to see the result.',
+          this.config.RETRY_AFTER_SECONDS,
+        );
       throw e;
     }
     // 503 from the reconciler: the command is parked (kept, applied later), so the client is told when to look again
-    if (outcome.error) throw outcome.status === 503 ? ScimError.unavailable(outcome.error.detail, this.config.RETRY_AFTER_SECONDS) : ScimError.fromBody(outcome.error);
+    if (outcome.error)
+      throw outcome.status === 503 ? ScimError.unavailable(outcome.error.detail, this.config.RETRY_AFTER_SECONDS) : ScimError.fromBody(outcome.error);
     return outcome;
   }
 }

@@ -10,7 +10,7 @@ import { ErrorSchema } from '../admin/admin.schemas';
 import { OperatorSessions } from './operator-sessions';
 
 export class SignInDto {
-  @ApiProperty({ description: 'the ingress\'s ADMIN_TOKEN' }) @IsString() @MaxLength(1024) adminToken: string;
+  @ApiProperty({ description: "the ingress's ADMIN_TOKEN" }) @IsString() @MaxLength(1024) adminToken: string;
 }
 
 export class ConsoleSessionSchema implements ConsoleSessionView {
@@ -31,7 +31,7 @@ export class ConsoleSessionController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in: sets the scimflow_console cookie and answers the session\'s CSRF token' })
+  @ApiOperation({ summary: "Sign in: sets the scimflow_console cookie and answers the session's CSRF token" })
   @ApiOkResponse({ type: ConsoleSessionSchema })
   async signIn(@Body() body: SignInDto, @Res({ passthrough: true }) res: Response): Promise<ConsoleSessionSchema> {
     const signed = await this.sessions.signIn(body.adminToken);
@@ -61,7 +61,7 @@ export class ConsoleSessionController {
     this.sessions.adminToken();
     const session = await this.sessions.current(req);
     if (!session) throw new ScimError(401, 'Not signed in to the console');
-    if (!csrfMatches(req.headers[CSRF_HEADER], session.csrfToken)) throw new ScimError(403, 'Signing out needs the session\'s CSRF token in X-CSRF-Token');
+    if (!csrfMatches(req.headers[CSRF_HEADER], session.csrfToken)) throw new ScimError(403, "Signing out needs the session's CSRF token in X-CSRF-Token");
     await this.sessions.signOut(req);
     res.setHeader('Set-Cookie', this.sessions.clearCookie());
   }

@@ -27,10 +27,7 @@ const TYPES: Record<string, string> = {
 
 export type ConsoleAnswer =
   /** not the console's (its API, or not under /console): the next handler answers */
-  | { kind: 'pass' }
-  | { kind: 'file'; path: string; contentType: string; cacheControl: string }
-  | { kind: 'not-built' }
-  | { kind: 'not-found' };
+  { kind: 'pass' } | { kind: 'file'; path: string; contentType: string; cacheControl: string } | { kind: 'not-built' } | { kind: 'not-found' };
 
 /**
  * What a GET under /console answers, from the files in `root` (dist/console): a file under assets/, else index.html

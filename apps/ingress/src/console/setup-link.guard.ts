@@ -26,4 +26,6 @@ export class SetupLinkGuard implements CanActivate {
   }
 }
 
-export const CurrentSetupLink = createParamDecorator((_: unknown, ctx: ExecutionContext): ActiveSetupLink => ctx.switchToHttp().getRequest<WithLink>().setupLink!);
+export const CurrentSetupLink = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): ActiveSetupLink => ctx.switchToHttp().getRequest<WithLink>().setupLink!,
+);

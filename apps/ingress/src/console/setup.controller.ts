@@ -15,7 +15,10 @@ const CREDENTIAL_KINDS = ['secret-token', 'oauth-client-secret'] as const;
 const RECENT_FAILURES = 20;
 
 export class SetupCredentialDto {
-  @ApiProperty({ enum: CREDENTIAL_KINDS, description: 'secret-token: a new token (older ones keep working); oauth-client-secret: a new client secret (the old one stops working)' })
+  @ApiProperty({
+    enum: CREDENTIAL_KINDS,
+    description: 'secret-token: a new token (older ones keep working); oauth-client-secret: a new client secret (the old one stops working)',
+  })
   @IsIn(CREDENTIAL_KINDS)
   kind: (typeof CREDENTIAL_KINDS)[number];
 }
@@ -85,7 +88,8 @@ class SetupStatusSchema implements SetupStatusView {
   @ApiProperty() users: number;
   @ApiProperty() groups: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastRequestAt: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'the newest provisioning action applied or rejected' }) lastCycleAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'the newest provisioning action applied or rejected' }) lastCycleAt:
+    string | null;
   @ApiProperty({ type: [SetupFailure], description: 'up to 20, newest first' }) recentFailures: SetupFailure[];
 }
 

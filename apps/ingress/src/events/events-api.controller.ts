@@ -97,7 +97,12 @@ export class EventsApiController {
     kind: StateKind,
     product: AuthenticatedProduct,
     query: Query,
-    read: (tenantId: string, afterId: string | null, limit: number, position: string | null) => Promise<{ items: T[]; eventsPosition: string; lastId: string | null }>,
+    read: (
+      tenantId: string,
+      afterId: string | null,
+      limit: number,
+      position: string | null,
+    ) => Promise<{ items: T[]; eventsPosition: string; lastId: string | null }>,
   ) {
     const { tenantId } = product;
     const cursor = single(query, 'cursor');

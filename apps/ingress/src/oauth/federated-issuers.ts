@@ -25,7 +25,13 @@ export class FederatedIssuers {
 
   /** The trust the assertion satisfies; throws JwtError with a reason the client may see. */
   async validate(tenantId: string, assertion: string): Promise<FederatedTrust> {
-    const trusts = (await this.credentials.list(tenantId)).map((c) => ({ id: c.id, issuer: c.issuer, jwksUrl: c.jwksUrl, subject: c.subject, audience: c.audience }));
+    const trusts = (await this.credentials.list(tenantId)).map((c) => ({
+      id: c.id,
+      issuer: c.issuer,
+      jwksUrl: c.jwksUrl,
+      subject: c.subject,
+      audience: c.audience,
+    }));
     const trust = await validateAssertion(assertion, trusts, {
       now: Math.floor(Date.now() / 1000),
       skewSeconds: this.config.ASSERTION_CLOCK_SKEW_SECONDS,
@@ -36,7 +42,11 @@ export class FederatedIssuers {
   }
 
   private async fetchJson(url: string): Promise<unknown> {
-    const res = await fetch(url, { signal: AbortSignal.timeout(this.config.JWKS_FETCH_TIMEOUT_MS), redirect: 'error', headers: { accept: 'application/json' } });
+    const res = await fetch(url, {
+      signal: AbortSignal.timeout(this.config.JWKS_FETCH_TIMEOUT_MS),
+      redirect: 'error',
+      headers: { accept: 'application/json' },
+    });
     if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
     const text = await res.text();
     if (text.length > MAX_JWKS_BYTES) throw new Error(`the JWKS at ${url} is larger than ${MAX_JWKS_BYTES} bytes`);

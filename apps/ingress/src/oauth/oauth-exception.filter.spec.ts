@@ -40,7 +40,12 @@ describe('token endpoint errors', () => {
 
 describe('SCIM errors of HTTP errors', () => {
   it('a path that does not percent-decode, or any other exposed 4xx, is that 4xx, not a 500', () => {
-    expect(toScimError(undecodable()).toBody()).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidSyntax', detail: "Failed to decode param '%E0%A4%A'" });
+    expect(toScimError(undecodable()).toBody()).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '400',
+      scimType: 'invalidSyntax',
+      detail: "Failed to decode param '%E0%A4%A'",
+    });
     expect(toScimError(httpError(414, 'x', 'URI too long')).status).toBe(414);
     // not exposed, or not a client error: ours
     expect(toScimError(Object.assign(new Error('db said no'), { status: 400 })).status).toBe(500);

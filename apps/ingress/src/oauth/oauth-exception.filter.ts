@@ -14,7 +14,13 @@ export function toOAuthError(exception: unknown): OAuthError {
   if (exception instanceof OAuthError) return exception;
   // an HTTP error about the request (body-parser: bad charset, too many parameters, …; an undecodable path): the client's fault
   const http = exception as { status?: unknown; expose?: unknown; message?: unknown };
-  if ((http?.expose === true || exception instanceof URIError) && typeof http.status === 'number' && http.status >= 400 && http.status < 500 && ![401, 403, 429].includes(http.status))
+  if (
+    (http?.expose === true || exception instanceof URIError) &&
+    typeof http.status === 'number' &&
+    http.status >= 400 &&
+    http.status < 500 &&
+    ![401, 403, 429].includes(http.status)
+  )
     // a body over the size limit keeps its 413 (RFC 9110 §15.5.14): the client should send less, not something else
     return new OAuthError('invalid_request', typeof http.message === 'string' ? http.message : 'The request is malformed', {
       status: (exception as { type?: unknown }).type === 'entity.too.large' ? 413 : 400,

@@ -45,7 +45,10 @@ export class TokenController {
   /** Public keys of our access tokens, for products that want to verify them themselves. */
   @Get('jwks')
   async jwks(@Res() res: Response) {
-    res.status(200).set('Cache-Control', 'public, max-age=300').json({ keys: await this.accessTokens.publicJwks() });
+    res
+      .status(200)
+      .set('Cache-Control', 'public, max-age=300')
+      .json({ keys: await this.accessTokens.publicJwks() });
   }
 
   /** The token's subject (the client id), or undefined when the request carries no client authentication. */
@@ -55,7 +58,8 @@ export class TokenController {
         return undefined;
       case 'client_secret_basic':
       case 'client_secret_post':
-        if (!(await clientSecretMatches((id) => this.clients.byId(id), tenantId, client.clientId, client.clientSecret))) throw new OAuthError('invalid_client', CLIENT_AUTH_FAILED);
+        if (!(await clientSecretMatches((id) => this.clients.byId(id), tenantId, client.clientId, client.clientSecret)))
+          throw new OAuthError('invalid_client', CLIENT_AUTH_FAILED);
         await this.clients.markUsed(client.clientId);
         return client.clientId;
       case 'client_assertion': {

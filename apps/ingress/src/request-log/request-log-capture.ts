@@ -122,7 +122,7 @@ export class RequestLogCapture implements OnApplicationShutdown {
     const gaveUp = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), SHUTDOWN_FLUSH_MS).unref()));
     const outcome = await Promise.race([this.writer.flush(), gaveUp]);
     clearTimeout(timer);
-    if (outcome === 'timeout') this.logger.warn(`request log: ${this.writer.pending} entries not written at shutdown (no answer from Postgres within ${SHUTDOWN_FLUSH_MS} ms)`);
+    if (outcome === 'timeout')
+      this.logger.warn(`request log: ${this.writer.pending} entries not written at shutdown (no answer from Postgres within ${SHUTDOWN_FLUSH_MS} ms)`);
   }
 }
-

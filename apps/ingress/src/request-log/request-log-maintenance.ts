@@ -15,7 +15,10 @@ export class RequestLogMaintenance extends PartitionMaintenance {
     private readonly config: IngressConfig,
     metrics: Metrics,
   ) {
-    super(metrics, { label: 'request log', failures: { name: 'scimflow_request_log_maintenance_failures_total', help: 'failed request log partition maintenance passes' } });
+    super(metrics, {
+      label: 'request log',
+      failures: { name: 'scimflow_request_log_maintenance_failures_total', help: 'failed request log partition maintenance passes' },
+    });
   }
 
   protected async pass(now: Date, daysAhead: number): Promise<PartitionPass> {

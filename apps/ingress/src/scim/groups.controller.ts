@@ -46,7 +46,13 @@ export class GroupsController {
   }
 
   @Put(':id')
-  async replace(@CurrentTenant() tenantId: string, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res() res: Response) {
+  async replace(
+    @CurrentTenant() tenantId: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res() res: Response,
+  ) {
     assertId(id);
     const payload = validGroup(body, 'replace');
     const outcome = await this.commands.submit({ tenantId, resourceType: 'Group', resourceId: id, action: 'replace', payload, ifMatch });
@@ -54,7 +60,13 @@ export class GroupsController {
   }
 
   @Patch(':id')
-  async patch(@CurrentTenant() tenantId: string, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res() res: Response) {
+  async patch(
+    @CurrentTenant() tenantId: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res() res: Response,
+  ) {
     assertId(id);
     // Malformed operations and member values are rejected here; the reconciler applies the validated message to the current state.
     const ops = parsePatchRequest(body);

@@ -140,7 +140,10 @@ describe('projectionOf (attributes / excludedAttributes of a write or a GET by i
   });
 
   it('reads comma-separated lists', () => {
-    expect(projectionOf({ attributes: 'userName, emails', excludedAttributes: undefined })).toEqual({ attributes: ['userName', 'emails'], excludedAttributes: undefined });
+    expect(projectionOf({ attributes: 'userName, emails', excludedAttributes: undefined })).toEqual({
+      attributes: ['userName', 'emails'],
+      excludedAttributes: undefined,
+    });
     expect(projectionOf({ excludedAttributes: 'groups' })).toEqual({ attributes: undefined, excludedAttributes: ['groups'] });
   });
 

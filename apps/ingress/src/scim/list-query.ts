@@ -6,32 +6,50 @@ export const MAX_PAGE_SIZE = 200;
 export const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
 
 /** Query parameters of a SCIM list request (RFC 7644 §3.4.2). */
 export class ListQuery {
-  @IsOptional() @IsString() @MaxLength(10000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
   filter?: string;
 
   /** 1-based; values below 1 are read as 1 (RFC 7644 §3.4.2.4) */
-  @IsOptional() @Transform(toInt) @IsInt()
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
   startIndex?: number;
 
   /** negative values are read as 0; above the maximum, the maximum */
-  @IsOptional() @Transform(toInt) @IsInt()
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
   count?: number;
 
-  @IsOptional() @Transform(toList) @IsString({ each: true })
+  @IsOptional()
+  @Transform(toList)
+  @IsString({ each: true })
   attributes?: string[];
 
-  @IsOptional() @Transform(toList) @IsString({ each: true })
+  @IsOptional()
+  @Transform(toList)
+  @IsString({ each: true })
   excludedAttributes?: string[];
 
   /** RFC 7644 §3.4.2.3; checked against the resource type's schemas when the query runs */
-  @IsOptional() @IsString() @MaxLength(1000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
   sortBy?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   sortOrder?: string;
 
   static parse(query: Record<string, unknown>): Required<Pick<ListQuery, 'startIndex' | 'count'>> & ListQuery {
@@ -54,7 +72,8 @@ export class ListQuery {
    * holding the SearchRequest URN. Members that are not search parameters are ignored.
    */
   static fromSearchRequest(body: unknown): ReturnType<typeof ListQuery.parse> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw ScimError.badRequest('invalidSyntax', 'The search request body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw ScimError.badRequest('invalidSyntax', 'The search request body must be a JSON object');
     const byName = new Map<string, unknown>();
     for (const [key, value] of Object.entries(body)) {
       const lower = key.toLowerCase();
@@ -75,7 +94,11 @@ export class ListQuery {
       if ((name === 'filter' || name === 'sortBy' || name === 'sortOrder') && typeof value !== 'string') {
         throw ScimError.badRequest('invalidValue', `Invalid search request: ${name} must be a string`);
       }
-      if ((name === 'attributes' || name === 'excludedAttributes') && typeof value !== 'string' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
+      if (
+        (name === 'attributes' || name === 'excludedAttributes') &&
+        typeof value !== 'string' &&
+        !(Array.isArray(value) && value.every((v) => typeof v === 'string'))
+      ) {
         throw ScimError.badRequest('invalidValue', `Invalid search request: ${name} must be a string or an array of strings`);
       }
       query[name] = value;

@@ -30,7 +30,10 @@ export class RootSearchController {
     const request = listRequestOf(ListQuery.fromSearchRequest(body));
     const listers = this.registry.all().flatMap((t) => (t.lister ? [t.lister] : []));
     const page = request.sort ? await sortedAcross(tenantId, listers, request) : await concatenated(tenantId, listers, request);
-    res.status(200).type(SCIM_CONTENT_TYPE).send(JSON.stringify(listResponse(page.resources, page.total, request.startIndex)));
+    res
+      .status(200)
+      .type(SCIM_CONTENT_TYPE)
+      .send(JSON.stringify(listResponse(page.resources, page.total, request.startIndex)));
   }
 }
 

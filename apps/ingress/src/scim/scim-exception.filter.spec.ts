@@ -26,7 +26,10 @@ describe('toScimError', () => {
       status: '404',
       detail: 'dead letter d not found',
     });
-    expect([toScimError(new AlreadyExists('the tenant already trusts issuer i for subject s')).status, toScimError(new AlreadyExists('x')).scimType]).toEqual([409, 'uniqueness']);
+    expect([toScimError(new AlreadyExists('the tenant already trusts issuer i for subject s')).status, toScimError(new AlreadyExists('x')).scimType]).toEqual([
+      409,
+      'uniqueness',
+    ]);
   });
 
   it('a bug is 500 without internals', () => {

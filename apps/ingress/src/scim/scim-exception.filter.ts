@@ -41,7 +41,8 @@ export function toScimError(exception: unknown): ScimError {
     return new ScimError(status, status === 401 ? 'Authentication required: a valid bearer token for this tenant' : message, BY_STATUS[status]);
   }
   // Postgres or Kafka unreachable, a lock not granted in time: the client did nothing wrong and should retry
-  if (classifyFailure(exception) === 'transient') return ScimError.unavailable('A backing service (database or broker) is unavailable. Retry later.', RETRY_AFTER_UNAVAILABLE_S);
+  if (classifyFailure(exception) === 'transient')
+    return ScimError.unavailable('A backing service (database or broker) is unavailable. Retry later.', RETRY_AFTER_UNAVAILABLE_S);
   // body-parser errors carry `status` and `type`
   const e = exception as { status?: number; type?: string; message?: string };
   if (e?.type === 'entity.parse.failed') return ScimError.badRequest('invalidSyntax', `Request body is not valid JSON: ${e.message}`);

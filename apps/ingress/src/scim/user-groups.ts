@@ -24,7 +24,12 @@ export class UserGroups {
   async attach(tenantId: string, users: Record<string, unknown>[], projection: ProjectionOptions, read?: Map<string, UserGroupRef[]>): Promise<void> {
     const subs = userGroupsProjection(projection);
     if (!subs || !users.length) return;
-    const byUser = read ?? (await this.groups.groupsOfUsers(tenantId, users.map((u) => String(u.id))));
+    const byUser =
+      read ??
+      (await this.groups.groupsOfUsers(
+        tenantId,
+        users.map((u) => String(u.id)),
+      ));
     const base = `${this.config.PUBLIC_BASE_URL}/scim/v2/${tenantId}`;
     for (const user of users) {
       const groups = byUser.get(String(user.id));

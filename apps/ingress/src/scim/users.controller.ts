@@ -110,7 +110,10 @@ export class UsersController {
 
   private async sendList(res: Response, tenantId: string, q: ReturnType<typeof ListQuery.parse>) {
     const page = await this.lister.list(tenantId, listRequestOf(q));
-    res.status(200).type(SCIM_CONTENT_TYPE).send(JSON.stringify(listResponse(page.resources, page.total, q.startIndex)));
+    res
+      .status(200)
+      .type(SCIM_CONTENT_TYPE)
+      .send(JSON.stringify(listResponse(page.resources, page.total, q.startIndex)));
   }
 
   private sendResource(res: Response, tenantId: string, outcome: CommandOutcome, status: number, types: ResourceTypeSchemas, projection: ProjectionOptions) {
@@ -118,6 +121,9 @@ export class UsersController {
     const meta = rendered.meta as { location: string; version: string };
     res.setHeader('ETag', meta.version);
     if (status === 201) res.setHeader('Location', meta.location);
-    res.status(status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(projectResource(rendered, types, projection)));
+    res
+      .status(status)
+      .type(SCIM_CONTENT_TYPE)
+      .send(JSON.stringify(projectResource(rendered, types, projection)));
   }
 }

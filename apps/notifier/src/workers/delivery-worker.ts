@@ -102,6 +102,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private async purge(): Promise<void> {
     this.nextPurgeAt = Date.now() + PURGE_EVERY_MS;
     const purged = await this.queue.purge(this.config.WEBHOOK_RETENTION_DAYS);
-    if (purged.deliveries || purged.attempts) this.logger.log(`purged ${purged.deliveries} delivered events and ${purged.attempts} attempts older than ${this.config.WEBHOOK_RETENTION_DAYS} days`);
+    if (purged.deliveries || purged.attempts)
+      this.logger.log(`purged ${purged.deliveries} delivered events and ${purged.attempts} attempts older than ${this.config.WEBHOOK_RETENTION_DAYS} days`);
   }
 }

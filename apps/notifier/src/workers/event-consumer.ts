@@ -21,7 +21,14 @@ export const DELIVERED_TOPICS: TopicKey[] = ['userChanged', 'groupChanged', 'mem
 export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly consumer: OrderedConsumer;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, config: NotifierConfig, queueEvents: QueueEvents, deliveryWorker: DeliveryWorker, metrics: Metrics, readiness: Readiness) {
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    config: NotifierConfig,
+    queueEvents: QueueEvents,
+    deliveryWorker: DeliveryWorker,
+    metrics: Metrics,
+    readiness: Readiness,
+  ) {
     readiness.register('events-consumer', () => this.consumer.isAssigned);
     this.consumer = new OrderedConsumer(kafka, {
       observe: metrics.consumerLag(NOTIFIER_GROUP),

@@ -120,7 +120,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const outcomes = sortPublishOutcomes(pending, await Promise.allSettled(records.map((r) => this.producer.send(r))));
     await lease.recordPublishing(
       outcomes.published.map((r) => r.id),
-      outcomes.parked.map(({ record, error }) => ({ outboxId: record.id, topic: record.topic, key: record.key, bytes: recordBytes(record), error: error.message })),
+      outcomes.parked.map(({ record, error }) => ({
+        outboxId: record.id,
+        topic: record.topic,
+        key: record.key,
+        bytes: recordBytes(record),
+        error: error.message,
+      })),
     );
     for (const { record, error } of outcomes.parked)
       this.logger.error(`outbox event ${record.id} (${record.topic} key=${record.key}) parked, its key's later events wait: ${error.message}`);

@@ -34,12 +34,22 @@ export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicati
     metrics: Metrics,
   ) {
     // a failing round means the database is down or busy: the parked commands wait in it, the next round tries again
-    this.work = new WorkLoop({ name: 'parked command retry', round: async () => (await this.retryDue()) > 0, pollMs: config.PARKED_POLL_MS, logger: this.logger });
-    metrics.gauge('scimflow_parked_commands', 'commands held back per user: failed after retries, heavy, and those waiting behind them', ['kind'], async (gauge) => {
-      const { commands, keys } = await this.parked.counts();
-      gauge.set({ kind: 'commands' }, commands);
-      gauge.set({ kind: 'resources' }, keys);
+    this.work = new WorkLoop({
+      name: 'parked command retry',
+      round: async () => (await this.retryDue()) > 0,
+      pollMs: config.PARKED_POLL_MS,
+      logger: this.logger,
     });
+    metrics.gauge(
+      'scimflow_parked_commands',
+      'commands held back per user: failed after retries, heavy, and those waiting behind them',
+      ['kind'],
+      async (gauge) => {
+        const { commands, keys } = await this.parked.counts();
+        gauge.set({ kind: 'commands' }, commands);
+        gauge.set({ kind: 'resources' }, keys);
+      },
+    );
   }
 
   onApplicationBootstrap(): void {

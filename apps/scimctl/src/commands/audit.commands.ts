@@ -15,7 +15,14 @@ export const auditCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({
       args,
-      options: { tenant: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, user: { type: 'string' }, outcome: { type: 'string' }, limit: { type: 'string' } },
+      options: {
+        tenant: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        user: { type: 'string' },
+        outcome: { type: 'string' },
+        limit: { type: 'string' },
+      },
       strict: true,
     });
     if (!values.tenant) throw new UsageError('audit needs --tenant T');
@@ -39,7 +46,12 @@ export const tenantProfileCommand: CliCommand = {
     `scimctl tenant profile TENANT_ID [--set ${TENANT_PROFILES.join('|')}] [--settings JSON]\n` +
     '                                                         show or set the product profile and its settings (validated)',
   async run(args, { config, out }) {
-    const { values, positionals } = parseArgs({ args, options: { set: { type: 'string' }, settings: { type: 'string' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args,
+      options: { set: { type: 'string' }, settings: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
     const tenantId = positionals[0];
     if (!tenantId) throw new UsageError('tenant profile needs TENANT_ID');
     await withDatabase(config.DATABASE_URL, async (ds) => {

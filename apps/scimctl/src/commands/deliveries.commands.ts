@@ -11,7 +11,13 @@ export const deliveriesListCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({
       args,
-      options: { subscription: { type: 'string' }, status: { type: 'string' }, since: { type: 'string' }, event: { type: 'string' }, limit: { type: 'string' } },
+      options: {
+        subscription: { type: 'string' },
+        status: { type: 'string' },
+        since: { type: 'string' },
+        event: { type: 'string' },
+        limit: { type: 'string' },
+      },
       strict: true,
     });
     if (!values.subscription) throw new UsageError('deliveries list needs --subscription S');

@@ -40,11 +40,12 @@ export const dlqShowCommand: CliCommand = {
 export const dlqRedriveCommand: CliCommand = {
   words: ['dlq', 'redrive'],
   usage:
-    'scimctl dlq redrive ID... | --subscription S              put dead letters back into their subscription\'s queue (marked as redrives;\n' +
+    "scimctl dlq redrive ID... | --subscription S              put dead letters back into their subscription's queue (marked as redrives;\n" +
     '                                                         safe to re-run: each is redriven once); prints {"redriven","skipped"}',
   async run(args, { config, out }) {
     const { values, positionals } = parseArgs({ args, options: { subscription: { type: 'string' } }, allowPositionals: true, strict: true });
-    if ((positionals.length === 0) === (values.subscription === undefined)) throw new UsageError('dlq redrive needs dead-letter ids or --subscription S (not both)');
+    if ((positionals.length === 0) === (values.subscription === undefined))
+      throw new UsageError('dlq redrive needs dead-letter ids or --subscription S (not both)');
     const result = await withStores(config, (s) =>
       values.subscription ? s.deadLetters.redriveSubscription(values.subscription) : s.deadLetters.redrive(positionals),
     );

@@ -93,4 +93,10 @@ export const eventsRetentionCommand: CliCommand = {
   },
 };
 
-export const EVENTS_COMMANDS = [productCredentialCreateCommand, productCredentialListCommand, productCredentialRevokeCommand, eventConsumersCommand, eventsRetentionCommand];
+export const EVENTS_COMMANDS = [
+  productCredentialCreateCommand,
+  productCredentialListCommand,
+  productCredentialRevokeCommand,
+  eventConsumersCommand,
+  eventsRetentionCommand,
+];

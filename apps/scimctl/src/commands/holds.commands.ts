@@ -73,7 +73,9 @@ const decideCommand = (word: 'approve' | 'reject'): CliCommand => ({
     const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
     if (positionals.length !== 2) throw new UsageError(`tenant holds ${word} needs a tenant id and a hold id`);
     const [tenantId, holdId] = positionals;
-    const result: HoldView | 'decided' | undefined = await withHolds(ctx, (h) => (word === 'approve' ? h.approve(tenantId, holdId, 'scimctl') : h.reject(tenantId, holdId, 'scimctl')));
+    const result: HoldView | 'decided' | undefined = await withHolds(ctx, (h) =>
+      word === 'approve' ? h.approve(tenantId, holdId, 'scimctl') : h.reject(tenantId, holdId, 'scimctl'),
+    );
     if (result === 'decided') throw new Error(`hold ${holdId} was already decided`);
     if (!result) throw new Error(`hold ${holdId} of tenant ${tenantId} not found`);
     ctx.out(JSON.stringify(result));

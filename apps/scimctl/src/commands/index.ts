@@ -25,4 +25,31 @@ import { SETUP_LINK_COMMANDS } from './setup-links.commands';
 import { EVENTS_COMMANDS } from './events.commands';
 
 /** Every scimctl command. Add a command in its own file and list it here. */
-export const COMMANDS: CliCommand[] = [tenantCreateCommand, tenantListCommand, schemaRegisterCommand, schemaListCommand, ...TENANT_ADMIN_COMMANDS, ...HOLDS_COMMANDS, ...SETUP_LINK_COMMANDS, ...USERS_COMMANDS, groupsImportCommand, ...TOKEN_COMMANDS, ...CLIENT_COMMANDS, ...FEDERATION_COMMANDS, ...KEYS_COMMANDS, ...SUBSCRIPTION_COMMANDS, deliveriesListCommand, ...DLQ_COMMANDS, ...PARKED_COMMANDS_COMMANDS, ...RECORDS_COMMANDS, ...AUDIT_COMMANDS, ...REQUESTS_COMMANDS, ...EVENTS_COMMANDS, replayCommandsCommand, replayEventsCommand, rebuildCommand, migrateCommand, topicsCommand];
+export const COMMANDS: CliCommand[] = [
+  tenantCreateCommand,
+  tenantListCommand,
+  schemaRegisterCommand,
+  schemaListCommand,
+  ...TENANT_ADMIN_COMMANDS,
+  ...HOLDS_COMMANDS,
+  ...SETUP_LINK_COMMANDS,
+  ...USERS_COMMANDS,
+  groupsImportCommand,
+  ...TOKEN_COMMANDS,
+  ...CLIENT_COMMANDS,
+  ...FEDERATION_COMMANDS,
+  ...KEYS_COMMANDS,
+  ...SUBSCRIPTION_COMMANDS,
+  deliveriesListCommand,
+  ...DLQ_COMMANDS,
+  ...PARKED_COMMANDS_COMMANDS,
+  ...RECORDS_COMMANDS,
+  ...AUDIT_COMMANDS,
+  ...REQUESTS_COMMANDS,
+  ...EVENTS_COMMANDS,
+  replayCommandsCommand,
+  replayEventsCommand,
+  rebuildCommand,
+  migrateCommand,
+  topicsCommand,
+];

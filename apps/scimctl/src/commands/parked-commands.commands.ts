@@ -38,7 +38,9 @@ export const commandsDiscardCommand: CliCommand = {
       const parked = s.parkedCommands;
       const found = await parked.get(id);
       if (found?.holdId && found.nextAttemptAt === 'infinity')
-        throw new UsageError(`parked command ${id} is held in deprovisioning hold ${found.holdId}: scimctl tenant holds approve|reject ${found.tenantId} ${found.holdId}`);
+        throw new UsageError(
+          `parked command ${id} is held in deprovisioning hold ${found.holdId}: scimctl tenant holds approve|reject ${found.tenantId} ${found.holdId}`,
+        );
       return found && parked.discard(id, discardedOutcome(found.commandId, found.error));
     });
     if (!view) throw new Error(`parked command ${id} not found`);

@@ -52,7 +52,12 @@ export async function rebuildTenant(config: ScimctlConfig, live: DataSource, opt
     const scratch = await schemas.open(config.DATABASE_URL, schema);
     try {
       await schemas.copyTenant(liveSchema, schema, options.tenantId);
-      const tally = await replayCommands(config, scratch, { from: { kind: 'time', at: new Date(0) }, tenantId: options.tenantId, dryRun: false, force: true }, 'rebuild');
+      const tally = await replayCommands(
+        config,
+        scratch,
+        { from: { kind: 'time', at: new Date(0) }, tenantId: options.tenantId, dryRun: false, force: true },
+        'rebuild',
+      );
       const differences = diffState(await tenantState(schemas, liveSchema, options.tenantId), await tenantState(schemas, schema, options.tenantId));
       return { schema, kept: options.keep, commands: tally.toJSON(), differences };
     } finally {
@@ -73,6 +78,14 @@ export const rebuildCommand: CliCommand = {
     const options = parseRebuildArgs(args);
     const result = await withDatabase(config.DATABASE_URL, (ds) => rebuildTenant(config, ds, options));
     for (const d of result.differences) out(JSON.stringify(d));
-    out(JSON.stringify({ tenantId: options.tenantId, schema: result.schema, kept: result.kept, differences: result.differences.length, commands: result.commands }));
+    out(
+      JSON.stringify({
+        tenantId: options.tenantId,
+        schema: result.schema,
+        kept: result.kept,
+        differences: result.differences.length,
+        commands: result.commands,
+      }),
+    );
   },
 };

@@ -9,7 +9,8 @@ describe('parseReplayCommandsArgs', () => {
       dryRun: true,
       force: true,
     }));
-  it('defaults the flags', () => expect(parseReplayCommandsArgs(['--from', 'beginning'])).toMatchObject({ dryRun: false, force: false, tenantId: undefined, to: undefined }));
+  it('defaults the flags', () =>
+    expect(parseReplayCommandsArgs(['--from', 'beginning'])).toMatchObject({ dryRun: false, force: false, tenantId: undefined, to: undefined }));
   it.each([[[]], [['--from', 'beginning', 'extra']], [['--from', 'beginning', '--bogus']]])('rejects %p', (args) =>
     expect(() => parseReplayCommandsArgs(args)).toThrow(),
   );

@@ -44,7 +44,9 @@ export async function replayCommands(config: ScimctlConfig, ds: DataSource, opti
   const dispatcher = new CommandDispatcher(ds, config, stores);
   const processed = stores.processedCommands;
   const tally = new ReplayTally();
-  const progress = new Progress((ms) => progressLine(label, tally.total, planned, ms, `${tally.applied} ${options.dryRun ? 'would apply' : 'applied'}, ${tally.alreadyApplied} already applied`));
+  const progress = new Progress((ms) =>
+    progressLine(label, tally.total, planned, ms, `${tally.applied} ${options.dryRun ? 'would apply' : 'applied'}, ${tally.alreadyApplied} already applied`),
+  );
   // merged by timestamp: commands of different resources depend on each other (a group on its members)
   await readRangesMerged(kafka, topic, ranges, async (record) => {
     tally.total++;
@@ -78,7 +80,7 @@ export const replayCommandsCommand: CliCommand = {
     'scimctl replay commands --from ISO|beginning|P:O,… [--to ISO] [--tenant T] [--dry-run] [--force]\n' +
     '                                                         re-apply the commands topic from a point to its current end (in produce-time\n' +
     '                                                         order across partitions) through the\n' +
-    '                                                         reconciler\'s use cases (applied commands are no-ops: safe to interrupt and\n' +
+    "                                                         reconciler's use cases (applied commands are no-ops: safe to interrupt and\n" +
     '                                                         re-run). Refuses while the reconciler runs (--force overrides): per-resource\n' +
     '                                                         order holds only when nothing else applies commands meanwhile.\n' +
     '                                                         --dry-run: counts (per tenant/action, already applied vs would apply)',

@@ -34,8 +34,10 @@ export function parseReplayEventsArgs(args: string[]): EventReplayCliOptions {
     strict: true,
   });
   if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
-  if ((values.subscription === undefined) === (values['to-topic'] === undefined)) throw new UsageError('replay events needs --subscription S or --to-topic NAME (one of them)');
-  if (values['replay-key'] !== undefined && !/^[A-Za-z0-9-]{1,40}$/.test(values['replay-key'])) throw new UsageError('--replay-key: letters, digits and "-", at most 40');
+  if ((values.subscription === undefined) === (values['to-topic'] === undefined))
+    throw new UsageError('replay events needs --subscription S or --to-topic NAME (one of them)');
+  if (values['replay-key'] !== undefined && !/^[A-Za-z0-9-]{1,40}$/.test(values['replay-key']))
+    throw new UsageError('--replay-key: letters, digits and "-", at most 40');
   // offsets name partitions of one topic; events span three topics
   const from = parseFrom(values.from);
   if (from.kind !== 'time') throw new UsageError('replay events --from takes an ISO timestamp (the events span three topics)');
@@ -79,7 +81,11 @@ export async function replayEventsFromCli(config: ScimctlConfig, ds: DataSource,
       if (!topic || topic.planned === 0 || finished.has(topic.name)) return;
       current = topic;
       let line = lines.get(topic.name);
-      if (!line) lines.set(topic.name, (line = new Progress((ms) => progressLine(`replay events ${current!.name}`, current!.read, current!.planned, ms, `${current!.matched} matched`))));
+      if (!line)
+        lines.set(
+          topic.name,
+          (line = new Progress((ms) => progressLine(`replay events ${current!.name}`, current!.read, current!.planned, ms, `${current!.matched} matched`))),
+        );
       if (topic.read < topic.planned) return line.tick();
       finished.add(topic.name);
       line.done();

@@ -12,7 +12,15 @@ export const schemaListCommand: CliCommand = {
     const registered = await withStores(config, (s) => s.tenantSchemas.list(values.tenant!));
     for (const r of registered) {
       // `schema` is the registration format, so a listed schema can be edited and registered again.
-      out(JSON.stringify({ tenantId: values.tenant, resourceType: r.resourceType, schema: r.schema, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));
+      out(
+        JSON.stringify({
+          tenantId: values.tenant,
+          resourceType: r.resourceType,
+          schema: r.schema,
+          createdAt: r.createdAt.toISOString(),
+          updatedAt: r.updatedAt.toISOString(),
+        }),
+      );
     }
   },
 };

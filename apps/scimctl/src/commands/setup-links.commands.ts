@@ -39,9 +39,12 @@ export const setupLinkCreateCommand: CliCommand = {
     const productName = values['product-name'];
     if (productName !== undefined && productName.length > 80) throw new UsageError('--product-name may be at most 80 characters');
     const logoUrl = values['logo-url'];
-    if (logoUrl !== undefined && (logoUrl.length > 500 || !isHttpsUrl(logoUrl))) throw new UsageError('--logo-url must be an https URL of at most 500 characters');
+    if (logoUrl !== undefined && (logoUrl.length > 500 || !isHttpsUrl(logoUrl)))
+      throw new UsageError('--logo-url must be an https URL of at most 500 characters');
     const expiresInSeconds = setupLinkSeconds(values.expires);
-    const link = await withTenant(ctx, positionals[0], (links) => links.issue(positionals[0], { expiresInSeconds, productName, logoUrl }, ctx.config.PUBLIC_BASE_URL));
+    const link = await withTenant(ctx, positionals[0], (links) =>
+      links.issue(positionals[0], { expiresInSeconds, productName, logoUrl }, ctx.config.PUBLIC_BASE_URL),
+    );
     ctx.out(link.url);
     process.stderr.write(`setup link ${link.id} for tenant ${positionals[0]}, expires ${link.expiresAt}; the URL is shown only now\n`);
   },
@@ -49,7 +52,7 @@ export const setupLinkCreateCommand: CliCommand = {
 
 export const setupLinkListCommand: CliCommand = {
   words: ['tenant', 'setup-links'],
-  usage: 'scimctl tenant setup-links TENANT_ID                  list the tenant\'s setup links (never their tokens)',
+  usage: "scimctl tenant setup-links TENANT_ID                  list the tenant's setup links (never their tokens)",
   async run(args, ctx) {
     const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
     if (positionals.length !== 1) throw new UsageError('tenant setup-links needs exactly one tenant id');

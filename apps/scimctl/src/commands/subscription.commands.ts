@@ -7,7 +7,8 @@ import { parseDuration } from './time-args';
 
 /** Webhook subscriptions: `scimctl subscription create|list|enable|disable|rotate-secret|delete`. */
 
-const withSubscriptions = <T>(ctx: CliContext, work: (s: WebhookSubscriptions) => Promise<T>) => withStores(ctx.config, (stores) => work(stores.webhookSubscriptions));
+const withSubscriptions = <T>(ctx: CliContext, work: (s: WebhookSubscriptions) => Promise<T>) =>
+  withStores(ctx.config, (stores) => work(stores.webhookSubscriptions));
 
 function oneId(positionals: string[], command: string): string {
   if (positionals.length !== 1) throw new UsageError(`${command} needs exactly one subscription id`);

@@ -37,8 +37,8 @@ const statusCommand = (word: 'disable' | 'enable'): CliCommand => ({
   words: ['tenant', word],
   usage:
     word === 'disable'
-      ? 'scimctl tenant disable TENANT_ID                       refuse the tenant\'s SCIM and token requests (403) until enabled'
-      : 'scimctl tenant enable TENANT_ID                        accept the tenant\'s requests again',
+      ? "scimctl tenant disable TENANT_ID                       refuse the tenant's SCIM and token requests (403) until enabled"
+      : "scimctl tenant enable TENANT_ID                        accept the tenant's requests again",
   async run(args, ctx) {
     const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
     const id = oneTenantId(positionals, `tenant ${word}`);
@@ -52,11 +52,16 @@ const pauseCommand = (word: 'pause' | 'resume'): CliCommand => ({
   words: ['tenant', word],
   usage:
     word === 'pause'
-      ? 'scimctl tenant pause TENANT_ID (--intake | --delivery)   intake: Entra\'s requests answered 503 + Retry-After; delivery: change\n' +
+      ? "scimctl tenant pause TENANT_ID (--intake | --delivery)   intake: Entra's requests answered 503 + Retry-After; delivery: change\n" +
         '                                                         events held in order (no topic record, no webhook) until resumed'
       : 'scimctl tenant resume TENANT_ID (--intake | --delivery)  end that pause (held events go out in order)',
   async run(args, ctx) {
-    const { positionals, values } = parseArgs({ args, options: { intake: { type: 'boolean' }, delivery: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    const { positionals, values } = parseArgs({
+      args,
+      options: { intake: { type: 'boolean' }, delivery: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
     const id = oneTenantId(positionals, `tenant ${word}`);
     if (values.intake === values.delivery) throw new UsageError(`tenant ${word} takes one of --intake or --delivery`);
     printTenant(ctx, id, await withTenants(ctx, (t) => t.setPaused(id, values.intake ? 'intake' : 'delivery', word === 'pause')));
@@ -71,7 +76,7 @@ export const tenantDeleteCommand: CliCommand = {
   async run(args, ctx) {
     const { positionals, values } = parseArgs({ args, options: { yes: { type: 'boolean' } }, allowPositionals: true, strict: true });
     const id = oneTenantId(positionals, 'tenant delete');
-    if (!values.yes) throw new UsageError('tenant delete removes all of the tenant\'s data; confirm with --yes');
+    if (!values.yes) throw new UsageError("tenant delete removes all of the tenant's data; confirm with --yes");
     if (!(await withTenants(ctx, (t) => t.delete(id)))) throw new Error(`tenant ${id} not found`);
     ctx.out(JSON.stringify({ tenantId: id, deleted: true }));
   },
@@ -90,13 +95,14 @@ export const tenantAllowIpsCommand: CliCommand = {
 
 const rate = (flag: string, v: string | undefined): number => {
   const n = Number(v);
-  if (!v || !Number.isInteger(n) || n < 1 || n > MAX_RATE_LIMIT) throw new UsageError(`${flag} must be an integer from 1 to ${MAX_RATE_LIMIT}: ${v ?? '(missing)'}`);
+  if (!v || !Number.isInteger(n) || n < 1 || n > MAX_RATE_LIMIT)
+    throw new UsageError(`${flag} must be an integer from 1 to ${MAX_RATE_LIMIT}: ${v ?? '(missing)'}`);
   return n;
 };
 
 export const tenantRateLimitCommand: CliCommand = {
   words: ['tenant', 'rate-limit'],
-  usage: 'scimctl tenant rate-limit TENANT_ID (--per-second N --burst N | --default)   set or reset the tenant\'s rate limit',
+  usage: "scimctl tenant rate-limit TENANT_ID (--per-second N --burst N | --default)   set or reset the tenant's rate limit",
   async run(args, ctx) {
     const { positionals, values } = parseArgs({
       args,
@@ -111,4 +117,13 @@ export const tenantRateLimitCommand: CliCommand = {
   },
 };
 
-export const TENANT_ADMIN_COMMANDS = [tenantGetCommand, tenantDisableCommand, tenantEnableCommand, tenantPauseCommand, tenantResumeCommand, tenantDeleteCommand, tenantAllowIpsCommand, tenantRateLimitCommand];
+export const TENANT_ADMIN_COMMANDS = [
+  tenantGetCommand,
+  tenantDisableCommand,
+  tenantEnableCommand,
+  tenantPauseCommand,
+  tenantResumeCommand,
+  tenantDeleteCommand,
+  tenantAllowIpsCommand,
+  tenantRateLimitCommand,
+];

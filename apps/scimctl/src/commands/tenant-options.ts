@@ -28,7 +28,8 @@ export function tenantOptions(values: { profile?: string; settings?: string; 'al
     } catch {
       throw new UsageError(`--settings must be a JSON object: ${values.settings}`);
     }
-    if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new UsageError(`--settings must be a JSON object: ${values.settings}`);
+    if (typeof settings !== 'object' || settings === null || Array.isArray(settings))
+      throw new UsageError(`--settings must be a JSON object: ${values.settings}`);
   }
   try {
     return { ...newTenantProfile(profile, settings as Record<string, unknown>), allowedSourceIps: allowedIps(values['allow-ip']) };

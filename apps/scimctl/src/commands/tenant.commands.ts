@@ -12,12 +12,27 @@ export const tenantCreateCommand: CliCommand = {
     'scimctl tenant create --name NAME [--profile segura|appsec|workforce|surecloud|custom] [--settings JSON] [--webhook URL]... [--allow-ip CIDR]...\n' +
     '                                                       create a tenant; prints {"tenantId","scimBaseUrl","token","tokenUrl","clientId","clientSecret"}',
   async run(args, { config, out }) {
-    const { values } = parseArgs({ args, options: { name: { type: 'string' }, webhook: { type: 'string', multiple: true }, profile: { type: 'string' }, settings: { type: 'string' }, 'allow-ip': { type: 'string', multiple: true } }, strict: true });
+    const { values } = parseArgs({
+      args,
+      options: {
+        name: { type: 'string' },
+        webhook: { type: 'string', multiple: true },
+        profile: { type: 'string' },
+        settings: { type: 'string' },
+        'allow-ip': { type: 'string', multiple: true },
+      },
+      strict: true,
+    });
     if (!values.name?.trim()) throw new UsageError('tenant create needs --name NAME');
     for (const url of values.webhook ?? []) if (!/^https?:\/\//.test(url)) throw new UsageError(`--webhook must be an http(s) URL: ${url}`);
     const options = tenantOptions(values);
     await migrate(config.DATABASE_URL);
-    const tenant = { name: values.name.trim(), ...options, webhooks: (values.webhook ?? []).map((url) => subscriptionSettings({ url })), credentials: await issueTenantCredentials() };
+    const tenant = {
+      name: values.name.trim(),
+      ...options,
+      webhooks: (values.webhook ?? []).map((url) => subscriptionSettings({ url })),
+      credentials: await issueTenantCredentials(),
+    };
     const created = await withStores(config, (s) => s.tenantDirectory.createTenant(tenant));
     out(JSON.stringify(createdTenantView(created, config.PUBLIC_BASE_URL)));
   },

@@ -3,7 +3,17 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { ScimctlConfig } from '@scimflow/config';
-import { COMMAND_SCHEMA_VERSION, CommandOutcome, CommandRequest, LOGIN_METHODS, LoginMethod, ProvisioningCommand, ResourceType, resourceKey, topicName } from '@scimflow/contracts';
+import {
+  COMMAND_SCHEMA_VERSION,
+  CommandOutcome,
+  CommandRequest,
+  LOGIN_METHODS,
+  LoginMethod,
+  ProvisioningCommand,
+  ResourceType,
+  resourceKey,
+  topicName,
+} from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
 import { ProcessedCommands } from '@scimflow/persistence';
 import { createStores, Stores } from '@scimflow/persistence';
@@ -21,7 +31,11 @@ import { withDatabase } from './database';
 /** How long `users import|login-method` waits for the reconciler before reporting the rest as not applied yet. */
 const OUTCOME_WAIT_MS = 120_000;
 
-export async function withTenant<T>(config: ScimctlConfig, tenantId: string | undefined, work: (ds: DataSource, tenantId: string, stores: Stores) => Promise<T>): Promise<T> {
+export async function withTenant<T>(
+  config: ScimctlConfig,
+  tenantId: string | undefined,
+  work: (ds: DataSource, tenantId: string, stores: Stores) => Promise<T>,
+): Promise<T> {
   if (!tenantId) throw new UsageError('needs --tenant T');
   return withDatabase(config.DATABASE_URL, async (ds) => {
     const stores = createStores(ds, config);
@@ -95,7 +109,10 @@ export async function submitting<T>(config: ScimctlConfig, ds: DataSource, work:
   }
 }
 
-export const NOT_APPLIED = { status: 503, detail: `no outcome within ${OUTCOME_WAIT_MS / 1000} s: is the reconciler running? The command is queued and will be applied` };
+export const NOT_APPLIED = {
+  status: 503,
+  detail: `no outcome within ${OUTCOME_WAIT_MS / 1000} s: is the reconciler running? The command is queued and will be applied`,
+};
 
 export const usersListCommand: CliCommand = {
   words: ['users', 'list'],
@@ -105,7 +122,14 @@ export const usersListCommand: CliCommand = {
   async run(args, { config, out }) {
     const { values } = parseArgs({
       args,
-      options: { tenant: { type: 'string' }, origin: { type: 'string' }, linked: { type: 'string' }, deleted: { type: 'string' }, after: { type: 'string' }, limit: { type: 'string' } },
+      options: {
+        tenant: { type: 'string' },
+        origin: { type: 'string' },
+        linked: { type: 'string' },
+        deleted: { type: 'string' },
+        after: { type: 'string' },
+        limit: { type: 'string' },
+      },
       strict: true,
     });
     const flag = (name: string, v: string | undefined) => {
@@ -151,7 +175,9 @@ export const usersLoginMethodCommand: CliCommand = {
     if (!(LOGIN_METHODS as readonly string[]).includes(method)) throw new UsageError(`login method must be one of ${LOGIN_METHODS.join('|')}: ${method}`);
     const user = await withTenant(config, values.tenant, async (ds, tenantId, { userAdmin: users }) => {
       if (!(await users.get(tenantId, userId))) throw new Error(`user ${userId} not found`);
-      const outcome = await submitting(config, ds, (s) => s.submit({ tenantId, resourceType: 'User', resourceId: userId, action: 'setLoginMethod', payload: { loginMethod: method as LoginMethod } }));
+      const outcome = await submitting(config, ds, (s) =>
+        s.submit({ tenantId, resourceType: 'User', resourceId: userId, action: 'setLoginMethod', payload: { loginMethod: method as LoginMethod } }),
+      );
       if (!outcome) throw new Error(NOT_APPLIED.detail);
       if (outcome.error) throw new Error(`${outcome.status}: ${outcome.error.detail ?? 'refused'}`);
       return users.get(tenantId, userId);
@@ -164,7 +190,13 @@ export const usersLoginMethodCommand: CliCommand = {
  * `scimctl users|groups import --tenant T --file F`: reads the rows (CSV, or JSON for a .json file), submits one
  * `import` command per row through the commands topic, prints one JSON line per row and then the counts.
  */
-export function importCommand<P>(word: 'users' | 'groups', resourceType: ResourceType, usage: string, fromCsv: (text: string) => ImportRow<P>[], fromJson: (body: unknown) => ImportRow<P>[]): CliCommand {
+export function importCommand<P>(
+  word: 'users' | 'groups',
+  resourceType: ResourceType,
+  usage: string,
+  fromCsv: (text: string) => ImportRow<P>[],
+  fromJson: (body: unknown) => ImportRow<P>[],
+): CliCommand {
   return {
     words: [word, 'import'],
     usage,

@@ -14,12 +14,26 @@ describe('diffState', () => {
       [user('a', { active: false, version: 2 })],
       [{ kind: 'user', id: 'a', difference: 'differs', fields: { active: { live: true, rebuilt: false } } }],
     ],
-    ['a field missing on one side', [user('a', { x: 1 })], [user('a', {})], [{ kind: 'user', id: 'a', difference: 'differs', fields: { x: { live: 1, rebuilt: undefined } } }]],
-    ['array order matters', [user('a', { emails: [1, 2] })], [user('a', { emails: [2, 1] })], [{ kind: 'user', id: 'a', difference: 'differs', fields: { emails: { live: [1, 2], rebuilt: [2, 1] } } }]],
+    [
+      'a field missing on one side',
+      [user('a', { x: 1 })],
+      [user('a', {})],
+      [{ kind: 'user', id: 'a', difference: 'differs', fields: { x: { live: 1, rebuilt: undefined } } }],
+    ],
+    [
+      'array order matters',
+      [user('a', { emails: [1, 2] })],
+      [user('a', { emails: [2, 1] })],
+      [{ kind: 'user', id: 'a', difference: 'differs', fields: { emails: { live: [1, 2], rebuilt: [2, 1] } } }],
+    ],
   ])('%s', (_, live, rebuilt, expected) => expect(diffState(live, rebuilt)).toEqual(expected));
 
   it('orders by kind then id', () =>
-    expect(diffState([user('b', {}), { kind: 'group', id: 'z', fields: {} }, user('a', {})], []).map((d) => `${d.kind}:${d.id}`)).toEqual(['group:z', 'user:a', 'user:b']));
+    expect(diffState([user('b', {}), { kind: 'group', id: 'z', fields: {} }, user('a', {})], []).map((d) => `${d.kind}:${d.id}`)).toEqual([
+      'group:z',
+      'user:a',
+      'user:b',
+    ]));
 });
 
 describe('rebuildSchemaName', () => {
@@ -29,5 +43,7 @@ describe('rebuildSchemaName', () => {
 
 describe('parseRebuildArgs', () => {
   it('reads --tenant and --keep', () => expect(parseRebuildArgs(['--tenant', 't', '--keep'])).toEqual({ tenantId: 't', keep: true }));
-  it.each([[[]], [['--keep']], [['--tenant', 't', 'x']], [['--tenant', 't', '--from', 'x']]])('rejects %p', (args) => expect(() => parseRebuildArgs(args)).toThrow());
+  it.each([[[]], [['--keep']], [['--tenant', 't', 'x']], [['--tenant', 't', '--from', 'x']]])('rejects %p', (args) =>
+    expect(() => parseRebuildArgs(args)).toThrow(),
+  );
 });

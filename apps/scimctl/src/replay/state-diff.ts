@@ -13,7 +13,10 @@ export interface StateDifference {
   fields?: Record<string, { live: unknown; rebuilt: unknown }>;
 }
 
-const stable = (v: unknown): string => JSON.stringify(v, (_, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+const stable = (v: unknown): string =>
+  JSON.stringify(v, (_, x) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x,
+  );
 
 /** Differences between the live and the rebuilt state, in (kind, id) order. */
 export function diffState(live: StateRow[], rebuilt: StateRow[]): StateDifference[] {
@@ -38,7 +41,10 @@ export function diffState(live: StateRow[], rebuilt: StateRow[]): StateDifferenc
 
 /** The name of a rebuild's scratch schema: `rebuild_` + the tenant id's first 8 hex digits + a random suffix. */
 export function rebuildSchemaName(tenantId: string, suffix: string): string {
-  const short = tenantId.replace(/[^0-9a-f]/gi, '').slice(0, 8).toLowerCase();
+  const short = tenantId
+    .replace(/[^0-9a-f]/gi, '')
+    .slice(0, 8)
+    .toLowerCase();
   if (!/^[0-9a-z]{1,12}$/.test(suffix)) throw new Error(`bad schema suffix ${suffix}`);
   return `rebuild_${short}_${suffix}`;
 }

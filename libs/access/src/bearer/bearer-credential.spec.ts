@@ -8,7 +8,15 @@ describe('bearer credentials', () => {
   });
 
   it('finds access_token in the query, however it is spelled', () => {
-    for (const url of ['/scim/v2/t/Users?access_token=x', '/a?filter=x&access_token=', '/a?access_token', '/a?access%5Ftoken=x', '/a?access_token[]=x', '/a?ACCESS_TOKEN=x', '/a?%E0%A4%A&access_token=x'])
+    for (const url of [
+      '/scim/v2/t/Users?access_token=x',
+      '/a?filter=x&access_token=',
+      '/a?access_token',
+      '/a?access%5Ftoken=x',
+      '/a?access_token[]=x',
+      '/a?ACCESS_TOKEN=x',
+      '/a?%E0%A4%A&access_token=x',
+    ])
       expect(bearerCredentialOutsideHeader({ url, body: undefined })).toBe('query');
     for (const url of ['/a', '/a?', '/a?filter=access_token%20eq%201', '/a?x=access_token', '/a?%E0%A4%A=1', '/a#access_token=x'])
       expect(bearerCredentialOutsideHeader({ url, body: undefined })).toBeUndefined();

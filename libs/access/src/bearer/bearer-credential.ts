@@ -25,7 +25,13 @@ export interface RequestCredentialPlaces {
 /** Names the place other than the Authorization header where the request carries `access_token`, or undefined. */
 export function bearerCredentialOutsideHeader(req: RequestCredentialPlaces): 'query' | 'form body' | undefined {
   if (queryParameterNames(req.url).some((name) => name === ACCESS_TOKEN)) return 'query';
-  if (req.contentType && FORM.test(req.contentType) && typeof req.body === 'object' && req.body !== null && Object.keys(req.body).some((k) => baseName(k) === ACCESS_TOKEN))
+  if (
+    req.contentType &&
+    FORM.test(req.contentType) &&
+    typeof req.body === 'object' &&
+    req.body !== null &&
+    Object.keys(req.body).some((k) => baseName(k) === ACCESS_TOKEN)
+  )
     return 'form body';
   return undefined;
 }
@@ -38,7 +44,10 @@ export function queryParameterNames(url: string): string[] {
   const q = url.indexOf('?');
   if (q < 0) return [];
   const names: string[] = [];
-  for (const pair of url.slice(q + 1).split('#')[0].split('&')) {
+  for (const pair of url
+    .slice(q + 1)
+    .split('#')[0]
+    .split('&')) {
     if (!pair) continue;
     names.push(baseName(parameterName(pair)));
   }

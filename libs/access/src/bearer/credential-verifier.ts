@@ -44,7 +44,9 @@ export class CredentialVerifier<R extends StoredCredential, A> {
     if (cached && cached.until > Date.now()) return cached.auth;
     const running = this.verifying.get(fingerprint);
     if (running) return running;
-    const verification = (cached ? this.recheck(credential, fingerprint, cached) : this.verify(credential, fingerprint)).finally(() => this.verifying.delete(fingerprint));
+    const verification = (cached ? this.recheck(credential, fingerprint, cached) : this.verify(credential, fingerprint)).finally(() =>
+      this.verifying.delete(fingerprint),
+    );
     this.verifying.set(fingerprint, verification);
     return verification;
   }

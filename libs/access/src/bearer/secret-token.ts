@@ -25,7 +25,11 @@ export interface ParsedCredential {
 }
 
 async function issue(prefix: string): Promise<IssuedToken> {
-  const id = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+  const id = randomBytes(9)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 12);
   const secret = randomBytes(32).toString('base64url');
   return { id, token: `${prefix}_${id}_${secret}`, secretHash: await hashSecret(secret) };
 }

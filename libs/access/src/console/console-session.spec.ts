@@ -1,4 +1,14 @@
-import { clearedSessionCookie, csrfMatches, hashCredential, isSafeMethod, issueSession, readCookie, sessionCookie, sessionCookieHash, sessionIsLive } from './console-session';
+import {
+  clearedSessionCookie,
+  csrfMatches,
+  hashCredential,
+  isSafeMethod,
+  issueSession,
+  readCookie,
+  sessionCookie,
+  sessionCookieHash,
+  sessionIsLive,
+} from './console-session';
 
 describe('console session', () => {
   const now = new Date('2026-12-06T10:00:00Z');

@@ -18,7 +18,12 @@ export interface IssuedSession {
 export function issueSession(now: Date, ttlSeconds: number, adminToken: string): IssuedSession {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new RangeError('ttlSeconds must be a positive integer');
   const cookieValue = randomBytes(32).toString('base64url');
-  return { cookieValue, cookieHash: sessionCookieHash(cookieValue, adminToken), csrfToken: randomBytes(32).toString('base64url'), expiresAt: new Date(now.getTime() + ttlSeconds * 1000) };
+  return {
+    cookieValue,
+    cookieHash: sessionCookieHash(cookieValue, adminToken),
+    csrfToken: randomBytes(32).toString('base64url'),
+    expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+  };
 }
 
 /**

@@ -12,7 +12,15 @@ describe('readJwks / selectKey', () => {
   it('reads RSA and EC signature keys, skipping encryption, private, unknown and malformed keys', () => {
     const ec = { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid: 'ec' };
     const keys = readJwks({
-      keys: [jwkOf('a', { use: 'sig', alg: 'RS256' }), ec, jwkOf('enc', { use: 'enc' }), { kty: 'oct', k: 'AAAA', kid: 'sym' }, { kty: 'RSA', kid: 'broken', n: 'x' }, { ...jwkOf('priv'), d: 'x' }, null],
+      keys: [
+        jwkOf('a', { use: 'sig', alg: 'RS256' }),
+        ec,
+        jwkOf('enc', { use: 'enc' }),
+        { kty: 'oct', k: 'AAAA', kid: 'sym' },
+        { kty: 'RSA', kid: 'broken', n: 'x' },
+        { ...jwkOf('priv'), d: 'x' },
+        null,
+      ],
     });
     expect(keys.map((k) => k.kid)).toEqual(['a', 'ec']);
   });

@@ -81,7 +81,8 @@ export class JwksCache {
       entry = await this.refresh(url);
       key = selectKey(entry.keys, kid, alg);
     }
-    if (!key) throw new JwtError(kid === undefined ? 'the token has no "kid" and the issuer has several keys' : `no key with kid "${kid}" in the issuer's JWKS`);
+    if (!key)
+      throw new JwtError(kid === undefined ? 'the token has no "kid" and the issuer has several keys' : `no key with kid "${kid}" in the issuer's JWKS`);
     return key;
   }
 

@@ -134,5 +134,6 @@ export function checkClaims(claims: JwtClaims, e: ClaimExpectations): void {
   if (!isNumericDate(claims.exp)) throw new JwtError('"exp" is missing');
   if (claims.exp + e.skewSeconds <= e.now) throw new JwtError('the token has expired');
   if (claims.nbf !== undefined && (!isNumericDate(claims.nbf) || claims.nbf - e.skewSeconds > e.now)) throw new JwtError('the token is not valid yet ("nbf")');
-  if (claims.iat !== undefined && (!isNumericDate(claims.iat) || claims.iat - e.skewSeconds > e.now)) throw new JwtError('the token was issued in the future ("iat")');
+  if (claims.iat !== undefined && (!isNumericDate(claims.iat) || claims.iat - e.skewSeconds > e.now))
+    throw new JwtError('the token was issued in the future ("iat")');
 }

@@ -41,9 +41,7 @@ export function parseCidr(text: string): Cidr {
   }
   const mask = maskOf(address.version, prefix);
   if ((address.value & ~mask & maskOf(address.version, bitsOf(address.version))) !== 0n)
-    throw new CidrError(
-      `"${text}" has host bits set; the block is ${formatCidr({ version: address.version, network: address.value & mask, prefix })}`,
-    );
+    throw new CidrError(`"${text}" has host bits set; the block is ${formatCidr({ version: address.version, network: address.value & mask, prefix })}`);
   return { version: address.version, network: address.value, prefix };
 }
 

@@ -69,7 +69,7 @@ export function formatIp(ip: IpAddress): string {
   const groups = Array.from({ length: 8 }, (_, i) => (ip.value >> BigInt((7 - i) * 16)) & 0xffffn);
   // RFC 5952: compress the longest run (≥2) of zero groups, the first one on a tie; lower case.
   let best = { start: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0n) {
       i++;
       continue;

@@ -43,7 +43,12 @@ describe('access tokens', () => {
 
   it('verify until they expire (no skew)', () => {
     const { accessToken, jti } = issue({ ttl: 60 });
-    expect(verifyAccessToken(accessToken, { publicBaseUrl: BASE, now: NOW + 59, keyFor })).toEqual({ tenantId: 'tenant-a', subject: 'sfc_client', jti, expiresAt: NOW + 60 });
+    expect(verifyAccessToken(accessToken, { publicBaseUrl: BASE, now: NOW + 59, keyFor })).toEqual({
+      tenantId: 'tenant-a',
+      subject: 'sfc_client',
+      jti,
+      expiresAt: NOW + 60,
+    });
     expect(() => verifyAccessToken(accessToken, { publicBaseUrl: BASE, now: NOW + 60, keyFor })).toThrow(/expired/);
   });
 
@@ -68,7 +73,10 @@ describe('access tokens', () => {
   });
 
   it('refuses a JWT that is not an access token (typ), even when signed by our key', () => {
-    const idLike = signJwt({ iss: BASE, aud: `${BASE}/scim/v2/tenant-a`, tid: 'tenant-a', sub: 'x', exp: NOW + 60, jti: 'j' }, { kid: k1.kid, alg: 'ES256', privateKey: privateKeyOf(k1.privateKeyPem) });
+    const idLike = signJwt(
+      { iss: BASE, aud: `${BASE}/scim/v2/tenant-a`, tid: 'tenant-a', sub: 'x', exp: NOW + 60, jti: 'j' },
+      { kid: k1.kid, alg: 'ES256', privateKey: privateKeyOf(k1.privateKeyPem) },
+    );
     expect(() => verifyAccessToken(idLike, { publicBaseUrl: BASE, now: NOW, keyFor })).toThrow(/not an access token/);
   });
 

@@ -93,7 +93,12 @@ export function verifyAccessToken(
   const tenantId = jwt.claims.tid;
   if (typeof tenantId !== 'string') throw new JwtError('no tenant');
   // our own clock signed it: no skew
-  checkClaims(jwt.claims, { issuer: accessTokenIssuer(o.publicBaseUrl), audience: tenantEndpoints(o.publicBaseUrl, tenantId).scimBaseUrl, now: o.now, skewSeconds: 0 });
+  checkClaims(jwt.claims, {
+    issuer: accessTokenIssuer(o.publicBaseUrl),
+    audience: tenantEndpoints(o.publicBaseUrl, tenantId).scimBaseUrl,
+    now: o.now,
+    skewSeconds: 0,
+  });
   if (typeof jwt.claims.sub !== 'string' || typeof jwt.claims.jti !== 'string') throw new JwtError('malformed access token');
   return { tenantId, subject: jwt.claims.sub, jti: jwt.claims.jti, expiresAt: jwt.claims.exp! };
 }

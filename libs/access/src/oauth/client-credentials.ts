@@ -26,7 +26,11 @@ export function isClientId(value: string): boolean {
 }
 
 function newClientId(): string {
-  return `sfc_${randomBytes(24).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 24)}`;
+  return `sfc_${randomBytes(24)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 24)}`;
 }
 
 /** 256 random bits; the prefix makes a leaked secret recognisable by secret scanners. */
@@ -51,7 +55,12 @@ const decoy = () => (decoyHash ??= hashSecret(newClientSecret()));
  * True only for this tenant's client `clientId` with this secret; `find` reads a client by id. The same work is done
  * whatever is wrong: an id not of our form or not found costs a slow hash like a known one.
  */
-export async function clientSecretMatches(find: (clientId: string) => Promise<StoredClient | null>, tenantId: string, clientId: string, clientSecret: string): Promise<boolean> {
+export async function clientSecretMatches(
+  find: (clientId: string) => Promise<StoredClient | null>,
+  tenantId: string,
+  clientId: string,
+  clientSecret: string,
+): Promise<boolean> {
   const client = isClientId(clientId) ? await find(clientId) : null;
   const matches = await verifySecret(clientSecret, client?.secretHash ?? (await decoy()));
   return matches && client !== null && client.secretHash !== null && client.tenantId === tenantId;

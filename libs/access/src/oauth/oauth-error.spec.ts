@@ -4,7 +4,10 @@ describe('OAuthError', () => {
   it('has the status of its code (RFC 6749 §5.2), or the one it is given, and is never cached', () => {
     expect(new OAuthError('invalid_request', 'x').status).toBe(400);
     expect(new OAuthError('invalid_client', 'x').status).toBe(401);
-    expect(new OAuthError('invalid_client', 'x').headers).toMatchObject({ 'WWW-Authenticate': 'Basic realm="scimflow", charset="UTF-8"', 'Cache-Control': 'no-store' });
+    expect(new OAuthError('invalid_client', 'x').headers).toMatchObject({
+      'WWW-Authenticate': 'Basic realm="scimflow", charset="UTF-8"',
+      'Cache-Control': 'no-store',
+    });
     expect(new OAuthError('server_error', 'x').status).toBe(500);
     expect(new OAuthError('temporarily_unavailable', 'x').status).toBe(503);
     const limited = new OAuthError('temporarily_unavailable', 'slow down', { status: 429, headers: { 'Retry-After': '2', 'Cache-Control': 'public' } });

@@ -24,12 +24,18 @@ describe('parseTokenRequest', () => {
   });
 
   it('client_secret_basic form-decodes id and secret (RFC 6749 §2.3.1) and allows ":" in the secret', () => {
-    const req = parseTokenRequest({ contentType: `${FORM}; charset=UTF-8`, authorization: basic('a%2Bb', 'x%3Ay+z:w'), body: { grant_type: 'client_credentials' } });
+    const req = parseTokenRequest({
+      contentType: `${FORM}; charset=UTF-8`,
+      authorization: basic('a%2Bb', 'x%3Ay+z:w'),
+      body: { grant_type: 'client_credentials' },
+    });
     expect(req.client).toEqual({ method: 'client_secret_basic', clientId: 'a+b', clientSecret: 'x:y z:w' });
   });
 
   it('client_secret_post, scope accepted and ignored', () => {
-    expect(parseTokenRequest({ contentType: FORM, body: { grant_type: 'client_credentials', client_id: 'sfc_1', client_secret: 's', scope: 'scim' } }).client).toEqual({
+    expect(
+      parseTokenRequest({ contentType: FORM, body: { grant_type: 'client_credentials', client_id: 'sfc_1', client_secret: 's', scope: 'scim' } }).client,
+    ).toEqual({
       method: 'client_secret_post',
       clientId: 'sfc_1',
       clientSecret: 's',
@@ -39,7 +45,11 @@ describe('parseTokenRequest', () => {
   it('client_assertion (workload identity federation), client_id optional', () => {
     const body = { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: 'a.b.c' };
     expect(parseTokenRequest({ contentType: FORM, body }).client).toEqual({ method: 'client_assertion', assertion: 'a.b.c' });
-    expect(parseTokenRequest({ contentType: FORM, body: { ...body, client_id: 'sfc_1' } }).client).toEqual({ method: 'client_assertion', clientId: 'sfc_1', assertion: 'a.b.c' });
+    expect(parseTokenRequest({ contentType: FORM, body: { ...body, client_id: 'sfc_1' } }).client).toEqual({
+      method: 'client_assertion',
+      clientId: 'sfc_1',
+      assertion: 'a.b.c',
+    });
   });
 
   it('the JWT bearer grant (RFC 7523 §2.1) needs no client authentication', () => {
@@ -56,18 +66,82 @@ describe('parseTokenRequest', () => {
     ['no grant_type', { contentType: FORM, body: { client_id: 'a', client_secret: 'b' } }, 'invalid_request', 400, /"grant_type" is missing/],
     ['password grant', { contentType: FORM, body: { grant_type: 'password' } }, 'unsupported_grant_type', 400, /"password" is not supported/],
     ['authorization_code grant', { contentType: FORM, body: { grant_type: 'authorization_code', code: 'x' } }, 'unsupported_grant_type', 400, /not supported/],
-    ['a repeated parameter', { contentType: FORM, body: { grant_type: ['client_credentials', 'client_credentials'] } }, 'invalid_request', 400, /more than once/],
+    [
+      'a repeated parameter',
+      { contentType: FORM, body: { grant_type: ['client_credentials', 'client_credentials'] } },
+      'invalid_request',
+      400,
+      /more than once/,
+    ],
     ['a nested parameter', { contentType: FORM, body: { grant_type: { a: 1 } } }, 'invalid_request', 400, /malformed/],
     ['no client authentication', { contentType: FORM, body: { grant_type: 'client_credentials', client_id: 'a' } }, 'invalid_client', 401, /required/],
-    ['two methods', { contentType: FORM, authorization: basic('a', 'b'), body: { grant_type: 'client_credentials', client_secret: 'b' } }, 'invalid_request', 400, /More than one/],
-    ['basic + assertion', { contentType: FORM, authorization: basic('a', 'b'), body: { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: 'x' } }, 'invalid_request', 400, /More than one/],
-    ['client_id differing from Basic', { contentType: FORM, authorization: basic('a', 'b'), body: { grant_type: 'client_credentials', client_id: 'z' } }, 'invalid_request', 400, /differs/],
-    ['Bearer authorization', { contentType: FORM, authorization: 'Bearer xyz', body: { grant_type: 'client_credentials' } }, 'invalid_client', 401, /Only Basic/],
-    ['Basic without colon', { contentType: FORM, authorization: `Basic ${Buffer.from('nocolon').toString('base64')}`, body: { grant_type: 'client_credentials' } }, 'invalid_client', 401, /malformed/],
-    ['Basic with bad percent-encoding', { contentType: FORM, authorization: basic('%zz', 'b'), body: { grant_type: 'client_credentials' } }, 'invalid_client', 401, /malformed/],
-    ['post without client_id', { contentType: FORM, body: { grant_type: 'client_credentials', client_secret: 'b' } }, 'invalid_request', 400, /"client_id" is missing/],
-    ['wrong assertion type', { contentType: FORM, body: { grant_type: 'client_credentials', client_assertion_type: 'saml', client_assertion: 'x' } }, 'invalid_request', 400, /client_assertion_type/],
-    ['assertion type without assertion', { contentType: FORM, body: { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION_TYPE } }, 'invalid_request', 400, /"client_assertion" is missing/],
+    [
+      'two methods',
+      { contentType: FORM, authorization: basic('a', 'b'), body: { grant_type: 'client_credentials', client_secret: 'b' } },
+      'invalid_request',
+      400,
+      /More than one/,
+    ],
+    [
+      'basic + assertion',
+      {
+        contentType: FORM,
+        authorization: basic('a', 'b'),
+        body: { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: 'x' },
+      },
+      'invalid_request',
+      400,
+      /More than one/,
+    ],
+    [
+      'client_id differing from Basic',
+      { contentType: FORM, authorization: basic('a', 'b'), body: { grant_type: 'client_credentials', client_id: 'z' } },
+      'invalid_request',
+      400,
+      /differs/,
+    ],
+    [
+      'Bearer authorization',
+      { contentType: FORM, authorization: 'Bearer xyz', body: { grant_type: 'client_credentials' } },
+      'invalid_client',
+      401,
+      /Only Basic/,
+    ],
+    [
+      'Basic without colon',
+      { contentType: FORM, authorization: `Basic ${Buffer.from('nocolon').toString('base64')}`, body: { grant_type: 'client_credentials' } },
+      'invalid_client',
+      401,
+      /malformed/,
+    ],
+    [
+      'Basic with bad percent-encoding',
+      { contentType: FORM, authorization: basic('%zz', 'b'), body: { grant_type: 'client_credentials' } },
+      'invalid_client',
+      401,
+      /malformed/,
+    ],
+    [
+      'post without client_id',
+      { contentType: FORM, body: { grant_type: 'client_credentials', client_secret: 'b' } },
+      'invalid_request',
+      400,
+      /"client_id" is missing/,
+    ],
+    [
+      'wrong assertion type',
+      { contentType: FORM, body: { grant_type: 'client_credentials', client_assertion_type: 'saml', client_assertion: 'x' } },
+      'invalid_request',
+      400,
+      /client_assertion_type/,
+    ],
+    [
+      'assertion type without assertion',
+      { contentType: FORM, body: { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION_TYPE } },
+      'invalid_request',
+      400,
+      /"client_assertion" is missing/,
+    ],
     ['jwt-bearer grant without assertion', { contentType: FORM, body: { grant_type: JWT_BEARER_GRANT } }, 'invalid_request', 400, /"assertion" is missing/],
   ])('refuses %s', (_name, raw, error, status, description) => {
     const e = errorOf(raw);
@@ -85,7 +159,11 @@ describe('parseTokenRequest', () => {
 });
 
 describe('parseTokenRequest under any input', () => {
-  const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('%E0%A4%A', '%', '%zz', 'client_credentials', JWT_BEARER_GRANT, JWT_BEARER_ASSERTION_TYPE, ''));
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme' }),
+    fc.constantFrom('%E0%A4%A', '%', '%zz', 'client_credentials', JWT_BEARER_GRANT, JWT_BEARER_ASSERTION_TYPE, ''),
+  );
   const authorization = fc.oneof(
     fc.constant(undefined),
     text,

@@ -72,19 +72,25 @@ export function parseTokenRequest(raw: RawTokenRequest): TokenRequest {
     if (!p.assertion) throw new OAuthError('invalid_request', 'Parameter "assertion" is missing');
     return { grantType, assertion: p.assertion, client };
   }
-  if (client.method === 'none') throw new OAuthError('invalid_client', 'Client authentication is required (client_secret_basic, client_secret_post or client_assertion)');
+  if (client.method === 'none')
+    throw new OAuthError('invalid_client', 'Client authentication is required (client_secret_basic, client_secret_post or client_assertion)');
   return { grantType, client };
 }
 
 function clientAuthentication(authorization: string | undefined, p: Record<string, string>): ClientAuthentication {
   const basic = authorization ? parseBasic(authorization) : undefined;
   if (authorization && !basic) throw new OAuthError('invalid_client', 'Only Basic authorization is accepted at the token endpoint');
-  const methods = [basic ? 'client_secret_basic' : '', p.client_secret !== undefined ? 'client_secret_post' : '', p.client_assertion !== undefined ? 'client_assertion' : ''].filter(Boolean);
+  const methods = [
+    basic ? 'client_secret_basic' : '',
+    p.client_secret !== undefined ? 'client_secret_post' : '',
+    p.client_assertion !== undefined ? 'client_assertion' : '',
+  ].filter(Boolean);
   // RFC 6749 §2.3: the client MUST NOT use more than one authentication method in each request
   if (methods.length > 1) throw new OAuthError('invalid_request', `More than one client authentication method was used (${methods.join(', ')})`);
 
   if (basic) {
-    if (p.client_id !== undefined && p.client_id !== basic.clientId) throw new OAuthError('invalid_request', '"client_id" differs from the client in the Authorization header');
+    if (p.client_id !== undefined && p.client_id !== basic.clientId)
+      throw new OAuthError('invalid_request', '"client_id" differs from the client in the Authorization header');
     return { method: 'client_secret_basic', ...basic };
   }
   if (p.client_secret !== undefined) {

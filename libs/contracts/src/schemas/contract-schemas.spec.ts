@@ -4,7 +4,15 @@ import { WebhookDeadLetter } from '../dead-letters';
 import { USER_CHANGED_DATASCHEMA } from '../events';
 import { GROUP_CHANGED_DATASCHEMA, MEMBERSHIP_CHANGED_DATASCHEMA } from '../group-events';
 import { CONTRACT_SCHEMAS } from './index';
-import { contractValidator, TEST_NOW as NOW, TEST_TENANT as TENANT, TEST_USER as USER, testCommand as command, testRecord as record, testUserDoc as userDoc } from './test-helpers';
+import {
+  contractValidator,
+  TEST_NOW as NOW,
+  TEST_TENANT as TENANT,
+  TEST_USER as USER,
+  testCommand as command,
+  testRecord as record,
+  testUserDoc as userDoc,
+} from './test-helpers';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const v = contractValidator();

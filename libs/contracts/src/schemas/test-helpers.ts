@@ -43,8 +43,11 @@ export const testRecord = (resourceType: 'User' | 'Group', action: ProvisioningC
 });
 
 /** testRecord as the reconciler reads it (readCommand); throws for a record it would answer as malformed. */
-export const testCommand = <C extends ProvisioningCommand = UserCommand>(resourceType: 'User' | 'Group', action: ProvisioningCommand['action'], payload?: unknown): C =>
-  asRead<C>(testRecord(resourceType, action, payload));
+export const testCommand = <C extends ProvisioningCommand = UserCommand>(
+  resourceType: 'User' | 'Group',
+  action: ProvisioningCommand['action'],
+  payload?: unknown,
+): C => asRead<C>(testRecord(resourceType, action, payload));
 
 /** A user document as Entra creates one. */
 export const testUserDoc = (extra: object = {}) => ({ schemas: [USER_SCHEMA], userName: 'ada@example.com', externalId: 'ext-1', active: true, ...extra });

@@ -36,7 +36,10 @@ describe('BatchWriter', () => {
     await jest.advanceTimersByTimeAsync(0);
     expect(batches[0]).toEqual([1, 2, 3]);
     await jest.advanceTimersByTimeAsync(0);
-    expect(batches.slice(0, 2)).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(batches.slice(0, 2)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     await jest.advanceTimersByTimeAsync(500);
     expect(batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
   });
@@ -109,7 +112,10 @@ describe('BatchWriter', () => {
     const { w, batches } = writer();
     for (let i = 1; i <= 5; i++) w.add(i);
     await w.flush();
-    expect(batches).toEqual([[1, 2, 3], [4, 5]]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
     await w.flush(); // nothing left: resolves at once
     expect(batches).toHaveLength(2);
   });

@@ -6,12 +6,35 @@ const TOKEN = 'scimflow_abcdefghij12_0123456789abcdefghijABCDEFGHIJ0123456789abc
 describe('request log redaction', () => {
   it('redacts credential fields at any depth, keeping everything else', () => {
     expect(
-      redactJson({ userName: 'ada', password: 'p4ss', nested: { client_secret: 's', list: [{ access_token: 't', refresh_token: 'r' }], secret: 'x', token: 'y', clientSecret: 'z' }, active: true, n: 1 }),
-    ).toEqual({ userName: 'ada', password: REDACTED, nested: { client_secret: REDACTED, list: [{ access_token: REDACTED, refresh_token: REDACTED }], secret: REDACTED, token: REDACTED, clientSecret: REDACTED }, active: true, n: 1 });
+      redactJson({
+        userName: 'ada',
+        password: 'p4ss',
+        nested: { client_secret: 's', list: [{ access_token: 't', refresh_token: 'r' }], secret: 'x', token: 'y', clientSecret: 'z' },
+        active: true,
+        n: 1,
+      }),
+    ).toEqual({
+      userName: 'ada',
+      password: REDACTED,
+      nested: {
+        client_secret: REDACTED,
+        list: [{ access_token: REDACTED, refresh_token: REDACTED }],
+        secret: REDACTED,
+        token: REDACTED,
+        clientSecret: REDACTED,
+      },
+      active: true,
+      n: 1,
+    });
   });
 
   it('redacts a PATCH setting the password', () => {
-    const body = { Operations: [{ op: 'replace', path: 'password', value: 'hunter2' }, { op: 'replace', value: { password: 'hunter3' } }] };
+    const body = {
+      Operations: [
+        { op: 'replace', path: 'password', value: 'hunter2' },
+        { op: 'replace', value: { password: 'hunter3' } },
+      ],
+    };
     const text = loggedBody(body, 16384).text!;
     expect(text).not.toContain('hunter');
     expect(text).toContain(REDACTED);
@@ -23,18 +46,22 @@ describe('request log redaction', () => {
   });
 
   it('redacts JWTs, scimflow tokens, whsec secrets and Bearer/Basic values inside strings', () => {
-    expect(redactText(`a ${JWT} b ${TOKEN} c whsec_c2VjcmV0c2VjcmV0 d Bearer abc.def e basic dXNlcjpwYXNz`)).toBe(`a ${REDACTED} b ${REDACTED} c ${REDACTED} d Bearer ${REDACTED} e basic ${REDACTED}`);
+    expect(redactText(`a ${JWT} b ${TOKEN} c whsec_c2VjcmV0c2VjcmV0 d Bearer abc.def e basic dXNlcjpwYXNz`)).toBe(
+      `a ${REDACTED} b ${REDACTED} c ${REDACTED} d Bearer ${REDACTED} e basic ${REDACTED}`,
+    );
     expect(redactJson({ detail: `token ${JWT} refused` })).toEqual({ detail: `token ${REDACTED} refused` });
   });
 
   it('redacts the token endpoint form body, keeping grant_type, client_id and scope', () => {
-    expect(redactForm('grant_type=client_credentials&client_id=c1&client_secret=s3cr3t&scope=scim')).toBe(`grant_type=client_credentials&client_id=c1&client_secret=${REDACTED}&scope=scim`);
+    expect(redactForm('grant_type=client_credentials&client_id=c1&client_secret=s3cr3t&scope=scim')).toBe(
+      `grant_type=client_credentials&client_id=c1&client_secret=${REDACTED}&scope=scim`,
+    );
     expect(redactForm(`grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=${JWT}&client%5Fsecret=x`)).toBe(
       `grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=${REDACTED}&client%5Fsecret=${REDACTED}`,
     );
   });
 
-  it('redacts a parsed form (the urlencoded parser\'s object) like JSON', () => {
+  it("redacts a parsed form (the urlencoded parser's object) like JSON", () => {
     expect(JSON.parse(loggedBody({ grant_type: 'client_credentials', client_id: 'c1', client_secret: 's3cr3t', client_assertion: JWT }, 16384).text!)).toEqual({
       grant_type: 'client_credentials',
       client_id: 'c1',
@@ -52,7 +79,9 @@ describe('request log redaction', () => {
   });
 
   it('redacts credentials in the query of a path', () => {
-    expect(redactPath('/scim/v2/t/Users?access_token=abc&filter=userName%20eq%20%22a%22')).toBe('/scim/v2/t/Users?access_token=[redacted]&filter=userName%20eq%20%22a%22');
+    expect(redactPath('/scim/v2/t/Users?access_token=abc&filter=userName%20eq%20%22a%22')).toBe(
+      '/scim/v2/t/Users?access_token=[redacted]&filter=userName%20eq%20%22a%22',
+    );
     expect(redactPath(`/scim/v2/t/Users/${TOKEN}`)).toBe(`/scim/v2/t/Users/${REDACTED}`);
   });
 

@@ -27,7 +27,8 @@ export function isCredentialField(name: string): boolean {
 /** A string with every credential-looking token in it replaced by [redacted]. */
 export function redactText(text: string): string {
   let out = text;
-  for (const pattern of CREDENTIAL_TEXT) out = out.replace(pattern, (m, scheme?: string) => (typeof scheme === 'string' && /^(bearer|basic)$/i.test(scheme) ? `${scheme} ${REDACTED}` : REDACTED));
+  for (const pattern of CREDENTIAL_TEXT)
+    out = out.replace(pattern, (m, scheme?: string) => (typeof scheme === 'string' && /^(bearer|basic)$/i.test(scheme) ? `${scheme} ${REDACTED}` : REDACTED));
   return out;
 }
 
@@ -44,7 +45,8 @@ export function redactJson(value: unknown, depth = 0): unknown {
     const o = value as Record<string, unknown>;
     const credentialPath = typeof o.path === 'string' && isCredentialField(o.path.split(/[[.:]/).filter(Boolean).pop() ?? '');
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o)) out[k] = (isCredentialField(k) || (credentialPath && k === 'value')) && v !== null && v !== undefined ? REDACTED : redactJson(v, depth + 1);
+    for (const [k, v] of Object.entries(o))
+      out[k] = (isCredentialField(k) || (credentialPath && k === 'value')) && v !== null && v !== undefined ? REDACTED : redactJson(v, depth + 1);
     return out;
   }
   return value;

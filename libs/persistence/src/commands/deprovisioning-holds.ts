@@ -95,18 +95,34 @@ export class DeprovisioningHolds {
           [input.tenantId, now, t.windowSeconds, t.maxPercent !== null],
         );
         if (exceedsThreshold(t, { inWindow: counts.in_window, activeUsers: counts.active_users })) {
-          const [hold]: { id: string }[] = await em.query(
-            `INSERT INTO deprovisioning_holds (tenant_id, opened_at) VALUES ($1, $2) RETURNING id::text`,
-            [input.tenantId, now],
-          );
+          const [hold]: { id: string }[] = await em.query(`INSERT INTO deprovisioning_holds (tenant_id, opened_at) VALUES ($1, $2) RETURNING id::text`, [
+            input.tenantId,
+            now,
+          ]);
           await this.parked.hold(em, input, hold.id);
-          await this.auditHold(em, input.tenantId, hold.id, 'hold.open', 202, { threshold: t, inWindow: counts.in_window, firstCommandId: input.commandId }, now);
+          await this.auditHold(
+            em,
+            input.tenantId,
+            hold.id,
+            'hold.open',
+            202,
+            { threshold: t, inWindow: counts.in_window, firstCommandId: input.commandId },
+            now,
+          );
           return { kind: 'held', holdId: hold.id, opened: true };
         }
         // what fell out of the window is no longer needed
-        await em.query(`DELETE FROM deprovisionings WHERE tenant_id = $1 AND at <= $2::timestamptz - make_interval(secs => $3)`, [input.tenantId, now, t.windowSeconds]);
+        await em.query(`DELETE FROM deprovisionings WHERE tenant_id = $1 AND at <= $2::timestamptz - make_interval(secs => $3)`, [
+          input.tenantId,
+          now,
+          t.windowSeconds,
+        ]);
       }
-      await em.query(`INSERT INTO deprovisionings (command_id, tenant_id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [input.commandId, input.tenantId, now]);
+      await em.query(`INSERT INTO deprovisionings (command_id, tenant_id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+        input.commandId,
+        input.tenantId,
+        now,
+      ]);
       return { kind: 'apply' };
     });
   }
@@ -134,10 +150,11 @@ export class DeprovisioningHolds {
   async approve(tenantId: string, holdId: string, by: string, now = new Date()): Promise<HoldView | 'decided' | undefined> {
     const decided = await this.decide(tenantId, holdId, 'approved', by, now, async (em, held) => {
       await this.parked.release(em, holdId, now);
-      await em.query(
-        `INSERT INTO deprovisionings (command_id, tenant_id, at) SELECT x, $2, $3 FROM unnest($1::uuid[]) AS x ON CONFLICT DO NOTHING`,
-        [held.map((c) => c.commandId), tenantId, now],
-      );
+      await em.query(`INSERT INTO deprovisionings (command_id, tenant_id, at) SELECT x, $2, $3 FROM unnest($1::uuid[]) AS x ON CONFLICT DO NOTHING`, [
+        held.map((c) => c.commandId),
+        tenantId,
+        now,
+      ]);
       return { commands: held.length };
     });
     return decided;
@@ -193,7 +210,15 @@ export class DeprovisioningHolds {
     return this.get(tenantId, holdId);
   }
 
-  private auditHold(em: EntityManager, tenantId: string, holdId: string, action: string, status: number, diff: Record<string, unknown>, at: Date): Promise<void> {
+  private auditHold(
+    em: EntityManager,
+    tenantId: string,
+    holdId: string,
+    action: string,
+    status: number,
+    diff: Record<string, unknown>,
+    at: Date,
+  ): Promise<void> {
     return this.audit.record(em, { tenantId, commandId: `hold-${holdId}`, resourceType: 'DeprovisioningHold', resourceId: holdId, action, status, diff, at });
   }
 }

@@ -3,7 +3,10 @@ import { CommandOutcome, HeadState, isUuid, ParkedCommandView, ParkReason } from
 import { AuditLog } from '../audit/audit-log';
 
 /** A command to park: its identity (from the command), where it came from, and its value as received. */
-export interface ParkedCommandInput extends Pick<ParkedCommandView, 'recordKey' | 'tenantId' | 'commandId' | 'resourceType' | 'resourceId' | 'action' | 'source'> {
+export interface ParkedCommandInput extends Pick<
+  ParkedCommandView,
+  'recordKey' | 'tenantId' | 'commandId' | 'resourceType' | 'resourceId' | 'action' | 'source'
+> {
   /** the record's value, JSON text */
   command: string;
   /** where the writer waits for the answer (request–reply), if anybody does */
@@ -208,7 +211,13 @@ export class ParkedCommands {
   }
 
   /** `discard`, inside the caller's transaction, with the audit entry's `diff`: undefined if it left meanwhile. */
-  async discardWithin(em: EntityManager, found: ParkedCommandView, outcome: CommandOutcome, diff: Record<string, unknown>, now: Date): Promise<ParkedCommandView | undefined> {
+  async discardWithin(
+    em: EntityManager,
+    found: ParkedCommandView,
+    outcome: CommandOutcome,
+    diff: Record<string, unknown>,
+    now: Date,
+  ): Promise<ParkedCommandView | undefined> {
     await this.lockKey(em, found.recordKey);
     const rows: { id: string }[] = await em.query(`DELETE FROM parked_commands WHERE id = $1 RETURNING id::text`, [found.id]);
     if (!rows.length) return undefined; // applied or discarded meanwhile

@@ -8,7 +8,15 @@ import { ProcessedCommands } from './processed-commands';
 const db = useDatabase();
 
 function command(tenantId: string): ProvisioningCommand {
-  return { v: COMMAND_SCHEMA_VERSION, commandId: randomUUID(), issuedAt: new Date().toISOString(), tenantId, resourceType: 'User', resourceId: randomUUID(), action: 'delete' };
+  return {
+    v: COMMAND_SCHEMA_VERSION,
+    commandId: randomUUID(),
+    issuedAt: new Date().toISOString(),
+    tenantId,
+    resourceType: 'User',
+    resourceId: randomUUID(),
+    action: 'delete',
+  };
 }
 
 describe('ProcessedCommands (Postgres)', () => {

@@ -79,7 +79,13 @@ export class ConsoleInsights {
         GROUP BY b.start ORDER BY b.start`,
       [tenantId, now, hours],
     );
-    return rows.map((r) => ({ start: iso(r.start)!, total: int(r.total), ok: int(r.ok), clientErrors: int(r.client_errors), serverErrors: int(r.server_errors) }));
+    return rows.map((r) => ({
+      start: iso(r.start)!,
+      total: int(r.total),
+      ok: int(r.ok),
+      clientErrors: int(r.client_errors),
+      serverErrors: int(r.server_errors),
+    }));
   }
 
   /**
@@ -108,7 +114,14 @@ export class ConsoleInsights {
         status: r.status as number,
         detail: errorDetail(r.error),
       })),
-      ...parked.map((r) => ({ commandId: r.command_id as string, at: iso(r.parked_at)!, operation: r.action as string, outcome: 'parked' as const, status: null, detail: (r.error as string | null) ?? null })),
+      ...parked.map((r) => ({
+        commandId: r.command_id as string,
+        at: iso(r.parked_at)!,
+        operation: r.action as string,
+        outcome: 'parked' as const,
+        status: null,
+        detail: (r.error as string | null) ?? null,
+      })),
     ].sort((a, b) => a.at.localeCompare(b.at));
 
     const delivered: Record<string, unknown>[] = await this.ds.query(
@@ -130,7 +143,13 @@ export class ConsoleInsights {
       if (!id) continue;
       let e = events.get(id);
       if (!e) {
-        e = { eventId: id, type: r.event_type as string, sequence: r.sequence === null || r.sequence === undefined ? null : Number(r.sequence), at: (r.time as string | null) ?? iso(r.created_at), deliveries: [] };
+        e = {
+          eventId: id,
+          type: r.event_type as string,
+          sequence: r.sequence === null || r.sequence === undefined ? null : Number(r.sequence),
+          at: (r.time as string | null) ?? iso(r.created_at),
+          deliveries: [],
+        };
         events.set(id, e);
       }
       if (r.subscription_id)

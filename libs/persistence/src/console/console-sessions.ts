@@ -53,5 +53,11 @@ export class ConsoleSessions {
 }
 
 function toSession(r: Record<string, unknown>): ConsoleSession {
-  return { id: r.id as string, csrfToken: r.csrf_token as string, createdAt: r.created_at as Date, expiresAt: r.expires_at as Date, revokedAt: (r.revoked_at as Date | null) ?? null };
+  return {
+    id: r.id as string,
+    csrfToken: r.csrf_token as string,
+    createdAt: r.created_at as Date,
+    expiresAt: r.expires_at as Date,
+    revokedAt: (r.revoked_at as Date | null) ?? null,
+  };
 }

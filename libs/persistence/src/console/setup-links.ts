@@ -41,7 +41,12 @@ export class SetupLinks {
   async issue(tenantId: string, request: SetupLinkRequest, publicBaseUrl: string, now = new Date()): Promise<IssuedSetupLink> {
     const issued = issueSetupLinkToken();
     const expiresAt = new Date(now.getTime() + setupLinkLifetime(request.expiresInSeconds) * 1000);
-    const link = await this.create(tenantId, { tokenHash: issued.tokenHash, expiresAt, productName: request.productName?.trim() || null, logoUrl: request.logoUrl || null });
+    const link = await this.create(tenantId, {
+      tokenHash: issued.tokenHash,
+      expiresAt,
+      productName: request.productName?.trim() || null,
+      logoUrl: request.logoUrl || null,
+    });
     return { id: link.id, url: setupLinkUrl(publicBaseUrl, issued.token), expiresAt: link.expiresAt };
   }
 
@@ -85,8 +90,15 @@ export class SetupLinks {
     if (!rows.length) return undefined;
     const r = rows[0];
     const lastUsed = r.last_used_at as Date | null;
-    if (!lastUsed || now.getTime() - lastUsed.getTime() >= USED_RESOLUTION_MS) await this.ds.query(`UPDATE setup_links SET last_used_at = $2 WHERE id = $1`, [r.id, now]);
-    return { id: r.id as string, tenantId: r.tenant_id as string, productName: (r.product_name as string | null) ?? null, logoUrl: (r.logo_url as string | null) ?? null, expiresAt: r.expires_at as Date };
+    if (!lastUsed || now.getTime() - lastUsed.getTime() >= USED_RESOLUTION_MS)
+      await this.ds.query(`UPDATE setup_links SET last_used_at = $2 WHERE id = $1`, [r.id, now]);
+    return {
+      id: r.id as string,
+      tenantId: r.tenant_id as string,
+      productName: (r.product_name as string | null) ?? null,
+      logoUrl: (r.logo_url as string | null) ?? null,
+      expiresAt: r.expires_at as Date,
+    };
   }
 
   /** The tenant's audit entry of a credential issued through a setup link (by the customer, not the operator). */

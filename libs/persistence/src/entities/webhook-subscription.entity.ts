@@ -2,7 +2,6 @@ import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn,
 import type { StoredWebhookSecret } from '@scimflow/webhooks';
 import { Tenant } from './tenant.entity';
 
-
 /** A product system that receives a tenant's change events, signed, by HTTP POST (Standard Webhooks). */
 @Entity({ name: 'webhook_subscriptions' })
 export class WebhookSubscription {

@@ -78,7 +78,11 @@ export class DirectoryState {
         `SELECT g.id::text, (SELECT count(*) FROM scim_group_members m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id)::int AS members
            FROM scim_groups g WHERE g.tenant_id = $1 AND ($2::uuid IS NULL OR g.id > $2) ORDER BY g.id LIMIT $3`,
       );
-      const take = groupsThatFit(counted.map((r) => r.members as number), limit, MAX_MEMBERS_PER_PAGE);
+      const take = groupsThatFit(
+        counted.map((r) => r.members as number),
+        limit,
+        MAX_MEMBERS_PER_PAGE,
+      );
       const ids = counted.slice(0, take).map((r) => r.id as string);
       const rows: Record<string, unknown>[] = await q(
         `SELECT g.id::text, g.version, g.document,
@@ -86,7 +90,12 @@ export class DirectoryState {
            FROM scim_groups g WHERE g.tenant_id = $1 AND g.id = ANY($2::uuid[]) ORDER BY g.id`,
         [tenantId, ids],
       );
-      const items = rows.map((r) => ({ id: r.id as string, version: r.version as number, group: { id: r.id, ...(r.document as Record<string, unknown>) }, members: r.members as string[] }));
+      const items = rows.map((r) => ({
+        id: r.id as string,
+        version: r.version as number,
+        group: { id: r.id, ...(r.document as Record<string, unknown>) },
+        members: r.members as string[],
+      }));
       // cut short by members: there are more groups even when fewer than the limit came back
       return { items, more: take < counted.length };
     });

@@ -10,7 +10,11 @@ describe('ProductCredentials (Postgres)', () => {
     const { tenantDirectory, tenantAdmin, productCredentials } = createStores(db(), validateConfig(PersistenceConfig, {}));
     const { tenant } = await tenantDirectory.createTenant({ name: 'events consumer', credentials: await issueTenantCredentials() });
     const issued = await issueProductCredential();
-    expect(await productCredentials.create(tenant.id, issued, 'search index')).toMatchObject({ id: issued.id, credential: issued.token, description: 'search index' });
+    expect(await productCredentials.create(tenant.id, issued, 'search index')).toMatchObject({
+      id: issued.id,
+      credential: issued.token,
+      description: 'search index',
+    });
     expect(await productCredentials.active(issued.id)).toEqual({ id: issued.id, tenantId: tenant.id, secretHash: issued.secretHash, tenantActive: true });
 
     const verifier = new ProductCredentialVerifier(productCredentials);

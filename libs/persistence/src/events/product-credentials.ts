@@ -87,7 +87,8 @@ export class ProductCredentials implements CredentialRecords<StoredProductCreden
   private flushTrailing(credentialId: string): void {
     this.trailing.delete(credentialId);
     const position = this.latest.get(credentialId);
-    if (position !== undefined && position !== this.positionsWritten.get(credentialId)?.position) void this.writePosition(credentialId, position).catch((e: Error) =>
+    if (position !== undefined && position !== this.positionsWritten.get(credentialId)?.position)
+      void this.writePosition(credentialId, position).catch((e: Error) =>
         // the consumer's next read writes its position again; a consumer that has stopped shows its previous one
         process.emitWarning(`events consumer ${credentialId}: position not recorded: ${e.message}`),
       );

@@ -48,7 +48,9 @@ describe('TenantEventsListener (Postgres)', () => {
     const lost = nextOf<Error>();
     const listener = new TenantEventsListener(process.env.DATABASE_URL!, () => undefined, lost.push);
     await listener.listen();
-    await db().query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'scimflow-events-listen' AND datname = current_database()`);
+    await db().query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'scimflow-events-listen' AND datname = current_database()`,
+    );
     expect(await lost.next()).toBeInstanceOf(Error);
     await listener.close().catch(() => undefined); // already broken: ending it may fail
   });
@@ -56,7 +58,11 @@ describe('TenantEventsListener (Postgres)', () => {
   it('rejects when it cannot connect', async () => {
     const url = new URL(process.env.DATABASE_URL!);
     url.pathname = '/scimflow_medium_no_such_database';
-    const listener = new TenantEventsListener(url.toString(), () => undefined, () => undefined);
+    const listener = new TenantEventsListener(
+      url.toString(),
+      () => undefined,
+      () => undefined,
+    );
     await expect(listener.listen()).rejects.toThrow(/does not exist/);
     await listener.close().catch(() => undefined);
   });

@@ -111,7 +111,10 @@ export class TenantEvents {
   async setRetentionDays(tenantId: string, days: number): Promise<boolean> {
     if (!isUuid(tenantId)) return false;
     if (!Number.isInteger(days) || days < 1 || days > 365) throw new RangeError('events retention must be 1 to 365 days');
-    const rows = await this.ds.query(`WITH changed AS (UPDATE tenants SET events_retention_days = $2 WHERE id = $1 RETURNING id) SELECT id FROM changed`, [tenantId, days]);
+    const rows = await this.ds.query(`WITH changed AS (UPDATE tenants SET events_retention_days = $2 WHERE id = $1 RETURNING id) SELECT id FROM changed`, [
+      tenantId,
+      days,
+    ]);
     return rows.length > 0;
   }
 

@@ -30,7 +30,7 @@ export const GROUP_SQL_TARGET: SqlFilterTarget = {
 const memberElementSchema: SchemaDefinition = {
   id: `${GROUP_SCHEMA}:members`,
   name: 'GroupMember',
-  description: 'one element of a group\'s members',
+  description: "one element of a group's members",
   attributes: [attr('value', 'string', { caseExact: true }), attr('display', 'string'), attr('type', 'string')],
 };
 

@@ -115,7 +115,11 @@ export class GroupStore {
   }
 
   /** The groups of each of the given users (for their `groups` attribute), in one query. */
-  async groupsOfUsers(tenantId: string, userIds: string[], em: EntityManager = this.ds.manager): Promise<Map<string, { groupId: string; displayName: string }[]>> {
+  async groupsOfUsers(
+    tenantId: string,
+    userIds: string[],
+    em: EntityManager = this.ds.manager,
+  ): Promise<Map<string, { groupId: string; displayName: string }[]>> {
     const out = new Map<string, { groupId: string; displayName: string }[]>();
     if (!userIds.length) return out;
     const rows: { user_id: string; group_id: string; display_name: string }[] = await em.query(

@@ -59,15 +59,32 @@ describe('queryResourcePage: the count query only when the page cannot tell the 
     const em = {
       query: async (sql: string, params: unknown[]) => {
         seen.push([sql, params]);
-        return sql.includes('count(*)') ? [{ total: 3 }] : [{ id: 'a', sort_key: 'x' }, { id: 'b', sort_key: 'y' }];
+        return sql.includes('count(*)')
+          ? [{ total: 3 }]
+          : [
+              { id: 'a', sort_key: 'x' },
+              { id: 'b', sort_key: 'y' },
+            ];
       },
     } as unknown as EntityManager;
     const page = await queryResourcePage<{ id: string }>(em, 'tenant', {
       ...query(1, 2),
       where: (offset) => ({ sql: `lower(u.user_name) = $${offset + 1}`, params: ['ada'] }),
-      sort: (offset) => ({ expression: `u.document->>$${offset + 1}`, orderBy: `u.document->>$${offset + 1} ASC NULLS LAST`, params: ['title'], kind: 'string' }),
+      sort: (offset) => ({
+        expression: `u.document->>$${offset + 1}`,
+        orderBy: `u.document->>$${offset + 1} ASC NULLS LAST`,
+        params: ['title'],
+        kind: 'string',
+      }),
     });
-    expect(page).toEqual({ total: 3, rows: [{ id: 'a', sort_key: 'x' }, { id: 'b', sort_key: 'y' }], sortKeys: ['x', 'y'] });
+    expect(page).toEqual({
+      total: 3,
+      rows: [
+        { id: 'a', sort_key: 'x' },
+        { id: 'b', sort_key: 'y' },
+      ],
+      sortKeys: ['x', 'y'],
+    });
     const [[pageSql, pageParams], [countSql, countParams]] = seen;
     expect(pageSql).toContain('lower(u.user_name) = $2');
     expect(pageSql).toContain('LIMIT $4 OFFSET $5');

@@ -72,9 +72,7 @@ export class WebhookSubscriptions1732700000000 implements MigrationInterface {
         UNIQUE (subscription_id, event_id)
       )`);
     // The head of a lane: its pending delivery with the lowest sequence (then the oldest).
-    await q.query(
-      `CREATE INDEX webhook_deliveries_lane_pending ON webhook_deliveries (subscription_id, ordering_key, sequence, id) WHERE status = 'pending'`,
-    );
+    await q.query(`CREATE INDEX webhook_deliveries_lane_pending ON webhook_deliveries (subscription_id, ordering_key, sequence, id) WHERE status = 'pending'`);
     await q.query(`CREATE INDEX webhook_deliveries_delivered_at ON webhook_deliveries (delivered_at) WHERE status = 'delivered'`);
 
     await q.query(`
@@ -148,7 +146,9 @@ export class WebhookSubscriptions1732700000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints (tenant_id)`);
-    await q.query(`INSERT INTO webhook_endpoints (id, tenant_id, url, enabled, created_at) SELECT id, tenant_id, url, enabled, created_at FROM webhook_subscriptions`);
+    await q.query(
+      `INSERT INTO webhook_endpoints (id, tenant_id, url, enabled, created_at) SELECT id, tenant_id, url, enabled, created_at FROM webhook_subscriptions`,
+    );
     for (const t of ['webhook_dead_letters', 'webhook_delivery_attempts', 'webhook_lanes', 'webhook_deliveries', 'webhook_subscriptions'])
       await q.query(`DROP TABLE IF EXISTS ${t}`);
     await q.query(`

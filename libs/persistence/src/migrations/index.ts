@@ -19,4 +19,24 @@ import { TenantEvents1734000000000 } from './1734000000000-tenant-events';
 import { DeprovisioningHolds1734100000000 } from './1734100000000-deprovisioning-holds';
 
 /** Listed explicitly (not globbed) so they load the same from ts-jest and from dist/. */
-export const MIGRATIONS = [InitialSchema1732300000000, Groups1732400000000, WebhookSubscriptions1732700000000, TenantCredentials1732600000000, TenantSchemas1732500000000, ProfilesAudit1732800000000, UserLifecycle1733000000000, WebhookTraceContext1733100000000, OutboxPayloadJson1733200000000, ParkedCommands1733300000000, ParkedRecords1733400000000, TenantScopedIds1733500000000, UserEmailValues1733600000000, RequestLog1733720000000, Console1733800000000, EventReplays1733900000000, TenantPauses1733950000000, TenantEvents1734000000000, DeprovisioningHolds1734100000000];
+export const MIGRATIONS = [
+  InitialSchema1732300000000,
+  Groups1732400000000,
+  WebhookSubscriptions1732700000000,
+  TenantCredentials1732600000000,
+  TenantSchemas1732500000000,
+  ProfilesAudit1732800000000,
+  UserLifecycle1733000000000,
+  WebhookTraceContext1733100000000,
+  OutboxPayloadJson1733200000000,
+  ParkedCommands1733300000000,
+  ParkedRecords1733400000000,
+  TenantScopedIds1733500000000,
+  UserEmailValues1733600000000,
+  RequestLog1733720000000,
+  Console1733800000000,
+  EventReplays1733900000000,
+  TenantPauses1733950000000,
+  TenantEvents1734000000000,
+  DeprovisioningHolds1734100000000,
+];

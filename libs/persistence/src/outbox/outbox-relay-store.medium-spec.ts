@@ -65,7 +65,9 @@ describe('OutboxRelayStore (Postgres)', () => {
     await lease.recordPublishing([pending[0].id], [{ outboxId: pending[1].id, topic: pending[1].topic, key: keys[1], bytes: 7, error: 'too large' }]);
     // published: gone; refused: parked, and its key's later event waits behind it
     expect((await lease.pending(500)).filter((r) => keys.includes(r.key))).toEqual([]);
-    expect((await new ParkedRecords(db()).list({ stage: 'relay' })).filter((p) => p.key === keys[1])).toMatchObject([{ outboxId: pending[1].id, error: 'too large' }]);
+    expect((await new ParkedRecords(db()).list({ stage: 'relay' })).filter((p) => p.key === keys[1])).toMatchObject([
+      { outboxId: pending[1].id, error: 'too large' },
+    ]);
     expect(await store.oldestUnpublishedAgeSeconds()).toBe(0);
   });
 

@@ -28,7 +28,17 @@ export interface RepublishedRecord {
   headers: Record<string, string>;
 }
 
-type Row = { id: string; stage: ParkingStage; topic: string; record_key: string; outbox_id: string | null; source: string | null; bytes: number; error: string; parked_at: Date };
+type Row = {
+  id: string;
+  stage: ParkingStage;
+  topic: string;
+  record_key: string;
+  outbox_id: string | null;
+  source: string | null;
+  bytes: number;
+  error: string;
+  parked_at: Date;
+};
 
 const view = (r: Row): ParkedRecordView => ({
   id: String(r.id),
@@ -84,7 +94,10 @@ export class ParkedRecords {
 
   async get(id: string): Promise<ParkedRecordView | null> {
     if (!/^\d{1,18}$/.test(id)) return null;
-    const rows: Row[] = await this.ds.query(`SELECT id, stage, topic, record_key, outbox_id, source, bytes, error, parked_at FROM parked_records WHERE id = $1`, [id]);
+    const rows: Row[] = await this.ds.query(
+      `SELECT id, stage, topic, record_key, outbox_id, source, bytes, error, parked_at FROM parked_records WHERE id = $1`,
+      [id],
+    );
     return rows.length ? view(rows[0]) : null;
   }
 
@@ -97,7 +110,10 @@ export class ParkedRecords {
     const parked = await this.get(id);
     if (!parked) return null;
     if (parked.stage === 'intake') {
-      const [row]: { value: Buffer | null; headers: Record<string, string> }[] = await this.ds.query(`SELECT value, headers FROM parked_records WHERE id = $1`, [id]);
+      const [row]: { value: Buffer | null; headers: Record<string, string> }[] = await this.ds.query(
+        `SELECT value, headers FROM parked_records WHERE id = $1`,
+        [id],
+      );
       await republish({ topic: parked.topic, key: parked.key, value: row.value ?? Buffer.alloc(0), headers: row.headers ?? {} });
     }
     await this.ds.query(`DELETE FROM parked_records WHERE id = $1`, [id]);

@@ -15,7 +15,14 @@ describe('daily partitions', () => {
 
   it('reads the day back from a name, and nothing from a name it did not make', () => {
     expect(log.dayOf('scim_request_log_p20260228')).toEqual(new Date('2026-02-28T00:00:00Z'));
-    for (const name of ['scim_request_log', 'scim_request_log_default', 'scim_request_log_p2026022', 'other_p20260228', 'scim_request_log_p20260228x', 'tenant_events_p20260228'])
+    for (const name of [
+      'scim_request_log',
+      'scim_request_log_default',
+      'scim_request_log_p2026022',
+      'other_p20260228',
+      'scim_request_log_p20260228x',
+      'tenant_events_p20260228',
+    ])
       expect(log.dayOf(name)).toBeUndefined();
   });
 
@@ -42,9 +49,19 @@ describe('daily partitions', () => {
   });
 
   it('expires a partition once its whole day ended retentionDays before now, and no name it did not make', () => {
-    const names = ['scim_request_log_p20261029', 'scim_request_log_p20261030', 'scim_request_log_p20261031', 'scim_request_log_default', 'tenant_events_p20200101'];
+    const names = [
+      'scim_request_log_p20261029',
+      'scim_request_log_p20261030',
+      'scim_request_log_p20261031',
+      'scim_request_log_default',
+      'tenant_events_p20200101',
+    ];
     // 30 days before 2026-12-01T00:00Z is 2026-11-01T00:00Z, when the 31st of October ends
-    expect(log.expired(names, new Date('2026-12-01T00:00:00Z'), 30)).toEqual(['scim_request_log_p20261029', 'scim_request_log_p20261030', 'scim_request_log_p20261031']);
+    expect(log.expired(names, new Date('2026-12-01T00:00:00Z'), 30)).toEqual([
+      'scim_request_log_p20261029',
+      'scim_request_log_p20261030',
+      'scim_request_log_p20261031',
+    ]);
     expect(log.expired(names, new Date('2026-11-30T23:59:59.999Z'), 30)).toEqual(['scim_request_log_p20261029', 'scim_request_log_p20261030']);
   });
 

@@ -37,7 +37,10 @@ describe('RebuildSchemas (Postgres)', () => {
     expect(live).toBe('public');
     const ada = await addUser(db(), live, tenantId, 'ada@example.com');
     const groupId = randomUUID();
-    await db().query(`INSERT INTO scim_groups (id, tenant_id, display_name, document, version, created_at, updated_at) VALUES ($1, $2, 'Ops', '{}', 3, now(), now())`, [groupId, tenantId]);
+    await db().query(
+      `INSERT INTO scim_groups (id, tenant_id, display_name, document, version, created_at, updated_at) VALUES ($1, $2, 'Ops', '{}', 3, now(), now())`,
+      [groupId, tenantId],
+    );
     await db().query(`INSERT INTO scim_group_members (tenant_id, group_id, user_id, added_at) VALUES ($1, $2, $3, now())`, [tenantId, groupId, ada]);
 
     const scratch = `rebuild_medium_${randomBytes(3).toString('hex')}`;

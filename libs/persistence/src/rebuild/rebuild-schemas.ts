@@ -76,7 +76,9 @@ export class RebuildSchemas {
       `SELECT id, display_name, external_id, document - 'meta' AS document, version FROM ${s}.scim_groups WHERE tenant_id = $1`,
       [tenantId],
     );
-    const members: { group_id: string; user_id: string }[] = await this.ds.query(`SELECT group_id, user_id FROM ${s}.scim_group_members WHERE tenant_id = $1`, [tenantId]);
+    const members: { group_id: string; user_id: string }[] = await this.ds.query(`SELECT group_id, user_id FROM ${s}.scim_group_members WHERE tenant_id = $1`, [
+      tenantId,
+    ]);
     const row = ({ id, ...fields }: Record<string, unknown>): RebuildRow => ({ id: String(id), fields });
     return { users: users.map(row), groups: groups.map(row), memberships: members.map((m) => ({ groupId: m.group_id, userId: m.user_id })) };
   }

@@ -88,7 +88,8 @@ export class RequestLog {
   async list(tenantId: string, q: RequestLogQuery = {}): Promise<RequestLogView[]> {
     const limit = q.limit ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new RangeError('limit must be an integer from 1 to 10000');
-    if (q.status !== undefined && (!Number.isInteger(q.status) || q.status < 100 || q.status > 599)) throw new RangeError('status must be an HTTP status (100 to 599)');
+    if (q.status !== undefined && (!Number.isInteger(q.status) || q.status < 100 || q.status > 599))
+      throw new RangeError('status must be an HTTP status (100 to 599)');
     if (q.before !== undefined && !isUuid(q.before)) throw new RangeError('before must be the id of a request log entry');
     if (!isUuid(tenantId)) return [];
     const rows: Record<string, unknown>[] = await this.ds.query(
@@ -110,7 +111,10 @@ export class RequestLog {
 
   async get(tenantId: string, id: string): Promise<RequestLogView | undefined> {
     if (!isUuid(tenantId) || !isUuid(id)) return undefined;
-    const rows: Record<string, unknown>[] = await this.ds.query(`SELECT ${COLUMNS} FROM scim_request_log l WHERE l.tenant_id = $1 AND l.id = $2`, [tenantId, id]);
+    const rows: Record<string, unknown>[] = await this.ds.query(`SELECT ${COLUMNS} FROM scim_request_log l WHERE l.tenant_id = $1 AND l.id = $2`, [
+      tenantId,
+      id,
+    ]);
     return rows.length ? toView(rows[0]) : undefined;
   }
 

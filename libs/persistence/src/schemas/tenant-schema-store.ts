@@ -1,6 +1,14 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { NotFound } from '@scimflow/provisioning';
-import { AttributeDefinition, enterpriseUserSchema, ResourceTypeSchemas, SchemaDefinition, schemaRegistration, userResourceTypeFor, userSchema } from '@scimflow/scim';
+import {
+  AttributeDefinition,
+  enterpriseUserSchema,
+  ResourceTypeSchemas,
+  SchemaDefinition,
+  schemaRegistration,
+  userResourceTypeFor,
+  userSchema,
+} from '@scimflow/scim';
 
 /** Resource types a tenant can extend. Only User for now; the table already keys schemas by resource type. */
 export type ExtensibleResourceType = 'User';
@@ -64,7 +72,12 @@ export class TenantSchemaStore {
    * Registers a schema, or updates the one with the same id (case-insensitively; the stored spelling is kept).
    * Throws NotFound for an unknown tenant, and schemaRegistration's ScimError for a definition it refuses.
    */
-  async register(tenantId: string, input: unknown, resourceType: ExtensibleResourceType = 'User', within?: EntityManager): Promise<{ schema: SchemaDefinition; created: boolean }> {
+  async register(
+    tenantId: string,
+    input: unknown,
+    resourceType: ExtensibleResourceType = 'User',
+    within?: EntityManager,
+  ): Promise<{ schema: SchemaDefinition; created: boolean }> {
     // `within`: a caller's transaction (tenant creation registers its profile's schemas with the tenant).
     const run = <T>(work: (em: EntityManager) => Promise<T>) => (within ? work(within) : this.ds.transaction(work));
     return run(async (em) => {
@@ -72,7 +85,11 @@ export class TenantSchemaStore {
       const tenant = await em.query(`SELECT id FROM tenants WHERE id = $1 FOR UPDATE`, [tenantId]);
       if (!tenant.length) throw new NotFound(`tenant ${tenantId} not found`);
       const existing = await this.list(tenantId, resourceType, em);
-      const { schema, replaces } = schemaRegistration(input, BUILT_IN[resourceType], existing.map((r) => r.schema));
+      const { schema, replaces } = schemaRegistration(
+        input,
+        BUILT_IN[resourceType],
+        existing.map((r) => r.schema),
+      );
       if (!replaces) {
         await em.query(
           `INSERT INTO tenant_schemas (tenant_id, resource_type, schema_id, name, description, attributes, additional_string_attributes)

@@ -23,8 +23,7 @@ export class FederatedCredentials {
     try {
       return await repo.save(repo.create({ id: randomUUID(), tenantId, ...c, description: c.description ?? null }));
     } catch (e) {
-      if ((e as { code?: string }).code === UNIQUE_VIOLATION)
-        throw new AlreadyExists(`the tenant already trusts issuer ${c.issuer} for subject ${c.subject}`);
+      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw new AlreadyExists(`the tenant already trusts issuer ${c.issuer} for subject ${c.subject}`);
       throw e;
     }
   }

@@ -99,7 +99,10 @@ export class TenantAdmin {
     return result.affected ? this.get(tenantId) : null;
   }
 
-  private async change(tenantId: string, columns: Partial<Pick<Tenant, 'status' | 'allowedSourceIps' | 'rateLimitPerSecond' | 'rateLimitBurst'>>): Promise<Tenant | null> {
+  private async change(
+    tenantId: string,
+    columns: Partial<Pick<Tenant, 'status' | 'allowedSourceIps' | 'rateLimitPerSecond' | 'rateLimitBurst'>>,
+  ): Promise<Tenant | null> {
     if (!isUuid(tenantId)) return null;
     const result = await this.ds.getRepository(Tenant).update({ id: tenantId }, columns);
     return result.affected ? this.get(tenantId) : null;

@@ -17,7 +17,10 @@ describe('TenantDirectory (Postgres)', () => {
 
   it('creates a tenant with its token, OAuth client, webhooks and profile schemas, and shows the secrets once', async () => {
     const credentials = await issueTenantCredentials();
-    const webhooks = [subscriptionSettings({ url: 'https://a.example/hooks' }), subscriptionSettings({ url: 'https://b.example/hooks', eventTypes: ['dev.scimflow.user.*'] })];
+    const webhooks = [
+      subscriptionSettings({ url: 'https://a.example/hooks' }),
+      subscriptionSettings({ url: 'https://b.example/hooks', eventTypes: ['dev.scimflow.user.*'] }),
+    ];
     const created = await stores.tenantDirectory.createTenant({
       name: 'Contoso',
       ...newTenantProfile('workforce'),
@@ -30,7 +33,9 @@ describe('TenantDirectory (Postgres)', () => {
     const tenantId = created.tenant.id;
     expect(created.token).toBe(credentials.token.token);
     expect(created.client).toEqual({ clientId: credentials.client.clientId, clientSecret: credentials.client.clientSecret });
-    expect(created.webhooks.map((w) => [w.subscription.url, w.subscription.eventTypes, w.secret])).toEqual(webhooks.map((w) => [w.url, w.eventTypes, w.secret]));
+    expect(created.webhooks.map((w) => [w.subscription.url, w.subscription.eventTypes, w.secret])).toEqual(
+      webhooks.map((w) => [w.url, w.eventTypes, w.secret]),
+    );
     expect(await stores.tenantAdmin.get(tenantId)).toMatchObject({
       name: 'Contoso',
       status: 'active',

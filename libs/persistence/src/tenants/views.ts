@@ -1,7 +1,15 @@
 import { tenantEndpoints } from '@scimflow/access';
 import { FederatedCredential, OAuthClient, Tenant, TenantToken } from '../entities';
 import type { SigningKey } from './signing-keys';
-import type { CreatedTenantView, FederatedCredentialView, OAuthClientView, SecretTokenView, SigningKeyState, SigningKeyView, TenantView } from '@scimflow/contracts';
+import type {
+  CreatedTenantView,
+  FederatedCredentialView,
+  OAuthClientView,
+  SecretTokenView,
+  SigningKeyState,
+  SigningKeyView,
+  TenantView,
+} from '@scimflow/contracts';
 import type { CreatedTenant } from './tenant-directory';
 
 // The views of tenants and credentials (their shapes: @scimflow/contracts), the same in the admin API and in scimctl.
@@ -62,13 +70,7 @@ export function federatedCredentialView(c: FederatedCredential): FederatedCreden
 
 /** `signingKid`: the kid of the key that signs now (the newest active one). */
 export function signingKeyView(k: SigningKey, signingKid: string | undefined, now = new Date()): SigningKeyView {
-  const state: SigningKeyState = k.retiredAt
-    ? 'retired'
-    : k.verifyUntil && k.verifyUntil <= now
-      ? 'expired'
-      : k.kid === signingKid
-        ? 'signing'
-        : 'verifying';
+  const state: SigningKeyState = k.retiredAt ? 'retired' : k.verifyUntil && k.verifyUntil <= now ? 'expired' : k.kid === signingKid ? 'signing' : 'verifying';
   return {
     kid: k.kid,
     algorithm: k.algorithm,

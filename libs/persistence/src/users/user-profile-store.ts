@@ -15,10 +15,11 @@ export class UserProfileStore {
 
   /** Another user of the tenant whose work email equals `email`, case-insensitively (soft-deleted users included: a create would claim them). */
   async workEmailHolder(em: EntityManager, tenantId: string, email: string, exceptUserId: string): Promise<string | undefined> {
-    const rows: { id: string }[] = await em.query(
-      `SELECT u.id FROM scim_users u WHERE u.tenant_id = $1 AND u.work_email = lower($3) AND u.id <> $2 LIMIT 1`,
-      [tenantId, exceptUserId, email],
-    );
+    const rows: { id: string }[] = await em.query(`SELECT u.id FROM scim_users u WHERE u.tenant_id = $1 AND u.work_email = lower($3) AND u.id <> $2 LIMIT 1`, [
+      tenantId,
+      exceptUserId,
+      email,
+    ]);
     return rows[0]?.id;
   }
 
@@ -42,11 +43,13 @@ export class UserProfileStore {
   /** MissingReference when one of the groups is gone (deleted since `groups` found it). */
   async join(em: EntityManager, tenantId: string, userId: string, groupIds: string[], now: Date): Promise<void> {
     if (!groupIds.length) return;
-    await raisingDomainErrors({ scim_group_members_group: () => new MissingReference(`userType names groups that do not exist in this tenant: ${groupIds.join(', ')}`) }, () =>
-      em.query(
-        `INSERT INTO scim_group_members (tenant_id, group_id, user_id, added_at) SELECT $1, g, $3, $4 FROM unnest($2::uuid[]) AS g ON CONFLICT DO NOTHING`,
-        [tenantId, groupIds, userId, now],
-      ),
+    await raisingDomainErrors(
+      { scim_group_members_group: () => new MissingReference(`userType names groups that do not exist in this tenant: ${groupIds.join(', ')}`) },
+      () =>
+        em.query(
+          `INSERT INTO scim_group_members (tenant_id, group_id, user_id, added_at) SELECT $1, g, $3, $4 FROM unnest($2::uuid[]) AS g ON CONFLICT DO NOTHING`,
+          [tenantId, groupIds, userId, now],
+        ),
     );
   }
 

@@ -1,15 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { CommandOutcome, isUuid, ProvisioningCommand } from '@scimflow/contracts';
 
-import {
-  compileFilterToSql,
-  compileSortToSql,
-  FilterNode,
-  ResourceTypeSchemas,
-  SortSpec,
-  SqlFilterTarget,
-  userResourceTypeSchemas,
-} from '@scimflow/scim';
+import { compileFilterToSql, compileSortToSql, FilterNode, ResourceTypeSchemas, SortSpec, SqlFilterTarget, userResourceTypeSchemas } from '@scimflow/scim';
 import type { LoginMethod } from '@scimflow/contracts';
 import { AlreadyExists, AlreadyTaken, NotFound, UserOrigin, UserState } from '@scimflow/provisioning';
 import { queryResourcePage } from '../listing/resource-page';
@@ -140,10 +132,7 @@ export class UserStore {
    * With a sort, `sortKeys` holds each user's sort key (to merge with other resource types).
    */
   /** With `withGroups`, `groups` holds the groups of every user of the page that is a member of any. */
-  async list(
-    tenantId: string,
-    q: UserListQuery,
-  ): Promise<{ total: number; users: UserState[]; sortKeys?: unknown[]; groups?: Map<string, UserGroupRef[]> }> {
+  async list(tenantId: string, q: UserListQuery): Promise<{ total: number; users: UserState[]; sortKeys?: unknown[]; groups?: Map<string, UserGroupRef[]> }> {
     const target = { ...userSqlTarget(q.types ?? userResourceTypeSchemas), strict: !q.lenient };
     const { filter, sort } = q;
     const page = await queryResourcePage<UserRow>(this.ds.manager, tenantId, {
@@ -177,7 +166,22 @@ export class UserStore {
       em.query(
         `INSERT INTO scim_users (id, tenant_id, user_name, external_id, active, document, version, created_at, updated_at, work_email, login_method, origin, linked, deleted_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [s.id, s.tenantId, s.userName, s.externalId, s.active, s.document, s.version, s.createdAt, s.updatedAt, s.workEmail, s.loginMethod, s.origin, s.linked, s.deletedAt],
+        [
+          s.id,
+          s.tenantId,
+          s.userName,
+          s.externalId,
+          s.active,
+          s.document,
+          s.version,
+          s.createdAt,
+          s.updatedAt,
+          s.workEmail,
+          s.loginMethod,
+          s.origin,
+          s.linked,
+          s.deletedAt,
+        ],
       ),
     );
   }
@@ -198,7 +202,12 @@ export class UserStore {
    * userName has precedence, then the work email (both case-insensitive). Concurrent creates matching the same
    * user queue on its row lock; the second sees it linked and no longer matches.
    */
-  async lockClaimable(em: EntityManager, tenantId: string, userName: string, workEmail: string | null): Promise<{ user: UserState; matchedBy: 'userName' | 'email' } | undefined> {
+  async lockClaimable(
+    em: EntityManager,
+    tenantId: string,
+    userName: string,
+    workEmail: string | null,
+  ): Promise<{ user: UserState; matchedBy: 'userName' | 'email' } | undefined> {
     const byName: UserRow[] = await em.query(
       `SELECT ${COLUMNS} FROM scim_users u WHERE u.tenant_id = $1 AND lower(u.user_name) = lower($2) AND NOT u.linked FOR UPDATE`,
       [tenantId, userName],
@@ -314,9 +323,12 @@ export class UserStore {
   }
 
   async recordOutcome(em: EntityManager, command: ProvisioningCommand, outcome: CommandOutcome, at: Date): Promise<void> {
-    await em.query(
-      `INSERT INTO processed_commands (command_id, tenant_id, resource_id, outcome, processed_at) VALUES ($1, $2, $3, $4, $5)`,
-      [command.commandId, command.tenantId, command.resourceId, outcome, at],
-    );
+    await em.query(`INSERT INTO processed_commands (command_id, tenant_id, resource_id, outcome, processed_at) VALUES ($1, $2, $3, $4, $5)`, [
+      command.commandId,
+      command.tenantId,
+      command.resourceId,
+      outcome,
+      at,
+    ]);
   }
 }

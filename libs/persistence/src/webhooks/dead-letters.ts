@@ -12,7 +12,6 @@ export interface DeadLetterQuery {
   limit?: number;
 }
 
-
 const COLUMNS = `dl.id, dl.subscription_id, dl.tenant_id, dl.url, dl.event_id, dl.event_type, dl.ordering_key, dl.attempts, dl.queued_at,
   dl.last_attempt_at, dl.dead_at, dl.last_status, dl.last_error, dl.last_response_excerpt, dl.published_at, dl.redriven_at`;
 
@@ -29,7 +28,10 @@ export class DeadLetters {
   async list(query: DeadLetterQuery = {}): Promise<DeadLetterView[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    for (const [column, value] of [['subscription_id', query.subscriptionId], ['tenant_id', query.tenantId]] as const) {
+    for (const [column, value] of [
+      ['subscription_id', query.subscriptionId],
+      ['tenant_id', query.tenantId],
+    ] as const) {
       if (value === undefined) continue;
       if (!isUuid(value)) return [];
       where.push(`dl.${column} = $${params.push(value)}`);
@@ -145,7 +147,8 @@ export class DeadLetters {
 
 const iso = (d: unknown) => (d ? (d as Date).toISOString() : null);
 
-function toView(r: Record<string, any>): DeadLetterView { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows as the driver returns them
+function toView(r: Record<string, any>): DeadLetterView {
   return {
     id: r.id,
     subscriptionId: r.subscription_id,

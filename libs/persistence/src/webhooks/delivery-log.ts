@@ -31,7 +31,8 @@ export class DeliveryLog {
         ORDER BY attempted_at DESC, id DESC LIMIT $${params.push(limit)}`,
       params,
     );
-    return rows.map((r: Record<string, any>) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows as the driver returns them
+    return rows.map((r: Record<string, any>) => ({
       attemptId: String(r.id),
       deliveryId: String(r.delivery_id),
       subscriptionId: r.subscription_id,

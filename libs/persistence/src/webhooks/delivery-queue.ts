@@ -178,7 +178,8 @@ export class DeliveryQueue {
   async ready(lanes: LeasedLane[], perLane: number): Promise<Map<string, HeadDelivery[]>> {
     const out = new Map<string, HeadDelivery[]>();
     if (lanes.length === 0) return out;
-    const rows: Record<string, any>[] = await this.ds.query( // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows as the driver returns them
+    const rows: Record<string, any>[] = await this.ds.query(
       `SELECT d.id, d.subscription_id, d.tenant_id, d.event_id, d.event_type, d.ordering_key, d.sequence, d.body, d.attempts, d.redrives,
               d.created_at, d.horizon_from, d.traceparent, d.tracestate, d.next_attempt_at <= now() AS due,
               s.url, s.secrets, l.last_sequence, now() AS db_now
@@ -299,7 +300,10 @@ export class DeliveryQueue {
       // one queued after us wakes the lane itself (see wakeLanes). Either way no event is left in an idle lane.
       const settledUpTo = (s: LaneSettlement) =>
         s.attempts.reduce<number | null>(
-          (max, a) => ((a.outcome.kind === 'delivered' || a.outcome.kind === 'dead-letter') && a.head.sequence !== undefined ? Math.max(max ?? a.head.sequence, a.head.sequence) : max),
+          (max, a) =>
+            (a.outcome.kind === 'delivered' || a.outcome.kind === 'dead-letter') && a.head.sequence !== undefined
+              ? Math.max(max ?? a.head.sequence, a.head.sequence)
+              : max,
           null,
         );
       const due = new Map<string, boolean>();
@@ -381,7 +385,12 @@ export function laneKey(lane: { subscriptionId: string; orderingKey: string }): 
 }
 
 /** Applies a failed attempt's consequence to its delivery (the lane is locked and ours). Returns a dead letter's id. */
-async function settleFailure(em: EntityManager, head: HeadDelivery, attempt: AttemptRecord, outcome: Exclude<DeliveryOutcome, { kind: 'delivered' }>): Promise<string | undefined> {
+async function settleFailure(
+  em: EntityManager,
+  head: HeadDelivery,
+  attempt: AttemptRecord,
+  outcome: Exclude<DeliveryOutcome, { kind: 'delivered' }>,
+): Promise<string | undefined> {
   const last = [head.id, attempt.httpStatus ?? null, attempt.error ?? null];
   switch (outcome.kind) {
     case 'retry':
@@ -424,10 +433,11 @@ async function settleFailure(em: EntityManager, head: HeadDelivery, attempt: Att
 }
 
 async function holdsLease(em: EntityManager, lane: LeasedLane): Promise<boolean> {
-  const rows = await em.query(
-    `SELECT 1 FROM webhook_lanes WHERE subscription_id = $1 AND ordering_key = $2 AND lease_token = $3 FOR UPDATE`,
-    [lane.subscriptionId, lane.orderingKey, lane.leaseToken],
-  );
+  const rows = await em.query(`SELECT 1 FROM webhook_lanes WHERE subscription_id = $1 AND ordering_key = $2 AND lease_token = $3 FOR UPDATE`, [
+    lane.subscriptionId,
+    lane.orderingKey,
+    lane.leaseToken,
+  ]);
   return rows.length > 0;
 }
 

@@ -69,17 +69,30 @@ export class EventReplays {
   }
 
   async progress(id: string, counts: EventReplayCountsRow): Promise<void> {
-    await this.ds.query(
-      `UPDATE event_replays SET planned = $2, read = $3, matched = $4, queued = $5, already_queued = $6, updated_at = now() WHERE id = $1`,
-      [id, counts.planned, counts.read, counts.matched, counts.queued, counts.alreadyQueued],
-    );
+    await this.ds.query(`UPDATE event_replays SET planned = $2, read = $3, matched = $4, queued = $5, already_queued = $6, updated_at = now() WHERE id = $1`, [
+      id,
+      counts.planned,
+      counts.read,
+      counts.matched,
+      counts.queued,
+      counts.alreadyQueued,
+    ]);
   }
 
   async finish(id: string, counts: EventReplayCountsRow, error?: string): Promise<void> {
     await this.ds.query(
       `UPDATE event_replays SET planned = $2, read = $3, matched = $4, queued = $5, already_queued = $6, state = $7, error = $8,
          updated_at = now(), finished_at = now() WHERE id = $1`,
-      [id, counts.planned, counts.read, counts.matched, counts.queued, counts.alreadyQueued, error === undefined ? 'done' : 'failed', error?.slice(0, 2000) ?? null],
+      [
+        id,
+        counts.planned,
+        counts.read,
+        counts.matched,
+        counts.queued,
+        counts.alreadyQueued,
+        error === undefined ? 'done' : 'failed',
+        error?.slice(0, 2000) ?? null,
+      ],
     );
   }
 
@@ -93,7 +106,10 @@ export class EventReplays {
   /** A subscription's replays, newest first. */
   async list(subscriptionId: string, limit = 50): Promise<EventReplayView[]> {
     if (!isUuid(subscriptionId)) return [];
-    const rows: Row[] = await this.ds.query(`SELECT ${COLUMNS} FROM event_replays WHERE subscription_id = $1 ORDER BY started_at DESC LIMIT $2`, [subscriptionId, limit]);
+    const rows: Row[] = await this.ds.query(`SELECT ${COLUMNS} FROM event_replays WHERE subscription_id = $1 ORDER BY started_at DESC LIMIT $2`, [
+      subscriptionId,
+      limit,
+    ]);
     return rows.map(view);
   }
 }

@@ -2,15 +2,29 @@ import { GROUP_SCHEMA } from '@scimflow/scim';
 import { groupRowsFromCsv, groupRowsFromJson } from './group-import';
 
 const SURECLOUD_EXPORT = [
-  { groupId: '8C27F1E1-4D7E-4C85-9D28-3A9E9C9F7E41', description: 'Users in this group can report suspected privacy breaches.', name: 'Privacy | Breach Reporter' },
+  {
+    groupId: '8C27F1E1-4D7E-4C85-9D28-3A9E9C9F7E41',
+    description: 'Users in this group can report suspected privacy breaches.',
+    name: 'Privacy | Breach Reporter',
+  },
   { groupId: '5b4e2a17-df3c-4b82-a6f2-27a119d8c441', description: 'Read-only access.', name: 'Read Only' },
 ];
 
 describe('group import rows', () => {
   it("reads SureCloud's own export (groupId, name, description): the product id is kept (lower-cased), description not stored", () => {
     expect(groupRowsFromJson(SURECLOUD_EXPORT)).toEqual([
-      { row: 1, name: 'Privacy | Breach Reporter', resourceId: '8c27f1e1-4d7e-4c85-9d28-3a9e9c9f7e41', payload: { document: { schemas: [GROUP_SCHEMA], displayName: 'Privacy | Breach Reporter' } } },
-      { row: 2, name: 'Read Only', resourceId: '5b4e2a17-df3c-4b82-a6f2-27a119d8c441', payload: { document: { schemas: [GROUP_SCHEMA], displayName: 'Read Only' } } },
+      {
+        row: 1,
+        name: 'Privacy | Breach Reporter',
+        resourceId: '8c27f1e1-4d7e-4c85-9d28-3a9e9c9f7e41',
+        payload: { document: { schemas: [GROUP_SCHEMA], displayName: 'Privacy | Breach Reporter' } },
+      },
+      {
+        row: 2,
+        name: 'Read Only',
+        resourceId: '5b4e2a17-df3c-4b82-a6f2-27a119d8c441',
+        payload: { document: { schemas: [GROUP_SCHEMA], displayName: 'Read Only' } },
+      },
     ]);
   });
 

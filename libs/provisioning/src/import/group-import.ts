@@ -16,7 +16,11 @@ export function groupRowsFromCsv(text: string): GroupImportRow[] {
   if (!header) throw ScimError.badRequest('invalidValue', 'CSV: empty file; the first line must name the columns');
   const names = header.map((h) => canonical(h.trim()));
   const unknown = header.filter((_, i) => names[i] === undefined);
-  if (unknown.length) throw ScimError.badRequest('invalidValue', `CSV: unknown column "${unknown[0]}"; known columns: id (or groupId), displayName (or name), externalId, description`);
+  if (unknown.length)
+    throw ScimError.badRequest(
+      'invalidValue',
+      `CSV: unknown column "${unknown[0]}"; known columns: id (or groupId), displayName (or name), externalId, description`,
+    );
   if (!names.includes('displayName')) throw ScimError.badRequest('invalidValue', 'CSV: the displayName (or name) column is required');
   checkSize(data.length);
   return data.map((cells, i) => {
@@ -61,7 +65,8 @@ function groupRow(row: number, f: Record<string, unknown>): GroupImportRow {
   if (!displayName) return { row, error: 'displayName (or name) is required' };
   const id = f.id === undefined || f.id === '' ? undefined : f.id;
   if (id !== undefined && !isUuid(id)) return { row, name: displayName, error: `id must be a UUID: ${JSON.stringify(id)}` };
-  if (f.externalId !== undefined && f.externalId !== '' && typeof f.externalId !== 'string') return { row, name: displayName, error: 'externalId must be a string' };
+  if (f.externalId !== undefined && f.externalId !== '' && typeof f.externalId !== 'string')
+    return { row, name: displayName, error: 'externalId must be a string' };
   const document = { schemas: [GROUP_SCHEMA], displayName, ...(typeof f.externalId === 'string' && f.externalId ? { externalId: f.externalId } : {}) };
   return { row, name: displayName, resourceId: id?.toLowerCase(), payload: { document } };
 }

@@ -3,12 +3,47 @@ import { importRowResult, importRowsFromCsv, importRowsFromJson, importSummary, 
 
 describe('parseCsv (RFC 4180)', () => {
   it.each<[string, string, string[][]]>([
-    ['plain rows, LF', 'a,b\n1,2\n', [['a', 'b'], ['1', '2']]],
-    ['CRLF and no final newline', 'a,b\r\n1,2', [['a', 'b'], ['1', '2']]],
-    ['quoted commas, quotes and line breaks', 'a,b\n"x, y","say ""hi""\nthere"\n', [['a', 'b'], ['x, y', 'say "hi"\nthere']]],
-    ['empty fields', 'a,b,c\n,,\n', [['a', 'b', 'c'], ['', '', '']]],
+    [
+      'plain rows, LF',
+      'a,b\n1,2\n',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    [
+      'CRLF and no final newline',
+      'a,b\r\n1,2',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    [
+      'quoted commas, quotes and line breaks',
+      'a,b\n"x, y","say ""hi""\nthere"\n',
+      [
+        ['a', 'b'],
+        ['x, y', 'say "hi"\nthere'],
+      ],
+    ],
+    [
+      'empty fields',
+      'a,b,c\n,,\n',
+      [
+        ['a', 'b', 'c'],
+        ['', '', ''],
+      ],
+    ],
     ['blank lines skipped', 'a\n\n1\n\n', [['a'], ['1']]],
-    ['a byte order mark', '\ufeffa,b\n1,2', [['a', 'b'], ['1', '2']]],
+    [
+      'a byte order mark',
+      '\ufeffa,b\n1,2',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
     ['a quote inside an unquoted field is data', 'a\nO"Brien', [['a'], ['O"Brien']]],
   ])('%s', (_, text, rows) => expect(parseCsv(text)).toEqual(rows));
 
@@ -74,17 +109,33 @@ describe('importRowsFromCsv', () => {
 describe('importRowsFromJson', () => {
   it('takes {users: [...]} or an array; schemas are filled in from extension keys; loginMethod is set aside', () => {
     const user = { userName: 'ada', loginMethod: 'sso', [ENTERPRISE_USER_SCHEMA]: { department: 'Ops' } };
-    const expected = [{ row: 1, name: 'ada', payload: { loginMethod: 'sso', document: { userName: 'ada', schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA], [ENTERPRISE_USER_SCHEMA]: { department: 'Ops' } } } }];
+    const expected = [
+      {
+        row: 1,
+        name: 'ada',
+        payload: {
+          loginMethod: 'sso',
+          document: { userName: 'ada', schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA], [ENTERPRISE_USER_SCHEMA]: { department: 'Ops' } },
+        },
+      },
+    ];
     expect(importRowsFromJson({ users: [user] })).toEqual(expected);
     expect(importRowsFromJson([user])).toEqual(expected);
   });
 
   it('keeps given schemas and reports bad elements per row', () => {
     const rows = importRowsFromJson([{ schemas: [USER_SCHEMA], userName: 'a' }, 'x', { userName: '' }, { userName: 'b', loginMethod: 'SSO' }]);
-    expect(rows.map((r) => ('error' in r ? r.error : 'ok'))).toEqual(['ok', 'is not a JSON object', 'userName is required', 'loginMethod must be one of sso, builtIn']);
+    expect(rows.map((r) => ('error' in r ? r.error : 'ok'))).toEqual([
+      'ok',
+      'is not a JSON object',
+      'userName is required',
+      'loginMethod must be one of sso, builtIn',
+    ]);
   });
 
-  it.each([[{}], [{ users: 'x' }], [null], [{ users: [] }]])('refuses %j', (body) => expect(() => importRowsFromJson(body)).toThrow(/expected|nothing to import/));
+  it.each([[{}], [{ users: 'x' }], [null], [{ users: [] }]])('refuses %j', (body) =>
+    expect(() => importRowsFromJson(body)).toThrow(/expected|nothing to import/),
+  );
 });
 
 describe('import results', () => {
@@ -125,13 +176,23 @@ describe('runImport', () => {
     expect(submitted.sort()).toEqual(['a', 'c', 'd']);
     expect(peak).toBe(2);
     expect(summary).toMatchObject({ total: 4, imported: 2, existing: 1, failed: 1 });
-    expect(summary.results.map((r) => [r.row, r.result])).toEqual([[1, 'imported'], [2, 'failed'], [3, 'existing'], [4, 'imported']]);
+    expect(summary.results.map((r) => [r.row, r.result])).toEqual([
+      [1, 'imported'],
+      [2, 'failed'],
+      [3, 'existing'],
+      [4, 'imported'],
+    ]);
   });
 });
 
 describe('unsafe and oversized rows', () => {
   it('fail per row: NUL or lone surrogate 400 naming the place, a document over the limit 413; the other rows stay', () => {
-    const rows = importRowsFromJson([{ userName: 'ok' }, { userName: '\u0000' }, { userName: 'a', name: { givenName: 'x\ud800' } }, { userName: 'big', title: 'x'.repeat(300_000) }]);
+    const rows = importRowsFromJson([
+      { userName: 'ok' },
+      { userName: '\u0000' },
+      { userName: 'a', name: { givenName: 'x\ud800' } },
+      { userName: 'big', title: 'x'.repeat(300_000) },
+    ]);
     expect('payload' in rows[0]).toBe(true);
     expect(rows.slice(1).map((r) => ('error' in r ? [r.status, r.error] : r))).toEqual([
       [400, 'The user contains a NUL character (U+0000) at /userName'],

@@ -132,7 +132,8 @@ function payload(document: Record<string, unknown>, loginMethod: unknown): Impor
   assertDocumentSize(document, 'User');
   if (typeof document.userName !== 'string' || document.userName.trim() === '') throw ScimError.badRequest('invalidValue', 'userName is required');
   if (loginMethod === undefined || loginMethod === null) return { document };
-  if (!(LOGIN_METHODS as readonly unknown[]).includes(loginMethod)) throw ScimError.badRequest('invalidValue', `loginMethod must be one of ${LOGIN_METHODS.join(', ')}`);
+  if (!(LOGIN_METHODS as readonly unknown[]).includes(loginMethod))
+    throw ScimError.badRequest('invalidValue', `loginMethod must be one of ${LOGIN_METHODS.join(', ')}`);
   return { document, loginMethod: loginMethod as LoginMethod };
 }
 
@@ -195,7 +196,8 @@ export async function runImport<P>(rows: ImportRow<P>[], submit: ImportSubmit<P>
     while (next < rows.length) {
       const i = next++;
       const row = rows[i];
-      results[i] = 'error' in row ? importRowResult(row, { status: row.status ?? 400, detail: row.error }) : importRowResult(row, await submit(row.payload, row));
+      results[i] =
+        'error' in row ? importRowResult(row, { status: row.status ?? 400, detail: row.error }) : importRowResult(row, await submit(row.payload, row));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));

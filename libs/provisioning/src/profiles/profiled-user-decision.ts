@@ -54,8 +54,7 @@ export function directiveMembershipEvents(
   left: { id: string; displayName: string }[],
   now: Date,
 ): MembershipChangedEvent[] {
-  return [
-    ...joined.map((g) => ({ g, type: MembershipEventType.added })),
-    ...left.map((g) => ({ g, type: MembershipEventType.removed })),
-  ].map(({ g, type }, i) => membershipEvent(command, userId, g, type, userVersion + i + 1, now));
+  return [...joined.map((g) => ({ g, type: MembershipEventType.added })), ...left.map((g) => ({ g, type: MembershipEventType.removed }))].map(
+    ({ g, type }, i) => membershipEvent(command, userId, g, type, userVersion + i + 1, now),
+  );
 }

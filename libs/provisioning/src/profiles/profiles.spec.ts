@@ -2,7 +2,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPatch, normalizeResource, parsePatchRequest, PATCH_OP_SCHEMA, ScimError, USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
 import { ProvisioningCommand } from '@scimflow/contracts';
-import { applyProfileToDecision, applyUserProfile, newTenantProfile, PROFILE_EXTENSION_SCHEMAS, WORKFORCE_FOLDERS_SCHEMA, WORKFORCE_METADATA_SCHEMA, directiveMembershipEvents, MembershipDirective, membershipDirectiveDiff, parseMembershipDirective, PROFILE_PRESETS, resolveProfileSettings, roleNames } from '.';
+import {
+  applyProfileToDecision,
+  applyUserProfile,
+  newTenantProfile,
+  PROFILE_EXTENSION_SCHEMAS,
+  WORKFORCE_FOLDERS_SCHEMA,
+  WORKFORCE_METADATA_SCHEMA,
+  directiveMembershipEvents,
+  MembershipDirective,
+  membershipDirectiveDiff,
+  parseMembershipDirective,
+  PROFILE_PRESETS,
+  resolveProfileSettings,
+  roleNames,
+} from '.';
 import { SCIM_USER_LIFECYCLE } from '../user-state';
 
 const base = { userName: 'ann@example.com' };
@@ -24,7 +38,10 @@ describe('resolveProfileSettings', () => {
   });
 
   it('stored settings replace preset keys', () => {
-    const s = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Admin', 'read-only'], unknownRoles: 'record' }, groupProvisioning: false });
+    const s = resolveProfileSettings('segura', {
+      roles: { mode: 'map', productRoles: ['Admin', 'read-only'], unknownRoles: 'record' },
+      groupProvisioning: false,
+    });
     expect(s.roles).toEqual({ mode: 'map', productRoles: ['Admin', 'read-only'], unknownRoles: 'record' });
     expect(s.groupProvisioning).toBe(false);
     expect(s.deleteMode).toBe('hard');
@@ -175,26 +192,48 @@ describe('app roles in every shape Entra sends, POST, PUT and PATCH', () => {
       names: ['Admin'],
     },
     'AppRoleAssignmentsComplex → attr': {
-      post: () => [{ primary: false, type: AAD, displayName: 'Admin', value: 'Admin' }, { primary: false, type: AAD, displayName: 'Auditor_RO', value: 'Auditor_RO' }],
+      post: () => [
+        { primary: false, type: AAD, displayName: 'Admin', value: 'Admin' },
+        { primary: false, type: AAD, displayName: 'Auditor_RO', value: 'Auditor_RO' },
+      ],
       patch: (attr) => [{ op: 'Add', path: attr, value: [encoded('Admin'), encoded('Auditor_RO')] }],
       names: ['Admin', 'Auditor_RO'],
     },
     'AssertiveAppRoleAssignmentsComplex → attr': {
-      post: () => [{ primary: 'False', type: AAD, display: 'Admin', value: 'Admin' }, { primary: 'False', type: AAD, display: 'Auditor_RO', value: 'Auditor_RO' }],
-      patch: (attr) => [{ op: 'Replace', path: attr, value: [{ primary: 'False', type: AAD, display: 'Admin', value: 'Admin' }, { primary: 'False', type: AAD, display: 'Auditor_RO', value: 'Auditor_RO' }] }],
+      post: () => [
+        { primary: 'False', type: AAD, display: 'Admin', value: 'Admin' },
+        { primary: 'False', type: AAD, display: 'Auditor_RO', value: 'Auditor_RO' },
+      ],
+      patch: (attr) => [
+        {
+          op: 'Replace',
+          path: attr,
+          value: [
+            { primary: 'False', type: AAD, display: 'Admin', value: 'Admin' },
+            { primary: 'False', type: AAD, display: 'Auditor_RO', value: 'Auditor_RO' },
+          ],
+        },
+      ],
       names: ['Admin', 'Auditor_RO'],
     },
   };
   const stored = normalizeResource({ schemas: [USER_SCHEMA], userName: 'ann@example.com', active: true }, userResourceTypeSchemas, 'create');
   const write = (method: string, shape: Shape, attr: string): Record<string, unknown> => {
-    if (method === 'PATCH') return applyPatch(stored, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: shape.patch(attr) }), userResourceTypeSchemas).document;
-    return normalizeResource({ schemas: [USER_SCHEMA], userName: 'ann@example.com', [attr]: shape.post(attr) }, userResourceTypeSchemas, method === 'POST' ? 'create' : 'replace');
+    if (method === 'PATCH')
+      return applyPatch(stored, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: shape.patch(attr) }), userResourceTypeSchemas).document;
+    return normalizeResource(
+      { schemas: [USER_SCHEMA], userName: 'ann@example.com', [attr]: shape.post(attr) },
+      userResourceTypeSchemas,
+      method === 'POST' ? 'create' : 'replace',
+    );
   };
   const off = resolveProfileSettings('appsec', {});
   const known = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Admin', 'Auditor_RO'], unknownRoles: 'reject' } });
   const noneKnown = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Other'], unknownRoles: 'reject' } });
   const record = resolveProfileSettings('segura', { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'record' } });
-  const cases = Object.keys(shapes).flatMap((shape) => ['roles', 'entitlements'].flatMap((attr) => ['POST', 'PUT', 'PATCH'].map((method) => [shape, attr, method] as const)));
+  const cases = Object.keys(shapes).flatMap((shape) =>
+    ['roles', 'entitlements'].flatMap((attr) => ['POST', 'PUT', 'PATCH'].map((method) => [shape, attr, method] as const)),
+  );
 
   it.each(cases)('%s, attr = %s, %s', (shapeName, attr, method) => {
     const shape = shapes[shapeName];
@@ -209,25 +248,44 @@ describe('app roles in every shape Entra sends, POST, PUT and PATCH', () => {
 
   it('PATCH after POST keeps one element per role (AppRoleAssignmentsComplex Add of roles the user has)', () => {
     const created = write('POST', shapes['AppRoleAssignmentsComplex → attr'], 'entitlements');
-    const added = applyPatch(created, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Add', path: 'entitlements', value: [encoded('Admin'), encoded('Ops')] }] }), userResourceTypeSchemas).document;
+    const added = applyPatch(
+      created,
+      parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Add', path: 'entitlements', value: [encoded('Admin'), encoded('Ops')] }] }),
+      userResourceTypeSchemas,
+    ).document;
     expect(added.entitlements).toEqual([
       { value: 'Admin', display: 'Admin', type: AAD, primary: false },
       { value: 'Auditor_RO', display: 'Auditor_RO', type: AAD, primary: false },
       { value: 'Ops', display: 'Ops' },
     ]);
-    const removed = applyPatch(added, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Remove', path: 'entitlements', value: [encoded('Auditor_RO')] }] }), userResourceTypeSchemas).document;
+    const removed = applyPatch(
+      added,
+      parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Remove', path: 'entitlements', value: [encoded('Auditor_RO')] }] }),
+      userResourceTypeSchemas,
+    ).document;
     expect(roleNames(removed)).toEqual(['Admin', 'Ops']);
   });
 
   it('SingleAppRoleAssignment PATCH of the same path updates the one primary role', () => {
     const first = write('PATCH', shapes['SingleAppRoleAssignment → attr[primary eq "True"].value'], 'roles');
-    const again = applyPatch(first, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Replace', path: 'roles[primary eq "True"].value', value: 'Auditor_RO' }] }), userResourceTypeSchemas).document;
+    const again = applyPatch(
+      first,
+      parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Replace', path: 'roles[primary eq "True"].value', value: 'Auditor_RO' }] }),
+      userResourceTypeSchemas,
+    ).document;
     expect(again.roles).toEqual([{ primary: true, value: 'Auditor_RO' }]);
   });
 
   it('AssertiveAppRoleAssignmentsComplex Replace drops the roles Entra no longer assigns', () => {
     const created = write('POST', shapes['AssertiveAppRoleAssignmentsComplex → attr'], 'roles');
-    const replaced = applyPatch(created, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Replace', path: 'roles', value: [{ primary: 'False', type: AAD, display: 'Admin', value: 'Admin' }] }] }), userResourceTypeSchemas).document;
+    const replaced = applyPatch(
+      created,
+      parsePatchRequest({
+        schemas: [PATCH_OP_SCHEMA],
+        Operations: [{ op: 'Replace', path: 'roles', value: [{ primary: 'False', type: AAD, display: 'Admin', value: 'Admin' }] }],
+      }),
+      userResourceTypeSchemas,
+    ).document;
     expect(roleNames(replaced)).toEqual(['Admin']);
   });
 });
@@ -256,7 +314,19 @@ describe('membership directive diff and events', () => {
 describe('applyProfileToDecision', () => {
   const settings = resolveProfileSettings('workforce', {});
   const command = { v: 1, commandId: 'c1', tenantId: 't', resourceType: 'User', resourceId: 'u', action: 'create', issuedAt: '' } as ProvisioningCommand;
-  const state = (document: Record<string, unknown>) => ({ id: 'u', tenantId: 't', userName: 'ann', externalId: null, active: true, document, version: 1, createdAt: new Date(0), updatedAt: new Date(0), workEmail: null, ...SCIM_USER_LIFECYCLE });
+  const state = (document: Record<string, unknown>) => ({
+    id: 'u',
+    tenantId: 't',
+    userName: 'ann',
+    externalId: null,
+    active: true,
+    document,
+    version: 1,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+    workEmail: null,
+    ...SCIM_USER_LIFECYCLE,
+  });
 
   it('fills the default into the state and the event', () => {
     const d = applyProfileToDecision({ kind: 'save', isNew: true, state: state(complete), event: {} as never }, command, settings, new Date(0));
@@ -266,7 +336,12 @@ describe('applyProfileToDecision', () => {
     expect(d.event.data.user?.userType).toBe('Standard');
   });
   it('turns a rule failure into a rejection', () => {
-    const d = applyProfileToDecision({ kind: 'save', isNew: true, state: state({ ...complete, userType: 'Gold' }), event: {} as never }, command, settings, new Date(0));
+    const d = applyProfileToDecision(
+      { kind: 'save', isNew: true, state: state({ ...complete, userType: 'Gold' }), event: {} as never },
+      command,
+      settings,
+      new Date(0),
+    );
     expect(d.kind === 'reject' && d.error.status).toBe(400);
   });
   it('leaves deletes and unchanged decisions alone', () => {
@@ -284,7 +359,11 @@ describe('profile extension schemas', () => {
   });
 
   it('newTenantProfile validates the settings and brings the profile schemas', () => {
-    expect(newTenantProfile('workforce', { deleteMode: 'soft' })).toEqual({ profile: 'workforce', settings: { deleteMode: 'soft' }, userSchemas: PROFILE_EXTENSION_SCHEMAS.workforce });
+    expect(newTenantProfile('workforce', { deleteMode: 'soft' })).toEqual({
+      profile: 'workforce',
+      settings: { deleteMode: 'soft' },
+      userSchemas: PROFILE_EXTENSION_SCHEMAS.workforce,
+    });
     expect(newTenantProfile()).toEqual({ profile: 'custom', settings: {}, userSchemas: [] });
     expect(() => newTenantProfile('workforce', { deleteMode: 'archive' })).toThrow(/deleteMode/);
     expect(() => newTenantProfile('acme')).toThrow(/profile must be one of/);

@@ -52,11 +52,17 @@ export function applyUserProfile(document: Record<string, unknown>, before: Reco
     const names = roleNames(doc);
     const malformed = names.filter((n) => !ROLE_NAME.test(n));
     if (malformed.length)
-      throw ScimError.badRequest('invalidValue', `role names may hold only letters, digits, _ and - (no spaces or accents): ${malformed.map((n) => JSON.stringify(n)).join(', ')}`);
+      throw ScimError.badRequest(
+        'invalidValue',
+        `role names may hold only letters, digits, _ and - (no spaces or accents): ${malformed.map((n) => JSON.stringify(n)).join(', ')}`,
+      );
     const known = new Set(settings.roles.productRoles);
     const unknown = names.filter((n) => !known.has(n));
     if (unknown.length && settings.roles.unknownRoles === 'reject')
-      throw ScimError.badRequest('invalidValue', `roles not defined in the product: ${unknown.join(', ')} (known roles: ${settings.roles.productRoles.join(', ') || 'none'})`);
+      throw ScimError.badRequest(
+        'invalidValue',
+        `roles not defined in the product: ${unknown.join(', ')} (known roles: ${settings.roles.productRoles.join(', ') || 'none'})`,
+      );
     result.unmatchedRoles = unknown;
   }
   return result;

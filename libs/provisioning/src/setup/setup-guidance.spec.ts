@@ -2,12 +2,15 @@ import { resolveProfileSettings } from '../profiles/profile-settings';
 import { entraMappings, failureHint, profileTitle } from './setup-guidance';
 
 const targets = (profile: string, settings?: Record<string, unknown>) => entraMappings(resolveProfileSettings(profile, settings)).map((m) => m.target);
-const mapping = (profile: string, target: string, settings?: Record<string, unknown>) => entraMappings(resolveProfileSettings(profile, settings)).find((m) => m.target === target);
+const mapping = (profile: string, target: string, settings?: Record<string, unknown>) =>
+  entraMappings(resolveProfileSettings(profile, settings)).find((m) => m.target === target);
 
 describe('Entra mappings per profile', () => {
-  it('every profile keeps Entra\'s default user mappings', () => {
+  it("every profile keeps Entra's default user mappings", () => {
     for (const p of ['segura', 'appsec', 'workforce', 'surecloud', 'custom'])
-      expect(targets(p)).toEqual(expect.arrayContaining(['userName', 'active', 'externalId', 'displayName', 'emails[type eq "work"].value', 'name.givenName', 'name.familyName']));
+      expect(targets(p)).toEqual(
+        expect.arrayContaining(['userName', 'active', 'externalId', 'displayName', 'emails[type eq "work"].value', 'name.givenName', 'name.familyName']),
+      );
   });
 
   it('workforce: userType Premium/Standard with its default, required names and a unique work email', () => {
@@ -44,9 +47,11 @@ describe('Entra mappings per profile', () => {
 describe('failure hints', () => {
   const hint = (status: number, detail?: string, scimType?: string) => failureHint({ method: 'POST', path: '/Users', status, detail, scimType });
 
-  it('maps the profile rules\' errors to their fix', () => {
+  it("maps the profile rules' errors to their fix", () => {
     expect(hint(400, 'userType must be one of Premium, Standard; got "Gold"', 'invalidValue')).toMatch(/set a default in Entra's userType mapping/);
-    expect(hint(400, 'missing attributes this tenant requires: name.givenName, work email', 'invalidValue')).toMatch(/^users need name.givenName, work email: fill them in Entra/);
+    expect(hint(400, 'missing attributes this tenant requires: name.givenName, work email', 'invalidValue')).toMatch(
+      /^users need name.givenName, work email: fill them in Entra/,
+    );
     expect(hint(400, 'roles not defined in the product: Boss (known roles: Admin)', 'invalidValue')).toMatch(/rename the app role/);
     expect(hint(400, 'role names may hold only letters, digits, _ and - (no spaces or accents): "Big Boss"')).toMatch(/no spaces or accents/);
     expect(hint(409, 'the work email a@b.c is already used by another user of this tenant', 'uniqueness')).toMatch(/share a work email/);
@@ -64,7 +69,9 @@ describe('failure hints', () => {
   });
 
   it('explains refusals of the token endpoint', () => {
-    expect(failureHint({ method: 'POST', path: '/oauth/t/token', status: 401, scimType: 'invalid_client', detail: 'client authentication failed' })).toMatch(/OAuth client credentials are wrong/);
+    expect(failureHint({ method: 'POST', path: '/oauth/t/token', status: 401, scimType: 'invalid_client', detail: 'client authentication failed' })).toMatch(
+      /OAuth client credentials are wrong/,
+    );
     expect(failureHint({ method: 'POST', path: '/oauth/t/token', status: 400, scimType: 'unsupported_grant_type' })).toBe(
       'Entra could not get an access token (unsupported_grant_type): check the Token Endpoint, Client Identifier and Client Secret under Admin Credentials',
     );

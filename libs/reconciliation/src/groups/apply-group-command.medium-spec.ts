@@ -31,7 +31,16 @@ describe('ApplyGroupCommand (Postgres)', () => {
 
   it('creates a group with its members and events; a redelivery answers the same', async () => {
     const t = await tenant();
-    const user = asRead<UserCommand>({ v: 1, commandId: randomUUID(), tenantId: t, resourceType: 'User', resourceId: randomUUID(), action: 'create', payload: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'member' }, issuedAt: '2026-12-06T00:00:00.000Z' });
+    const user = asRead<UserCommand>({
+      v: 1,
+      commandId: randomUUID(),
+      tenantId: t,
+      resourceType: 'User',
+      resourceId: randomUUID(),
+      action: 'create',
+      payload: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'member' },
+      issuedAt: '2026-12-06T00:00:00.000Z',
+    });
     await new ApplyUserCommands(db(), config(), stores()).apply(user);
     const sales = create(t, 'Sales', [user.resourceId]);
     const applied = await groups.execute(sales);
@@ -43,7 +52,10 @@ describe('ApplyGroupCommand (Postgres)', () => {
     const t = await tenant();
     await groups.execute(create(t, 'Sales'));
     const taken = create(t, 'SALES');
-    expect((await groups.execute(taken)).outcome).toMatchObject({ status: 409, error: { scimType: 'uniqueness', detail: 'displayName is already taken by another group of this tenant' } });
+    expect((await groups.execute(taken)).outcome).toMatchObject({
+      status: 409,
+      error: { scimType: 'uniqueness', detail: 'displayName is already taken by another group of this tenant' },
+    });
     expect(await audited(taken.commandId)).toEqual([{ status: 409, outcome: 'failure' }]);
   });
 

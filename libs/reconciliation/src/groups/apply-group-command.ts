@@ -1,7 +1,18 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { CommandApplyConfig } from '@scimflow/config';
 import { ChangeEvent, GroupCommand, MembershipEventType, ProvisioningCommand } from '@scimflow/contracts';
-import { AuditLog, changeEventRecord, commandAuditEntry, GroupStore, MembershipStore, Outbox, OutboxRecord, Stores, TenantProfiles, UserStore } from '@scimflow/persistence';
+import {
+  AuditLog,
+  changeEventRecord,
+  commandAuditEntry,
+  GroupStore,
+  MembershipStore,
+  Outbox,
+  OutboxRecord,
+  Stores,
+  TenantProfiles,
+  UserStore,
+} from '@scimflow/persistence';
 import {
   decideGroupCommand,
   finalizeGroupChange,
@@ -45,7 +56,11 @@ export class ApplyGroupCommand {
       // The product's own groups are imported even where Entra may not write groups (SureCloud's userType names them).
       if (command.action !== 'import' && !(await this.profiles.settings(command.tenantId)).groupProvisioning) {
         // RFC 7644 §3.12: 501 for an operation the service provider does not support (here: for this tenant).
-        return await this.refuse(command, new ScimError(501, 'Group provisioning is disabled for this tenant: group memberships are managed through userType'), now);
+        return await this.refuse(
+          command,
+          new ScimError(501, 'Group provisioning is disabled for this tenant: group memberships are managed through userType'),
+          now,
+        );
       }
       return await this.ds.transaction('READ COMMITTED', async (em) => {
         const prior = await this.users.processedOutcome(em, command.commandId);
@@ -76,7 +91,6 @@ export class ApplyGroupCommand {
     await this.ds.transaction((em) => recordRejection(em, { users: this.users, audit: this.audit }, command, error, now));
     return { outcome: groupOutcome(command, { error }), firstTime: true, events: 0 };
   }
-
 
   private async save(em: EntityManager, command: ProvisioningCommand, decision: Extract<GroupDecision, { kind: 'save' }>, now: Date) {
     const { tenantId, resourceId: groupId } = command;
@@ -124,9 +138,7 @@ export class ApplyGroupCommand {
     const versions = await this.memberships.advanceUserVersions(em, tenantId, net.removed, now);
     const records = [
       ...change.events.map((e) => this.record(e, tenantId, groupId)),
-      ...membershipEvents(command, decision.before, net, versions, now).map((e) =>
-        this.record(e, tenantId, e.data.userId),
-      ),
+      ...membershipEvents(command, decision.before, net, versions, now).map((e) => this.record(e, tenantId, e.data.userId)),
     ];
     return { outcome: groupOutcome(command, { deleted: true }), records };
   }
@@ -156,5 +168,11 @@ function auditDiff(records: OutboxRecord[]): Record<string, unknown> {
     if (e.type === MembershipEventType.added) joined.push((e.data as { userId: string }).userId);
     else if (e.type === MembershipEventType.removed) left.push((e.data as { userId: string }).userId);
   }
-  return { events: records.length, joinedUsers: joined.slice(0, UNKNOWN_IDS_SHOWN), joined: joined.length, leftUsers: left.slice(0, UNKNOWN_IDS_SHOWN), left: left.length };
+  return {
+    events: records.length,
+    joinedUsers: joined.slice(0, UNKNOWN_IDS_SHOWN),
+    joined: joined.length,
+    leftUsers: left.slice(0, UNKNOWN_IDS_SHOWN),
+    left: left.length,
+  };
 }

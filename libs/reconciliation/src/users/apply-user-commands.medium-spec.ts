@@ -30,7 +30,10 @@ const patch = (tenantId: string, id: string, ...Operations: object[]) => command
 async function recorded(commandId: string) {
   const [processed] = await db().query(`SELECT outcome FROM processed_commands WHERE command_id = $1`, [commandId]);
   const audit = await db().query(`SELECT resource_id, status, outcome, diff FROM audit_log WHERE command_id = $1`, [commandId]);
-  const events = await db().query(`SELECT record_key, payload->>'type' AS type, (payload->>'sequence')::int AS sequence FROM outbox_events WHERE payload->'data'->>'commandId' = $1 ORDER BY id`, [commandId]);
+  const events = await db().query(
+    `SELECT record_key, payload->>'type' AS type, (payload->>'sequence')::int AS sequence FROM outbox_events WHERE payload->'data'->>'commandId' = $1 ORDER BY id`,
+    [commandId],
+  );
   return { outcome: processed?.outcome, audit, events };
 }
 
@@ -64,7 +67,9 @@ describe('ApplyUserCommands (Postgres): one pipeline for a command alone and for
 
       const deleted = command(t, created.resourceId, 'delete');
       expect((await users.apply(deleted)).outcome.status).toBe(204);
-      expect((await recorded(deleted.commandId)).events.map((e: { type: string; sequence: number }) => [e.type, e.sequence])).toEqual([['dev.scimflow.user.deleted.v1', 3]]);
+      expect((await recorded(deleted.commandId)).events.map((e: { type: string; sequence: number }) => [e.type, e.sequence])).toEqual([
+        ['dev.scimflow.user.deleted.v1', 3],
+      ]);
       expect(await db().query(`SELECT 1 FROM scim_users WHERE id = $1`, [created.resourceId])).toEqual([]);
     });
 
@@ -85,7 +90,10 @@ describe('ApplyUserCommands (Postgres): one pipeline for a command alone and for
       await users.apply(create(t, 'grace'));
       const taken = create(t, 'GRACE'); // userName is unique per tenant, case-insensitively: the insert says so
       const answer = await users.apply(taken);
-      expect(answer.outcome).toMatchObject({ status: 409, error: { scimType: 'uniqueness', detail: 'userName is already taken by another user of this tenant' } });
+      expect(answer.outcome).toMatchObject({
+        status: 409,
+        error: { scimType: 'uniqueness', detail: 'userName is already taken by another user of this tenant' },
+      });
       expect(await recorded(taken.commandId)).toMatchObject({ audit: [{ status: 409, outcome: 'failure' }], events: [] });
       expect(await db().query(`SELECT 1 FROM scim_users WHERE id = $1`, [taken.resourceId])).toEqual([]);
 
@@ -110,7 +118,10 @@ describe('ApplyUserCommands (Postgres): one pipeline for a command alone and for
       expect(applied[1].outcome.error?.detail).toBe('the work email shared@contoso.example is already used by another user of this tenant');
       expect(applied[4].outcome.resource).toMatchObject({ id: grace.resourceId, version: 2, document: { title: 'Admiral' } });
       expect(warn).not.toHaveBeenCalled(); // no fallback: the batch committed as one
-      expect(await db().query(`SELECT user_name FROM scim_users WHERE tenant_id = $1 ORDER BY user_name`, [t])).toEqual([{ user_name: 'ada' }, { user_name: 'grace' }]);
+      expect(await db().query(`SELECT user_name FROM scim_users WHERE tenant_id = $1 ORDER BY user_name`, [t])).toEqual([
+        { user_name: 'ada' },
+        { user_name: 'grace' },
+      ]);
       for (const [c, a] of batch.map((c, i) => [c, applied[i]] as const)) expect((await recorded(c.commandId)).outcome).toEqual(a.outcome);
       expect((await recorded(twin.commandId)).audit).toMatchObject([{ status: 409, outcome: 'failure' }]);
     });
@@ -120,8 +131,14 @@ describe('ApplyUserCommands (Postgres): one pipeline for a command alone and for
       const groupId = randomUUID();
       const group = await new ApplyGroupCommand(db(), config(), stores()).execute(
         asRead<GroupCommand>({
-          v: 1, commandId: randomUUID(), tenantId: t, resourceType: 'Group', resourceId: groupId, action: 'import',
-          payload: { document: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Admins' } }, issuedAt: '2026-12-06T00:00:00.000Z',
+          v: 1,
+          commandId: randomUUID(),
+          tenantId: t,
+          resourceType: 'Group',
+          resourceId: groupId,
+          action: 'import',
+          payload: { document: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Admins' } },
+          issuedAt: '2026-12-06T00:00:00.000Z',
         }),
       );
       expect(group.outcome.status).toBe(201);
@@ -133,16 +150,26 @@ describe('ApplyUserCommands (Postgres): one pipeline for a command alone and for
       const applied = await users.execute([member, lost, after].map((command) => ({ command })));
       expect(applied.map((a) => a.outcome.status)).toEqual([201, 400, 201]);
       expect(applied[0].outcome.resource?.version).toBe(2); // created, then joined: one sequence each
-      expect(applied[1].outcome.error).toMatchObject({ scimType: 'invalidValue', detail: `userType names groups that do not exist in this tenant: ${unknownGroup}` });
-      expect((await recorded(member.commandId)).events.map((e: { type: string }) => e.type)).toEqual(['dev.scimflow.user.created.v1', 'dev.scimflow.membership.added.v1']);
-      expect(await db().query(`SELECT user_id FROM scim_group_members WHERE tenant_id = $1 AND group_id = $2`, [t, groupId])).toEqual([{ user_id: member.resourceId }]);
+      expect(applied[1].outcome.error).toMatchObject({
+        scimType: 'invalidValue',
+        detail: `userType names groups that do not exist in this tenant: ${unknownGroup}`,
+      });
+      expect((await recorded(member.commandId)).events.map((e: { type: string }) => e.type)).toEqual([
+        'dev.scimflow.user.created.v1',
+        'dev.scimflow.membership.added.v1',
+      ]);
+      expect(await db().query(`SELECT user_id FROM scim_group_members WHERE tenant_id = $1 AND group_id = $2`, [t, groupId])).toEqual([
+        { user_id: member.resourceId },
+      ]);
       expect(await db().query(`SELECT 1 FROM scim_users WHERE id = $1`, [lost.resourceId])).toEqual([]);
       expect(warn).not.toHaveBeenCalled();
     });
 
     it('claims a user imported earlier in the same batch, and a soft-deleted one', async () => {
       const t = await tenant('custom', { deleteMode: 'soft' });
-      const imported = command(t, randomUUID(), 'import', { document: { schemas: [USER], userName: 'legacy', emails: [{ type: 'work', value: 'legacy@contoso.example' }] } });
+      const imported = command(t, randomUUID(), 'import', {
+        document: { schemas: [USER], userName: 'legacy', emails: [{ type: 'work', value: 'legacy@contoso.example' }] },
+      });
       const claim = create(t, 'legacy');
       const gone = create(t, 'gone');
       const goneDeleted = command(t, gone.resourceId, 'delete');

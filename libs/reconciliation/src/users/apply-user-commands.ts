@@ -122,7 +122,14 @@ export class ApplyUserCommands {
     stores: Pick<Stores, 'userStore' | 'auditLog' | 'outbox' | 'memberships' | 'userProfiles' | 'tenantResourceTypes' | 'tenantProfiles'>,
     private readonly profiles = new TenantProfiles(stores.tenantProfiles, config.PROFILE_CACHE_TTL_MS),
   ) {
-    ({ userStore: this.users, auditLog: this.audit, outbox: this.outbox, memberships: this.memberships, userProfiles: this.profileStore, tenantResourceTypes: this.resourceTypes } = stores);
+    ({
+      userStore: this.users,
+      auditLog: this.audit,
+      outbox: this.outbox,
+      memberships: this.memberships,
+      userProfiles: this.profileStore,
+      tenantResourceTypes: this.resourceTypes,
+    } = stores);
   }
 
   /** One command: a batch of one. */
@@ -206,7 +213,13 @@ export class ApplyUserCommands {
     const keys = new Map(fresh.map((b) => [resourceKey(b.command.tenantId, b.command.resourceId), { tenantId: b.command.tenantId, id: b.command.resourceId }]));
     const states = new Map((await this.users.lockMany(em, [...keys.values()])).map((s) => [resourceKey(s.tenantId, s.id), s] as const));
     const creating = fresh.filter((b) => b.command.action === 'create').map((b) => b.command.tenantId);
-    const batchState: BatchState = { em, states, claimingTenants: await this.users.tenantsWithUnlinkedUsers(em, [...new Set(creating)]), pending: new PendingWrites(), now };
+    const batchState: BatchState = {
+      em,
+      states,
+      claimingTenants: await this.users.tenantsWithUnlinkedUsers(em, [...new Set(creating)]),
+      pending: new PendingWrites(),
+      now,
+    };
     const seen = new Map<string, AppliedCommand>();
 
     for (const b of batch) {
@@ -252,10 +265,18 @@ export class ApplyUserCommands {
       return this.recorded(pending, command, { kind: 'reject', error: rejection }, nothingWritten(command), now);
     }
     const { decision, written } = result;
-    return decision.kind === 'save' || decision.kind === 'delete' ? this.saved(batch, command, decision, written) : this.recorded(pending, command, decision, written, now);
+    return decision.kind === 'save' || decision.kind === 'delete'
+      ? this.saved(batch, command, decision, written)
+      : this.recorded(pending, command, decision, written, now);
   }
 
-  private decide(command: UserCommand, { types, settings }: TenantRules, current: UserState | undefined, claim: UserClaim | undefined, now: Date): ProfiledUserDecision {
+  private decide(
+    command: UserCommand,
+    { types, settings }: TenantRules,
+    current: UserState | undefined,
+    claim: UserClaim | undefined,
+    now: Date,
+  ): ProfiledUserDecision {
     return applyProfileToDecision(decideUserCommand(current, command, now, types, claim), command, settings, now);
   }
 
@@ -275,7 +296,8 @@ export class ApplyUserCommands {
     pending.outcomes.push({ command, outcome });
     pending.audit.push(commandAuditEntry({ ...command, resourceId: written.userId }, outcome, written.diff, now));
     // built here, where this command's trace context is the active one
-    if (written.events.length) pending.outbox.push(...written.events.map((e) => changeEventRecord(e, command.tenantId, written.userId, this.config.KAFKA_TOPIC_PREFIX)));
+    if (written.events.length)
+      pending.outbox.push(...written.events.map((e) => changeEventRecord(e, command.tenantId, written.userId, this.config.KAFKA_TOPIC_PREFIX)));
     return { outcome, firstTime: true, events: written.events.length };
   }
 
@@ -330,8 +352,19 @@ export class ApplyUserCommands {
     const memberships = directiveMembershipEvents(command, userId, decision.state.version, join, leave, now);
     decision.state.version += memberships.length; // the stored version (ETag) is the last event's sequence
     await (decision.isNew ? this.users.insert(em, decision.state) : this.users.update(em, decision.state));
-    await this.profileStore.join(em, tenantId, userId, join.map((g) => g.id), now);
-    await this.profileStore.leave(em, tenantId, userId, leave.map((g) => g.id));
+    await this.profileStore.join(
+      em,
+      tenantId,
+      userId,
+      join.map((g) => g.id),
+      now,
+    );
+    await this.profileStore.leave(
+      em,
+      tenantId,
+      userId,
+      leave.map((g) => g.id),
+    );
     const profile = decision.profile;
     if (profile && (profile.unmatchedRoles.length || !decision.isNew)) await this.profileStore.setUnmatchedRoles(em, tenantId, userId, profile.unmatchedRoles);
     return { userId, after: decision.state, events: [decision.event, ...memberships], diff: saveDiff(command, decision, join, leave) };

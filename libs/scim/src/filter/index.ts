@@ -1,5 +1,15 @@
 export * from './ast';
-export { parseFilter, parsePatchPath, formatFilter, formatPatchPath, formatAttribute, formatValue, isValidAttributeName, MAX_FILTER_LENGTH, MAX_FILTER_DEPTH } from './parser';
+export {
+  parseFilter,
+  parsePatchPath,
+  formatFilter,
+  formatPatchPath,
+  formatAttribute,
+  formatValue,
+  isValidAttributeName,
+  MAX_FILTER_LENGTH,
+  MAX_FILTER_DEPTH,
+} from './parser';
 export { matchesFilter, compileMatcher, matchesValueFilter } from './matcher';
 export type { MatchOptions } from './matcher';
 export { compileFilterToSql, escapeLike } from './sql';

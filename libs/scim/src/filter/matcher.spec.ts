@@ -377,8 +377,20 @@ describe('matchesFilter: invalid filters throw invalidFilter whatever the data',
     ['value path sub on simple attribute', 'userName[value eq "x"].value eq "x"', "needs a complex attribute, and 'userName' is not one"],
     ['gt on boolean value path sub', 'emails[type eq "work"].primary gt "a"', "'gt' cannot be used on a boolean attribute"],
     ['value path sub with wrong literal type', 'emails[type eq "work"].primary eq "yes"', 'compared with true or false'],
-    ['nested value path (hand-built)', { kind: 'valuePath', attribute: { attribute: 'emails' }, filter: { kind: 'valuePath', attribute: { attribute: 'x' }, filter: { kind: 'present', attribute: { attribute: 'y' } } } }, 'cannot be nested'],
-    ['URN in value path (hand-built)', { kind: 'valuePath', attribute: { attribute: 'emails' }, filter: { kind: 'present', attribute: { schema: 'urn:a:b', attribute: 'type' } } }, 'cannot have a schema URN'],
+    [
+      'nested value path (hand-built)',
+      {
+        kind: 'valuePath',
+        attribute: { attribute: 'emails' },
+        filter: { kind: 'valuePath', attribute: { attribute: 'x' }, filter: { kind: 'present', attribute: { attribute: 'y' } } },
+      },
+      'cannot be nested',
+    ],
+    [
+      'URN in value path (hand-built)',
+      { kind: 'valuePath', attribute: { attribute: 'emails' }, filter: { kind: 'present', attribute: { schema: 'urn:a:b', attribute: 'type' } } },
+      'cannot have a schema URN',
+    ],
     ['gt null (hand-built)', cmp('title', 'gt', null), "'gt' cannot be used with null"],
   ];
 
@@ -413,7 +425,8 @@ describe('matchesFilter: odd documents', () => {
     ['number where string expected', { title: 5 }, false],
     ['extension container not an object', { [ENTERPRISE]: 'x' }, false],
   ])('%s', (_name, resource, expected) => {
-    const filter = Object.keys(resource)[0] === 'title' ? 'title eq "Tour Guide"' : Object.keys(resource)[0] === 'emails' ? 'emails[type eq "work"]' : 'employeeNumber pr';
+    const filter =
+      Object.keys(resource)[0] === 'title' ? 'title eq "Tour Guide"' : Object.keys(resource)[0] === 'emails' ? 'emails[type eq "work"]' : 'employeeNumber pr';
     expect(matches(filter, resource)).toBe(expected);
   });
 
@@ -454,7 +467,17 @@ describe('matchesValueFilter (PATCH value filters)', () => {
   });
 
   it('uses sub-attribute definitions', () => {
-    const members = { name: 'members', type: 'complex' as const, multiValued: true, required: false, caseExact: false, mutability: 'readWrite' as const, returned: 'default' as const, uniqueness: 'none' as const, subAttributes: [def('value', 'string', { caseExact: true })] };
+    const members = {
+      name: 'members',
+      type: 'complex' as const,
+      multiValued: true,
+      required: false,
+      caseExact: false,
+      mutability: 'readWrite' as const,
+      returned: 'default' as const,
+      uniqueness: 'none' as const,
+      subAttributes: [def('value', 'string', { caseExact: true })],
+    };
     expect(matchesValueFilter(parseFilter('value eq "ABC"'), { value: 'ABC' }, members)).toBe(true);
     expect(matchesValueFilter(parseFilter('value eq "abc"'), { value: 'ABC' }, members)).toBe(false);
     expect(matchesValueFilter(parseFilter('value eq "abc"'), { value: 'ABC' })).toBe(true);

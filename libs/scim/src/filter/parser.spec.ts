@@ -21,8 +21,16 @@ describe('parseFilter: valid filters', () => {
   const cases: Array<[string, string, FilterNode]> = [
     // Filters Microsoft Entra ID sends (Tutorial: Develop and plan provisioning for a SCIM endpoint).
     ['entra userName', 'userName eq "Test_User_dfeef4c5-5681-4387-b016-bdf221e82081"', cmp('userName', 'eq', 'Test_User_dfeef4c5-5681-4387-b016-bdf221e82081')],
-    ['entra externalId', 'externalId eq "Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee"', cmp('externalId', 'eq', 'Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee')],
-    ['entra displayName', 'displayName eq "Group_b6b8e297-6a12-4f44-9bd7-ef8b7c3e46d4"', cmp('displayName', 'eq', 'Group_b6b8e297-6a12-4f44-9bd7-ef8b7c3e46d4')],
+    [
+      'entra externalId',
+      'externalId eq "Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee"',
+      cmp('externalId', 'eq', 'Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee'),
+    ],
+    [
+      'entra displayName',
+      'displayName eq "Group_b6b8e297-6a12-4f44-9bd7-ef8b7c3e46d4"',
+      cmp('displayName', 'eq', 'Group_b6b8e297-6a12-4f44-9bd7-ef8b7c3e46d4'),
+    ],
     [
       'entra group membership',
       'id eq "40734ae655284ad3abcc" and members eq "af4fe7d7f19d4de38e06"',
@@ -142,15 +150,14 @@ describe('parseFilter: valid filters', () => {
       'emails[type eq "work"].value eq "x" and userName eq "u"',
       and(vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'x'))), cmp('userName', 'eq', 'u')),
     ],
-    [
-      'value path sub under not',
-      'not (emails[type eq "work"].value eq "x")',
-      not(vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'x')))),
-    ],
+    ['value path sub under not', 'not (emails[type eq "work"].value eq "x")', not(vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'x'))))],
     [
       'two value path subs',
       'emails[type eq "work"].value ew "@x" or addresses[type eq "work"].postalCode sw "91"',
-      or(vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'ew', '@x'))), vp('addresses', and(cmp('type', 'eq', 'work'), cmp('postalCode', 'sw', '91')))),
+      or(
+        vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'ew', '@x'))),
+        vp('addresses', and(cmp('type', 'eq', 'work'), cmp('postalCode', 'sw', '91'))),
+      ),
     ],
     [
       'value path sub next to a value path',
@@ -159,7 +166,11 @@ describe('parseFilter: valid filters', () => {
     ],
     ['value path sub with URN', `${CORE}:emails[type eq "work"].value eq "x"`, vp(`${CORE}:emails`, and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'x')))],
     ['value path sub $ref', 'members[type eq "User"].$ref pr', vp('members', and(cmp('type', 'eq', 'User'), pr('$ref')))],
-    ['value path sub then and without space', '(emails[type eq "work"].value pr)and(b pr)', and(vp('emails', and(cmp('type', 'eq', 'work'), pr('value'))), pr('b'))],
+    [
+      'value path sub then and without space',
+      '(emails[type eq "work"].value pr)and(b pr)',
+      and(vp('emails', and(cmp('type', 'eq', 'work'), pr('value'))), pr('b')),
+    ],
     // Sub-attributes and URN paths.
     ['sub-attribute', 'name.givenName eq "Barbara"', cmp('name.givenName', 'eq', 'Barbara')],
     ['sub $ref', 'members.$ref pr', pr('members.$ref')],
@@ -403,7 +414,10 @@ describe('formatFilter', () => {
 
 describe('parsePatchPath', () => {
   const cases: Array<[string, PatchPath]> = [
-    ['members[value eq "2819c223-7f76-453a-919d-413861904646"]', { attribute: attr('members'), valueFilter: cmp('value', 'eq', '2819c223-7f76-453a-919d-413861904646') }],
+    [
+      'members[value eq "2819c223-7f76-453a-919d-413861904646"]',
+      { attribute: attr('members'), valueFilter: cmp('value', 'eq', '2819c223-7f76-453a-919d-413861904646') },
+    ],
     ['emails[type eq "work"].value', { attribute: attr('emails'), valueFilter: cmp('type', 'eq', 'work'), subAttribute: 'value' }],
     ['name.givenName', { attribute: attr('name.givenName') }],
     [`${ENTERPRISE}:manager`, { attribute: attr(`${ENTERPRISE}:manager`) }],

@@ -14,17 +14,16 @@ const KEYWORDS = new Set(['and', 'or', 'not']);
 const attrName: fc.Arbitrary<string> = fc
   .oneof(
     fc
-      .tuple(
-        fc.constantFrom(...'aAzZqQ'.split('')),
-        fc.string({ unit: fc.constantFrom(...'abzABZ09_-'.split('')), maxLength: 8 }),
-      )
+      .tuple(fc.constantFrom(...'aAzZqQ'.split('')), fc.string({ unit: fc.constantFrom(...'abzABZ09_-'.split('')), maxLength: 8 }))
       .map(([first, rest]) => first + rest),
     fc.constantFrom('$ref', 'userName', 'emails', 'value', 'pr', 'eq', 'true', 'null', 'notes', 'order'),
   )
   .filter((n) => !KEYWORDS.has(n.toLowerCase()));
 const urn: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(ENTERPRISE, 'urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName'),
-  fc.array(fc.string({ unit: fc.constantFrom(...'aZ09.-_'.split('')), minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 4 }).map((parts) => `urn:${parts.join(':')}`),
+  fc
+    .array(fc.string({ unit: fc.constantFrom(...'aZ09.-_'.split('')), minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 4 })
+    .map((parts) => `urn:${parts.join(':')}`),
 );
 const topRef: fc.Arbitrary<AttributeReference> = fc
   .record({ schema: fc.option(urn, { nil: undefined }), attribute: attrName, subAttribute: fc.option(attrName, { nil: undefined }) })
@@ -37,7 +36,10 @@ const topRef: fc.Arbitrary<AttributeReference> = fc
 const valuePathRef = topRef.map(({ schema, attribute }) => (schema === undefined ? { attribute } : { schema, attribute }));
 const innerRef: fc.Arbitrary<AttributeReference> = attrName.map((attribute) => ({ attribute }));
 
-const stringValue = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('', '"', '\\', '/', '\b\f\n\r\t', '\u001f', '\ud800', '😀', 'and or not ( ) [ ]'));
+const stringValue = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.constantFrom('', '"', '\\', '/', '\b\f\n\r\t', '\u001f', '\ud800', '😀', 'and or not ( ) [ ]'),
+);
 const safeString = stringValue.filter((s) => !s.includes('\u0000'));
 const numberValue = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(-0, 0.1, 1e21, 5e-324));
 const anyValue: fc.Arbitrary<FilterValue> = fc.oneof(safeString, numberValue, fc.boolean(), fc.constant(null));
@@ -48,7 +50,12 @@ const leaf = (ref: fc.Arbitrary<AttributeReference>): fc.Arbitrary<FilterNode> =
     fc.record({ kind: fc.constant('present' as const), attribute: ref }),
     fc.record({ kind: fc.constant('compare' as const), attribute: ref, op: fc.constantFrom<CompareOperator>('eq', 'ne'), value: anyValue }),
     fc.record({ kind: fc.constant('compare' as const), attribute: ref, op: fc.constantFrom<CompareOperator>('co', 'sw', 'ew'), value: safeString }),
-    fc.record({ kind: fc.constant('compare' as const), attribute: ref, op: fc.constantFrom<CompareOperator>('gt', 'ge', 'lt', 'le'), value: fc.oneof(safeString, numberValue) }),
+    fc.record({
+      kind: fc.constant('compare' as const),
+      attribute: ref,
+      op: fc.constantFrom<CompareOperator>('gt', 'ge', 'lt', 'le'),
+      value: fc.oneof(safeString, numberValue),
+    }),
   );
 
 const innerFilter = fc.letrec<{ node: FilterNode }>((tie) => ({
@@ -70,7 +77,43 @@ const filterAst = fc.letrec<{ node: FilterNode }>((tie) => ({
   ),
 })).node;
 
-const TOKENS = ['userName', 'emails', 'name.givenName', `${ENTERPRISE}:manager.value`, 'eq', 'NE', 'co', 'pr', 'gt', 'and', 'OR', 'not', '(', ')', '[', ']', '.', ':', '"x"', '"', '\\', '\\u12', '\\u0000', '1e5', '-', '01', 'true', 'Null', '].value', '$ref', 'urn:', ' ', ' ', '\t', '\n'];
+const TOKENS = [
+  'userName',
+  'emails',
+  'name.givenName',
+  `${ENTERPRISE}:manager.value`,
+  'eq',
+  'NE',
+  'co',
+  'pr',
+  'gt',
+  'and',
+  'OR',
+  'not',
+  '(',
+  ')',
+  '[',
+  ']',
+  '.',
+  ':',
+  '"x"',
+  '"',
+  '\\',
+  '\\u12',
+  '\\u0000',
+  '1e5',
+  '-',
+  '01',
+  'true',
+  'Null',
+  '].value',
+  '$ref',
+  'urn:',
+  ' ',
+  ' ',
+  '\t',
+  '\n',
+];
 const tokenSoup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 25 }).map((t) => t.join(''));
 
 function expectOnlyScimError(fn: () => unknown, scimType: 'invalidFilter' | 'invalidPath'): unknown {
@@ -133,7 +176,12 @@ describe('properties: parser and printer', () => {
 // ---- matcher ----------------------------------------------------------------------------------------------------
 
 const schemas = [userSchema, enterpriseUserSchema];
-const scalar = fc.oneof(fc.constantFrom('', 'a', 'A', 'work', 'Work', 'True', 'false', 'x@example.com', '2020-01-01T00:00:00Z'), fc.integer({ min: -3, max: 3 }), fc.boolean(), fc.constant(null));
+const scalar = fc.oneof(
+  fc.constantFrom('', 'a', 'A', 'work', 'Work', 'True', 'false', 'x@example.com', '2020-01-01T00:00:00Z'),
+  fc.integer({ min: -3, max: 3 }),
+  fc.boolean(),
+  fc.constant(null),
+);
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
 const element = fc.record({ value: opt(scalar), type: opt(scalar), primary: opt(scalar) }, { requiredKeys: [] });
 const resource = fc.record(
@@ -148,9 +196,26 @@ const resource = fc.record(
   },
   { requiredKeys: [] },
 ) as fc.Arbitrary<Record<string, unknown>>;
-const paths = ['userName', 'title', 'active', 'name.givenName', 'emails', 'emails.value', 'emails.type', 'emails.primary', `${ENTERPRISE}:department`, 'manager.value', 'meta.created', 'unknownAttr'];
+const paths = [
+  'userName',
+  'title',
+  'active',
+  'name.givenName',
+  'emails',
+  'emails.value',
+  'emails.type',
+  'emails.primary',
+  `${ENTERPRISE}:department`,
+  'manager.value',
+  'meta.created',
+  'unknownAttr',
+];
 const ops: CompareOperator[] = ['eq', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'];
-const comparison = fc.record({ path: fc.constantFrom(...paths), op: fc.constantFrom(...ops), value: fc.oneof(scalar, fc.constantFrom('2020-06-01', 'wor', 'k')) });
+const comparison = fc.record({
+  path: fc.constantFrom(...paths),
+  op: fc.constantFrom(...ops),
+  value: fc.oneof(scalar, fc.constantFrom('2020-06-01', 'wor', 'k')),
+});
 
 /** Evaluates, or returns 'error' for invalid filters (which must be invalid whatever the data). */
 function evaluate(node: FilterNode, r: Record<string, unknown>): boolean | 'error' {
@@ -214,7 +279,9 @@ describe('properties: matcher', () => {
     const subs = ['value', 'type', 'primary', 'display'];
     const condition = fc.oneof(
       fc.constant('pr'),
-      fc.record({ op: fc.constantFrom<CompareOperator>('eq', 'ne', ...ops), value: fc.oneof(scalar, fc.constantFrom('wor', 'k', 'X@EXAMPLE.COM')) }).map(({ op, value }) => `${op} ${formatValue(value)}`),
+      fc
+        .record({ op: fc.constantFrom<CompareOperator>('eq', 'ne', ...ops), value: fc.oneof(scalar, fc.constantFrom('wor', 'k', 'X@EXAMPLE.COM')) })
+        .map(({ op, value }) => `${op} ${formatValue(value)}`),
     );
     const parsed = (text: string): FilterNode | 'error' => {
       try {

@@ -20,8 +20,7 @@ export interface PathStep {
 
 /** Where filter attributes are resolved: a whole resource, or an element of a multi-valued attribute (`emails[…]`). */
 export type Scope =
-  | { kind: 'resource'; schemas: readonly SchemaDefinition[] }
-  | { kind: 'element'; parent: string; attributes: readonly AttributeDefinition[] | undefined };
+  { kind: 'resource'; schemas: readonly SchemaDefinition[] } | { kind: 'element'; parent: string; attributes: readonly AttributeDefinition[] | undefined };
 
 export interface ResolvedAttribute {
   /** Hops from the document (or element) to the attribute's values, using the schema's spelling of each name. */
@@ -125,9 +124,7 @@ export function resolveAttribute(ref: AttributeReference, scope: Scope): Resolve
   if (ref.subAttribute !== undefined) {
     const sub = top ? findAttribute(top.subAttributes, ref.subAttribute) : undefined;
     if (top && !sub && !problem) {
-      problem = top.subAttributes
-        ? `attribute '${top.name}' has no sub-attribute '${ref.subAttribute}'`
-        : `attribute '${top.name}' has no sub-attributes`;
+      problem = top.subAttributes ? `attribute '${top.name}' has no sub-attribute '${ref.subAttribute}'` : `attribute '${top.name}' has no sub-attributes`;
     }
     steps.push({ key: sub?.name ?? ref.subAttribute, multiValued: sub ? sub.multiValued : true });
     definition = sub;
@@ -244,7 +241,12 @@ export function planComparison(
     }
     case 'number': {
       if (SUBSTRING_OPS.has(op)) fail(`'${op}' cannot be used on a numeric attribute`);
-      const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(value) ? Number(value) : NaN;
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string' && /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(value)
+            ? Number(value)
+            : NaN;
       if (!Number.isFinite(n)) fail('a numeric attribute must be compared with a number');
       return { kind, op: op as 'eq', value: n };
     }

@@ -95,7 +95,10 @@ export function compileSortToSql(sort: SortSpec, target: SqlFilterTarget, paramO
   const steps: PathStep[] = [...resolved.steps];
   if (def.type === 'complex') {
     const value = def.multiValued && !resolved.hasSubAttribute ? findAttribute(def.subAttributes, 'value') : undefined;
-    if (!value) throw invalid(`Invalid sortBy '${display}': '${def.name}' is complex; sort by one of its sub-attributes (e.g. '${def.name}.${def.subAttributes?.[0]?.name ?? 'value'}')`);
+    if (!value)
+      throw invalid(
+        `Invalid sortBy '${display}': '${def.name}' is complex; sort by one of its sub-attributes (e.g. '${def.name}.${def.subAttributes?.[0]?.name ?? 'value'}')`,
+      );
     steps.push({ key: value.name, multiValued: value.multiValued });
     def = value;
   }

@@ -40,9 +40,7 @@ const groupSchemaWithMembers: SchemaDefinition = {
   id: 'urn:ietf:params:scim:schemas:core:2.0:Group',
   name: 'Group',
   description: 'Group',
-  attributes: [
-    def('members', 'complex', { multiValued: true, subAttributes: [def('value', 'string', { caseExact: true }), def('type', 'string')] }),
-  ],
+  attributes: [def('members', 'complex', { multiValued: true, subAttributes: [def('value', 'string', { caseExact: true }), def('type', 'string')] })],
 };
 
 const compile = (filter: string | FilterNode, t: SqlFilterTarget = target, offset = 0) =>
@@ -109,7 +107,11 @@ function errorOf(fn: () => unknown): ScimError {
 describe('compileFilterToSql: columns', () => {
   it.each<[string, string, unknown[]]>([
     // Entra's look-ups hit plain, index-friendly column comparisons.
-    ['userName eq "Test_User_dfeef4c5-5681-4387-b016-bdf221e82081"', '(lower(u.user_name) = lower($1::text))', ['Test_User_dfeef4c5-5681-4387-b016-bdf221e82081']],
+    [
+      'userName eq "Test_User_dfeef4c5-5681-4387-b016-bdf221e82081"',
+      '(lower(u.user_name) = lower($1::text))',
+      ['Test_User_dfeef4c5-5681-4387-b016-bdf221e82081'],
+    ],
     ['externalId eq "abc"', '(u.external_id = $1::text)', ['abc']],
     ['id eq "2819c223"', '(u.id = $1::text)', ['2819c223']],
     ['USERNAME eq "x"', '(lower(u.user_name) = lower($1::text))', ['x']],
@@ -149,7 +151,10 @@ describe('compileFilterToSql: columns', () => {
   });
 
   it('takes columns for extension attributes, keyed by lower-cased URN path', () => {
-    const t = { ...target, columns: { ...target.columns, [`${ENTERPRISE.toLowerCase()}:employeenumber`]: { sql: 'u.employee_number', type: 'string' as const, caseExact: false } } };
+    const t = {
+      ...target,
+      columns: { ...target.columns, [`${ENTERPRISE.toLowerCase()}:employeenumber`]: { sql: 'u.employee_number', type: 'string' as const, caseExact: false } },
+    };
     expect(compile(`${ENTERPRISE}:employeeNumber eq "7"`, t)).toEqual({ sql: '(lower(u.employee_number) = lower($1::text))', params: ['7'] });
     expect(compile('employeeNumber eq "7"', t).sql).toBe('(lower(u.employee_number) = lower($1::text))');
   });
@@ -333,7 +338,9 @@ describe('compileFilterToSql: value indexes', () => {
   });
 
   it('keeps the indexed test inside ne and not, where it is harmless', () => {
-    expect(compile('emails[type eq "work"].value ne "a"', indexed).sql).toMatch(/^\(NOT \(\(\(email_values\(u\.resource\) @> ARRAY\[lower\(\$6::text\)\]\) AND /);
+    expect(compile('emails[type eq "work"].value ne "a"', indexed).sql).toMatch(
+      /^\(NOT \(\(\(email_values\(u\.resource\) @> ARRAY\[lower\(\$6::text\)\]\) AND /,
+    );
     expect(compile('not (emails.value eq "a")', indexed).sql).toContain(uses(4));
   });
 
@@ -358,12 +365,24 @@ describe('compileFilterToSql: logic', () => {
   it.each<[string, string]>([
     ['userName eq "a" and externalId eq "b"', '((lower(u.user_name) = lower($1::text)) AND (u.external_id = $2::text))'],
     ['userName eq "a" or externalId eq "b"', '((lower(u.user_name) = lower($1::text)) OR (u.external_id = $2::text))'],
-    ['userName pr and active pr and id pr', "((u.user_name IS NOT NULL AND u.user_name <> '') AND (u.active IS NOT NULL) AND (u.id IS NOT NULL AND u.id <> ''))"],
-    ['userName pr or active pr and id pr', "((u.user_name IS NOT NULL AND u.user_name <> '') OR ((u.active IS NOT NULL) AND (u.id IS NOT NULL AND u.id <> '')))"],
-    ['(userName pr or active pr) and id pr', "(((u.user_name IS NOT NULL AND u.user_name <> '') OR (u.active IS NOT NULL)) AND (u.id IS NOT NULL AND u.id <> ''))"],
+    [
+      'userName pr and active pr and id pr',
+      "((u.user_name IS NOT NULL AND u.user_name <> '') AND (u.active IS NOT NULL) AND (u.id IS NOT NULL AND u.id <> ''))",
+    ],
+    [
+      'userName pr or active pr and id pr',
+      "((u.user_name IS NOT NULL AND u.user_name <> '') OR ((u.active IS NOT NULL) AND (u.id IS NOT NULL AND u.id <> '')))",
+    ],
+    [
+      '(userName pr or active pr) and id pr',
+      "(((u.user_name IS NOT NULL AND u.user_name <> '') OR (u.active IS NOT NULL)) AND (u.id IS NOT NULL AND u.id <> ''))",
+    ],
     ['not (active pr)', '(NOT ((u.active IS NOT NULL) IS TRUE))'],
     ['not (not (active pr))', '(NOT ((NOT ((u.active IS NOT NULL) IS TRUE)) IS TRUE))'],
-    ['active pr and (id pr and userName pr)', "((u.active IS NOT NULL) AND (u.id IS NOT NULL AND u.id <> '') AND (u.user_name IS NOT NULL AND u.user_name <> ''))"],
+    [
+      'active pr and (id pr and userName pr)',
+      "((u.active IS NOT NULL) AND (u.id IS NOT NULL AND u.id <> '') AND (u.user_name IS NOT NULL AND u.user_name <> ''))",
+    ],
   ])('%s', (filter, sql) => {
     expect(compile(filter).sql).toBe(sql);
   });
@@ -412,7 +431,15 @@ describe('compileFilterToSql: rejected filters', () => {
     ['ordering a boolean sub-attribute after a value filter', 'emails[type eq "work"].primary gt true', "'gt' cannot be used with a boolean"],
     ['boolean sub-attribute after a value filter with text', 'emails[type eq "work"].primary eq "yes"', 'compared with true or false'],
     ['NUL character (hand-built)', { kind: 'compare', attribute: { attribute: 'title' }, op: 'eq', value: 'a\u0000b' }, 'NUL character'],
-    ['nested value path (hand-built)', { kind: 'valuePath', attribute: { attribute: 'emails' }, filter: { kind: 'valuePath', attribute: { attribute: 'x' }, filter: { kind: 'present', attribute: { attribute: 'y' } } } }, 'cannot be nested'],
+    [
+      'nested value path (hand-built)',
+      {
+        kind: 'valuePath',
+        attribute: { attribute: 'emails' },
+        filter: { kind: 'valuePath', attribute: { attribute: 'x' }, filter: { kind: 'present', attribute: { attribute: 'y' } } },
+      },
+      'cannot be nested',
+    ],
     ['null with gt (hand-built)', { kind: 'compare', attribute: { attribute: 'title' }, op: 'gt', value: null }, "'gt' cannot be used with null"],
   ];
 
@@ -458,12 +485,12 @@ describe('compileFilterToSql: hostile input stays in parameters', () => {
   const hostile: Array<[string, string, string]> = [
     ['classic injection in a column', 'userName eq "x\'); DROP TABLE users;--"', "x'); DROP TABLE users;--"],
     ['injection in the document', 'displayName eq "\'; SELECT pg_sleep(10); --"', "'; SELECT pg_sleep(10); --"],
-    ['tautology in LIKE', 'title co "%\' OR \'1\'=\'1"', "\\%' OR '1'='1"],
+    ['tautology in LIKE', "title co \"%' OR '1'='1\"", "\\%' OR '1'='1"],
     ['backslash quote in value path', 'emails[value sw "\\\\\' OR 1=1 --"]', "\\\\' OR 1=1 --"],
     ['placeholder look-alike', 'title eq "$1::text) OR (TRUE"', '$1::text) OR (TRUE'],
     ['dollar quoting', 'title eq "$$; DROP TABLE users; $$"', '$$; DROP TABLE users; $$'],
     ['comment opener', 'nickName eq "/* x */"', '/* x */'],
-    ['caseExact column', 'externalId eq "\'||pg_read_file(\'/etc/passwd\')||\'"', "'||pg_read_file('/etc/passwd')||'"],
+    ['caseExact column', "externalId eq \"'||pg_read_file('/etc/passwd')||'\"", "'||pg_read_file('/etc/passwd')||'"],
     ['extension', `${ENTERPRISE}:department ne "x\\" OR \\"1\\"=\\"1"`, 'x" OR "1"="1'],
     ['jsonpath look-alike', 'title pr or title eq "strict $.** ? (@ == 1)"', 'strict $.** ? (@ == 1)'],
   ];
@@ -521,10 +548,21 @@ describe('property: SQL text never contains input', () => {
       subAttribute: fc.option(fc.oneof(fc.constantFrom('value', 'type', 'givenName', 'created'), anyText), { nil: undefined, freq: 2 }),
     })
     .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as unknown as AttributeReference);
-  const value: fc.Arbitrary<FilterValue> = fc.oneof(anyText, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.constantFrom('2020-01-01T00:00:00Z', 'True'));
+  const value: fc.Arbitrary<FilterValue> = fc.oneof(
+    anyText,
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constantFrom('2020-01-01T00:00:00Z', 'True'),
+  );
   const leaf: fc.Arbitrary<FilterNode> = fc.oneof(
     fc.record({ kind: fc.constant('present' as const), attribute: ref }),
-    fc.record({ kind: fc.constant('compare' as const), attribute: ref, op: fc.constantFrom<CompareOperator>('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'), value }),
+    fc.record({
+      kind: fc.constant('compare' as const),
+      attribute: ref,
+      op: fc.constantFrom<CompareOperator>('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'),
+      value,
+    }),
   );
   const tree = fc.letrec<{ node: FilterNode }>((tie) => ({
     node: fc.oneof(

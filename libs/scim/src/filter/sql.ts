@@ -88,7 +88,10 @@ class SqlCompiler {
   private readonly valueIndexes = new Map<string, string>();
   private readonly strict: boolean;
 
-  constructor(target: SqlFilterTarget, private readonly offset: number) {
+  constructor(
+    target: SqlFilterTarget,
+    private readonly offset: number,
+  ) {
     for (const [key, column] of Object.entries(target.columns ?? {})) this.columns.set(key.toLowerCase(), column);
     for (const [key, expr] of Object.entries(target.valueIndexes ?? {})) this.valueIndexes.set(key.toLowerCase(), expr);
     this.strict = target.strict ?? true;

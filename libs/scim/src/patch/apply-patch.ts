@@ -275,9 +275,7 @@ class PatchEngine {
   private removeValues(t: Target, raw: unknown, holder: Record<string, unknown>): void {
     const { attr } = t;
     const current = ownValue(holder, attr.name);
-    const patterns = (Array.isArray(raw) ? raw : [raw])
-      .map((p, i) => coerceOne(attr, p, `${t.label}[${i}]`))
-      .filter((p) => p !== undefined);
+    const patterns = (Array.isArray(raw) ? raw : [raw]).map((p, i) => coerceOne(attr, p, `${t.label}[${i}]`)).filter((p) => p !== undefined);
     if (!patterns.length) return;
     if (attr.multiValued) {
       if (!Array.isArray(current)) return;
@@ -517,4 +515,3 @@ function parsePath(key: string): PatchPath {
     throw invalidPath(`Invalid attribute path '${key}' in value: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
-

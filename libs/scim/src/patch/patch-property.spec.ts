@@ -15,7 +15,14 @@ import { parsePatchRequest, PATCH_OP_SCHEMA } from './patch-request';
 const FOLDERS = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName';
 const METADATA = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
 const userTypes: ResourceTypeSchemas = userResourceTypeFor([
-  validateSchemaRegistration({ id: FOLDERS, name: 'Folders', attributes: [{ name: 'folders', type: 'string', multiValued: true }, { name: 'badge', type: 'string', mutability: 'immutable' }] }),
+  validateSchemaRegistration({
+    id: FOLDERS,
+    name: 'Folders',
+    attributes: [
+      { name: 'folders', type: 'string', multiValued: true },
+      { name: 'badge', type: 'string', mutability: 'immutable' },
+    ],
+  }),
   validateSchemaRegistration({ id: METADATA, name: 'Metadata', additionalStringAttributes: true }),
 ]);
 
@@ -27,7 +34,10 @@ const user: ScimDocument = normalizeResource(
     active: true,
     displayName: 'Ada',
     name: { givenName: 'Ada', familyName: 'Lovelace' },
-    emails: [{ type: 'work', value: 'ada@contoso.example', primary: true }, { type: 'home', value: 'ada@home.example' }],
+    emails: [
+      { type: 'work', value: 'ada@contoso.example', primary: true },
+      { type: 'home', value: 'ada@home.example' },
+    ],
     phoneNumbers: [{ type: 'mobile', value: '+1 555 0100' }],
     [ENTERPRISE_USER_SCHEMA]: { department: 'Engines', manager: { value: 'm1' } },
     [`${FOLDERS}:folders`]: ['f1', 'f2'],
@@ -41,9 +51,36 @@ const team: ScimDocument = { schemas: ['urn:scimflow:test:schemas:Team'], displa
 // ---- generators -------------------------------------------------------------------------------------------------
 
 const names = fc.constantFrom(
-  'userName', 'active', 'displayName', 'name', 'emails', 'phoneNumbers', 'addresses', 'roles', 'groups', 'id', 'meta', 'externalId',
-  'password', 'members', 'owner', 'value', 'type', 'primary', 'display', 'givenName', 'familyName', 'folders', 'badge', 'costCode',
-  'manager', 'department', 'x', 'USERNAME', '$ref', '',
+  'userName',
+  'active',
+  'displayName',
+  'name',
+  'emails',
+  'phoneNumbers',
+  'addresses',
+  'roles',
+  'groups',
+  'id',
+  'meta',
+  'externalId',
+  'password',
+  'members',
+  'owner',
+  'value',
+  'type',
+  'primary',
+  'display',
+  'givenName',
+  'familyName',
+  'folders',
+  'badge',
+  'costCode',
+  'manager',
+  'department',
+  'x',
+  'USERNAME',
+  '$ref',
+  '',
 );
 const urns = fc.constantFrom(USER_SCHEMA, ENTERPRISE_USER_SCHEMA, FOLDERS, METADATA, 'urn:x:y', 'urn:ietf:params:scim:schemas:core:2.0', '');
 const literal = fc.oneof(
@@ -67,14 +104,16 @@ const path = fc.oneof(
   fc.tuple(urns, names, valueFilter).map(([u, a, f]) => `${u}:${a}[${f}]`),
   fc.string({ maxLength: 20 }),
 );
-const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom('True', 'False', 'work', 'u1'));
+const scalar = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom('True', 'False', 'work', 'u1'),
+);
 const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
-  v: fc.oneof(
-    { depthSize: 'small' },
-    scalar,
-    fc.array(tie('v'), { maxLength: 3 }),
-    fc.dictionary(fc.oneof(names, path), tie('v'), { maxKeys: 3 }),
-  ),
+  v: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(fc.oneof(names, path), tie('v'), { maxKeys: 3 })),
 })).v;
 const opName = fc.oneof(
   { weight: 10, arbitrary: fc.constantFrom('add', 'replace', 'remove', 'Add', 'Replace', 'Remove', 'REMOVE') },
@@ -89,19 +128,43 @@ const operation = fc.oneof(
 /** Operations Entra and other clients really send, with random values: these mostly succeed. */
 const plausible = fc.oneof(
   fc.record({ op: fc.constantFrom('Replace', 'replace'), path: fc.constant('active'), value: fc.oneof(fc.boolean(), fc.constantFrom('True', 'False')) }),
-  fc.record({ op: fc.constantFrom('Add', 'Replace'), path: fc.constantFrom('emails[type eq "work"].value', 'displayName', 'name.familyName', 'title'), value: fc.string({ maxLength: 8 }) }),
-  fc.record({ op: fc.constantFrom('Add', 'Replace', 'Remove'), path: fc.constant(`${FOLDERS}:folders`), value: fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }) }),
-  fc.record({ op: fc.constantFrom('Add', 'Replace', 'Remove'), path: fc.tuple(fc.constantFrom('costCode', 'site', 'a-b_1'), fc.constant(METADATA)).map(([k, u]) => `${u}:${k}`), value: scalar }),
-  fc.record({ op: fc.constant('Remove'), path: fc.constantFrom('phoneNumbers[type eq "mobile"]', 'emails[type eq "home"]', `${ENTERPRISE_USER_SCHEMA}:manager`) }),
+  fc.record({
+    op: fc.constantFrom('Add', 'Replace'),
+    path: fc.constantFrom('emails[type eq "work"].value', 'displayName', 'name.familyName', 'title'),
+    value: fc.string({ maxLength: 8 }),
+  }),
+  fc.record({
+    op: fc.constantFrom('Add', 'Replace', 'Remove'),
+    path: fc.constant(`${FOLDERS}:folders`),
+    value: fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }),
+  }),
+  fc.record({
+    op: fc.constantFrom('Add', 'Replace', 'Remove'),
+    path: fc.tuple(fc.constantFrom('costCode', 'site', 'a-b_1'), fc.constant(METADATA)).map(([k, u]) => `${u}:${k}`),
+    value: scalar,
+  }),
+  fc.record({
+    op: fc.constant('Remove'),
+    path: fc.constantFrom('phoneNumbers[type eq "mobile"]', 'emails[type eq "home"]', `${ENTERPRISE_USER_SCHEMA}:manager`),
+  }),
   fc.record({
     op: fc.constant('Replace'),
-    value: fc.record({ 'name.givenName': fc.string({ maxLength: 5 }), [`${METADATA}:k`]: scalar, [`${ENTERPRISE_USER_SCHEMA}:department`]: fc.string({ maxLength: 5 }) }, { requiredKeys: [] }),
+    value: fc.record(
+      { 'name.givenName': fc.string({ maxLength: 5 }), [`${METADATA}:k`]: scalar, [`${ENTERPRISE_USER_SCHEMA}:department`]: fc.string({ maxLength: 5 }) },
+      { requiredKeys: [] },
+    ),
   }),
 );
 const body = fc.oneof(
   { weight: 3, arbitrary: fc.record({ schemas: fc.constant([PATCH_OP_SCHEMA]), Operations: fc.array(plausible, { minLength: 1, maxLength: 3 }) }) },
   { weight: 5, arbitrary: fc.record({ schemas: fc.constant([PATCH_OP_SCHEMA]), Operations: fc.array(operation, { minLength: 1, maxLength: 4 }) }) },
-  { weight: 1, arbitrary: fc.record({ schemas: fc.oneof(fc.constant([PATCH_OP_SCHEMA]), value), operations: fc.oneof(fc.array(operation, { maxLength: 3 }), value) }, { requiredKeys: [] }) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      { schemas: fc.oneof(fc.constant([PATCH_OP_SCHEMA]), value), operations: fc.oneof(fc.array(operation, { maxLength: 3 }), value) },
+      { requiredKeys: [] },
+    ),
+  },
   { weight: 1, arbitrary: fc.jsonValue() },
 );
 

@@ -43,7 +43,11 @@ describe('parsePatchRequest — accepted messages', () => {
     ['op ADD', msg([{ op: 'ADD', path: 'nickName', value: 'Babs' }]), [{ op: 'add', rawPath: 'nickName', value: 'Babs' }]],
     ['op Replace', msg([{ op: 'Replace', path: 'active', value: 'False' }]), [{ op: 'replace', rawPath: 'active', value: 'False' }]],
     ['op Remove', msg([{ op: 'Remove', path: 'nickName' }]), [{ op: 'remove', rawPath: 'nickName' }]],
-    ['op remove with value (Entra members shape)', msg([{ op: 'Remove', path: 'members', value: [{ $ref: null, value: 'f648f8d5ea4e4cd38e9c' }] }]), [{ op: 'remove', rawPath: 'members', value: [{ $ref: null, value: 'f648f8d5ea4e4cd38e9c' }] }]],
+    [
+      'op remove with value (Entra members shape)',
+      msg([{ op: 'Remove', path: 'members', value: [{ $ref: null, value: 'f648f8d5ea4e4cd38e9c' }] }]),
+      [{ op: 'remove', rawPath: 'members', value: [{ $ref: null, value: 'f648f8d5ea4e4cd38e9c' }] }],
+    ],
     ['replace without path (Entra)', msg([{ op: 'Replace', value: { active: 'False' } }]), [{ op: 'replace', value: { active: 'False' } }]],
     ['add without path', msg([{ op: 'add', value: { nickName: 'x' } }]), [{ op: 'add', value: { nickName: 'x' } }]],
     ['value null kept', msg([{ op: 'replace', path: 'title', value: null }]), [{ op: 'replace', rawPath: 'title', value: null }]],
@@ -51,18 +55,62 @@ describe('parsePatchRequest — accepted messages', () => {
     ['path null on add is no path', msg([{ op: 'add', path: null, value: { nickName: 'x' } }]), [{ op: 'add', value: { nickName: 'x' } }]],
     ['blank path on add is no path', msg([{ op: 'add', path: '  ', value: { nickName: 'x' } }]), [{ op: 'add', value: { nickName: 'x' } }]],
     ['path trimmed', msg([{ op: 'add', path: ' nickName ', value: 'x' }]), [{ op: 'add', rawPath: 'nickName', value: 'x' }]],
-    ['lower-case operations key', { schemas: [PATCH_OP_SCHEMA], operations: [{ op: 'add', path: 'title', value: 't' }] }, [{ op: 'add', rawPath: 'title', value: 't' }]],
-    ['upper-case OPERATIONS key', { schemas: [PATCH_OP_SCHEMA], OPERATIONS: [{ op: 'add', path: 'title', value: 't' }] }, [{ op: 'add', rawPath: 'title', value: 't' }]],
-    ['Schemas key capitalised', { Schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'add', path: 'title', value: 't' }] }, [{ op: 'add', rawPath: 'title', value: 't' }]],
+    [
+      'lower-case operations key',
+      { schemas: [PATCH_OP_SCHEMA], operations: [{ op: 'add', path: 'title', value: 't' }] },
+      [{ op: 'add', rawPath: 'title', value: 't' }],
+    ],
+    [
+      'upper-case OPERATIONS key',
+      { schemas: [PATCH_OP_SCHEMA], OPERATIONS: [{ op: 'add', path: 'title', value: 't' }] },
+      [{ op: 'add', rawPath: 'title', value: 't' }],
+    ],
+    [
+      'Schemas key capitalised',
+      { Schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'add', path: 'title', value: 't' }] },
+      [{ op: 'add', rawPath: 'title', value: 't' }],
+    ],
     ['op object keys capitalised (Op, Path, Value)', msg([{ Op: 'Replace', Path: 'title', Value: 't' }]), [{ op: 'replace', rawPath: 'title', value: 't' }]],
     ['op object keys upper case', msg([{ OP: 'remove', PATH: 'title' }]), [{ op: 'remove', rawPath: 'title' }]],
-    ['PatchOp URN in other case', { schemas: [PATCH_OP_SCHEMA.toUpperCase()], Operations: [{ op: 'remove', path: 'title' }] }, [{ op: 'remove', rawPath: 'title' }]],
-    ['extra schema besides PatchOp', { schemas: [PATCH_OP_SCHEMA, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'], Operations: [{ op: 'remove', path: 'title' }] }, [{ op: 'remove', rawPath: 'title' }]],
+    [
+      'PatchOp URN in other case',
+      { schemas: [PATCH_OP_SCHEMA.toUpperCase()], Operations: [{ op: 'remove', path: 'title' }] },
+      [{ op: 'remove', rawPath: 'title' }],
+    ],
+    [
+      'extra schema besides PatchOp',
+      { schemas: [PATCH_OP_SCHEMA, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'], Operations: [{ op: 'remove', path: 'title' }] },
+      [{ op: 'remove', rawPath: 'title' }],
+    ],
     ['extra members ignored', msg([{ op: 'remove', path: 'title', extra: 1 }], { id: 'x' }), [{ op: 'remove', rawPath: 'title' }]],
-    ['enterprise URN path', msg([{ op: 'Replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: 'm1' }]), [{ op: 'replace', rawPath: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: 'm1' }]],
-    ['bare extension URN path', msg([{ op: 'add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', value: { department: 'x' } }]), [{ op: 'add', rawPath: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', value: { department: 'x' } }]],
-    ['members remove by filter (aadOptscim062020)', msg([{ op: 'remove', path: 'members[value eq "7f4bc1a3-285e-48ae-8202-5accb43efb0e"]' }]), [{ op: 'remove', rawPath: 'members[value eq "7f4bc1a3-285e-48ae-8202-5accb43efb0e"]' }]],
-    ['several operations keep their order', msg([{ op: 'add', path: 'a', value: 1 }, { op: 'remove', path: 'b' }, { op: 'replace', value: {} }]), [{ op: 'add', rawPath: 'a', value: 1 }, { op: 'remove', rawPath: 'b' }, { op: 'replace', value: {} }]],
+    [
+      'enterprise URN path',
+      msg([{ op: 'Replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: 'm1' }]),
+      [{ op: 'replace', rawPath: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: 'm1' }],
+    ],
+    [
+      'bare extension URN path',
+      msg([{ op: 'add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', value: { department: 'x' } }]),
+      [{ op: 'add', rawPath: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', value: { department: 'x' } }],
+    ],
+    [
+      'members remove by filter (aadOptscim062020)',
+      msg([{ op: 'remove', path: 'members[value eq "7f4bc1a3-285e-48ae-8202-5accb43efb0e"]' }]),
+      [{ op: 'remove', rawPath: 'members[value eq "7f4bc1a3-285e-48ae-8202-5accb43efb0e"]' }],
+    ],
+    [
+      'several operations keep their order',
+      msg([
+        { op: 'add', path: 'a', value: 1 },
+        { op: 'remove', path: 'b' },
+        { op: 'replace', value: {} },
+      ]),
+      [
+        { op: 'add', rawPath: 'a', value: 1 },
+        { op: 'remove', rawPath: 'b' },
+        { op: 'replace', value: {} },
+      ],
+    ],
   ];
   it.each(rows)('%s', (_name, body, expected) => {
     const ops = parsePatchRequest(body);
@@ -72,7 +120,9 @@ describe('parsePatchRequest — accepted messages', () => {
 
   it('parses URN paths into schema + attribute', () => {
     const [op] = parsePatchRequest(msg([{ op: 'remove', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value' }]));
-    expect(op.path).toEqual({ attribute: { schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', attribute: 'manager', subAttribute: 'value' } });
+    expect(op.path).toEqual({
+      attribute: { schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', attribute: 'manager', subAttribute: 'value' },
+    });
   });
 
   it('does not leave a value member on a remove without value', () => {
@@ -89,7 +139,12 @@ describe('parsePatchRequest — rejected messages', () => {
     ['body a string', 'add', 'invalidSyntax', /JSON object/],
     ['schemas missing', { Operations: [{ op: 'remove', path: 'x' }] }, 'invalidSyntax', /schemas/],
     ['schemas a string', { schemas: PATCH_OP_SCHEMA, Operations: [{ op: 'remove', path: 'x' }] }, 'invalidSyntax', /schemas/],
-    ['schemas without PatchOp', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], Operations: [{ op: 'remove', path: 'x' }] }, 'invalidSyntax', /PatchOp/],
+    [
+      'schemas without PatchOp',
+      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], Operations: [{ op: 'remove', path: 'x' }] },
+      'invalidSyntax',
+      /PatchOp/,
+    ],
     ['schemas with a number', { schemas: [PATCH_OP_SCHEMA, 5], Operations: [{ op: 'remove', path: 'x' }] }, 'invalidSyntax', /schemas/],
     ['Operations missing', { schemas: [PATCH_OP_SCHEMA] }, 'invalidSyntax', /Operations/],
     ['Operations empty', msg([]), 'invalidSyntax', /Operations/],
@@ -125,10 +180,20 @@ describe('parsePatchRequest — rejected messages', () => {
 
 describe('the validated message a command carries (patchMessageOf, isPatchMessage, compilePatchMessage)', () => {
   const bodies: [string, unknown][] = [
-    ['Entra\'s capitalised ops with a string boolean', msg([{ op: 'Replace', path: 'active', value: 'False' }])],
+    ["Entra's capitalised ops with a string boolean", msg([{ op: 'Replace', path: 'active', value: 'False' }])],
     ['a path-less value with dotted keys', msg([{ op: 'Replace', value: { 'name.givenName': 'Ada', title: 'x' } }])],
-    ['older clients\' member names and padded paths', { schemas: [PATCH_OP_SCHEMA.toUpperCase()], operations: [{ OP: 'add', Path: ' emails[type eq "work"].value ', Value: 'a@b.c' }] }],
-    ['a remove by filter and a null value', msg([{ op: 'remove', path: 'members[value eq "1"]' }, { op: 'add', path: 'title', value: null }, { op: 'replace', path: null, value: { x: 1 } }])],
+    [
+      "older clients' member names and padded paths",
+      { schemas: [PATCH_OP_SCHEMA.toUpperCase()], operations: [{ OP: 'add', Path: ' emails[type eq "work"].value ', Value: 'a@b.c' }] },
+    ],
+    [
+      'a remove by filter and a null value',
+      msg([
+        { op: 'remove', path: 'members[value eq "1"]' },
+        { op: 'add', path: 'title', value: null },
+        { op: 'replace', path: null, value: { x: 1 } },
+      ]),
+    ],
   ];
 
   it.each(bodies)('%s: the message is validated, and compiles to what parsing the body gives', (_, body) => {
@@ -152,6 +217,8 @@ describe('the validated message a command carries (patchMessageOf, isPatchMessag
   ])('%s is not a validated message (a reader validates it first)', (_, body) => expect(isPatchMessage(body)).toBe(false));
 
   it('a path that does not parse is still invalidPath when compiled', () => {
-    expect(errorOf(() => compilePatchMessage({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'add', path: 'emails[', value: 'x' }] })).scimType).toBe('invalidPath');
+    expect(errorOf(() => compilePatchMessage({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'add', path: 'emails[', value: 'x' }] })).scimType).toBe(
+      'invalidPath',
+    );
   });
 });

@@ -127,7 +127,8 @@ export function compilePatchMessage(message: PatchMessage): PatchOperation[] {
 export function isPatchMessage(value: unknown): value is PatchMessage {
   if (!isPlainObject(value) || !Object.keys(value).every((k) => k === 'schemas' || k === 'Operations')) return false;
   const { schemas, Operations } = value;
-  if (!Array.isArray(schemas) || !schemas.every((s) => typeof s === 'string') || !schemas.some((s) => s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase())) return false;
+  if (!Array.isArray(schemas) || !schemas.every((s) => typeof s === 'string') || !schemas.some((s) => s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase()))
+    return false;
   return Array.isArray(Operations) && Operations.length > 0 && Operations.every(isMessageOperation);
 }
 

@@ -25,7 +25,14 @@ const traps = validateSchemaRegistration({
   attributes: [
     { name: 'constructor', type: 'string', required: true },
     { name: 'valueOf', type: 'string', mutability: 'immutable' },
-    { name: 'toString', type: 'complex', subAttributes: [{ name: 'hasOwnProperty', type: 'string' }, { name: 'isPrototypeOf', type: 'string', mutability: 'immutable' }] },
+    {
+      name: 'toString',
+      type: 'complex',
+      subAttributes: [
+        { name: 'hasOwnProperty', type: 'string' },
+        { name: 'isPrototypeOf', type: 'string', mutability: 'immutable' },
+      ],
+    },
   ],
 });
 const types = userResourceTypeFor([metadata, traps]);
@@ -37,8 +44,7 @@ const DATA_NAMES = ['constructor', 'prototype', 'toString', 'hasOwnProperty', 'v
 const REFUSED_NAMES = ['__proto__', '__defineGetter__', '__lookupSetter__'];
 
 const base = () => normalizeResource({ schemas: [USER_SCHEMA], userName: 'ada' }, types, 'create');
-const patch = (doc: Record<string, unknown>, ...Operations: unknown[]) =>
-  applyPatch(doc, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations }), types);
+const patch = (doc: Record<string, unknown>, ...Operations: unknown[]) => applyPatch(doc, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations }), types);
 /** Builds from JSON text so `__proto__` is an own member, as the HTTP body parser makes it. */
 const json = (text: string) => JSON.parse(text) as Record<string, unknown>;
 
@@ -65,7 +71,9 @@ describe.each(DATA_NAMES)('metadata key %s is data', (name) => {
 
   it('on POST, flat and nested', () => {
     expect(normalizeResource(json(`{"schemas":["${USER_SCHEMA}"],"userName":"a","${METADATA}:${name}":"x"}`), types, 'create')).toMatchObject(stored);
-    expect(normalizeResource(json(`{"schemas":["${USER_SCHEMA}"],"userName":"a","${METADATA}":{"${name}":7}}`), types, 'create')).toMatchObject({ [METADATA]: { [name]: '7' } });
+    expect(normalizeResource(json(`{"schemas":["${USER_SCHEMA}"],"userName":"a","${METADATA}":{"${name}":7}}`), types, 'create')).toMatchObject({
+      [METADATA]: { [name]: '7' },
+    });
   });
 
   it('by PATCH path (replace, add), by no-path key and as the extension object', () => {
@@ -86,7 +94,10 @@ describe.each(DATA_NAMES)('metadata key %s is data', (name) => {
   });
 
   it('projected, filtered in memory and compiled to SQL and ORDER BY', () => {
-    const resource: Record<string, unknown> = { id: '1', ...normalizeResource({ schemas: [USER_SCHEMA], userName: 'a', [`${METADATA}:${name}`]: 'x' }, types, 'create') };
+    const resource: Record<string, unknown> = {
+      id: '1',
+      ...normalizeResource({ schemas: [USER_SCHEMA], userName: 'a', [`${METADATA}:${name}`]: 'x' }, types, 'create'),
+    };
     expect(projectResource(resource, types, { attributes: [`${METADATA}:${name}`] })).toEqual({ schemas: resource.schemas, id: '1', ...stored });
     expect(projectResource(resource, types, { excludedAttributes: [`${METADATA}:${name}`] })[METADATA]).toBeUndefined();
     expect(projectResource(resource, types, { attributes: [name] })[METADATA]).toBeUndefined();
@@ -102,7 +113,11 @@ describe.each(DATA_NAMES)('metadata key %s is data', (name) => {
 
 describe('declared attributes named like prototype members', () => {
   const withTraps = () =>
-    normalizeResource({ schemas: [USER_SCHEMA], userName: 'a', [TRAPS]: { constructor: 'c', valueOf: 'v', toString: { hasOwnProperty: 'h', isPrototypeOf: 'i' } } }, types, 'create');
+    normalizeResource(
+      { schemas: [USER_SCHEMA], userName: 'a', [TRAPS]: { constructor: 'c', valueOf: 'v', toString: { hasOwnProperty: 'h', isPrototypeOf: 'i' } } },
+      types,
+      'create',
+    );
 
   it('are stored; a required one is required, not found on the prototype', () => {
     expect(withTraps()[TRAPS]).toEqual({ constructor: 'c', valueOf: 'v', toString: { hasOwnProperty: 'h', isPrototypeOf: 'i' } });
@@ -111,7 +126,11 @@ describe('declared attributes named like prototype members', () => {
   });
 
   it('a sub-attribute given once is not "given more than once"', () => {
-    expect(normalizeResource({ schemas: [USER_SCHEMA], userName: 'a', [`${TRAPS}:constructor`]: 'c', [`${TRAPS}:toString.hasOwnProperty`]: 'h' }, types, 'create')[TRAPS]).toEqual({
+    expect(
+      normalizeResource({ schemas: [USER_SCHEMA], userName: 'a', [`${TRAPS}:constructor`]: 'c', [`${TRAPS}:toString.hasOwnProperty`]: 'h' }, types, 'create')[
+        TRAPS
+      ],
+    ).toEqual({
       constructor: 'c',
       toString: { hasOwnProperty: 'h' },
     });
@@ -145,13 +164,20 @@ describe('core names that are prototype members are unknown attributes', () => {
   it.each(DATA_NAMES)('%s: 400 on POST, PATCH path, no-path key, sub-attribute; no match in filters', (name) => {
     const post = scimError(() => normalizeResource(json(`{"schemas":["${USER_SCHEMA}"],"userName":"a","${name}":"x"}`), workforce, 'create'));
     expect([post.status, post.scimType]).toEqual([400, 'invalidValue']);
-    expect(scimError(() => normalizeResource(json(`{"schemas":["${USER_SCHEMA}"],"userName":"a","name":{"${name}":"x"}}`), workforce, 'create')).scimType).toBe('invalidValue');
-    for (const path of [name, `name.${name}`, `emails[${name} eq "x"]`]) expect(scimError(() => patchCore({ op: 'replace', path, value: 'x' })).scimType).toBe('invalidPath');
+    expect(scimError(() => normalizeResource(json(`{"schemas":["${USER_SCHEMA}"],"userName":"a","name":{"${name}":"x"}}`), workforce, 'create')).scimType).toBe(
+      'invalidValue',
+    );
+    for (const path of [name, `name.${name}`, `emails[${name} eq "x"]`])
+      expect(scimError(() => patchCore({ op: 'replace', path, value: 'x' })).scimType).toBe('invalidPath');
     expect(scimError(() => patchCore({ op: 'replace', value: json(`{"${name}":"x"}`) })).scimType).toBe('invalidPath');
     expect(scimError(() => patchCore({ op: 'replace', path: 'name', value: json(`{"${name}":"x"}`) })).scimType).toBe('invalidValue');
     expect(matchesFilter(parseFilter(`${name} pr or name.${name} pr`), { id: '1', ...base() }, { schemas: coreSchemas })).toBe(false);
-    expect(scimError(() => compileFilterToSql(parseFilter(`${name} eq "x"`), { schemas: coreSchemas, document: 'u.document', columns: {} })).scimType).toBe('invalidFilter');
-    expect(scimError(() => compileSortToSql(parseSort(name, undefined)!, { schemas: coreSchemas, document: 'u.document', columns: {} })).scimType).toBe('invalidValue');
+    expect(scimError(() => compileFilterToSql(parseFilter(`${name} eq "x"`), { schemas: coreSchemas, document: 'u.document', columns: {} })).scimType).toBe(
+      'invalidFilter',
+    );
+    expect(scimError(() => compileSortToSql(parseSort(name, undefined)!, { schemas: coreSchemas, document: 'u.document', columns: {} })).scimType).toBe(
+      'invalidValue',
+    );
     expect(projectResource({ id: '1', ...base() }, workforce, { attributes: [name, `name.${name}`] })).toEqual({ schemas: [USER_SCHEMA], id: '1' });
   });
 });

@@ -53,7 +53,12 @@ export function forEachAttribute(
     const a = key ? ownValue(after, key) : after;
     if (usedAfter && key && !isAssigned(a)) continue;
     for (const def of attributesOf(types, schema)) {
-      visit(def, isPlainObject(b) ? ownValue(b, def.name) : undefined, isPlainObject(a) ? ownValue(a, def.name) : undefined, key ? `${key}:${def.name}` : def.name);
+      visit(
+        def,
+        isPlainObject(b) ? ownValue(b, def.name) : undefined,
+        isPlainObject(a) ? ownValue(a, def.name) : undefined,
+        key ? `${key}:${def.name}` : def.name,
+      );
     }
   }
 }

@@ -75,11 +75,18 @@ describe('normalizeResource — Entra request bodies', () => {
     ['active "false" string', { ...base, active: 'false' }, { active: false }],
     ['active "FALSE" string', { ...base, active: 'FALSE' }, { active: false }],
     ['active false boolean', { ...base, active: false }, { active: false }],
-    ['primary "True" string in emails', { ...base, emails: [{ primary: 'True', type: 'work', value: 'a@x.com' }] }, { emails: [{ primary: true, type: 'work', value: 'a@x.com' }] }],
+    [
+      'primary "True" string in emails',
+      { ...base, emails: [{ primary: 'True', type: 'work', value: 'a@x.com' }] },
+      { emails: [{ primary: true, type: 'work', value: 'a@x.com' }] },
+    ],
     [
       'enterprise extension object',
       { ...base, [ENT]: { employeeNumber: '701984', department: 'Tour Operations', manager: { value: '26118915-6090-4610-87e4-49d8ca9f808d' } } },
-      { schemas: [USER_SCHEMA, ENT], [ENT]: { employeeNumber: '701984', department: 'Tour Operations', manager: { value: '26118915-6090-4610-87e4-49d8ca9f808d' } } },
+      {
+        schemas: [USER_SCHEMA, ENT],
+        [ENT]: { employeeNumber: '701984', department: 'Tour Operations', manager: { value: '26118915-6090-4610-87e4-49d8ca9f808d' } },
+      },
     ],
     [
       'flattened enterprise attribute (Entra form)',
@@ -91,11 +98,7 @@ describe('normalizeResource — Entra request bodies', () => {
       { ...base, [`${ENT}:department`]: 'Sales', [`${ENT}:employeeNumber`]: '42', [`${ENT}:costCenter`]: 'CC-1' },
       { schemas: [USER_SCHEMA, ENT], [ENT]: { employeeNumber: '42', costCenter: 'CC-1', department: 'Sales' } },
     ],
-    [
-      'flattened manager.value',
-      { ...base, [`${ENT}:manager.value`]: 'mgr-1' },
-      { schemas: [USER_SCHEMA, ENT], [ENT]: { manager: { value: 'mgr-1' } } },
-    ],
+    ['flattened manager.value', { ...base, [`${ENT}:manager.value`]: 'mgr-1' }, { schemas: [USER_SCHEMA, ENT], [ENT]: { manager: { value: 'mgr-1' } } }],
     [
       'flattened manager as bare id (Entra sends the id)',
       { ...base, [`${ENT}:manager`]: 'mgr-1' },
@@ -114,13 +117,25 @@ describe('normalizeResource — Entra request bodies', () => {
     ['enterprise URN key in other case', { ...base, [ENT.toUpperCase()]: { Department: 'x' } }, { schemas: [USER_SCHEMA, ENT], [ENT]: { department: 'x' } }],
     ['enterprise object null', { ...base, [ENT]: null }, {}],
     ['enterprise object empty', { ...base, [ENT]: {} }, {}],
-    ['enterprise manager displayName (readOnly) ignored', { ...base, [ENT]: { manager: { value: 'm', displayName: 'Boss' } } }, { schemas: [USER_SCHEMA, ENT], [ENT]: { manager: { value: 'm' } } }],
+    [
+      'enterprise manager displayName (readOnly) ignored',
+      { ...base, [ENT]: { manager: { value: 'm', displayName: 'Boss' } } },
+      { schemas: [USER_SCHEMA, ENT], [ENT]: { manager: { value: 'm' } } },
+    ],
     ['fully-qualified core attribute', { ...omit(base, 'userName'), [`${USER_SCHEMA}:userName`]: 'fq' }, { userName: 'fq' }],
     ['fully-qualified core sub-attribute', { ...base, [`${USER_SCHEMA}:name.middleName`]: 'M' }, { name: { ...base.name, middleName: 'M' } }],
     ['USERNAME in upper case', { ...omit(base, 'userName'), USERNAME: 'upper' }, { userName: 'upper' }],
-    ['Emails[].Value in other case', { ...omit(base, 'emails'), Emails: [{ Value: 'a@x.com', TYPE: 'work', Primary: true }] }, { emails: [{ value: 'a@x.com', type: 'work', primary: true }] }],
+    [
+      'Emails[].Value in other case',
+      { ...omit(base, 'emails'), Emails: [{ Value: 'a@x.com', TYPE: 'work', Primary: true }] },
+      { emails: [{ value: 'a@x.com', type: 'work', primary: true }] },
+    ],
     ['NAME.GIVENNAME in other case', { ...base, name: { GIVENNAME: 'G' } }, { name: { givenName: 'G' } }],
-    ['custom email type (canonical values not enforced)', { ...base, emails: [{ type: 'corporate', value: 'c@x.com' }] }, { emails: [{ type: 'corporate', value: 'c@x.com' }] }],
+    [
+      'custom email type (canonical values not enforced)',
+      { ...base, emails: [{ type: 'corporate', value: 'c@x.com' }] },
+      { emails: [{ type: 'corporate', value: 'c@x.com' }] },
+    ],
     ['id ignored', { ...base, id: 'client-chosen' }, {}],
     ['id of wrong type ignored too', { ...base, id: 12 }, {}],
     ['meta with created ignored', { ...base, meta: { resourceType: 'User', created: '2020-01-01T00:00:00Z' } }, {}],
@@ -133,35 +148,96 @@ describe('normalizeResource — Entra request bodies', () => {
     ['strings kept as sent (no trim)', { ...base, displayName: '  Babs  ' }, { displayName: '  Babs  ' }],
     ['empty string kept', { ...base, title: '' }, { title: '' }],
     ['password kept (writeOnly)', { ...base, password: 't1meMa$heen' }, { password: 't1meMa$heen' }],
-    ['phoneNumbers, addresses, ims, photos', {
-      ...base,
-      phoneNumbers: [{ value: '555-555-8377', type: 'work' }, { value: '+1 555', type: 'mobile' }],
-      addresses: [{ type: 'work', streetAddress: '100 Universal City Plaza', locality: 'Hollywood', region: 'CA', postalCode: '91608', country: 'USA', primary: true }],
-      ims: [{ value: 'someaimhandle', type: 'aim' }],
-      photos: [{ value: 'https://photos.example.com/profilephoto/72930000000Ccne/F', type: 'photo' }],
-    }, {
-      phoneNumbers: [{ value: '555-555-8377', type: 'work' }, { value: '+1 555', type: 'mobile' }],
-      addresses: [{ type: 'work', streetAddress: '100 Universal City Plaza', locality: 'Hollywood', region: 'CA', postalCode: '91608', country: 'USA', primary: true }],
-      ims: [{ value: 'someaimhandle', type: 'aim' }],
-      photos: [{ value: 'https://photos.example.com/profilephoto/72930000000Ccne/F', type: 'photo' }],
-    }],
-    ['roles with values (AppRoleAssignmentsComplex)', { ...base, roles: [{ primary: 'False', type: 'WindowsAzureActiveDirectoryRole', value: 'Admin', display: 'Admin' }] }, { roles: [{ primary: false, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin', display: 'Admin' }] }],
+    [
+      'phoneNumbers, addresses, ims, photos',
+      {
+        ...base,
+        phoneNumbers: [
+          { value: '555-555-8377', type: 'work' },
+          { value: '+1 555', type: 'mobile' },
+        ],
+        addresses: [
+          { type: 'work', streetAddress: '100 Universal City Plaza', locality: 'Hollywood', region: 'CA', postalCode: '91608', country: 'USA', primary: true },
+        ],
+        ims: [{ value: 'someaimhandle', type: 'aim' }],
+        photos: [{ value: 'https://photos.example.com/profilephoto/72930000000Ccne/F', type: 'photo' }],
+      },
+      {
+        phoneNumbers: [
+          { value: '555-555-8377', type: 'work' },
+          { value: '+1 555', type: 'mobile' },
+        ],
+        addresses: [
+          { type: 'work', streetAddress: '100 Universal City Plaza', locality: 'Hollywood', region: 'CA', postalCode: '91608', country: 'USA', primary: true },
+        ],
+        ims: [{ value: 'someaimhandle', type: 'aim' }],
+        photos: [{ value: 'https://photos.example.com/profilephoto/72930000000Ccne/F', type: 'photo' }],
+      },
+    ],
+    [
+      'roles with values (AppRoleAssignmentsComplex)',
+      { ...base, roles: [{ primary: 'False', type: 'WindowsAzureActiveDirectoryRole', value: 'Admin', display: 'Admin' }] },
+      { roles: [{ primary: false, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin', display: 'Admin' }] },
+    ],
     ['entitlements', { ...base, entitlements: [{ value: 'e1' }] }, { entitlements: [{ value: 'e1' }] }],
     // App roles in every shape Entra sends them (SingleAppRoleAssignment, AppRoleAssignmentsComplex, Assertive…)
-    ['roles from SingleAppRoleAssignment (one primary role)', { ...base, roles: [{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin' }] }, { roles: [{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin' }] }],
-    ['roles with primary "True" (no aadOptscim062020 flag)', { ...base, roles: [{ primary: 'True', value: 'Admin' }] }, { roles: [{ primary: true, value: 'Admin' }] }],
+    [
+      'roles from SingleAppRoleAssignment (one primary role)',
+      { ...base, roles: [{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin' }] },
+      { roles: [{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin' }] },
+    ],
+    [
+      'roles with primary "True" (no aadOptscim062020 flag)',
+      { ...base, roles: [{ primary: 'True', value: 'Admin' }] },
+      { roles: [{ primary: true, value: 'Admin' }] },
+    ],
     ['roles as one bare name', { ...base, roles: 'Admin' }, { roles: [{ value: 'Admin' }] }],
     ['entitlements as one bare name', { ...base, entitlements: 'Admin' }, { entitlements: [{ value: 'Admin' }] }],
     ['entitlements as a list of names', { ...base, entitlements: ['Admin', 'Auditor_RO'] }, { entitlements: [{ value: 'Admin' }, { value: 'Auditor_RO' }] }],
     ['roles as one object instead of a list', { ...base, roles: { value: 'Admin' } }, { roles: [{ value: 'Admin' }] }],
-    ['roles with displayName (AppRoleAssignmentsComplex POST)', { ...base, roles: [{ primary: false, type: 'WindowsAzureActiveDirectoryRole', displayName: 'Admin', value: 'Admin' }] }, { roles: [{ primary: false, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin', display: 'Admin' }] }],
-    ['roles with a JSON-encoded assignment as value (Entra PATCH form)', { ...base, roles: [{ value: '{"id":"06b07648-ecfe-589f-9d2f-6325724a46ee","value":"Admin","displayName":"Administrator"}' }] }, { roles: [{ value: 'Admin', display: 'Administrator' }] }],
-    ['entitlements with a JSON-encoded assignment keep a given display', { ...base, entitlements: [{ value: '{"id":"1","value":"Admin","displayName":"x"}', display: 'Admin' }] }, { entitlements: [{ value: 'Admin', display: 'Admin' }] }],
-    ['roles value starting with { that is not an assignment kept as sent', { ...base, roles: [{ value: '{not json' }, { value: '{"id":"1"}' }] }, { roles: [{ value: '{not json' }, { value: '{"id":"1"}' }] }],
-    ['two emails, one primary', { ...base, emails: [{ value: 'a@x.com', primary: true }, { value: 'b@x.com', primary: false }] }, { emails: [{ value: 'a@x.com', primary: true }, { value: 'b@x.com', primary: false }] }],
+    [
+      'roles with displayName (AppRoleAssignmentsComplex POST)',
+      { ...base, roles: [{ primary: false, type: 'WindowsAzureActiveDirectoryRole', displayName: 'Admin', value: 'Admin' }] },
+      { roles: [{ primary: false, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin', display: 'Admin' }] },
+    ],
+    [
+      'roles with a JSON-encoded assignment as value (Entra PATCH form)',
+      { ...base, roles: [{ value: '{"id":"06b07648-ecfe-589f-9d2f-6325724a46ee","value":"Admin","displayName":"Administrator"}' }] },
+      { roles: [{ value: 'Admin', display: 'Administrator' }] },
+    ],
+    [
+      'entitlements with a JSON-encoded assignment keep a given display',
+      { ...base, entitlements: [{ value: '{"id":"1","value":"Admin","displayName":"x"}', display: 'Admin' }] },
+      { entitlements: [{ value: 'Admin', display: 'Admin' }] },
+    ],
+    [
+      'roles value starting with { that is not an assignment kept as sent',
+      { ...base, roles: [{ value: '{not json' }, { value: '{"id":"1"}' }] },
+      { roles: [{ value: '{not json' }, { value: '{"id":"1"}' }] },
+    ],
+    [
+      'two emails, one primary',
+      {
+        ...base,
+        emails: [
+          { value: 'a@x.com', primary: true },
+          { value: 'b@x.com', primary: false },
+        ],
+      },
+      {
+        emails: [
+          { value: 'a@x.com', primary: true },
+          { value: 'b@x.com', primary: false },
+        ],
+      },
+    ],
     ['userName with surrounding spaces kept', { ...base, userName: ' padded ' }, { userName: ' padded ' }],
     ['profileUrl reference', { ...base, profileUrl: 'https://login.example.com/bjensen' }, { profileUrl: 'https://login.example.com/bjensen' }],
-    ['x509Certificates', { ...base, x509Certificates: [{ value: 'MIIDQzCCAqygAwIBAgICEAAwDQYJKoZIhvcNAQEFBQAw' }] }, { x509Certificates: [{ value: 'MIIDQzCCAqygAwIBAgICEAAwDQYJKoZIhvcNAQEFBQAw' }] }],
+    [
+      'x509Certificates',
+      { ...base, x509Certificates: [{ value: 'MIIDQzCCAqygAwIBAgICEAAwDQYJKoZIhvcNAQEFBQAw' }] },
+      { x509Certificates: [{ value: 'MIIDQzCCAqygAwIBAgICEAAwDQYJKoZIhvcNAQEFBQAw' }] },
+    ],
   ];
 
   it.each(rows)('%s', (_name, body, expectedDiff) => {
@@ -180,11 +256,7 @@ describe('normalizeResource — Entra request bodies', () => {
 
 describe('normalizeResource — custom extension', () => {
   it('accepts a tenant extension nested and flattened', () => {
-    const doc = normalizeResource(
-      minimal({ [CUSTOM_EXTENSION]: { folders: ['Inbox', 'Archive'] }, [`${CUSTOM_EXTENSION}:level`]: 3 }),
-      userTypes,
-      'create',
-    );
+    const doc = normalizeResource(minimal({ [CUSTOM_EXTENSION]: { folders: ['Inbox', 'Archive'] }, [`${CUSTOM_EXTENSION}:level`]: 3 }), userTypes, 'create');
     expect(doc).toEqual({ schemas: [USER_SCHEMA, CUSTOM_EXTENSION], userName: 'bjensen', [CUSTOM_EXTENSION]: { folders: ['Inbox', 'Archive'], level: 3 } });
   });
 
@@ -215,7 +287,14 @@ describe('normalizeResource — custom extension', () => {
 describe('normalizeResource — Group-like resource with a required extension attribute', () => {
   it('accepts a Team with members', () => {
     const doc = normalizeResource(
-      { schemas: [TEAM_SCHEMA], displayName: 'Ops', members: [{ value: 'u1', $ref: null, display: 'ignored' }, { value: 'u2', type: 'User' }] },
+      {
+        schemas: [TEAM_SCHEMA],
+        displayName: 'Ops',
+        members: [
+          { value: 'u1', $ref: null, display: 'ignored' },
+          { value: 'u2', type: 'User' },
+        ],
+      },
       teamTypes,
       'create',
     );
@@ -224,11 +303,21 @@ describe('normalizeResource — Group-like resource with a required extension at
 
   it('binds an extension required attribute only when the extension has data', () => {
     expect(() => normalizeResource({ schemas: [TEAM_SCHEMA, TEAM_EXTENSION], displayName: 'Ops' }, teamTypes, 'create')).not.toThrow();
-    expectScimError(() => normalizeResource({ schemas: [TEAM_SCHEMA], displayName: 'Ops', [TEAM_EXTENSION]: { note: 'n' } }, teamTypes, 'create'), 400, 'invalidValue', /costCode.*required/);
+    expectScimError(
+      () => normalizeResource({ schemas: [TEAM_SCHEMA], displayName: 'Ops', [TEAM_EXTENSION]: { note: 'n' } }, teamTypes, 'create'),
+      400,
+      'invalidValue',
+      /costCode.*required/,
+    );
   });
 
   it('enforces required sub-attributes of present complex values', () => {
-    expectScimError(() => normalizeResource({ schemas: [TEAM_SCHEMA], displayName: 'Ops', owner: { display: 'x' } }, teamTypes, 'create'), 400, 'invalidValue', /owner\.value.*required/);
+    expectScimError(
+      () => normalizeResource({ schemas: [TEAM_SCHEMA], displayName: 'Ops', owner: { display: 'x' } }, teamTypes, 'create'),
+      400,
+      'invalidValue',
+      /owner\.value.*required/,
+    );
   });
 });
 
@@ -240,14 +329,31 @@ describe('normalizeResource — invalid bodies', () => {
     ['null body', null, 'invalidSyntax', /JSON object/],
     ['schemas missing', { userName: 'a' }, 'invalidValue', /schemas/],
     ['roles as a number', { schemas: [USER_SCHEMA], userName: 'a', roles: [7] }, 'invalidValue', /'roles\[0\]' must be an object/],
-    ['roles with two primaries', { schemas: [USER_SCHEMA], userName: 'a', roles: [{ value: 'A', primary: 'True' }, { value: 'B', primary: true }] }, 'invalidValue', /primary true/],
+    [
+      'roles with two primaries',
+      {
+        schemas: [USER_SCHEMA],
+        userName: 'a',
+        roles: [
+          { value: 'A', primary: 'True' },
+          { value: 'B', primary: true },
+        ],
+      },
+      'invalidValue',
+      /primary true/,
+    ],
     ['roles with an unknown sub-attribute', { schemas: [USER_SCHEMA], userName: 'a', roles: [{ value: 'A', id: 'x' }] }, 'invalidValue', /roles\[0\]\.id/],
     ['emails as a bare string (only app roles take names)', { schemas: [USER_SCHEMA], userName: 'a', emails: 'a@x.com' }, 'invalidValue', /multi-valued/],
     ['schemas a string', { schemas: USER_SCHEMA, userName: 'a' }, 'invalidValue', /schemas/],
     ['schemas with a number', { schemas: [USER_SCHEMA, 1], userName: 'a' }, 'invalidValue', /schemas/],
     ['schemas without the core schema', { schemas: [ENT], userName: 'a' }, 'invalidValue', /must include/],
     ['schemas empty', { schemas: [], userName: 'a' }, 'invalidValue', /must include/],
-    ['unknown extension URN in schemas', { schemas: [USER_SCHEMA, 'urn:example:unknown:2.0:User'], userName: 'a' }, 'invalidValue', /Unknown schema 'urn:example:unknown:2.0:User'/],
+    [
+      'unknown extension URN in schemas',
+      { schemas: [USER_SCHEMA, 'urn:example:unknown:2.0:User'], userName: 'a' },
+      'invalidValue',
+      /Unknown schema 'urn:example:unknown:2.0:User'/,
+    ],
     ['Group schema in a User body', { schemas: [USER_SCHEMA, 'urn:ietf:params:scim:schemas:core:2.0:Group'], userName: 'a' }, 'invalidValue', /Unknown schema/],
     ['userName missing', { schemas: [USER_SCHEMA] }, 'invalidValue', /'userName' is required/],
     ['userName null', { schemas: [USER_SCHEMA], userName: null }, 'invalidValue', /'userName' is required/],
@@ -258,17 +364,32 @@ describe('normalizeResource — invalid bodies', () => {
     ['emails given twice in different case', minimal({ emails: [], Emails: [] }), 'invalidValue', /more than once/],
     ['userName given twice in different case', { schemas: [USER_SCHEMA], userName: 'a', UserName: 'b' }, 'invalidValue', /more than once/],
     ['unknown core attribute', minimal({ favoriteColor: 'blue' }), 'invalidValue', /Unknown attribute 'favoriteColor'/],
-    ['enterprise attribute unqualified', minimal({ department: 'x' }), 'invalidValue', /Unknown attribute 'department'.*did you mean 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'/],
+    [
+      'enterprise attribute unqualified',
+      minimal({ department: 'x' }),
+      'invalidValue',
+      /Unknown attribute 'department'.*did you mean 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'/,
+    ],
     ['unknown enterprise attribute', minimal({ [ENT]: { shoeSize: 42 } }), 'invalidValue', /Unknown attribute .*shoeSize/],
     ['unknown flattened enterprise attribute', minimal({ [`${ENT}:shoeSize`]: 42 }), 'invalidValue', /Unknown attribute .*shoeSize/],
     ['unknown URN attribute key', minimal({ 'urn:example:ext:1.0:Thing:x': 1 }), 'invalidValue', /Unknown schema in attribute/],
     ['enterprise object not an object', minimal({ [ENT]: 'x' }), 'invalidValue', /must be an object/],
     ['enterprise object an array', minimal({ [ENT]: [{ department: 'x' }] }), 'invalidValue', /must be an object/],
     ['department nested and flattened', minimal({ [ENT]: { department: 'a' }, [`${ENT}:department`]: 'b' }), 'invalidValue', /more than once/],
-    ['manager nested and manager.value flattened', minimal({ [ENT]: { manager: { value: 'a' } }, [`${ENT}:manager.value`]: 'b' }), 'invalidValue', /more than once/],
+    [
+      'manager nested and manager.value flattened',
+      minimal({ [ENT]: { manager: { value: 'a' } }, [`${ENT}:manager.value`]: 'b' }),
+      'invalidValue',
+      /more than once/,
+    ],
     ['flattened sub-attribute of a simple attribute', minimal({ [`${ENT}:department.x`]: 'b' }), 'invalidValue', /Unknown attribute/],
     ['flattened too deep', minimal({ [`${ENT}:manager.value.x`]: 'b' }), 'invalidValue', /Unknown attribute/],
-    ['flattened manager.value with manager not an object', minimal({ [`${ENT}:manager`]: 5, [`${ENT}:manager.value`]: 'b' }), 'invalidValue', /must be an object/],
+    [
+      'flattened manager.value with manager not an object',
+      minimal({ [`${ENT}:manager`]: 5, [`${ENT}:manager.value`]: 'b' }),
+      'invalidValue',
+      /must be an object/,
+    ],
     ['active number', minimal({ active: 1 }), 'invalidValue', /'active' must be a boolean/],
     ['active "yes"', minimal({ active: 'yes' }), 'invalidValue', /'active' must be a boolean/],
     ['active empty string', minimal({ active: '' }), 'invalidValue', /'active' must be a boolean/],
@@ -286,9 +407,39 @@ describe('normalizeResource — invalid bodies', () => {
     ['emails element a string', minimal({ emails: ['a@x.com'] }), 'invalidValue', /'emails\[0\]' must be an object/],
     ['emails value a number', minimal({ emails: [{ value: 1 }] }), 'invalidValue', /'emails\[0\].value' must be a string/],
     ['emails primary "yes"', minimal({ emails: [{ value: 'a', primary: 'yes' }] }), 'invalidValue', /'emails\[0\].primary' must be a boolean/],
-    ['two primary emails', minimal({ emails: [{ value: 'a', primary: true }, { value: 'b', primary: true }] }), 'invalidValue', /'emails' has 2 values with primary true/],
-    ['two primary emails via strings', minimal({ emails: [{ value: 'a', primary: 'True' }, { value: 'b', primary: 'true' }] }), 'invalidValue', /primary/],
-    ['two primary addresses', minimal({ addresses: [{ locality: 'a', primary: true }, { locality: 'b', primary: true }] }), 'invalidValue', /'addresses' has 2/],
+    [
+      'two primary emails',
+      minimal({
+        emails: [
+          { value: 'a', primary: true },
+          { value: 'b', primary: true },
+        ],
+      }),
+      'invalidValue',
+      /'emails' has 2 values with primary true/,
+    ],
+    [
+      'two primary emails via strings',
+      minimal({
+        emails: [
+          { value: 'a', primary: 'True' },
+          { value: 'b', primary: 'true' },
+        ],
+      }),
+      'invalidValue',
+      /primary/,
+    ],
+    [
+      'two primary addresses',
+      minimal({
+        addresses: [
+          { locality: 'a', primary: true },
+          { locality: 'b', primary: true },
+        ],
+      }),
+      'invalidValue',
+      /'addresses' has 2/,
+    ],
     ['unknown email sub-attribute', minimal({ emails: [{ value: 'a', verified: true }] }), 'invalidValue', /Unknown sub-attribute 'emails\[0\].verified'/],
     ['manager a number', minimal({ [ENT]: { manager: 5 } }), 'invalidValue', /manager.value' must be a string/],
     ['manager an array', minimal({ [ENT]: { manager: [{ value: 'm' }] } }), 'invalidValue', /manager' is single-valued/],
@@ -325,7 +476,12 @@ describe('normalizeResource — invalid bodies', () => {
       'invalidValue',
       /Unknown schema/,
     );
-    expectScimError(() => normalizeResource(minimal({ [CUSTOM_EXTENSION]: { folders: ['a'] } }), userResourceTypeSchemas, 'create'), 400, 'invalidValue', /Unknown schema/);
+    expectScimError(
+      () => normalizeResource(minimal({ [CUSTOM_EXTENSION]: { folders: ['a'] } }), userResourceTypeSchemas, 'create'),
+      400,
+      'invalidValue',
+      /Unknown schema/,
+    );
   });
 
   it('names the mode in the syntax error', () => {

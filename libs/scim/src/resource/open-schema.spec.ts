@@ -32,7 +32,8 @@ const entraBody = () => ({
 });
 
 const stored = () => normalizeResource(entraBody(), types, 'create');
-const patch = (doc: Record<string, unknown>, ...Operations: object[]) => applyPatch(doc, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations }), types).document;
+const patch = (doc: Record<string, unknown>, ...Operations: object[]) =>
+  applyPatch(doc, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations }), types).document;
 
 function scimError(fn: () => unknown): ScimError {
   try {
@@ -145,7 +146,8 @@ describe('applyPatch on tenant extensions', () => {
     const doc = patch(stored(), ...ops);
     const f = expectedFolders ?? (ops.some((o) => JSON.stringify(o).includes(FOLDERS)) ? undefined : { folders: ['f1', 'f2'] });
     expect(doc[FOLDERS]).toEqual(f);
-    const m = expectedMetadata ?? (ops.some((o) => JSON.stringify(o).includes(METADATA)) ? undefined : { costCode: '42', region: 'EMEA', isContractor: 'false' });
+    const m =
+      expectedMetadata ?? (ops.some((o) => JSON.stringify(o).includes(METADATA)) ? undefined : { costCode: '42', region: 'EMEA', isContractor: 'false' });
     expect(doc[METADATA]).toEqual(m);
     // `schemas` lists exactly the extensions that hold data
     expect(doc.schemas).toEqual([USER_SCHEMA, ...(f ? [FOLDERS] : []), ...(m ? [METADATA] : [])]);
@@ -178,7 +180,11 @@ describe('projectResource with tenant extensions', () => {
     ['one metadata key', { attributes: [`${METADATA}:costCode`] }, { [METADATA]: { costCode: '42' } }],
     ['the whole open extension', { attributes: [METADATA] }, { [METADATA]: { costCode: '42', region: 'EMEA', isContractor: 'false' } }],
     ['folders only', { attributes: [`${FOLDERS}:folders`] }, { [FOLDERS]: { folders: ['f1', 'f2'] } }],
-    ['excluding one metadata key', { excludedAttributes: [`${METADATA}:region`] }, { [FOLDERS]: { folders: ['f1', 'f2'] }, [METADATA]: { costCode: '42', isContractor: 'false' } }],
+    [
+      'excluding one metadata key',
+      { excludedAttributes: [`${METADATA}:region`] },
+      { [FOLDERS]: { folders: ['f1', 'f2'] }, [METADATA]: { costCode: '42', isContractor: 'false' } },
+    ],
     ['excluding the open extension', { excludedAttributes: [METADATA] }, { [FOLDERS]: { folders: ['f1', 'f2'] } }],
     ['excluding folders', { excludedAttributes: [`${FOLDERS}:folders`] }, { [METADATA]: { costCode: '42', region: 'EMEA', isContractor: 'false' } }],
   ];

@@ -52,7 +52,11 @@ describe('projectResource', () => {
     ['attributes=userName', { attributes: ['userName'] }, { ...base, userName: 'bjensen@example.com' }],
     ['attributes are case-insensitive', { attributes: ['USERNAME'] }, { ...base, userName: 'bjensen@example.com' }],
     ['attributes=name.givenName', { attributes: ['name.givenName'] }, { ...base, name: { givenName: 'Barbara' } }],
-    ['attributes=name.givenName,name.familyName', { attributes: ['name.givenName', 'name.familyName'] }, { ...base, name: { givenName: 'Barbara', familyName: 'Jensen' } }],
+    [
+      'attributes=name.givenName,name.familyName',
+      { attributes: ['name.givenName', 'name.familyName'] },
+      { ...base, name: { givenName: 'Barbara', familyName: 'Jensen' } },
+    ],
     ['attributes=name and name.givenName', { attributes: ['name', 'name.givenName'] }, { ...base, name: resource().name }],
     ['attributes=emails.value', { attributes: ['emails.value'] }, { ...base, emails: [{ value: 'bjensen@example.com' }, { value: 'babs@jensen.org' }] }],
     ['attributes=emails.primary drops elements without it', { attributes: ['emails.primary'] }, { ...base, emails: [{ primary: true }] }],
@@ -71,17 +75,29 @@ describe('projectResource', () => {
     ['attributes=enterprise URN in upper case', { attributes: [ENT.toUpperCase() + ':DEPARTMENT'] }, { ...base, [ENT]: { department: 'Tour Operations' } }],
     ['attributes=custom folders', { attributes: [`${CUSTOM_EXTENSION}:folders`] }, { ...base, [CUSTOM_EXTENSION]: { folders: ['Inbox'] } }],
     ['attributes=request-only nickTag', { attributes: [`${CUSTOM_EXTENSION}:nickTag`] }, { ...base, [CUSTOM_EXTENSION]: { nickTag: 'babs' } }],
-    ['attributes=whole custom extension still hides never', { attributes: [CUSTOM_EXTENSION] }, { ...base, [CUSTOM_EXTENSION]: { folders: ['Inbox'], nickTag: 'babs', vip: true } }],
-    ['attributes=core URN selects core attributes', { attributes: [USER_SCHEMA] }, (() => {
-      const r = resource() as Record<string, unknown>;
-      delete r.password;
-      delete r[ENT];
-      delete r[CUSTOM_EXTENSION];
-      return r;
-    })()],
+    [
+      'attributes=whole custom extension still hides never',
+      { attributes: [CUSTOM_EXTENSION] },
+      { ...base, [CUSTOM_EXTENSION]: { folders: ['Inbox'], nickTag: 'babs', vip: true } },
+    ],
+    [
+      'attributes=core URN selects core attributes',
+      { attributes: [USER_SCHEMA] },
+      (() => {
+        const r = resource() as Record<string, unknown>;
+        delete r.password;
+        delete r[ENT];
+        delete r[CUSTOM_EXTENSION];
+        return r;
+      })(),
+    ],
     ['attributes with blanks around', { attributes: [' userName '] }, { ...base, userName: 'bjensen@example.com' }],
     ['attributes=groups', { attributes: ['groups'] }, { ...base, groups: resource().groups }],
-    ['attributes=userName,displayName,active', { attributes: ['userName', 'displayName', 'active'] }, { ...base, userName: 'bjensen@example.com', displayName: 'Babs Jensen', active: true }],
+    [
+      'attributes=userName,displayName,active',
+      { attributes: ['userName', 'displayName', 'active'] },
+      { ...base, userName: 'bjensen@example.com', displayName: 'Babs Jensen', active: true },
+    ],
   ];
   it.each(rows)('%s', (_name, opts, expected) => {
     expect(projectResource(resource(), userTypes, opts)).toEqual(expected);
@@ -99,9 +115,17 @@ describe('projectResource', () => {
     ['excludedAttributes=enterprise department', [`${ENT}:department`], (r) => delete r[ENT].department],
     ['excludedAttributes=enterprise manager.displayName', [`${ENT}:manager.displayName`], (r) => delete r[ENT].manager.displayName],
     ['excludedAttributes=whole enterprise extension', [ENT], (r) => delete r[ENT]],
-    ['excludedAttributes=custom folders,vip empties and drops the extension', [`${CUSTOM_EXTENSION}:folders`, `${CUSTOM_EXTENSION}:vip`], (r) => delete r[CUSTOM_EXTENSION]],
+    [
+      'excludedAttributes=custom folders,vip empties and drops the extension',
+      [`${CUSTOM_EXTENSION}:folders`, `${CUSTOM_EXTENSION}:vip`],
+      (r) => delete r[CUSTOM_EXTENSION],
+    ],
     ['excludedAttributes=unknown is ignored', ['shoeSize'], () => undefined],
-    ['excludedAttributes=name.formatted,name.familyName,name.givenName drops name', ['name.formatted', 'name.familyName', 'name.givenName'], (r) => delete r.name],
+    [
+      'excludedAttributes=name.formatted,name.familyName,name.givenName drops name',
+      ['name.formatted', 'name.familyName', 'name.givenName'],
+      (r) => delete r.name,
+    ],
   ];
   it.each(exRows)('%s', (_name, excludedAttributes, edit) => {
     const expected = projectResource(resource(), userTypes, {}) as Record<string, any>;

@@ -28,11 +28,7 @@ function selected(selection: Selection, schema: SchemaDefinition, def: Attribute
  * Unknown names are ignored (RFC 7644 does not make them an error, and rejecting them would break clients
  * that ask for attributes another server has). Attributes not in the definitions are dropped; `schemas` is kept.
  */
-export function projectResource(
-  resource: Record<string, unknown>,
-  types: ResourceTypeSchemas,
-  opts: ProjectionOptions = {},
-): Record<string, unknown> {
+export function projectResource(resource: Record<string, unknown>, types: ResourceTypeSchemas, opts: ProjectionOptions = {}): Record<string, unknown> {
   const requested = opts.attributes?.length ? select(types, opts.attributes) : undefined;
   const excluded = opts.excludedAttributes?.length ? select(types, opts.excludedAttributes) : { attributes: new Map(), schemas: new Set<SchemaDefinition>() };
   const out: Record<string, unknown> = {};
@@ -72,13 +68,7 @@ function projectAttributes(
   return out;
 }
 
-function projectAttribute(
-  schema: SchemaDefinition,
-  def: AttributeDefinition,
-  value: unknown,
-  requested: Selection | undefined,
-  excluded: Selection,
-): unknown {
+function projectAttribute(schema: SchemaDefinition, def: AttributeDefinition, value: unknown, requested: Selection | undefined, excluded: Selection): unknown {
   if (def.returned === 'never' || !isAssigned(value)) return undefined;
   if (def.returned === 'always') return pickSubs(def, value, undefined, undefined, true);
   const want = requested && selected(requested, schema, def);

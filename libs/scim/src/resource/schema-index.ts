@@ -65,7 +65,8 @@ export function splitSchemaPrefix(types: ResourceTypeSchemas, text: string): { s
   let best: SchemaDefinition | undefined;
   for (const schema of [types.core, ...types.extensions]) {
     const id = lowerId(schema);
-    if (lower.length > id.length + 1 && lower.charCodeAt(id.length) === 0x3a /* : */ && lower.startsWith(id) && (!best || schema.id.length > best.id.length)) best = schema;
+    if (lower.length > id.length + 1 && lower.charCodeAt(id.length) === 0x3a /* : */ && lower.startsWith(id) && (!best || schema.id.length > best.id.length))
+      best = schema;
   }
   return best && { schema: best, rest: text.slice(best.id.length + 1) };
 }
@@ -77,8 +78,7 @@ export function containerKey(types: ResourceTypeSchemas, schema: SchemaDefinitio
 
 /** A simple attribute path without filters: `attr`, `attr.sub`, optionally URN-prefixed, or a bare schema URN. */
 export type SimplePath =
-  | { kind: 'schema'; schema: SchemaDefinition }
-  | { kind: 'attribute'; schema: SchemaDefinition; attr: AttributeDefinition; sub?: AttributeDefinition };
+  { kind: 'schema'; schema: SchemaDefinition } | { kind: 'attribute'; schema: SchemaDefinition; attr: AttributeDefinition; sub?: AttributeDefinition };
 
 /** Resolves a simple path (as used in `attributes`/`excludedAttributes` and flattened URN keys); undefined if unknown. */
 export function resolveSimplePath(types: ResourceTypeSchemas, text: string): SimplePath | undefined {

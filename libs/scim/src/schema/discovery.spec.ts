@@ -119,7 +119,17 @@ describe('schemaDocument', () => {
       name: 'CustomExtensionName',
       description: '',
       attributes: [
-        { name: 'folders', type: 'string', multiValued: true, description: '', required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none' },
+        {
+          name: 'folders',
+          type: 'string',
+          multiValued: true,
+          description: '',
+          required: false,
+          caseExact: false,
+          mutability: 'readWrite',
+          returned: 'default',
+          uniqueness: 'none',
+        },
       ],
       meta: { resourceType: 'Schema', location: `${BASE}/Schemas/${FOLDERS}` },
     });

@@ -35,11 +35,31 @@ describe('Group schema: normalizing POST/PUT bodies', () => {
   const accepted: [string, Record<string, unknown>, Record<string, unknown>][] = [
     ['minimal', { schemas: [GROUP_SCHEMA], displayName: 'Ops' }, { schemas: [GROUP_SCHEMA], displayName: 'Ops' }],
     ['schema URN in another case', { schemas: [GROUP_SCHEMA.toUpperCase()], displayName: 'Ops' }, { schemas: [GROUP_SCHEMA], displayName: 'Ops' }],
-    ['ADSCIM URN in another case', { schemas: [GROUP_SCHEMA, ENTRA_GROUP_EXTENSION.toLowerCase()], displayName: 'Ops' }, { schemas: [GROUP_SCHEMA], displayName: 'Ops' }],
-    ['an empty ADSCIM object is accepted and dropped', { schemas: [GROUP_SCHEMA], displayName: 'Ops', [ENTRA_GROUP_EXTENSION]: {} }, { schemas: [GROUP_SCHEMA], displayName: 'Ops' }],
-    ['a null ADSCIM member is ignored', { schemas: [GROUP_SCHEMA], displayName: 'Ops', [ENTRA_GROUP_EXTENSION]: null }, { schemas: [GROUP_SCHEMA], displayName: 'Ops' }],
-    ['attribute names are case-insensitive', { schemas: [GROUP_SCHEMA], DisplayName: 'Ops', EXTERNALID: 'e1' }, { schemas: [GROUP_SCHEMA], externalId: 'e1', displayName: 'Ops' }],
-    ['id and meta are readOnly and ignored', { schemas: [GROUP_SCHEMA], id: 'x', meta: { version: 'W/"9"' }, displayName: 'Ops' }, { schemas: [GROUP_SCHEMA], displayName: 'Ops' }],
+    [
+      'ADSCIM URN in another case',
+      { schemas: [GROUP_SCHEMA, ENTRA_GROUP_EXTENSION.toLowerCase()], displayName: 'Ops' },
+      { schemas: [GROUP_SCHEMA], displayName: 'Ops' },
+    ],
+    [
+      'an empty ADSCIM object is accepted and dropped',
+      { schemas: [GROUP_SCHEMA], displayName: 'Ops', [ENTRA_GROUP_EXTENSION]: {} },
+      { schemas: [GROUP_SCHEMA], displayName: 'Ops' },
+    ],
+    [
+      'a null ADSCIM member is ignored',
+      { schemas: [GROUP_SCHEMA], displayName: 'Ops', [ENTRA_GROUP_EXTENSION]: null },
+      { schemas: [GROUP_SCHEMA], displayName: 'Ops' },
+    ],
+    [
+      'attribute names are case-insensitive',
+      { schemas: [GROUP_SCHEMA], DisplayName: 'Ops', EXTERNALID: 'e1' },
+      { schemas: [GROUP_SCHEMA], externalId: 'e1', displayName: 'Ops' },
+    ],
+    [
+      'id and meta are readOnly and ignored',
+      { schemas: [GROUP_SCHEMA], id: 'x', meta: { version: 'W/"9"' }, displayName: 'Ops' },
+      { schemas: [GROUP_SCHEMA], displayName: 'Ops' },
+    ],
     [
       'members keep value, $ref and type; display (readOnly) is dropped',
       { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [{ value: 'u1', $ref: 'https://x/Users/u1', display: 'Ada', type: 'User' }] },
@@ -52,7 +72,11 @@ describe('Group schema: normalizing POST/PUT bodies', () => {
     ],
     ['an empty members array is unassigned', { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [] }, { schemas: [GROUP_SCHEMA], displayName: 'Ops' }],
     ['null members are unassigned', { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: null }, { schemas: [GROUP_SCHEMA], displayName: 'Ops' }],
-    ['member sub-attribute names are case-insensitive', { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [{ VALUE: 'u1' }] }, { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [{ value: 'u1' }] }],
+    [
+      'member sub-attribute names are case-insensitive',
+      { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [{ VALUE: 'u1' }] },
+      { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [{ value: 'u1' }] },
+    ],
     [
       'URN-qualified core attribute names',
       { schemas: [GROUP_SCHEMA], [`${GROUP_SCHEMA}:displayName`]: 'Ops' },

@@ -31,7 +31,16 @@ describe('validateSchemaRegistration: accepted', () => {
       name: 'CustomExtensionName',
       description: 'Folders',
       attributes: [
-        { name: 'folders', type: 'string', multiValued: true, required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none' },
+        {
+          name: 'folders',
+          type: 'string',
+          multiValued: true,
+          required: false,
+          caseExact: false,
+          mutability: 'readWrite',
+          returned: 'default',
+          uniqueness: 'none',
+        },
       ],
     });
   });
@@ -69,7 +78,14 @@ describe('validateSchemaRegistration: accepted', () => {
     ['description', { name: 'a', type: 'string', description: 'An attribute' }, { description: 'An attribute' }],
     [
       'complex with sub-attributes',
-      { name: 'badge', type: 'complex', subAttributes: [{ name: 'value', type: 'string' }, { name: 'issued', type: 'dateTime' }] },
+      {
+        name: 'badge',
+        type: 'complex',
+        subAttributes: [
+          { name: 'value', type: 'string' },
+          { name: 'issued', type: 'dateTime' },
+        ],
+      },
       { type: 'complex', subAttributes: [expect.objectContaining({ name: 'value' }), expect.objectContaining({ name: 'issued', type: 'dateTime' })] },
     ],
   ];
@@ -118,20 +134,65 @@ describe('validateSchemaRegistration: rejected', () => {
     ['misspelled member', { ...folders(), attributes: [{ name: 'a', type: 'string', multivalued: true }] }, /attributes\[0\]\.multivalued: unknown member/],
     ['unknown mutability', { ...folders(), attributes: [{ name: 'a', type: 'string', mutability: 'writeable' }] }, /mutability: must be one of/],
     ['unknown returned', { ...folders(), attributes: [{ name: 'a', type: 'string', returned: 'sometimes' }] }, /returned: must be one of/],
-    ['writeOnly returned', { ...folders(), attributes: [{ name: 'a', type: 'string', mutability: 'writeOnly', returned: 'default' }] }, /must be 'never' for a writeOnly/],
+    [
+      'writeOnly returned',
+      { ...folders(), attributes: [{ name: 'a', type: 'string', mutability: 'writeOnly', returned: 'default' }] },
+      /must be 'never' for a writeOnly/,
+    ],
     ['uniqueness server', { ...folders(), attributes: [{ name: 'a', type: 'string', uniqueness: 'server' }] }, /only 'none' is supported/],
-    ['duplicate names', { ...folders(), attributes: [{ name: 'a', type: 'string' }, { name: 'A', type: 'integer' }] }, /'A' is given more than once/],
+    [
+      'duplicate names',
+      {
+        ...folders(),
+        attributes: [
+          { name: 'a', type: 'string' },
+          { name: 'A', type: 'integer' },
+        ],
+      },
+      /'A' is given more than once/,
+    ],
     ['complex without sub-attributes', { ...folders(), attributes: [{ name: 'a', type: 'complex' }] }, /needs a non-empty array of sub-attributes/],
     ['complex with empty sub-attributes', { ...folders(), attributes: [{ name: 'a', type: 'complex', subAttributes: [] }] }, /needs a non-empty array/],
     [
       'nested complex',
-      { ...folders(), attributes: [{ name: 'a', type: 'complex', subAttributes: [{ name: 'b', type: 'complex', subAttributes: [{ name: 'c', type: 'string' }] }] }] },
+      {
+        ...folders(),
+        attributes: [{ name: 'a', type: 'complex', subAttributes: [{ name: 'b', type: 'complex', subAttributes: [{ name: 'c', type: 'string' }] }] }],
+      },
       /subAttributes\[0\]\.type: a sub-attribute cannot be complex/,
     ],
-    ['sub-attributes on a string', { ...folders(), attributes: [{ name: 'a', type: 'string', subAttributes: [{ name: 'b', type: 'string' }] }] }, /only a 'complex' attribute has sub-attributes/],
-    ['duplicate sub-attributes', { ...folders(), attributes: [{ name: 'a', type: 'complex', subAttributes: [{ name: 'b', type: 'string' }, { name: 'B', type: 'string' }] }] }, /'B' is given more than once/],
-    ['referenceTypes on a string', { ...folders(), attributes: [{ name: 'a', type: 'string', referenceTypes: ['User'] }] }, /only a 'reference' attribute has referenceTypes/],
-    ['canonicalValues not strings', { ...folders(), attributes: [{ name: 'a', type: 'string', canonicalValues: [1] }] }, /canonicalValues: must be an array of non-empty strings/],
+    [
+      'sub-attributes on a string',
+      { ...folders(), attributes: [{ name: 'a', type: 'string', subAttributes: [{ name: 'b', type: 'string' }] }] },
+      /only a 'complex' attribute has sub-attributes/,
+    ],
+    [
+      'duplicate sub-attributes',
+      {
+        ...folders(),
+        attributes: [
+          {
+            name: 'a',
+            type: 'complex',
+            subAttributes: [
+              { name: 'b', type: 'string' },
+              { name: 'B', type: 'string' },
+            ],
+          },
+        ],
+      },
+      /'B' is given more than once/,
+    ],
+    [
+      'referenceTypes on a string',
+      { ...folders(), attributes: [{ name: 'a', type: 'string', referenceTypes: ['User'] }] },
+      /only a 'reference' attribute has referenceTypes/,
+    ],
+    [
+      'canonicalValues not strings',
+      { ...folders(), attributes: [{ name: 'a', type: 'string', canonicalValues: [1] }] },
+      /canonicalValues: must be an array of non-empty strings/,
+    ],
   ];
   it.each(rows)('%s', (_name, input, detail) => {
     expect(problems(input)).toMatch(detail);
@@ -185,7 +246,11 @@ describe('incompatibleChanges', () => {
     ['changing multiValued', [{ name: 'folders', type: 'string' }, same()[1]], /'folders' cannot change its type or multiValued/],
     ['making an attribute required', [{ name: 'folders', type: 'string', multiValued: true, required: true }, same()[1]], /'folders' cannot become required/],
     ['a required new attribute', [...same(), { name: 'level', type: 'integer', required: true }], /new attribute 'level' cannot be required/],
-    ['removing a sub-attribute', [same()[0], { name: 'badge', type: 'complex', subAttributes: [{ name: 'other', type: 'string' }] }], /'badge\.value' cannot be removed/],
+    [
+      'removing a sub-attribute',
+      [same()[0], { name: 'badge', type: 'complex', subAttributes: [{ name: 'other', type: 'string' }] }],
+      /'badge\.value' cannot be removed/,
+    ],
   ];
   it.each(rows)('rejects %s', (_name, attributes, reason) => {
     expect(incompatibleChanges(base, next(attributes)).join('; ')).toMatch(reason);
@@ -204,7 +269,9 @@ describe('schemaRegistration', () => {
   const registered = validateSchemaRegistration(folders());
 
   it('adds a schema with a new id', () => {
-    expect(schemaRegistration({ ...folders(), id: METADATA }, builtIn, [registered])).toEqual({ schema: validateSchemaRegistration({ ...folders(), id: METADATA }) });
+    expect(schemaRegistration({ ...folders(), id: METADATA }, builtIn, [registered])).toEqual({
+      schema: validateSchemaRegistration({ ...folders(), id: METADATA }),
+    });
   });
 
   it('replaces the registered schema of the same id (any case), keeping its spelling', () => {
@@ -215,9 +282,17 @@ describe('schemaRegistration', () => {
   it('refuses an incompatible change with 409, and the id of a built-in schema with 400', () => {
     const incompatible = { ...folders(), attributes: [{ name: 'folders', type: 'integer', multiValued: true }] };
     expect(() => schemaRegistration(incompatible, builtIn, [registered])).toThrow(
-      new ScimError(409, `Schema ${FOLDERS} cannot be changed this way, stored users may hold its data: attribute 'folders' cannot change its type or multiValued`),
+      new ScimError(
+        409,
+        `Schema ${FOLDERS} cannot be changed this way, stored users may hold its data: attribute 'folders' cannot change its type or multiValued`,
+      ),
     );
-    expect(problems({ ...folders(), id: `${ENTERPRISE_USER_SCHEMA}:Sub` }, builtIn.map((s) => s.id))).toMatch(/reserved|overlaps/);
+    expect(
+      problems(
+        { ...folders(), id: `${ENTERPRISE_USER_SCHEMA}:Sub` },
+        builtIn.map((s) => s.id),
+      ),
+    ).toMatch(/reserved|overlaps/);
     expect(() => schemaRegistration({ ...folders(), id: `${ENTERPRISE_USER_SCHEMA}:Sub` }, builtIn, [])).toThrow(ScimError);
   });
 });

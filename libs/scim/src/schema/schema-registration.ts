@@ -97,7 +97,12 @@ export function validateSchemaRegistration(input: unknown, known: readonly strin
   }
 
   if (problems.length) throw ScimError.badRequest('invalidValue', `Invalid schema: ${problems.join('; ')}`);
-  const schema: SchemaDefinition = { id: id as string, name: (name as string).trim(), description: (description as string | undefined) ?? '', attributes: defs };
+  const schema: SchemaDefinition = {
+    id: id as string,
+    name: (name as string).trim(),
+    description: (description as string | undefined) ?? '',
+    attributes: defs,
+  };
   if (open === true) schema.additionalStringAttributes = true;
   return schema;
 }
@@ -146,7 +151,10 @@ export function schemaRegistration(
   const wantedId = typeof (input as { id?: unknown })?.id === 'string' ? (input as { id: string }).id.toLowerCase() : undefined;
   const current = registered.find((s) => s.id.toLowerCase() === wantedId);
   const others = [...builtIn, ...registered].filter((s) => s !== current);
-  const schema = validateSchemaRegistration(input, others.map((s) => s.id));
+  const schema = validateSchemaRegistration(
+    input,
+    others.map((s) => s.id),
+  );
   if (!current) return { schema };
   const reasons = incompatibleChanges(current, schema);
   if (reasons.length) throw new ScimError(409, `Schema ${current.id} cannot be changed this way, stored users may hold its data: ${reasons.join('; ')}`);

@@ -6,12 +6,7 @@ export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:en
 const multiValuedStringValue = (name: string, types: string[], extra: Partial<Parameters<typeof attr>[2]> = {}) =>
   attr(name, 'complex', {
     multiValued: true,
-    subAttributes: [
-      attr('value', 'string', extra),
-      attr('display', 'string'),
-      attr('type', 'string', { canonicalValues: types }),
-      attr('primary', 'boolean'),
-    ],
+    subAttributes: [attr('value', 'string', extra), attr('display', 'string'), attr('type', 'string', { canonicalValues: types }), attr('primary', 'boolean')],
   });
 
 /** Core User schema (RFC 7643 §4.1), restricted to what scimflow stores and serves. */

@@ -40,8 +40,14 @@ export class DeliverLane {
     metrics: Metrics,
   ) {
     this.settler = new LaneSettler(queue);
-    this.attempts = metrics.counter('scimflow_webhook_attempts_total', 'webhook delivery attempts, by what followed: delivered, retry, gone (410), dead_letter', ['tenant', 'result']);
-    this.attemptSeconds = metrics.histogram('scimflow_webhook_attempt_duration_seconds', 'time from sending a webhook request to its answer or failure', ['result']);
+    this.attempts = metrics.counter(
+      'scimflow_webhook_attempts_total',
+      'webhook delivery attempts, by what followed: delivered, retry, gone (410), dead_letter',
+      ['tenant', 'result'],
+    );
+    this.attemptSeconds = metrics.histogram('scimflow_webhook_attempt_duration_seconds', 'time from sending a webhook request to its answer or failure', [
+      'result',
+    ]);
     this.policy = { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS, horizonMs: config.WEBHOOK_RETRY_HORIZON_MS };
     this.reorderWindowMs = config.WEBHOOK_REORDER_WINDOW_MS;
     this.timeoutMs = config.WEBHOOK_TIMEOUT_MS;
@@ -80,10 +86,13 @@ export class DeliverLane {
 
     const finished = await this.settler.settle(turn);
     const last = turn.attempts[turn.attempts.length - 1];
-    if (finished.leaseLost) this.logger.warn(`lease on ${lane.orderingKey} for subscription ${lane.subscriptionId} ran out during an attempt; another instance took over`);
+    if (finished.leaseLost)
+      this.logger.warn(`lease on ${lane.orderingKey} for subscription ${lane.subscriptionId} ran out during an attempt; another instance took over`);
     else if (last.outcome.kind === 'gone') this.logger.warn(`subscription ${last.head.subscriptionId} disabled: ${last.head.url} answered 410 Gone`);
     else if (last.outcome.kind === 'dead-letter')
-      this.logger.warn(`event ${last.head.eventId} for subscription ${last.head.subscriptionId} is a dead letter after ${last.head.attempts + 1} attempts: ${last.attempt.error}`);
+      this.logger.warn(
+        `event ${last.head.eventId} for subscription ${last.head.subscriptionId} is a dead letter after ${last.head.attempts + 1} attempts: ${last.attempt.error}`,
+      );
     return finished;
   }
 
@@ -99,7 +108,12 @@ export class DeliverLane {
       'deliver webhook',
       SpanKind.CLIENT,
       parent,
-      { 'http.request.method': 'POST', 'messaging.message.id': event.eventId, 'scimflow.subscription.id': event.subscriptionId, 'scimflow.webhook.attempt': event.attempts + 1 },
+      {
+        'http.request.method': 'POST',
+        'messaging.message.id': event.eventId,
+        'scimflow.subscription.id': event.subscriptionId,
+        'scimflow.webhook.attempt': event.attempts + 1,
+      },
       async (span) => {
         const headers = webhookHeaders({ id: event.eventId, timestamp: Math.floor(Date.now() / 1000), body: event.body, secrets: this.signingSecrets(event) });
         if (isReplayDelivery(event.eventId)) headers[REPLAY_HEADER] = 'true';
@@ -125,7 +139,14 @@ export class DeliverLane {
         this.attemptSeconds.observe({ result: label }, latencyMs / 1000);
         return {
           head: event,
-          attempt: { status: verdict.action === 'delivered' ? 'delivered' : 'failed', httpStatus, latencyMs, error, responseExcerpt: result.responseExcerpt, instance },
+          attempt: {
+            status: verdict.action === 'delivered' ? 'delivered' : 'failed',
+            httpStatus,
+            latencyMs,
+            error,
+            responseExcerpt: result.responseExcerpt,
+            instance,
+          },
           outcome,
         };
       },

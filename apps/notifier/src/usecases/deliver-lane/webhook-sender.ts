@@ -75,7 +75,12 @@ export class WebhookSender implements OnApplicationShutdown {
           });
           const finish = () => {
             const text = Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
-            done({ kind: 'response', status: res.statusCode ?? 0, retryAfterMs: parseRetryAfter(header(res.headers['retry-after'])), responseExcerpt: text.length ? text : undefined });
+            done({
+              kind: 'response',
+              status: res.statusCode ?? 0,
+              retryAfterMs: parseRetryAfter(header(res.headers['retry-after'])),
+              responseExcerpt: text.length ? text : undefined,
+            });
           };
           res.on('end', finish);
           res.on('error', finish);

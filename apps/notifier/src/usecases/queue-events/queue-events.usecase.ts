@@ -19,7 +19,11 @@ const MAX_RECORDS = 5000;
 @Injectable()
 export class QueueEvents {
   private readonly logger = new Logger(QueueEvents.name);
-  private readonly batches = new GroupCommit<ConsumedRecord[], boolean>({ maxSize: MAX_RECORDS, weigh: (records) => records.length, commit: (batch) => this.queueBatch(batch) });
+  private readonly batches = new GroupCommit<ConsumedRecord[], boolean>({
+    maxSize: MAX_RECORDS,
+    weigh: (records) => records.length,
+    commit: (batch) => this.queueBatch(batch),
+  });
 
   constructor(
     private readonly subscriptions: WebhookSubscriptions,
