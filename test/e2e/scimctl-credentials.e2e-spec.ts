@@ -139,6 +139,8 @@ describe('scimctl: tenants and credentials', () => {
     const oldKid = JSON.parse(Buffer.from(before.access_token.split('.')[0], 'base64url').toString()).kid;
     expect((await scimctl('keys', 'retire', oldKid)).lines[0]).toMatchObject({ kid: oldKid, state: 'retired' });
     expect((await scimctl('keys', 'retire', 'nope')).code).toBe(1);
+    // a kid (a base64url thumbprint) may begin with '-': it is looked up, not refused as an unknown option (exit 2)
+    expect((await scimctl('keys', 'retire', '-no-such-kid')).code).toBe(1);
   });
 
   it('explains usage errors with exit code 2', async () => {

@@ -32,10 +32,11 @@ export const keysRetireCommand: CliCommand = {
   words: ['keys', 'retire'],
   usage: 'scimctl keys retire KID                                refuse every token the key signed (for a leaked key)',
   async run(args, { config, out }) {
-    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
-    if (positionals.length !== 1) throw new UsageError('keys retire needs exactly one kid');
-    const key = await withStores(config, (s) => s.signingKeys.retire(positionals[0]));
-    if (!key) throw new Error(`no signing key ${positionals[0]}`);
+    // a kid is a JWK thumbprint (base64url), which may begin with '-': it is taken as it is, never as an option
+    const kids = args[0] === '--' ? args.slice(1) : args;
+    if (kids.length !== 1) throw new UsageError('keys retire needs exactly one kid');
+    const key = await withStores(config, (s) => s.signingKeys.retire(kids[0]));
+    if (!key) throw new Error(`no signing key ${kids[0]}`);
     out(JSON.stringify({ kid: key.kid, state: 'retired', retiredAt: key.retiredAt?.toISOString() }));
   },
 };
