@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import axe from 'axe-core';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext } from 'playwright-core';
 import { adminRequest } from '../support/admin-client';
+import { launchChromium, seriousViolations, SHOTS, shot, watch } from '../support/console-browser';
 import { patchOps, ScimClient } from '../support/scim-client';
 import { RunningSystem, startSystem } from '../support/system';
 
@@ -23,15 +22,6 @@ import { RunningSystem, startSystem } from '../support/system';
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const ROOT = join(__dirname, '../..');
-const SHOTS = [join(ROOT, '.run/console-screenshots'), ...(process.env.UPDATE_SCREENSHOTS === '1' ? [join(ROOT, 'docs/console')] : [])];
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
 
 describe('console in a browser', () => {
   let system: RunningSystem;
@@ -66,11 +56,10 @@ describe('console in a browser', () => {
       process.env[k] = v;
     }
     system = await startSystem();
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+    browser = await launchChromium();
     operator = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await operator.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: system.baseUrl });
     customer = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    for (const d of SHOTS) mkdirSync(d, { recursive: true });
   });
 
   afterAll(async () => {
@@ -82,38 +71,6 @@ describe('console in a browser', () => {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
   });
-
-  const watch = (page: Page) => {
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    page.on('pageerror', (e) => cspViolations.push(`page error: ${e.message}`));
-    return page;
-  };
-
-  const shot = async (page: Page, name: string) => {
-    await page.mouse.move(0, 0); // no hover highlight left from the last click
-    // secrets shown once stay out of the pictures (they would be live-looking credentials in the docs)
-    await page.evaluate(() => {
-      const d = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ value: string }> } }).document;
-      for (const input of Array.from(d.querySelectorAll('.copy-field.secret input'))) input.value = `${input.value.slice(0, 14)}… (hidden in this screenshot)`;
-    });
-    const png = await page.screenshot({ fullPage: true });
-    for (const d of SHOTS) writeFileSync(join(d, `${name}.png`), png);
-  };
-
-  /** axe-core in the page (evaluated, not a script tag: the console's CSP forbids inline scripts, rightly). */
-  const serious = async (page: Page): Promise<string[]> => {
-    await page.evaluate(axe.source);
-    // the page's globals, typed here: the test project has no DOM lib
-    const violations = await page.evaluate(async () => {
-      const w = globalThis as unknown as { axe: { run: (ctx: unknown, o: object) => Promise<{ violations: AxeViolation[] }> }; document: unknown };
-      return (await w.axe.run(w.document, { resultTypes: ['violations'] })).violations;
-    });
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
-  };
 
   const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
@@ -135,7 +92,7 @@ describe('console in a browser', () => {
   });
 
   async function scenario() {
-    const page = watch(await operator.newPage());
+    const page = watch(await operator.newPage(), cspViolations);
 
     // static serving: the console's security headers
     const index = await fetch(`${system.baseUrl}/console`);
@@ -146,14 +103,14 @@ describe('console in a browser', () => {
     await page.goto(`${system.baseUrl}/console`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await shot(page, 'sign-in');
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel('Admin token').fill('not-the-admin-token-but-long-enough-to-try');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
     await page.getByLabel('Admin token').press('Enter');
     await page.getByRole('heading', { name: 'Tenants', level: 1 }).waitFor();
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     // keyboard: the first Tab lands on the skip link, with a visible focus ring
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
@@ -173,7 +130,7 @@ describe('console in a browser', () => {
     await page.getByLabel('Webhook URL (optional)').fill(hookUrl);
     await page.getByLabel('Allowed source IPs (optional)').fill('127.0.0.0/8');
     await shot(page, 'create-tenant');
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Create tenant' }).click();
     await page.getByRole('heading', { name: 'Entra credentials' }).waitFor();
     const scimBaseUrl = await page.getByLabel('Tenant URL', { exact: true }).inputValue();
@@ -197,10 +154,10 @@ describe('console in a browser', () => {
     const setupUrl = await page.getByLabel('Setup link URL', { exact: true }).inputValue();
     expect(setupUrl).toMatch(new RegExp(`^${system.baseUrl}/console/setup#sfsl_`));
     await page.getByRole('cell', { name: 'Acme HR' }).waitFor();
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
 
     // the customer's page: the token leaves the address bar; Test Connection goes green on a real SCIM request
-    const setup = watch(await customer.newPage());
+    const setup = watch(await customer.newPage(), cspViolations);
     await setup.goto(setupUrl);
     await setup.getByRole('heading', { name: 'Connect Acme HR to Microsoft Entra ID' }).waitFor();
     expect(setup.url()).toBe(`${system.baseUrl}/console/setup`);
@@ -210,7 +167,7 @@ describe('console in a browser', () => {
     await setup.getByRole('button', { name: 'Reveal a secret token' }).click();
     const revealed = await setup.getByLabel('Secret Token', { exact: true }).inputValue();
     expect(revealed).toMatch(/^scimflow_/);
-    expect(await serious(setup)).toEqual([]);
+    expect(await seriousViolations(setup)).toEqual([]);
 
     // a Test Connection with a wrong token: red, saying why
     const wrong = new ScimClient(scimBaseUrl, `scimflow_abcdefghij12_${randomBytes(32).toString('base64url')}`);
@@ -253,7 +210,7 @@ describe('console in a browser', () => {
     await page.getByRole('heading', { name: 'Normalisation notes' }).waitFor();
     await page.getByText('active "False" read as false').waitFor();
     await shot(page, 'request-log');
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel('Method').selectOption('POST');
     await page.getByLabel('Status').fill('400');
     await page.getByRole('button', { name: 'Apply' }).click();
@@ -269,13 +226,13 @@ describe('console in a browser', () => {
     await page.getByRole('link', { name: 'Credentials' }).click();
     await page.getByText(/issued through setup link/).waitFor();
     await shot(page, 'credentials');
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'Activity' }).click();
     await page.getByRole('img', { name: /Requests per hour by outcome/ }).waitFor();
     await page.getByText('Show the numbers as a table').click();
     await shot(page, 'activity');
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
 
     // users through a SCIM filter, parsed and matched by libs/scim as the SCIM API does
     await page.getByRole('link', { name: 'Users and groups' }).click();
@@ -293,7 +250,7 @@ describe('console in a browser', () => {
     await filter.press('Enter');
     await page.getByRole('link', { name: 'ada@contoso.example' }).waitFor();
     await shot(page, 'users');
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     // groups, filtered on the server with a SCIM filter; a group's members on demand
     const groupFilter = page.getByRole('search', { name: 'Filter groups' }).getByLabel('SCIM filter');
     await groupFilter.fill('displayName sw "Sales"');
@@ -312,7 +269,7 @@ describe('console in a browser', () => {
     await page.getByRole('heading', { name: 'Members of Engineering (1)' }).waitFor();
     expect(await page.locator('ul.members li').allInnerTexts()).toEqual([`ada@contoso.example ${userId}`]);
     await shot(page, 'groups');
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     // a member's name leads to the user's page
     await page.locator('ul.members').getByRole('link', { name: 'ada@contoso.example' }).click();
     await page.getByRole('heading', { name: 'ada@contoso.example' }).waitFor();
@@ -335,7 +292,7 @@ describe('console in a browser', () => {
       30_000,
     );
     await shot(page, 'webhooks');
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     refuse = false;
     await page.getByRole('button', { name: /^Redrive all/ }).click();
     await page
@@ -369,12 +326,12 @@ describe('console in a browser', () => {
       ]),
     );
     await shot(page, 'webhooks-replay');
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'Pipeline' }).click();
     await page.getByRole('heading', { name: 'Consumer lag' }).waitFor();
     await shot(page, 'pipeline');
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
 
     // the tenants page with this tenant's health, also at 768px wide
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click();
@@ -388,7 +345,7 @@ describe('console in a browser', () => {
     ).toBeLessThanOrEqual(768);
     expect(await page.getByRole('link', { name: 'Request log' }).isVisible()).toBe(true);
     await shot(page, 'tenant-768');
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // a second tenant's setup link sees nothing of the first
@@ -399,7 +356,7 @@ describe('console in a browser', () => {
       logoUrl: 'https://127.0.0.1:9/logo.svg',
     });
     expect(link.status).toBe(201);
-    const second = watch(await customer.newPage());
+    const second = watch(await customer.newPage(), cspViolations);
     await second.goto(link.body.url);
     await second.getByRole('heading', { name: 'Connect Fabrikam to Microsoft Entra ID' }).waitFor();
     await second.getByText('Waiting for Entra').waitFor();
