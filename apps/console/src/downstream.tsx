@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { CreatedProductCredential, EventConsumerView, EventsRetentionView, TenantView } from '@scimflow/contracts/views';
 import { admin } from './api';
-import { DataTable, SrOnly } from './table';
-import { Ago, ConfirmButton, CopyField, Described, ErrorMessage, Field, OnceBox, RevokedBadge, Show, Time, useAction, useId, useLoad } from './ui';
+import { CredentialTable, NewCredentialForm } from './credentials';
+import { Ago, ConfirmButton, CopyField, ErrorMessage, Field, OnceBox, Show, Time, useAction, useId, useLoad } from './ui';
 
 const base = (id: string) => `/admin/tenants/${encodeURIComponent(id)}`;
 
@@ -79,20 +79,15 @@ function EventsApi({ t }: { t: TenantView }) {
   const consumers = useLoad(() => admin.get<EventConsumerView[]>(`${base(t.tenantId)}/event-consumers`), [t.tenantId]);
   const retention = useLoad(() => admin.get<EventsRetentionView>(`${base(t.tenantId)}/events-retention`), [t.tenantId]);
   const [created, setCreated] = useState<CreatedProductCredential | null>(null);
-  const [description, setDescription] = useState('');
   const [days, setDays] = useState('');
   const action = useAction();
-  const ids = { description: useId('product-credential'), days: useId('retention') };
-  const create = async (e: Event) => {
-    e.preventDefault();
-    const c = await action.run(() =>
-      admin.post<CreatedProductCredential>(`${base(t.tenantId)}/product-credentials`, description.trim() ? { description: description.trim() } : {}),
-    );
-    if (c) {
-      setCreated(c);
-      setDescription('');
-      consumers.reload();
-    }
+  const daysId = useId('retention');
+  const create = async (body: { description?: string }) => {
+    const c = await action.run(() => admin.post<CreatedProductCredential>(`${base(t.tenantId)}/product-credentials`, body));
+    if (!c) return false;
+    setCreated(c);
+    consumers.reload();
+    return true;
   };
   const revoke = async (id: string) => {
     if (await action.run(() => admin.del(`${base(t.tenantId)}/product-credentials/${encodeURIComponent(id)}`).then(() => true))) consumers.reload();
@@ -120,12 +115,12 @@ function EventsApi({ t }: { t: TenantView }) {
       <h3>Consumers</h3>
       <Show loaded={consumers} what="the consumers">
         {(list) => (
-          <DataTable
+          <CredentialTable
             rows={list}
-            rowKey={(c) => c.id}
+            header="Credential"
+            noun="credential"
             empty="No product credential yet."
             columns={[
-              { header: 'Credential', cell: (c) => <Described id={c.id} description={c.description} /> },
               { header: 'Last read', cell: (c) => <Ago iso={c.lastReadAt} /> },
               {
                 header: 'Lag',
@@ -138,46 +133,20 @@ function EventsApi({ t }: { t: TenantView }) {
                     </>
                   ),
               },
-              { header: 'State', cell: (c) => <RevokedBadge revokedAt={c.revokedAt} /> },
-              {
-                header: <SrOnly>Actions</SrOnly>,
-                cell: (c) =>
-                  c.revokedAt ? null : (
-                    <ConfirmButton
-                      label="Revoke"
-                      srLabel={`credential ${c.id}`}
-                      confirm="Revoke: its reads are refused"
-                      busy={action.busy}
-                      onConfirm={() => revoke(c.id)}
-                    />
-                  ),
-              },
             ]}
+            confirm="Revoke: its reads are refused"
+            busy={action.busy}
+            onRevoke={revoke}
           />
         )}
       </Show>
-      <form class="inline-form" onSubmit={create}>
-        <Field id={ids.description} label="Description (optional)">
-          <input id={ids.description} maxLength={200} value={description} onInput={(e) => setDescription((e.currentTarget as HTMLInputElement).value)} />
-        </Field>
-        <button type="submit" disabled={action.busy}>
-          New product credential
-        </button>
-      </form>
+      <NewCredentialForm idPrefix="product-credential" button="New product credential" busy={action.busy} onCreate={create} />
       <h3>Retention</h3>
       <Show loaded={retention} what="the retention">
         {(r) => (
           <form class="inline-form" onSubmit={saveRetention}>
-            <Field id={ids.days} label={`Days events stay readable (now ${r.days})`} hint="1 to 365; a cursor older than that is answered 410: resync">
-              <input
-                id={ids.days}
-                type="number"
-                min={1}
-                max={365}
-                required
-                value={days}
-                onInput={(e) => setDays((e.currentTarget as HTMLInputElement).value)}
-              />
+            <Field id={daysId} label={`Days events stay readable (now ${r.days})`} hint="1 to 365; a cursor older than that is answered 410: resync">
+              <input id={daysId} type="number" min={1} max={365} required value={days} onInput={(e) => setDays((e.currentTarget as HTMLInputElement).value)} />
             </Field>
             <button type="submit" disabled={action.busy || !days}>
               Save retention

@@ -8,7 +8,7 @@ import { PipelinePage } from './pipeline';
 import { SetupPage } from './setup';
 import { TenantPage } from './tenant';
 import { CreateTenantPage, TenantsPage } from './tenants';
-import { ErrorMessage, Link, Loading, messageOf, useAction, useId, useLocation } from './ui';
+import { ErrorMessage, Link, Loading, Logo, messageOf, PageFrame, useAction, useId, useLocation } from './ui';
 import { UserTimelinePage } from './timeline';
 import { WebhooksPage } from './webhooks';
 
@@ -42,39 +42,36 @@ function OperatorApp({ path }: { path: string }) {
     );
   if (session === null) return <SignIn onSignedIn={setSession} />;
   return (
-    <>
-      <a class="skip" href="#main">
-        Skip to content
-      </a>
-      <header class="top">
-        <div class="brand">
-          <span aria-hidden="true" class="logo">
-            ◆
-          </span>{' '}
-          scimflow <span class="muted">console</span>
-        </div>
-        <nav aria-label="Main">
-          <ul>
-            <NavLink href="/console" current={path === '/console' || path.startsWith('/console/tenants')}>
-              Tenants
-            </NavLink>
-            <NavLink href="/console/webhooks" current={path.startsWith('/console/webhooks')}>
-              Webhooks
-            </NavLink>
-            <NavLink href="/console/pipeline" current={path.startsWith('/console/pipeline')}>
-              Pipeline
-            </NavLink>
-            <NavLink href="/console/keys" current={path.startsWith('/console/keys')}>
-              Signing keys
-            </NavLink>
-          </ul>
-        </nav>
-        <SignOut onSignedOut={() => setSession(null)} />
-      </header>
-      <main id="main" tabIndex={-1}>
-        <Route path={path} />
-      </main>
-    </>
+    <PageFrame
+      brand={
+        <>
+          <Logo /> scimflow <span class="muted">console</span>
+        </>
+      }
+      bar={
+        <>
+          <nav aria-label="Main">
+            <ul>
+              <NavLink href="/console" current={path === '/console' || path.startsWith('/console/tenants')}>
+                Tenants
+              </NavLink>
+              <NavLink href="/console/webhooks" current={path.startsWith('/console/webhooks')}>
+                Webhooks
+              </NavLink>
+              <NavLink href="/console/pipeline" current={path.startsWith('/console/pipeline')}>
+                Pipeline
+              </NavLink>
+              <NavLink href="/console/keys" current={path.startsWith('/console/keys')}>
+                Signing keys
+              </NavLink>
+            </ul>
+          </nav>
+          <SignOut onSignedOut={() => setSession(null)} />
+        </>
+      }
+    >
+      <Route path={path} />
+    </PageFrame>
   );
 }
 
@@ -129,10 +126,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: ConsoleSessionView) => void })
   return (
     <main class="narrow signin" id="main">
       <div class="brand big">
-        <span aria-hidden="true" class="logo">
-          ◆
-        </span>{' '}
-        scimflow <span class="muted">console</span>
+        <Logo /> scimflow <span class="muted">console</span>
       </div>
       <h1>Sign in</h1>
       <form onSubmit={submit} class="card">

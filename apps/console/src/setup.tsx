@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { SetupCredentialView, SetupStatusView, SetupView, TestConnectionView } from '@scimflow/contracts/views';
 import { ApiError, serverNow, SetupApi } from './api';
 import { DataTable } from './table';
-import { ago, CopyField, Empty, ErrorMessage, Loading, messageOf, Time, useAction, useLoad } from './ui';
+import { ago, CopyField, Empty, ErrorMessage, Loading, Logo, messageOf, PageFrame, Time, useAction, useLoad } from './ui';
 
 const STORE = 'scimflow.setupToken';
 
@@ -40,12 +40,11 @@ export function SetupPage() {
     document.title = info.data ? `Connect ${info.data.productName ?? info.data.tenant.name} to Microsoft Entra ID` : 'Entra setup · scimflow';
   }, [info.data]);
   return (
-    <>
-      <a class="skip" href="#main">
-        Skip to content
-      </a>
-      <header class="top setup-top">
-        <div class="brand">
+    <PageFrame
+      topClass="setup-top"
+      mainClass="setup"
+      brand={
+        <>
           {info.data?.logoUrl ? (
             <img
               src={info.data.logoUrl}
@@ -55,26 +54,23 @@ export function SetupPage() {
               onError={(e) => ((e.currentTarget as HTMLImageElement).hidden = true)}
             />
           ) : (
-            <span aria-hidden="true" class="logo">
-              ◆
-            </span>
+            <Logo />
           )}{' '}
           {info.data?.productName ?? 'scimflow'} <span class="muted">Entra setup</span>
-        </div>
-      </header>
-      <main id="main" class="setup" tabIndex={-1}>
-        {info.error ? (
-          <>
-            <h1>Entra setup</h1>
-            <ErrorMessage error={info.error} />
-          </>
-        ) : !info.data || !api ? (
-          <Loading what="your setup" />
-        ) : (
-          <Setup api={api} info={info.data} />
-        )}
-      </main>
-    </>
+        </>
+      }
+    >
+      {info.error ? (
+        <>
+          <h1>Entra setup</h1>
+          <ErrorMessage error={info.error} />
+        </>
+      ) : !info.data || !api ? (
+        <Loading what="your setup" />
+      ) : (
+        <Setup api={api} info={info.data} />
+      )}
+    </PageFrame>
   );
 }
 

@@ -19,7 +19,9 @@ import type {
 import { DownstreamTab } from './downstream';
 import { TrustedIssuers } from './issuers';
 import { admin, query } from './api';
+import { RateLimitFields, rateLimitOf, SourceIpsField } from './access-fields';
 import { ActivityChart } from './chart';
+import { CredentialTable, NewCredentialForm } from './credentials';
 import { FailureMeter } from './tenants';
 import { filterUsers } from './user-filter';
 import { DataTable, DisclosureButton, SrOnly } from './table';
@@ -27,15 +29,15 @@ import {
   Ago,
   ConfirmButton,
   CopyField,
-  Described,
   Empty,
   ErrorMessage,
   Field,
+  InlineSelect,
   Link,
+  listOf,
   messageOf,
   navigate,
   OnceBox,
-  RevokedBadge,
   Show,
   StatusBadge,
   Time,
@@ -219,16 +221,12 @@ function AccessSettings({ t, reload }: { t: TenantView; reload: () => void }) {
   const [perSecond, setPerSecond] = useState(t.rateLimit ? String(t.rateLimit.perSecond) : '');
   const [burst, setBurst] = useState(t.rateLimit ? String(t.rateLimit.burst) : '');
   const action = useAction();
-  const ids = { ips: useId('edit-ips'), ps: useId('edit-ps'), burst: useId('edit-burst') };
   const save = async (e: Event) => {
     e.preventDefault();
-    const blocks = ips
-      .split(/[\s,]+/)
-      .map((x) => x.trim())
-      .filter(Boolean);
     const done = await action.run(async () => {
-      await admin.put(`${base(t.tenantId)}/allowed-source-ips`, { allowedSourceIps: blocks });
-      if (perSecond || burst) await admin.put(`${base(t.tenantId)}/rate-limit`, { perSecond: Number(perSecond), burst: Number(burst || perSecond) });
+      await admin.put(`${base(t.tenantId)}/allowed-source-ips`, { allowedSourceIps: listOf(ips) });
+      const rateLimit = rateLimitOf(perSecond, burst);
+      if (rateLimit) await admin.put(`${base(t.tenantId)}/rate-limit`, rateLimit);
       else if (t.rateLimit) await admin.del(`${base(t.tenantId)}/rate-limit`);
       return true;
     });
@@ -238,41 +236,13 @@ function AccessSettings({ t, reload }: { t: TenantView; reload: () => void }) {
     <details>
       <summary>Change the allow-list or rate limit</summary>
       <form class="form" onSubmit={save}>
-        <Field id={ids.ips} label="Allowed source IPs" hint="CIDR blocks, one per line or comma-separated; empty allows every address.">
-          <textarea
-            id={ids.ips}
-            rows={3}
-            value={ips}
-            aria-describedby={`${ids.ips}-hint`}
-            onInput={(e) => setIps((e.currentTarget as HTMLTextAreaElement).value)}
-          />
-        </Field>
-        <div class="row">
-          <Field id={ids.ps} label="Requests per second">
-            <input
-              id={ids.ps}
-              type="number"
-              min={1}
-              max={1000000}
-              inputMode="numeric"
-              placeholder="default"
-              value={perSecond}
-              onInput={(e) => setPerSecond((e.currentTarget as HTMLInputElement).value)}
-            />
-          </Field>
-          <Field id={ids.burst} label="Burst">
-            <input
-              id={ids.burst}
-              type="number"
-              min={1}
-              max={1000000}
-              inputMode="numeric"
-              placeholder="default"
-              value={burst}
-              onInput={(e) => setBurst((e.currentTarget as HTMLInputElement).value)}
-            />
-          </Field>
-        </div>
+        <SourceIpsField
+          label="Allowed source IPs"
+          hint="CIDR blocks, one per line or comma-separated; empty allows every address."
+          value={ips}
+          onInput={setIps}
+        />
+        <RateLimitFields perSecond={perSecond} burst={burst} onPerSecond={setPerSecond} onBurst={setBurst} placeholder="default" />
         <ErrorMessage error={action.error} />
         <button type="submit" disabled={action.busy}>
           Save
@@ -287,20 +257,14 @@ function CredentialsTab({ t }: { t: TenantView }) {
   const client = useLoad(() => admin.get<OAuthClientView>(`${base(t.tenantId)}/client`), [t.tenantId]);
   const [newToken, setNewToken] = useState<CreatedSecretTokenView | null>(null);
   const [newSecret, setNewSecret] = useState<ClientSecretView | null>(null);
-  const [description, setDescription] = useState('');
   const action = useAction();
-  const descId = useId('token-description');
 
-  const createToken = async (e: Event) => {
-    e.preventDefault();
-    const created = await action.run(() =>
-      admin.post<CreatedSecretTokenView>(`${base(t.tenantId)}/tokens`, description.trim() ? { description: description.trim() } : {}),
-    );
-    if (created) {
-      setNewToken(created);
-      setDescription('');
-      tokens.reload();
-    }
+  const createToken = async (body: { description?: string }) => {
+    const created = await action.run(() => admin.post<CreatedSecretTokenView>(`${base(t.tenantId)}/tokens`, body));
+    if (!created) return false;
+    setNewToken(created);
+    tokens.reload();
+    return true;
   };
   const revoke = async (id: string) => {
     if (await action.run(() => admin.del(`${base(t.tenantId)}/tokens/${encodeURIComponent(id)}`).then(() => true))) tokens.reload();
@@ -333,40 +297,22 @@ function CredentialsTab({ t }: { t: TenantView }) {
         <h2>Secret tokens</h2>
         <Show loaded={tokens} what="tokens">
           {(list) => (
-            <DataTable
+            <CredentialTable
               rows={list}
-              rowKey={(k) => k.id}
+              header="Token"
+              noun="token"
               empty="No secret tokens."
               columns={[
-                { header: 'Token', cell: (k) => <Described id={k.id} description={k.description} /> },
                 { header: 'Created', cell: (k) => <Time iso={k.createdAt} /> },
                 { header: 'Last used', cell: (k) => <Ago iso={k.lastUsedAt} /> },
-                { header: 'State', cell: (k) => <RevokedBadge revokedAt={k.revokedAt} /> },
-                {
-                  header: <SrOnly>Actions</SrOnly>,
-                  cell: (k) =>
-                    k.revokedAt ? null : (
-                      <ConfirmButton
-                        label="Revoke"
-                        srLabel={`token ${k.id}`}
-                        confirm="Revoke: Entra stops if it uses it"
-                        busy={action.busy}
-                        onConfirm={() => revoke(k.id)}
-                      />
-                    ),
-                },
               ]}
+              confirm="Revoke: Entra stops if it uses it"
+              busy={action.busy}
+              onRevoke={revoke}
             />
           )}
         </Show>
-        <form class="inline-form" onSubmit={createToken}>
-          <Field id={descId} label="Description (optional)">
-            <input id={descId} maxLength={200} value={description} onInput={(e) => setDescription((e.currentTarget as HTMLInputElement).value)} />
-          </Field>
-          <button type="submit" disabled={action.busy}>
-            New secret token
-          </button>
-        </form>
+        <NewCredentialForm idPrefix="token-description" button="New secret token" busy={action.busy} onCreate={createToken} />
       </section>
       <section class="card">
         <h2>OAuth client credentials</h2>
@@ -532,19 +478,15 @@ function SetupLinksTab({ t }: { t: TenantView }) {
 function ActivityTab({ t }: { t: TenantView }) {
   const [hours, setHours] = useState(24);
   const activity = useLoad(() => admin.get<ActivityView>(`${base(t.tenantId)}/activity${query({ hours })}`), [t.tenantId, hours]);
-  const id = useId('hours');
   return (
     <section class="card">
       <div class="page-head">
         <h2>Requests per hour</h2>
-        <div class="field inline">
-          <label for={id}>Period</label>
-          <select id={id} value={String(hours)} onChange={(e) => setHours(Number((e.currentTarget as HTMLSelectElement).value))}>
-            <option value="24">last 24 hours</option>
-            <option value="72">last 3 days</option>
-            <option value="168">last 7 days</option>
-          </select>
-        </div>
+        <InlineSelect idPrefix="hours" label="Period" value={String(hours)} onChange={(v) => setHours(Number(v))}>
+          <option value="24">last 24 hours</option>
+          <option value="72">last 3 days</option>
+          <option value="168">last 7 days</option>
+        </InlineSelect>
       </div>
       <Show loaded={activity} what="activity">
         {(a) => <ActivityChart buckets={a.buckets} />}
@@ -780,19 +722,15 @@ function RequestDetail({ r }: { r: RequestLogView }) {
 function AuditTab({ t }: { t: TenantView }) {
   const [outcome, setOutcome] = useState('');
   const audit = useLoad(() => admin.get<AuditView[]>(`${base(t.tenantId)}/audit${query({ outcome, limit: 200 })}`), [t.tenantId, outcome]);
-  const id = useId('outcome');
   return (
     <section class="card">
       <div class="page-head">
         <h2>Provisioning audit log</h2>
-        <div class="field inline">
-          <label for={id}>Outcome</label>
-          <select id={id} value={outcome} onChange={(e) => setOutcome((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">all</option>
-            <option value="success">success</option>
-            <option value="failure">failure</option>
-          </select>
-        </div>
+        <InlineSelect idPrefix="outcome" label="Outcome" value={outcome} onChange={setOutcome}>
+          <option value="">all</option>
+          <option value="success">success</option>
+          <option value="failure">failure</option>
+        </InlineSelect>
       </div>
       <Show loaded={audit} what="the audit log">
         {(list) => (
@@ -842,36 +780,18 @@ function summarise(diff: Record<string, unknown> | undefined): string {
 function UsersTab({ t }: { t: TenantView }) {
   const users = useLoad(() => admin.get<UserAdminView[]>(`${base(t.tenantId)}/users${query({ limit: 1000 })}`), [t.tenantId]);
   const overview = useLoad(() => admin.get<ConsoleOverview>('/admin/overview'), [t.tenantId]);
-  const [typed, setTyped] = useState('');
   const [filter, setFilter] = useState('');
-  const id = useId('user-filter');
   const groups = overview.data?.tenants.find((x) => x.id === t.tenantId)?.groups;
   return (
     <>
       <section class="card">
         <h2>Users</h2>
-        <form
-          class="inline-form filter-form"
-          role="search"
-          aria-label="Filter users"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setFilter(typed);
-          }}
-        >
-          <Field id={id} label="SCIM filter" hint='As Entra writes them, e.g. userName sw "ada", emails[type eq "work"].value co "contoso", active eq false'>
-            <input
-              id={id}
-              type="search"
-              class="mono"
-              spellcheck={false}
-              value={typed}
-              aria-describedby={`${id}-hint`}
-              onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)}
-            />
-          </Field>
-          <button type="submit">Filter</button>
-        </form>
+        <ScimFilterForm
+          idPrefix="user-filter"
+          label="Filter users"
+          hint='As Entra writes them, e.g. userName sw "ada", emails[type eq "work"].value co "contoso", active eq false'
+          onFilter={setFilter}
+        />
         <Show loaded={users} what="users">
           {(list) => {
             let shown: UserAdminView[];
@@ -932,40 +852,24 @@ function UsersTab({ t }: { t: TenantView }) {
 
 /** A tenant's groups, read-only (Entra writes them over SCIM): filtered on the server with a SCIM filter, a group's members on demand. */
 function GroupsSection({ t, count }: { t: TenantView; count: number | undefined }) {
-  const [typed, setTyped] = useState('');
   const [filter, setFilter] = useState('');
   const [open, setOpen] = useState<string | null>(null);
   const groups = useLoad(() => admin.get<GroupAdminView[]>(`${base(t.tenantId)}/groups${query({ filter, limit: 1000 })}`), [t.tenantId, filter]);
-  const id = useId('group-filter');
   return (
     <section class="card" aria-labelledby="groups-title">
       <h2 id="groups-title">Groups</h2>
       <p class="hint">
         {count === undefined ? '' : `${count} group${count === 1 ? '' : 's'} in all. `}Entra reads and writes them over SCIM; here they are read-only.
       </p>
-      <form
-        class="inline-form filter-form"
-        role="search"
-        aria-label="Filter groups"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <ScimFilterForm
+        idPrefix="group-filter"
+        label="Filter groups"
+        hint='e.g. displayName sw "Sales", externalId eq "…"'
+        onFilter={(typed) => {
           setOpen(null);
           setFilter(typed.trim());
         }}
-      >
-        <Field id={id} label="SCIM filter" hint='e.g. displayName sw "Sales", externalId eq "…"'>
-          <input
-            id={id}
-            type="search"
-            class="mono"
-            spellcheck={false}
-            value={typed}
-            aria-describedby={`${id}-hint`}
-            onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)}
-          />
-        </Field>
-        <button type="submit">Filter</button>
-      </form>
+      />
       <Show loaded={groups} what="groups">
         {(list) => (
           <DataTable
@@ -1004,6 +908,36 @@ function GroupsSection({ t, count }: { t: TenantView; count: number | undefined 
         )}
       </Show>
     </section>
+  );
+}
+
+/** A SCIM filter typed in and applied on Filter (a search form, `label` its name). */
+function ScimFilterForm({ idPrefix, label, hint, onFilter }: { idPrefix: string; label: string; hint: string; onFilter: (typed: string) => void }) {
+  const [typed, setTyped] = useState('');
+  const id = useId(idPrefix);
+  return (
+    <form
+      class="inline-form filter-form"
+      role="search"
+      aria-label={label}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onFilter(typed);
+      }}
+    >
+      <Field id={id} label="SCIM filter" hint={hint}>
+        <input
+          id={id}
+          type="search"
+          class="mono"
+          spellcheck={false}
+          value={typed}
+          aria-describedby={`${id}-hint`}
+          onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)}
+        />
+      </Field>
+      <button type="submit">Filter</button>
+    </form>
   );
 }
 

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { TENANT_PROFILES, type ConsoleOverview, type CreatedTenantAdminView, type CreateTenantRequest, type TenantProfile } from '@scimflow/contracts/views';
 import { admin } from './api';
+import { RateLimitFields, rateLimitOf, SourceIpsField } from './access-fields';
 import { DataTable } from './table';
-import { ago, CopyField, ErrorMessage, Field, Link, navigate, OnceBox, percent, Show, useAction, useId, useLoad } from './ui';
+import { ago, CopyField, ErrorMessage, Field, Link, listOf, navigate, OnceBox, percent, Show, useAction, useId, useLoad } from './ui';
 
 /** The tenants with their health, one row each. */
 export function TenantsPage() {
@@ -91,12 +92,6 @@ export function FailureMeter({ ratio, failures, line }: { ratio: number; failure
   );
 }
 
-const lines = (s: string) =>
-  s
-    .split(/[\s,]+/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-
 export function CreateTenantPage() {
   const [name, setName] = useState('');
   const [profile, setProfile] = useState<TenantProfile>('custom');
@@ -106,14 +101,15 @@ export function CreateTenantPage() {
   const [burst, setBurst] = useState('');
   const [created, setCreated] = useState<CreatedTenantAdminView | null>(null);
   const action = useAction();
-  const ids = { name: useId('name'), profile: useId('profile'), ips: useId('ips'), webhook: useId('webhook'), ps: useId('ps'), burst: useId('burst') };
+  const ids = { name: useId('name'), profile: useId('profile'), webhook: useId('webhook') };
 
   const submit = async (e: Event) => {
     e.preventDefault();
     const body: CreateTenantRequest = { name: name.trim(), profile };
-    if (ips.trim()) body.allowedSourceIps = lines(ips);
+    if (ips.trim()) body.allowedSourceIps = listOf(ips);
     if (webhook.trim()) body.webhooks = [webhook.trim()];
-    if (perSecond || burst) body.rateLimit = { perSecond: Number(perSecond), burst: Number(burst || perSecond) };
+    const rateLimit = rateLimitOf(perSecond, burst);
+    if (rateLimit) body.rateLimit = rateLimit;
     const c = await action.run(() => admin.post<CreatedTenantAdminView>('/admin/tenants', body));
     if (c) setCreated(c);
   };
@@ -160,19 +156,12 @@ export function CreateTenantPage() {
             ))}
           </select>
         </Field>
-        <Field
-          id={ids.ips}
+        <SourceIpsField
           label="Allowed source IPs (optional)"
           hint="CIDR blocks, one per line or comma-separated; empty allows every address. Entra's ranges: the AzureActiveDirectory service tag."
-        >
-          <textarea
-            id={ids.ips}
-            rows={3}
-            value={ips}
-            aria-describedby={`${ids.ips}-hint`}
-            onInput={(e) => setIps((e.currentTarget as HTMLTextAreaElement).value)}
-          />
-        </Field>
+          value={ips}
+          onInput={setIps}
+        />
         <Field id={ids.webhook} label="Webhook URL (optional)" hint="Receives every event of this tenant; more subscriptions under Webhooks.">
           <input
             id={ids.webhook}
@@ -185,30 +174,7 @@ export function CreateTenantPage() {
         </Field>
         <fieldset>
           <legend>Rate limit (optional; empty: the configured default)</legend>
-          <div class="row">
-            <Field id={ids.ps} label="Requests per second">
-              <input
-                id={ids.ps}
-                type="number"
-                min={1}
-                max={1000000}
-                inputMode="numeric"
-                value={perSecond}
-                onInput={(e) => setPerSecond((e.currentTarget as HTMLInputElement).value)}
-              />
-            </Field>
-            <Field id={ids.burst} label="Burst">
-              <input
-                id={ids.burst}
-                type="number"
-                min={1}
-                max={1000000}
-                inputMode="numeric"
-                value={burst}
-                onInput={(e) => setBurst((e.currentTarget as HTMLInputElement).value)}
-              />
-            </Field>
-          </div>
+          <RateLimitFields perSecond={perSecond} burst={burst} onPerSecond={setPerSecond} onBurst={setBurst} />
         </fieldset>
         <ErrorMessage error={action.error} />
         <div class="buttons">

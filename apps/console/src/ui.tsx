@@ -35,6 +35,45 @@ export function Link(props: JSX.HTMLAttributes<HTMLAnchorElement> & { href: stri
   return <a {...props} onClick={onClick} />;
 }
 
+/** The page around every screen: a skip link, the top bar with the brand, and the main region the skip link targets. */
+export function PageFrame({
+  topClass,
+  brand,
+  bar,
+  mainClass,
+  children,
+}: {
+  topClass?: string;
+  brand: ComponentChildren;
+  /** what the top bar holds after the brand (navigation, sign out) */
+  bar?: ComponentChildren;
+  mainClass?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class={topClass ? `top ${topClass}` : 'top'}>
+        <div class="brand">{brand}</div>
+        {bar}
+      </header>
+      <main id="main" class={mainClass} tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
+
+export function Logo() {
+  return (
+    <span aria-hidden="true" class="logo">
+      ◆
+    </span>
+  );
+}
+
 // Loading data.
 
 export interface Loaded<T> {
@@ -252,6 +291,14 @@ export function OnceBox({ title, children, onDone }: { title: string; children: 
 
 // Forms.
 
+/** The entries of a list typed one per line or comma-separated (CIDR blocks, event types). */
+export function listOf(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
 export function Field({ label, hint, children, id }: { label: string; hint?: string; id: string; children: ComponentChildren }) {
   return (
     <div class="field">
@@ -262,6 +309,31 @@ export function Field({ label, hint, children, id }: { label: string; hint?: str
           {hint}
         </p>
       ) : null}
+    </div>
+  );
+}
+
+/** A select beside its label, in a section's head: picks what the section shows. */
+export function InlineSelect({
+  idPrefix,
+  label,
+  value,
+  onChange,
+  children,
+}: {
+  idPrefix: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  children: ComponentChildren;
+}) {
+  const id = useId(idPrefix);
+  return (
+    <div class="field inline">
+      <label for={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+        {children}
+      </select>
     </div>
   );
 }

@@ -11,7 +11,7 @@ import type {
 } from '@scimflow/contracts/views';
 import { admin, query } from './api';
 import { DataTable, SrOnly } from './table';
-import { CopyField, ErrorMessage, Field, navigate, OnceBox, Show, StatusBadge, Time, useAction, useId, useLoad, useLocation } from './ui';
+import { CopyField, ErrorMessage, Field, InlineSelect, listOf, navigate, OnceBox, Show, StatusBadge, Time, useAction, useId, useLoad, useLocation } from './ui';
 
 /** Webhook subscriptions per tenant, their delivery log and dead letters (with redrive). */
 export function WebhooksPage() {
@@ -19,23 +19,19 @@ export function WebhooksPage() {
   const tenantId = search.get('tenant') ?? '';
   const subscriptionId = search.get('subscription') ?? '';
   const tenants = useLoad(() => admin.get<TenantView[]>('/admin/tenants'), []);
-  const id = useId('wh-tenant');
   return (
     <>
       <h1>Webhooks</h1>
       <Show loaded={tenants} what="tenants">
         {(list) => (
-          <div class="field inline">
-            <label for={id}>Tenant</label>
-            <select id={id} value={tenantId} onChange={(e) => navigate(`/console/webhooks${query({ tenant: (e.currentTarget as HTMLSelectElement).value })}`)}>
-              <option value="">Choose a tenant…</option>
-              {list.map((t) => (
-                <option key={t.tenantId} value={t.tenantId}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <InlineSelect idPrefix="wh-tenant" label="Tenant" value={tenantId} onChange={(tenant) => navigate(`/console/webhooks${query({ tenant })}`)}>
+            <option value="">Choose a tenant…</option>
+            {list.map((t) => (
+              <option key={t.tenantId} value={t.tenantId}>
+                {t.name}
+              </option>
+            ))}
+          </InlineSelect>
         )}
       </Show>
       {tenantId ? <Subscriptions tenantId={tenantId} selected={subscriptionId} /> : null}
@@ -53,10 +49,7 @@ function Subscriptions({ tenantId, selected }: { tenantId: string; selected: str
   const ids = { url: useId('sub-url'), types: useId('sub-types') };
   const create = async (e: Event) => {
     e.preventDefault();
-    const eventTypes = types
-      .split(/[\s,]+/)
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const eventTypes = listOf(types);
     const created = await action.run(() =>
       admin.post<SubscriptionWithSecretView>(`/admin/tenants/${encodeURIComponent(tenantId)}/subscriptions`, {
         url: url.trim(),
@@ -160,7 +153,6 @@ function SubscriptionDetail({ id }: { id: string }) {
   );
   const action = useAction();
   const [result, setResult] = useState<string | null>(null);
-  const statusId = useId('delivery-status');
   const report = (r: RedriveResult) =>
     setResult(`${r.redriven.length} redriven${r.skipped.length ? `, ${r.skipped.length} skipped (${r.skipped.map((s) => s.reason).join(', ')})` : ''}.`);
   const redrive = async (letter: string) => {
@@ -242,14 +234,11 @@ function SubscriptionDetail({ id }: { id: string }) {
       <section class="card">
         <div class="page-head">
           <h2>Delivery log</h2>
-          <div class="field inline">
-            <label for={statusId}>Status</label>
-            <select id={statusId} value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value)}>
-              <option value="">all</option>
-              <option value="delivered">delivered</option>
-              <option value="failed">failed</option>
-            </select>
-          </div>
+          <InlineSelect idPrefix="delivery-status" label="Status" value={status} onChange={setStatus}>
+            <option value="">all</option>
+            <option value="delivered">delivered</option>
+            <option value="failed">failed</option>
+          </InlineSelect>
         </div>
         <Show loaded={deliveries} what="deliveries">
           {(list) => (
