@@ -90,7 +90,7 @@ function EventsApi({ t }: { t: TenantView }) {
     return true;
   };
   const revoke = async (id: string) => {
-    if (await action.run(() => admin.del(`${base(t.tenantId)}/product-credentials/${encodeURIComponent(id)}`).then(() => true))) consumers.reload();
+    if (await action.succeeded(() => admin.del(`${base(t.tenantId)}/product-credentials/${encodeURIComponent(id)}`))) consumers.reload();
   };
   const saveRetention = async (e: Event) => {
     e.preventDefault();

@@ -26,13 +26,13 @@ export function TrustedIssuers({ tenantId }: { tenantId: string }) {
     const body: Record<string, string> = { issuer: form.issuer.trim(), jwksUrl: form.jwksUrl.trim(), subject: form.subject.trim() };
     if (form.audience.trim()) body.audience = form.audience.trim();
     if (form.description.trim()) body.description = form.description.trim();
-    if (await action.run(() => admin.post(path, body).then(() => true))) {
+    if (await action.succeeded(() => admin.post(path, body))) {
       setForm({ issuer: '', jwksUrl: '', subject: '', audience: '', description: '' });
       issuers.reload();
     }
   };
   const remove = async (id: string) => {
-    if (await action.run(() => admin.del(`${path}/${encodeURIComponent(id)}`).then(() => true))) issuers.reload();
+    if (await action.succeeded(() => admin.del(`${path}/${encodeURIComponent(id)}`))) issuers.reload();
   };
   return (
     <section class="card">

@@ -10,10 +10,10 @@ export function SigningKeysPage() {
   const keys = useLoad(() => admin.get<SigningKeyView[]>('/admin/signing-keys'), []);
   const action = useAction();
   const rotate = async () => {
-    if (await action.run(() => admin.post('/admin/signing-keys/rotate').then(() => true))) keys.reload();
+    if (await action.succeeded(() => admin.post('/admin/signing-keys/rotate'))) keys.reload();
   };
   const retire = async (kid: string) => {
-    if (await action.run(() => admin.post(`/admin/signing-keys/${encodeURIComponent(kid)}/retire`).then(() => true))) keys.reload();
+    if (await action.succeeded(() => admin.post(`/admin/signing-keys/${encodeURIComponent(kid)}/retire`))) keys.reload();
   };
   return (
     <>

@@ -1,8 +1,7 @@
-import { useEffect } from 'preact/hooks';
 import type { ParkedCommandView, ParkedRecordView, PipelineView } from '@scimflow/contracts/views';
 import { admin } from './api';
 import { DataTable, SrOnly } from './table';
-import { ErrorMessage, Show, Time, useAction, useLoad } from './ui';
+import { ErrorMessage, Show, Time, useAction, useLoad, useRefresh } from './ui';
 
 /** The pipeline's backlog at a glance: consumer lag, outbox, parked commands and records (with redrive/discard). */
 export function PipelinePage() {
@@ -10,10 +9,7 @@ export function PipelinePage() {
   const commands = useLoad(() => admin.get<ParkedCommandView[]>('/admin/parked-commands?limit=100'), []);
   const records = useLoad(() => admin.get<ParkedRecordView[]>('/admin/parked-records?limit=100'), []);
   const action = useAction();
-  useEffect(() => {
-    const t = setInterval(pipeline.reload, 10_000);
-    return () => clearInterval(t);
-  }, [pipeline.reload]);
+  useRefresh(pipeline.reload, 10_000);
   const act = async (path: string, reload: () => void) => {
     if (await action.run(() => admin.post(path))) {
       reload();

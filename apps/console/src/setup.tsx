@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { SetupCredentialView, SetupStatusView, SetupView, TestConnectionView } from '@scimflow/contracts/views';
 import { ApiError, serverNow, SetupApi } from './api';
 import { DataTable } from './table';
-import { ago, CopyField, Empty, ErrorMessage, Loading, Logo, messageOf, PageFrame, Time, useAction, useLoad } from './ui';
+import { ago, CopyField, Empty, ErrorMessage, Loading, Logo, messageOf, PageFrame, Time, useAction, useLoad, useRefresh } from './ui';
 
 const STORE = 'scimflow.setupToken';
 
@@ -288,10 +288,7 @@ function ConnectionIndicator({ api, since, onSeen }: { api: SetupApi; since: str
 
 function SyncStatus({ api, seen }: { api: SetupApi; seen: string | null }) {
   const status = useLoad(() => api.get<SetupStatusView>('/status'), [api, seen]);
-  useEffect(() => {
-    const t = setInterval(status.reload, 10_000);
-    return () => clearInterval(t);
-  }, [status.reload]);
+  useRefresh(status.reload, 10_000);
   if (status.error) return <ErrorMessage error={status.error} />;
   if (!status.data) return <Loading what="the sync status" />;
   const s = status.data;

@@ -117,11 +117,7 @@ function OverviewTab({ t, reload }: { t: TenantView; reload: () => void }) {
     if (await action.run(() => admin.post<TenantView>(`${base(t.tenantId)}/${to}`))) reload();
   };
   const remove = async () => {
-    const done = await action.run(async () => {
-      await admin.del(base(t.tenantId));
-      return true;
-    });
-    if (done) navigate('/console');
+    if (await action.succeeded(() => admin.del(base(t.tenantId)))) navigate('/console');
   };
   return (
     <>
@@ -223,12 +219,11 @@ function AccessSettings({ t, reload }: { t: TenantView; reload: () => void }) {
   const action = useAction();
   const save = async (e: Event) => {
     e.preventDefault();
-    const done = await action.run(async () => {
+    const done = await action.succeeded(async () => {
       await admin.put(`${base(t.tenantId)}/allowed-source-ips`, { allowedSourceIps: listOf(ips) });
       const rateLimit = rateLimitOf(perSecond, burst);
       if (rateLimit) await admin.put(`${base(t.tenantId)}/rate-limit`, rateLimit);
       else if (t.rateLimit) await admin.del(`${base(t.tenantId)}/rate-limit`);
-      return true;
     });
     if (done) reload();
   };
@@ -267,7 +262,7 @@ function CredentialsTab({ t }: { t: TenantView }) {
     return true;
   };
   const revoke = async (id: string) => {
-    if (await action.run(() => admin.del(`${base(t.tenantId)}/tokens/${encodeURIComponent(id)}`).then(() => true))) tokens.reload();
+    if (await action.succeeded(() => admin.del(`${base(t.tenantId)}/tokens/${encodeURIComponent(id)}`))) tokens.reload();
   };
   const rotate = async () => {
     const s = await action.run(() => admin.post<ClientSecretView>(`${base(t.tenantId)}/client/secret`));
@@ -379,7 +374,7 @@ function SetupLinksTab({ t }: { t: TenantView }) {
     }
   };
   const revoke = async (id: string) => {
-    if (await action.run(() => admin.del(`${base(t.tenantId)}/setup-links/${encodeURIComponent(id)}`).then(() => true))) links.reload();
+    if (await action.succeeded(() => admin.del(`${base(t.tenantId)}/setup-links/${encodeURIComponent(id)}`))) links.reload();
   };
   return (
     <>

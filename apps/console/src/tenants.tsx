@@ -1,17 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { TENANT_PROFILES, type ConsoleOverview, type CreatedTenantAdminView, type CreateTenantRequest, type TenantProfile } from '@scimflow/contracts/views';
 import { admin } from './api';
 import { RateLimitFields, rateLimitOf, SourceIpsField } from './access-fields';
 import { DataTable } from './table';
-import { ago, CopyField, ErrorMessage, Field, Link, listOf, navigate, OnceBox, percent, Show, useAction, useId, useLoad } from './ui';
+import { ago, CopyField, ErrorMessage, Field, Link, listOf, navigate, OnceBox, percent, Show, useAction, useId, useLoad, useRefresh } from './ui';
 
 /** The tenants with their health, one row each. */
 export function TenantsPage() {
   const overview = useLoad(() => admin.get<ConsoleOverview>('/admin/overview'), []);
-  useEffect(() => {
-    const timer = setInterval(overview.reload, 30_000);
-    return () => clearInterval(timer);
-  }, [overview.reload]);
+  useRefresh(overview.reload, 30_000);
   return (
     <>
       <div class="page-head">

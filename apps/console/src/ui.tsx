@@ -112,14 +112,31 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   return { data, error, loading, reload };
 }
 
+/** Reloads every `ms` while the component is shown (a page that keeps itself current). */
+export function useRefresh(reload: () => void, ms: number): void {
+  useEffect(() => {
+    const timer = setInterval(reload, ms);
+    return () => clearInterval(timer);
+  }, [reload, ms]);
+}
+
 export function messageOf(e: unknown): string {
   if (e instanceof ApiError) return e.message;
   if (e instanceof Error) return e.message;
   return String(e);
 }
 
-/** Runs an action, keeping its error to show and its busy state for the button. */
-export function useAction(): { busy: boolean; error: string | null; run: <T>(f: () => Promise<T>) => Promise<T | undefined>; clear: () => void } {
+/**
+ * Runs an action, keeping its error to show and its busy state for the button: `run` gives its result (undefined when
+ * it failed), `succeeded` whether it went through (for actions that answer nothing, such as a DELETE).
+ */
+export function useAction(): {
+  busy: boolean;
+  error: string | null;
+  run: <T>(f: () => Promise<T>) => Promise<T | undefined>;
+  succeeded: (f: () => Promise<unknown>) => Promise<boolean>;
+  clear: () => void;
+} {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = useCallback(async <T,>(f: () => Promise<T>) => {
@@ -134,7 +151,8 @@ export function useAction(): { busy: boolean; error: string | null; run: <T>(f: 
       setBusy(false);
     }
   }, []);
-  return { busy, error, run, clear: () => setError(null) };
+  const succeeded = useCallback(async (f: () => Promise<unknown>) => (await run(() => f().then(() => true))) === true, [run]);
+  return { busy, error, run, succeeded, clear: () => setError(null) };
 }
 
 export function ErrorMessage({ error }: { error: string | null | undefined }) {
