@@ -7,6 +7,17 @@ export const MAX_COUNTED_LAG = 10_000;
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
+/** What the credential list and the consumer list both show of a credential. */
+function credentialView(r: Record<string, unknown>) {
+  return {
+    id: r.id as string,
+    tenantId: r.tenant_id as string,
+    description: (r.description as string | null) ?? null,
+    createdAt: iso(r.created_at as Date)!,
+    revokedAt: iso(r.revoked_at as Date | null),
+  };
+}
+
 /**
  * A tenant's product credentials (table product_credentials, issued by issueProductCredential, only their hashes
  * stored): several at once, rotated by create then revoke.
@@ -28,14 +39,7 @@ export class ProductCredentials implements CredentialRecords<StoredProductCreden
       `SELECT id, tenant_id::text, description, created_at, last_used_at, revoked_at FROM product_credentials WHERE tenant_id = $1 ORDER BY created_at, id`,
       [tenantId],
     );
-    return rows.map((r) => ({
-      id: r.id as string,
-      tenantId: r.tenant_id as string,
-      description: (r.description as string | null) ?? null,
-      createdAt: iso(r.created_at as Date)!,
-      lastUsedAt: iso(r.last_used_at as Date | null),
-      revokedAt: iso(r.revoked_at as Date | null),
-    }));
+    return rows.map((r) => ({ ...credentialView(r), lastUsedAt: iso(r.last_used_at as Date | null) }));
   }
 
   /** Revokes a credential of this tenant (never another tenant's). False if there is no such active credential. */
@@ -91,11 +95,7 @@ export class ProductCredentials implements CredentialRecords<StoredProductCreden
       [tenantId ?? null],
     );
     return rows.map((r) => ({
-      id: r.id as string,
-      tenantId: r.tenant_id as string,
-      description: (r.description as string | null) ?? null,
-      createdAt: iso(r.created_at as Date)!,
-      revokedAt: iso(r.revoked_at as Date | null),
+      ...credentialView(r),
       position: (r.position as string | null) ?? null,
       lastReadAt: iso(r.last_read_at as Date | null),
       lagEvents: r.lag_events as number,
