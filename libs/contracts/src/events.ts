@@ -1,22 +1,9 @@
 import { deepEqual, ownValue } from '@scimflow/scim';
 import { createHash } from 'node:crypto';
 
-/** CloudEvents 1.0 JSON envelope (structured mode). */
-export interface CloudEvent<T> {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: string;
-  subject: string;
-  time: string;
-  datacontenttype: 'application/json';
-  /** version of `data`'s schema; consumers switch on it */
-  dataschema: string;
-  /** extension attributes (CloudEvents allows lowercase alphanumerics) */
-  tenantid: string;
-  sequence: number;
-  data: T;
-}
+// The envelope and the state pull's items are defined in the client package, which product services install.
+import type { CloudEvent } from '../../../packages/client/src/events';
+export type { CloudEvent, StateGroup, StateUser } from '../../../packages/client/src/events';
 
 export const UserEventType = {
   created: 'dev.scimflow.user.created.v1',

@@ -7,5 +7,6 @@ export * from './schemas';
 export * from './limits';
 export * from './ids';
 export * from './events-api';
+export * from './consumer-positions';
 export * from './views';
 export * from './backoff';

@@ -31,77 +31,6 @@ export async function planRanges(kafka: Kafka, topic: string, start: ReplayStart
   }
 }
 
-/**
- * Reads the ranges partition by partition (in offset order within each) with a throwaway consumer group that is
- * deleted afterwards; commits nothing that matters. `handle` runs one record at a time.
- */
-export async function readRanges(kafka: Kafka, topic: string, ranges: PartitionRange[], handle: (record: LogRecord) => Promise<void>): Promise<void> {
-  const pending = ranges.filter((r) => BigInt(r.start) < BigInt(r.end));
-  if (rangeSize(pending) === 0) return;
-  const groupId = `scimflow-replay-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, allowAutoTopicCreation: false });
-  const remaining = new Map(pending.map((r) => [r.partition, r]));
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    let failed: unknown;
-    await new Promise<void>((resolve, reject) => {
-      consumer
-        .run({
-          autoCommit: false,
-          partitionsConsumedConcurrently: 1,
-          eachBatchAutoResolve: false,
-          eachBatch: async ({ batch, resolveOffset, heartbeat, pause }) => {
-            const range = remaining.get(batch.partition);
-            if (!range) {
-              pause(); // nothing to read there (or done)
-              return;
-            }
-            for (const m of batch.messages) {
-              if (BigInt(m.offset) < BigInt(range.start)) continue;
-              if (BigInt(m.offset) >= BigInt(range.end)) break;
-              const headers: Record<string, string> = {};
-              for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
-              try {
-                await handle({
-                  partition: batch.partition,
-                  offset: m.offset,
-                  timestamp: Number(m.timestamp),
-                  key: m.key?.toString('utf8'),
-                  value: m.value,
-                  headers,
-                });
-              } catch (e) {
-                failed = e;
-                remaining.clear();
-                reject(e);
-                pause();
-                return;
-              }
-              resolveOffset(m.offset);
-              await heartbeat();
-              if (BigInt(m.offset) + 1n >= BigInt(range.end)) {
-                remaining.delete(batch.partition);
-                break;
-              }
-            }
-            if (!remaining.has(batch.partition)) pause();
-            if (remaining.size === 0 && !failed) resolve();
-          },
-        })
-        .catch(reject);
-      for (const r of pending) consumer.seek({ topic, partition: r.partition, offset: r.start });
-    });
-  } finally {
-    await consumer.disconnect();
-    const admin = kafka.admin();
-    await admin.connect();
-    // an empty throwaway group expires on its own (offsets.retention): a failed delete is reported, not fatal
-    await admin.deleteGroups([groupId]).catch((e: Error) => logger.warn(`could not delete consumer group ${groupId}: ${e.message}`));
-    await admin.disconnect();
-  }
-}
-
 /** True while the group has members (a running reconciler). */
 export async function groupHasMembers(kafka: Kafka, groupId: string): Promise<number> {
   const admin = kafka.admin();
@@ -119,12 +48,13 @@ const HIGH_WATER = 2000;
 const LOW_WATER = 500;
 
 /**
- * Like readRanges, but hands records over in one global order: always the buffered partition head with the
- * lowest timestamp (ties: lower partition), so each partition stays in offset order and records of different
- * partitions come in the order they were produced. Commands of different resources depend on each other (a
- * group's members must exist): reading partition after partition would apply a group before its users.
+ * Reads the ranges with a throwaway consumer group that is deleted afterwards (commits nothing that matters) and hands
+ * the records to `handle` one at a time, in one global order: always the buffered partition head with the lowest
+ * timestamp (ties: lower partition), so each partition stays in offset order and records of different partitions come
+ * in the order they were produced. Commands of different resources depend on each other (a group's members must
+ * exist): reading partition after partition would apply a group before its users.
  */
-export async function readRangesMerged(kafka: Kafka, topic: string, ranges: PartitionRange[], handle: (record: LogRecord) => Promise<void>): Promise<void> {
+export async function readRanges(kafka: Kafka, topic: string, ranges: PartitionRange[], handle: (record: LogRecord) => Promise<void>): Promise<void> {
   const pending = ranges.filter((r) => BigInt(r.start) < BigInt(r.end));
   if (rangeSize(pending) === 0) return;
   const groupId = `scimflow-replay-${randomUUID()}`;

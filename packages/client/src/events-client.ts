@@ -3,22 +3,9 @@
  * pull (`state()`), and the rule that joins them without losing or applying anything twice (`isReflectedIn`).
  * Node 20+ (global fetch); no dependencies.
  */
+import type { ChangeEvent, StateGroup, StateUser } from './events';
 
-/** A change event, exactly as on the Kafka topics and in webhooks (CloudEvents 1.0, structured JSON). */
-export interface ChangeEvent {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: string;
-  subject: string;
-  time: string;
-  datacontenttype: string;
-  dataschema: string;
-  tenantid: string;
-  /** per user (user and membership events) or per group (group events): 1, 2, 3 … without gaps */
-  sequence: number;
-  data: Record<string, unknown> & { userId?: string; groupId?: string };
-}
+export type { ChangeEvent, CloudEvent, StateGroup, StateUser } from './events';
 
 export interface EventsPage {
   events: { cursor: string; event: ChangeEvent }[];
@@ -26,24 +13,6 @@ export interface EventsPage {
   cursor: string;
   /** true when the page was full: more events are there at once */
   more: boolean;
-}
-
-export interface StateUser {
-  id: string;
-  /** the sequence of the user's last event */
-  version: number;
-  loginMethod: 'sso' | 'builtIn';
-  origin: 'scim' | 'import';
-  linked: boolean;
-  user: Record<string, unknown>;
-}
-
-export interface StateGroup {
-  id: string;
-  /** the sequence of the group's last event */
-  version: number;
-  group: Record<string, unknown>;
-  members: string[];
 }
 
 export interface Snapshot {

@@ -12,7 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
-import { SETUP_LINK_DEFAULT_SECONDS, SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS } from '@scimflow/access';
+import { issueSetupLink, SETUP_LINK_DEFAULT_SECONDS, SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS } from '@scimflow/access';
 import { IngressConfig } from '@scimflow/config';
 import { SetupLinks, TenantAdmin } from '@scimflow/persistence';
 import type { IssuedSetupLink, SetupLinkListView, SetupLinkView } from '@scimflow/contracts';
@@ -81,7 +81,7 @@ export class AdminSetupLinksController {
   @ApiCreatedResponse({ type: CreatedSetupLinkSchema })
   async create(@Param('tenantId') tenantId: string, @Body() body: CreateSetupLinkDto): Promise<IssuedSetupLink> {
     found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
-    return this.links.issue(tenantId, body, this.config.PUBLIC_BASE_URL);
+    return issueSetupLink(this.links, tenantId, body, this.config.PUBLIC_BASE_URL);
   }
 
   @Get()

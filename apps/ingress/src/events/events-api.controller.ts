@@ -2,6 +2,7 @@ import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import {
+  ConsumerPositions,
   cursorExpired,
   decodeEventsCursor,
   decodeStateCursor,
@@ -42,14 +43,16 @@ function single(query: Query, name: string): string | undefined {
 @UseGuards(ProductGuard)
 export class EventsApiController {
   private readonly served;
+  private readonly positions: ConsumerPositions;
 
   constructor(
     private readonly events: TenantEvents,
     private readonly state: DirectoryState,
-    private readonly credentials: ProductCredentials,
+    credentials: ProductCredentials,
     private readonly signals: TenantEventSignals,
     metrics: Metrics,
   ) {
+    this.positions = new ConsumerPositions(credentials);
     this.served = metrics.counter('scimflow_events_api_events_served_total', 'events answered by the events API');
   }
 
@@ -62,7 +65,7 @@ export class EventsApiController {
     const limit = parseLimit(single(query, 'limit'), DEFAULT_EVENTS_LIMIT, MAX_EVENTS_LIMIT);
     const types = parseTypes(single(query, 'types'));
     const waitMs = parseWaitSeconds(single(query, 'wait')) * 1000;
-    await this.credentials.recordRead(product.credentialId, after ?? '0');
+    await this.positions.read(product.credentialId, after ?? '0');
     const outcome = await pollEvents({
       after,
       limit,

@@ -7,7 +7,7 @@ import { createStores } from '@scimflow/persistence';
 import { CommandDispatcher } from '@scimflow/reconciliation';
 import { CliCommand, UsageError } from '../command';
 import { withDatabase } from './database';
-import { groupHasMembers, parseFrom, parseTo, planRanges, progressLine, rangeSize, readRangesMerged, ReplayStart, ReplayTally } from '@scimflow/replay';
+import { groupHasMembers, parseFrom, parseTo, planRanges, progressLine, rangeSize, readRanges, ReplayStart, ReplayTally } from '@scimflow/replay';
 import { Progress } from '../replay/progress';
 
 export interface CommandReplayOptions {
@@ -48,7 +48,7 @@ export async function replayCommands(config: ScimctlConfig, ds: DataSource, opti
     progressLine(label, tally.total, planned, ms, `${tally.applied} ${options.dryRun ? 'would apply' : 'applied'}, ${tally.alreadyApplied} already applied`),
   );
   // merged by timestamp: commands of different resources depend on each other (a group on its members)
-  await readRangesMerged(kafka, topic, ranges, async (record) => {
+  await readRanges(kafka, topic, ranges, async (record) => {
     tally.total++;
     progress.tick();
     if (options.to && record.timestamp > options.to.getTime()) return void tally.skippedAfterTo++;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS } from '@scimflow/access';
+import { issueSetupLink, SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS } from '@scimflow/access';
 import { SetupLinks } from '@scimflow/persistence';
 import { CliCommand, CliContext, UsageError } from '../command';
 import { withStores } from './database';
@@ -43,7 +43,7 @@ export const setupLinkCreateCommand: CliCommand = {
       throw new UsageError('--logo-url must be an https URL of at most 500 characters');
     const expiresInSeconds = setupLinkSeconds(values.expires);
     const link = await withTenant(ctx, positionals[0], (links) =>
-      links.issue(positionals[0], { expiresInSeconds, productName, logoUrl }, ctx.config.PUBLIC_BASE_URL),
+      issueSetupLink(links, positionals[0], { expiresInSeconds, productName, logoUrl }, ctx.config.PUBLIC_BASE_URL),
     );
     ctx.out(link.url);
     process.stderr.write(`setup link ${link.id} for tenant ${positionals[0]}, expires ${link.expiresAt}; the URL is shown only now\n`);

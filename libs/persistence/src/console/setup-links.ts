@@ -1,16 +1,8 @@
 import { DataSource } from 'typeorm';
-import { issueSetupLinkToken, setupLinkLifetime, setupLinkUrl } from '@scimflow/access';
-import type { IssuedSetupLink, SetupLinkView } from '@scimflow/contracts';
+import type { NewSetupLink, SetupLinkRecords } from '@scimflow/access';
+import type { SetupLinkView } from '@scimflow/contracts';
 import { AuditLog } from '../audit/audit-log';
 import { isUuid } from '@scimflow/contracts';
-
-export interface NewSetupLink {
-  /** SHA-256 of the link's token (the token itself is never stored) */
-  tokenHash: string;
-  expiresAt: Date;
-  productName?: string | null;
-  logoUrl?: string | null;
-}
 
 /** A link that may be used now, with the one tenant it opens. */
 export interface ActiveSetupLink {
@@ -21,34 +13,14 @@ export interface ActiveSetupLink {
   expiresAt: Date;
 }
 
-export interface SetupLinkRequest {
-  /** 300 to 2,592,000; default 7 days */
-  expiresInSeconds?: number;
-  productName?: string | null;
-  logoUrl?: string | null;
-}
-
 export type SetupCredentialKind = 'secret-token' | 'oauth-client-secret';
 
 /** A tenant's setup links (table setup_links): created and revoked by the operator, used by the customer's IT admin. */
-export class SetupLinks {
+export class SetupLinks implements SetupLinkRecords {
   constructor(
     private readonly ds: DataSource,
     private readonly audit: AuditLog,
   ) {}
-
-  /** A new link for the tenant (which the caller has checked exists); a lifetime out of range throws RangeError. */
-  async issue(tenantId: string, request: SetupLinkRequest, publicBaseUrl: string, now = new Date()): Promise<IssuedSetupLink> {
-    const issued = issueSetupLinkToken();
-    const expiresAt = new Date(now.getTime() + setupLinkLifetime(request.expiresInSeconds) * 1000);
-    const link = await this.create(tenantId, {
-      tokenHash: issued.tokenHash,
-      expiresAt,
-      productName: request.productName?.trim() || null,
-      logoUrl: request.logoUrl || null,
-    });
-    return { id: link.id, url: setupLinkUrl(publicBaseUrl, issued.token), expiresAt: link.expiresAt };
-  }
 
   async create(tenantId: string, link: NewSetupLink): Promise<SetupLinkView> {
     const rows: Record<string, unknown>[] = await this.ds.query(

@@ -1,24 +1,6 @@
 import { DataSource } from 'typeorm';
 import { TenantEvents } from './tenant-events';
-import { isUuid } from '@scimflow/contracts';
-
-/** A user as the state pull gives it: the same `user` document its events carry, and its version (= its last event's sequence). */
-export interface StateUser {
-  id: string;
-  version: number;
-  loginMethod: 'sso' | 'builtIn';
-  origin: 'scim' | 'import';
-  linked: boolean;
-  user: Record<string, unknown>;
-}
-
-/** A group with its members' user ids; version = the sequence of its last event. */
-export interface StateGroup {
-  id: string;
-  version: number;
-  group: Record<string, unknown>;
-  members: string[];
-}
+import { isUuid, StateGroup, StateUser } from '@scimflow/contracts';
 
 /** A groups page ends early rather than carry more member ids than this (about 0.8 MB of JSON). */
 export const MAX_MEMBERS_PER_PAGE = 20_000;

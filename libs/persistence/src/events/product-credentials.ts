@@ -1,22 +1,28 @@
 import { DataSource } from 'typeorm';
 import type { CredentialRecords, IssuedToken, StoredProductCredential } from '@scimflow/access';
-import { CreatedProductCredential, EventConsumerView, isUuid, ProductCredentialView } from '@scimflow/contracts';
+import { ConsumerPositionRecords, CreatedProductCredential, EventConsumerView, isUuid, ProductCredentialView } from '@scimflow/contracts';
 
 /** Lag is counted up to this many events (a count costs one index entry per event): a consumer further behind shows this. */
 export const MAX_COUNTED_LAG = 10_000;
-/** A consumer's position is written at most once a second when it moves, every few seconds when it stays (its last read time): not a write per read. */
-const POSITION_MOVED_WRITE_MS = 1_000;
-const POSITION_SAME_WRITE_MS = 5_000;
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/** What the credential list and the consumer list both show of a credential. */
+function credentialView(r: Record<string, unknown>) {
+  return {
+    id: r.id as string,
+    tenantId: r.tenant_id as string,
+    description: (r.description as string | null) ?? null,
+    createdAt: iso(r.created_at as Date)!,
+    revokedAt: iso(r.revoked_at as Date | null),
+  };
+}
 
 /**
  * A tenant's product credentials (table product_credentials, issued by issueProductCredential, only their hashes
  * stored): several at once, rotated by create then revoke.
  */
-export class ProductCredentials implements CredentialRecords<StoredProductCredential> {
-  private readonly positionsWritten = new Map<string, { position: string; at: number }>();
-
+export class ProductCredentials implements CredentialRecords<StoredProductCredential>, ConsumerPositionRecords {
   constructor(private readonly ds: DataSource) {}
 
   async create(tenantId: string, issued: IssuedToken, description?: string | null): Promise<CreatedProductCredential> {
@@ -33,14 +39,7 @@ export class ProductCredentials implements CredentialRecords<StoredProductCreden
       `SELECT id, tenant_id::text, description, created_at, last_used_at, revoked_at FROM product_credentials WHERE tenant_id = $1 ORDER BY created_at, id`,
       [tenantId],
     );
-    return rows.map((r) => ({
-      id: r.id as string,
-      tenantId: r.tenant_id as string,
-      description: (r.description as string | null) ?? null,
-      createdAt: iso(r.created_at as Date)!,
-      lastUsedAt: iso(r.last_used_at as Date | null),
-      revokedAt: iso(r.revoked_at as Date | null),
-    }));
+    return rows.map((r) => ({ ...credentialView(r), lastUsedAt: iso(r.last_used_at as Date | null) }));
   }
 
   /** Revokes a credential of this tenant (never another tenant's). False if there is no such active credential. */
@@ -67,36 +66,8 @@ export class ProductCredentials implements CredentialRecords<StoredProductCreden
     await this.ds.query(`UPDATE product_credentials SET last_used_at = now() WHERE id = $1`, [id]);
   }
 
-  /** Records that the consumer read after `position` (it has consumed that far), at most once a second (see above). */
-  async recordRead(credentialId: string, position: string): Promise<void> {
-    const last = this.positionsWritten.get(credentialId);
-    if (last && Date.now() - last.at < (last.position === position ? POSITION_SAME_WRITE_MS : POSITION_MOVED_WRITE_MS)) {
-      // a moved position skipped now is written when the second is over, so a consumer that stops shows where it stopped
-      if (last.position !== position && !this.trailing.has(credentialId)) {
-        this.trailing.set(credentialId, setTimeout(() => this.flushTrailing(credentialId), POSITION_MOVED_WRITE_MS).unref());
-      }
-      this.latest.set(credentialId, position);
-      return;
-    }
-    await this.writePosition(credentialId, position);
-  }
-
-  private readonly latest = new Map<string, string>();
-  private readonly trailing = new Map<string, NodeJS.Timeout>();
-
-  private flushTrailing(credentialId: string): void {
-    this.trailing.delete(credentialId);
-    const position = this.latest.get(credentialId);
-    if (position !== undefined && position !== this.positionsWritten.get(credentialId)?.position)
-      void this.writePosition(credentialId, position).catch((e: Error) =>
-        // the consumer's next read writes its position again; a consumer that has stopped shows its previous one
-        process.emitWarning(`events consumer ${credentialId}: position not recorded: ${e.message}`),
-      );
-  }
-
-  private async writePosition(credentialId: string, position: string): Promise<void> {
-    this.latest.delete(credentialId);
-    this.positionsWritten.set(credentialId, { position, at: Date.now() });
+  /** The consumer has read after `position` (how often: ConsumerPositions). */
+  async writePosition(credentialId: string, position: string): Promise<void> {
     await this.ds.query(`UPDATE product_credentials SET last_position = $2, last_read_at = now() WHERE id = $1`, [credentialId, position]);
   }
 
@@ -124,11 +95,7 @@ export class ProductCredentials implements CredentialRecords<StoredProductCreden
       [tenantId ?? null],
     );
     return rows.map((r) => ({
-      id: r.id as string,
-      tenantId: r.tenant_id as string,
-      description: (r.description as string | null) ?? null,
-      createdAt: iso(r.created_at as Date)!,
-      revokedAt: iso(r.revoked_at as Date | null),
+      ...credentialView(r),
       position: (r.position as string | null) ?? null,
       lastReadAt: iso(r.last_read_at as Date | null),
       lagEvents: r.lag_events as number,

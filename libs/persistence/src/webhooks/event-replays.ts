@@ -35,6 +35,13 @@ interface Row {
 const COLUMNS = `id, subscription_id, tenant_id, replay_key, from_at, to_at, state, planned, read, matched, queued, already_queued, error,
   started_at, updated_at, finished_at, (state = 'running' AND updated_at < now() - make_interval(secs => ${REPLAY_STALE_AFTER_MS / 1000})) AS stale`;
 
+/** The counts as parameters $2 to $6 of an UPDATE (the replay's id is $1). */
+const SET_COUNTS = 'planned = $2, read = $3, matched = $4, queued = $5, already_queued = $6';
+
+function countValues(c: EventReplayCountsRow): number[] {
+  return [c.planned, c.read, c.matched, c.queued, c.alreadyQueued];
+}
+
 function view(r: Row): EventReplayView {
   return {
     id: r.id,
@@ -69,31 +76,16 @@ export class EventReplays {
   }
 
   async progress(id: string, counts: EventReplayCountsRow): Promise<void> {
-    await this.ds.query(`UPDATE event_replays SET planned = $2, read = $3, matched = $4, queued = $5, already_queued = $6, updated_at = now() WHERE id = $1`, [
-      id,
-      counts.planned,
-      counts.read,
-      counts.matched,
-      counts.queued,
-      counts.alreadyQueued,
-    ]);
+    await this.ds.query(`UPDATE event_replays SET ${SET_COUNTS}, updated_at = now() WHERE id = $1`, [id, ...countValues(counts)]);
   }
 
   async finish(id: string, counts: EventReplayCountsRow, error?: string): Promise<void> {
-    await this.ds.query(
-      `UPDATE event_replays SET planned = $2, read = $3, matched = $4, queued = $5, already_queued = $6, state = $7, error = $8,
-         updated_at = now(), finished_at = now() WHERE id = $1`,
-      [
-        id,
-        counts.planned,
-        counts.read,
-        counts.matched,
-        counts.queued,
-        counts.alreadyQueued,
-        error === undefined ? 'done' : 'failed',
-        error?.slice(0, 2000) ?? null,
-      ],
-    );
+    await this.ds.query(`UPDATE event_replays SET ${SET_COUNTS}, state = $7, error = $8, updated_at = now(), finished_at = now() WHERE id = $1`, [
+      id,
+      ...countValues(counts),
+      error === undefined ? 'done' : 'failed',
+      error?.slice(0, 2000) ?? null,
+    ]);
   }
 
   /** The replay, or undefined when there is none with this id. */
