@@ -1,5 +1,5 @@
 export * from './webhook-subscriptions';
-export * from './delivery-queue/settlement';
+export * from './delivery-queue';
 export * from './delivery-log';
 export * from './dead-letters';
 export * from './event-replays';
