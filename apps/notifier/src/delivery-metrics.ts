@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeadLetters, DeliveryQueue } from '@scimflow/persistence';
+import { DeadLetters, DeliveryIntake } from '@scimflow/persistence';
 import { Metrics } from '@scimflow/observability';
 
 /**
@@ -8,7 +8,7 @@ import { Metrics } from '@scimflow/observability';
  */
 @Injectable()
 export class DeliveryMetrics {
-  constructor(metrics: Metrics, queue: DeliveryQueue, deadLetters: DeadLetters) {
+  constructor(metrics: Metrics, queue: DeliveryIntake, deadLetters: DeadLetters) {
     metrics.gauge('scimflow_webhook_pending_deliveries', 'events queued for webhook subscriptions and not yet delivered or dead-lettered', [], async (g) =>
       g.set(await queue.pendingCount()),
     );

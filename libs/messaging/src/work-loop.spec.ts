@@ -1,4 +1,4 @@
-import { WorkLoop, WorkLoopOptions } from './work-loop';
+import { WorkLoop, WorkLoopHost, WorkLoopOptions } from './work-loop';
 
 const POLL = 1000;
 
@@ -164,5 +164,33 @@ describe('WorkLoop', () => {
     await settle();
     expect(rounds()).toBe(1);
     await l.stop();
+  });
+});
+
+describe('WorkLoopHost', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  class Host extends WorkLoopHost {
+    constructor(protected readonly work: WorkLoop) {
+      super();
+    }
+  }
+
+  it('runs its loop from application bootstrap to shutdown; a kick starts a round without waiting for the poll', async () => {
+    const { l, rounds } = loop();
+    const host = new Host(l);
+    await settle();
+    expect(rounds()).toBe(0);
+    host.onApplicationBootstrap();
+    await settle();
+    expect(rounds()).toBe(1);
+    host.kick();
+    await settle();
+    expect(rounds()).toBe(2);
+    await host.onApplicationShutdown();
+    host.kick();
+    await jest.advanceTimersByTimeAsync(POLL * 2);
+    expect(rounds()).toBe(2);
   });
 });

@@ -1,3 +1,5 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+
 export interface WorkLoopOptions {
   /** What a round does, for the log line of a failing one ("relaying the outbox"). */
   name: string;
@@ -79,5 +81,26 @@ export class WorkLoop {
       this.endRest = end;
       this.restKickable = kickable;
     });
+  }
+}
+
+/**
+ * A Nest provider whose work is a WorkLoop: the loop starts once the application is up and stops (the round under
+ * way finished) when it shuts down; whoever commits work for it kicks it.
+ */
+export abstract class WorkLoopHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  protected abstract readonly work: WorkLoop;
+
+  onApplicationBootstrap(): void {
+    this.work.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.work.stop();
+  }
+
+  /** There is work now: start a round without waiting for the poll. */
+  kick(): void {
+    this.work.kick();
   }
 }

@@ -30,7 +30,7 @@ import { ParkedRecords } from './outbox/parked-records';
 import { RequestLog } from './request-log/request-log';
 import { ConsoleInsights, ConsoleSessions, SetupLinks } from './console';
 import { DirectoryState, ProductCredentials, TenantEvents } from './events';
-import { DeadLetters, DeliveryLog, DeliveryQueue, EventReplays, WebhookSubscriptions } from './webhooks';
+import { DeadLetters, DeliveryIntake, DeliveryLeases, DeliveryLog, DeliveryPurge, DeliverySettlement, EventReplays, WebhookSubscriptions } from './webhooks';
 
 /** The class each store is injected by: every store createStores builds (the type checks that none is missing). */
 const STORE_CLASSES: { [K in keyof Stores]: new (...args: never[]) => Stores[K] } = {
@@ -58,7 +58,10 @@ const STORE_CLASSES: { [K in keyof Stores]: new (...args: never[]) => Stores[K] 
   groupAdmin: GroupAdmin,
   memberships: MembershipStore,
   webhookSubscriptions: WebhookSubscriptions,
-  deliveryQueue: DeliveryQueue,
+  deliveryIntake: DeliveryIntake,
+  deliveryLeases: DeliveryLeases,
+  deliverySettlement: DeliverySettlement,
+  deliveryPurge: DeliveryPurge,
   deliveryLog: DeliveryLog,
   deadLetters: DeadLetters,
   eventReplays: EventReplays,

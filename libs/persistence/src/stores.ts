@@ -26,7 +26,7 @@ import { TenantProfileStore } from './tenants/tenant-profile-store';
 import { UserAdmin } from './users/user-admin';
 import { UserProfileStore } from './users/user-profile-store';
 import { UserStore } from './users/user-store';
-import { DeadLetters, DeliveryLog, DeliveryQueue, EventReplays, WebhookSubscriptions } from './webhooks';
+import { DeadLetters, DeliveryIntake, DeliveryLeases, DeliveryLog, DeliveryPurge, DeliverySettlement, EventReplays, WebhookSubscriptions } from './webhooks';
 
 /** The settings stores are built with. */
 export type StoreConfig = Pick<PersistenceConfig, 'WEBHOOK_SECRETS_KEY' | 'TENANT_SCHEMA_CACHE_TTL_MS'>;
@@ -65,7 +65,10 @@ export function createStores(ds: DataSource, config: StoreConfig) {
     groupAdmin: new GroupAdmin(ds),
     memberships: new MembershipStore(),
     webhookSubscriptions,
-    deliveryQueue: new DeliveryQueue(ds),
+    deliveryIntake: new DeliveryIntake(ds),
+    deliveryLeases: new DeliveryLeases(ds),
+    deliverySettlement: new DeliverySettlement(ds),
+    deliveryPurge: new DeliveryPurge(ds),
     deliveryLog: new DeliveryLog(ds),
     deadLetters: new DeadLetters(ds),
     eventReplays: new EventReplays(ds),

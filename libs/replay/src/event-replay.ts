@@ -1,6 +1,6 @@
 import { Kafka } from 'kafkajs';
 import { TopicKey, topicName } from '@scimflow/contracts';
-import { DeliveryQueue, QueuedEvent } from '@scimflow/persistence';
+import { DeliveryIntake, QueuedEvent } from '@scimflow/persistence';
 import { matchesEventTypes, orderingKeyOf, readDeliverableEvent, replayDeliveryId, REPLAY_HEADER } from '@scimflow/webhooks';
 import { rangeSize, ReplayStart } from './replay-args';
 import { planRanges, readRanges } from './topic-reader';
@@ -43,7 +43,7 @@ export interface EventReplayProgress extends EventReplayCounts {
  * throttles what it does with it) and once per topic at its end.
  */
 export async function replayEvents(
-  deps: { kafka: Kafka; queue: DeliveryQueue; topicPrefix: string },
+  deps: { kafka: Kafka; queue: DeliveryIntake; topicPrefix: string },
   options: EventReplayOptions,
   onProgress: (progress: EventReplayProgress) => void | Promise<void> = () => undefined,
 ): Promise<EventReplayCounts> {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { IngressConfig } from '@scimflow/config';
 import { KAFKA } from '@scimflow/messaging';
 import type { EventReplayCount, EventReplayView } from '@scimflow/contracts';
-import { DeliveryQueue, EventReplays, WebhookSubscriptions } from '@scimflow/persistence';
+import { DeliveryIntake, EventReplays, WebhookSubscriptions } from '@scimflow/persistence';
 import { EventReplayCounts, replayEvents } from '@scimflow/replay';
 import { ScimError } from '@scimflow/scim';
 import { replayKeyOf } from '@scimflow/webhooks';
@@ -24,7 +24,7 @@ export class EventReplayRunner implements OnApplicationShutdown {
     @Inject(KAFKA) private readonly kafka: Kafka,
     private readonly config: IngressConfig,
     private readonly subscriptions: WebhookSubscriptions,
-    private readonly queue: DeliveryQueue,
+    private readonly queue: DeliveryIntake,
     private readonly replays: EventReplays,
   ) {}
 

@@ -1,5 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { WorkLoop } from '@scimflow/messaging';
+import { Injectable, Logger } from '@nestjs/common';
+import { WorkLoop, WorkLoopHost } from '@scimflow/messaging';
 import { PublishDeadLetters } from '../usecases/publish-dead-letters/publish-dead-letters.usecase';
 
 const SWEEP_MS = 10_000;
@@ -9,24 +9,12 @@ const SWEEP_MS = 10_000;
  * a Kafka outage left behind.
  */
 @Injectable()
-export class DeadLetterPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeadLetterPublisher extends WorkLoopHost {
   private readonly logger = new Logger(DeadLetterPublisher.name);
-  private readonly work: WorkLoop;
+  protected readonly work: WorkLoop;
 
   constructor(publishDeadLetters: PublishDeadLetters) {
+    super();
     this.work = new WorkLoop({ name: 'publishing dead letters', round: () => publishDeadLetters.execute(), pollMs: SWEEP_MS, logger: this.logger });
-  }
-
-  onApplicationBootstrap(): void {
-    this.work.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.work.stop();
-  }
-
-  /** A dead letter was made: publish it without waiting for the sweep. */
-  kick(): void {
-    this.work.kick();
   }
 }

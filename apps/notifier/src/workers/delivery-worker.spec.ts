@@ -1,5 +1,5 @@
 import { NotifierConfig } from '@scimflow/config';
-import { DeliveryQueue, FinishResult, HeadDelivery, LeasedLane } from '@scimflow/persistence';
+import { DeliveryLeases, DeliveryPurge, FinishResult, HeadDelivery, LeasedLane } from '@scimflow/persistence';
 import { DeliverLane } from '../usecases/deliver-lane/deliver-lane.usecase';
 import { DeadLetterPublisher } from './dead-letter-publisher';
 import { DeliveryWorker } from './delivery-worker';
@@ -49,7 +49,7 @@ function worker(queue: LaneQueue, concurrency: number, pollMs = 60_000, deadLett
   } as unknown as DeliverLane;
   let deadLetterKicks = 0;
   const deadLetters = { kick: () => void deadLetterKicks++ } as unknown as DeadLetterPublisher;
-  const w = new DeliveryWorker(config, queue as unknown as DeliveryQueue, deliverLane, deadLetters);
+  const w = new DeliveryWorker(config, queue as unknown as DeliveryLeases, queue as unknown as DeliveryPurge, deliverLane, deadLetters);
   return { w, delivered, release, maxInFlight: () => maxInFlight, deadLetterKicks: () => deadLetterKicks };
 }
 

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { NotifierConfig } from '@scimflow/config';
 import { backoffDelay } from '@scimflow/contracts';
 import { WorkLoop } from '@scimflow/messaging';
-import { DeliveryQueue, HeadDelivery, laneKey, LeasedLane } from '@scimflow/persistence';
+import { DeliveryLeases, DeliveryPurge, HeadDelivery, laneKey, LeasedLane } from '@scimflow/persistence';
 import { DeliverLane } from '../usecases/deliver-lane/deliver-lane.usecase';
 import { DeadLetterPublisher } from './dead-letter-publisher';
 
@@ -32,7 +32,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly config: NotifierConfig,
-    private readonly queue: DeliveryQueue,
+    private readonly leases: DeliveryLeases,
+    private readonly deliveryPurge: DeliveryPurge,
     private readonly deliverLane: DeliverLane,
     private readonly deadLetters: DeadLetterPublisher,
   ) {
@@ -68,10 +69,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     const free = this.config.WEBHOOK_CONCURRENCY - this.inFlight.size;
     // The lease is counted from before the claim was sent: this host's estimate errs on the short side.
     const leaseUntil = Date.now() + this.config.WEBHOOK_LEASE_MS;
-    const lanes = await this.queue.claim(this.instance, free, this.config.WEBHOOK_LEASE_MS);
+    const lanes = await this.leases.claim(this.instance, free, this.config.WEBHOOK_LEASE_MS);
     if (lanes.length > 0) {
       const readAt = Date.now();
-      const ready = await this.queue.ready(lanes, EVENTS_PER_TURN);
+      const ready = await this.leases.ready(lanes, EVENTS_PER_TURN);
       lanes.forEach((lane) => this.start(lane, ready.get(laneKey(lane)) ?? [], leaseUntil, readAt));
     }
     if (free > 0) this.backlogged = lanes.length === free; // with no slot free, only a nudge tells (see nudge)
@@ -101,7 +102,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
 
   private async purge(): Promise<void> {
     this.nextPurgeAt = Date.now() + PURGE_EVERY_MS;
-    const purged = await this.queue.purge(this.config.WEBHOOK_RETENTION_DAYS);
+    const purged = await this.deliveryPurge.purge(this.config.WEBHOOK_RETENTION_DAYS);
     if (purged.deliveries || purged.attempts)
       this.logger.log(`purged ${purged.deliveries} delivered events and ${purged.attempts} attempts older than ${this.config.WEBHOOK_RETENTION_DAYS} days`);
   }

@@ -1,5 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CoalescingProducer, recordBytes, sortPublishOutcomes, WorkLoop } from '@scimflow/messaging';
+import { Injectable, Logger } from '@nestjs/common';
+import { CoalescingProducer, recordBytes, sortPublishOutcomes, WorkLoop, WorkLoopHost } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
 import { OutboxRelayStore, ParkedRecords, registerParkedRecordsGauge, RelayLease, TenantAdmin, TenantEvents } from '@scimflow/persistence';
 
@@ -20,9 +20,9 @@ const EVENT_PARTITIONS_CHECK_MS = 3600_000;
  * are drawn by this one leader in publish order, so a reader never finds a gap that fills later.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay extends WorkLoopHost {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly work = new WorkLoop({
+  protected readonly work = new WorkLoop({
     name: 'outbox relay',
     round: () => this.round(),
     pollMs: IDLE_POLL_MS,
@@ -40,6 +40,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     tenants: TenantAdmin,
     metrics: Metrics,
   ) {
+    super();
     // Read from the database at each scrape, not by the relay loop: they must show a relay that is stuck or not running.
     metrics.gauge(
       'scimflow_outbox_oldest_unpublished_age_seconds',
@@ -69,17 +70,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private readonly onDrained: (published: number, lease: RelayLease) => Promise<void>;
 
-  onApplicationBootstrap(): void {
-    this.work.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.work.stop();
+  override async onApplicationShutdown(): Promise<void> {
+    await super.onApplicationShutdown();
     await this.releaseLead();
-  }
-
-  kick(): void {
-    this.work.kick();
   }
 
   /** Leads if it can, then publishes a batch; true when the batch was full (more may be waiting). */

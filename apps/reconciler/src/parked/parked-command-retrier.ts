@@ -1,8 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ReconcilerConfig } from '@scimflow/config';
 import { backoffDelay, CommandOutcome, readCommand } from '@scimflow/contracts';
-import { classifyFailure, CoalescingProducer, forEachConcurrently, replyAt, WorkLoop } from '@scimflow/messaging';
+import { classifyFailure, CoalescingProducer, forEachConcurrently, replyAt, WorkLoop, WorkLoopHost } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
 import { HeadResult, ParkedCommands, ParkedHead } from '@scimflow/persistence';
 import { CommandDispatcher } from '@scimflow/reconciliation';
@@ -18,12 +18,13 @@ const TENANTS_PER_ROUND = 200;
  * parked with a longer backoff; a deterministic one is recorded as its answer and the next one goes on.
  * Fairness: tenants are served concurrently (PARKED_CONCURRENCY), each tenant's keys one at a time, so one tenant's
  * burst of heavy commands waits behind itself, not in front of the others. Any reconciler instance may do this (a key
- * at a time, under the key's lock).
+ * at a time, under the key's lock). Kicked when something parked is due now (a heavy command), so it is looked at before
+ * the next poll.
  */
 @Injectable()
-export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ParkedCommandRetrier extends WorkLoopHost {
   private readonly logger = new Logger(ParkedCommandRetrier.name);
-  private readonly work: WorkLoop;
+  protected readonly work: WorkLoop;
 
   constructor(
     private readonly parked: ParkedCommands,
@@ -33,6 +34,7 @@ export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicati
     private readonly config: ReconcilerConfig,
     metrics: Metrics,
   ) {
+    super();
     // a failing round means the database is down or busy: the parked commands wait in it, the next round tries again
     this.work = new WorkLoop({
       name: 'parked command retry',
@@ -50,19 +52,6 @@ export class ParkedCommandRetrier implements OnApplicationBootstrap, OnApplicati
         gauge.set({ kind: 'resources' }, keys);
       },
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.work.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.work.stop();
-  }
-
-  /** Something was parked that is due now (a heavy command): look at once instead of at the next poll. */
-  kick(): void {
-    this.work.kick();
   }
 
   /**

@@ -75,7 +75,7 @@ export async function replayEventsFromCli(config: ScimctlConfig, ds: DataSource,
   const finished = new Set<string>();
   let current: EventReplayProgress['topic'];
   const counts = await replayEvents(
-    { kafka, queue: stores.deliveryQueue, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+    { kafka, queue: stores.deliveryIntake, topicPrefix: config.KAFKA_TOPIC_PREFIX },
     { from: options.from, to: options.to, tenantId: options.tenantId, target },
     ({ topic }) => {
       if (!topic || topic.planned === 0 || finished.has(topic.name)) return;

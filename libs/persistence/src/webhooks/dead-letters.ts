@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { DEAD_LETTER_SCHEMA_VERSION, DeadLetterView, isUuid, RedriveResult, WebhookDeadLetter } from '@scimflow/contracts';
 import { NotFound } from '@scimflow/provisioning';
-import { wakeLanes } from './delivery-queue';
+import { wakeLanes } from './delivery-queue/lanes';
 
 export interface DeadLetterQuery {
   subscriptionId?: string;

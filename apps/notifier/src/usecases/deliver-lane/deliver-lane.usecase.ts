@@ -1,7 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { NotifierConfig } from '@scimflow/config';
-import { DeliveryOutcome, DeliveryQueue, FinishResult, HeadDelivery, LaneSettlement, LeasedLane, WebhookSubscriptions } from '@scimflow/persistence';
+import {
+  DeliveryLeases,
+  DeliveryOutcome,
+  DeliverySettlement,
+  FinishResult,
+  HeadDelivery,
+  LaneSettlement,
+  LeasedLane,
+  WebhookSubscriptions,
+} from '@scimflow/persistence';
 import { Counter, Histogram } from 'prom-client';
 import { extractTraceContext, inSpan, injectTraceHeaders, Metrics, SpanKind } from '@scimflow/observability';
 import { decide, isReplayDelivery, reorderDelay, REPLAY_HEADER, RetryPolicy, webhookHeaders } from '@scimflow/webhooks';
@@ -34,12 +43,13 @@ export class DeliverLane {
 
   constructor(
     config: NotifierConfig,
-    private readonly queue: DeliveryQueue,
+    private readonly leases: DeliveryLeases,
+    settlement: DeliverySettlement,
     private readonly subscriptions: WebhookSubscriptions,
     private readonly sender: WebhookSender,
     metrics: Metrics,
   ) {
-    this.settler = new LaneSettler(queue);
+    this.settler = new LaneSettler(settlement);
     this.attempts = metrics.counter(
       'scimflow_webhook_attempts_total',
       'webhook delivery attempts, by what followed: delivered, retry, gone (410), dead_letter',
@@ -54,12 +64,12 @@ export class DeliverLane {
   }
 
   /**
-   * `ready`: the lane's first pending deliveries, head first (DeliveryQueue.ready), read at `readAt` (Date.now());
+   * `ready`: the lane's first pending deliveries, head first (DeliveryLeases.ready), read at `readAt` (Date.now());
    * `leaseUntil`: this host's conservative estimate of when the lease runs out.
    */
   async execute(lane: LeasedLane, ready: HeadDelivery[], instance: string, leaseUntil: number, readAt = Date.now()): Promise<FinishResult | undefined> {
     if (ready.length === 0) {
-      await this.queue.release(lane);
+      await this.leases.release(lane);
       return undefined;
     }
     const turn: LaneSettlement = { lane, attempts: [] };
@@ -73,7 +83,7 @@ export class DeliverLane {
       );
       if (wait > 0) {
         if (i === 0) {
-          await this.queue.postpone(lane, wait);
+          await this.leases.postpone(lane, wait);
           return undefined;
         }
         break; // recorded below; the lane is due again at once and this event waits then

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { backoffDelay } from '@scimflow/contracts';
 import { GroupCommit, sleep, Submission } from '@scimflow/messaging';
-import { DeliveryQueue, FinishResult, LaneSettlement } from '@scimflow/persistence';
+import { DeliverySettlement, FinishResult, LaneSettlement } from '@scimflow/persistence';
 
 /** Most lanes recorded in one transaction. */
 const MAX_BATCH = 500;
@@ -10,14 +10,14 @@ const TRIES = 5;
 
 /**
  * Group commit of finished lane turns: the turns that finish while a transaction is recording earlier ones are
- * recorded together in the next (DeliveryQueue.settle), so the cost of recording is per batch, not per delivery.
+ * recorded together in the next (DeliverySettlement.settle), so the cost of recording is per batch, not per delivery.
  * A turn waits at most for the transaction before its own; nothing is held back on a timer.
  */
 export class LaneSettler {
   private readonly logger = new Logger(LaneSettler.name);
   private readonly turns = new GroupCommit<LaneSettlement, FinishResult>({ maxSize: MAX_BATCH, commit: (batch) => this.record(batch) });
 
-  constructor(private readonly queue: DeliveryQueue) {}
+  constructor(private readonly settlement: DeliverySettlement) {}
 
   settle(settlement: LaneSettlement): Promise<FinishResult> {
     return this.turns.submit(settlement);
@@ -31,7 +31,7 @@ export class LaneSettler {
   private async record(batch: Submission<LaneSettlement, FinishResult>[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const results = await this.queue.settle(batch.map((b) => b.item));
+        const results = await this.settlement.settle(batch.map((b) => b.item));
         batch.forEach((b, i) => b.resolve(results[i]));
         return;
       } catch (e) {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { classifyFailure, ConsumedRecord, GroupCommit, Submission } from '@scimflow/messaging';
 import { Metrics } from '@scimflow/observability';
-import { changeEventTrace, DeliveryQueue, ParkedRecords, registerParkedRecordsGauge, QueuedEvent, WebhookSubscriptions } from '@scimflow/persistence';
+import { changeEventTrace, DeliveryIntake, ParkedRecords, registerParkedRecordsGauge, QueuedEvent, WebhookSubscriptions } from '@scimflow/persistence';
 import { DeliverableEvent, matchesEventTypes, orderingKeyOf, readDeliverableEvent } from '@scimflow/webhooks';
 
 /** Most records queued in one transaction. */
@@ -27,7 +27,7 @@ export class QueueEvents {
 
   constructor(
     private readonly subscriptions: WebhookSubscriptions,
-    private readonly queue: DeliveryQueue,
+    private readonly queue: DeliveryIntake,
     private readonly parked: ParkedRecords,
     metrics: Metrics,
   ) {
