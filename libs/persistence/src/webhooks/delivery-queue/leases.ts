@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { headOrder, laneKey } from './lanes';
+import { headOrder } from './lanes';
 import type { HeadDelivery, LeasedLane } from './types';
 
 /**
@@ -32,11 +32,6 @@ export class DeliveryLeases {
       [owner, limit, leaseMs],
     );
     return rows.map((r) => ({ subscriptionId: r.subscription_id, orderingKey: r.ordering_key, leaseToken: r.lease_token }));
-  }
-
-  /** The lane's next pending delivery (its head). */
-  async head(lane: LeasedLane): Promise<HeadDelivery | undefined> {
-    return (await this.ready([lane], 1)).get(laneKey(lane))?.[0];
   }
 
   /**

@@ -1,15 +1,10 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { headOrder, laneKey } from './lanes';
-import type { AttemptRecord, DeliveryOutcome, FinishResult, HeadDelivery, LaneSettlement, LeasedLane } from './types';
+import type { AttemptRecord, DeliveryOutcome, FinishResult, HeadDelivery, LaneSettlement } from './types';
 
 /** Records lane turns: their attempts and what follows from them (delivered, retry, 410, dead letter), then hands the lanes back. */
 export class DeliverySettlement {
   constructor(private readonly ds: DataSource) {}
-
-  /** Records one attempt on the lane's head and what follows from it, then hands the lane back (see settle). */
-  async finish(lane: LeasedLane, head: HeadDelivery, attempt: AttemptRecord, outcome: DeliveryOutcome): Promise<FinishResult> {
-    return (await this.settle([{ lane, attempts: [{ head, attempt, outcome }] }]))[0];
-  }
 
   /**
    * Records the attempts of many lanes' turns and what follows from them, then hands each lane back, due when
