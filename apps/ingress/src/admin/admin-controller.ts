@@ -45,8 +45,9 @@ export interface AdminControllerDocs {
 export function AdminController(path: string, tag: string, { errors, consoleCookie }: AdminControllerDocs = {}): ClassDecorator {
   return applyDecorators(
     ApiTags(tag),
-    ApiBearerAuth(),
+    // before the bearer scheme: /admin/docs lists them in the order they always had
     ...(consoleCookie ? [ApiCookieAuth('scimflow_console')] : []),
+    ApiBearerAuth(),
     ApiDefaultResponse({ type: ErrorSchema, description: errors ? `SCIM error body (${errors})` : 'SCIM error body' }),
     Controller(path),
     UseGuards(AdminGuard),
