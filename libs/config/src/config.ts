@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Matches, Max } from 'class-validator';
 import { MAX_COMMAND_BODY_BYTES } from '@scimflow/contracts';
 import { IsAdminToken, IsCidrList } from './access-settings';
-import { AtLeastSettingPlus, configOf, toBool, toInt } from './settings';
+import { AtLeastSettingPlus, configOf, IntegerSetting, toBool } from './settings';
 
 // Every setting, declared once in the part of the apps that read it. Each app validates the parts it is composed of
 // (below), so a bad value stops only the apps that read it.
@@ -18,10 +18,7 @@ export class DatabaseSettings {
 /** The apps' connection pools (libs/persistence's PersistenceModule). */
 export class DatabasePoolSettings {
   /** How long a statement waits for a row lock (Postgres lock_timeout) before it fails as a transient failure; 0: forever. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(600000)
+  @IntegerSetting(0, 600000)
   DB_LOCK_TIMEOUT_MS = 2000;
 }
 
@@ -43,10 +40,7 @@ export class ConsumerGroupSettings {
    * Consumer group session timeout: after a crash (kill -9) of a reconciler or notifier, its partitions
    * move to the others after this long. The broker allows 6,000 to 300,000 by default.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
-  @Max(300000)
+  @IntegerSetting(1000, 300000)
   KAFKA_SESSION_TIMEOUT_MS = 10000;
 }
 
@@ -59,10 +53,7 @@ export class LoggingSettings {
 /** Tenants' extension schemas, read wherever resources are validated: every app's PersistenceModule, applying commands. */
 export class TenantSchemaSettings {
   /** How long the ingress and the reconciler cache a tenant's extension schemas (a registration takes this long to apply). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(600000)
+  @IntegerSetting(0, 600000)
   TENANT_SCHEMA_CACHE_TTL_MS = 5000;
 }
 
@@ -89,42 +80,27 @@ export class PublicUrlSettings {
 /** OAuth access tokens: the ingress issues them, scimctl rotates the keys that sign them. */
 export class AccessTokenSettings {
   /** Lifetime of OAuth access tokens issued by the token endpoints (expires_in). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(86400)
+  @IntegerSetting(1, 86400)
   ACCESS_TOKEN_TTL_SECONDS = 3600;
 }
 
 /** Tenants' profile settings, read when applying commands (the reconciler, scimctl's replay and rebuild). */
 export class ProfileCacheSettings {
   /** How long the reconciler caches a tenant's profile settings (a settings change takes this long to apply). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(600000)
+  @IntegerSetting(0, 600000)
   PROFILE_CACHE_TTL_MS = 5000;
 }
 
 /** Read by the ingress only. */
 export class IngressSettings {
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntegerSetting(0, 65535)
   INGRESS_PORT = 8080;
 
   /** How long a SCIM write waits for the reconciler before answering 503 + Retry-After. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(120000)
+  @IntegerSetting(100, 120000)
   COMMAND_TIMEOUT_MS = 15000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3600)
+  @IntegerSetting(1, 3600)
   RETRY_AFTER_SECONDS = 5;
 
   /**
@@ -135,10 +111,7 @@ export class IngressSettings {
   ADMIN_TOKEN = '';
 
   /** Lifetime of a console operator session (signing in exchanges ADMIN_TOKEN for one), in seconds. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(300)
-  @Max(7 * 86400)
+  @IntegerSetting(300, 7 * 86400)
   CONSOLE_SESSION_TTL_SECONDS = 28800;
 
   /** Where the built console is (index.html, assets/); relative paths are resolved against the working directory. */
@@ -153,56 +126,36 @@ export class IngressSettings {
   TRUSTED_PROXIES = '';
 
   /** Default per-tenant rate limit of the SCIM API and token endpoint, per ingress instance (token bucket). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntegerSetting(1)
   RATE_LIMIT_PER_SECOND = 50;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntegerSetting(1)
   RATE_LIMIT_BURST = 100;
 
   /** Largest accepted request body; larger ones are answered 413. At most MAX_COMMAND_BODY_BYTES: a body becomes one command record. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
+  @IntegerSetting(1024)
   @Max(MAX_COMMAND_BODY_BYTES, {
     message: `MAX_BODY_BYTES must not be above ${MAX_COMMAND_BODY_BYTES} (MAX_COMMAND_BODY_BYTES: a request body becomes one Kafka command record)`,
   })
   MAX_BODY_BYTES = MAX_COMMAND_BODY_BYTES;
 
   /** Largest bulk import body (admin API, JSON or CSV, at most 10,000 users per request). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  @Max(512 * 1024 * 1024)
+  @IntegerSetting(1024, 512 * 1024 * 1024)
   MAX_IMPORT_BYTES = 16 * 1024 * 1024;
 
   /** How long the ingress caches a tenant's status, allow-list and rate limit (changes from scimctl take this long). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(600000)
+  @IntegerSetting(0, 600000)
   TENANT_CACHE_TTL_MS = 5000;
 
   /** How long a federated issuer's JWKS is cached; an unknown kid refetches sooner. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntegerSetting(1000)
   JWKS_CACHE_TTL_MS = 600000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(60000)
+  @IntegerSetting(100, 60000)
   JWKS_FETCH_TIMEOUT_MS = 5000;
 
   /** Tolerated clock difference when checking exp/nbf/iat of federated assertions. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(600)
+  @IntegerSetting(0, 600)
   ASSERTION_CLOCK_SKEW_SECONDS = 60;
 
   /** Whether the ingress records every SCIM and token request of an existing tenant in the request log (docs/runbook.md). */
@@ -211,102 +164,67 @@ export class IngressSettings {
   REQUEST_LOG_ENABLED = true;
 
   /** Request log entries are kept this many days (whole daily partitions are dropped after that). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3650)
+  @IntegerSetting(1, 3650)
   REQUEST_LOG_RETENTION_DAYS = 30;
 
   /** Each request and answer body is kept up to this many bytes (after redaction), then marked truncated. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(256)
-  @Max(1024 * 1024)
+  @IntegerSetting(256, 1024 * 1024)
   REQUEST_LOG_MAX_BODY_BYTES = 16384;
 }
 
 /** Read by the reconciler only. */
 export class ReconcilerSettings {
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntegerSetting(0, 65535)
   RECONCILER_PORT = 8081;
 
   /** Attempts of a command that fails transiently before it is parked: its user waits behind it, every other user goes on. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntegerSetting(1, 100)
   COMMAND_TRANSIENT_ATTEMPTS = 3;
 
   /** Parked commands are retried automatically: first after this, doubling up to PARKED_RETRY_MAX_MS. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
+  @IntegerSetting(10)
   PARKED_RETRY_BASE_MS = 1000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
+  @IntegerSetting(10)
   PARKED_RETRY_MAX_MS = 600000;
 
   /**
    * Commands whose record is larger than this (bytes: big groups, big documents) are applied off their partition's
    * path, one at a time per tenant, so that other tenants' commands do not wait for them; 0: applied in place.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntegerSetting(0)
   HEAVY_COMMAND_BYTES = 65536;
 
   /** How many parked or heavy commands the reconciler applies at once (of different tenants). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(64)
+  @IntegerSetting(1, 64)
   PARKED_CONCURRENCY = 4;
 
   /** How often the reconciler looks for parked commands that are due (ms). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
-  @Max(60000)
+  @IntegerSetting(10, 60000)
   PARKED_POLL_MS = 1000;
 }
 
 /** Read by the notifier only. */
 export class NotifierSettings {
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntegerSetting(0, 65535)
   NOTIFIER_PORT = 8082;
 
   /**
    * Webhook retry backoff: first delay and cap (ms). Each user's lane retries on its own, so the cap bounds
    * how often a receiver that is down is called per user: minutes, not seconds.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntegerSetting(1)
   WEBHOOK_RETRY_BASE_MS = 1000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntegerSetting(1)
   WEBHOOK_RETRY_MAX_MS = 600000;
 
   /** How long an event is retried (from when it was queued or redriven) before it becomes a dead letter. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntegerSetting(1000)
   WEBHOOK_RETRY_HORIZON_MS = 24 * 3600 * 1000;
 
   /** Timeout of one webhook request (the spec recommends 15–30 s at most). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntegerSetting(100)
   WEBHOOK_TIMEOUT_MS = 10000;
 
   /**
@@ -314,9 +232,7 @@ export class NotifierSettings {
    * lane over after this if the owner died. It must outlast an attempt, or a slow receiver would get the same event
    * from two instances.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntegerSetting(1000)
   @AtLeastSettingPlus('WEBHOOK_TIMEOUT_MS', 5000)
   WEBHOOK_LEASE_MS = 60000;
 
@@ -324,32 +240,22 @@ export class NotifierSettings {
    * How long a user's event is held back, before its first attempt, when the event numbered just before it has
    * not been seen yet (it may still be on its way through the other change-event topic). 0: no waiting.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(60000)
+  @IntegerSetting(0, 60000)
   WEBHOOK_REORDER_WINDOW_MS = 2000;
 
   /**
    * Lanes one notifier instance delivers at the same time. Each lane sends its events one after another, so an
    * instance delivers about WEBHOOK_CONCURRENCY / receiver latency events per second (64 at 100 ms: ~640/s).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntegerSetting(1, 1000)
   WEBHOOK_CONCURRENCY = 64;
 
   /** How often an idle delivery worker looks for due deliveries queued by other instances (ms). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
+  @IntegerSetting(10)
   WEBHOOK_POLL_MS = 500;
 
   /** Delivered events and delivery attempts are kept this long (longer than the event topics, so re-reading them never re-delivers). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntegerSetting(1)
   WEBHOOK_RETENTION_DAYS = 8;
 
   @IsOptional()

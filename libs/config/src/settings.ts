@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
-import { ValidateBy, ValidationArguments, ValidationError, validateSync } from 'class-validator';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsInt, Max, Min, ValidateBy, ValidationArguments, ValidationError, validateSync } from 'class-validator';
 
 /** A group of settings: a class whose fields are environment variables, with their defaults and validation decorators. */
 export type SettingsPart = new () => object;
@@ -68,6 +68,15 @@ export function validateConfig<C extends object>(schema: ConfigClass<C>, env: Re
 
 /** Environment variables are strings: numbers are read from them; unset stays unset (the default applies). */
 export const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/** An integer setting from `min` (and up to `max`): read from its string, each bound with class-validator's own message. */
+export function IntegerSetting(min: number, max?: number): PropertyDecorator {
+  const decorators: PropertyDecorator[] = [Transform(toInt), IsInt(), Min(min), ...(max === undefined ? [] : [Max(max)])];
+  // applied last first, as the same decorators stacked on the property would be: the messages keep their order
+  return (target, key) => {
+    for (const decorate of [...decorators].reverse()) decorate(target, key);
+  };
+}
 
 /** `true`/`false` (any case), `1`/`0`; anything else stays as given and fails IsBoolean. */
 export const toBool = ({ value }: { value: unknown }) => {

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { issueClientCredentials, issueToken, SecretTokenVerifier, tenantEndpoints } from '@scimflow/access';
 import { IngressConfig } from '@scimflow/config';
 import type { ClientSecretView, CreatedSecretTokenView } from '@scimflow/contracts';
@@ -13,17 +13,11 @@ import {
   TenantAdmin,
 } from '@scimflow/persistence';
 import { CreateFederatedCredentialDto, CreateSecretTokenDto } from './admin.dto';
-import { AdminGuard } from './admin.guard';
-import { ClientSecretSchema, CreatedSecretTokenSchema, ErrorSchema, FederatedCredentialSchema, OAuthClientSchema, SecretTokenSchema } from './admin.schemas';
-import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
+import { ClientSecretSchema, CreatedSecretTokenSchema, FederatedCredentialSchema, OAuthClientSchema, SecretTokenSchema } from './admin.schemas';
+import { AdminController, existingTenant, found } from './admin-controller';
 
 /** A tenant's credentials: secret tokens, the OAuth client, federated trusts. */
-@ApiTags('credentials')
-@ApiBearerAuth()
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body' })
-@Controller('admin/tenants/:tenantId')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
+@AdminController('admin/tenants/:tenantId', 'credentials')
 export class AdminCredentialsController {
   constructor(
     private readonly tenants: TenantAdmin,
@@ -38,7 +32,7 @@ export class AdminCredentialsController {
   @ApiOperation({ summary: 'Create a secret token (shown once); several may be active for rotation' })
   @ApiCreatedResponse({ type: CreatedSecretTokenSchema })
   async createToken(@Param('tenantId') tenantId: string, @Body() body: CreateSecretTokenDto): Promise<CreatedSecretTokenView> {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     const created = await this.tokens.create(tenantId, await issueToken(), body.description);
     return { id: created.id, token: created.token, description: created.description, createdAt: created.createdAt.toISOString() };
   }
@@ -47,7 +41,7 @@ export class AdminCredentialsController {
   @ApiOperation({ summary: 'List secret tokens (never their secrets)' })
   @ApiOkResponse({ type: [SecretTokenSchema] })
   async listTokens(@Param('tenantId') tenantId: string) {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     return (await this.tokens.list(tenantId)).map(secretTokenView);
   }
 
@@ -56,7 +50,7 @@ export class AdminCredentialsController {
   @ApiOperation({ summary: 'Revoke a secret token' })
   @ApiNoContentResponse()
   async revokeToken(@Param('tenantId') tenantId: string, @Param('tokenId') tokenId: string): Promise<void> {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     found((await this.tokens.revoke(tenantId, tokenId)) || null, `Active token ${tokenId}`);
     this.verifier.forget(tokenId);
   }
@@ -65,7 +59,7 @@ export class AdminCredentialsController {
   @ApiOperation({ summary: "The tenant's OAuth client (Client Identifier, Token Endpoint)" })
   @ApiOkResponse({ type: OAuthClientSchema })
   async client(@Param('tenantId') tenantId: string) {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     return oauthClientView(found(await this.clients.find(tenantId), 'OAuth client'), this.config.PUBLIC_BASE_URL);
   }
 
@@ -73,7 +67,7 @@ export class AdminCredentialsController {
   @ApiOperation({ summary: 'Rotate the client secret (shown once); the old secret stops working at once' })
   @ApiCreatedResponse({ type: ClientSecretSchema })
   async rotateClientSecret(@Param('tenantId') tenantId: string): Promise<ClientSecretView> {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     const issued = await this.clients.rotateSecret(tenantId, await issueClientCredentials());
     return { ...issued, tokenUrl: tenantEndpoints(this.config.PUBLIC_BASE_URL, tenantId).tokenUrl };
   }
@@ -83,7 +77,7 @@ export class AdminCredentialsController {
   @ApiOperation({ summary: 'Remove the client secret: the client then authenticates only with federated assertions' })
   @ApiNoContentResponse()
   async removeClientSecret(@Param('tenantId') tenantId: string): Promise<void> {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     found((await this.clients.removeSecret(tenantId)) || null, 'OAuth client');
   }
 
@@ -91,7 +85,7 @@ export class AdminCredentialsController {
   @ApiOperation({ summary: 'Trust JWTs of an issuer (workload identity federation) as client authentication' })
   @ApiCreatedResponse({ type: FederatedCredentialSchema })
   async addFederated(@Param('tenantId') tenantId: string, @Body() body: CreateFederatedCredentialDto) {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     const created = await this.federated.add(tenantId, { ...body, audience: body.audience ?? tenantEndpoints(this.config.PUBLIC_BASE_URL, tenantId).tokenUrl });
     return federatedCredentialView(created);
   }
@@ -100,7 +94,7 @@ export class AdminCredentialsController {
   @ApiOperation({ summary: 'List federated credentials' })
   @ApiOkResponse({ type: [FederatedCredentialSchema] })
   async listFederated(@Param('tenantId') tenantId: string) {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     return (await this.federated.list(tenantId)).map(federatedCredentialView);
   }
 
@@ -109,11 +103,7 @@ export class AdminCredentialsController {
   @ApiOperation({ summary: 'Remove a federated credential' })
   @ApiNoContentResponse()
   async removeFederated(@Param('tenantId') tenantId: string, @Param('credentialId') credentialId: string): Promise<void> {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     found((await this.federated.remove(tenantId, credentialId)) || null, `Federated credential ${credentialId}`);
-  }
-
-  private async tenant(tenantId: string) {
-    return found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
   }
 }

@@ -1,13 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { DeprovisioningHolds, HoldView } from '@scimflow/persistence';
 import { DEFAULT_DEPROVISION_THRESHOLD, DeprovisionThreshold, validateThreshold } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
-import { AdminGuard } from './admin.guard';
-import { DeprovisioningHoldSchema, DeprovisionThresholdSchema, ErrorSchema } from './admin.schemas';
-import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
+import { DeprovisioningHoldSchema, DeprovisionThresholdSchema } from './admin.schemas';
+import { AdminController, found } from './admin-controller';
 
 export class DeprovisionThresholdDto {
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'null or absent: no limit by count' })
@@ -41,12 +40,7 @@ export class HoldListQueryDto {
  * The deprovisioning threshold of a tenant and its holds: beyond the threshold, deprovisionings (users deactivated
  * or deleted) are held unapplied until an operator approves (applied in order) or rejects (discarded) the hold.
  */
-@ApiTags('deprovisioning holds')
-@ApiBearerAuth()
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body' })
-@Controller('admin/tenants/:tenantId')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
+@AdminController('admin/tenants/:tenantId', 'deprovisioning holds')
 export class AdminDeprovisioningController {
   constructor(private readonly holds: DeprovisioningHolds) {}
 

@@ -1,20 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { issueProductCredential, ProductCredentialVerifier } from '@scimflow/access';
 import type { EventsRetentionView } from '@scimflow/contracts';
 import { ProductCredentials, TenantAdmin, TenantEvents } from '@scimflow/persistence';
 import { CreateProductCredentialDto, EventsRetentionDto } from './admin.dto';
-import { AdminGuard } from './admin.guard';
-import { CreatedProductCredentialSchema, ErrorSchema, EventConsumerSchema, EventsRetentionSchema, ProductCredentialSchema } from './admin.schemas';
-import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
+import { CreatedProductCredentialSchema, EventConsumerSchema, EventsRetentionSchema, ProductCredentialSchema } from './admin.schemas';
+import { AdminController, existingTenant, found } from './admin-controller';
 
 /** A tenant's events API: product credentials (its consumers), their positions and lag, the events retention. */
-@ApiTags('events API')
-@ApiBearerAuth()
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body' })
-@Controller('admin/tenants/:tenantId')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
+@AdminController('admin/tenants/:tenantId', 'events API')
 export class AdminEventsController {
   constructor(
     private readonly tenants: TenantAdmin,
@@ -27,7 +21,7 @@ export class AdminEventsController {
   @ApiOperation({ summary: 'Create a product credential for the events API and state pull (shown once); several may be active for rotation' })
   @ApiCreatedResponse({ type: CreatedProductCredentialSchema })
   async create(@Param('tenantId') tenantId: string, @Body() body: CreateProductCredentialDto) {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     return this.credentials.create(tenantId, await issueProductCredential(), body.description);
   }
 
@@ -35,7 +29,7 @@ export class AdminEventsController {
   @ApiOperation({ summary: 'List product credentials (never their secrets)' })
   @ApiOkResponse({ type: [ProductCredentialSchema] })
   async list(@Param('tenantId') tenantId: string) {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     return this.credentials.list(tenantId);
   }
 
@@ -44,7 +38,7 @@ export class AdminEventsController {
   @ApiOperation({ summary: 'Revoke a product credential (this ingress at once, others within 30 s)' })
   @ApiNoContentResponse()
   async revoke(@Param('tenantId') tenantId: string, @Param('credentialId') credentialId: string): Promise<void> {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     found((await this.credentials.revoke(tenantId, credentialId)) || null, `Active product credential ${credentialId}`);
     this.verifier.forget(credentialId);
   }
@@ -53,7 +47,7 @@ export class AdminEventsController {
   @ApiOperation({ summary: 'Each product credential as an events API consumer: the position it last read from, when, and its lag' })
   @ApiOkResponse({ type: [EventConsumerSchema] })
   async consumers(@Param('tenantId') tenantId: string) {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     return this.credentials.consumers(tenantId);
   }
 
@@ -61,7 +55,7 @@ export class AdminEventsController {
   @ApiOperation({ summary: "How many days the tenant's events stay readable (default 30)" })
   @ApiOkResponse({ type: EventsRetentionSchema })
   async retention(@Param('tenantId') tenantId: string): Promise<EventsRetentionView> {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     return { days: found(await this.events.retentionDays(tenantId), `Tenant ${tenantId}`) };
   }
 
@@ -69,12 +63,8 @@ export class AdminEventsController {
   @ApiOperation({ summary: "Set how many days the tenant's events stay readable (1 to 365); a cursor older than that answers 410" })
   @ApiOkResponse({ type: EventsRetentionSchema })
   async setRetention(@Param('tenantId') tenantId: string, @Body() body: EventsRetentionDto): Promise<EventsRetentionView> {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     found((await this.events.setRetentionDays(tenantId, body.days)) || null, `Tenant ${tenantId}`);
     return { days: body.days };
-  }
-
-  private async tenant(tenantId: string) {
-    return found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
   }
 }

@@ -1,39 +1,25 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiDefaultResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { Body, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import type { GroupAdminDetail, GroupAdminView, GroupMemberAdminView } from '@scimflow/contracts';
 import { GroupAdmin, TenantAdmin } from '@scimflow/persistence';
 import { groupRowsFromCsv, groupRowsFromJson, runImport } from '@scimflow/provisioning';
-import { parseFilter, ScimError } from '@scimflow/scim';
+import { parseFilter } from '@scimflow/scim';
 import { CommandGateway } from '../commands/command-gateway';
-import { importBody } from './admin-users.controller';
-import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
-import { AdminGuard } from './admin.guard';
-import { ErrorSchema } from './admin.schemas';
+import { importBody, importCommandResult } from './admin-import';
+import { AdminController, existingTenant, found } from './admin-controller';
+import { IdPageQueryDto } from './admin.dto';
 
 /** Members a group's admin view lists at most; `memberCount` gives the full number. */
 export const GROUP_MEMBERS_SHOWN = 1000;
 
-export class GroupListQueryDto {
+export class GroupListQueryDto extends IdPageQueryDto {
   @ApiPropertyOptional({ description: 'a SCIM filter, as for GET /Groups (e.g. displayName sw "Sales", externalId eq "…")' })
   @IsOptional()
   @IsString()
   @MaxLength(4096)
   filter?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'the last id of the previous page' }) @IsOptional() @IsUUID() after?: string;
-  @ApiPropertyOptional({ default: 100, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
 class GroupAdminSchema implements GroupAdminView {
@@ -57,15 +43,9 @@ class GroupAdminDetailSchema extends GroupAdminSchema implements GroupAdminDetai
 }
 
 /** A product's own groups, imported so that Entra's groups match them by name and userType directives find them by id. */
-@ApiTags('groups')
-@ApiBearerAuth()
-@ApiDefaultResponse({
-  type: ErrorSchema,
-  description: 'SCIM error body (401 bad admin credential, 503 admin API disabled or pipeline unavailable, 400, 404, 415)',
+@AdminController('admin/tenants/:tenantId/groups', 'groups', {
+  errors: '401 bad admin credential, 503 admin API disabled or pipeline unavailable, 400, 404, 415',
 })
-@Controller('admin/tenants/:tenantId/groups')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
 export class AdminGroupsController {
   constructor(
     private readonly tenants: TenantAdmin,
@@ -77,7 +57,7 @@ export class AdminGroupsController {
   @ApiOperation({ summary: 'List groups in id order, optionally filtered (SCIM filter); page with after=<last id>' })
   @ApiOkResponse({ type: [GroupAdminSchema] })
   async list(@Param('tenantId') tenantId: string, @Query() q: GroupListQueryDto): Promise<GroupAdminView[]> {
-    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    await existingTenant(this.tenants, tenantId);
     const filter = q.filter?.trim() ? parseFilter(q.filter.trim()) : undefined;
     return this.groups.list(tenantId, { filter, after: q.after, limit: q.limit ?? 100 });
   }
@@ -86,7 +66,7 @@ export class AdminGroupsController {
   @ApiOperation({ summary: `A group with its members (ids and userNames, the first ${GROUP_MEMBERS_SHOWN}) and its member count` })
   @ApiOkResponse({ type: GroupAdminDetailSchema })
   async get(@Param('tenantId') tenantId: string, @Param('groupId') groupId: string): Promise<GroupAdminDetail> {
-    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    await existingTenant(this.tenants, tenantId);
     return found(await this.groups.get(tenantId, groupId, GROUP_MEMBERS_SHOWN), `Group ${groupId}`);
   }
 
@@ -109,16 +89,10 @@ export class AdminGroupsController {
     },
   })
   async import(@Param('tenantId') tenantId: string, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
-    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    await existingTenant(this.tenants, tenantId);
     const rows = importBody(contentType, body, groupRowsFromCsv, groupRowsFromJson);
-    return runImport(rows, async (payload, row) => {
-      try {
-        const outcome = await this.commands.submit({ tenantId, resourceType: 'Group', resourceId: row.resourceId ?? randomUUID(), action: 'import', payload });
-        return { status: outcome.status, id: outcome.resource?.id };
-      } catch (e) {
-        if (e instanceof ScimError) return { status: e.status, detail: e.detail ?? e.message };
-        throw e;
-      }
-    });
+    return runImport(rows, (payload, row) =>
+      importCommandResult(this.commands.submit({ tenantId, resourceType: 'Group', resourceId: row.resourceId ?? randomUUID(), action: 'import', payload })),
+    );
   }
 }

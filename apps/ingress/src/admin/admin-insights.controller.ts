@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Kafka } from 'kafkajs';
@@ -22,9 +22,7 @@ import {
 import { consumerLag, KAFKA } from '@scimflow/messaging';
 import { ConsoleInsights, TenantAdmin, UserAdmin } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
-import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
-import { AdminGuard } from './admin.guard';
-import { ErrorSchema } from './admin.schemas';
+import { AdminController, existingTenant } from './admin-controller';
 
 /** Entra puts a provisioning job in quarantine when more than this share of its requests fail. */
 export const ENTRA_QUARANTINE_RATIO = 0.4;
@@ -121,13 +119,7 @@ class PipelineSchema implements PipelineView {
 }
 
 /** The console's views: tenants' health, a tenant's activity, a user's timeline, and the pipeline's depths and lag. */
-@ApiTags('console views')
-@ApiBearerAuth()
-@ApiCookieAuth('scimflow_console')
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401, 503 admin API disabled or Kafka unreachable, 400, 404)' })
-@Controller('admin')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
+@AdminController('admin', 'console views', { errors: '401, 503 admin API disabled or Kafka unreachable, 400, 404', consoleCookie: true })
 export class AdminInsightsController {
   constructor(
     private readonly insights: ConsoleInsights,
@@ -150,7 +142,7 @@ export class AdminInsightsController {
   @ApiOperation({ summary: "The tenant's SCIM requests and outcomes per hour (request log)" })
   @ApiOkResponse({ type: ActivitySchema })
   async activity(@Param('tenantId') tenantId: string, @Query() q: ActivityQueryDto): Promise<ActivityView> {
-    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    await existingTenant(this.tenants, tenantId);
     return { buckets: await this.insights.activity(tenantId, new Date(), q.hours ?? 24) };
   }
 
@@ -158,7 +150,7 @@ export class AdminInsightsController {
   @ApiOperation({ summary: "A user's commands with their outcomes, and its change events with each webhook delivery" })
   @ApiOkResponse({ type: TimelineSchema })
   async timeline(@Param('tenantId') tenantId: string, @Param('userId') userId: string): Promise<UserTimelineView> {
-    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    await existingTenant(this.tenants, tenantId);
     const user = (await this.users.get(tenantId, userId)) ?? null;
     return { user, ...(await this.insights.timeline(tenantId, userId)) };
   }

@@ -1,13 +1,11 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { CoalescingProducer } from '@scimflow/messaging';
 import type { ParkingStage } from '@scimflow/contracts';
 import { ParkedRecords } from '@scimflow/persistence';
-import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
-import { AdminGuard } from './admin.guard';
-import { ErrorSchema } from './admin.schemas';
-import { ListLimitDto } from './admin-webhooks.dto';
+import { ListLimitDto } from './admin.dto';
+import { AdminController, found } from './admin-controller';
 
 export class ParkedRecordQueryDto extends ListLimitDto {
   @ApiPropertyOptional({ enum: ['relay', 'intake'] })
@@ -30,12 +28,7 @@ export class ParkedRecordSchema {
 }
 
 /** Records parked because they could not be published or queued: the same services as `scimctl records`. */
-@ApiTags('parked records')
-@ApiBearerAuth()
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401 bad admin credential, 503 admin API disabled, 400, 404)' })
-@Controller('admin/parked-records')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
+@AdminController('admin/parked-records', 'parked records', { errors: '401 bad admin credential, 503 admin API disabled, 400, 404' })
 export class AdminParkedRecordsController {
   constructor(
     private readonly parked: ParkedRecords,

@@ -1,13 +1,12 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ParkedCommands } from '@scimflow/persistence';
 import { discardedOutcome } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
-import { AdminGuard } from './admin.guard';
-import { ErrorSchema, ParkedCommandSchema } from './admin.schemas';
-import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
-import { ListLimitDto } from './admin-webhooks.dto';
+import { ParkedCommandSchema } from './admin.schemas';
+import { ListLimitDto } from './admin.dto';
+import { AdminController, found } from './admin-controller';
 
 export class ParkedCommandQueryDto extends ListLimitDto {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -18,12 +17,7 @@ export class ParkedCommandQueryDto extends ListLimitDto {
 }
 
 /** Commands the reconciler parked after transient failures, and those of the same user waiting behind them. */
-@ApiTags('parked commands')
-@ApiBearerAuth()
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body' })
-@Controller('admin/parked-commands')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
+@AdminController('admin/parked-commands', 'parked commands')
 export class AdminParkedCommandsController {
   constructor(private readonly parked: ParkedCommands) {}
 

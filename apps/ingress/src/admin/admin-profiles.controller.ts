@@ -1,13 +1,11 @@
-import { Body, Controller, Get, Param, Put, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Body, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { AUDIT_OUTCOMES, AuditLog, TenantAdmin, TenantProfileStore } from '@scimflow/persistence';
 import { NotFound, ProfileSettings, resolveProfileSettings, scimErrorOf } from '@scimflow/provisioning';
 import { AuditOutcome, AuditView, TENANT_PROFILES, TenantProfile } from '@scimflow/contracts';
-import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
-import { AdminGuard } from './admin.guard';
-import { ErrorSchema } from './admin.schemas';
+import { AdminController, existingTenant, found } from './admin-controller';
+import { ListLimitDto } from './admin.dto';
 
 export class ProfileDto {
   @ApiProperty({ enum: TENANT_PROFILES })
@@ -20,21 +18,15 @@ export class ProfileDto {
   settings?: Record<string, unknown>;
 }
 
-export class AuditQueryDto {
+export class AuditQueryDto extends ListLimitDto {
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() from?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() to?: string;
   @ApiPropertyOptional({ description: 'user or group id' }) @IsOptional() @IsString() @MaxLength(200) resourceId?: string;
   @ApiPropertyOptional({ enum: AUDIT_OUTCOMES }) @IsOptional() @IsIn(AUDIT_OUTCOMES as AuditOutcome[]) outcome?: AuditOutcome;
-  @ApiPropertyOptional({ default: 100, maximum: 10000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10000) limit?: number;
 }
 
 /** A tenant's product profile (rules applied by the reconciler) and its provisioning audit log. */
-@ApiTags('profiles and audit')
-@ApiBearerAuth()
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401 bad admin credential, 503 admin API disabled, 400, 404)' })
-@Controller('admin/tenants/:tenantId')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
+@AdminController('admin/tenants/:tenantId', 'profiles and audit', { errors: '401 bad admin credential, 503 admin API disabled, 400, 404' })
 export class AdminProfilesController {
   constructor(
     private readonly tenants: TenantAdmin,
@@ -67,7 +59,7 @@ export class AdminProfilesController {
   @ApiOperation({ summary: 'Provisioning audit log, newest first: every command the reconciler applied or rejected' })
   @ApiOkResponse({ description: 'audit entries' })
   async auditLog(@Param('tenantId') tenantId: string, @Query() q: AuditQueryDto): Promise<AuditView[]> {
-    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    await existingTenant(this.tenants, tenantId);
     return this.audit.list({
       tenantId,
       from: q.from ? new Date(q.from) : undefined,

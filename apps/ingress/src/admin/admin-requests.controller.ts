@@ -1,13 +1,11 @@
-import { Controller, Get, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { RequestLogView } from '@scimflow/contracts';
 import { RequestLog, TenantAdmin } from '@scimflow/persistence';
-import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
-import { ListLimitDto } from './admin-webhooks.dto';
-import { AdminGuard } from './admin.guard';
-import { ErrorSchema } from './admin.schemas';
+import { ListLimitDto } from './admin.dto';
+import { AdminController, existingTenant, found } from './admin-controller';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -44,12 +42,7 @@ export class RequestLogEntrySchema {
 }
 
 /** A tenant's SCIM request log: every SCIM and token request, with redacted bodies and the Entra-dialect notes. */
-@ApiTags('request log')
-@ApiBearerAuth()
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401 bad admin credential, 503 admin API disabled, 400, 404)' })
-@Controller('admin/tenants/:tenantId/requests')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
+@AdminController('admin/tenants/:tenantId/requests', 'request log', { errors: '401 bad admin credential, 503 admin API disabled, 400, 404' })
 export class AdminRequestsController {
   constructor(
     private readonly tenants: TenantAdmin,
@@ -60,7 +53,7 @@ export class AdminRequestsController {
   @ApiOperation({ summary: "The tenant's SCIM and token requests, newest first (page with `before`: the last id of the previous page)" })
   @ApiOkResponse({ type: [RequestLogEntrySchema] })
   async list(@Param('tenantId') tenantId: string, @Query() q: RequestLogQueryDto): Promise<RequestLogView[]> {
-    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    await existingTenant(this.tenants, tenantId);
     return this.log.list(tenantId, {
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
@@ -76,7 +69,7 @@ export class AdminRequestsController {
   @ApiOperation({ summary: 'One request of the log' })
   @ApiOkResponse({ type: RequestLogEntrySchema })
   async get(@Param('tenantId') tenantId: string, @Param('requestId') requestId: string): Promise<RequestLogView> {
-    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    await existingTenant(this.tenants, tenantId);
     return found(await this.log.get(tenantId, requestId), `Request ${requestId}`);
   }
 }

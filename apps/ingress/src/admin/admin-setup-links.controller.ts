@@ -1,24 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiCreatedResponse,
-  ApiDefaultResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
 import { issueSetupLink, SETUP_LINK_DEFAULT_SECONDS, SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS } from '@scimflow/access';
 import { IngressConfig } from '@scimflow/config';
 import { SetupLinks, TenantAdmin } from '@scimflow/persistence';
 import type { IssuedSetupLink, SetupLinkListView, SetupLinkView } from '@scimflow/contracts';
-import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
-import { AdminGuard } from './admin.guard';
-import { ErrorSchema } from './admin.schemas';
+import { AdminController, existingTenant, found } from './admin-controller';
 
 export class CreateSetupLinkDto {
   @ApiPropertyOptional({ minimum: SETUP_LINK_MIN_SECONDS, maximum: SETUP_LINK_MAX_SECONDS, default: SETUP_LINK_DEFAULT_SECONDS })
@@ -62,13 +49,10 @@ export class SetupLinkListSchema implements SetupLinkListView {
 }
 
 /** Setup links: a tenant's expiring, revocable link for its customer's IT admin to connect Entra (the console's setup page). */
-@ApiTags('setup links')
-@ApiBearerAuth()
-@ApiCookieAuth('scimflow_console')
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401, 403 missing CSRF token, 503 admin API disabled, 400, 404)' })
-@Controller('admin/tenants/:tenantId/setup-links')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
+@AdminController('admin/tenants/:tenantId/setup-links', 'setup links', {
+  errors: '401, 403 missing CSRF token, 503 admin API disabled, 400, 404',
+  consoleCookie: true,
+})
 export class AdminSetupLinksController {
   constructor(
     private readonly tenants: TenantAdmin,
@@ -80,7 +64,7 @@ export class AdminSetupLinksController {
   @ApiOperation({ summary: 'Create a setup link (its URL is shown once); 5 minutes to 30 days, 7 days by default' })
   @ApiCreatedResponse({ type: CreatedSetupLinkSchema })
   async create(@Param('tenantId') tenantId: string, @Body() body: CreateSetupLinkDto): Promise<IssuedSetupLink> {
-    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    await existingTenant(this.tenants, tenantId);
     return issueSetupLink(this.links, tenantId, body, this.config.PUBLIC_BASE_URL);
   }
 
@@ -88,7 +72,7 @@ export class AdminSetupLinksController {
   @ApiOperation({ summary: "The tenant's setup links (never their tokens)" })
   @ApiOkResponse({ type: SetupLinkListSchema })
   async list(@Param('tenantId') tenantId: string): Promise<SetupLinkListView> {
-    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    await existingTenant(this.tenants, tenantId);
     return { links: await this.links.list(tenantId) };
   }
 
@@ -97,7 +81,7 @@ export class AdminSetupLinksController {
   @ApiOperation({ summary: 'Revoke a setup link: it stops working at once' })
   @ApiNoContentResponse()
   async revoke(@Param('tenantId') tenantId: string, @Param('linkId') linkId: string): Promise<void> {
-    found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
+    await existingTenant(this.tenants, tenantId);
     found((await this.links.revoke(tenantId, linkId)) || null, `Active setup link ${linkId}`);
   }
 }

@@ -1,18 +1,13 @@
-import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { IngressConfig } from '@scimflow/config';
 import { SigningKeys, signingKeyViews } from '@scimflow/persistence';
 import { AccessTokens } from '../auth/access-tokens';
-import { AdminGuard } from './admin.guard';
-import { ErrorSchema, SigningKeySchema } from './admin.schemas';
-import { found } from './admin-tenants.controller';
+import { SigningKeySchema } from './admin.schemas';
+import { AdminController, found } from './admin-controller';
 
 /** The keys that sign OAuth access tokens (shared by all tenants). */
-@ApiTags('signing keys')
-@ApiBearerAuth()
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body' })
-@Controller('admin/signing-keys')
-@UseGuards(AdminGuard)
+@AdminController('admin/signing-keys', 'signing keys')
 export class AdminSigningKeysController {
   constructor(
     private readonly keys: SigningKeys,

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UsePipes, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { canonicalCidrs, CidrError, issueTenantCredentials } from '@scimflow/access';
 import { IngressConfig } from '@scimflow/config';
 import { createdTenantView, Tenant, TenantAdmin, TenantDirectory, tenantView } from '@scimflow/persistence';
@@ -9,24 +9,8 @@ import { ScimError } from '@scimflow/scim';
 import { subscriptionSettings } from '@scimflow/webhooks';
 import { TenantAccess } from '../auth/tenant-access';
 import { AllowedSourceIpsDto, CreateTenantDto, RateLimitDto } from './admin.dto';
-import { AdminGuard } from './admin.guard';
-import { CreatedTenantSchema, ErrorSchema, TenantSchema } from './admin.schemas';
-
-/** Every message of a failed validation, nested properties named by their path (`rateLimit.burst must …`). */
-export function validationMessages(errors: ValidationError[], parent = ''): string[] {
-  return errors.flatMap((e) => [
-    ...Object.values(e.constraints ?? {}).map((m) => (parent ? `${parent}.${m}` : m)),
-    ...validationMessages(e.children ?? [], parent ? `${parent}.${e.property}` : e.property),
-  ]);
-}
-
-/** Admin bodies and queries: unknown properties refused; a value out of its type or range is 400 invalidValue naming the allowed values. */
-export const ADMIN_VALIDATION = new ValidationPipe({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  transform: true,
-  exceptionFactory: (errors) => ScimError.badRequest('invalidValue', validationMessages(errors).join('; ') || 'invalid request'),
-});
+import { CreatedTenantSchema, TenantSchema } from './admin.schemas';
+import { AdminController, existingTenant, found } from './admin-controller';
 
 export function validCidrs(blocks: readonly string[]): string[] {
   try {
@@ -37,18 +21,8 @@ export function validCidrs(blocks: readonly string[]): string[] {
   }
 }
 
-export function found<T>(value: T | null | undefined, what: string): T {
-  if (value === null || value === undefined) throw ScimError.notFound(`${what} not found`);
-  return value;
-}
-
 /** Tenant lifecycle and access settings. Errors are SCIM error bodies, as everywhere in scimflow. */
-@ApiTags('tenants')
-@ApiBearerAuth()
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401 bad admin credential, 503 admin API disabled, 400, 404)' })
-@Controller('admin/tenants')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
+@AdminController('admin/tenants', 'tenants', { errors: '401 bad admin credential, 503 admin API disabled, 400, 404' })
 export class AdminTenantsController {
   constructor(
     private readonly directory: TenantDirectory,
@@ -86,7 +60,7 @@ export class AdminTenantsController {
   @ApiOperation({ summary: 'Get a tenant' })
   @ApiOkResponse({ type: TenantSchema })
   async get(@Param('tenantId') tenantId: string): Promise<TenantView> {
-    return this.view(found(await this.tenants.get(tenantId), `Tenant ${tenantId}`));
+    return this.view(await existingTenant(this.tenants, tenantId));
   }
 
   @Post(':tenantId/disable')

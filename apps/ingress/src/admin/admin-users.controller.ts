@@ -1,43 +1,28 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, UseGuards, UsePipes } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiDefaultResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { Body, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { LOGIN_METHODS, LoginMethod, UserAdminView } from '@scimflow/contracts';
 import { TenantAdmin, UserAdmin } from '@scimflow/persistence';
 import { ImportRow, importRowsFromCsv, importRowsFromJson, runImport } from '@scimflow/provisioning';
-import { ScimError } from '@scimflow/scim';
 import { CommandGateway } from '../commands/command-gateway';
-import { ADMIN_VALIDATION, found } from './admin-tenants.controller';
-import { AdminGuard } from './admin.guard';
-import { ErrorSchema } from './admin.schemas';
+import { AdminController, existingTenant, found } from './admin-controller';
+import { IdPageQueryDto, queryBoolean } from './admin.dto';
+import { importBody, importCommandResult } from './admin-import';
 
-const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
-export class UserListQueryDto {
+export class UserListQueryDto extends IdPageQueryDto {
   @ApiPropertyOptional({ enum: ['scim', 'import'] }) @IsOptional() @IsIn(['scim', 'import']) origin?: 'scim' | 'import';
   @ApiPropertyOptional({ description: 'false: imported or soft-deleted users no Entra write has claimed' })
   @IsOptional()
-  @Transform(toBool)
+  @Transform(queryBoolean)
   @IsBoolean()
   linked?: boolean;
   @ApiPropertyOptional({ description: 'true: only soft-deleted users; false: only users SCIM can see' })
   @IsOptional()
-  @Transform(toBool)
+  @Transform(queryBoolean)
   @IsBoolean()
   deleted?: boolean;
-  @ApiPropertyOptional({ format: 'uuid', description: 'the last id of the previous page' }) @IsOptional() @IsUUID() after?: string;
-  @ApiPropertyOptional({ default: 100, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
 export class LoginMethodDto {
@@ -75,28 +60,12 @@ class ImportResultSchema {
   results: unknown[];
 }
 
-/** The rows of an import body: CSV (text/csv) or JSON; anything else 415. */
-export function importBody<R>(contentType: string | undefined, body: unknown, fromCsv: (text: string) => R[], fromJson: (body: unknown) => R[]): R[] {
-  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  if (type === 'text/csv' || type === 'text/plain') {
-    if (typeof body !== 'string') throw ScimError.badRequest('invalidSyntax', 'import: empty CSV body');
-    return fromCsv(body);
-  }
-  if (type === 'application/json' || type.endsWith('+json')) return fromJson(body);
-  throw new ScimError(415, 'import: send application/json or text/csv');
-}
-
 /**
  * A tenant's users as the product sees them: lifecycle fields SCIM does not show (login method, origin, link,
  * soft delete), the bulk import of existing product users, and the login method switch. Writes go through the
  * command pipeline like SCIM writes, so they are ordered with Entra's writes to the same user and replayable.
  */
-@ApiTags('users')
-@ApiBearerAuth()
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401 bad admin credential, 503 admin API disabled or pipeline unavailable, 400, 404)' })
-@Controller('admin/tenants/:tenantId/users')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
+@AdminController('admin/tenants/:tenantId/users', 'users', { errors: '401 bad admin credential, 503 admin API disabled or pipeline unavailable, 400, 404' })
 export class AdminUsersController {
   constructor(
     private readonly tenants: TenantAdmin,
@@ -108,7 +77,7 @@ export class AdminUsersController {
   @ApiOperation({ summary: 'List users in id order (soft-deleted included unless deleted=false); page with after=<last id>' })
   @ApiOkResponse({ type: [UserAdminSchema] })
   async list(@Param('tenantId') tenantId: string, @Query() q: UserListQueryDto): Promise<UserAdminView[]> {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     return this.users.list(tenantId, { origin: q.origin, linked: q.linked, deleted: q.deleted, after: q.after, limit: q.limit ?? 100 });
   }
 
@@ -116,7 +85,7 @@ export class AdminUsersController {
   @ApiOperation({ summary: 'A user with its lifecycle fields' })
   @ApiOkResponse({ type: UserAdminSchema })
   async get(@Param('tenantId') tenantId: string, @Param('userId') userId: string): Promise<UserAdminView> {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     return found(await this.users.get(tenantId, userId), `User ${userId}`);
   }
 
@@ -124,7 +93,7 @@ export class AdminUsersController {
   @ApiOperation({ summary: 'Set how the user signs in (sso or builtIn); emits a user.updated event' })
   @ApiOkResponse({ type: UserAdminSchema })
   async setLoginMethod(@Param('tenantId') tenantId: string, @Param('userId') userId: string, @Body() body: LoginMethodDto): Promise<UserAdminView> {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     found(await this.users.get(tenantId, userId), `User ${userId}`);
     await this.commands.submit({ tenantId, resourceType: 'User', resourceId: userId, action: 'setLoginMethod', payload: { loginMethod: body.loginMethod } });
     return found(await this.users.get(tenantId, userId), `User ${userId}`);
@@ -151,25 +120,14 @@ export class AdminUsersController {
   })
   @ApiOkResponse({ type: ImportResultSchema })
   async import(@Param('tenantId') tenantId: string, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
-    await this.tenant(tenantId);
+    await existingTenant(this.tenants, tenantId);
     const rows = this.rows(contentType, body);
-    return runImport(rows, async (payload) => {
-      try {
-        const outcome = await this.commands.submit({ tenantId, resourceType: 'User', resourceId: randomUUID(), action: 'import', payload });
-        return { status: outcome.status, id: outcome.resource?.id };
-      } catch (e) {
-        // Per row: a refused user (409, 400) or an unavailable pipeline (503) is reported and the rest go on.
-        if (e instanceof ScimError) return { status: e.status, detail: e.detail ?? e.message };
-        throw e;
-      }
-    });
+    return runImport(rows, (payload) =>
+      importCommandResult(this.commands.submit({ tenantId, resourceType: 'User', resourceId: randomUUID(), action: 'import', payload })),
+    );
   }
 
   private rows(contentType: string | undefined, body: unknown): ImportRow[] {
     return importBody(contentType, body, importRowsFromCsv, importRowsFromJson);
-  }
-
-  private async tenant(tenantId: string) {
-    return found(await this.tenants.get(tenantId), `Tenant ${tenantId}`);
   }
 }

@@ -1,14 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { ApiBearerAuth, ApiCreatedResponse, ApiDefaultResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { EventReplayView, SubscriptionView } from '@scimflow/contracts';
 import { DeadLetters, DeliveryLog, EventReplays, WebhookSubscriptions } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
 import { secretRotation, subscriptionSettings } from '@scimflow/webhooks';
 import { EventReplayRunner } from './event-replay-runner';
-import { ADMIN_VALIDATION } from './admin-tenants.controller';
-import { AdminGuard } from './admin.guard';
-import { ErrorSchema } from './admin.schemas';
 import {
   CreateSubscriptionDto,
   DeadLetterQueryDto,
@@ -18,21 +15,17 @@ import {
   DisableSubscriptionDto,
   EventReplayCountSchema,
   EventReplaySchema,
-  ListLimitDto,
   RedriveResultSchema,
   RotateSecretDto,
   StartEventReplayDto,
   SubscriptionSchema,
   SubscriptionWithSecretSchema,
 } from './admin-webhooks.dto';
+import { AdminController } from './admin-controller';
+import { ListLimitDto } from './admin.dto';
 
 /** Webhook subscriptions, their delivery log and dead letters: the same services as `scimctl subscription|deliveries|dlq`. */
-@ApiTags('webhooks')
-@ApiBearerAuth()
-@ApiDefaultResponse({ type: ErrorSchema, description: 'SCIM error body (401 bad admin credential, 503 admin API disabled, 400, 404)' })
-@Controller('admin')
-@UseGuards(AdminGuard)
-@UsePipes(ADMIN_VALIDATION)
+@AdminController('admin', 'webhooks', { errors: '401 bad admin credential, 503 admin API disabled, 400, 404' })
 export class AdminWebhooksController {
   constructor(
     private readonly subscriptions: WebhookSubscriptions,

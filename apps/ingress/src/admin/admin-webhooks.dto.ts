@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type {
   DeadLetterView,
@@ -12,19 +12,9 @@ import type {
   SubscriptionView,
   SubscriptionWithSecretView,
 } from '@scimflow/contracts';
+import { ListLimitDto, queryBoolean } from './admin.dto';
 
 /** Request bodies, query strings and answers of the admin API's webhook routes (see docs/webhooks.md). */
-
-/** `limit` of the admin API's lists: 1 to 10000, default 100. */
-export class ListLimitDto {
-  @ApiPropertyOptional({ default: 100, maximum: 10000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10000)
-  limit?: number;
-}
 
 export class CreateSubscriptionDto {
   @ApiProperty({ example: 'https://product.example/hooks/scim' })
@@ -95,7 +85,7 @@ export class DeadLetterQueryDto extends ListLimitDto {
 
   @ApiPropertyOptional({ default: false, description: 'also dead letters already redriven' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(queryBoolean)
   @IsBoolean()
   all?: boolean;
 }

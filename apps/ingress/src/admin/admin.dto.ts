@@ -9,6 +9,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -19,7 +20,7 @@ import {
 import { MAX_RATE_LIMIT } from '@scimflow/access';
 import { CreateTenantRequest, RateLimit, TENANT_PROFILES, TenantProfile } from '@scimflow/contracts';
 
-/** Request bodies of the admin API, validated (unknown properties are refused) and described in /admin/docs. */
+/** Request bodies and query strings of the admin API, validated (unknown properties are refused) and described in /admin/docs. */
 
 const rateRange = { message: ({ property }: { property: string }) => `${property} must be an integer from 1 to ${MAX_RATE_LIMIT}` };
 
@@ -152,4 +153,24 @@ export class EventsRetentionDto {
   @Min(1)
   @Max(365)
   days: number;
+}
+
+/** A query-string boolean: `true` or `false`; anything else is left as given, for IsBoolean to refuse. */
+export const queryBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** `limit` of the admin API's lists: 1 to 10000, default 100. */
+export class ListLimitDto {
+  @ApiPropertyOptional({ default: 100, maximum: 10000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  limit?: number;
+}
+
+/** A list in id order, a page at a time: `after` the last id of the previous page, `limit` 1 to 1000 (default 100). */
+export class IdPageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'the last id of the previous page' }) @IsOptional() @IsUUID() after?: string;
+  @ApiPropertyOptional({ default: 100, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }

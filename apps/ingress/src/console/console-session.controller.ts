@@ -5,7 +5,7 @@ import { Request, Response } from 'express';
 import { CSRF_HEADER, csrfMatches } from '@scimflow/access';
 import type { ConsoleSessionView } from '@scimflow/contracts';
 import { ScimError } from '@scimflow/scim';
-import { ADMIN_VALIDATION } from '../admin/admin-tenants.controller';
+import { ADMIN_VALIDATION } from '../admin/admin-controller';
 import { ErrorSchema } from '../admin/admin.schemas';
 import { OperatorSessions } from './operator-sessions';
 

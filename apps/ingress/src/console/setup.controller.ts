@@ -7,7 +7,7 @@ import type { ConnectionCheck, EntraMapping, SetupCredentialView, SetupFailureVi
 import { ActiveSetupLink, ConsoleInsights, OAuthClients, RequestLog, SecretTokens, SetupLinks, TenantAdmin } from '@scimflow/persistence';
 import { entraMappings, failureHint, profileTitle, resolveProfileSettings } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
-import { ADMIN_VALIDATION } from '../admin/admin-tenants.controller';
+import { ADMIN_VALIDATION } from '../admin/admin-controller';
 import { ErrorSchema } from '../admin/admin.schemas';
 import { CurrentSetupLink, INVALID_SETUP_LINK, SetupLinkGuard } from './setup-link.guard';
 

@@ -1,13 +1,13 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { isUuid } from '@scimflow/contracts';
 import { assertDocumentSize, normalizeGroup, splitGroupPatch } from '@scimflow/provisioning';
-import { groupMembers, parsePatchRequest, patchMessageOf, ScimError } from '@scimflow/scim';
+import { groupMembers, parsePatchRequest, patchMessageOf } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
 import { CommandGateway } from '../commands/command-gateway';
 import { GroupResponses } from './group-responses';
 import { ListQuery, listRequestOf, projectionOf } from './list-query';
+import { WriteTarget } from './write-target';
 
 /**
  * /scim/v2/{tenantId}/Groups. Like Users: reads from Postgres, writes validated here and applied by the reconciler
@@ -46,46 +46,27 @@ export class GroupsController {
   }
 
   @Put(':id')
-  async replace(
-    @CurrentTenant() tenantId: string,
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res() res: Response,
-  ) {
-    assertId(id);
+  async replace(@WriteTarget('Group') target: WriteTarget<'Group'>, @Body() body: unknown, @Res() res: Response) {
     const payload = validGroup(body, 'replace');
-    const outcome = await this.commands.submit({ tenantId, resourceType: 'Group', resourceId: id, action: 'replace', payload, ifMatch });
-    await this.responses.sendWritten(res, tenantId, outcome.resource!, 200);
+    const outcome = await this.commands.submit({ ...target, action: 'replace', payload });
+    await this.responses.sendWritten(res, target.tenantId, outcome.resource!, 200);
   }
 
   @Patch(':id')
-  async patch(
-    @CurrentTenant() tenantId: string,
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res() res: Response,
-  ) {
-    assertId(id);
+  async patch(@WriteTarget('Group') target: WriteTarget<'Group'>, @Body() body: unknown, @Res() res: Response) {
     // Malformed operations and member values are rejected here; the reconciler applies the validated message to the current state.
     const ops = parsePatchRequest(body);
-    splitGroupPatch(ops, id);
-    const outcome = await this.commands.submit({ tenantId, resourceType: 'Group', resourceId: id, action: 'patch', payload: patchMessageOf(ops), ifMatch });
+    splitGroupPatch(ops, target.resourceId);
+    const outcome = await this.commands.submit({ ...target, action: 'patch', payload: patchMessageOf(ops) });
     res.setHeader('ETag', `W/"${outcome.resource!.version}"`);
     res.status(204).end();
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@CurrentTenant() tenantId: string, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined) {
-    assertId(id);
-    await this.commands.submit({ tenantId, resourceType: 'Group', resourceId: id, action: 'delete', ifMatch });
+  async remove(@WriteTarget('Group') target: WriteTarget<'Group'>) {
+    await this.commands.submit({ ...target, action: 'delete' });
   }
-}
-
-function assertId(id: string) {
-  if (!isUuid(id)) throw ScimError.notFound(`Group ${id} not found`);
 }
 
 /** The command payload: the normalized group, members reduced to their ids. */

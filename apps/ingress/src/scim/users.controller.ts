@@ -1,14 +1,15 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { IngressConfig } from '@scimflow/config';
-import { CommandOutcome, isUuid } from '@scimflow/contracts';
+import { CommandOutcome } from '@scimflow/contracts';
 import { UserStore } from '@scimflow/persistence';
 import { assertDocumentSize, etag, listResponse, renderUser } from '@scimflow/provisioning';
 import { normalizeResource, parsePatchRequest, patchMessageOf, ProjectionOptions, projectResource, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
 import { CurrentTenant, TenantGuard } from '../auth/tenant.guard';
 import { CommandGateway } from '../commands/command-gateway';
 import { ListQuery, listRequestOf, projectionOf } from './list-query';
+import { WriteTarget } from './write-target';
 import { SCIM_CONTENT_TYPE } from './scim-exception.filter';
 import { UsersLister } from './users-lister';
 
@@ -59,49 +60,28 @@ export class UsersController {
   }
 
   @Put(':id')
-  async replace(
-    @CurrentTenant() tenantId: string,
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Query() query: Record<string, unknown>,
-    @Res() res: Response,
-  ) {
-    this.assertId(id);
+  async replace(@WriteTarget('User') target: WriteTarget<'User'>, @Body() body: unknown, @Query() query: Record<string, unknown>, @Res() res: Response) {
     const projection = projectionOf(query);
-    const types = await this.lister.types(tenantId);
+    const types = await this.lister.types(target.tenantId);
     const document = normalizeResource(body, types, 'replace');
     assertDocumentSize(document, 'User');
-    const outcome = await this.commands.submit({ tenantId, resourceType: 'User', resourceId: id, action: 'replace', payload: document, ifMatch });
-    this.sendResource(res, tenantId, outcome, 200, types, projection);
+    const outcome = await this.commands.submit({ ...target, action: 'replace', payload: document });
+    this.sendResource(res, target.tenantId, outcome, 200, types, projection);
   }
 
   @Patch(':id')
-  async patch(
-    @CurrentTenant() tenantId: string,
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Query() query: Record<string, unknown>,
-    @Res() res: Response,
-  ) {
-    this.assertId(id);
+  async patch(@WriteTarget('User') target: WriteTarget<'User'>, @Body() body: unknown, @Query() query: Record<string, unknown>, @Res() res: Response) {
     // a malformed PATCH is rejected here; the reconciler applies the validated message to the current state
     const payload = patchMessageOf(parsePatchRequest(body));
     const projection = projectionOf(query);
-    const outcome = await this.commands.submit({ tenantId, resourceType: 'User', resourceId: id, action: 'patch', payload, ifMatch });
-    this.sendResource(res, tenantId, outcome, 200, await this.lister.types(tenantId), projection);
+    const outcome = await this.commands.submit({ ...target, action: 'patch', payload });
+    this.sendResource(res, target.tenantId, outcome, 200, await this.lister.types(target.tenantId), projection);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@CurrentTenant() tenantId: string, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined) {
-    this.assertId(id);
-    await this.commands.submit({ tenantId, resourceType: 'User', resourceId: id, action: 'delete', ifMatch });
-  }
-
-  private assertId(id: string) {
-    if (!isUuid(id)) throw ScimError.notFound(`User ${id} not found`);
+  async remove(@WriteTarget('User') target: WriteTarget<'User'>) {
+    await this.commands.submit({ ...target, action: 'delete' });
   }
 
   private baseUrl(tenantId: string): string {

@@ -1,6 +1,6 @@
 import { ScimError } from '../errors';
 import { isPlainObject } from '../resource/values';
-import { ATTRIBUTE_NAME, AttributeDefinition, AttributeType, Mutability, Returned, SchemaDefinition } from './attribute';
+import { attr, ATTRIBUTE_NAME, AttributeDefinition, AttributeType, Mutability, Returned, SchemaDefinition } from './attribute';
 
 /** The schema representation URN (RFC 7643 §7); a registration may carry it, as /Schemas returns it. */
 export const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
@@ -162,16 +162,7 @@ export function schemaRegistration(
 }
 
 function validateAttribute(input: unknown, at: string, fail: (where: string, what: string) => void, topLevel: boolean): AttributeDefinition {
-  const placeholder: AttributeDefinition = {
-    name: '',
-    type: 'string',
-    multiValued: false,
-    required: false,
-    caseExact: false,
-    mutability: 'readWrite',
-    returned: 'default',
-    uniqueness: 'none',
-  };
+  const placeholder = attr('', 'string');
   if (!isPlainObject(input)) {
     fail(at, 'must be an object');
     return placeholder;
