@@ -7,8 +7,8 @@ import {
 } from '@scimflow/contracts/schemas/test-helpers';
 import { GroupCommand } from '@scimflow/contracts';
 import { GROUP_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
-import { decideGroupCommand, finalizeGroupChange, membershipEvents, userDeletionEvents } from './group-commands';
-import { decideUserCommand } from './user-commands';
+import { decideGroupCommand, finalizeGroupChange, membershipEvents, userDeletionEvents } from './groups/group-decision';
+import { decideUserCommand } from './users/user-decision';
 
 // The events these decisions produce are what the contract schemas (libs/contracts) describe.
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';

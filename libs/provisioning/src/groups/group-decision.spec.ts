@@ -1,5 +1,5 @@
 import { GroupChangedEvent, MembershipEventType, ProvisioningCommand, GroupCommand, readCommand } from '@scimflow/contracts';
-import { asRead } from '../../contracts/src/test-helpers';
+import { asRead } from '../../../contracts/src/test-helpers';
 import { MAX_RESOURCE_DOCUMENT_BYTES } from '@scimflow/contracts';
 import { ENTRA_GROUP_EXTENSION, GROUP_SCHEMA, groupMembers, parsePatchRequest, ScimError } from '@scimflow/scim';
 import {
@@ -17,9 +17,9 @@ import {
   normalizeGroup,
   splitGroupPatch,
   userDeletionEvents,
-} from './group-commands';
+} from './group-decision';
 import { GroupState } from './group-state';
-import { SCIM_USER_LIFECYCLE, UserState } from './user-state';
+import { SCIM_USER_LIFECYCLE, UserState } from '../users/user-state';
 
 const TENANT = '4f0e0000-0000-4000-8000-000000000001';
 const GROUP = '9a1b0000-0000-4000-8000-0000000000aa';

@@ -1,4 +1,4 @@
-import { assertDocumentSize } from './document-size';
+import { assertDocumentSize } from '../document-size';
 import {
   CommandOutcome,
   diffDocuments,
@@ -30,8 +30,8 @@ import {
 } from '@scimflow/scim';
 import type { FilterNode } from '@scimflow/scim';
 import { groupColumns, GroupState } from './group-state';
-import { EVENT_SOURCE, userEvent } from './user-commands';
-import { etag, UserState } from './user-state';
+import { EVENT_SOURCE, userEvent } from '../users/user-decision';
+import { etag, UserState } from '../users/user-state';
 
 export type { MembershipDiff } from '@scimflow/contracts';
 

@@ -1,4 +1,4 @@
-import { assertDocumentSize } from './document-size';
+import { assertDocumentSize } from '../document-size';
 import {
   AttributeChange,
   CommandOutcome,

@@ -1,12 +1,12 @@
 import { ProvisioningCommand, readCommand, UserCommand } from '@scimflow/contracts';
-import { asRead } from '../../contracts/src/test-helpers';
+import { asRead } from '../../../contracts/src/test-helpers';
 import { MAX_RESOURCE_DOCUMENT_BYTES } from '@scimflow/contracts';
 import { USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
 import { contractValidator } from '@scimflow/contracts/schemas/test-helpers';
-import { userDeletionEvents } from './group-commands';
-import { applyProfileToDecision } from './profiles/profiled-user-decision';
-import { resolveProfileSettings } from './profiles/profile-settings';
-import { decideUserCommand, outcomeOf, UserDecision } from './user-commands';
+import { userDeletionEvents } from '../groups/group-decision';
+import { applyProfileToDecision } from '../profiles/profiled-user-decision';
+import { resolveProfileSettings } from '../profiles/profile-settings';
+import { decideUserCommand, outcomeOf, UserDecision } from './user-decision';
 import { UserState } from './user-state';
 
 const TENANT = '4f0e0000-0000-4000-8000-000000000001';
