@@ -18,7 +18,8 @@ import {
   userResourceTypeFor,
   validateSchemaRegistration,
 } from '@scimflow/scim';
-import { decideGroupCommand, GroupDecision, normalizeGroup } from './groups/group-decision';
+import { decideGroupCommand, GroupDecision } from './groups/group-decision';
+import { normalizeGroup } from './groups/group-document';
 import { GroupState, groupColumns } from './groups/group-state';
 import { applyProfileToDecision, PROFILE_EXTENSION_SCHEMAS, PROFILE_NAMES, ProfileName, ProfileSettings, resolveProfileSettings } from './profiles';
 import { decideUserCommand, outcomeOf, UserClaim } from './users/user-decision';

@@ -7,7 +7,10 @@ import {
 } from '@scimflow/contracts/schemas/test-helpers';
 import { GroupCommand } from '@scimflow/contracts';
 import { GROUP_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
-import { decideGroupCommand, finalizeGroupChange, membershipEvents, userDeletionEvents } from './groups/group-decision';
+import { finalizeGroupChange } from './groups/group-change';
+import { decideGroupCommand } from './groups/group-decision';
+import { membershipEvents } from './groups/membership-events';
+import { userDeletionEvents } from './users/user-deletion-events';
 import { decideUserCommand } from './users/user-decision';
 
 // The events these decisions produce are what the contract schemas (libs/contracts) describe.

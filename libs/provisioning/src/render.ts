@@ -1,6 +1,6 @@
 import { StoredResourceView } from '@scimflow/contracts';
 import { USER_SCHEMA } from '@scimflow/scim';
-import { etag } from './users/user-state';
+import { etag } from './etag';
 
 export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 

@@ -1,6 +1,6 @@
 import { StoredResourceView } from '@scimflow/contracts';
 import { GROUP_SCHEMA, groupResourceTypeSchemas, ProjectionOptions, projectResource, userResourceTypeSchemas } from '@scimflow/scim';
-import { etag } from '../users/user-state';
+import { etag } from '../etag';
 
 /** The SCIM representation of a stored group, without `members` (those are streamed from the membership table). */
 export function renderGroup(view: StoredResourceView, baseUrl: string): Record<string, unknown> {

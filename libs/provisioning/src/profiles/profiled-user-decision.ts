@@ -1,6 +1,6 @@
 import { MembershipChangedEvent, MembershipEventType, ProvisioningCommand } from '@scimflow/contracts';
 import { ScimError } from '@scimflow/scim';
-import { membershipEvent } from '../groups/group-decision';
+import { membershipEvent } from '../groups/membership-events';
 import { userEvent, UserDecision } from '../users/user-decision';
 import { userColumns } from '../users/user-state';
 import { ProfileSettings } from './profile-settings';

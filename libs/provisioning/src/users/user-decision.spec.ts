@@ -3,7 +3,7 @@ import { asRead } from '../../../contracts/src/test-helpers';
 import { MAX_RESOURCE_DOCUMENT_BYTES } from '@scimflow/contracts';
 import { USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
 import { contractValidator } from '@scimflow/contracts/schemas/test-helpers';
-import { userDeletionEvents } from '../groups/group-decision';
+import { userDeletionEvents } from './user-deletion-events';
 import { applyProfileToDecision } from '../profiles/profiled-user-decision';
 import { resolveProfileSettings } from '../profiles/profile-settings';
 import { decideUserCommand, outcomeOf, UserDecision } from './user-decision';

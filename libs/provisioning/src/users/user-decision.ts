@@ -12,9 +12,9 @@ import {
   userEventType,
 } from '@scimflow/contracts';
 import { applyPatch, compilePatchMessage, normalizeResource, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
-import { etag, SCIM_USER_LIFECYCLE, userColumns, UserState } from './user-state';
-
-export const EVENT_SOURCE = '/scimflow/reconciler';
+import { etag } from '../etag';
+import { EVENT_SOURCE } from '../event-source';
+import { SCIM_USER_LIFECYCLE, userColumns, UserState } from './user-state';
 
 export type UserDecision =
   | { kind: 'reject'; error: ScimError }

@@ -1,0 +1,4 @@
+export * from './user-state';
+export * from './user-decision';
+export * from './user-deletion-events';
+export * from './user-command-work';
