@@ -17,7 +17,7 @@ import {
 } from '@scimflow/scim';
 import fc from 'fast-check';
 import { WORKFORCE_FOLDERS_SCHEMA, WORKFORCE_METADATA_SCHEMA } from './profiles/profile-schemas';
-import { renderUser } from './render';
+import { renderUser } from './users/user-render';
 import { decideUserCommand, outcomeOf } from './users/user-decision';
 import { UserState } from './users/user-state';
 
