@@ -1,7 +1,8 @@
 import { MembershipChangedEvent, MembershipEventType, ProvisioningCommand } from '@scimflow/contracts';
 import { ScimError } from '@scimflow/scim';
 import { membershipEvent } from '../groups/membership-events';
-import { userEvent, UserDecision } from '../users/user-decision';
+import { UserDecision } from '../users/user-decision';
+import { userEvent } from '../users/user-events';
 import { userColumns } from '../users/user-state';
 import { ProfileSettings } from './profile-settings';
 import { applyUserProfile, MembershipDirective, ProfiledUser } from './user-profile-rules';

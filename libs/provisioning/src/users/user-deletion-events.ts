@@ -1,6 +1,6 @@
 import { MembershipChangedEvent, MembershipEventType, ProvisioningCommand, UserChangedEvent } from '@scimflow/contracts';
 import { membershipEvent } from '../groups/membership-events';
-import { userEvent } from './user-decision';
+import { userEvent } from './user-events';
 import { UserState } from './user-state';
 
 /**
