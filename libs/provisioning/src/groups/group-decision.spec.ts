@@ -1,7 +1,8 @@
 import { MAX_RESOURCE_DOCUMENT_BYTES, ProvisioningCommand, readCommand } from '@scimflow/contracts';
 import { ENTRA_GROUP_EXTENSION, GROUP_SCHEMA, ScimError } from '@scimflow/scim';
 import { decideGroupCommand, groupOutcome } from './group-decision';
-import { command, EARLIER, envelope, GROUP, NOW, PATCH_OP, patchCommand, record, rejected, saved, stored, TENANT, U1, U2, U3 } from './test-helpers';
+import { command, EARLIER, envelope, GROUP, NOW, patchCommand, record, rejected, saved, stored, TENANT, U1, U2, U3 } from './test-helpers';
+import { testPatch } from '@scimflow/contracts/schemas/test-helpers';
 
 describe('decideGroupCommand', () => {
   describe('create', () => {
@@ -72,7 +73,7 @@ describe('decideGroupCommand', () => {
   describe('preconditions of replace, patch and delete', () => {
     const actions: [ProvisioningCommand['action'], unknown][] = [
       ['replace', { schemas: [GROUP_SCHEMA], displayName: 'Ops' }],
-      ['patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] }],
+      ['patch', testPatch({ op: 'replace', path: 'displayName', value: 'x' })],
       ['delete', undefined],
     ];
     it.each(actions)('%s of a missing group is 404', (action, payload) => {

@@ -1,18 +1,18 @@
 import { GroupCommand, ProvisioningCommand } from '@scimflow/contracts';
 import { GROUP_SCHEMA, parsePatchRequest, ScimError } from '@scimflow/scim';
 import { asRead } from '../../../contracts/src/test-helpers';
+import { TEST_GROUP, TEST_NOW, TEST_TENANT, TEST_USER, testPatch } from '@scimflow/contracts/schemas/test-helpers';
 import { GroupDecision } from './group-decision';
 import { GroupState } from './group-state';
 
-// Fixtures of the group specs: one tenant, one group, three users.
-export const TENANT = '4f0e0000-0000-4000-8000-000000000001';
-export const GROUP = '9a1b0000-0000-4000-8000-0000000000aa';
-export const U1 = '00000000-0000-4000-8000-000000000001';
+// Fixtures of the group specs: the contract specs' tenant, group and user (U1), two more users.
+export const TENANT = TEST_TENANT;
+export const GROUP = TEST_GROUP;
+export const U1 = TEST_USER;
 export const U2 = '00000000-0000-4000-8000-000000000002';
 export const U3 = '00000000-0000-4000-8000-000000000003';
-export const NOW = new Date('2026-11-22T10:00:00.000Z');
+export const NOW = TEST_NOW;
 export const EARLIER = new Date('2026-11-01T08:00:00.000Z');
-export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 export const record = (action: ProvisioningCommand['action'], payload?: unknown, extra: Partial<ProvisioningCommand> = {}) => ({
   v: 1,
@@ -29,8 +29,8 @@ export const command = (action: ProvisioningCommand['action'], payload?: unknown
   asRead<GroupCommand>(record(action, payload, extra));
 /** A command of which only the envelope (ids, action) is read. */
 export const envelope = (action: ProvisioningCommand['action']) => record(action) as GroupCommand;
-export const patchCommand = (...Operations: object[]) => command('patch', { schemas: [PATCH_OP], Operations });
-export const ops = (...Operations: object[]) => parsePatchRequest({ schemas: [PATCH_OP], Operations });
+export const patchCommand = (...Operations: object[]) => command('patch', testPatch(...Operations));
+export const ops = (...Operations: object[]) => parsePatchRequest(testPatch(...Operations));
 
 export const stored = (extra: Partial<GroupState> = {}): GroupState => ({
   id: GROUP,

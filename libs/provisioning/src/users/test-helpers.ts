@@ -11,7 +11,6 @@ export const IMPORTED = '00000000-0000-4000-8000-00000000000a';
 export const FRESH = '00000000-0000-4000-8000-00000000000b';
 export const NOW = new Date('2026-11-23T10:00:00.000Z');
 export const LATER = new Date('2026-11-23T11:00:00.000Z');
-export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const v = contractValidator();
 
 let n = 0;

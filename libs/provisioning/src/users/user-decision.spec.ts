@@ -4,7 +4,8 @@ import { applyProfileToDecision } from '../profiles/profiled-user-decision';
 import { resolveProfileSettings } from '../profiles/profile-settings';
 import { decideUserCommand, outcomeOf } from './user-decision';
 import { userDeletionEvents } from './user-deletion-events';
-import { command, doc, FRESH, imported, IMPORTED, LATER, NOW, PATCH_OP, record, saved, TENANT, valid } from './test-helpers';
+import { command, doc, FRESH, imported, IMPORTED, LATER, NOW, record, saved, TENANT, valid } from './test-helpers';
+import { testPatch } from '@scimflow/contracts/schemas/test-helpers';
 
 describe('import: an existing product user, not linked to Entra yet', () => {
   it('is a new user of origin import, unlinked, SSO by default, announced as created', () => {
@@ -82,13 +83,13 @@ describe('a SCIM create claiming an unlinked user', () => {
 describe('SCIM writes and the admin API on lifecycle fields', () => {
   it('a PATCH that changes something links an imported user', () => {
     const user = imported();
-    const patch = command(IMPORTED, 'patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Ada' }] });
+    const patch = command(IMPORTED, 'patch', testPatch({ op: 'replace', path: 'displayName', value: 'Ada' }));
     expect(saved(decideUserCommand(user, patch, LATER, userResourceTypeSchemas)).state.linked).toBe(true);
   });
 
   it('a PATCH that changes nothing leaves it unlinked (nothing written)', () => {
     const user = imported();
-    const patch = command(IMPORTED, 'patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Ada (imported)' }] });
+    const patch = command(IMPORTED, 'patch', testPatch({ op: 'replace', path: 'displayName', value: 'Ada (imported)' }));
     expect(decideUserCommand(user, patch, LATER, userResourceTypeSchemas).kind).toBe('unchanged');
   });
 
@@ -106,7 +107,7 @@ describe('SCIM writes and the admin API on lifecycle fields', () => {
   it('a soft-deleted user is not found for every action but create', () => {
     const gone = userDeletionEvents(command(IMPORTED, 'delete'), imported(), [], NOW, 'soft').kept!;
     for (const [action, payload] of [
-      ['patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] }],
+      ['patch', testPatch({ op: 'replace', path: 'displayName', value: 'x' })],
       ['replace', doc('ada')],
       ['delete', undefined],
       ['setLoginMethod', { loginMethod: 'builtIn' }],
@@ -157,10 +158,7 @@ describe('profile rules on lifecycle decisions', () => {
 describe('document size', () => {
   it(`a PATCH whose result is larger than MAX_RESOURCE_DOCUMENT_BYTES is rejected 413; a large body with a small result applies`, () => {
     const user = imported();
-    const big = command(IMPORTED, 'patch', {
-      schemas: [PATCH_OP],
-      Operations: [{ op: 'replace', path: 'title', value: 'x'.repeat(MAX_RESOURCE_DOCUMENT_BYTES) }],
-    });
+    const big = command(IMPORTED, 'patch', testPatch({ op: 'replace', path: 'title', value: 'x'.repeat(MAX_RESOURCE_DOCUMENT_BYTES) }));
     const d = decideUserCommand(user, big, LATER, userResourceTypeSchemas);
     if (d.kind !== 'reject') throw new Error('expected reject');
     expect([d.error.status, d.error.detail]).toEqual([413, expect.stringMatching(/User document is \d+ bytes; at most 262144 bytes/)]);
@@ -168,8 +166,6 @@ describe('document size', () => {
       { op: 'replace', path: 'title', value: 'x'.repeat(200_000) },
       { op: 'replace', path: 'title', value: 'small' },
     ];
-    expect(
-      saved(decideUserCommand(user, command(IMPORTED, 'patch', { schemas: [PATCH_OP], Operations: ops }), LATER, userResourceTypeSchemas)).state.document.title,
-    ).toBe('small');
+    expect(saved(decideUserCommand(user, command(IMPORTED, 'patch', testPatch(...ops)), LATER, userResourceTypeSchemas)).state.document.title).toBe('small');
   });
 });
