@@ -1,5 +1,5 @@
 export * from './etag';
-export * from './event-source';
+export * from './reconciler-event';
 export * from './users';
 export * from './render';
 export * from './groups';

@@ -8,7 +8,7 @@ import {
   MembershipDiff,
   ProvisioningCommand,
 } from '@scimflow/contracts';
-import { EVENT_SOURCE } from '../event-source';
+import { reconcilerEvent } from '../reconciler-event';
 import { GroupDecision } from './group-decision';
 import { GroupState } from './group-state';
 import { chunkMembershipDiff, isEmptyDiff, MAX_MEMBER_IDS_PER_EVENT } from './membership-diff';
@@ -43,16 +43,11 @@ export function finalizeGroupChange(
   const state = after && { ...after, version: base + parts.length, updatedAt: now };
   const events = parts.map((part, i): GroupChangedEvent => {
     const sequence = base + i + 1;
-    return {
-      specversion: '1.0',
+    return reconcilerEvent(command, now, {
       id: eventId(command.commandId, type, sequence),
-      source: EVENT_SOURCE,
       type,
       subject: `tenants/${command.tenantId}/groups/${command.resourceId}`,
-      time: now.toISOString(),
-      datacontenttype: 'application/json',
       dataschema: GROUP_CHANGED_DATASCHEMA,
-      tenantid: command.tenantId,
       sequence,
       data: {
         groupId: command.resourceId,
@@ -65,7 +60,7 @@ export function finalizeGroupChange(
         part: { index: i + 1, count: parts.length },
         group: state ? { id: state.id, ...state.document } : undefined,
       },
-    };
+    });
   });
   return { state, events };
 }

@@ -6,7 +6,7 @@ import {
   MembershipEventType,
   ProvisioningCommand,
 } from '@scimflow/contracts';
-import { EVENT_SOURCE } from '../event-source';
+import { reconcilerEvent } from '../reconciler-event';
 
 /**
  * One event per user whose membership changed, on that user's key. Its sequence is the user's version after the
@@ -40,17 +40,12 @@ export function membershipEvent(
   sequence: number,
   now: Date,
 ): MembershipChangedEvent {
-  return {
-    specversion: '1.0',
+  return reconcilerEvent(command, now, {
     id: membershipEventId(command.commandId, type, userId, sequence),
-    source: EVENT_SOURCE,
     type,
     subject: `tenants/${command.tenantId}/users/${userId}`,
-    time: now.toISOString(),
-    datacontenttype: 'application/json',
     dataschema: MEMBERSHIP_CHANGED_DATASCHEMA,
-    tenantid: command.tenantId,
     sequence,
     data: { userId, groupId: group.id, groupDisplayName: group.displayName, commandId: command.commandId },
-  };
+  });
 }

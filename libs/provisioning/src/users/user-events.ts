@@ -1,5 +1,5 @@
 import { AttributeChange, diffDocuments, eventId, ProvisioningCommand, USER_CHANGED_DATASCHEMA, UserChangedEvent, userEventType } from '@scimflow/contracts';
-import { EVENT_SOURCE } from '../event-source';
+import { reconcilerEvent } from '../reconciler-event';
 import type { MatchedBy } from './user-decision';
 import { UserState } from './user-state';
 
@@ -31,16 +31,11 @@ export function userEvent(
   const changes = documentChanges ? [...documentChanges] : diffDocuments(before?.document, after?.document);
   if (before && after && before.loginMethod !== after.loginMethod)
     changes.push({ attribute: 'loginMethod', before: before.loginMethod, after: after.loginMethod });
-  return {
-    specversion: '1.0',
+  return reconcilerEvent(command, now, {
     id: eventId(command.commandId, type, sequence),
-    source: EVENT_SOURCE,
     type,
     subject: `tenants/${command.tenantId}/users/${subjectState.id}`,
-    time: now.toISOString(),
-    datacontenttype: 'application/json',
     dataschema: USER_CHANGED_DATASCHEMA,
-    tenantid: command.tenantId,
     sequence,
     data: {
       userId: subjectState.id,
@@ -56,5 +51,5 @@ export function userEvent(
       ...(detail.matchedBy ? { matchedBy: detail.matchedBy } : {}),
       ...(detail.unmatchedRoles?.length ? { unmatchedRoles: detail.unmatchedRoles } : {}),
     },
-  };
+  });
 }
