@@ -5,6 +5,17 @@ export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListR
 
 const ENDPOINTS = { User: 'Users', Group: 'Groups' } as const;
 
+/** A stored user or group as answers and renderResource show it: its document, version and times. */
+export function storedView(state: { id: string; document: Record<string, unknown>; version: number; createdAt: Date; updatedAt: Date }): StoredResourceView {
+  return {
+    id: state.id,
+    document: state.document,
+    version: state.version,
+    created: state.createdAt.toISOString(),
+    lastModified: state.updatedAt.toISOString(),
+  };
+}
+
 /**
  * The SCIM representation of a stored resource (RFC 7643 §3.1 meta): `schemas` always first (the core schema when
  * the document has none), then id and the document's attributes.

@@ -2,6 +2,7 @@ import { assertDocumentSize } from '../document-size';
 import { CommandOutcome, GroupCommand, ProvisioningCommand } from '@scimflow/contracts';
 import { applyPatch, assertImmutableUnchanged, groupResourceTypeSchemas as groupTypes, compilePatchMessage, ScimError } from '@scimflow/scim';
 import { etag } from '../etag';
+import { storedView } from '../render';
 import { normalizeGroup } from './group-document';
 import { groupColumns, GroupState } from './group-state';
 import { MemberStep, splitGroupPatch } from './member-steps';
@@ -80,10 +81,5 @@ export function groupOutcome(
 ): CommandOutcome {
   if ('error' in result) return { commandId: command.commandId, status: result.error.status, error: result.error.toBody() };
   if ('deleted' in result) return { commandId: command.commandId, status: 204 };
-  const s = result.state;
-  return {
-    commandId: command.commandId,
-    status: result.created ? 201 : 200,
-    resource: { id: s.id, document: s.document, version: s.version, created: s.createdAt.toISOString(), lastModified: s.updatedAt.toISOString() },
-  };
+  return { commandId: command.commandId, status: result.created ? 201 : 200, resource: storedView(result.state) };
 }

@@ -2,6 +2,7 @@ import { assertDocumentSize } from '../document-size';
 import { CommandOutcome, LoginMethod, diffDocuments, ProvisioningCommand, UserChangedEvent, UserCommand } from '@scimflow/contracts';
 import { applyPatch, compilePatchMessage, normalizeResource, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
 import { etag } from '../etag';
+import { storedView } from '../render';
 import { userEvent } from './user-events';
 import { SCIM_USER_LIFECYCLE, userColumns, UserState } from './user-state';
 
@@ -151,19 +152,11 @@ export function outcomeOf(command: ProvisioningCommand, decision: UserDecision):
     case 'delete':
       return { commandId: command.commandId, status: 204 };
     case 'unchanged':
-    case 'save': {
-      const s = decision.state;
+    case 'save':
       return {
         commandId: command.commandId,
         status: decision.kind === 'save' && (decision.isNew || decision.claimed) ? 201 : 200,
-        resource: {
-          id: s.id,
-          document: s.document,
-          version: s.version,
-          created: s.createdAt.toISOString(),
-          lastModified: s.updatedAt.toISOString(),
-        },
+        resource: storedView(decision.state),
       };
-    }
   }
 }
