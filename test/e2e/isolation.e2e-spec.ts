@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { COMMAND_SCHEMA_VERSION, CommandRequest, ProvisioningCommand, resourceKey, topicName } from '../../libs/contracts/src';
+import { COMMAND_SCHEMA_VERSION, UnstampedCommand, ProvisioningCommand, resourceKey, topicName } from '../../libs/contracts/src';
 import { classifyFailure, KeyPartitioner, partitionOfKey } from '../../libs/messaging/src';
 import { ParkedCommands } from '../../libs/persistence/src';
 import { storesOn } from '../../bench/tenants';
@@ -72,7 +72,7 @@ describe('fault isolation', () => {
   }
 
   /** A command published as another producer would: no ingress validation in front of it, nobody waiting. */
-  async function publish(command: CommandRequest): Promise<string> {
+  async function publish(command: UnstampedCommand): Promise<string> {
     const commandId = randomUUID();
     const full: ProvisioningCommand = { v: COMMAND_SCHEMA_VERSION, commandId, issuedAt: new Date().toISOString(), ...command };
     await producer.send({

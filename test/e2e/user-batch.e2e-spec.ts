@@ -6,7 +6,7 @@ import { UserCommand } from '../../libs/contracts/src';
 import { asRead } from '../../libs/contracts/src/test-helpers';
 import { dataSourceOptions } from '../../libs/persistence/src';
 import { createTenant, storesOn } from '../../bench/tenants';
-import { AppliedCommand, CommandDispatcher } from '../../libs/reconciliation/src';
+import { ApplyResult, CommandDispatcher } from '../../libs/reconciliation/src';
 
 /**
  * Batch application (ApplyUserCommands) against real Postgres, differentially: the same workload applied one command
@@ -143,7 +143,7 @@ describe('batch application of user commands equals one-by-one application (real
   }
 
   /** What must be equal: outcomes, users and events, with tenant-specific ids replaced by their position. */
-  async function observed(tenantId: string, commands: UserCommand[], applied: AppliedCommand[]) {
+  async function observed(tenantId: string, commands: UserCommand[], applied: ApplyResult[]) {
     const index = new Map<string, number>();
     for (const c of commands) if (!index.has(c.resourceId)) index.set(c.resourceId, index.size);
     const ref = (id: string | undefined) => (id === undefined ? undefined : `u${index.get(id) ?? '?'}`);
@@ -195,7 +195,7 @@ describe('batch application of user commands equals one-by-one application (real
     const serial = commandsFor(oneByOneTenant, steps);
     const batched = commandsFor(batchTenant, steps);
 
-    const serialApplied: AppliedCommand[] = [];
+    const serialApplied: ApplyResult[] = [];
     for (const c of serial) serialApplied.push(await dispatcher.apply(c));
     const warn = jest.spyOn(Logger.prototype, 'warn');
     const batchApplied = await dispatcher.applyUsers(batched.map((command) => ({ command })));
@@ -225,7 +225,7 @@ describe('batch application of user commands equals one-by-one application (real
     const steps = workload(20, 4, { duplicateNames: true }).filter((s) => s.kind !== 'import'); // no unlinked users: creates take the batch path
     const serial = commandsFor(oneByOneTenant, steps);
     const batched = commandsFor(batchTenant, steps);
-    const serialApplied: AppliedCommand[] = [];
+    const serialApplied: ApplyResult[] = [];
     for (const c of serial) serialApplied.push(await dispatcher.apply(c));
     const warn = jest.spyOn(Logger.prototype, 'warn');
     const batchApplied = await dispatcher.applyUsers(batched.map((command) => ({ command })));

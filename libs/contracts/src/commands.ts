@@ -77,7 +77,7 @@ export type GroupCommand = CommandEnvelope & { resourceType: 'Group' } & (
 export type ProvisioningCommand = UserCommand | GroupCommand;
 
 /** A command as a producer hands it over, before the version, id and time are stamped on it. */
-export type CommandRequest = ProvisioningCommand extends infer C ? (C extends ProvisioningCommand ? Omit<C, 'v' | 'commandId' | 'issuedAt'> : never) : never;
+export type UnstampedCommand = ProvisioningCommand extends infer C ? (C extends ProvisioningCommand ? Omit<C, 'v' | 'commandId' | 'issuedAt'> : never) : never;
 
 /** The reconciler's answer to one command, sent to `scim.command-outcomes` and also stored for replays. */
 export interface CommandOutcome {

@@ -18,11 +18,12 @@ import {
   userResourceTypeFor,
   validateSchemaRegistration,
 } from '@scimflow/scim';
-import { decideGroupCommand, GroupDecision, normalizeGroup } from './group-commands';
-import { GroupState, groupColumns } from './group-state';
+import { decideGroupCommand, GroupDecision } from './groups/group-decision';
+import { normalizeGroup } from './groups/group-document';
+import { GroupState, groupColumns } from './groups/group-state';
 import { applyProfileToDecision, PROFILE_EXTENSION_SCHEMAS, PROFILE_NAMES, ProfileName, ProfileSettings, resolveProfileSettings } from './profiles';
-import { decideUserCommand, outcomeOf, UserClaim } from './user-commands';
-import { SCIM_USER_LIFECYCLE, userColumns, UserState } from './user-state';
+import { decideUserCommand, outcomeOf, UserClaim } from './users/user-decision';
+import { SCIM_USER_LIFECYCLE, userColumns, UserState } from './users/user-state';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2500);

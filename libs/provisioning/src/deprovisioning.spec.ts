@@ -3,8 +3,8 @@ import { ProvisioningCommand, readCommand, UserCommand } from '@scimflow/contrac
 import { asRead } from '../../contracts/src/test-helpers';
 import { USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
 import { DEFAULT_DEPROVISION_THRESHOLD, deprovisioningOf, exceedsThreshold, mayDeprovision, thresholdOff, validateThreshold } from './deprovisioning';
-import { decideUserCommand } from './user-commands';
-import { SCIM_USER_LIFECYCLE, UserState } from './user-state';
+import { decideUserCommand } from './users/user-decision';
+import { SCIM_USER_LIFECYCLE, UserState } from './users/user-state';
 
 const TENANT = '4f0e0000-0000-4000-8000-000000000001';
 const USER = '00000000-0000-4000-8000-00000000000a';

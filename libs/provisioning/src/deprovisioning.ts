@@ -1,7 +1,7 @@
 import { CommandOutcome, ProvisioningCommand } from '@scimflow/contracts';
 import { compilePatchMessage, ScimError, toBoolean, USER_SCHEMA } from '@scimflow/scim';
-import { UserDecision } from './user-commands';
-import { UserState } from './user-state';
+import { UserDecision } from './users/user-decision';
+import { UserState } from './users/user-state';
 
 /**
  * A tenant's deprovisioning threshold: beyond `maxUsers` users (or `maxPercent` % of its active users)

@@ -3,15 +3,18 @@ import {
   TEST_GROUP as GROUP,
   TEST_NOW as NOW,
   testCommand as command,
+  testPatch as patch,
   testUserDoc as userDoc,
 } from '@scimflow/contracts/schemas/test-helpers';
 import { GroupCommand } from '@scimflow/contracts';
 import { GROUP_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
-import { decideGroupCommand, finalizeGroupChange, membershipEvents, userDeletionEvents } from './group-commands';
-import { decideUserCommand } from './user-commands';
+import { finalizeGroupChange } from './groups/group-change';
+import { decideGroupCommand } from './groups/group-decision';
+import { membershipEvents } from './groups/membership-events';
+import { userDeletionEvents } from './users/user-deletion-events';
+import { decideUserCommand } from './users/user-decision';
 
 // The events these decisions produce are what the contract schemas (libs/contracts) describe.
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const v = contractValidator();
 
 describe('contract schemas', () => {
@@ -21,8 +24,8 @@ describe('contract schemas', () => {
     for (const c of [
       command('User', 'create', userDoc()),
       command('User', 'replace', userDoc({ displayName: 'Ada' })),
-      command('User', 'patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] }),
-      command('User', 'patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: true }] }),
+      command('User', 'patch', patch({ op: 'replace', path: 'active', value: false })),
+      command('User', 'patch', patch({ op: 'replace', path: 'active', value: true })),
     ]) {
       const d = decideUserCommand(current, c, NOW, userResourceTypeSchemas);
       if (d.kind !== 'save') throw new Error(`expected save, got ${d.kind}: ${JSON.stringify(d)}`);

@@ -17,9 +17,9 @@ import {
 } from '@scimflow/scim';
 import fc from 'fast-check';
 import { WORKFORCE_FOLDERS_SCHEMA, WORKFORCE_METADATA_SCHEMA } from './profiles/profile-schemas';
-import { renderUser } from './render';
-import { decideUserCommand, outcomeOf } from './user-commands';
-import { UserState } from './user-state';
+import { renderUser } from './users/user-render';
+import { decideUserCommand, outcomeOf } from './users/user-decision';
+import { UserState } from './users/user-state';
 
 const TENANT = '4f0e0000-0000-4000-8000-0000000000e1';
 const USER = '00000000-0000-4000-8000-0000000000e1';

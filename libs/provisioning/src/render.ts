@@ -1,21 +1,42 @@
 import { StoredResourceView } from '@scimflow/contracts';
-import { USER_SCHEMA } from '@scimflow/scim';
-import { etag } from './user-state';
+import { etag } from './etag';
 
 export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
-/** The SCIM representation of a stored user (RFC 7643 §3.1 meta, `schemas` always first). */
-export function renderUser(view: StoredResourceView, baseUrl: string): Record<string, unknown> {
-  const { schemas, ...attributes } = view.document as { schemas?: string[] } & Record<string, unknown>;
+const ENDPOINTS = { User: 'Users', Group: 'Groups' } as const;
+
+/** A stored user or group as answers and renderResource show it: its document, version and times. */
+export function storedView(state: { id: string; document: Record<string, unknown>; version: number; createdAt: Date; updatedAt: Date }): StoredResourceView {
   return {
-    schemas: schemas && schemas.length ? schemas : [USER_SCHEMA],
+    id: state.id,
+    document: state.document,
+    version: state.version,
+    created: state.createdAt.toISOString(),
+    lastModified: state.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * The SCIM representation of a stored resource (RFC 7643 §3.1 meta): `schemas` always first (the core schema when
+ * the document has none), then id and the document's attributes.
+ */
+export function renderResource(
+  view: StoredResourceView,
+  baseUrl: string,
+  resourceType: keyof typeof ENDPOINTS,
+  coreSchema: string,
+  document: Record<string, unknown> = view.document,
+): Record<string, unknown> {
+  const { schemas, ...attributes } = document as { schemas?: string[] } & Record<string, unknown>;
+  return {
+    schemas: schemas && schemas.length ? schemas : [coreSchema],
     id: view.id,
     ...attributes,
     meta: {
-      resourceType: 'User',
+      resourceType,
       created: view.created,
       lastModified: view.lastModified,
-      location: `${baseUrl}/Users/${view.id}`,
+      location: `${baseUrl}/${ENDPOINTS[resourceType]}/${view.id}`,
       version: etag(view.version),
     },
   };

@@ -3,9 +3,9 @@ import { CommandApplyConfig } from '@scimflow/config';
 import { ProvisioningCommand } from '@scimflow/contracts';
 import { Stores, TenantProfiles } from '@scimflow/persistence';
 import { ScimError } from '@scimflow/scim';
-import { AppliedCommand } from './applied-command';
+import { ApplyResult } from './apply-result';
 import { ApplyGroupCommand } from './groups/apply-group-command';
-import { ApplyUserCommands, BatchCommand } from './users/apply-user-commands';
+import { ApplyUserCommands, TracedCommand } from './users/apply-user-commands';
 
 /**
  * Routes commands to their use case. Shared by the reconciler's consumer and `scimctl replay|rebuild`, so that a
@@ -23,12 +23,12 @@ export class CommandDispatcher {
   }
 
   /** Dispatch by resource type (readCommand read it: a record without one holds a User command). */
-  apply(command: ProvisioningCommand): Promise<AppliedCommand> {
+  apply(command: ProvisioningCommand): Promise<ApplyResult> {
     return command.resourceType === 'Group' ? this.groups.execute(command) : this.users.apply(command);
   }
 
   /** User commands of a batch, in offset order, applied together (see ApplyUserCommands). */
-  applyUsers(batch: BatchCommand[]): Promise<AppliedCommand[]> {
+  applyUsers(batch: TracedCommand[]): Promise<ApplyResult[]> {
     return this.users.execute(batch);
   }
 
@@ -36,7 +36,7 @@ export class CommandDispatcher {
    * Records a command that failed deterministically as answered with `error` (processed_commands and the audit log),
    * so that a redelivery or a replay answers the same instead of failing again. The prior outcome if it had one.
    */
-  recordFailure(command: ProvisioningCommand, error: ScimError, now = new Date()): Promise<AppliedCommand> {
+  recordFailure(command: ProvisioningCommand, error: ScimError, now = new Date()): Promise<ApplyResult> {
     return this.users.recordRejection(command, error, now);
   }
 

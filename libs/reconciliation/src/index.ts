@@ -1,4 +1,4 @@
-export * from './applied-command';
+export * from './apply-result';
 export * from './command-dispatcher';
 export * from './users/apply-user-commands';
 export * from './groups/apply-group-command';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { IngressConfig } from '@scimflow/config';
-import { CommandOutcome, CommandRequest, COMMAND_SCHEMA_VERSION, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
+import { CommandOutcome, UnstampedCommand, COMMAND_SCHEMA_VERSION, ProvisioningCommand, resourceKey, topicName } from '@scimflow/contracts';
 import { CoalescingProducer, KAFKA, RequestNotSentError, RequestReplyClient, RequestTimeoutError } from '@scimflow/messaging';
 import { injectTraceHeaders, Readiness } from '@scimflow/observability';
 import { ScimError } from '@scimflow/scim';
@@ -44,7 +44,7 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
     await this.client.stop();
   }
 
-  async submit(req: CommandRequest): Promise<CommandOutcome> {
+  async submit(req: UnstampedCommand): Promise<CommandOutcome> {
     const command: ProvisioningCommand = {
       v: COMMAND_SCHEMA_VERSION,
       // the command id is the correlation id: picked so that the outcome lands on the partition this instance reads

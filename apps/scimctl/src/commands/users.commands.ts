@@ -6,7 +6,7 @@ import { ScimctlConfig } from '@scimflow/config';
 import {
   COMMAND_SCHEMA_VERSION,
   CommandOutcome,
-  CommandRequest,
+  UnstampedCommand,
   LOGIN_METHODS,
   LoginMethod,
   ProvisioningCommand,
@@ -72,7 +72,7 @@ export class CommandSubmitter {
     await this.producer.disconnect();
   }
 
-  async submit(request: CommandRequest): Promise<CommandOutcome | undefined> {
+  async submit(request: UnstampedCommand): Promise<CommandOutcome | undefined> {
     const command: ProvisioningCommand = { v: COMMAND_SCHEMA_VERSION, commandId: randomUUID(), issuedAt: new Date().toISOString(), ...request };
     const { tenantId, resourceId } = command;
     const outcome = new Promise<CommandOutcome | undefined>((resolve) => this.waiting.set(command.commandId, resolve));
@@ -215,7 +215,13 @@ export function importCommand<P>(
         submitting(config, ds, (s) =>
           runImport(rows, async (payload, row) => {
             // P is the import payload of resourceType (ImportUserPayload, ImportGroupPayload), as the row readers build it
-            const outcome = await s.submit({ tenantId, resourceType, resourceId: row.resourceId ?? randomUUID(), action: 'import', payload } as CommandRequest);
+            const outcome = await s.submit({
+              tenantId,
+              resourceType,
+              resourceId: row.resourceId ?? randomUUID(),
+              action: 'import',
+              payload,
+            } as UnstampedCommand);
             if (!outcome) return NOT_APPLIED;
             return { status: outcome.status, id: outcome.resource?.id, detail: outcome.error?.detail };
           }),

@@ -1,4 +1,4 @@
-import { GROUP_SCHEMA } from '@scimflow/scim';
+import { GROUP_SCHEMA, PATCH_OP_SCHEMA } from '@scimflow/scim';
 import { ProvisioningCommand } from '../commands';
 import { WebhookDeadLetter } from '../dead-letters';
 import { USER_CHANGED_DATASCHEMA } from '../events';
@@ -10,11 +10,11 @@ import {
   TEST_TENANT as TENANT,
   TEST_USER as USER,
   testCommand as command,
+  testPatch as patch,
   testRecord as record,
   testUserDoc as userDoc,
 } from './test-helpers';
 
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const v = contractValidator();
 
 describe('contract schemas', () => {
@@ -34,7 +34,7 @@ describe('contract schemas', () => {
     it.each<[string, ProvisioningCommand]>([
       ['user create', command('User', 'create', userDoc())],
       ['user replace', command('User', 'replace', userDoc({ active: false }))],
-      ['user patch', command('User', 'patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] })],
+      ['user patch', command('User', 'patch', patch({ op: 'replace', path: 'active', value: false }))],
       ['user delete', command('User', 'delete')],
       ['group create', command('Group', 'create', { schemas: [GROUP_SCHEMA], displayName: 'Ops', members: [{ value: USER }] })],
       ['legacy command without resourceType', { ...command('User', 'delete'), resourceType: undefined } as unknown as ProvisioningCommand],
@@ -46,7 +46,7 @@ describe('contract schemas', () => {
       ['an unknown action', { ...command('User', 'delete'), action: 'upsert' }],
       ['an unknown resource type', { ...command('User', 'delete'), resourceType: 'Device' }],
       ['create without payload', record('User', 'create')],
-      ['patch without Operations', record('User', 'patch', { schemas: [PATCH_OP] })],
+      ['patch without Operations', record('User', 'patch', { schemas: [PATCH_OP_SCHEMA] })],
       ['a bad issuedAt', { ...command('User', 'delete'), issuedAt: 'yesterday' }],
       ['no commandId', { ...command('User', 'delete'), commandId: undefined }],
     ])('rejects %s', (_, c) => expect(v.forTopic('commands', JSON.parse(JSON.stringify(c))).length).toBeGreaterThan(0));

@@ -1,6 +1,6 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { USER_SCHEMA } from '@scimflow/scim';
+import { PATCH_OP_SCHEMA, USER_SCHEMA } from '@scimflow/scim';
 import { ProvisioningCommand, UserCommand } from '../commands';
 import { asRead } from '../test-helpers';
 import { CONTRACT_SCHEMAS, TOPIC_SCHEMA_IDS } from './index';
@@ -51,3 +51,6 @@ export const testCommand = <C extends ProvisioningCommand = UserCommand>(
 
 /** A user document as Entra creates one. */
 export const testUserDoc = (extra: object = {}) => ({ schemas: [USER_SCHEMA], userName: 'ada@example.com', externalId: 'ext-1', active: true, ...extra });
+
+/** A SCIM PatchOp message (RFC 7644 §3.5.2) with these operations, as a PATCH command's payload. */
+export const testPatch = (...Operations: object[]) => ({ schemas: [PATCH_OP_SCHEMA], Operations });

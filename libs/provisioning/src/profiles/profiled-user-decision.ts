@@ -1,8 +1,9 @@
 import { MembershipChangedEvent, MembershipEventType, ProvisioningCommand } from '@scimflow/contracts';
 import { ScimError } from '@scimflow/scim';
-import { membershipEvent } from '../group-commands';
-import { userEvent, UserDecision } from '../user-commands';
-import { userColumns } from '../user-state';
+import { membershipEvent } from '../groups/membership-events';
+import { UserDecision } from '../users/user-decision';
+import { userEvent } from '../users/user-events';
+import { userColumns } from '../users/user-state';
 import { ProfileSettings } from './profile-settings';
 import { applyUserProfile, MembershipDirective, ProfiledUser } from './user-profile-rules';
 

@@ -17,7 +17,7 @@ import {
   resolveProfileSettings,
   roleNames,
 } from '.';
-import { SCIM_USER_LIFECYCLE } from '../user-state';
+import { SCIM_USER_LIFECYCLE } from '../users/user-state';
 
 const base = { userName: 'ann@example.com' };
 const complete = { ...base, name: { givenName: 'Ann', familyName: 'Lee' }, emails: [{ type: 'work', value: 'Ann@Example.com' }] };

@@ -1,5 +1,5 @@
 import { ScimError } from '@scimflow/scim';
-import { workEmailOf } from '../user-state';
+import { workEmailOf } from '../users/user-state';
 import { ProfileSettings, ROLE_NAME } from './profile-settings';
 
 /** SureCloud's userType: the exact set of product group ids, or leave memberships alone. */

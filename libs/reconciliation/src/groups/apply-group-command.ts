@@ -23,7 +23,7 @@ import {
   MissingReference,
 } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
-import { AppliedCommand, recordRejection, rejectionOf } from '../applied-command';
+import { ApplyResult, recordRejection, rejectionOf } from '../apply-result';
 
 /** Outbox rows per INSERT: a 50,000-member change must stay under Postgres' 65,535 parameters per statement. */
 const OUTBOX_CHUNK = 1000;
@@ -51,7 +51,7 @@ export class ApplyGroupCommand {
     ({ groupStore: this.groups, userStore: this.users, auditLog: this.audit, memberships: this.memberships, outbox: this.outbox } = stores);
   }
 
-  async execute(command: GroupCommand, now = new Date()): Promise<AppliedCommand> {
+  async execute(command: GroupCommand, now = new Date()): Promise<ApplyResult> {
     try {
       // The product's own groups are imported even where Entra may not write groups (SureCloud's userType names them).
       if (command.action !== 'import' && !(await this.profiles.settings(command.tenantId)).groupProvisioning) {
@@ -87,7 +87,7 @@ export class ApplyGroupCommand {
    * Answered with the rejection even where an earlier delivery was recorded: the tenant's rule comes before the
    * idempotency record.
    */
-  private async refuse(command: ProvisioningCommand, error: ScimError, now: Date): Promise<AppliedCommand> {
+  private async refuse(command: ProvisioningCommand, error: ScimError, now: Date): Promise<ApplyResult> {
     await this.ds.transaction((em) => recordRejection(em, { users: this.users, audit: this.audit }, command, error, now));
     return { outcome: groupOutcome(command, { error }), firstTime: true, events: 0 };
   }

@@ -35,10 +35,10 @@ import {
   UserState,
 } from '@scimflow/provisioning';
 import { ResourceTypeSchemas, ScimError } from '@scimflow/scim';
-import { AppliedCommand, recordRejection, rejectionOf } from '../applied-command';
+import { ApplyResult, recordRejection, rejectionOf } from '../apply-result';
 
-/** One command of a batch, with how to run work in its own trace context (the consumer's span for it). */
-export interface BatchCommand {
+/** A command of a batch with how to run work in its own trace context (the consumer's span for it). */
+export interface TracedCommand {
   command: UserCommand;
   inContext?: <T>(work: () => Promise<T>) => Promise<T>;
 }
@@ -133,13 +133,13 @@ export class ApplyUserCommands {
   }
 
   /** One command: a batch of one. */
-  async apply(command: UserCommand, now = new Date()): Promise<AppliedCommand> {
+  async apply(command: UserCommand, now = new Date()): Promise<ApplyResult> {
     return (await this.execute([{ command }], now))[0];
   }
 
   /** The applied commands, in the order given (per-user order is the order given). */
-  async execute(batch: BatchCommand[], now = new Date()): Promise<AppliedCommand[]> {
-    const results: AppliedCommand[] = [];
+  async execute(batch: TracedCommand[], now = new Date()): Promise<ApplyResult[]> {
+    const results: ApplyResult[] = [];
     for (let i = 0; i < batch.length; i += USER_BATCH_SIZE) results.push(...(await this.executeChunk(batch.slice(i, i + USER_BATCH_SIZE), now)));
     return results;
   }
@@ -163,11 +163,11 @@ export class ApplyUserCommands {
   }
 
   /** Records a command that failed outside its own application (see recordRejection). */
-  recordRejection(command: ProvisioningCommand, error: ScimError, now = new Date()): Promise<AppliedCommand> {
+  recordRejection(command: ProvisioningCommand, error: ScimError, now = new Date()): Promise<ApplyResult> {
     return this.ds.transaction((em) => recordRejection(em, { users: this.users, audit: this.audit }, command, error, now));
   }
 
-  private async executeChunk(batch: BatchCommand[], now: Date): Promise<AppliedCommand[]> {
+  private async executeChunk(batch: TracedCommand[], now: Date): Promise<ApplyResult[]> {
     // The tenants' User resource types and profile settings, loaded (and cached) before the transaction opens.
     const rules = new Map<string, TenantRules>();
     const refused = new Map<string, ScimError>(); // tenants whose stored settings no longer validate: 400, not retried forever
@@ -182,7 +182,7 @@ export class ApplyUserCommands {
       }
     }
     const applicable = batch.filter((b) => rules.has(b.command.tenantId));
-    const results = applicable.length ? await this.inOneTransaction(applicable, rules, now) : new Map<BatchCommand, AppliedCommand>();
+    const results = applicable.length ? await this.inOneTransaction(applicable, rules, now) : new Map<TracedCommand, ApplyResult>();
     for (const b of batch) {
       const error = refused.get(b.command.tenantId);
       if (error) results.set(b, await this.run(b, () => this.recordRejection(b.command, error, now)));
@@ -190,7 +190,7 @@ export class ApplyUserCommands {
     return batch.map((b) => results.get(b)!);
   }
 
-  private async inOneTransaction(batch: BatchCommand[], rules: Map<string, TenantRules>, now: Date): Promise<Map<BatchCommand, AppliedCommand>> {
+  private async inOneTransaction(batch: TracedCommand[], rules: Map<string, TenantRules>, now: Date): Promise<Map<TracedCommand, ApplyResult>> {
     try {
       return await this.ds.transaction('READ COMMITTED', (em) => this.applyAll(em, batch, rules, now));
     } catch (e) {
@@ -200,14 +200,14 @@ export class ApplyUserCommands {
         return new Map([[batch[0], await this.run(batch[0], () => this.recordRejection(batch[0].command, rejection, now))]]);
       }
       this.logger.warn(`batch of ${batch.length} commands rolled back (${(e as Error).message}); applying them one by one`);
-      const results = new Map<BatchCommand, AppliedCommand>();
+      const results = new Map<TracedCommand, ApplyResult>();
       for (const b of batch) for (const [done, applied] of await this.inOneTransaction([b], rules, now)) results.set(done, applied);
       return results;
     }
   }
 
-  private async applyAll(em: EntityManager, batch: BatchCommand[], rules: Map<string, TenantRules>, now: Date): Promise<Map<BatchCommand, AppliedCommand>> {
-    const results = new Map<BatchCommand, AppliedCommand>();
+  private async applyAll(em: EntityManager, batch: TracedCommand[], rules: Map<string, TenantRules>, now: Date): Promise<Map<TracedCommand, ApplyResult>> {
+    const results = new Map<TracedCommand, ApplyResult>();
     const priors = await this.users.processedOutcomes(em, [...new Set(batch.map((b) => b.command.commandId))]);
     const fresh = batch.filter((b) => !priors.has(b.command.commandId));
     const keys = new Map(fresh.map((b) => [resourceKey(b.command.tenantId, b.command.resourceId), { tenantId: b.command.tenantId, id: b.command.resourceId }]));
@@ -220,7 +220,7 @@ export class ApplyUserCommands {
       pending: new PendingWrites(),
       now,
     };
-    const seen = new Map<string, AppliedCommand>();
+    const seen = new Map<string, ApplyResult>();
 
     for (const b of batch) {
       const { command } = b;
@@ -242,7 +242,7 @@ export class ApplyUserCommands {
    * memory and its write collected, unless it needs more: a create that may claim an unlinked user (looked up first)
    * or the work its decision names is done after the writes collected so far, under a savepoint.
    */
-  private async applyOne(batch: BatchState, command: UserCommand, rules: TenantRules): Promise<AppliedCommand> {
+  private async applyOne(batch: BatchState, command: UserCommand, rules: TenantRules): Promise<ApplyResult> {
     const { em, states, claimingTenants, pending, now } = batch;
     const current = states.get(resourceKey(command.tenantId, command.resourceId));
     const candidate = claimingTenants.has(command.tenantId) ? claimCandidate(current, command) : undefined;
@@ -281,7 +281,7 @@ export class ApplyUserCommands {
   }
 
   /** A written command: its user's state is what later commands of the batch see. */
-  private saved(batch: BatchState, command: UserCommand, decision: ProfiledUserDecision, written: Written): AppliedCommand {
+  private saved(batch: BatchState, command: UserCommand, decision: ProfiledUserDecision, written: Written): ApplyResult {
     const key = resourceKey(command.tenantId, written.userId);
     if (written.after) batch.states.set(key, written.after);
     else batch.states.delete(key);
@@ -291,7 +291,7 @@ export class ApplyUserCommands {
   }
 
   /** A command's outcome, audit entry and events, collected with the batch's writes. */
-  private recorded(pending: PendingWrites, command: ProvisioningCommand, decision: ProfiledUserDecision, written: Written, now: Date): AppliedCommand {
+  private recorded(pending: PendingWrites, command: ProvisioningCommand, decision: ProfiledUserDecision, written: Written, now: Date): ApplyResult {
     const outcome = outcomeOf(command, decision);
     pending.outcomes.push({ command, outcome });
     pending.audit.push(commandAuditEntry({ ...command, resourceId: written.userId }, outcome, written.diff, now));
@@ -374,7 +374,7 @@ export class ApplyUserCommands {
     return pending.flush(em, this.users, this.audit, this.outbox, now);
   }
 
-  private run<T>(b: BatchCommand, work: () => Promise<T>): Promise<T> {
+  private run<T>(b: TracedCommand, work: () => Promise<T>): Promise<T> {
     return b.inContext ? b.inContext(work) : work();
   }
 }

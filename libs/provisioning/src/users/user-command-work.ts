@@ -1,5 +1,5 @@
 import { ProvisioningCommand } from '@scimflow/contracts';
-import { ProfiledUserDecision } from './profiles/profiled-user-decision';
+import { ProfiledUserDecision } from '../profiles/profiled-user-decision';
 import { userColumns, UserState } from './user-state';
 
 /** An unlinked user a create may claim: the one with this userName, else the one with this work email. */

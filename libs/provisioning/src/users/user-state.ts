@@ -53,7 +53,3 @@ export function workEmailOf(doc: Record<string, unknown>): string | undefined {
   const work = emails.find((e) => e && typeof e.type === 'string' && e.type.toLowerCase() === 'work' && typeof e.value === 'string' && e.value !== '');
   return work?.value as string | undefined;
 }
-
-export function etag(version: number): string {
-  return `W/"${version}"`;
-}

@@ -1,51 +1,11 @@
-import { ProvisioningCommand, readCommand, UserCommand } from '@scimflow/contracts';
-import { asRead } from '../../contracts/src/test-helpers';
-import { MAX_RESOURCE_DOCUMENT_BYTES } from '@scimflow/contracts';
+import { MAX_RESOURCE_DOCUMENT_BYTES, readCommand } from '@scimflow/contracts';
 import { USER_SCHEMA, userResourceTypeSchemas } from '@scimflow/scim';
-import { contractValidator } from '@scimflow/contracts/schemas/test-helpers';
-import { userDeletionEvents } from './group-commands';
-import { applyProfileToDecision } from './profiles/profiled-user-decision';
-import { resolveProfileSettings } from './profiles/profile-settings';
-import { decideUserCommand, outcomeOf, UserDecision } from './user-commands';
-import { UserState } from './user-state';
-
-const TENANT = '4f0e0000-0000-4000-8000-000000000001';
-const IMPORTED = '00000000-0000-4000-8000-00000000000a';
-const FRESH = '00000000-0000-4000-8000-00000000000b';
-const NOW = new Date('2026-11-23T10:00:00.000Z');
-const LATER = new Date('2026-11-23T11:00:00.000Z');
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const v = contractValidator();
-
-let n = 0;
-const record = (resourceId: string, action: ProvisioningCommand['action'], payload?: unknown) => ({
-  v: 1,
-  commandId: `c0000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
-  tenantId: TENANT,
-  resourceType: 'User',
-  resourceId,
-  action,
-  payload,
-  issuedAt: NOW.toISOString(),
-});
-const command = (resourceId: string, action: ProvisioningCommand['action'], payload?: unknown) => asRead<UserCommand>(record(resourceId, action, payload));
-const doc = (userName: string, email?: string, extra: object = {}) => ({
-  schemas: [USER_SCHEMA],
-  userName,
-  ...(email ? { emails: [{ type: 'work', value: email, primary: true }] } : {}),
-  ...extra,
-});
-
-function saved<D extends UserDecision>(d: D): Extract<D, { kind: 'save' }> {
-  if (d.kind !== 'save') throw new Error(`expected save, got ${d.kind}: ${JSON.stringify(d)}`);
-  return d as Extract<D, { kind: 'save' }>;
-}
-const valid = (e: unknown) => expect(v.forTopic('userChanged', JSON.parse(JSON.stringify(e)))).toEqual([]);
-
-function imported(loginMethod?: 'sso' | 'builtIn'): UserState {
-  const payload = { document: doc('ada.legacy', 'Ada@Contoso.example', { displayName: 'Ada (imported)' }), ...(loginMethod ? { loginMethod } : {}) };
-  return saved(decideUserCommand(undefined, command(IMPORTED, 'import', payload), NOW, userResourceTypeSchemas)).state;
-}
+import { applyProfileToDecision } from '../profiles/profiled-user-decision';
+import { resolveProfileSettings } from '../profiles/profile-settings';
+import { decideUserCommand, outcomeOf } from './user-decision';
+import { userDeletionEvents } from './user-deletion-events';
+import { command, doc, FRESH, imported, IMPORTED, LATER, NOW, record, saved, TENANT, valid } from './test-helpers';
+import { testPatch } from '@scimflow/contracts/schemas/test-helpers';
 
 describe('import: an existing product user, not linked to Entra yet', () => {
   it('is a new user of origin import, unlinked, SSO by default, announced as created', () => {
@@ -123,13 +83,13 @@ describe('a SCIM create claiming an unlinked user', () => {
 describe('SCIM writes and the admin API on lifecycle fields', () => {
   it('a PATCH that changes something links an imported user', () => {
     const user = imported();
-    const patch = command(IMPORTED, 'patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Ada' }] });
+    const patch = command(IMPORTED, 'patch', testPatch({ op: 'replace', path: 'displayName', value: 'Ada' }));
     expect(saved(decideUserCommand(user, patch, LATER, userResourceTypeSchemas)).state.linked).toBe(true);
   });
 
   it('a PATCH that changes nothing leaves it unlinked (nothing written)', () => {
     const user = imported();
-    const patch = command(IMPORTED, 'patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Ada (imported)' }] });
+    const patch = command(IMPORTED, 'patch', testPatch({ op: 'replace', path: 'displayName', value: 'Ada (imported)' }));
     expect(decideUserCommand(user, patch, LATER, userResourceTypeSchemas).kind).toBe('unchanged');
   });
 
@@ -147,7 +107,7 @@ describe('SCIM writes and the admin API on lifecycle fields', () => {
   it('a soft-deleted user is not found for every action but create', () => {
     const gone = userDeletionEvents(command(IMPORTED, 'delete'), imported(), [], NOW, 'soft').kept!;
     for (const [action, payload] of [
-      ['patch', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] }],
+      ['patch', testPatch({ op: 'replace', path: 'displayName', value: 'x' })],
       ['replace', doc('ada')],
       ['delete', undefined],
       ['setLoginMethod', { loginMethod: 'builtIn' }],
@@ -155,36 +115,6 @@ describe('SCIM writes and the admin API on lifecycle fields', () => {
       const d = decideUserCommand(gone, command(IMPORTED, action, payload), LATER, userResourceTypeSchemas);
       expect(d.kind === 'reject' && d.error.status).toBe(404);
     }
-  });
-});
-
-describe('soft delete', () => {
-  it('leaves the groups, then a deleted event saying soft; the kept user is inactive, unlinked, at the event sequence', () => {
-    const user = { ...imported(), linked: true, version: 4 };
-    const { memberships, deleted, kept } = userDeletionEvents(
-      command(IMPORTED, 'delete'),
-      user,
-      [
-        { id: 'g2', displayName: 'B' },
-        { id: 'g1', displayName: 'A' },
-      ],
-      NOW,
-      'soft',
-    );
-    expect(memberships.map((e) => [e.data.groupId, e.sequence])).toEqual([
-      ['g1', 5],
-      ['g2', 6],
-    ]);
-    expect([deleted.type, deleted.sequence, deleted.data.deleteMode]).toEqual(['dev.scimflow.user.deleted.v1', 7, 'soft']);
-    expect(kept).toMatchObject({ version: 7, active: false, linked: false, deletedAt: NOW });
-    expect(kept!.document.active).toBe(false);
-    valid(deleted);
-  });
-
-  it('a hard delete says hard and keeps nothing', () => {
-    const { deleted, kept } = userDeletionEvents(command(IMPORTED, 'delete'), imported(), [], NOW);
-    expect([deleted.data.deleteMode, kept]).toEqual(['hard', undefined]);
-    valid(deleted);
   });
 });
 
@@ -228,10 +158,7 @@ describe('profile rules on lifecycle decisions', () => {
 describe('document size', () => {
   it(`a PATCH whose result is larger than MAX_RESOURCE_DOCUMENT_BYTES is rejected 413; a large body with a small result applies`, () => {
     const user = imported();
-    const big = command(IMPORTED, 'patch', {
-      schemas: [PATCH_OP],
-      Operations: [{ op: 'replace', path: 'title', value: 'x'.repeat(MAX_RESOURCE_DOCUMENT_BYTES) }],
-    });
+    const big = command(IMPORTED, 'patch', testPatch({ op: 'replace', path: 'title', value: 'x'.repeat(MAX_RESOURCE_DOCUMENT_BYTES) }));
     const d = decideUserCommand(user, big, LATER, userResourceTypeSchemas);
     if (d.kind !== 'reject') throw new Error('expected reject');
     expect([d.error.status, d.error.detail]).toEqual([413, expect.stringMatching(/User document is \d+ bytes; at most 262144 bytes/)]);
@@ -239,8 +166,6 @@ describe('document size', () => {
       { op: 'replace', path: 'title', value: 'x'.repeat(200_000) },
       { op: 'replace', path: 'title', value: 'small' },
     ];
-    expect(
-      saved(decideUserCommand(user, command(IMPORTED, 'patch', { schemas: [PATCH_OP], Operations: ops }), LATER, userResourceTypeSchemas)).state.document.title,
-    ).toBe('small');
+    expect(saved(decideUserCommand(user, command(IMPORTED, 'patch', testPatch(...ops)), LATER, userResourceTypeSchemas)).state.document.title).toBe('small');
   });
 });

@@ -1,22 +1,11 @@
 import { StoredResourceView } from '@scimflow/contracts';
 import { GROUP_SCHEMA, groupResourceTypeSchemas, ProjectionOptions, projectResource, userResourceTypeSchemas } from '@scimflow/scim';
-import { etag } from './user-state';
+import { renderResource } from '../render';
 
 /** The SCIM representation of a stored group, without `members` (those are streamed from the membership table). */
 export function renderGroup(view: StoredResourceView, baseUrl: string): Record<string, unknown> {
-  const { schemas, members: _members, ...attributes } = view.document as { schemas?: string[]; members?: unknown } & Record<string, unknown>;
-  return {
-    schemas: schemas && schemas.length ? schemas : [GROUP_SCHEMA],
-    id: view.id,
-    ...attributes,
-    meta: {
-      resourceType: 'Group',
-      created: view.created,
-      lastModified: view.lastModified,
-      location: `${baseUrl}/Groups/${view.id}`,
-      version: etag(view.version),
-    },
-  };
+  const { members: _members, ...document } = view.document;
+  return renderResource(view, baseUrl, 'Group', GROUP_SCHEMA, document);
 }
 
 /** A member as the membership table and the users table know it. */

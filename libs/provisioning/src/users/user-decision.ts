@@ -1,20 +1,10 @@
-import { assertDocumentSize } from './document-size';
-import {
-  AttributeChange,
-  CommandOutcome,
-  LoginMethod,
-  diffDocuments,
-  eventId,
-  ProvisioningCommand,
-  USER_CHANGED_DATASCHEMA,
-  UserChangedEvent,
-  UserCommand,
-  userEventType,
-} from '@scimflow/contracts';
+import { assertDocumentSize } from '../document-size';
+import { CommandOutcome, LoginMethod, diffDocuments, ProvisioningCommand, UserChangedEvent, UserCommand } from '@scimflow/contracts';
 import { applyPatch, compilePatchMessage, normalizeResource, ResourceTypeSchemas, ScimError } from '@scimflow/scim';
-import { etag, SCIM_USER_LIFECYCLE, userColumns, UserState } from './user-state';
-
-export const EVENT_SOURCE = '/scimflow/reconciler';
+import { etag } from '../etag';
+import { storedView } from '../render';
+import { userEvent } from './user-events';
+import { SCIM_USER_LIFECYCLE, userColumns, UserState } from './user-state';
 
 export type UserDecision =
   | { kind: 'reject'; error: ScimError }
@@ -154,62 +144,6 @@ function saveChange(
   return { kind: 'save', state, before: current, isNew: false, event: userEvent(command, current, state, now, {}, changes) };
 }
 
-/** What an event says beyond the before/after states. */
-export interface UserEventDetail {
-  matchedBy?: MatchedBy;
-  deleteMode?: 'soft' | 'hard';
-  unmatchedRoles?: string[];
-}
-
-/**
- * The change event; its sequence is the user's version after the change (delete: one past the last). A create
- * that claims a soft-deleted user is a `created` event (the user had been deleted for SCIM) whose `changes` are
- * relative to the kept document.
- */
-export function userEvent(
-  command: ProvisioningCommand,
-  before: UserState | undefined,
-  after: UserState | undefined,
-  now: Date,
-  detail: UserEventDetail = {},
-  documentChanges?: AttributeChange[],
-): UserChangedEvent {
-  const restored = before?.deletedAt && after ? true : false;
-  const type = userEventType(restored ? undefined : before, after);
-  const sequence = after ? after.version : before!.version + 1;
-  const subjectState = (after ?? before)!;
-  // `documentChanges`: the diff of the two documents when the caller has it already
-  const changes = documentChanges ? [...documentChanges] : diffDocuments(before?.document, after?.document);
-  if (before && after && before.loginMethod !== after.loginMethod)
-    changes.push({ attribute: 'loginMethod', before: before.loginMethod, after: after.loginMethod });
-  return {
-    specversion: '1.0',
-    id: eventId(command.commandId, type, sequence),
-    source: EVENT_SOURCE,
-    type,
-    subject: `tenants/${command.tenantId}/users/${subjectState.id}`,
-    time: now.toISOString(),
-    datacontenttype: 'application/json',
-    dataschema: USER_CHANGED_DATASCHEMA,
-    tenantid: command.tenantId,
-    sequence,
-    data: {
-      userId: subjectState.id,
-      externalId: subjectState.externalId,
-      userName: subjectState.userName,
-      active: after ? after.active : false,
-      commandId: command.commandId,
-      changes,
-      user: after ? { id: after.id, ...after.document } : undefined,
-      ...(after
-        ? { loginMethod: after.loginMethod, origin: after.origin, linked: after.linked }
-        : { origin: before!.origin, deleteMode: detail.deleteMode ?? 'hard' }),
-      ...(detail.matchedBy ? { matchedBy: detail.matchedBy } : {}),
-      ...(detail.unmatchedRoles?.length ? { unmatchedRoles: detail.unmatchedRoles } : {}),
-    },
-  };
-}
-
 /** The outcome the ingress answers with. */
 export function outcomeOf(command: ProvisioningCommand, decision: UserDecision): CommandOutcome {
   switch (decision.kind) {
@@ -218,19 +152,11 @@ export function outcomeOf(command: ProvisioningCommand, decision: UserDecision):
     case 'delete':
       return { commandId: command.commandId, status: 204 };
     case 'unchanged':
-    case 'save': {
-      const s = decision.state;
+    case 'save':
       return {
         commandId: command.commandId,
         status: decision.kind === 'save' && (decision.isNew || decision.claimed) ? 201 : 200,
-        resource: {
-          id: s.id,
-          document: s.document,
-          version: s.version,
-          created: s.createdAt.toISOString(),
-          lastModified: s.updatedAt.toISOString(),
-        },
+        resource: storedView(decision.state),
       };
-    }
   }
 }

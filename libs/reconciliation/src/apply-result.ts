@@ -4,7 +4,8 @@ import { AuditLog, commandAuditEntry, UserStore } from '@scimflow/persistence';
 import { DomainError, outcomeOf, scimErrorOf } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 
-export interface AppliedCommand {
+/** What applying a command gave: its outcome, whether this was its first application, and how many events it wrote. */
+export interface ApplyResult {
   outcome: CommandOutcome;
   /** false when the command had been applied before (a redelivery): nothing was written or emitted */
   firstTime: boolean;
@@ -32,7 +33,7 @@ export async function recordRejection(
   command: ProvisioningCommand,
   error: ScimError,
   now: Date,
-): Promise<AppliedCommand> {
+): Promise<ApplyResult> {
   const prior = await stores.users.processedOutcome(em, command.commandId);
   if (prior) return { outcome: prior, firstTime: false, events: 0 };
   const outcome = outcomeOf(command, { kind: 'reject', error });
