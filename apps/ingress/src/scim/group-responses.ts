@@ -3,7 +3,7 @@ import { Response } from 'express';
 import { IngressConfig } from '@scimflow/config';
 import { StoredResourceView } from '@scimflow/contracts';
 import { GroupStore } from '@scimflow/persistence';
-import { etag, GroupState, LIST_RESPONSE_SCHEMA, MemberView, memberProjection, pick, renderGroup, renderMember } from '@scimflow/provisioning';
+import { etag, LIST_RESPONSE_SCHEMA, MemberView, memberProjection, pick, renderGroup, renderMember, storedView } from '@scimflow/provisioning';
 import { groupResourceTypeSchemas as groupTypes, ProjectionOptions, projectResource, ScimError } from '@scimflow/scim';
 import { ListRequest } from './list-query';
 import { SCIM_CONTENT_TYPE } from './scim-exception.filter';
@@ -30,7 +30,7 @@ export class GroupResponses {
         const group = await this.groups.findById(tenantId, id, em);
         if (!group) throw ScimError.notFound(`Group ${id} not found`);
         const out = this.begin(res, 200, { ETag: etag(group.version) });
-        await this.writeGroup(out, tenantId, viewOf(group), projection, (gid) => this.groups.members(em, tenantId, gid));
+        await this.writeGroup(out, tenantId, storedView(group), projection, (gid) => this.groups.members(em, tenantId, gid));
         res.end();
       }),
     );
@@ -61,7 +61,7 @@ export class GroupResponses {
         );
         for (const [i, group] of groups.entries()) {
           if (i) await out.write(',');
-          await this.writeGroup(out, tenantId, viewOf(group), q, (gid) => this.groups.members(em, tenantId, gid));
+          await this.writeGroup(out, tenantId, storedView(group), q, (gid) => this.groups.members(em, tenantId, gid));
         }
         await out.write(']}');
         res.end();
@@ -119,10 +119,6 @@ export class GroupResponses {
   private baseUrl(tenantId: string): string {
     return `${this.config.PUBLIC_BASE_URL}/scim/v2/${tenantId}`;
   }
-}
-
-export function viewOf(g: GroupState): StoredResourceView {
-  return { id: g.id, document: g.document, version: g.version, created: g.createdAt.toISOString(), lastModified: g.updatedAt.toISOString() };
 }
 
 /** Writes to the HTTP response, waiting while the socket's buffer is full; fails if the client goes away. */

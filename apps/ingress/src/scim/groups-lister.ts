@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { IngressConfig } from '@scimflow/config';
 import { GroupStore } from '@scimflow/persistence';
-import { memberProjection, pick, renderGroup, renderMember } from '@scimflow/provisioning';
+import { memberProjection, pick, renderGroup, renderMember, storedView } from '@scimflow/provisioning';
 import { groupResourceTypeSchemas, groupSchema, projectResource } from '@scimflow/scim';
-import { viewOf } from './group-responses';
 import { ListRequest } from './list-query';
 import { ResourceListPage, ResourceLister, ResourceTypeRegistry } from './resource-types';
 
@@ -36,7 +35,7 @@ export class GroupsLister implements ResourceLister {
       const page = await this.groups.list(tenantId, { ...request, lenient: options.lenient }, em);
       const resources: Record<string, unknown>[] = [];
       for (const group of page.groups) {
-        const resource = projectResource(renderGroup(viewOf(group), base), groupResourceTypeSchemas, request);
+        const resource = projectResource(renderGroup(storedView(group), base), groupResourceTypeSchemas, request);
         if (subs) {
           const members: Record<string, unknown>[] = [];
           for await (const part of this.groups.members(em, tenantId, group.id)) members.push(...part.map((m) => pick(renderMember(m, base), subs)));

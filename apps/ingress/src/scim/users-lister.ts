@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IngressConfig } from '@scimflow/config';
 import { TenantResourceTypes, UserGroupRef, UserStore } from '@scimflow/persistence';
-import { renderUser, UserState } from '@scimflow/provisioning';
+import { renderUser, storedView, UserState } from '@scimflow/provisioning';
 import { projectResource, ProjectionOptions, ResourceTypeSchemas } from '@scimflow/scim';
 import { ListRequest } from './list-query';
 import { ResourceListPage, ResourceLister, ResourceTypeRegistry } from './resource-types';
@@ -50,9 +50,7 @@ export class UsersLister implements ResourceLister {
     groups?: Map<string, UserGroupRef[]>,
   ): Promise<Record<string, unknown>[]> {
     const base = `${this.config.PUBLIC_BASE_URL}/scim/v2/${tenantId}`;
-    const rendered = users.map((u) =>
-      renderUser({ id: u.id, document: u.document, version: u.version, created: u.createdAt.toISOString(), lastModified: u.updatedAt.toISOString() }, base),
-    );
+    const rendered = users.map((u) => renderUser(storedView(u), base));
     await this.userGroups.attach(tenantId, rendered, projection, groups);
     return rendered.map((r) => projectResource(r, types, projection));
   }
