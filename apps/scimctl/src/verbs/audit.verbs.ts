@@ -4,31 +4,28 @@ import { TENANT_PROFILES, TenantProfile } from '@scimflow/contracts';
 import { resolveProfileSettings } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { Verb, UsageError } from '../verb';
-import { withDatabase, withStores } from './database';
+import { withDatabase } from './database';
+import { listingVerb } from './listing';
 import { parseLimit, parseSince } from './time-args';
 
-export const auditVerb: Verb = {
+export const auditVerb = listingVerb({
   words: ['audit'],
   usage:
     'scimctl audit --tenant T [--from 1h|ISO] [--to ISO] [--user ID] [--outcome success|failure] [--limit N]\n' +
     '                                                         the provisioning audit log, newest first (one JSON object per line)',
-  async run(args, { config, out }) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        tenant: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        user: { type: 'string' },
-        outcome: { type: 'string' },
-        limit: { type: 'string' },
-      },
-      strict: true,
-    });
+  options: {
+    tenant: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    user: { type: 'string' },
+    outcome: { type: 'string' },
+    limit: { type: 'string' },
+  },
+  query(values) {
     if (!values.tenant) throw new UsageError('audit needs --tenant T');
     if (values.outcome !== undefined && values.outcome !== 'success' && values.outcome !== 'failure')
       throw new UsageError(`--outcome must be success or failure: ${values.outcome}`);
-    const query = {
+    return {
       tenantId: values.tenant,
       from: parseSince(values.from),
       to: parseSince(values.to),
@@ -36,9 +33,9 @@ export const auditVerb: Verb = {
       outcome: values.outcome as 'success' | 'failure' | undefined,
       limit: parseLimit(values.limit),
     };
-    for (const entry of await withStores(config, (s) => s.auditLog.list(query))) out(JSON.stringify(entry));
   },
-};
+  list: (s, query) => s.auditLog.list(query),
+});
 
 export const tenantProfileVerb: Verb = {
   words: ['tenant', 'profile'],

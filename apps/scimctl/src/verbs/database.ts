@@ -17,3 +17,12 @@ export async function withDatabase<T>(databaseUrl: string, work: (ds: DataSource
 export function withStores<T>(config: ScimctlConfig, work: (stores: Stores) => Promise<T>): Promise<T> {
   return withDatabase(config.DATABASE_URL, (ds) => work(createStores(ds, config)));
 }
+
+/** withStores for a verb on one tenant, which must exist. */
+export function withTenantStores<T>(config: ScimctlConfig, tenantId: string, work: (stores: Stores, ds: DataSource) => Promise<T>): Promise<T> {
+  return withDatabase(config.DATABASE_URL, async (ds) => {
+    const stores = createStores(ds, config);
+    if (!(await stores.tenantAdmin.get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
+    return work(stores, ds);
+  });
+}

@@ -1,39 +1,34 @@
 import { parseArgs } from 'node:util';
 import { Verb, UsageError } from '../verb';
+import { oneArgument, positionalsOnly } from './arguments';
 import { withStores } from './database';
+import { listingVerb } from './listing';
 import { parseLimit, parseSince } from './time-args';
 
 /** Webhook dead letters: `scimctl dlq list|show|redrive`. */
 
-export const dlqListVerb: Verb = {
+export const dlqListVerb = listingVerb({
   words: ['dlq', 'list'],
   usage:
     'scimctl dlq list [--subscription S] [--tenant T] [--since 1h|ISO] [--all] [--limit N]\n' +
     '                                                         dead letters, newest first (--all: also those already redriven)',
-  async run(args, { config, out }) {
-    const { values } = parseArgs({
-      args,
-      options: { subscription: { type: 'string' }, tenant: { type: 'string' }, since: { type: 'string' }, all: { type: 'boolean' }, limit: { type: 'string' } },
-      strict: true,
-    });
-    const query = {
-      subscriptionId: values.subscription,
-      tenantId: values.tenant,
-      since: parseSince(values.since),
-      includeRedriven: values.all ?? false,
-      limit: parseLimit(values.limit),
-    };
-    for (const letter of await withStores(config, (s) => s.deadLetters.list(query))) out(JSON.stringify(letter));
-  },
-};
+  options: { subscription: { type: 'string' }, tenant: { type: 'string' }, since: { type: 'string' }, all: { type: 'boolean' }, limit: { type: 'string' } },
+  query: (values) => ({
+    subscriptionId: values.subscription,
+    tenantId: values.tenant,
+    since: parseSince(values.since),
+    includeRedriven: values.all ?? false,
+    limit: parseLimit(values.limit),
+  }),
+  list: (s, query) => s.deadLetters.list(query),
+});
 
 export const dlqShowVerb: Verb = {
   words: ['dlq', 'show'],
   usage: 'scimctl dlq show ID                                     one dead letter with its last response and the event',
   async run(args, { config, out }) {
-    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
-    if (positionals.length !== 1) throw new UsageError('dlq show needs exactly one dead-letter id');
-    out(JSON.stringify(await withStores(config, (s) => s.deadLetters.show(positionals[0]))));
+    const id = oneArgument(positionalsOnly(args), 'dlq show', 'dead-letter id');
+    out(JSON.stringify(await withStores(config, (s) => s.deadLetters.show(id))));
   },
 };
 

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { issueProductCredential } from '@scimflow/access';
-import { TenantAdmin } from '@scimflow/persistence';
 import { Verb, UsageError } from '../verb';
-import { withStores } from './database';
+import { oneArgument, tenantOf, tenantOnly } from './arguments';
+import { withStores, withTenantStores } from './database';
 
 /**
  * The events API from the command line: `scimctl product-credential create|list|revoke --tenant T` (a downstream
@@ -10,25 +10,15 @@ import { withStores } from './database';
  * `scimctl event-consumers --tenant T` (each credential's position and lag), `scimctl events-retention --tenant T [--days N]`.
  */
 
-function tenantOf(values: { tenant?: string }, verb: string): string {
-  if (!values.tenant) throw new UsageError(`${verb} needs --tenant TENANT_ID`);
-  return values.tenant;
-}
-
-async function assertTenant(admin: TenantAdmin, id: string) {
-  if (!(await admin.get(id))) throw new Error(`tenant ${id} not found`);
-}
-
 export const productCredentialCreateVerb: Verb = {
   words: ['product-credential', 'create'],
   usage: 'scimctl product-credential create --tenant T [--description TEXT]   create an events API credential (sfp_…); prints it once',
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, description: { type: 'string' } }, strict: true });
     const tenantId = tenantOf(values, 'product-credential create');
-    const created = await withStores(config, async (s) => {
-      await assertTenant(s.tenantAdmin, tenantId);
-      return s.productCredentials.create(tenantId, await issueProductCredential(), values.description);
-    });
+    const created = await withTenantStores(config, tenantId, async (s) =>
+      s.productCredentials.create(tenantId, await issueProductCredential(), values.description),
+    );
     out(JSON.stringify(created));
   },
 };
@@ -37,13 +27,8 @@ export const productCredentialListVerb: Verb = {
   words: ['product-credential', 'list'],
   usage: 'scimctl product-credential list --tenant T                       list product credentials with created/last-used/revoked times',
   async run(args, { config, out }) {
-    const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
-    const tenantId = tenantOf(values, 'product-credential list');
-    const list = await withStores(config, async (s) => {
-      await assertTenant(s.tenantAdmin, tenantId);
-      return s.productCredentials.list(tenantId);
-    });
-    for (const c of list) out(JSON.stringify(c));
+    const tenantId = tenantOnly(args, 'product-credential list');
+    for (const c of await withTenantStores(config, tenantId, (s) => s.productCredentials.list(tenantId))) out(JSON.stringify(c));
   },
 };
 
@@ -53,10 +38,10 @@ export const productCredentialRevokeVerb: Verb = {
   async run(args, { config, out }) {
     const { values, positionals } = parseArgs({ args, options: { tenant: { type: 'string' } }, allowPositionals: true, strict: true });
     const tenantId = tenantOf(values, 'product-credential revoke');
-    if (positionals.length !== 1) throw new UsageError('product-credential revoke needs exactly one credential id');
-    const revoked = await withStores(config, (s) => s.productCredentials.revoke(tenantId, positionals[0]));
-    if (!revoked) throw new Error(`no active product credential ${positionals[0]} for tenant ${tenantId}`);
-    out(JSON.stringify({ id: positionals[0], revoked: true }));
+    const id = oneArgument(positionals, 'product-credential revoke', 'credential id');
+    if (!(await withStores(config, (s) => s.productCredentials.revoke(tenantId, id))))
+      throw new Error(`no active product credential ${id} for tenant ${tenantId}`);
+    out(JSON.stringify({ id, revoked: true }));
   },
 };
 
@@ -64,13 +49,8 @@ export const eventConsumersVerb: Verb = {
   words: ['event-consumers'],
   usage: 'scimctl event-consumers --tenant T                               each events API consumer: position, last read, lag (events, seconds)',
   async run(args, { config, out }) {
-    const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
-    const tenantId = tenantOf(values, 'event-consumers');
-    const consumers = await withStores(config, async (s) => {
-      await assertTenant(s.tenantAdmin, tenantId);
-      return s.productCredentials.consumers(tenantId);
-    });
-    for (const c of consumers) out(JSON.stringify(c));
+    const tenantId = tenantOnly(args, 'event-consumers');
+    for (const c of await withTenantStores(config, tenantId, (s) => s.productCredentials.consumers(tenantId))) out(JSON.stringify(c));
   },
 };
 

@@ -2,17 +2,13 @@ import { parseArgs } from 'node:util';
 import { tenantEndpoints } from '@scimflow/access';
 import { federatedCredentialView } from '@scimflow/persistence';
 import { Verb, UsageError } from '../verb';
-import { withStores } from './database';
+import { oneArgument, tenantOf, tenantOnly } from './arguments';
+import { withStores, withTenantStores } from './database';
 
 /**
  * `scimctl federation add|list|remove --tenant T`: trusted issuers whose JWTs authenticate the tenant's
  * client at its token endpoint (Entra workload identity federation, RFC 7523), with no client secret.
  */
-
-function tenantOf(values: { tenant?: string }, verb: string): string {
-  if (!values.tenant) throw new UsageError(`${verb} needs --tenant TENANT_ID`);
-  return values.tenant;
-}
 
 const JWKS_URL = /^(https:\/\/|http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/)/;
 
@@ -37,16 +33,15 @@ export const federationAddVerb: Verb = {
     const tenantId = tenantOf(values, 'federation add');
     if (!values.issuer || !values['jwks-url'] || !values.subject) throw new UsageError('federation add needs --issuer, --jwks-url and --subject');
     if (!JWKS_URL.test(values['jwks-url'])) throw new UsageError('--jwks-url must be https (http only for 127.0.0.1, localhost or [::1])');
-    const created = await withStores(config, async (s) => {
-      if (!(await s.tenantAdmin.get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
-      return s.federatedCredentials.add(tenantId, {
+    const created = await withTenantStores(config, tenantId, (s) =>
+      s.federatedCredentials.add(tenantId, {
         issuer: values.issuer!,
         jwksUrl: values['jwks-url']!,
         subject: values.subject!,
         audience: values.audience ?? tenantEndpoints(config.PUBLIC_BASE_URL, tenantId).tokenUrl,
         description: values.description,
-      });
-    });
+      }),
+    );
     out(JSON.stringify(federatedCredentialView(created)));
   },
 };
@@ -55,8 +50,7 @@ export const federationListVerb: Verb = {
   words: ['federation', 'list'],
   usage: 'scimctl federation list --tenant T                     list trusted issuers',
   async run(args, { config, out }) {
-    const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
-    const tenantId = tenantOf(values, 'federation list');
+    const tenantId = tenantOnly(args, 'federation list');
     for (const c of await withStores(config, (s) => s.federatedCredentials.list(tenantId))) out(JSON.stringify(federatedCredentialView(c)));
   },
 };
@@ -67,10 +61,10 @@ export const federationRemoveVerb: Verb = {
   async run(args, { config, out }) {
     const { values, positionals } = parseArgs({ args, options: { tenant: { type: 'string' } }, allowPositionals: true, strict: true });
     const tenantId = tenantOf(values, 'federation remove');
-    if (positionals.length !== 1) throw new UsageError('federation remove needs exactly one credential id');
-    if (!(await withStores(config, (s) => s.federatedCredentials.remove(tenantId, positionals[0]))))
-      throw new Error(`no federated credential ${positionals[0]} for tenant ${tenantId}`);
-    out(JSON.stringify({ id: positionals[0], removed: true }));
+    const id = oneArgument(positionals, 'federation remove', 'credential id');
+    if (!(await withStores(config, (s) => s.federatedCredentials.remove(tenantId, id))))
+      throw new Error(`no federated credential ${id} for tenant ${tenantId}`);
+    out(JSON.stringify({ id, removed: true }));
   },
 };
 

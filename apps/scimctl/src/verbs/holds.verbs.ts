@@ -3,8 +3,8 @@ import { DeprovisioningHolds, HoldView } from '@scimflow/persistence';
 import { DEFAULT_DEPROVISION_THRESHOLD, DeprovisionThreshold, validateThreshold } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { Verb, CliContext, UsageError } from '../verb';
+import { oneArgument, positionalsOnly } from './arguments';
 import { withStores } from './database';
-import { oneTenantId } from './tenant-admin.verbs';
 import { parseDuration } from './time-args';
 
 /**
@@ -27,7 +27,7 @@ export const thresholdVerb: Verb = {
       allowPositionals: true,
       strict: true,
     });
-    const id = oneTenantId(positionals, 'tenant deprovision-threshold');
+    const id = oneArgument(positionals, 'tenant deprovision-threshold', 'tenant id');
     const limits = values['max-users'] !== undefined || values['max-percent'] !== undefined;
     if (values.off && (limits || values.window !== undefined)) throw new UsageError('--off takes no other option');
     if (!values.off && !limits && values.window !== undefined) throw new UsageError('--window needs --max-users or --max-percent');
@@ -56,7 +56,7 @@ export const holdsListVerb: Verb = {
   usage: 'scimctl tenant holds TENANT_ID [--all]                 open deprovisioning holds: held commands, first/last time, sample users',
   async run(args, ctx) {
     const { positionals, values } = parseArgs({ args, options: { all: { type: 'boolean' } }, allowPositionals: true, strict: true });
-    const id = oneTenantId(positionals, 'tenant holds');
+    const id = oneArgument(positionals, 'tenant holds', 'tenant id');
     const holds = await withHolds(ctx, async (h) => ((await h.threshold(id)) ? h.list(id, { includeDecided: values.all }) : undefined));
     if (!holds) throw new Error(`tenant ${id} not found`);
     for (const hold of holds) ctx.out(JSON.stringify(hold));
@@ -70,7 +70,7 @@ const decideVerb = (word: 'approve' | 'reject'): Verb => ({
       ? 'scimctl tenant holds approve TENANT_ID HOLD_ID          apply the held deprovisionings in order (their events go out)'
       : 'scimctl tenant holds reject TENANT_ID HOLD_ID           discard them: the users stay as they are, no events, Entra is told nothing',
   async run(args, ctx) {
-    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+    const positionals = positionalsOnly(args);
     if (positionals.length !== 2) throw new UsageError(`tenant holds ${word} needs a tenant id and a hold id`);
     const [tenantId, holdId] = positionals;
     const result: HoldView | 'decided' | undefined = await withHolds(ctx, (h) =>

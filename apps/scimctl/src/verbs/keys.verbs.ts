@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { signingKeyViews } from '@scimflow/persistence';
-import { Verb, UsageError } from '../verb';
+import { Verb } from '../verb';
+import { oneArgument } from './arguments';
 import { withStores } from './database';
 
 /**
@@ -34,9 +35,9 @@ export const keysRetireVerb: Verb = {
   async run(args, { config, out }) {
     // a kid is a JWK thumbprint (base64url), which may begin with '-': it is taken as it is, never as an option
     const kids = args[0] === '--' ? args.slice(1) : args;
-    if (kids.length !== 1) throw new UsageError('keys retire needs exactly one kid');
-    const key = await withStores(config, (s) => s.signingKeys.retire(kids[0]));
-    if (!key) throw new Error(`no signing key ${kids[0]}`);
+    const kid = oneArgument(kids, 'keys retire', 'kid');
+    const key = await withStores(config, (s) => s.signingKeys.retire(kid));
+    if (!key) throw new Error(`no signing key ${kid}`);
     out(JSON.stringify({ kid: key.kid, state: 'retired', retiredAt: key.retiredAt?.toISOString() }));
   },
 };

@@ -1,28 +1,27 @@
-import { parseArgs } from 'node:util';
 import { discardedOutcome } from '@scimflow/provisioning';
 import { Verb, UsageError } from '../verb';
+import { oneArgument, positionalsOnly } from './arguments';
 import { withStores } from './database';
+import { listingVerb } from './listing';
 import { parseLimit } from './time-args';
 
 /** Parked provisioning commands: `scimctl commands parked|redrive|discard`. */
 
-export const commandsParkedVerb: Verb = {
+export const commandsParkedVerb = listingVerb({
   words: ['commands', 'parked'],
   usage:
     'scimctl commands parked [--tenant T] [--limit N]         commands parked after transient failures (state failing, with error and\n' +
     '                                                         attempts) and those of the same user waiting behind them, newest first',
-  async run(args, { config, out }) {
-    const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, limit: { type: 'string' } }, strict: true });
-    const list = await withStores(config, (s) => s.parkedCommands.list({ tenantId: values.tenant, limit: parseLimit(values.limit) }));
-    for (const parked of list) out(JSON.stringify(parked));
-  },
-};
+  options: { tenant: { type: 'string' }, limit: { type: 'string' } },
+  query: (values) => ({ tenantId: values.tenant, limit: parseLimit(values.limit) }),
+  list: (s, query) => s.parkedCommands.list(query),
+});
 
 export const commandsRedriveVerb: Verb = {
   words: ['commands', 'redrive'],
   usage: "scimctl commands redrive ID                             retry that user's failing parked command now (then those behind it)",
   async run(args, { config, out }) {
-    const id = oneId(args, 'redrive');
+    const id = oneArgument(positionalsOnly(args), 'commands redrive', 'parked command id');
     const view = await withStores(config, (s) => s.parkedCommands.redrive(id));
     if (!view) throw new Error(`parked command ${id} not found`);
     out(JSON.stringify(view));
@@ -33,7 +32,7 @@ export const commandsDiscardVerb: Verb = {
   words: ['commands', 'discard'],
   usage: 'scimctl commands discard ID                             drop a parked command for good (answered 500, audited); the next goes on',
   async run(args, { config, out }) {
-    const id = oneId(args, 'discard');
+    const id = oneArgument(positionalsOnly(args), 'commands discard', 'parked command id');
     const view = await withStores(config, async (s) => {
       const parked = s.parkedCommands;
       const found = await parked.get(id);
@@ -47,11 +46,5 @@ export const commandsDiscardVerb: Verb = {
     out(JSON.stringify(view));
   },
 };
-
-function oneId(args: string[], word: string): string {
-  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
-  if (positionals.length !== 1) throw new UsageError(`commands ${word} needs exactly one parked command id`);
-  return positionals[0];
-}
 
 export const PARKED_COMMANDS_VERBS = [commandsParkedVerb, commandsRedriveVerb, commandsDiscardVerb];

@@ -1,21 +1,14 @@
 import { parseArgs } from 'node:util';
 import { SETUP_LINK_MAX_SECONDS, SETUP_LINK_MIN_SECONDS } from '@scimflow/access';
-import { SetupLinks } from '@scimflow/persistence';
-import { Verb, CliContext, UsageError } from '../verb';
-import { withStores } from './database';
+import { Verb, UsageError } from '../verb';
+import { oneArgument, positionalsOnly } from './arguments';
+import { withTenantStores } from './database';
 import { parseDuration } from './time-args';
 
 /**
  * `scimctl tenant setup-link|setup-links|revoke-setup-link`: links that let a customer's IT admin connect Entra for one
  * tenant in the console (docs/runbook.md, "Setup links").
  */
-
-async function withTenant<T>(ctx: CliContext, tenantId: string, work: (links: SetupLinks) => Promise<T>): Promise<T> {
-  return withStores(ctx.config, async (s) => {
-    if (!(await s.tenantAdmin.get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
-    return work(s.setupLinks);
-  });
-}
 
 /** `--expires 7d` as seconds, within the links' allowed lifetime. */
 export function setupLinkSeconds(value: string | undefined): number | undefined {
@@ -35,18 +28,18 @@ export const setupLinkCreateVerb: Verb = {
       allowPositionals: true,
       strict: true,
     });
-    if (positionals.length !== 1) throw new UsageError('tenant setup-link needs exactly one tenant id');
+    const tenantId = oneArgument(positionals, 'tenant setup-link', 'tenant id');
     const productName = values['product-name'];
     if (productName !== undefined && productName.length > 80) throw new UsageError('--product-name may be at most 80 characters');
     const logoUrl = values['logo-url'];
     if (logoUrl !== undefined && (logoUrl.length > 500 || !isHttpsUrl(logoUrl)))
       throw new UsageError('--logo-url must be an https URL of at most 500 characters');
     const expiresInSeconds = setupLinkSeconds(values.expires);
-    const link = await withTenant(ctx, positionals[0], (links) =>
-      links.issue(positionals[0], { expiresInSeconds, productName, logoUrl }, ctx.config.PUBLIC_BASE_URL),
+    const link = await withTenantStores(ctx.config, tenantId, (s) =>
+      s.setupLinks.issue(tenantId, { expiresInSeconds, productName, logoUrl }, ctx.config.PUBLIC_BASE_URL),
     );
     ctx.out(link.url);
-    process.stderr.write(`setup link ${link.id} for tenant ${positionals[0]}, expires ${link.expiresAt}; the URL is shown only now\n`);
+    process.stderr.write(`setup link ${link.id} for tenant ${tenantId}, expires ${link.expiresAt}; the URL is shown only now\n`);
   },
 };
 
@@ -54,9 +47,8 @@ export const setupLinkListVerb: Verb = {
   words: ['tenant', 'setup-links'],
   usage: "scimctl tenant setup-links TENANT_ID                  list the tenant's setup links (never their tokens)",
   async run(args, ctx) {
-    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
-    if (positionals.length !== 1) throw new UsageError('tenant setup-links needs exactly one tenant id');
-    for (const link of await withTenant(ctx, positionals[0], (links) => links.list(positionals[0]))) ctx.out(JSON.stringify(link));
+    const tenantId = oneArgument(positionalsOnly(args), 'tenant setup-links', 'tenant id');
+    for (const link of await withTenantStores(ctx.config, tenantId, (s) => s.setupLinks.list(tenantId))) ctx.out(JSON.stringify(link));
   },
 };
 
@@ -64,10 +56,11 @@ export const setupLinkRevokeVerb: Verb = {
   words: ['tenant', 'revoke-setup-link'],
   usage: 'scimctl tenant revoke-setup-link TENANT_ID LINK_ID    revoke a setup link: it stops working at once',
   async run(args, ctx) {
-    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+    const positionals = positionalsOnly(args);
     if (positionals.length !== 2) throw new UsageError('tenant revoke-setup-link needs a tenant id and a link id');
     const [tenantId, linkId] = positionals;
-    if (!(await withTenant(ctx, tenantId, (links) => links.revoke(tenantId, linkId)))) throw new Error(`no active setup link ${linkId} for tenant ${tenantId}`);
+    if (!(await withTenantStores(ctx.config, tenantId, (s) => s.setupLinks.revoke(tenantId, linkId))))
+      throw new Error(`no active setup link ${linkId} for tenant ${tenantId}`);
     ctx.out(JSON.stringify({ id: linkId, revoked: true }));
   },
 };

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { WebhookSubscriptions } from '@scimflow/persistence';
 import { secretRotation, subscriptionSettings } from '@scimflow/webhooks';
 import { Verb, CliContext, UsageError } from '../verb';
+import { oneArgument, positionalsOnly } from './arguments';
 import { withStores } from './database';
 import { parseDuration } from './time-args';
 
@@ -9,11 +10,6 @@ import { parseDuration } from './time-args';
 
 const withSubscriptions = <T>(ctx: CliContext, work: (s: WebhookSubscriptions) => Promise<T>) =>
   withStores(ctx.config, (stores) => work(stores.webhookSubscriptions));
-
-function oneId(positionals: string[], verb: string): string {
-  if (positionals.length !== 1) throw new UsageError(`${verb} needs exactly one subscription id`);
-  return positionals[0];
-}
 
 export const subscriptionCreateVerb: Verb = {
   words: ['subscription', 'create'],
@@ -51,8 +47,8 @@ export const subscriptionEnableVerb: Verb = {
   words: ['subscription', 'enable'],
   usage: 'scimctl subscription enable ID                          resume delivery (queued events go out again, in order)',
   async run(args, ctx) {
-    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
-    ctx.out(JSON.stringify(await withSubscriptions(ctx, (s) => s.enable(oneId(positionals, 'subscription enable')))));
+    const id = oneArgument(positionalsOnly(args), 'subscription enable', 'subscription id');
+    ctx.out(JSON.stringify(await withSubscriptions(ctx, (s) => s.enable(id))));
   },
 };
 
@@ -61,7 +57,8 @@ export const subscriptionDisableVerb: Verb = {
   usage: 'scimctl subscription disable ID [--reason TEXT]         stop delivery; new events are not queued for it meanwhile',
   async run(args, ctx) {
     const { values, positionals } = parseArgs({ args, options: { reason: { type: 'string' } }, allowPositionals: true, strict: true });
-    ctx.out(JSON.stringify(await withSubscriptions(ctx, (s) => s.disable(oneId(positionals, 'subscription disable'), values.reason))));
+    const id = oneArgument(positionals, 'subscription disable', 'subscription id');
+    ctx.out(JSON.stringify(await withSubscriptions(ctx, (s) => s.disable(id, values.reason))));
   },
 };
 
@@ -78,7 +75,7 @@ export const subscriptionRotateSecretVerb: Verb = {
       strict: true,
     });
     const overlapMs = values.overlap === undefined ? undefined : parseDuration(values.overlap, '--overlap');
-    const id = oneId(positionals, 'subscription rotate-secret');
+    const id = oneArgument(positionals, 'subscription rotate-secret', 'subscription id');
     const rotation = secretRotation({ overlapMs, secret: values.secret });
     const rotated = await withSubscriptions(ctx, (s) => s.rotateSecret(id, rotation));
     ctx.out(JSON.stringify({ ...rotated.subscription, secret: rotated.secret }));
@@ -89,8 +86,7 @@ export const subscriptionDeleteVerb: Verb = {
   words: ['subscription', 'delete'],
   usage: 'scimctl subscription delete ID                          delete it with its queue, delivery log and dead letters',
   async run(args, ctx) {
-    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
-    const id = oneId(positionals, 'subscription delete');
+    const id = oneArgument(positionalsOnly(args), 'subscription delete', 'subscription id');
     await withSubscriptions(ctx, (s) => s.delete(id));
     ctx.out(JSON.stringify({ deleted: id }));
   },

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { MAX_RATE_LIMIT } from '@scimflow/access';
 import { TenantAdmin, tenantView } from '@scimflow/persistence';
 import { Verb, CliContext, UsageError } from '../verb';
+import { oneArgument, positionalsOnly } from './arguments';
 import { withStores } from './database';
 import { allowedIps } from './tenant-options';
 
@@ -13,11 +14,6 @@ import { allowedIps } from './tenant-options';
 
 const withTenants = <T>(ctx: CliContext, work: (t: TenantAdmin) => Promise<T>) => withStores(ctx.config, (s) => work(s.tenantAdmin));
 
-export function oneTenantId(positionals: string[], verb: string): string {
-  if (positionals.length !== 1) throw new UsageError(`${verb} needs exactly one tenant id`);
-  return positionals[0];
-}
-
 function printTenant(ctx: CliContext, tenantId: string, tenant: Parameters<typeof tenantView>[0] | null) {
   if (!tenant) throw new Error(`tenant ${tenantId} not found`);
   ctx.out(JSON.stringify(tenantView(tenant, ctx.config.PUBLIC_BASE_URL)));
@@ -27,8 +23,7 @@ export const tenantGetVerb: Verb = {
   words: ['tenant', 'get'],
   usage: 'scimctl tenant get TENANT_ID                           show a tenant (URLs, profile, status, allowed IPs, rate limit)',
   async run(args, ctx) {
-    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
-    const id = oneTenantId(positionals, 'tenant get');
+    const id = oneArgument(positionalsOnly(args), 'tenant get', 'tenant id');
     printTenant(ctx, id, await withTenants(ctx, (t) => t.get(id)));
   },
 };
@@ -40,8 +35,7 @@ const statusVerb = (word: 'disable' | 'enable'): Verb => ({
       ? "scimctl tenant disable TENANT_ID                       refuse the tenant's SCIM and token requests (403) until enabled"
       : "scimctl tenant enable TENANT_ID                        accept the tenant's requests again",
   async run(args, ctx) {
-    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
-    const id = oneTenantId(positionals, `tenant ${word}`);
+    const id = oneArgument(positionalsOnly(args), `tenant ${word}`, 'tenant id');
     printTenant(ctx, id, await withTenants(ctx, (t) => t.setStatus(id, word === 'disable' ? 'disabled' : 'active')));
   },
 });
@@ -62,7 +56,7 @@ const pauseVerb = (word: 'pause' | 'resume'): Verb => ({
       allowPositionals: true,
       strict: true,
     });
-    const id = oneTenantId(positionals, `tenant ${word}`);
+    const id = oneArgument(positionals, `tenant ${word}`, 'tenant id');
     if (values.intake === values.delivery) throw new UsageError(`tenant ${word} takes one of --intake or --delivery`);
     printTenant(ctx, id, await withTenants(ctx, (t) => t.setPaused(id, values.intake ? 'intake' : 'delivery', word === 'pause')));
   },
@@ -75,7 +69,7 @@ export const tenantDeleteVerb: Verb = {
   usage: 'scimctl tenant delete TENANT_ID --yes                  delete a tenant with its credentials, users and groups',
   async run(args, ctx) {
     const { positionals, values } = parseArgs({ args, options: { yes: { type: 'boolean' } }, allowPositionals: true, strict: true });
-    const id = oneTenantId(positionals, 'tenant delete');
+    const id = oneArgument(positionals, 'tenant delete', 'tenant id');
     if (!values.yes) throw new UsageError("tenant delete removes all of the tenant's data; confirm with --yes");
     if (!(await withTenants(ctx, (t) => t.delete(id)))) throw new Error(`tenant ${id} not found`);
     ctx.out(JSON.stringify({ tenantId: id, deleted: true }));
@@ -87,7 +81,7 @@ export const tenantAllowIpsVerb: Verb = {
   usage: 'scimctl tenant allow-ips TENANT_ID [--allow-ip CIDR]...  replace the allowed source networks (none given: allow all)',
   async run(args, ctx) {
     const { positionals, values } = parseArgs({ args, options: { 'allow-ip': { type: 'string', multiple: true } }, allowPositionals: true, strict: true });
-    const id = oneTenantId(positionals, 'tenant allow-ips');
+    const id = oneArgument(positionals, 'tenant allow-ips', 'tenant id');
     const blocks = allowedIps(values['allow-ip']);
     printTenant(ctx, id, await withTenants(ctx, (t) => t.setAllowedSourceIps(id, blocks)));
   },
@@ -110,7 +104,7 @@ export const tenantRateLimitVerb: Verb = {
       allowPositionals: true,
       strict: true,
     });
-    const id = oneTenantId(positionals, 'tenant rate-limit');
+    const id = oneArgument(positionals, 'tenant rate-limit', 'tenant id');
     if (values.default && (values['per-second'] || values.burst)) throw new UsageError('tenant rate-limit: --default or --per-second/--burst, not both');
     const limit = values.default ? null : { perSecond: rate('--per-second', values['per-second']), burst: rate('--burst', values.burst) };
     printTenant(ctx, id, await withTenants(ctx, (t) => t.setRateLimit(id, limit)));

@@ -1,22 +1,14 @@
 import { parseArgs } from 'node:util';
 import { issueToken } from '@scimflow/access';
-import { secretTokenView, TenantAdmin } from '@scimflow/persistence';
-import { Verb, UsageError } from '../verb';
-import { withStores } from './database';
+import { secretTokenView } from '@scimflow/persistence';
+import { Verb } from '../verb';
+import { oneArgument, tenantOf, tenantOnly } from './arguments';
+import { withStores, withTenantStores } from './database';
 
 /**
  * `scimctl token create|list|revoke --tenant T`: a tenant's long-lived secret tokens (Entra's
  * "Secret Token"). Rotate by creating a new token, entering it in Entra, then revoking the old one.
  */
-
-function tenantOf(values: { tenant?: string }, verb: string): string {
-  if (!values.tenant) throw new UsageError(`${verb} needs --tenant TENANT_ID`);
-  return values.tenant;
-}
-
-async function assertTenant(admin: TenantAdmin, id: string) {
-  if (!(await admin.get(id))) throw new Error(`tenant ${id} not found`);
-}
 
 export const tokenCreateVerb: Verb = {
   words: ['token', 'create'],
@@ -24,10 +16,7 @@ export const tokenCreateVerb: Verb = {
   async run(args, { config, out }) {
     const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, description: { type: 'string' } }, strict: true });
     const tenantId = tenantOf(values, 'token create');
-    const created = await withStores(config, async (s) => {
-      await assertTenant(s.tenantAdmin, tenantId);
-      return s.secretTokens.create(tenantId, await issueToken(), values.description);
-    });
+    const created = await withTenantStores(config, tenantId, async (s) => s.secretTokens.create(tenantId, await issueToken(), values.description));
     out(JSON.stringify({ id: created.id, token: created.token, description: created.description, createdAt: created.createdAt.toISOString() }));
   },
 };
@@ -36,13 +25,8 @@ export const tokenListVerb: Verb = {
   words: ['token', 'list'],
   usage: 'scimctl token list --tenant T                          list secret tokens with created/last-used/revoked times',
   async run(args, { config, out }) {
-    const { values } = parseArgs({ args, options: { tenant: { type: 'string' } }, strict: true });
-    const tenantId = tenantOf(values, 'token list');
-    const tokens = await withStores(config, async (s) => {
-      await assertTenant(s.tenantAdmin, tenantId);
-      return s.secretTokens.list(tenantId);
-    });
-    for (const t of tokens) out(JSON.stringify(secretTokenView(t)));
+    const tenantId = tenantOnly(args, 'token list');
+    for (const t of await withTenantStores(config, tenantId, (s) => s.secretTokens.list(tenantId))) out(JSON.stringify(secretTokenView(t)));
   },
 };
 
@@ -52,10 +36,9 @@ export const tokenRevokeVerb: Verb = {
   async run(args, { config, out }) {
     const { values, positionals } = parseArgs({ args, options: { tenant: { type: 'string' } }, allowPositionals: true, strict: true });
     const tenantId = tenantOf(values, 'token revoke');
-    if (positionals.length !== 1) throw new UsageError('token revoke needs exactly one token id');
-    const revoked = await withStores(config, (s) => s.secretTokens.revoke(tenantId, positionals[0]));
-    if (!revoked) throw new Error(`no active token ${positionals[0]} for tenant ${tenantId}`);
-    out(JSON.stringify({ id: positionals[0], revoked: true }));
+    const id = oneArgument(positionals, 'token revoke', 'token id');
+    if (!(await withStores(config, (s) => s.secretTokens.revoke(tenantId, id)))) throw new Error(`no active token ${id} for tenant ${tenantId}`);
+    out(JSON.stringify({ id, revoked: true }));
   },
 };
 

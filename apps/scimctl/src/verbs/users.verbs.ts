@@ -16,11 +16,11 @@ import {
 } from '@scimflow/contracts';
 import { createKafka, parseBrokers } from '@scimflow/messaging';
 import { ProcessedCommands } from '@scimflow/persistence';
-import { createStores, Stores } from '@scimflow/persistence';
+import { Stores } from '@scimflow/persistence';
 import { ImportRow, importRowsFromCsv, importRowsFromJson, runImport } from '@scimflow/provisioning';
 import { ScimError } from '@scimflow/scim';
 import { Verb, UsageError } from '../verb';
-import { withDatabase } from './database';
+import { withTenantStores } from './database';
 
 /**
  * `scimctl users list|get|import|login-method --tenant T`: a tenant's users with their product-side lifecycle.
@@ -37,11 +37,7 @@ export async function withTenant<T>(
   work: (ds: DataSource, tenantId: string, stores: Stores) => Promise<T>,
 ): Promise<T> {
   if (!tenantId) throw new UsageError('needs --tenant T');
-  return withDatabase(config.DATABASE_URL, async (ds) => {
-    const stores = createStores(ds, config);
-    if (!(await stores.tenantAdmin.get(tenantId))) throw new Error(`tenant ${tenantId} not found`);
-    return work(ds, tenantId, stores);
-  });
+  return withTenantStores(config, tenantId, (stores, ds) => work(ds, tenantId, stores));
 }
 
 /** Publishes User commands and waits for their outcomes in processed_commands (written with each command's effects). */
