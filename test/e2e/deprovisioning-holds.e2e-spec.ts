@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ScimctlConfig, validateConfig } from '../../libs/config/src';
-import { HOLDS_COMMANDS, holdsListCommand, thresholdCommand } from '../../apps/scimctl/src/commands/holds.commands';
+import { HOLDS_VERBS, holdsListVerb, thresholdVerb } from '../../apps/scimctl/src/verbs/holds.verbs';
 import { adminRequest } from '../support/admin-client';
 import { sample } from '../support/prometheus';
 import { patchOps, ScimClient } from '../support/scim-client';
@@ -15,7 +15,7 @@ import { useReceiver } from '../support/webhook-receiver';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ADMIN_TOKEN = randomBytes(32).toString('base64url');
 const DEACTIVATE = patchOps({ op: 'Replace', path: 'active', value: 'False' });
-const scimctlReject = HOLDS_COMMANDS.find((c) => c.words.join(' ') === 'tenant holds reject')!;
+const scimctlReject = HOLDS_VERBS.find((c) => c.words.join(' ') === 'tenant holds reject')!;
 
 describe('deprovisioning holds (e2e)', () => {
   const system = useSystem({ env: { ADMIN_TOKEN } });
@@ -47,7 +47,7 @@ describe('deprovisioning holds (e2e)', () => {
     expect(set.status).toBe(200);
     expect(set.body).toEqual({ maxUsers: 5, maxPercent: null, windowSeconds: 3600 });
     const out: string[] = [];
-    await thresholdCommand.run([tenantId], { config: validateConfig(ScimctlConfig, process.env), out: (s: string) => void out.push(s) });
+    await thresholdVerb.run([tenantId], { config: validateConfig(ScimctlConfig, process.env), out: (s: string) => void out.push(s) });
     expect(JSON.parse(out[0])).toEqual({ maxUsers: 5, maxPercent: null, windowSeconds: 3600 });
   });
 
@@ -97,7 +97,7 @@ describe('deprovisioning holds (e2e)', () => {
     expect(hold.firstAt <= hold.lastAt).toBe(true);
     expect(hold.sampleUsers[0]).toEqual({ id: ids[5], userName: 'user5@contoso.example' });
     const listed: string[] = [];
-    await holdsListCommand.run([tenantId], { config: validateConfig(ScimctlConfig, process.env), out: (s: string) => void listed.push(s) });
+    await holdsListVerb.run([tenantId], { config: validateConfig(ScimctlConfig, process.env), out: (s: string) => void listed.push(s) });
     expect(listed.map((l) => JSON.parse(l).holdId)).toEqual([hold.holdId]);
     expect(await heldMetric()).toBe(9);
     const parked = await admin('GET', `/parked-commands?tenantId=${tenantId}`);

@@ -3,7 +3,7 @@ import { ChangeEvent, CursorExpiredError, EventsApiError, isReflectedIn, Scimflo
 import { TenantEvents } from '../../libs/persistence/src';
 import { encodeEventsCursor } from '../../libs/contracts/src';
 import { groupMembers } from '../../libs/scim/src';
-import { eventConsumersCommand } from '../../apps/scimctl/src/commands/events.commands';
+import { eventConsumersVerb } from '../../apps/scimctl/src/verbs/events.verbs';
 import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { adminRequest } from '../support/admin-client';
 import { sample } from '../support/prometheus';
@@ -203,7 +203,7 @@ describe('events API', () => {
       expect.objectContaining({ id: t.credentialId, description: 'events order consumer', lagEvents: 1, lastReadAt: expect.any(String) }),
     ]);
     const lines: string[] = [];
-    await eventConsumersCommand.run(['--tenant', t.tenantId], { config: validateConfig(ScimctlConfig, process.env), out: (l) => lines.push(l) });
+    await eventConsumersVerb.run(['--tenant', t.tenantId], { config: validateConfig(ScimctlConfig, process.env), out: (l) => lines.push(l) });
     expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ id: t.credentialId, lagEvents: 1, position: consumers.body[0].position })]);
     const metrics = await (await fetch(`${await system.ingress.getUrl()}/metrics`)).text();
     expect(sample(metrics, 'scimflow_events_api_consumer_lag', { tenant: t.tenantId, consumer: t.credentialId })).toBe(1);

@@ -3,14 +3,14 @@ import { entraUser, patchOps, ScimClient } from '../support/scim-client';
 import { useSystem } from '../support/system';
 import { useReceiver } from '../support/webhook-receiver';
 import type { ScimctlConfig } from '../../libs/config/src';
-import { UsageError } from '../../apps/scimctl/src/command';
-import { auditCommand, tenantProfileCommand } from '../../apps/scimctl/src/commands/audit.commands';
+import { UsageError } from '../../apps/scimctl/src/verb';
+import { auditVerb, tenantProfileVerb } from '../../apps/scimctl/src/verbs/audit.verbs';
 import { adminRequest } from '../support/admin-client';
 
-/** A scimctl command run in-process against the run's database; returns its output lines. */
-async function scimctl(command: typeof auditCommand, ...args: string[]): Promise<string[]> {
+/** A scimctl verb run in-process against the run's database; returns its output lines. */
+async function scimctl(verb: typeof auditVerb, ...args: string[]): Promise<string[]> {
   const lines: string[] = [];
-  await command.run(args, { config: { DATABASE_URL: process.env.DATABASE_URL! } as ScimctlConfig, out: (l) => lines.push(l) });
+  await verb.run(args, { config: { DATABASE_URL: process.env.DATABASE_URL! } as ScimctlConfig, out: (l) => lines.push(l) });
   return lines;
 }
 
@@ -123,10 +123,10 @@ describe('product profiles end to end', () => {
       expect(groupAudit.body.filter((e: { resourceType: string; status: number }) => e.resourceType === 'Group' && e.status === 501).length).toBe(2);
       expect((await admin('GET', `/tenants/${t.tenantId}/audit?to=2000-01-01T00:00:00Z`)).body).toEqual([]);
 
-      const cli = (await scimctl(auditCommand, '--tenant', t.tenantId, '--user', id, '--outcome', 'failure', '--from', '1h')).map((l) => JSON.parse(l));
+      const cli = (await scimctl(auditVerb, '--tenant', t.tenantId, '--user', id, '--outcome', 'failure', '--from', '1h')).map((l) => JSON.parse(l));
       expect(cli).toEqual([expect.objectContaining({ resourceId: id, status: 400, outcome: 'failure' })]);
-      expect(await scimctl(auditCommand, '--tenant', t.tenantId, '--user', id, '--to', '2000-01-01T00:00:00Z')).toEqual([]);
-      await expect(scimctl(auditCommand, '--tenant', t.tenantId, '--outcome', 'maybe')).rejects.toBeInstanceOf(UsageError);
+      expect(await scimctl(auditVerb, '--tenant', t.tenantId, '--user', id, '--to', '2000-01-01T00:00:00Z')).toEqual([]);
+      await expect(scimctl(auditVerb, '--tenant', t.tenantId, '--outcome', 'maybe')).rejects.toBeInstanceOf(UsageError);
     });
   });
 
@@ -210,15 +210,15 @@ describe('product profiles end to end', () => {
       const audit = await admin('GET', `/tenants/${t.tenantId}/audit?resourceId=${recorded.body.id}`);
       expect(audit.body[0].diff.unmatchedRoles).toEqual(['Ghost']);
 
-      const shown = JSON.parse((await scimctl(tenantProfileCommand, t.tenantId))[0]);
+      const shown = JSON.parse((await scimctl(tenantProfileVerb, t.tenantId))[0]);
       expect(shown).toMatchObject({
         profile: 'segura',
         effective: { roles: { mode: 'map', productRoles: ['Admin'], unknownRoles: 'record' }, groupProvisioning: true },
       });
-      await expect(scimctl(tenantProfileCommand, t.tenantId, '--settings', '{"roles":{"mode":"map","productRoles":["Café"]}}')).rejects.toThrow(
+      await expect(scimctl(tenantProfileVerb, t.tenantId, '--settings', '{"roles":{"mode":"map","productRoles":["Café"]}}')).rejects.toThrow(
         /no spaces or accents/,
       );
-      const set = JSON.parse((await scimctl(tenantProfileCommand, t.tenantId, '--settings', '{"roles":{"mode":"map","productRoles":["Admin","Ghost"]}}'))[0]);
+      const set = JSON.parse((await scimctl(tenantProfileVerb, t.tenantId, '--settings', '{"roles":{"mode":"map","productRoles":["Admin","Ghost"]}}'))[0]);
       expect(set.effective.roles).toEqual({ mode: 'map', productRoles: ['Admin', 'Ghost'], unknownRoles: 'reject' });
       expect((await admin('GET', `/tenants/${t.tenantId}/profile`)).body.settings).toEqual({ roles: { mode: 'map', productRoles: ['Admin', 'Ghost'] } });
 
@@ -239,7 +239,7 @@ describe('product profiles end to end', () => {
         expect(missing.body).toMatchObject({ status: '404', detail: `Tenant ${nobody} not found` });
       }
       expect((await admin('PUT', '/tenants/not-a-tenant/profile', { profile: 'segura' })).status).toBe(404);
-      await expect(scimctl(tenantProfileCommand, nobody)).rejects.toThrow(`no tenant ${nobody}`);
+      await expect(scimctl(tenantProfileVerb, nobody)).rejects.toThrow(`no tenant ${nobody}`);
     });
   });
 

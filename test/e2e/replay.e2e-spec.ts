@@ -2,9 +2,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createKafka, ensureTopics, parseBrokers } from '../../libs/messaging/src';
 import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { contractValidator } from '../../libs/contracts/src/schemas/test-helpers';
-import { replayCommands, replayCommandsCommand, parseReplayCommandsArgs } from '../../apps/scimctl/src/commands/replay-commands.command';
-import { parseReplayEventsArgs, replayEventsFromCli as replayEvents } from '../../apps/scimctl/src/commands/replay-events.command';
-import { rebuildCommand } from '../../apps/scimctl/src/commands/rebuild.command';
+import { replayCommands, replayCommandsVerb, parseReplayCommandsArgs } from '../../apps/scimctl/src/verbs/replay-commands.verbs';
+import { parseReplayEventsArgs, replayEventsFromCli as replayEvents } from '../../apps/scimctl/src/verbs/replay-events.verbs';
+import { rebuildVerb } from '../../apps/scimctl/src/verbs/rebuild.verbs';
 import { useSystem } from '../support/system';
 import { patchOps, ScimClient } from '../support/scim-client';
 import { useReceiver } from '../support/webhook-receiver';
@@ -42,7 +42,7 @@ describe('replay commands (e2e)', () => {
   const config = () => validateConfig(ScimctlConfig, process.env);
   const replay = async (args: string[]) => {
     const lines: string[] = [];
-    await replayCommandsCommand.run(args, { config: config(), out: (l) => lines.push(l) });
+    await replayCommandsVerb.run(args, { config: config(), out: (l) => lines.push(l) });
     return JSON.parse(lines[0]);
   };
 
@@ -212,7 +212,7 @@ describe('replay commands (e2e)', () => {
   it('rebuild --tenant finds no difference on a healthy tenant, one after a manual row edit, and drops its schema', async () => {
     const rebuild = async (args: string[]) => {
       const lines: string[] = [];
-      await rebuildCommand.run(args, { config: config(), out: (l) => lines.push(l) });
+      await rebuildVerb.run(args, { config: config(), out: (l) => lines.push(l) });
       return lines.map((l) => JSON.parse(l));
     };
     const healthy = await rebuild(['--tenant', tenantId]);

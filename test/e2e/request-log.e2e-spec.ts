@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ScimctlConfig, validateConfig } from '../../libs/config/src';
 import { RequestLog } from '../../libs/persistence/src';
-import { requestsCommand } from '../../apps/scimctl/src/commands/requests.commands';
+import { requestsVerb } from '../../apps/scimctl/src/verbs/requests.verbs';
 import { RequestLogCapture } from '../../apps/ingress/src/request-log/request-log-capture';
 import { adminRequest } from '../support/admin-client';
 import { patchOps, ScimClient } from '../support/scim-client';
@@ -94,7 +94,7 @@ describe('request log', () => {
     // scimctl requests reads the same log
     const lines: string[] = [];
     const config = validateConfig(ScimctlConfig, { ...process.env });
-    await requestsCommand.run(['--tenant', tenantId, '--status', '401', '--limit', '5'], { config, out: (l) => lines.push(l) });
+    await requestsVerb.run(['--tenant', tenantId, '--status', '401', '--limit', '5'], { config, out: (l) => lines.push(l) });
     expect(lines.map((l) => JSON.parse(l).id)).toEqual([unauthorised.id]);
 
     // deleting the tenant deletes its log

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ScimctlConfig, validateConfig } from '../../libs/config/src';
-import { tenantPauseCommand, tenantResumeCommand } from '../../apps/scimctl/src/commands/tenant-admin.commands';
+import { tenantPauseVerb, tenantResumeVerb } from '../../apps/scimctl/src/verbs/tenant-admin.verbs';
 import { adminRequest } from '../support/admin-client';
 import { sample } from '../support/prometheus';
 import { patchOps, ScimClient } from '../support/scim-client';
@@ -79,7 +79,7 @@ describe('tenant pauses (e2e)', () => {
 
   it('answers a paused tenant’s SCIM requests 503 + Retry-After, others as usual, and serves it again on resume (scimctl)', async () => {
     const ctx = { config: validateConfig(ScimctlConfig, process.env), out: () => undefined };
-    await tenantPauseCommand.run([paused.tenantId, '--intake'], ctx);
+    await tenantPauseVerb.run([paused.tenantId, '--intake'], ctx);
     expect((await admin('GET', `/tenants/${paused.tenantId}`)).body.intakePausedAt).toEqual(expect.any(String));
     // scimctl writes to the database: this ingress sees it once its cached policy expires
     const deadline = Date.now() + 40_000;
@@ -95,7 +95,7 @@ describe('tenant pauses (e2e)', () => {
     expect((await other.client.get('/Users?count=1')).status).toBe(200);
 
     // resuming through the admin API applies at once in the ingress that served it
-    await tenantResumeCommand.run([paused.tenantId, '--intake'], ctx);
+    await tenantResumeVerb.run([paused.tenantId, '--intake'], ctx);
     expect((await admin('POST', `/tenants/${paused.tenantId}/intake/resume`)).status).toBe(200);
     expect((await paused.client.get('/Users?count=1')).status).toBe(200);
   });
@@ -104,7 +104,7 @@ describe('tenant pauses (e2e)', () => {
     expect((await admin('POST', `/tenants/${paused.tenantId}/intake/stop`)).status).toBe(404);
     expect((await admin('POST', `/tenants/00000000-0000-4000-8000-000000000000/delivery/pause`)).status).toBe(404);
     const ctx = { config: validateConfig(ScimctlConfig, process.env), out: () => undefined };
-    await expect(tenantPauseCommand.run([paused.tenantId], ctx)).rejects.toThrow(/one of --intake or --delivery/);
-    await expect(tenantPauseCommand.run([paused.tenantId, '--intake', '--delivery'], ctx)).rejects.toThrow(/one of/);
+    await expect(tenantPauseVerb.run([paused.tenantId], ctx)).rejects.toThrow(/one of --intake or --delivery/);
+    await expect(tenantPauseVerb.run([paused.tenantId, '--intake', '--delivery'], ctx)).rejects.toThrow(/one of/);
   });
 });

@@ -6,9 +6,9 @@ import { entraUser, patchOps, ScimClient } from '../support/scim-client';
 import { useSystem } from '../support/system';
 import { useReceiver } from '../support/webhook-receiver';
 import { ScimctlConfig, validateConfig } from '../../libs/config/src';
-import { CliCommand } from '../../apps/scimctl/src/command';
-import { usersImportCommand, usersListCommand, usersLoginMethodCommand } from '../../apps/scimctl/src/commands/users.commands';
-import { groupsImportCommand } from '../../apps/scimctl/src/commands/groups.commands';
+import { Verb } from '../../apps/scimctl/src/verb';
+import { usersImportVerb, usersListVerb, usersLoginMethodVerb } from '../../apps/scimctl/src/verbs/users.verbs';
+import { groupsImportVerb } from '../../apps/scimctl/src/verbs/groups.verbs';
 
 /**
  * The product-side lifecycle of users on the whole system (real Kafka and Postgres): bulk import of the product's
@@ -280,9 +280,9 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
   });
 
   describe('scimctl users', () => {
-    async function scimctl(command: CliCommand, ...args: string[]): Promise<string[]> {
+    async function scimctl(verb: Verb, ...args: string[]): Promise<string[]> {
       const lines: string[] = [];
-      await command.run(args, { config: validateConfig(ScimctlConfig, process.env), out: (l) => lines.push(l) });
+      await verb.run(args, { config: validateConfig(ScimctlConfig, process.env), out: (l) => lines.push(l) });
       return lines;
     }
 
@@ -300,18 +300,18 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
         }),
       );
 
-      const lines = await scimctl(usersImportCommand, '--tenant', t.tenantId, '--file', file);
+      const lines = await scimctl(usersImportVerb, '--tenant', t.tenantId, '--file', file);
       expect(JSON.parse(lines[lines.length - 1])).toEqual({ total: 2, imported: 2, existing: 0, failed: 0 });
-      const again = await scimctl(usersImportCommand, '--tenant', t.tenantId, '--file', file);
+      const again = await scimctl(usersImportVerb, '--tenant', t.tenantId, '--file', file);
       expect(JSON.parse(again[again.length - 1])).toEqual({ total: 2, imported: 0, existing: 2, failed: 0 });
 
-      const unlinked = (await scimctl(usersListCommand, '--tenant', t.tenantId, '--linked', 'false')).map((l) => JSON.parse(l));
+      const unlinked = (await scimctl(usersListVerb, '--tenant', t.tenantId, '--linked', 'false')).map((l) => JSON.parse(l));
       expect(unlinked.map((u) => [u.userName, u.loginMethod, u.origin]).sort()).toEqual([
         ['kim.legacy', 'sso', 'import'],
         ['lee.legacy', 'builtIn', 'import'],
       ]);
       const kim = unlinked.find((u) => u.userName === 'kim.legacy');
-      const [set] = await scimctl(usersLoginMethodCommand, '--tenant', t.tenantId, kim.id, 'builtIn');
+      const [set] = await scimctl(usersLoginMethodVerb, '--tenant', t.tenantId, kim.id, 'builtIn');
       expect(JSON.parse(set)).toMatchObject({ id: kim.id, loginMethod: 'builtIn', linked: false });
 
       // SureCloud matches by userName first, then the work email: Entra's user claims kim by email
@@ -321,7 +321,7 @@ describe('user lifecycle: import, claim, login method, soft delete', () => {
       const groupsFile = path.join(dir, 'groups.csv');
       const groupId = randomUUID();
       writeFileSync(groupsFile, `groupId,name\n${groupId},Risk Manager\n`);
-      const groups = await scimctl(groupsImportCommand, '--tenant', t.tenantId, '--file', groupsFile);
+      const groups = await scimctl(groupsImportVerb, '--tenant', t.tenantId, '--file', groupsFile);
       expect(JSON.parse(groups[0])).toMatchObject({ row: 1, name: 'Risk Manager', result: 'imported', id: groupId });
       expect(JSON.parse(groups[1])).toEqual({ total: 1, imported: 1, existing: 0, failed: 0 });
     });

@@ -1,24 +1,24 @@
 import 'reflect-metadata';
 import { ScimctlConfig, validateConfig } from '@scimflow/config';
 import { ReplayArgumentError } from '@scimflow/replay';
-import { CliCommand, UsageError } from './command';
-import { COMMANDS } from './commands';
+import { Verb, UsageError } from './verb';
+import { VERBS } from './verbs';
 
 export const USAGE = `scimctl — operate scimflow
 
-${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}
+${VERBS.map((c) => `  ${c.usage}`).join('\n')}
 
 Environment: DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, PUBLIC_BASE_URL (see README).`;
 
-/** The command whose words the arguments start with (the longest match). */
-export function findCommand(argv: string[]): CliCommand | undefined {
-  return COMMANDS.filter((c) => c.words.every((w, i) => argv[i] === w)).sort((a, b) => b.words.length - a.words.length)[0];
+/** The verb whose words the arguments start with (the longest match). */
+export function findVerb(argv: string[]): Verb | undefined {
+  return VERBS.filter((c) => c.words.every((w, i) => argv[i] === w)).sort((a, b) => b.words.length - a.words.length)[0];
 }
 
 export async function run(argv: string[], out: (line: string) => void = console.log): Promise<void> {
-  const command = findCommand(argv);
-  if (!command) throw new UsageError(argv.length ? `unknown command: ${argv.join(' ')}` : 'no command given');
-  await command.run(argv.slice(command.words.length), { config: validateConfig(ScimctlConfig, process.env), out });
+  const verb = findVerb(argv);
+  if (!verb) throw new UsageError(argv.length ? `unknown command: ${argv.join(' ')}` : 'no command given');
+  await verb.run(argv.slice(verb.words.length), { config: validateConfig(ScimctlConfig, process.env), out });
 }
 
 const isUsage = (e: unknown) =>

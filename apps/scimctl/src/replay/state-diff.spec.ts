@@ -1,4 +1,4 @@
-import { parseRebuildArgs } from '../commands/rebuild.command';
+import { parseRebuildArgs } from '../verbs/rebuild.verbs';
 import { diffState, rebuildSchemaName, StateRow } from './state-diff';
 
 const user = (id: string, fields: Record<string, unknown>): StateRow => ({ kind: 'user', id, fields });
